@@ -1,0 +1,58 @@
+# mutualise: every command a developer, CI or a new machine needs.
+# A fresh machine needs only Python 3.11, Node/npm and (for the second test run) PostgreSQL.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test bench lint format install static chromium clean migrate serve
+
+install: $(VENV)/.installed static
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev,bench]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# GOV.UK Frontend compiled with our own settings: no crown, no GDS Transport font.
+STATIC_CSS := src/mutualise/web/static/mutualise/app.css
+static: $(STATIC_CSS)
+$(STATIC_CSS): frontend/app.scss node_modules/.installed
+	@mkdir -p $(dir $@)
+	npx --no-install sass --quiet --no-source-map --style=compressed --load-path=node_modules frontend/app.scss $@
+
+migrate: install
+	$(VENV)/bin/mutualise manage migrate --noinput
+
+demo: install migrate
+	$(VENV)/bin/mutualise demo --host $(HOST) --port $(PORT)
+
+# The whole suite: SQLite, then PostgreSQL (required under CI=true).
+test: install chromium
+	bash scripts/test.sh
+
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+bench: install
+	$(PY) -m benchmarks
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+format: install
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+	$(VENV)/bin/ruff format src tests benchmarks
+
+clean:
+	rm -rf $(VENV) node_modules var/*.sqlite3 $(STATIC_CSS)
