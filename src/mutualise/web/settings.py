@@ -15,7 +15,9 @@ VAR_DIR = Path(os.environ.get("MUTUALISE_VAR_DIR", REPO_DIR / "var"))
 
 DEBUG = os.environ.get("MUTUALISE_DEBUG", "0") == "1"
 SECRET_KEY = os.environ.get("MUTUALISE_SECRET_KEY", "insecure-development-key-change-me")
-ALLOWED_HOSTS = os.environ.get("MUTUALISE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = os.environ.get("MUTUALISE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
+    ","
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

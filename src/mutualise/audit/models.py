@@ -1,0 +1,49 @@
+"""The append-only, hash-chained event log.
+
+Each organisation has its own chain: event n stores the hash of event n-1, so editing or deleting
+any row breaks every hash after it. The event's data is chained through a salted digest, so that
+personal data in it can later be erased (data blanked, `redacted_at` set) while the chain still
+verifies: the digest stays, and the salt stops anyone guessing the erased data from it.
+"""
+
+from django.db import models
+
+
+class AuditHead(models.Model):
+    """The tip of one organisation's chain; locked while an event is appended."""
+
+    organisation = models.OneToOneField(
+        "register.Organisation", on_delete=models.PROTECT, related_name="audit_head"
+    )
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+
+class AuditEvent(models.Model):
+    organisation = models.ForeignKey(
+        "register.Organisation", on_delete=models.PROTECT, related_name="audit_events"
+    )
+    sequence = models.PositiveBigIntegerField()
+    occurred_at = models.DateTimeField()
+    actor = models.CharField(max_length=150, help_text="Username, or 'system' / 'cli:<user>'")
+    action = models.CharField(max_length=80, help_text="Dotted verb, e.g. 'member.admitted'")
+    subject_type = models.CharField(max_length=80, blank=True)
+    subject_id = models.CharField(max_length=80, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    data_salt = models.CharField(max_length=32)
+    data_digest = models.CharField(max_length=64)
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["organisation", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "sequence"], name="audit_event_unique_sequence"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} by {self.actor}"

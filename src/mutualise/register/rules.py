@@ -1,0 +1,25 @@
+"""Who may do what in an organisation: small predicates combined with | and & (django-rules)."""
+
+import rules
+
+from .models import Role
+
+
+def _has_role(kind):
+    @rules.predicate(name=f"is_{kind}")
+    def predicate(user, organisation):
+        if not getattr(user, "is_authenticated", False) or organisation is None:
+            return False
+        return Role.objects.filter(organisation=organisation, user=user, kind=kind).exists()
+
+    return predicate
+
+
+is_officer = _has_role(Role.Kind.OFFICER)
+is_board = _has_role(Role.Kind.BOARD)
+is_chair = _has_role(Role.Kind.CHAIR)
+is_returning_officer = _has_role(Role.Kind.RETURNING_OFFICER)
+is_administrator = _has_role(Role.Kind.ADMINISTRATOR)
+
+rules.add_perm("register.view_register", is_officer | is_administrator)
+rules.add_perm("register.manage_roles", is_administrator)

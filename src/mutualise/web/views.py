@@ -1,0 +1,47 @@
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from mutualise.register.models import Organisation
+
+
+def home(request):
+    return render(request, "web/home.html", {"organisations": Organisation.objects.all()})
+
+
+def organisation(request, slug):
+    org = get_object_or_404(Organisation, slug=slug)
+    version = org.current_version
+    return render(
+        request,
+        "web/organisation.html",
+        {
+            "version": version,
+            "constitution": version.constitution,
+            "explanation": _explain(version.constitution),
+            "page_title": "How it is run",
+        },
+    )
+
+
+def constitution(request, slug):
+    org = get_object_or_404(Organisation, slug=slug)
+    versions = list(org.constitution_versions.order_by("number"))
+    shown = versions[-1]
+    requested = request.GET.get("version", "")
+    if requested.isdigit():
+        shown = next((v for v in versions if v.number == int(requested)), shown)
+    return render(
+        request,
+        "web/constitution.html",
+        {"versions": versions, "shown": shown, "page_title": "Constitution"},
+    )
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _explain(constitution):
+    from mutualise.constitution import explain
+
+    return explain(constitution)
