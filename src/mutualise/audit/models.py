@@ -18,6 +18,9 @@ class AuditHead(models.Model):
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
 
+    def __str__(self) -> str:
+        return f"audit head of {self.organisation_id} at #{self.last_sequence}"
+
 
 class AuditEvent(models.Model):
     organisation = models.ForeignKey(

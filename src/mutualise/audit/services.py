@@ -105,8 +105,8 @@ def verify(organisation) -> Verification:
     for event in events.iterator(chunk_size=2000):
         checked += 1
 
-        def broken(reason: str, seq: int = event.sequence) -> Verification:
-            return Verification(name, checked, False, seq, reason)
+        def broken(reason: str, seq: int = event.sequence, n: int = checked) -> Verification:
+            return Verification(name, n, False, seq, reason)
 
         if event.sequence != expected_sequence:
             return broken(
