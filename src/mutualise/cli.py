@@ -15,6 +15,9 @@ COMMAND_MODULES = [
     "mutualise.counting.cli",
     "mutualise.constitution.cli",
     "mutualise.commands",
+    "mutualise.register.cli",
+    "mutualise.elections.cli",
+    "mutualise.meetings.cli",
 ]
 
 

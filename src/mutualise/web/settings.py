@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "mutualise.web",
     "mutualise.audit",
     "mutualise.register",
+    "mutualise.elections",
+    "mutualise.meetings",
 ]
 
 MIDDLEWARE = [

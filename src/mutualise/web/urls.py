@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("o/<slug:slug>/", views.organisation, name="organisation"),
     path("o/<slug:slug>/constitution/", views.constitution, name="constitution"),
+    # Each app's pages live under its organisation: /o/<slug>/...
+    path("o/<slug:slug>/", include("mutualise.register.urls")),
+    path("o/<slug:slug>/elections/", include("mutualise.elections.urls")),
+    path("o/<slug:slug>/meetings/", include("mutualise.meetings.urls")),
 ]

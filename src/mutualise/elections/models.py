@@ -1,0 +1,1 @@
+"""Data and database constraints of the elections app."""

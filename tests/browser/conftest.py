@@ -1,0 +1,110 @@
+"""Browser tests: Playwright for Python driving Debian's headless chromium, with axe-core.
+
+`page` opens a fresh page against the live server; the fixture `assert_accessible(page)` fails on any serious
+or critical axe violation. Outside CI, a machine without chromium skips these tests saying why;
+under CI=true a missing browser fails them.
+"""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
+# are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = (
+            "Debian's chromium is not installed (make test installs it: apt-get install chromium)"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; browser tests are required in CI")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A phone-sized page (most members use phones) whose base URL is the live server."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="en-GB"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def check_accessible(page, context: str = ""):
+    """Run axe-core on the page; fail listing every serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    if bad:
+        lines = [
+            f"- {v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(str(n["target"]) for n in v["nodes"][:3])
+            for v in bad
+        ]
+        pytest.fail(
+            f"axe found {len(bad)} serious/critical problems on {page.url} {context}:\n"
+            + "\n".join(lines)
+        )
+
+
+@pytest.fixture
+def sign_in(page):
+    """Sign a user in through the real form: sign_in(username, password)."""
+
+    def _sign_in(username: str, password: str, target=page):
+        target.goto("/accounts/login/")
+        target.get_by_label("Username").fill(username)
+        target.get_by_label("Password").fill(password)
+        target.get_by_role("button", name="Sign in").click()
+        target.wait_for_load_state()
+
+    return _sign_in
+
+
+@pytest.fixture
+def assert_accessible():
+    """The axe check as a fixture: assert_accessible(page, "after submitting the form")."""
+    return check_accessible

@@ -1,0 +1,65 @@
+"""Founding organisations on rulebooks; constitution versions; the CLI around them."""
+
+import pytest
+
+from mutualise.audit.models import AuditEvent
+from mutualise.cli import main
+from mutualise.constitution import RulebookError, available_models, model_path
+from mutualise.register import services
+from mutualise.register.models import ConstitutionVersion, Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("model", sorted(available_models()))
+def test_every_model_founds_an_organisation(model):
+    org = services.create_from_model(model=model, name=f"Test {model}", actor="test")
+    assert org.current_version.number == 1
+    assert org.constitution.organisation.name
+    assert AuditEvent.objects.filter(organisation=org, action="organisation.created").count() == 1
+
+
+def test_a_broken_rulebook_creates_nothing(tmp_path):
+    text = model_path("co-operative-society").read_text()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("notice_clear_days: 14", "notice_clear_days: fourteen"))
+    with pytest.raises(RulebookError):
+        services.create_from_file(path=broken, name="Broken")
+    assert Organisation.objects.count() == 0
+    assert ConstitutionVersion.objects.count() == 0
+
+
+def test_amending_keeps_every_version():
+    org = services.create_from_model(model="supporters-trust", name="Ayrshire Supporters")
+    text = org.current_version.source_text
+    version = services.adopt_constitution(
+        org, text=text + "\n# amended\n", source_name="rules.yaml", reason="special resolution 1"
+    )
+    assert version.number == 2
+    assert [v.number for v in org.constitution_versions.all()] == [1, 2]
+    assert org.current_version.number == 2
+    assert org.constitution_versions.get(number=1).source_text == text
+
+
+def test_cli_org_create_and_audit_verify(capsys):
+    assert main(["org", "create", "--model", "nhs-foundation-trust", "--name", "Demo FT"]) == 0
+    assert "created demo-ft" in capsys.readouterr().out
+    assert main(["audit", "verify"]) == 0
+    assert "chain intact" in capsys.readouterr().out
+
+
+def test_cli_audit_verify_names_an_edited_row(capsys):
+    from django.db import connection
+
+    org = services.create_from_model(model="housing-coop", name="Canalside Housing Co-op")
+    event = AuditEvent.objects.get(organisation=org, sequence=1)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET action = 'forged' WHERE id = %s", [event.pk])
+    assert main(["audit", "verify", "--org", org.slug]) == 1
+    assert "BROKEN at event #1" in capsys.readouterr().out
+
+
+def test_cli_unknown_model_is_a_clear_error(capsys):
+    assert main(["org", "create", "--model", "no-such-model", "--name", "X"]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-model" in err
