@@ -1,0 +1,233 @@
+"""YAML text -> Constitution, reporting every problem at once with file, line and field.
+
+PyYAML composes the node tree first, so each field path can be mapped to the line its key
+starts on; pydantic then validates the plain data and every error it reports is placed on
+that map. Cross-field checks (checks.py) run once the fields themselves are sound.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .checks import cross_field_problems
+from .schema import Constitution
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where} {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class RulebookError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def field_text(path: Path_) -> str:
+    """('meetings', 'resolutions', 2, 'threshold') -> 'meetings.resolutions[2].threshold'."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+class _LineMap:
+    """Field path -> line number (1-based) of the key or list item that introduces it."""
+
+    def __init__(self) -> None:
+        self.lines: dict[Path_, int] = {}
+        self.duplicates: list[tuple[Path_, int, int]] = []
+
+    def walk(self, node: yaml.Node, path: Path_ = ()) -> None:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    self.duplicates.append((path + (key,), line, seen[key]))
+                seen[key] = line
+                self.lines[path + (key,)] = line
+                self.walk(value_node, path + (key,))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self.lines[path + (index,)] = item.start_mark.line + 1
+                self.walk(item, path + (index,))
+
+    def line_for(self, path: Path_) -> int | None:
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return None
+
+
+def _model_at(path: Path_) -> type[BaseModel] | None:
+    """The pydantic model that owns the last field of `path`, for 'did you mean' hints."""
+    model: Any = Constitution
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) else None
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+        if model is None:
+            return None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+_UNIT_WORDS = (
+    ("_days", "a whole number of days"),
+    ("_months", "a whole number of months"),
+    ("_pence", "a whole number of pence"),
+    ("_age", "an age in whole years"),
+    ("years", "a whole number of years"),
+)
+
+
+def _whole_number_phrase(path: Path_) -> str:
+    name = str(next((p for p in reversed(path) if isinstance(p, str)), ""))
+    for suffix, phrase in _UNIT_WORDS:
+        if name.endswith(suffix):
+            return phrase
+    return "a whole number"
+
+
+def _message(error: dict[str, Any], path: Path_) -> str:
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        model = _model_at(path)
+        hint = ""
+        if model is not None:
+            close = difflib.get_close_matches(str(path[-1]), list(model.model_fields), n=1)
+            if close:
+                hint = f" (did you mean '{close[0]}'?)"
+        return f"unknown field{hint}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"expected {_whole_number_phrase(path)}, got {value!r}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false, got {value!r}"
+    if kind in ("enum", "literal_error"):
+        expected = ctx.get("expected", "")
+        return f"expected one of {expected}, got {value!r}"
+    if kind == "string_pattern_mismatch":
+        return f"expected a slug of lower-case letters, digits and hyphens, got {value!r}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = {
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than_equal": "at most",
+            "less_than": "less than",
+        }[kind]
+        limit = next(iter(ctx.values()), "")
+        return f"must be {bound} {limit}, got {value!r}"
+    if kind == "too_short":
+        return "must not be empty"
+    if kind in ("model_type", "dict_type"):
+        return f"expected a mapping of fields, got {value!r}"
+    if kind in ("tuple_type", "list_type"):
+        return f"expected a list, got {value!r}"
+    if kind in ("string_type",):
+        return f"expected text, got {value!r}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind == "assertion_error":
+        return error["msg"].removeprefix("Assertion failed, ")
+    return error["msg"]
+
+
+def _pydantic_problems(exc: ValidationError, filename: str, lines: _LineMap) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        # Drop pydantic's internal markers (e.g. function names) so paths match the YAML.
+        path = tuple(p for p in error["loc"] if isinstance(p, int) or "[" not in str(p))
+        problems.append(
+            Problem(filename, lines.line_for(path), field_text(path), _message(error, path))
+        )
+    return problems
+
+
+def load_text(text: str, filename: str = "<rulebook>") -> Constitution:
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else None
+            message = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
+            raise RulebookError([Problem(filename, line, "", f"YAML syntax: {message}")]) from None
+        if node is None:
+            raise RulebookError([Problem(filename, None, "", "the rulebook is empty")])
+        lines = _LineMap()
+        lines.walk(node)
+        try:
+            data = loader.construct_document(node)
+        except yaml.constructor.ConstructorError as exc:
+            mark = exc.problem_mark
+            raise RulebookError(
+                [Problem(filename, mark.line + 1 if mark else None, "", f"YAML: {exc.problem}")]
+            ) from None
+    finally:
+        loader.dispose()
+
+    problems = [
+        Problem(filename, line, field_text(path), f"duplicate key (first given on line {first})")
+        for path, line, first in lines.duplicates
+    ]
+    if not isinstance(data, dict):
+        problems.append(Problem(filename, 1, "", "the rulebook must be a mapping of sections"))
+        raise RulebookError(problems)
+    try:
+        constitution = Constitution.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(exc, filename, lines))
+        raise RulebookError(problems) from None
+    for path, message in cross_field_problems(constitution):
+        problems.append(Problem(filename, lines.line_for(path), field_text(path), message))
+    if problems:
+        raise RulebookError(problems)
+    return constitution
+
+
+def load_file(path: str | Path) -> Constitution:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulebookError([Problem(str(path), None, "", exc.strerror or str(exc))]) from None
+    except UnicodeDecodeError as exc:
+        raise RulebookError([Problem(str(path), None, "", f"not UTF-8 text: {exc}")]) from None
+    return load_text(text, filename=str(path))
