@@ -1,0 +1,24 @@
+"""The vote counter: ballots in, a result and a full stage-by-stage report out. Pure Python and
+NumPy; it imports no Django, no app and not `mutualise.constitution`.
+
+- `ballots.Profile`: grouped ballots in NumPy arrays; `ballots.from_lists` builds one.
+- `blt.read_blt` / `write_blt`, `blt.read_cvr_csv` / `write_cvr_csv`: file formats.
+- `result.CountResult`: what every method returns; `report` renders it (text, JSON, HTML).
+- `methods.METHODS`: method name -> count function; `methods.get_method(name)`.
+
+Adding a method: write one module exposing
+
+    NAME = "meek-stv"                 # the name users pass to --method
+    ALIASES = ("meek",)               # optional other names
+    def count(profile, seats=None, *, seed=None, tie_breaker=None, **options) -> CountResult
+
+`seats=None` means `profile.seats`. Raise `result.CountError` for a profile the rule cannot
+count and for unknown options. Break ties with a `ties.TieBreaker` (the one passed in, else
+`TieBreaker(seed)`): its `look_back` and `lot` record every decision and the seed, and passing
+it through is what makes `--all-ties` list every outcome. Keep rule arithmetic exact: integer
+fixed point in the rule's own unit (see `stv/papers.py`) or `fractions.Fraction`.
+
+The registry finds `stv/ers97.py`, `stv/nhs_mer.py`, `stv/meek.py` and `stv/wigm.py` by
+themselves when those modules exist; any other new module needs one line in
+`methods.BUILTIN_MODULES`.
+"""

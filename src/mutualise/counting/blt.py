@@ -1,0 +1,400 @@
+"""The BLT ballot file format (and CSV cast-vote records), read and written.
+
+BLT layout: a line `candidates seats`; optionally a line of negative numbers naming withdrawn
+candidates and `[option ...]` lines (`[withdrawn 2 4]`, `[nick a b c]`, `[tie 3 2 1]`); ballot lines
+`weight pref pref ... 0` (`2=3` ranks candidates equal); a line `0`; one name line per candidate;
+the title. Dialects accepted (see ../shared/conformance/README.md):
+
+- a UTF-8 byte order mark, CRLF line ends, `#` comments, blank lines;
+- names quoted with doubled inner quotes (`"Lab ""Ann SMITH"" "`, read as `Ann SMITH (Lab)`) or
+  unquoted; every line ending with a comma (Perth & Kinross 2016);
+- no name lines, the names given as `# ALTERNATIVE NAME n: ...` comments (Glasgow 2007);
+- free text after the title (droop's test files), kept in `options["notes"]`.
+
+Treatments: a ballot with no preference is a blank (invalid) paper, counted in
+`Profile.invalid`; a candidate ranked twice, a number out of range, a zero or fractional weight,
+a missing end-of-ballot `0` are errors naming the line. Clean files take a NumPy fast path; any
+irregularity falls back to the line-by-line reader, which gives the exact line of an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+
+from .ballots import PAD, BallotError, Profile, group_rankings, pad_rankings
+
+# A clean ballot block: every line `weight pref ... 0`, numbers only, no zero weights or prefs.
+_CLEAN_BLOCK = re.compile(r"(?:[1-9][0-9]* +(?:[1-9][0-9]* +)*0 *\n)*")
+_ALT_NAME = re.compile(r"#\s*ALTERNATIVE NAME\s+(\d+)\s*:\s*(.*?)\s*$")
+_PARTY_FIRST = re.compile(r'^(\S+) "(.+)"$')
+
+
+def read_blt(path: str | Path, *, source: str | None = None) -> Profile:
+    """Read a BLT file; errors name `source` (default: the path as given) and the line."""
+    source = str(path) if source is None else source
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BallotError(f"cannot read file: {exc.strerror}", source=source) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BallotError("not UTF-8 text", source=source, line=line) from exc
+    return parse_blt(text, source=source)
+
+
+def parse_blt(text: str, *, source: str | None = None) -> Profile:
+    return _BltParser(text.removeprefix("\ufeff"), source).parse()
+
+
+def _clean(line: str) -> str:
+    return line.strip().rstrip(",").strip()
+
+
+class _BltParser:
+    def __init__(self, text: str, source: str | None):
+        self.lines = text.splitlines()
+        self.source = source
+        self.i = 0  # index of the next line to read
+
+    def error(self, message: str, index: int | None = None) -> BallotError:
+        line = (self.i if index is None else index) + 1
+        return BallotError(message, source=self.source, line=line)
+
+    def next_content(self) -> str | None:
+        """The next line that is not blank or a comment, cleaned; None at end of file."""
+        while self.i < len(self.lines):
+            content = _clean(self.lines[self.i])
+            self.i += 1
+            if content and not content.startswith("#"):
+                return content
+        return None
+
+    def parse(self) -> Profile:
+        header = self.next_content()
+        if header is None:
+            raise BallotError("empty file: expected a line `candidates seats`", source=self.source)
+        header_at = self.i - 1
+        parts = header.replace(",", " ").split()
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise self.error(f"expected `candidates seats`, found {header!r}", header_at)
+        n, seats = int(parts[0]), int(parts[1])
+        if n < 1:
+            raise self.error("an election needs at least one candidate", header_at)
+        if seats < 1:
+            raise self.error("seats must be at least 1", header_at)
+        if seats > n:
+            raise self.error(f"{seats} seats but only {n} candidates", header_at)
+        self.n = n
+        self.nicks: dict[str, int] = {}
+        withdrawn: set[int] = set()
+        options: dict[str, list[str]] = {}
+        while True:
+            start = self.i
+            content = self.next_content()
+            if content is None:
+                raise self.error("file ends before the ballots", len(self.lines) - 1)
+            if content.startswith("-"):
+                withdrawn |= {self.candidate(tok, start, withdrawn=True) for tok in content.split()}
+            elif content.startswith("["):
+                name, args = self.option(content, start)
+                options[name] = args
+                if name == "nick":
+                    if len(args) != n:
+                        raise self.error(f"[nick] names {len(args)} of {n} candidates", start)
+                    self.nicks = {nick: k for k, nick in enumerate(args)}
+                elif name == "withdrawn":
+                    withdrawn |= {self.candidate(tok, start) for tok in args}
+            else:
+                self.i = start
+                break
+        rankings, levels, weights, invalid = self.ballots()
+        names, title, notes = self.names()
+        if notes:
+            options["notes"] = notes
+        profile = Profile(
+            candidates=names,
+            rankings=rankings,
+            weights=weights,
+            seats=seats,
+            title=title,
+            withdrawn=frozenset(withdrawn),
+            levels=levels,
+            invalid=invalid,
+            options=options,
+        )
+        if profile.withdrawn and len(profile.withdrawn) >= n:
+            raise self.error("every candidate is withdrawn", header_at)
+        return profile
+
+    def option(self, content: str, index: int) -> tuple[str, list[str]]:
+        if not content.endswith("]"):
+            raise self.error(f"option line must end with ']': {content!r}", index)
+        words = content[1:-1].split()
+        if not words:
+            raise self.error("empty option line []", index)
+        return words[0], words[1:]
+
+    def candidate(self, token: str, index: int, *, withdrawn: bool = False) -> int:
+        if withdrawn:
+            token = token.removeprefix("-")
+        if token in self.nicks:
+            return self.nicks[token]
+        if not token.isdigit():
+            raise self.error(f"{token!r} is not a candidate number", index)
+        number = int(token)
+        if not 1 <= number <= self.n:
+            raise self.error(f"candidate {number} is out of range 1..{self.n}", index)
+        return number - 1
+
+    def ballots(self) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, int]:
+        try:
+            end = self.lines.index("0", self.i)
+        except ValueError:
+            end = -1
+        if end >= 0:
+            block = "\n".join(self.lines[self.i : end]) + "\n"
+            if end == self.i:
+                block = ""
+            if _CLEAN_BLOCK.fullmatch(block):
+                result = self.fast_ballots(block, self.i)
+                if result is not None:
+                    self.i = end + 1
+                    return result
+        return self.slow_ballots()
+
+    def fast_ballots(self, block: str, first: int):
+        tokens = np.fromstring(block, dtype=np.int64, sep=" ") if block else np.zeros(0, np.int64)
+        ends = np.flatnonzero(tokens == 0)
+        starts = np.empty_like(ends)
+        starts[:1] = 0
+        starts[1:] = ends[:-1] + 1
+        lengths = ends - starts - 1
+        weights = tokens[starts]
+        if ((tokens > self.n) & ~np.isin(np.arange(tokens.size), starts)).any():
+            return None  # an out-of-range candidate: let the line reader name the line
+        width = int(lengths.max()) if lengths.size else 1
+        rows = np.repeat(np.arange(ends.size), ends - starts + 1)
+        cols = np.arange(tokens.size) - starts[rows] - 1
+        keep = (cols >= 0) & (cols < lengths[rows])
+        rankings = np.full((ends.size, max(width, 1)), PAD, dtype=np.int32)
+        rankings[rows[keep], cols[keep]] = tokens[keep] - 1
+        ordered = np.sort(rankings, axis=1)
+        if ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] != PAD)).any():
+            return None  # repeated preference: the line reader reports it
+        blank = lengths == 0
+        invalid = int(weights[blank].sum())
+        rankings, weights, _ = group_rankings(rankings[~blank], weights[~blank])
+        return rankings, None, weights, invalid
+
+    def slow_ballots(self):
+        rows: list[list[int]] = []
+        level_rows: list[list[int]] = []
+        weights: list[int] = []
+        invalid = 0
+        any_equal = False
+        while True:
+            if self.i >= len(self.lines):
+                raise self.error(
+                    "file ends before the `0` line that closes the ballots", self.i - 1
+                )
+            index = self.i
+            content = _clean(self.lines[index].split("#", 1)[0])
+            self.i += 1
+            if not content:
+                continue
+            if content == "0":
+                break
+            tokens = content.split()
+            weight_text, prefs = tokens[0], tokens[1:]
+            if not weight_text.isdigit() or int(weight_text) == 0:
+                raise self.error(
+                    f"ballot weight must be a positive whole number, found {weight_text!r}", index
+                )
+            if not prefs or prefs[-1] != "0":
+                raise self.error("ballot line must end with 0", index)
+            ranking: list[int] = []
+            levels: list[int] = []
+            for level, token in enumerate(prefs[:-1]):
+                group = token.split("=")
+                any_equal |= len(group) > 1
+                for part in group:
+                    if part == "0":
+                        raise self.error("0 inside a ballot: 0 ends the ballot", index)
+                    cand = self.candidate(part, index)
+                    if cand in ranking:
+                        raise self.error(f"candidate {part} is ranked twice", index)
+                    ranking.append(cand)
+                    levels.append(level)
+            if not ranking:
+                invalid += int(weight_text)
+                continue
+            rows.append(ranking)
+            level_rows.append(levels)
+            weights.append(int(weight_text))
+        rankings = pad_rankings(rows)
+        levels_arr = None
+        if any_equal:
+            levels_arr = np.full(rankings.shape, PAD, dtype=np.int32)
+            for k, lv in enumerate(level_rows):
+                levels_arr[k, : len(lv)] = lv
+        rankings, weights_arr, levels_arr = group_rankings(
+            rankings, np.asarray(weights, dtype=np.int64), levels_arr
+        )
+        return rankings, levels_arr, weights_arr, invalid
+
+    def names(self) -> tuple[list[str], str, list[str]]:
+        found: list[tuple[int, str]] = []
+        alternatives: dict[int, str] = {}
+        for index in range(self.i, len(self.lines)):
+            raw = self.lines[index].strip()
+            if raw.startswith("#"):
+                match = _ALT_NAME.match(raw)
+                if match:
+                    alternatives[int(match.group(1))] = match.group(2)
+                continue
+            content = _clean(raw)
+            if content:
+                found.append((index, _unquote(content)))
+        n = self.n
+        if len(found) >= n + 1:
+            names = [_display_name(name) for _, name in found[:n]]
+            return names, found[n][1], [text for _, text in found[n + 1 :]]
+        if set(alternatives) == set(range(1, n + 1)) and len(found) <= 1:
+            title = found[0][1] if found else ""
+            return [alternatives[k] for k in range(1, n + 1)], title, []
+        if len(found) == n:
+            return [_display_name(name) for _, name in found], "", []
+        raise self.error(
+            f"expected {n} candidate names and a title after the ballots, found {len(found)} lines",
+            self.i - 1,
+        )
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        return text[1:-1].replace('""', '"').strip()
+    return text
+
+
+def _display_name(name: str) -> str:
+    match = _PARTY_FIRST.match(name)
+    return f"{match.group(2)} ({match.group(1)})" if match else name
+
+
+def _quote(text: str) -> str:
+    if "\n" in text or "\r" in text:
+        raise BallotError(f"a name or title cannot span lines: {text!r}")
+    return '"' + text.replace('"', '""') + '"'
+
+
+def write_blt(profile: Profile) -> str:
+    """The profile as BLT text; `parse_blt(write_blt(p))` gives back the same profile."""
+    out = io.StringIO()
+    out.write(f"{profile.n_candidates} {profile.seats}\n")
+    if profile.withdrawn:
+        out.write(" ".join(f"-{c + 1}" for c in sorted(profile.withdrawn)) + "\n")
+    levels = profile.levels
+    for k, (weight, row) in enumerate(zip(profile.weights, profile.rankings, strict=True)):
+        prefs = [int(c) for c in row if c != PAD]
+        if levels is None:
+            body = " ".join(str(c + 1) for c in prefs)
+        else:
+            groups: list[list[str]] = []
+            previous = None
+            for c, level in zip(prefs, levels[k], strict=False):
+                if level != previous:
+                    groups.append([])
+                    previous = level
+                groups[-1].append(str(c + 1))
+            body = " ".join("=".join(g) for g in groups)
+        out.write(f"{int(weight)} {body} 0\n")
+    if profile.invalid:
+        out.write(f"{profile.invalid} 0\n")
+    out.write("0\n")
+    for name in profile.candidates:
+        out.write(_quote(name) + "\n")
+    out.write(_quote(profile.title) + "\n")
+    return out.getvalue()
+
+
+def read_cvr_csv(
+    path: str | Path, *, candidates: list[str] | None = None, seats: int = 1, title: str = ""
+) -> Profile:
+    """Cast-vote records as CSV: a header row, then one row per ballot (or group of ballots).
+
+    Columns named `rank 1`, `rank 2`, ... hold candidate names in order of preference (blank
+    for no preference); an optional `weight` column counts identical ballots. Candidates are
+    given, or taken in order of first appearance. Errors name the row's line.
+    """
+    source = str(path)
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise BallotError("empty CSV file", source=source)
+        keys = [h.strip().lower() for h in header]
+        rank_cols = [k for k, h in enumerate(keys) if re.fullmatch(r"rank ?\d+", h)]
+        if not rank_cols:
+            raise BallotError(
+                "no `rank 1`, `rank 2`... columns in the header", source=source, line=1
+            )
+        weight_col = keys.index("weight") if "weight" in keys else None
+        index = {name: k for k, name in enumerate(candidates or [])}
+        names = list(candidates or [])
+        rows: list[list[int]] = []
+        weights: list[int] = []
+        invalid = 0
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            weight = 1
+            if weight_col is not None:
+                cell = row[weight_col].strip() if weight_col < len(row) else ""
+                if not cell.isdigit() or int(cell) == 0:
+                    raise BallotError(
+                        f"weight must be a positive whole number, found {cell!r}",
+                        source=source,
+                        line=line,
+                    )
+                weight = int(cell)
+            ranking: list[int] = []
+            for col in rank_cols:
+                name = row[col].strip() if col < len(row) else ""
+                if not name:
+                    continue
+                if name not in index:
+                    if candidates is not None:
+                        raise BallotError(f"unknown candidate {name!r}", source=source, line=line)
+                    index[name] = len(names)
+                    names.append(name)
+                if index[name] in ranking:
+                    raise BallotError(f"{name!r} is ranked twice", source=source, line=line)
+                ranking.append(index[name])
+            if not ranking:
+                invalid += weight
+                continue
+            rows.append(ranking)
+            weights.append(weight)
+    if seats > len(names):
+        raise BallotError(f"{seats} seats but only {len(names)} candidates", source=source)
+    rankings, weights_arr, _ = group_rankings(pad_rankings(rows), np.asarray(weights, np.int64))
+    return Profile(names, rankings, weights_arr, seats=seats, title=title, invalid=invalid)
+
+
+def write_cvr_csv(profile: Profile) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    width = profile.rankings.shape[1]
+    writer.writerow(["weight", *[f"rank {k + 1}" for k in range(width)]])
+    for weight, row in zip(profile.weights, profile.rankings, strict=True):
+        names = [profile.candidates[c] if c != PAD else "" for c in row]
+        writer.writerow([int(weight), *names])
+    return out.getvalue()

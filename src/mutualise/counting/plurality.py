@@ -1,0 +1,102 @@
+"""First past the post, single or multi-seat (each voter marks up to `seats` candidates).
+
+As used by the NHS foundation trust Model Election Rules 2014 for FPTP elections: the
+candidates with the most votes fill the seats; an equality of votes for the last seat is decided
+by lot (the rules' equality-of-votes provision).
+
+A ranked ballot is read as votes for its first `seats` preferences. With `strict=True` it is read
+as an X-ballot instead: a paper marking more candidates than there are seats is void (rejected,
+counted in `invalid`), as the paper rules require.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .ballots import PAD, Profile
+from .result import CountError, CountResult, Stage
+from .ties import TieBreaker, choose_top
+
+NAME = "fptp"
+ALIASES = ("plurality", "first-past-the-post")
+
+
+def count(
+    profile: Profile,
+    seats: int | None = None,
+    *,
+    seed: int | None = None,
+    tie_breaker: TieBreaker | None = None,
+    strict: bool = False,
+    **options: Any,
+) -> CountResult:
+    if options:
+        raise CountError(f"{NAME} takes no options {sorted(options)}")
+    seats = profile.seats if seats is None else seats
+    standing = [c for c in range(profile.n_candidates) if c not in profile.withdrawn]
+    check_seats(seats, standing)
+    breaker = tie_breaker or TieBreaker(seed)
+    marks = usable_marks(profile)
+    marked = (marks != PAD).sum(axis=1)
+    void = marked > seats if strict else np.zeros(len(marked), dtype=bool)
+    if not strict:
+        marks = marks[:, :seats]
+    totals = tally(marks[~void], profile.weights[~void], profile.n_candidates)
+    valid = int(profile.weights[~void & (marked > 0)].sum())
+    invalid = profile.invalid + int(profile.weights[void | (marked == 0)].sum())
+    return single_stage_result(NAME, profile, seats, totals, standing, valid, invalid, breaker)
+
+
+def check_seats(seats: int, standing: list[int]) -> None:
+    if seats < 1:
+        raise CountError("seats must be at least 1")
+    if seats > len(standing):
+        raise CountError(f"{seats} seats but only {len(standing)} standing candidates")
+
+
+def usable_marks(profile: Profile) -> np.ndarray:
+    """Rankings with withdrawn candidates removed and the rest shifted left."""
+    marks = profile.rankings.copy()
+    if profile.withdrawn:
+        withdrawn = np.isin(marks, sorted(profile.withdrawn))
+        marks[withdrawn] = PAD
+        order = np.argsort(marks == PAD, axis=1, kind="stable")
+        marks = np.take_along_axis(marks, order, axis=1)
+    return marks
+
+
+def tally(marks: np.ndarray, weights: np.ndarray, n: int) -> list[int]:
+    rows, _ = np.nonzero(marks != PAD)
+    totals = np.zeros(n, dtype=np.int64)
+    np.add.at(totals, marks[marks != PAD], weights[rows])
+    return [int(x) for x in totals]
+
+
+def single_stage_result(
+    method: str,
+    profile: Profile,
+    seats: int,
+    totals: list[int],
+    standing: list[int],
+    valid: int,
+    invalid: int,
+    breaker: TieBreaker,
+) -> CountResult:
+    elected = choose_top(totals, standing, seats, breaker, 1, "last seat")
+    stage = Stage(1, "count", totals=list(totals), transfers=list(totals), elected=elected)
+    return CountResult(
+        method=method,
+        candidates=list(profile.candidates),
+        seats=seats,
+        quota=None,
+        valid_poll=valid,
+        stages=[stage],
+        elected=elected,
+        invalid=invalid,
+        title=profile.title,
+        tie_breaks=breaker.records,
+        seed=breaker.seed,
+        withdrawn=sorted(profile.withdrawn),
+    )

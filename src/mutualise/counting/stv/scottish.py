@@ -1,0 +1,207 @@
+"""Scottish STV: the Scottish Local Government Elections Order 2007 (SSI 2007/42), Schedule 1,
+rules 45-52; re-made without change to the count as SSI 2011/399, rules 46-53 (add one to the
+numbers cited below).
+
+A weighted inclusive Gregory method: a surplus is passed on from all of the candidate's papers,
+each at a transfer value computed per paper to five decimal places, the remainder ignored. All
+arithmetic is in integer hundred-thousandths of a vote, so it is exactly the law's.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from ..ballots import Profile
+from ..result import CountError, CountResult, Stage, Value
+from ..ties import TieBreaker
+from .papers import EXHAUSTED, Papers, sum_by_candidate
+
+NAME = "scottish-stv"
+ALIASES = ("scottish",)
+PLACES = 5
+UNIT = 10**PLACES  # one vote, in hundred-thousandths
+
+
+def count(
+    profile: Profile,
+    seats: int | None = None,
+    *,
+    seed: int | None = None,
+    tie_breaker: TieBreaker | None = None,
+    **options: Any,
+) -> CountResult:
+    if options:
+        raise CountError(f"scottish-stv takes no options {sorted(options)}")
+    return _ScottishCount(profile, seats, tie_breaker or TieBreaker(seed)).run()
+
+
+class _ScottishCount:
+    def __init__(self, profile: Profile, seats: int | None, ties: TieBreaker):
+        # Preferences count only "in consecutive order" (rule 45, "next available preference"):
+        # an equal ranking ends a paper's usable preferences.
+        self.profile = profile.strict_prefix()
+        self.seats = profile.seats if seats is None else seats
+        self.ties = ties
+        n = self.n = profile.n_candidates
+        standing = [c for c in range(n) if c not in profile.withdrawn]
+        if self.seats < 1:
+            raise CountError("seats must be at least 1")
+        if self.seats > len(standing):
+            raise CountError(f"{self.seats} seats but only {len(standing)} standing candidates")
+        self.continuing = np.zeros(n + 1, dtype=bool)  # the extra last entry stands for padding
+        self.continuing[standing] = True
+        self.papers = Papers(self.profile, UNIT)
+        self.elected: list[int] = []
+        self.pending: list[int] = []  # elected with a surplus not yet transferred
+        self.stages: list[Stage] = []
+        self.history: list[np.ndarray] = []
+
+    # -- rules 45-47: first stage, quota, candidates with a quota deemed elected -------------
+    def run(self) -> CountResult:
+        papers = self.papers
+        all_rows = np.arange(len(papers.weights))
+        holders = papers.advance(all_rows, self.continuing)
+        # Papers marked only for withdrawn candidates carry no valid first preference.
+        unusable = int(papers.weights[holders == EXHAUSTED].sum())
+        self.valid = int(papers.weights.sum()) - unusable
+        # Quota: valid papers / (seats + 1), plus one, fractions disregarded.
+        self.quota_votes = self.valid // (self.seats + 1) + 1
+        self.quota = self.quota_votes * UNIT
+        self.totals = sum_by_candidate(holders, papers.amounts(all_rows), self.n)
+        self.record("first", [], np.zeros(self.n, np.int64), 0, 0)
+        self.elect_reaching_quota()
+        while len(self.elected) < self.seats:
+            remaining = self.seats - len(self.elected)
+            continuing = self.continuing_candidates()
+            # Rule 52(1): as many continuing candidates as vacancies: all deemed elected, and
+            # (rule 52(2)) no further transfer is made.
+            if len(continuing) <= remaining:
+                self.elect(self.by_total(continuing, "election"))
+                break
+            if self.pending:
+                self.transfer_surplus(self.largest_surplus())
+            else:
+                self.exclude(self.lowest(continuing))
+            self.elect_reaching_quota()
+        return self.result(unusable)
+
+    def continuing_candidates(self) -> list[int]:
+        return [int(c) for c in np.flatnonzero(self.continuing[: self.n])]
+
+    def elect_reaching_quota(self) -> None:
+        reached = [c for c in self.continuing_candidates() if self.totals[c] >= self.quota]
+        self.elect(self.by_total(reached, "order of election"))
+        self.pending += [c for c in self.elected if self.totals[c] > self.quota and c in reached]
+
+    def elect(self, candidates: list[int]) -> None:
+        for c in candidates:
+            self.continuing[c] = False
+            self.elected.append(c)
+            self.stages[-1].elected.append(c)
+
+    def by_total(self, candidates: list[int], purpose: str) -> list[int]:
+        """Highest total first; equal totals ordered as rule 49(2) orders equal surpluses."""
+        ordered: list[int] = []
+        left = list(candidates)
+        while left:
+            top = max(self.totals[c] for c in left)
+            tied = [c for c in left if self.totals[c] == top]
+            pick = tied[0] if len(tied) == 1 else self.break_tie(tied, purpose, lowest=False)
+            ordered.append(pick)
+            left.remove(pick)
+        return ordered
+
+    def break_tie(self, tied: list[int], purpose: str, *, lowest: bool) -> int:
+        # Look back to the most recent preceding stage at which the tied candidates had unequal
+        # votes; equal at every stage: decided by lot.
+        return self.ties.look_back(
+            tied, self.history[:-1], len(self.stages), purpose, lowest=lowest
+        )
+
+    # -- rule 49: surpluses in order of size, the largest first --------------------------------
+    def largest_surplus(self) -> int:
+        top = max(self.totals[c] for c in self.pending)
+        tied = [c for c in self.pending if self.totals[c] == top]
+        pick = tied[0] if len(tied) == 1 else self.break_tie(tied, "surplus order", lowest=False)
+        self.pending.remove(pick)
+        return pick
+
+    # -- rule 48: transfer of a surplus from all the candidate's papers ------------------------
+    def transfer_surplus(self, candidate: int) -> None:
+        papers = self.papers
+        total = int(self.totals[candidate])
+        surplus = total - self.quota
+        rows = papers.held_by(candidate)
+        # 48(3)-(4): transfer value = surplus x value of the paper when received / total votes
+        # credited to the candidate, to five decimal places, any remainder ignored.
+        papers.value[rows] = (surplus * papers.value[rows]) // total
+        holders = papers.advance(rows, self.continuing)
+        amounts = papers.amounts(rows)
+        gained = sum_by_candidate(holders, amounts, self.n)
+        exhausted = int(amounts[holders == EXHAUSTED].sum())
+        before = self.totals.copy()
+        self.totals += gained
+        self.totals[candidate] = self.quota
+        loss = surplus - int(gained.sum()) - exhausted
+        self.record("surplus", [candidate], self.totals - before, exhausted, loss)
+
+    # -- rule 50: exclusion of the candidate with the fewest votes -----------------------------
+    def lowest(self, continuing: list[int]) -> int:
+        bottom = min(self.totals[c] for c in continuing)
+        tied = [c for c in continuing if self.totals[c] == bottom]
+        return tied[0] if len(tied) == 1 else self.break_tie(tied, "exclusion", lowest=True)
+
+    def exclude(self, candidate: int) -> None:
+        papers = self.papers
+        self.continuing[candidate] = False
+        rows = papers.held_by(candidate)
+        # Every paper moves in one stage at the value at which the candidate received it.
+        holders = papers.advance(rows, self.continuing)
+        amounts = papers.amounts(rows)
+        gained = sum_by_candidate(holders, amounts, self.n)
+        exhausted = int(amounts[holders == EXHAUSTED].sum())
+        before = self.totals.copy()
+        self.totals += gained
+        self.totals[candidate] = 0
+        loss = int(before[candidate]) - int(gained.sum()) - exhausted
+        self.record("exclusion", [candidate], self.totals - before, exhausted, loss)
+        self.stages[-1].excluded.append(candidate)
+
+    # -- the record -------------------------------------------------------------------------
+    def record(self, action: str, subjects: list[int], change, exhausted: int, loss: int) -> None:
+        self.history.append(self.totals.copy())
+        self.stages.append(
+            Stage(
+                number=len(self.stages) + 1,
+                action=action,
+                subjects=subjects,
+                totals=[_votes(x) for x in self.totals],
+                transfers=[_votes(x) for x in change],
+                non_transferable=_votes(exhausted),
+                loss=_votes(loss),
+            )
+        )
+
+    def result(self, unusable: int) -> CountResult:
+        return CountResult(
+            method=NAME,
+            candidates=list(self.profile.candidates),
+            seats=self.seats,
+            quota=self.quota_votes,
+            valid_poll=self.valid,
+            stages=self.stages,
+            elected=self.elected,
+            invalid=self.profile.invalid + unusable,
+            title=self.profile.title,
+            decimals=PLACES,
+            tie_breaks=self.ties.records,
+            seed=self.ties.seed,
+            withdrawn=sorted(self.profile.withdrawn),
+        )
+
+
+def _votes(units: Any) -> Value:
+    return Decimal(int(units)).scaleb(-PLACES)
