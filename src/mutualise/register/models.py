@@ -88,3 +88,219 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} is {self.get_kind_display()} of {self.organisation}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Members
+
+
+class MemberNumberSequence(models.Model):
+    """The last membership number issued by an organisation. Numbers are never reused, even when
+    a member is erased or merged, so the counter lives apart from the member rows."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="member_number_sequence"
+    )
+    last_number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: last member number {self.last_number}"
+
+
+class ImportBatch(models.Model):
+    """One accepted bulk import: the members it created point back to it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="import_batches"
+    )
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_already_present = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    accepted_at = models.DateTimeField()
+    accepted_by = models.CharField(max_length=150)
+
+    def __str__(self) -> str:
+        return f"import {self.pk} of {self.file_name}"
+
+
+class Member(models.Model):
+    """A person's membership of one organisation, with the facts its rulebook asks for.
+
+    Personal fields are blank after erasure (`erased_at` set); the row, its number, constituency,
+    class and status history stay so that counts and past results do not change.
+    """
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied (awaiting the board)"
+        ADMITTED = "admitted", "Member"
+        CEASED = "ceased", "Former member"
+        DECLINED = "declined", "Application declined"
+        MERGED = "merged", "Merged into another record"
+
+    class Channel(models.TextChoices):
+        POST = "post", "Post"
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        TEXT = "text", "Text message"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="members")
+    number = models.PositiveBigIntegerField()
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="membership",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.APPLIED)
+    constituency_id = models.CharField(max_length=80)
+    class_id = models.CharField(max_length=80, blank=True)
+
+    display_name = models.CharField(max_length=200)
+    date_of_birth = models.DateField(null=True, blank=True)
+    address = models.TextField(blank=True, help_text="Address lines, without the postcode")
+    postcode = models.CharField(max_length=10, blank=True, help_text="Normalised: 'SW1A 1AA'")
+    local_authority_code = models.CharField(max_length=9, blank=True)
+    email = models.EmailField(blank=True, help_text="Stored in lower case")
+    phone = models.CharField(max_length=40, blank=True)
+    contact_channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.POST)
+    large_print = models.BooleanField(default=False)
+    easy_read = models.BooleanField(default=False)
+    language = models.CharField(max_length=60, blank=True, help_text="If not English")
+    consents = models.JSONField(default=dict, blank=True)
+    # Collected only where the organisation reports representativeness; always optional.
+    sex = models.CharField(max_length=40, blank=True)
+    ethnicity = models.CharField(max_length=80, blank=True)
+
+    # Facts the eligibility rules read.
+    is_staff = models.BooleanField(default=False)
+    contract_fixed_term = models.BooleanField(null=True, blank=True)
+    contract_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    employment_start = models.DateField(null=True, blank=True)
+    last_service_use = models.DateField(null=True, blank=True)
+    attestations = models.JSONField(default=list, blank=True)
+
+    # Search and duplicate keys, derived from the fields above (see register/keys.py).
+    name_key = models.CharField(max_length=200, blank=True)
+    surname_key = models.CharField(max_length=100, blank=True)
+    postcode_key = models.CharField(max_length=8, blank=True)
+
+    external_ref = models.CharField(
+        max_length=100, blank=True, help_text="The source system's id, for idempotent re-import"
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    applied_on = models.DateField()
+    admitted_on = models.DateField(null=True, blank=True)
+    ceased_on = models.DateField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="member_unique_number"),
+            models.UniqueConstraint(
+                fields=["organisation", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="member_unique_external_ref",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["applied", "admitted", "ceased", "declined", "merged"]
+                ),
+                name="member_status_known",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "name_key"], name="member_name_key"),
+            models.Index(fields=["organisation", "surname_key"], name="member_surname_key"),
+            models.Index(fields=["organisation", "postcode_key"], name="member_postcode_key"),
+            models.Index(fields=["organisation", "email"], name="member_email"),
+            models.Index(
+                fields=["organisation", "status", "constituency_id"], name="member_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.display_name}"
+
+    @property
+    def is_member(self) -> bool:
+        return self.status == self.Status.ADMITTED
+
+
+class MembershipPeriod(models.Model):
+    """A span during which the person was a member in one constituency (and class).
+
+    `active_members(on=...)` reads these, so a roll frozen for a past date is exact even after
+    members have ceased, re-joined or moved constituency. `ended_on` is the first day not a member.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
+    constituency_id = models.CharField(max_length=80)
+    class_id = models.CharField(max_length=80, blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["member", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="membership_period_ends_after_start",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "started_on", "ended_on"], name="period_dates")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.member_id} in {self.constituency_id} {self.started_on}..{self.ended_on or ''}"
+        )
+
+
+class StatusChange(models.Model):
+    """One entry of a member's history: applied, admitted, ceased (with reason), re-joined, ..."""
+
+    class Event(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        ADMITTED = "admitted", "Admitted"
+        DECLINED = "declined", "Application declined"
+        CEASED = "ceased", "Ceased to be a member"
+        REJOINED = "rejoined", "Re-joined"
+        MOVED = "moved", "Changed constituency"
+        MERGED = "merged", "Duplicate record merged"
+        IMPORTED = "imported", "Imported from an earlier register"
+
+    class Reason(models.TextChoices):
+        RESIGNED = "resigned", "Resigned"
+        DIED = "died", "Died"
+        MOVED_OUT_OF_AREA = "moved_out_of_area", "Moved out of the area"
+        NO_LONGER_ELIGIBLE = "no_longer_eligible", "No longer eligible"
+        EXPELLED = "expelled", "Expelled"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="history")
+    event = models.CharField(max_length=16, choices=Event.choices)
+    reason = models.CharField(max_length=24, choices=Reason.choices, blank=True)
+    effective_on = models.DateField()
+    recorded_at = models.DateTimeField()
+    actor = models.CharField(max_length=150)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["member", "effective_on", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.event} {self.effective_on}"

@@ -1,18 +1,42 @@
-"""Verbs on organisations and their constitutions. Each is one transaction with an audit event."""
+"""Verbs on organisations, their constitutions and their members.
+
+Each verb that changes state runs in one transaction and writes an audit event (about the
+organisation, a constitution version or a member, with ids rather than personal data).
+
+Members, for other apps (elections freeze a roll from `active_members`; meetings count quorum):
+
+- `join(organisation, *, display_name, ..., actor)` applies; the rulebook's eligibility decides
+  the constituency and whether the board must admit (`membership.admission_by_board`).
+- `admit`, `decline`, `cease(member, reason, actor)`, `rejoin`, `change_constituency`,
+  `update_details`, `merge`, `erase`: the rest of a membership's life.
+- `active_members(organisation, on=None, constituency_id=None)`: members on a date.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from mutualise.audit import services as audit
 from mutualise.constitution import RulebookError, load_text, model_path
 
-from .models import ConstitutionVersion, Organisation, Role
+from . import keys
+from .eligibility import check_details, facts_for
+from .errors import DuplicateMember, MemberError, NotEligible
+from .models import (
+    ConstitutionVersion,
+    Member,
+    MemberNumberSequence,
+    MembershipPeriod,
+    Organisation,
+    Role,
+    StatusChange,
+)
 
 
 class OrganisationError(ValueError):
@@ -134,12 +158,435 @@ def grant_role(organisation: Organisation, user, kind: str, *, actor=None) -> Ro
     return role
 
 
+# ---------------------------------------------------------------------------------------------
+# Members
+
+
+# Fields a caller may give when joining or updating; everything else is the register's own.
+DETAIL_FIELDS = (
+    "display_name",
+    "date_of_birth",
+    "address",
+    "postcode",
+    "local_authority_code",
+    "email",
+    "phone",
+    "contact_channel",
+    "large_print",
+    "easy_read",
+    "language",
+    "consents",
+    "sex",
+    "ethnicity",
+    "is_staff",
+    "contract_fixed_term",
+    "contract_months",
+    "employment_start",
+    "last_service_use",
+    "attestations",
+)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def normalise_details(details: dict) -> dict:
+    """Tidy what people type (postcode and email case, spaces) and fill the search keys."""
+    from mutualise.constitution.postcodes import normalise_postcode
+
+    unknown = sorted(set(details) - set(DETAIL_FIELDS))
+    if unknown:
+        raise MemberError(f"unknown member detail(s): {', '.join(unknown)}")
+    clean = dict(details)
+    for name in ("display_name", "address", "phone", "language", "sex", "ethnicity"):
+        if name in clean:
+            clean[name] = (clean[name] or "").strip()
+    if "postcode" in clean:
+        clean["postcode"] = normalise_postcode(clean["postcode"] or "")
+        clean["postcode_key"] = keys.postcode_key(clean["postcode"])
+    if "email" in clean:
+        clean["email"] = keys.email_key(clean["email"])
+    if "local_authority_code" in clean:
+        clean["local_authority_code"] = (clean["local_authority_code"] or "").strip().upper()
+    if "display_name" in clean:
+        clean["name_key"] = keys.name_key(clean["display_name"])
+        clean["surname_key"] = keys.surname_key(clean["display_name"])
+    if "attestations" in clean:
+        clean["attestations"] = sorted(set(clean["attestations"] or ()))
+    return clean
+
+
+def find_duplicates(
+    organisation: Organisation,
+    *,
+    email: str = "",
+    display_name: str = "",
+    date_of_birth: date | None = None,
+    postcode: str = "",
+    exclude: Member | None = None,
+) -> list[Member]:
+    """Records of the same person: the same email, or the same normalised name, date of birth
+    and postcode. Merged, erased and declined records are not counted."""
+    match = models.Q(pk__in=[])
+    if email:
+        match |= models.Q(email=keys.email_key(email))
+    name = keys.name_key(display_name)
+    if name and date_of_birth and postcode:
+        match |= models.Q(
+            name_key=name, date_of_birth=date_of_birth, postcode_key=keys.postcode_key(postcode)
+        )
+    found = (
+        Member.objects.filter(organisation=organisation, erased_at__isnull=True)
+        .exclude(status__in=[Member.Status.MERGED, Member.Status.DECLINED])
+        .filter(match)
+    )
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return list(found.order_by("number"))
+
+
+def reserve_numbers(organisation: Organisation, count: int = 1) -> int:
+    """Reserve `count` consecutive membership numbers; returns the first. Call inside a
+    transaction: the counter row stays locked until it commits, so numbers are never shared."""
+    sequence, _ = MemberNumberSequence.objects.select_for_update().get_or_create(
+        organisation=organisation
+    )
+    first = sequence.last_number + 1
+    sequence.last_number += count
+    sequence.save(update_fields=["last_number"])
+    return first
+
+
+def _history(member, event, on, actor, reason="", note=""):
+    return StatusChange.objects.create(
+        organisation_id=member.organisation_id,
+        member=member,
+        event=event,
+        reason=reason,
+        effective_on=on,
+        recorded_at=timezone.now(),
+        actor=audit.actor_name(actor),
+        note=note[:500],
+    )
+
+
+def _locked(member: Member) -> Member:
+    """Re-read the member under a row lock, so two officers cannot both change it."""
+    fresh = Member.objects.select_for_update().get(pk=member.pk)
+    member.__dict__.update(
+        {f.attname: getattr(fresh, f.attname) for f in Member._meta.concrete_fields}
+    )
+    return member
+
+
+def join(
+    organisation: Organisation,
+    *,
+    actor=None,
+    constituency_id: str | None = None,
+    class_id: str = "",
+    on: date | None = None,
+    user=None,
+    allow_duplicate: bool = False,
+    **details,
+) -> Member:
+    """Apply for membership; returns the new Member (status 'admitted' or 'applied').
+
+    `details` are any of DETAIL_FIELDS (display_name is required). Without `constituency_id`
+    the first constituency the rulebook lets the applicant join is chosen. Raises NotEligible
+    (with every reason, in words), DuplicateMember (unless `allow_duplicate`), or MemberError.
+    Admission is automatic unless the rulebook says the board admits members.
+    """
+    on = on or today()
+    details = normalise_details(details)
+    if not details.get("display_name"):
+        raise MemberError("a name is required")
+    constitution = organisation.constitution
+    constituency_id, class_id = check_details(constitution, details, constituency_id, class_id, on)
+    if not allow_duplicate:
+        matches = find_duplicates(
+            organisation,
+            email=details.get("email", ""),
+            display_name=details["display_name"],
+            date_of_birth=details.get("date_of_birth"),
+            postcode=details.get("postcode", ""),
+        )
+        if matches:
+            raise DuplicateMember(matches)
+    with transaction.atomic():
+        member = Member.objects.create(
+            organisation=organisation,
+            number=reserve_numbers(organisation),
+            user=user,
+            constituency_id=constituency_id,
+            class_id=class_id,
+            applied_on=on,
+            status=Member.Status.APPLIED,
+            **details,
+        )
+        _history(member, StatusChange.Event.APPLIED, on, actor)
+        audit.record(
+            organisation,
+            "member.applied",
+            actor=actor,
+            subject=member,
+            data={"number": member.number, "constituency": constituency_id, "class": class_id},
+        )
+        if not constitution.membership.admission_by_board:
+            _admit(member, actor, on, note="admitted automatically, as the rulebook provides")
+    return member
+
+
+def _admit(member: Member, actor, on: date, note: str = "") -> None:
+    member.status = Member.Status.ADMITTED
+    member.admitted_on = on
+    member.ceased_on = None
+    member.save(update_fields=["status", "admitted_on", "ceased_on"])
+    MembershipPeriod.objects.create(
+        organisation_id=member.organisation_id,
+        member=member,
+        constituency_id=member.constituency_id,
+        class_id=member.class_id,
+        started_on=on,
+    )
+    _history(member, StatusChange.Event.ADMITTED, on, actor, note=note)
+    audit.record(
+        member.organisation,
+        "member.admitted",
+        actor=actor,
+        subject=member,
+        data={"number": member.number, "constituency": member.constituency_id},
+    )
+
+
+def admit(member: Member, *, actor=None, on: date | None = None) -> Member:
+    """Admit an applicant (the board's decision). Eligibility is checked again on the day."""
+    on = on or today()
+    with transaction.atomic():
+        _locked(member)
+        if member.status != Member.Status.APPLIED:
+            raise MemberError(
+                f"member {member.number} is '{member.get_status_display()}', not an applicant"
+            )
+        reasons = eligibility_reasons(member, on)
+        if reasons:
+            raise NotEligible(reasons)
+        _admit(member, actor, on)
+    return member
+
+
+def decline(member: Member, *, actor=None, on: date | None = None, note: str = "") -> Member:
+    """Decline an application (the board's decision). The number is not reused."""
+    on = on or today()
+    with transaction.atomic():
+        _locked(member)
+        if member.status != Member.Status.APPLIED:
+            raise MemberError(f"member {member.number} has no application to decline")
+        member.status = Member.Status.DECLINED
+        member.save(update_fields=["status"])
+        _history(member, StatusChange.Event.DECLINED, on, actor, note=note)
+        audit.record(
+            member.organisation,
+            "member.declined",
+            actor=actor,
+            subject=member,
+            data={"number": member.number},
+        )
+    return member
+
+
+def cease(
+    member: Member, reason: str, *, actor=None, on: date | None = None, note: str = ""
+) -> Member:
+    """End a membership for one of StatusChange.Reason (resigned, died, moved_out_of_area,
+    no_longer_eligible, expelled). From `on` the person is no longer a member."""
+    on = on or today()
+    if reason not in StatusChange.Reason.values:
+        raise MemberError(
+            f"unknown reason '{reason}'; reasons are {', '.join(StatusChange.Reason.values)}"
+        )
+    with transaction.atomic():
+        _locked(member)
+        if member.status != Member.Status.ADMITTED:
+            raise MemberError(f"member {member.number} is not a current member")
+        if member.admitted_on and on < member.admitted_on:
+            raise MemberError(f"a membership cannot end before it began ({member.admitted_on})")
+        member.status = Member.Status.CEASED
+        member.ceased_on = on
+        member.save(update_fields=["status", "ceased_on"])
+        MembershipPeriod.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+        _history(member, StatusChange.Event.CEASED, on, actor, reason=reason, note=note)
+        audit.record(
+            member.organisation,
+            "member.ceased",
+            actor=actor,
+            subject=member,
+            data={"number": member.number, "reason": reason},
+        )
+    return member
+
+
+def rejoin(
+    member: Member,
+    *,
+    actor=None,
+    on: date | None = None,
+    constituency_id: str | None = None,
+    class_id: str | None = None,
+) -> Member:
+    """A former member joins again under the same number, keeping the history. Eligibility is
+    checked afresh; the board admits them if the rulebook says so."""
+    on = on or today()
+    with transaction.atomic():
+        _locked(member)
+        if member.status != Member.Status.CEASED or member.erased_at:
+            raise MemberError(f"member {member.number} is not a former member")
+        last = member.history.filter(event=StatusChange.Event.CEASED).last()
+        if last is not None and last.reason == StatusChange.Reason.DIED:
+            raise MemberError(f"member {member.number} is recorded as having died")
+        if member.ceased_on and on < member.ceased_on:
+            raise MemberError(f"cannot re-join before the membership ended ({member.ceased_on})")
+        constitution = member.organisation.constitution
+        details = {f: getattr(member, f) for f in DETAIL_FIELDS}
+        member.constituency_id, member.class_id = check_details(
+            constitution,
+            details,
+            constituency_id,
+            member.class_id if class_id is None else class_id,
+            on,
+        )
+        member.status = Member.Status.APPLIED
+        member.applied_on = on
+        member.save(update_fields=["status", "applied_on", "constituency_id", "class_id"])
+        _history(member, StatusChange.Event.REJOINED, on, actor)
+        audit.record(
+            member.organisation,
+            "member.rejoined",
+            actor=actor,
+            subject=member,
+            data={"number": member.number, "constituency": member.constituency_id},
+        )
+        if not constitution.membership.admission_by_board:
+            _admit(member, actor, on, note="re-admitted automatically")
+    return member
+
+
+def change_constituency(
+    member: Member, constituency_id: str, *, class_id: str = "", actor=None, on=None
+) -> Member:
+    """Move a current member to another constituency (or class) they are eligible for."""
+    on = on or today()
+    with transaction.atomic():
+        _locked(member)
+        if member.status != Member.Status.ADMITTED:
+            raise MemberError(f"member {member.number} is not a current member")
+        details = {f: getattr(member, f) for f in DETAIL_FIELDS}
+        constituency_id, class_id = check_details(
+            member.organisation.constitution, details, constituency_id, class_id, on
+        )
+        MembershipPeriod.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+        MembershipPeriod.objects.create(
+            organisation_id=member.organisation_id,
+            member=member,
+            constituency_id=constituency_id,
+            class_id=class_id,
+            started_on=on,
+        )
+        old = member.constituency_id
+        member.constituency_id, member.class_id = constituency_id, class_id
+        member.save(update_fields=["constituency_id", "class_id"])
+        _history(member, StatusChange.Event.MOVED, on, actor, note=f"from {old}")
+        audit.record(
+            member.organisation,
+            "member.moved",
+            actor=actor,
+            subject=member,
+            data={"number": member.number, "from": old, "to": constituency_id},
+        )
+    return member
+
+
+def update_details(member: Member, *, actor=None, **changes) -> Member:
+    """Change a member's contact or personal details. Eligibility is not re-judged here: the
+    re-check (`recheck_register`) lists who no longer qualifies, for an officer to confirm."""
+    changes = normalise_details(changes)
+    if "display_name" in changes and not changes["display_name"]:
+        raise MemberError("a name is required")
+    if changes.get("postcode"):
+        from mutualise.constitution.postcodes import is_valid_postcode
+
+        if not is_valid_postcode(changes["postcode"]):
+            raise MemberError(f"'{changes['postcode']}' is not a valid UK postcode")
+    with transaction.atomic():
+        _locked(member)
+        if member.erased_at:
+            raise MemberError(f"member {member.number} has been erased")
+        changed = sorted(k for k, v in changes.items() if getattr(member, k) != v)
+        for name in changed:
+            setattr(member, name, changes[name])
+        if changed:
+            member.save(update_fields=changed)
+            audit.record(
+                member.organisation,
+                "member.details_changed",
+                actor=actor,
+                subject=member,
+                data={"number": member.number, "fields": changed},
+            )
+    return member
+
+
+def eligibility_reasons(member: Member, on: date | None = None) -> list[str]:
+    """Why the member would not qualify for their constituency (and class) today: [] if fine."""
+    from mutualise.constitution.eligibility import assess
+
+    on = on or today()
+    constitution = member.organisation.constitution
+    facts = facts_for({f: getattr(member, f) for f in DETAIL_FIELDS})
+    reasons = list(assess(constitution, member.constituency_id, facts, on).reasons)
+    if member.class_id:
+        reasons += [
+            r for r in assess(constitution, member.class_id, facts, on).reasons if r not in reasons
+        ]
+    return reasons
+
+
+def active_members(
+    organisation: Organisation, on: date | None = None, constituency_id: str | None = None
+) -> models.QuerySet:
+    """Members admitted and not ceased on `on` (default today), optionally only those in one
+    constituency on that date. Exact for past dates: it reads the membership periods."""
+    on = on or today()
+    periods = MembershipPeriod.objects.filter(
+        member=models.OuterRef("pk"), started_on__lte=on
+    ).filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=on))
+    if constituency_id is not None:
+        periods = periods.filter(constituency_id=constituency_id)
+    return Member.objects.filter(organisation=organisation).filter(models.Exists(periods))
+
+
 __all__ = [
+    "DETAIL_FIELDS",
+    "DuplicateMember",
+    "MemberError",
+    "NotEligible",
     "OrganisationError",
     "RulebookError",
+    "active_members",
     "adopt_constitution",
+    "admit",
+    "cease",
+    "change_constituency",
     "create_from_file",
     "create_from_model",
     "create_organisation",
+    "decline",
+    "eligibility_reasons",
+    "find_duplicates",
     "grant_role",
+    "join",
+    "rejoin",
+    "reserve_numbers",
+    "update_details",
 ]

@@ -1,0 +1,26 @@
+"""What the register refuses, and why, in words a member or officer can act on."""
+
+
+class MemberError(ValueError):
+    """A change to a member the register cannot make; the message says why."""
+
+    def __init__(self, message: str, *, field: str = ""):
+        self.field = field
+        super().__init__(message)
+
+
+class NotEligible(MemberError):
+    """The rulebook does not let this person join (this constituency); `reasons` say why."""
+
+    def __init__(self, reasons: list[str], *, field: str = ""):
+        self.reasons = list(reasons)
+        super().__init__(" ".join(self.reasons), field=field)
+
+
+class DuplicateMember(MemberError):
+    """The person seems to be on the register already; `matches` are the existing records."""
+
+    def __init__(self, matches):
+        self.matches = list(matches)
+        numbers = ", ".join(str(m.number) for m in self.matches)
+        super().__init__(f"This person may already be a member (membership number {numbers}).")

@@ -1,0 +1,53 @@
+"""Normalised keys for finding people: search and duplicate detection compare these, never the
+text as typed. Keys hold only [a-z0-9] (names, emails aside), so they sort the same under any
+database collation and a prefix search is a plain index range."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+# Honorifics people add or leave off between one register and the next.
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "revd"}
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return ascii_only.casefold().replace("ß", "ss")
+
+
+def name_words(name: str) -> list[str]:
+    words = [w for w in _NOT_ALNUM.split(_fold(name).replace("'", "")) if w]
+    while words and words[0] in _TITLES and len(words) > 1:
+        words = words[1:]
+    return words
+
+
+def name_key(name: str) -> str:
+    """'  Dr Zoë  O'Brien-Smith ' -> 'zoeobriensmith'."""
+    return "".join(name_words(name))
+
+
+def surname_key(name: str) -> str:
+    """The last word of the name: what an officer most often types."""
+    words = name_words(name)
+    return words[-1] if words else ""
+
+
+def postcode_key(postcode: str) -> str:
+    """'sw1a 1aa' -> 'SW1A1AA'."""
+    return re.sub(r"[^A-Z0-9]", "", (postcode or "").upper())[:8]
+
+
+def email_key(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with `prefix` ([a-z0-9] only):
+    'smi' -> 'smj', so `key >= 'smi' AND key < 'smj'` is an index range scan."""
+    if not prefix:
+        return "\uffff"
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
