@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from .schema import (
+    ALL_MEMBERS,
     LOCK_FORMS,
     MEMBER_DISTRIBUTIONS,
     SHARE_VOTING_FORMS,
@@ -19,6 +20,7 @@ from .schema import (
     SeatFill,
     SeatGroup,
     SurplusUse,
+    percent,
 )
 
 Found = Iterator[tuple[tuple[str | int, ...], str]]
@@ -49,7 +51,9 @@ def _unique_ids(c: Constitution) -> Found:
         places.append((appointer.id, ("appointers", i, "id")))
     seen: dict[str, tuple[str | int, ...]] = {}
     for ident, path in places:
-        if ident in seen:
+        if ident == ALL_MEMBERS:
+            yield path, f"'{ALL_MEMBERS}' is reserved for seats elected by every member"
+        elif ident in seen:
             yield path, f"id '{ident}' is already used at {_dotted(seen[ident])}"
         else:
             seen[ident] = path
@@ -105,7 +109,7 @@ def _constituencies(c: Constitution) -> Found:
 
 def _electorates(c: Constitution) -> dict[str, ConstituencyKind | None]:
     """Ids that may elect seats -> the kind of constituency they belong to (None: a body)."""
-    known: dict[str, ConstituencyKind | None] = {}
+    known: dict[str, ConstituencyKind | None] = {ALL_MEMBERS: None}
     for constituency in c.constituencies:
         known[constituency.id] = constituency.kind
         for klass in constituency.classes:
@@ -180,6 +184,8 @@ def _selected(c: Constitution, rule: CompositionRule, group: SeatGroup) -> bool:
         return False
     if selector.electorate is not None and group.electorate != selector.electorate:
         return False
+    if selector.appointer is not None and group.appointer != selector.appointer:
+        return False
     if selector.constituency_kind is not None:
         if group.filled_by is not SeatFill.ELECTED:
             return False
@@ -206,6 +212,13 @@ def _composition(
         yield path, f"{said} fails: {count} such seats, at most {rule.at_most} allowed"
     if rule.share is not None and not rule.share.met(count, total):
         yield path, f"{said} fails: {count} of {total} seats is not {rule.share} of the body"
+    if rule.share_at_most is not None and count * rule.share_at_most.denominator > (
+        total * rule.share_at_most.numerator
+    ):
+        yield (
+            path,
+            f"{said} fails: {count} of {total} seats is more than {percent(rule.share_at_most)}",
+        )
     if rule.one_per_class_of is not None:
         try:
             constituency = c.constituency(rule.one_per_class_of)
@@ -219,9 +232,19 @@ def _composition(
         if missing:
             yield path, f"{said} fails: no seat elected by " + ", ".join(missing)
     if not any(
-        v is not None for v in (rule.at_least, rule.at_most, rule.share, rule.one_per_class_of)
+        v is not None
+        for v in (
+            rule.at_least,
+            rule.at_most,
+            rule.share,
+            rule.share_at_most,
+            rule.one_per_class_of,
+        )
     ):
-        yield path, "a composition rule needs at_least, at_most, share or one_per_class_of"
+        yield (
+            path,
+            "a composition rule needs at_least, at_most, share, share_at_most or one_per_class_of",
+        )
 
 
 def _timetable(c: Constitution) -> Found:

@@ -44,11 +44,11 @@ def check_command(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
         try:
-            print(_summary(path))
+            print(_summary(path), flush=True)
         except RulebookError as exc:
             status = 2
             for problem in exc.problems:
-                print(problem, file=sys.stderr)
+                print(problem, file=sys.stderr, flush=True)
     return status
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .schema import (
+    ALL_MEMBERS,
     AssetLockKind,
     Base,
     Body,
@@ -131,9 +132,12 @@ def _seats_sentence(c: Constitution, body: Body) -> str:
                 elected_by_kind[source.kind] += group.seats
                 constituencies_by_kind[source.kind].add(group.electorate or "")
                 continue
-            by_kind["elected"].append(
-                f"{_plural(group.seats, 'seat')} elected by {c.body(group.electorate or '').name}"
+            electors = (
+                "all the members"
+                if group.electorate == ALL_MEMBERS
+                else "the " + c.body(group.electorate or "").name
             )
+            by_kind["elected"].append(f"{_plural(group.seats, 'seat')} elected by {electors}")
         elif group.filled_by is SeatFill.APPOINTED:
             who = next((a.name for a in c.appointers if a.id == group.appointer), None)
             who = who or c.body(group.appointer or "").name

@@ -27,6 +27,9 @@ from pydantic import (
 
 SCHEMA_VERSION = 1
 
+# The electorate of seats elected by every member, whatever their constituency.
+ALL_MEMBERS = "all-members"
+
 MONTHS = [
     "january",
     "february",
@@ -310,13 +313,13 @@ class Period(Strict):
     """A length of time written in YAML as '6 weeks', '1 month' or '28 days'."""
 
     amount: Count
-    unit: Literal["days", "weeks", "months"]
+    unit: Literal["days", "weeks", "months", "years"]
 
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, value: Any) -> Any:
         if isinstance(value, str):
-            match = re.fullmatch(r"\s*(\d+)\s+(day|week|month)s?\s*", value)
+            match = re.fullmatch(r"\s*(\d+)\s+(day|week|month|year)s?\s*", value)
             if not match:
                 raise ValueError(f"expected a period such as '28 days' or '1 month', got {value!r}")
             return {"amount": int(match.group(1)), "unit": match.group(2) + "s"}
@@ -471,6 +474,7 @@ class SeatSelector(Strict):
     electorate: Slug | None = None
     filled_by: SeatFill | None = None
     appointer_kind: AppointerKind | None = None
+    appointer: Slug | None = None
 
 
 class CompositionRule(Strict):
@@ -481,6 +485,7 @@ class CompositionRule(Strict):
     at_least: Count | None = None
     at_most: Count | None = None
     share: Threshold | None = None  # of all the body's seats
+    share_at_most: Proportion | None = None  # e.g. 1/2: no more than half the seats
     one_per_class_of: Slug | None = None  # a constituency each of whose classes needs a seat
 
 
