@@ -133,6 +133,8 @@ def to_text(result: CountResult) -> str:
     lines.append(poll)
     if result.withdrawn:
         lines.append("Withdrawn: " + ", ".join(result.candidates[c] for c in result.withdrawn))
+    for stage in result.stages:
+        lines.append(f"Stage {stage.number}: {describe_stage(result, stage.number)}")
     lines.append("")
     name_width = max([len(n) for n in result.candidates] + [16]) + 2
     col = max(12, places + 8)
@@ -140,12 +142,6 @@ def to_text(result: CountResult) -> str:
     for stage in result.stages:
         header += f"Stage {stage.number}".rjust(col * (1 if stage.number == 1 else 2))
     lines.append(header)
-    action_row = "".ljust(name_width)
-    for stage in result.stages:
-        label = describe_stage(result, stage.number)
-        width = col if stage.number == 1 else 2 * col
-        action_row += label[: width - 1].rjust(width)
-    lines.append(action_row)
     lines.append("-" * len(header))
     status: dict[int, str] = {}
     for stage in result.stages:
