@@ -16,12 +16,18 @@ from mutualise.constitution.eligibility import (
 from .errors import MemberError, NotEligible
 
 
-def facts_for(details: dict) -> ApplicantFacts:
+def facts_for(details: dict, on: date | None = None) -> ApplicantFacts:
+    """The rulebook's view of a person. A staff contract that ended before `on` makes them no
+    longer staff: the rulebook library has no end date of its own, so the register applies it."""
+    is_staff = bool(details.get("is_staff"))
+    ended = details.get("employment_end")
+    if is_staff and ended is not None and on is not None and ended < on:
+        is_staff = False
     return ApplicantFacts(
         date_of_birth=details.get("date_of_birth"),
         postcode=details.get("postcode") or None,
         local_authority_code=details.get("local_authority_code") or None,
-        is_staff=bool(details.get("is_staff")),
+        is_staff=is_staff,
         contract_fixed_term=details.get("contract_fixed_term"),
         contract_months=details.get("contract_months"),
         employment_start=details.get("employment_start"),
@@ -54,7 +60,7 @@ def check_details(
         raise MemberError(
             f"'{postcode}' is not a valid UK postcode; enter it like SW1A 1AA.", field="postcode"
         )
-    facts = facts_for(details)
+    facts = facts_for(details, on)
     class_id = class_id or ""
     if class_id and not constituency_id:
         found = constitution.find_class(class_id)

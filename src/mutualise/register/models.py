@@ -126,6 +126,31 @@ class ImportBatch(models.Model):
         return f"import {self.pk} of {self.file_name}"
 
 
+class PendingImport(models.Model):
+    """An uploaded file waiting for the officer to check the preview and accept it. Deleted once
+    accepted or abandoned, so no personal data lingers here."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="pending_imports"
+    )
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    mapping = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.CharField(max_length=150)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Progress of an accepted import running in the background, for the page's progress bar.
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=16, default="uploaded")
+    error = models.TextField(blank=True)
+    batch = models.ForeignKey(
+        "ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"pending import {self.pk} of {self.file_name}"
+
+
 class Member(models.Model):
     """A person's membership of one organisation, with the facts its rulebook asks for.
 
@@ -180,6 +205,7 @@ class Member(models.Model):
     contract_fixed_term = models.BooleanField(null=True, blank=True)
     contract_months = models.PositiveSmallIntegerField(null=True, blank=True)
     employment_start = models.DateField(null=True, blank=True)
+    employment_end = models.DateField(null=True, blank=True, help_text="Last day of employment")
     last_service_use = models.DateField(null=True, blank=True)
     attestations = models.JSONField(default=list, blank=True)
 

@@ -15,6 +15,7 @@ Members, for other apps (elections freeze a roll from `active_members`; meetings
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -182,6 +183,7 @@ DETAIL_FIELDS = (
     "contract_fixed_term",
     "contract_months",
     "employment_start",
+    "employment_end",
     "last_service_use",
     "attestations",
 )
@@ -543,7 +545,7 @@ def eligibility_reasons(member: Member, on: date | None = None) -> list[str]:
 
     on = on or today()
     constitution = member.organisation.constitution
-    facts = facts_for({f: getattr(member, f) for f in DETAIL_FIELDS})
+    facts = facts_for({f: getattr(member, f) for f in DETAIL_FIELDS}, on)
     reasons = list(assess(constitution, member.constituency_id, facts, on).reasons)
     if member.class_id:
         reasons += [
@@ -566,6 +568,338 @@ def active_members(
     return Member.objects.filter(organisation=organisation).filter(models.Exists(periods))
 
 
+# ---------------------------------------------------------------------------------------------
+# Re-checking eligibility
+
+
+@dataclass(frozen=True)
+class LostEligibility:
+    member: Member
+    reasons: list[str]
+    suggested_reason: str  # a StatusChange.Reason for `confirm_ineligible`
+
+
+def recheck_register(organisation: Organisation, on: date | None = None) -> list[LostEligibility]:
+    """Every current member who no longer meets their constituency's rules on `on` (moved out
+    of the area, staff contract ended, ...). Changes nothing: an officer confirms each one with
+    `confirm_ineligible` (or corrects the member's details)."""
+    on = on or today()
+    found = []
+    current = active_members(organisation, on).order_by("number")
+    for member in current.iterator(chunk_size=2000):
+        member.organisation = organisation
+        reasons = eligibility_reasons(member, on)
+        if reasons:
+            moved = any("live in" in r or "postcode" in r for r in reasons)
+            reason = (
+                StatusChange.Reason.MOVED_OUT_OF_AREA
+                if moved
+                else StatusChange.Reason.NO_LONGER_ELIGIBLE
+            )
+            found.append(LostEligibility(member, reasons, reason))
+    return found
+
+
+def confirm_ineligible(member: Member, *, actor=None, on: date | None = None) -> Member:
+    """An officer confirms a re-check finding: the membership ends, with the reason found."""
+    on = on or today()
+    reasons = eligibility_reasons(member, on)
+    if not reasons:
+        raise MemberError(f"member {member.number} is still eligible; nothing to confirm")
+    moved = any("live in" in r or "postcode" in r for r in reasons)
+    reason = (
+        StatusChange.Reason.MOVED_OUT_OF_AREA if moved else StatusChange.Reason.NO_LONGER_ELIGIBLE
+    )
+    return cease(member, reason, actor=actor, on=on, note=" ".join(reasons))
+
+
+# ---------------------------------------------------------------------------------------------
+# Duplicates
+
+
+def merge(keep: Member, duplicate: Member, *, actor=None, on: date | None = None) -> Member:
+    """Fold a duplicate record into the one kept. Both histories stay (the duplicate's rows
+    stay on it, marked merged into `keep`); blanks in `keep` are filled from the duplicate."""
+    on = on or today()
+    if keep.pk == duplicate.pk or keep.organisation_id != duplicate.organisation_id:
+        raise MemberError("merge two different records of the same organisation")
+    with transaction.atomic():
+        _locked(keep)
+        _locked(duplicate)
+        for record in (keep, duplicate):
+            if record.status == Member.Status.MERGED or record.erased_at:
+                raise MemberError(f"member {record.number} has already been merged or erased")
+        if duplicate.status == Member.Status.ADMITTED and keep.status != Member.Status.ADMITTED:
+            raise MemberError(
+                f"keep the current membership ({duplicate.number}) and merge {keep.number} into it"
+            )
+        filled = []
+        for name in DETAIL_FIELDS + ("external_ref",):
+            if getattr(keep, name) in ("", None, [], {}) and getattr(duplicate, name) not in (
+                "",
+                None,
+                [],
+                {},
+            ):
+                setattr(keep, name, getattr(duplicate, name))
+                filled.append(name)
+        if "external_ref" in filled:
+            duplicate.external_ref = ""
+        if keep.user_id is None and duplicate.user_id is not None:
+            keep.user_id, duplicate.user_id = duplicate.user_id, None
+            filled.append("user")
+        keep.__dict__.update(normalise_details({f: getattr(keep, f) for f in DETAIL_FIELDS}))
+        MembershipPeriod.objects.filter(member=duplicate, ended_on__isnull=True).update(ended_on=on)
+        duplicate.status = Member.Status.MERGED
+        duplicate.merged_into = keep
+        duplicate.save()
+        keep.save()
+        _history(duplicate, StatusChange.Event.MERGED, on, actor, note=f"into {keep.number}")
+        _history(keep, StatusChange.Event.MERGED, on, actor, note=f"from {duplicate.number}")
+        audit.record(
+            keep.organisation,
+            "member.merged",
+            actor=actor,
+            subject=duplicate,
+            data={"kept": keep.number, "merged": duplicate.number, "filled": sorted(filled)},
+        )
+    return keep
+
+
+def member_history(member: Member) -> list[StatusChange]:
+    """The member's own history and that of every record merged into it, in date order."""
+    ids = [member.pk, *Member.objects.filter(merged_into=member).values_list("pk", flat=True)]
+    return list(
+        StatusChange.objects.filter(member_id__in=ids)
+        .select_related("member")
+        .order_by("effective_on", "recorded_at", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Data protection
+
+PERSONAL_FIELDS = (
+    "display_name",
+    "date_of_birth",
+    "address",
+    "postcode",
+    "local_authority_code",
+    "email",
+    "phone",
+    "language",
+    "consents",
+    "sex",
+    "ethnicity",
+    "contract_fixed_term",
+    "contract_months",
+    "employment_start",
+    "employment_end",
+    "last_service_use",
+    "attestations",
+    "name_key",
+    "surname_key",
+    "postcode_key",
+    "external_ref",
+    "large_print",
+    "easy_read",
+    "is_staff",
+)
+
+
+def subject_access(member: Member) -> dict:
+    """Everything the register holds about a member, including the audit events about them,
+    as plain data (for JSON and for the readable page)."""
+    from mutualise.audit.services import events_about
+
+    fields = {
+        f.name: getattr(member, f.attname)
+        for f in Member._meta.concrete_fields
+        if f.name not in ("organisation", "import_batch", "merged_into")
+    }
+    fields["user"] = member.user.get_username() if member.user_id else None
+    ids = [member.pk, *Member.objects.filter(merged_into=member).values_list("pk", flat=True)]
+    return {
+        "organisation": member.organisation.name,
+        "member": _plain(fields),
+        "history": [
+            _plain(
+                {
+                    "record": h.member.number,
+                    "event": h.event,
+                    "reason": h.reason,
+                    "effective_on": h.effective_on,
+                    "recorded_at": h.recorded_at,
+                    "by": h.actor,
+                    "note": h.note,
+                }
+            )
+            for h in member_history(member)
+        ],
+        "membership_periods": [
+            _plain(
+                {
+                    "constituency": p.constituency_id,
+                    "class": p.class_id,
+                    "from": p.started_on,
+                    "until": p.ended_on,
+                }
+            )
+            for p in MembershipPeriod.objects.filter(member_id__in=ids).order_by("started_on")
+        ],
+        "imported_from": (
+            {
+                "file": member.import_batch.file_name,
+                "accepted_at": str(member.import_batch.accepted_at),
+            }
+            if member.import_batch_id
+            else None
+        ),
+        "audit_events": [
+            _plain(
+                {
+                    "sequence": e.sequence,
+                    "occurred_at": e.occurred_at,
+                    "action": e.action,
+                    "by": e.actor,
+                    "data": e.data,
+                }
+            )
+            for pk in ids
+            for e in events_about(member.organisation, "Member", pk).order_by("sequence")
+        ],
+    }
+
+
+def _plain(values: dict) -> dict:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
+
+
+def erase(member: Member, *, actor=None) -> Member:
+    """Remove a former member's personal data (right to erasure).
+
+    The row stays with its number, constituency, class, status and dates, so counts, rolls and
+    past election results do not change; the audit events about the member have their data
+    blanked (`audit.redact_subject`), which keeps the chain verifiable. A linked sign-in account
+    is deleted. A current member must cease first.
+    """
+    with transaction.atomic():
+        _locked(member)
+        if member.status in (Member.Status.ADMITTED, Member.Status.APPLIED):
+            raise MemberError(
+                f"member {member.number} is a current member or applicant: end the membership"
+                " (or decline the application) before erasing"
+            )
+        if member.erased_at:
+            raise MemberError(f"member {member.number} has already been erased")
+        username = member.user.get_username() if member.user_id else None
+        blank = {}
+        for name in PERSONAL_FIELDS:
+            field = Member._meta.get_field(name)
+            blank[name] = None if field.null else field.get_default()
+        for name, value in blank.items():
+            setattr(member, name, value)
+        member.display_name = ""
+        member.erased_at = timezone.now()
+        user = member.user
+        member.user = None
+        member.save()
+        ids = [member.pk, *Member.objects.filter(merged_into=member).values_list("pk", flat=True)]
+        for merged in Member.objects.filter(pk__in=ids[1:]):
+            for name, value in blank.items():
+                setattr(merged, name, value)
+            merged.display_name = ""
+            merged.erased_at = member.erased_at
+            merged.save()
+        history = StatusChange.objects.filter(member_id__in=ids)
+        history.update(note="")
+        if username:
+            history.filter(actor=username).update(actor="(erased)")
+        if user is not None:
+            user.delete()
+        for pk in ids:
+            audit.redact_subject(member.organisation, "Member", pk)
+        audit.record(
+            member.organisation,
+            "member.erased",
+            actor=actor,
+            subject=member,
+            data={"number": member.number},
+        )
+    return member
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk import
+
+
+def accept_import(
+    organisation: Organisation,
+    data: bytes,
+    file_name: str,
+    *,
+    mapping: dict[str, str] | None = None,
+    actor=None,
+    on: date | None = None,
+    progress=None,
+):
+    """Write the good rows of an import file the officer has previewed and accepted.
+
+    Every row is checked again against the register as it is now, in one transaction: the
+    good rows become admitted members (numbered in file order), rows already imported (same
+    external reference) are skipped, and bad rows are left out and returned in the result for
+    the officer to fix. Returns (ImportBatch, CheckResult). `progress(rows_written)` is called
+    after each batch.
+    """
+    from .bulkwrite import MemberWriter
+    from .importing import RegisterKeys, check_rows
+    from .models import ImportBatch
+    from .tabular import read_table
+
+    on = on or today()
+    table = read_table(data, file_name)
+    from .importing import resolve_mapping
+
+    resolved = resolve_mapping(table.header, mapping)
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        batch = ImportBatch.objects.create(
+            organisation=organisation,
+            file_name=Path(file_name).name[:255],
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            accepted_at=timezone.now(),
+            accepted_by=audit.actor_name(actor),
+        )
+        writer = MemberWriter(organisation, batch, progress)
+        result = check_rows(
+            table,
+            resolved,
+            organisation.constitution,
+            RegisterKeys.load(organisation),
+            on,
+            on_ready=writer.add,
+            keep_preview=False,
+        )
+        batch.rows_created = writer.finish()
+        batch.rows_total = result.rows_total
+        batch.rows_already_present = result.rows_already_present
+        batch.rows_rejected = result.rows_rejected
+        batch.save()
+        audit.record(
+            organisation,
+            "members.imported",
+            actor=actor,
+            subject=batch,
+            data={
+                "file_sha256": batch.file_sha256,
+                "created": batch.rows_created,
+                "already_present": batch.rows_already_present,
+                "rejected": batch.rows_rejected,
+            },
+        )
+    return batch, result
+
+
 __all__ = [
     "DETAIL_FIELDS",
     "DuplicateMember",
@@ -574,7 +908,14 @@ __all__ = [
     "OrganisationError",
     "RulebookError",
     "active_members",
+    "accept_import",
     "adopt_constitution",
+    "confirm_ineligible",
+    "erase",
+    "member_history",
+    "merge",
+    "recheck_register",
+    "subject_access",
     "admit",
     "cease",
     "change_constituency",
