@@ -1,1 +1,263 @@
-"""Data and database constraints of the elections app."""
+"""Data and database constraints of the elections app.
+
+Secrecy by construction: `VoteRecord` (this voter has voted) and `Ballot` (what a ballot says)
+share no key, no sequence and no time. Both have random UUID keys, neither has a timestamp, and
+the count rewrites both tables in key order so that their physical order no longer follows the
+order of casting (see services.shuffle_storage).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from mutualise.register.models import Member, Organisation
+
+from .lifecycle import State
+
+
+class Election(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="elections"
+    )
+    title = models.CharField(max_length=200)
+    body_id = models.CharField(max_length=80)
+    seat_group_id = models.CharField(max_length=80)
+    constituency_id = models.CharField(max_length=80)
+    class_id = models.CharField(max_length=80, blank=True)
+    vacancies = models.PositiveIntegerField()
+    vacancies_explained = models.JSONField(default=dict, blank=True)
+    method = models.CharField(max_length=40)
+    method_options = models.JSONField(default=dict, blank=True)
+    close_of_poll = models.DateField()
+    state = models.CharField(max_length=24, choices=State.choices, default=State.DRAFT)
+    roll_frozen_on = models.DateField(null=True, blank=True)
+    # Facts of the count: the seed decides any lot, so a recount with it gives the same result.
+    seed = models.BigIntegerField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    report_text = models.TextField(blank=True)
+    turnout = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(max_length=150)
+    poll_opened_at = models.DateTimeField(null=True, blank=True)
+    poll_closed_at = models.DateTimeField(null=True, blank=True)
+    counted_at = models.DateTimeField(null=True, blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "-close_of_poll", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=State.values), name="election_state_known"
+            ),
+            models.CheckConstraint(condition=models.Q(vacancies__gt=0), name="election_has_seats"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def state_enum(self) -> State:
+        return State(self.state)
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.method.endswith("stv") or self.method in ("irv", "av")
+
+
+class Candidate(models.Model):
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", "Validly nominated"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        REJECTED = "rejected", "Nomination rejected"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidates")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="candidacies")
+    ballot_name = models.CharField(max_length=200)
+    statement = models.TextField(blank=True)
+    proposers = models.ManyToManyField(Member, related_name="proposed", blank=True)
+    seconders = models.ManyToManyField(Member, related_name="seconded", blank=True)
+    declarations = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOMINATED)
+    rejection_reason = models.CharField(max_length=500, blank=True)
+    nominated_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    position = models.PositiveIntegerField(null=True, blank=True)  # 1-based, on the ballot
+    elected = models.BooleanField(default=False)
+    elected_unopposed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["election", "position", "ballot_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "member"], name="candidate_once"),
+            models.UniqueConstraint(
+                fields=["election", "position"], name="candidate_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.ballot_name
+
+
+class RollEntry(models.Model):
+    """One voter on an election's roll, frozen from the register at the cut-off."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="roll")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="roll_entries")
+    member_number = models.PositiveBigIntegerField()
+    added_late = models.BooleanField(default=False)
+    removed = models.BooleanField(default=False)
+    correction_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["election", "member_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "member"], name="roll_entry_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election_id}: member {self.member_number}"
+
+
+class Credential(models.Model):
+    """A voting code: stored only as a keyed hash. Replacing one voids it."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        POST = "post", "Poll card by post"
+        IN_PERSON = "in-person", "Handed over in person"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="credentials")
+    roll_entry = models.ForeignKey(RollEntry, on_delete=models.CASCADE, related_name="credentials")
+    code_hash = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    issued_at = models.DateTimeField()
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roll_entry"],
+                condition=models.Q(voided_at__isnull=True),
+                name="credential_one_live_per_voter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"credential for {self.roll_entry}"
+
+
+class VoteRecord(models.Model):
+    """The marked register: this voter has voted. No time, no sequence, no link to the ballot.
+
+    The unique roll entry is what makes a second ballot from the same voter impossible, whatever
+    the channel and whichever of their credentials is used.
+    """
+
+    class Channel(models.TextChoices):
+        INTERNET = "internet", "Internet"
+        POST = "post", "Post (entered by officers)"
+        PAPER = "paper", "Paper in person (entered by officers)"
+        TELEPHONE = "telephone", "Telephone"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
+    roll_entry = models.OneToOneField(
+        RollEntry, on_delete=models.PROTECT, related_name="vote_record"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+
+    def __str__(self) -> str:
+        return "a vote record"
+
+
+class Ballot(models.Model):
+    """One ballot's contents, anonymous. `marks` are 1-based ballot positions, most preferred
+    first (for first past the post: the candidates marked with a cross, in ballot order)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
+    receipt = models.CharField(max_length=16)
+    marks = models.CharField(max_length=400)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "receipt"], name="ballot_unique_receipt")
+        ]
+
+    def __str__(self) -> str:
+        return f"ballot {self.receipt}"
+
+
+class PaperEntry(models.Model):
+    """One keying of a postal or paper ballot. Deleted as soon as a second keying by another
+    officer matches it and the ballot is cast, so no row ties the credential to the marks."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    marks = models.CharField(max_length=400)
+    keyed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    keyed_by_name = models.CharField(max_length=150)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "code_hash"], name="paper_entry_once")
+        ]
+
+    def __str__(self) -> str:
+        return "a pending paper keying"
+
+
+class EntryThrottle(models.Model):
+    """Wrong codes entered from one client (a keyed hash of its address) in one time window."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
+    client = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "client", "window_start"], name="throttle_window_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.failures} wrong codes"
+
+
+class OfficeTerm(models.Model):
+    """The register of office-holders: who holds an elected seat, from when until when.
+
+    `ended_on` is set when a term ends early (resignation, death, disqualification): a casual
+    vacancy. Declared results add rows here.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    body_id = models.CharField(max_length=80)
+    seat_group_id = models.CharField(max_length=80)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="office_terms"
+    )
+    holder_name = models.CharField(max_length=200)
+    started_on = models.DateField()
+    ends_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    election = models.ForeignKey(
+        Election, on_delete=models.SET_NULL, null=True, blank=True, related_name="terms"
+    )
+
+    class Meta:
+        ordering = ["organisation", "body_id", "seat_group_id", "started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.holder_name} ({self.body_id}/{self.seat_group_id})"

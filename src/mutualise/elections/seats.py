@@ -1,0 +1,101 @@
+"""How many seats an election fills: from the rulebook's seat groups and the register of
+office-holders (terms ending, retirement by rotation, casual vacancies)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from .models import OfficeTerm
+
+
+class SeatError(ValueError):
+    """A seat group the rulebook does not have, or one not filled by election."""
+
+
+@dataclass
+class Vacancies:
+    seats: int  # in the seat group
+    continuing: int  # holders whose terms run past the day the new terms start
+    terms_ending: list[str] = field(default_factory=list)
+    casual: list[str] = field(default_factory=list)
+    retiring_by_rotation: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return self.seats - self.continuing
+
+    def as_dict(self) -> dict:
+        return {
+            "seats": self.seats,
+            "continuing": self.continuing,
+            "vacancies": self.count,
+            "terms_ending": self.terms_ending,
+            "casual": self.casual,
+            "retiring_by_rotation": self.retiring_by_rotation,
+        }
+
+
+def seat_group(constitution, body_id: str, seat_group_id: str):
+    try:
+        body = constitution.body(body_id)
+    except KeyError as exc:
+        raise SeatError(str(exc.args[0])) from None
+    for group in body.seats:
+        if group.id == seat_group_id:
+            if group.filled_by != "elected" or not group.electorate:
+                raise SeatError(f"seats '{seat_group_id}' of '{body_id}' are not elected")
+            return body, group
+    known = [g.id for g in body.seats]
+    raise SeatError(f"'{body_id}' has no seats '{seat_group_id}'; known: {known}")
+
+
+def electorate(constitution, electorate_id: str) -> tuple[str, str]:
+    """(constituency id, class id or '') for a seat group's electorate."""
+    found = constitution.find_class(electorate_id)
+    if found is not None:
+        return found[0].id, found[1].id
+    constitution.constituency(electorate_id)  # KeyError names the known ones
+    return electorate_id, ""
+
+
+def _rotation_count(rotation, seats: int) -> int:
+    exact = rotation.fraction * seats
+    if rotation.rounding == "up":
+        return math.ceil(exact)
+    if rotation.rounding == "down":
+        return math.floor(exact)
+    return math.floor(exact + 0.5)
+
+
+def vacancies(organisation, body_id: str, seat_group_id: str, starts_on: date) -> Vacancies:
+    """Seats free on `starts_on`, the day the new terms begin.
+
+    Terms ending by then free their seats; a term ended early left a casual vacancy; with
+    retirement by rotation, the longest-serving continuing holders also retire until the rule's
+    share of the group's seats is up for election (ties broken by the earliest start, then name).
+    """
+    body, group = seat_group(organisation.constitution, body_id, seat_group_id)
+    terms = OfficeTerm.objects.filter(
+        organisation=organisation, body_id=body_id, seat_group_id=seat_group_id
+    )
+    result = Vacancies(seats=group.seats, continuing=0)
+    continuing = []
+    for term in terms.filter(started_on__lt=starts_on).order_by("started_on", "holder_name"):
+        if term.ended_on is not None and term.ended_on <= starts_on:
+            if term.ended_on < term.ends_on:
+                result.casual.append(term.holder_name)
+            continue
+        if term.ends_on <= starts_on:
+            result.terms_ending.append(term.holder_name)
+            continue
+        continuing.append(term)
+    if body.rotation is not None:
+        due = _rotation_count(body.rotation, group.seats)
+        already = len(result.terms_ending) + len(result.casual)
+        for term in continuing[: max(0, due - already)]:
+            result.retiring_by_rotation.append(term.holder_name)
+        continuing = continuing[max(0, due - already) :]
+    result.continuing = min(len(continuing), group.seats)
+    return result

@@ -1,0 +1,112 @@
+"""From stored ballots to the counting library and back: the profile, the count, the published
+anonymised ballots (BLT and CSV) and the turnout."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count
+
+from mutualise.counting import report
+from mutualise.counting.ballots import PAD, Profile, group_rankings
+from mutualise.counting.blt import write_blt
+from mutualise.counting.methods import get_method
+
+from .models import Ballot, Candidate, Election, VoteRecord
+
+
+def candidate_names(election: Election) -> list[str]:
+    standing = election.candidates.filter(status=Candidate.Status.NOMINATED).order_by("position")
+    return [c.ballot_name for c in standing]
+
+
+def profile(election: Election) -> Profile:
+    """The election's ballots grouped in the database (one row per distinct set of marks), so
+    a million ballots reach Python as a few thousand rows."""
+    names = candidate_names(election)
+    grouped = (
+        Ballot.objects.filter(election=election)
+        .values_list("marks")
+        .annotate(n=Count("id"))
+        .order_by("marks")
+    )
+    rows, weights = [], []
+    for marks, n in grouped:
+        rows.append([int(m) - 1 for m in marks.split()])
+        weights.append(n)
+    width = max((len(r) for r in rows), default=1)
+    rankings = np.full((len(rows), width), PAD, dtype=np.int32)
+    for i, row in enumerate(rows):
+        rankings[i, : len(row)] = row
+    rankings, weights_array, _ = group_rankings(rankings, np.asarray(weights, dtype=np.int64))
+    return Profile(
+        candidates=names,
+        rankings=rankings,
+        weights=weights_array,
+        seats=election.vacancies,
+        title=election.title,
+    )
+
+
+@dataclass
+class Outcome:
+    result_data: dict
+    report_text: str
+    turnout: dict
+
+
+def run_count(election: Election, ballots: Profile | None = None):
+    """Count with the rulebook's method and the election's recorded seed."""
+    ballots = ballots if ballots is not None else profile(election)
+    method = get_method(election.method)
+    return method(ballots, election.vacancies, seed=election.seed, **election.method_options)
+
+
+def turnout(election: Election, ballots: int) -> dict:
+    voters = election.roll.filter(removed=False).count()
+    by_channel = {}
+    for channel, label in VoteRecord.Channel.choices:
+        n = VoteRecord.objects.filter(election=election, channel=channel).count()
+        if n:
+            by_channel[label] = n
+    return {
+        "voters": voters,
+        "ballots": ballots,
+        "percent": round(100 * ballots / voters, 1) if voters else 0.0,
+        "by_channel": by_channel,
+    }
+
+
+def count_election(election: Election) -> Outcome:
+    ballots = profile(election)
+    result = run_count(election, ballots)
+    data = report.to_dict(result)
+    data["elected_positions"] = [c + 1 for c in result.elected]
+    data["elected_names"] = result.elected_names()
+    data["svg"] = report.svg_chart(result)
+    data["stage_labels"] = [report.describe_stage(result, s.number) for s in result.stages]
+    return Outcome(data, report.to_text(result), turnout(election, ballots.n_ballots))
+
+
+def ballots_blt(election: Election) -> str:
+    return write_blt(profile(election))
+
+
+def ballots_csv(election: Election) -> str:
+    """One row per ballot, in receipt order: the receipt, then the candidates marked (in order
+    of preference for ranked methods)."""
+    names = candidate_names(election)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    width = len(names) if election.is_ranked else election.vacancies
+    label = "preference" if election.is_ranked else "mark"
+    writer.writerow(["receipt", *[f"{label} {k + 1}" for k in range(width)]])
+    rows = (
+        Ballot.objects.filter(election=election).order_by("receipt").values_list("receipt", "marks")
+    )
+    for receipt, marks in rows.iterator(chunk_size=5000):
+        writer.writerow([receipt, *[names[int(m) - 1] for m in marks.split()]])
+    return out.getvalue()
