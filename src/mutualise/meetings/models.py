@@ -1,1 +1,355 @@
-"""Data and database constraints of the meetings app."""
+"""General meetings: notice, agenda, resolutions, attendance, proxies, votes and minutes.
+
+Ballot secrecy by construction: `VoteRecord` says a member has voted on a resolution, `Ballot`
+holds what was voted. They share no key (ballots have random ids), no order and no time; a ballot
+names its member only when the resolution is not secret.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from mutualise.register.models import Member, Organisation
+
+from .lifecycle import MeetingState, ResolutionState
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        AGM = "agm", "Annual general meeting"
+        ANNUAL_MEMBERS = "annual-members", "Annual members' meeting"
+        GENERAL = "general", "General meeting"
+        SPECIAL = "special", "Special general meeting (requisitioned)"
+        COUNCIL_OF_GOVERNORS = "council-of-governors", "Meeting of the council of governors"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    place = models.CharField(max_length=300, blank=True)
+    online = models.BooleanField(default=False, help_text="Members may attend and vote online")
+    state = models.CharField(max_length=16, choices=MeetingState.choices, default="draft")
+    financial_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For an AGM: the calendar year the financial year ends in"
+    )
+    notice_given_on = models.DateField(null=True, blank=True)
+    short_notice_consents = models.PositiveIntegerField(
+        default=0, help_text="Members who agreed in writing to shorter notice"
+    )
+    # The rulebook sets no number of supporters for a members' motion; the board may.
+    motion_supporters_required = models.PositiveSmallIntegerField(default=0)
+    adjourned_for_quorum = models.BooleanField(default=False)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    state__in=["draft", "called", "in-session", "adjourned", "closed", "cancelled"]
+                ),
+                name="meeting_state_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%d %B %Y})"
+
+    @property
+    def date(self):
+        from django.utils import timezone
+
+        return timezone.localtime(self.starts_at).date()
+
+    @property
+    def is_annual(self) -> bool:
+        return self.kind in (self.Kind.AGM, self.Kind.ANNUAL_MEMBERS)
+
+
+class Resolution(models.Model):
+    class Method(models.TextChoices):
+        HANDS = "hands", "Show of hands"
+        POLL = "poll", "Poll"
+
+    class Effect(models.TextChoices):
+        NONE = "", "None"
+        ADOPT_CONSTITUTION = "adopt-constitution", "Adopt the amended rules"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="resolutions")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    kind_id = models.CharField(max_length=63, help_text="A resolution kind of the rulebook")
+    proposed_by = models.CharField(max_length=200, blank=True)
+    method = models.CharField(max_length=8, choices=Method.choices, default=Method.HANDS)
+    secret = models.BooleanField(default=True)
+    advance_voting = models.BooleanField(default=False)
+    state = models.CharField(max_length=16, choices=ResolutionState.choices, default="proposed")
+    effect = models.CharField(max_length=24, choices=Effect.choices, blank=True, default="")
+    new_constitution_text = models.TextField(blank=True)
+    confirms = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="confirmed_by"
+    )
+    # Quorum when the vote opened (the minutes record it).
+    quorum_present = models.PositiveIntegerField(null=True, blank=True)
+    quorum_required = models.PositiveIntegerField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    # Declared figures.
+    hands_for = models.PositiveIntegerField(null=True, blank=True)
+    hands_against = models.PositiveIntegerField(null=True, blank=True)
+    hands_abstain = models.PositiveIntegerField(null=True, blank=True)
+    proxy_for = models.PositiveIntegerField(null=True, blank=True)
+    proxy_against = models.PositiveIntegerField(null=True, blank=True)
+    proxy_abstain = models.PositiveIntegerField(null=True, blank=True)
+    votes_for = models.PositiveIntegerField(null=True, blank=True)
+    votes_against = models.PositiveIntegerField(null=True, blank=True)
+    abstentions = models.PositiveIntegerField(null=True, blank=True)
+    members_present = models.PositiveIntegerField(null=True, blank=True)
+    members_total = models.PositiveIntegerField(null=True, blank=True)
+    casting_vote = models.CharField(max_length=8, blank=True)
+    carried = models.BooleanField(null=True, blank=True)
+    result_reason = models.TextField(blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="resolution_unique_number"),
+            models.CheckConstraint(
+                condition=~models.Q(advance_voting=True, method="hands"),
+                name="resolution_advance_votes_need_poll",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(casting_vote__in=["", "for", "against"]),
+                name="resolution_casting_vote_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Resolution {self.number}: {self.title}"
+
+
+class Choice(models.TextChoices):
+    FOR = "for", "For"
+    AGAINST = "against", "Against"
+    ABSTAIN = "abstain", "Abstain"
+
+
+class VoteRecord(models.Model):
+    """That a member has voted on a resolution (and how: online, paper, proxy). Not the vote."""
+
+    class Channel(models.TextChoices):
+        ADVANCE = "advance", "Online, in advance"
+        ONLINE = "online", "Online, at the meeting"
+        PAPER = "paper", "Paper poll card"
+        PROXY = "proxy", "By proxy"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "member"], name="vote_once_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} voted on resolution {self.resolution_id} ({self.channel})"
+
+
+class Ballot(models.Model):
+    """What was voted. A random id, no time; `member` only when the resolution is not secret."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="+")
+    choice = models.CharField(max_length=8, choices=Choice.choices)
+    receipt = models.CharField(max_length=64, help_text="SHA-256 of the voter's receipt code")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["resolution", "receipt"]  # never insertion order
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(choice__in=["for", "against", "abstain"]),
+                name="ballot_choice_known",
+            )
+        ]
+        indexes = [models.Index(fields=["resolution", "choice"], name="ballot_tally")]
+
+    def __str__(self) -> str:
+        return f"ballot {self.pk} on resolution {self.resolution_id}"
+
+
+class Attendance(models.Model):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in-person", "In person"
+        ONLINE = "online", "Online"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    registered_at = models.DateTimeField()
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attend_once_per_meeting")
+        ]
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} at meeting {self.meeting_id} ({self.mode})"
+
+
+class ProxyAppointment(models.Model):
+    """A member appoints a proxy (another member, a named person, or the chair by default),
+    with an instruction per resolution number: for, against, abstain or discretion."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="proxies")
+    appointer = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    proxy_member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    proxy_name = models.CharField(max_length=200, blank=True)
+    is_chair = models.BooleanField(default=False)
+    instructions = models.JSONField(default=dict, blank=True)
+    lodged_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "appointer"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_proxy_per_member",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_chair=True)
+                | models.Q(proxy_member__isnull=False)
+                | ~models.Q(proxy_name=""),
+                name="proxy_names_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"proxy for member {self.appointer_id} at meeting {self.meeting_id}"
+
+    @property
+    def holder(self) -> str:
+        if self.is_chair:
+            return "the chair of the meeting"
+        if self.proxy_member_id:
+            return self.proxy_member.display_name
+        return self.proxy_name
+
+
+class Requisition(models.Model):
+    class State(models.TextChoices):
+        COLLECTING = "collecting", "Collecting signatures"
+        VALID = "valid", "Valid: the board must convene the meeting"
+        TOO_FEW = "too-few", "Not enough valid signatures"
+        CONVENED_BY_BOARD = "board", "Convened by the board"
+        CONVENED_BY_MEMBERS = "members", "Convened by members"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    purpose = models.TextField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.COLLECTING)
+    started_on = models.DateField()
+    submitted_on = models.DateField(null=True, blank=True)
+    members_at_submission = models.PositiveIntegerField(null=True, blank=True)
+    signatures_needed = models.PositiveIntegerField(null=True, blank=True)
+    valid_signatures = models.PositiveIntegerField(null=True, blank=True)
+    board_deadline = models.DateField(null=True, blank=True)
+    meeting_deadline = models.DateField(null=True, blank=True)
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="requisition"
+    )
+
+    def __str__(self) -> str:
+        return f"requisition {self.pk}: {self.get_state_display()}"
+
+
+class RequisitionSignature(models.Model):
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.CASCADE, related_name="signatures"
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    signed_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["requisition", "member"], name="sign_requisition_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} signed requisition {self.requisition_id}"
+
+
+class Motion(models.Model):
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "On the agenda"
+        REJECTED = "rejected", "Not accepted"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="motions")
+    proposer = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    statement = models.TextField(blank=True, help_text="The proposer's supporting statement")
+    kind_id = models.CharField(max_length=63)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUBMITTED)
+    submitted_at = models.DateTimeField()
+    resolution = models.OneToOneField(
+        Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="motion"
+    )
+
+    def __str__(self) -> str:
+        return f"motion: {self.title}"
+
+
+class MotionSupporter(models.Model):
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="supporters")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["motion", "member"], name="support_motion_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} supports motion {self.motion_id}"
+
+
+class Minutes(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    text = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    drafted_at = models.DateTimeField()
+    approved_at_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="approved_minutes"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"minutes of meeting {self.meeting_id} ({self.state})"
