@@ -128,12 +128,17 @@ def _body(c: Constitution, index: int, body: Body) -> Found:
             here + ("total_seats",),
             f"says {body.total_seats} seats but the seat groups add up to {body.seat_count}",
         )
-    for j, group in enumerate(body.seats):
-        yield from _seat_group(here + ("seats", j), body, group, electorates, appointers)
+    seat_problems = [
+        problem
+        for j, group in enumerate(body.seats)
+        for problem in _seat_group(here + ("seats", j), body, group, electorates, appointers)
+    ]
+    yield from seat_problems
     if body.rotation is not None and not any(g.filled_by is SeatFill.ELECTED for g in body.seats):
         yield here + ("rotation",), "retirement by rotation needs elected seats"
-    for j, rule in enumerate(body.composition):
-        yield from _composition(c, here + ("composition", j), body, rule)
+    if not seat_problems:  # composition counts seats by whom they answer to
+        for j, rule in enumerate(body.composition):
+            yield from _composition(c, here + ("composition", j), body, rule)
     term = body.term
     if term.max_years is not None and term.max_years < term.years:
         yield here + ("term", "max_years"), f"is shorter than one term of {term.years} years"

@@ -49,8 +49,9 @@ class Assessment:
 
 
 def _birthday(born: date, year: int) -> date:
-    # Someone born on 29 February comes of age on 1 March in a common year, as the Age of
-    # Legal Capacity (Scotland) Act 1991 s.9 provides and English practice follows.
+    # Someone born on 29 February is taken to come of age on 1 March in a common year: the
+    # Scottish statutory rule as recalled [R] (Age of Legal Capacity (Scotland) Act 1991);
+    # English law has no statute on it, so confirm before relying on the edge.
     try:
         return born.replace(year=year)
     except ValueError:

@@ -170,7 +170,13 @@ def _message(error: dict[str, Any], path: Path_) -> str:
 
 def _pydantic_problems(exc: ValidationError, filename: str, lines: _LineMap) -> list[Problem]:
     problems = []
-    for error in exc.errors():
+    errors = exc.errors()
+    failed = [error["loc"] for error in errors if error["type"] != "too_short"]
+    for error in errors:
+        # A list whose items failed also reports itself as too short: say it once.
+        loc = error["loc"]
+        if error["type"] == "too_short" and any(f[: len(loc)] == loc for f in failed):
+            continue
         # Drop pydantic's internal markers (e.g. function names) so paths match the YAML.
         path = tuple(p for p in error["loc"] if isinstance(p, int) or "[" not in str(p))
         problems.append(

@@ -19,7 +19,6 @@ from .schema import (
     ResolutionKind,
     Threshold,
     YearEnd,
-    percent,
 )
 
 
@@ -68,8 +67,19 @@ _BASE_WORDS = {
 }
 
 
-def _share_text(part: int, whole: int) -> str:
-    return f"{part} of {whole}" + (f" ({percent(Fraction(part, whole))})" if whole else "")
+_BASE_NOUNS = {
+    Base.VOTES_CAST: "votes cast",
+    Base.MEMBERS_PRESENT: "members present",
+    Base.ALL_MEMBERS: "members",
+}
+
+
+def _percent_shown(part: int, whole: int) -> str:
+    """For reading only: the decision itself is made on exact fractions."""
+    if not whole:
+        return "-"
+    share = Fraction(part, whole) * 100
+    return f"{share.numerator}%" if share.denominator == 1 else f"{float(round(share, 1)):g}%"
 
 
 def resolution_passes(
@@ -101,18 +111,22 @@ def resolution_passes(
         Base.MEMBERS_PRESENT: members_present,
         Base.ALL_MEMBERS: members_total,
     }[kind_rules.base]
-    needed = f"{kind_rules.threshold} {_BASE_WORDS[kind_rules.base]}"
+    base = kind_rules.base
+    tally = (
+        f"{for_} for out of {whole} {_BASE_NOUNS[base]} ({_percent_shown(for_, whole)}); "
+        f"needs {kind_rules.threshold} {_BASE_WORDS[base]}."
+    )
     if not kind_rules.threshold.met(for_, whole):
-        reason = f"Not carried: {_share_text(for_, whole)} {_BASE_WORDS[kind_rules.base]} voted for; needed {needed}."
+        reason = f"Not carried: {tally}"
         if for_ == against and for_:
             reason += " A tie is lost."
         return False, reason
     if kind_rules.turnout is not None and not kind_rules.turnout.met(cast, members_total):
         return False, (
-            f"Not carried: {_share_text(cast, members_total)} of all members voted; "
-            f"the turnout must be {kind_rules.turnout}."
+            f"Not carried: {cast} of {members_total} members voted "
+            f"({_percent_shown(cast, members_total)}); the turnout must be {kind_rules.turnout}."
         )
-    reason = f"Carried: {_share_text(for_, whole)} {_BASE_WORDS[kind_rules.base]} voted for; needed {needed}."
+    reason = f"Carried: {tally}"
     if kind_rules.confirmation is not None:
         reason += " It must now be confirmed at a second meeting."
     return True, reason

@@ -1,0 +1,225 @@
+"""Quorum, requisition and resolution thresholds, at and around every threshold."""
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mutualise.constitution import load_file, model_path
+from mutualise.constitution.meetings_rules import (
+    agm_deadline,
+    notice_deadline,
+    quorum_required,
+    requisition_threshold,
+    resolution_passes,
+    threshold_votes_needed,
+)
+from mutualise.constitution.schema import (
+    Quorum,
+    Requisition,
+    ResolutionKind,
+    Threshold,
+    parse_fraction,
+)
+
+COOP = load_file(model_path("co-operative-society"))
+CREDIT_UNION = load_file(model_path("credit-union"))
+BUILDING_SOCIETY = load_file(model_path("building-society"))
+
+datetime_date = __import__("datetime").date
+
+
+@pytest.mark.parametrize(
+    ("members", "quorum"),
+    [
+        (0, 3),
+        (3, 3),
+        (12, 3),  # 25% of 12 is exactly 3
+        (13, 4),  # 25% of 13 is 3.25: 3 people are fewer than 25%, so 4
+        (16, 4),
+        (17, 5),
+        (400, 100),
+        (401, 101),
+    ],
+)
+def test_coop_quorum_is_3_or_25_percent_whichever_greater(members, quorum):
+    assert quorum_required(COOP.meetings, members) == quorum
+    assert quorum_required(COOP.meetings.quorum, members) == quorum
+
+
+@pytest.mark.parametrize(
+    ("members", "quorum"),
+    [(100, 5), (300, 15), (301, 15), (299, 15), (280, 14), (281, 15), (0, 0)],
+)
+def test_credit_union_quorum_is_15_or_5_percent_whichever_lesser(members, quorum):
+    assert quorum_required(CREDIT_UNION.meetings, members) == quorum
+
+
+def test_percentage_only_and_absolute_only_quorums():
+    assert quorum_required(Quorum(fraction="10%"), 95) == 10  # 9.5 rounds up
+    assert quorum_required(Quorum(fraction="10%"), 90) == 9
+    assert quorum_required(Quorum(absolute=20), 5000) == 20
+    with pytest.raises(ValueError):
+        quorum_required(Quorum(absolute=20), -1)
+
+
+@pytest.mark.parametrize(
+    ("members", "needed"),
+    [(10, 1), (990, 99), (991, 100), (1000, 100), (1001, 100), (5000, 100), (11, 2)],
+)
+def test_coop_requisition_is_a_tenth_or_100_whichever_less(members, needed):
+    assert requisition_threshold(COOP.meetings, members) == needed
+
+
+def test_requisition_by_count_only_and_when_there_is_no_right():
+    assert requisition_threshold(Requisition(members_count=100), 20) == 100
+    assert requisition_threshold(Requisition(members_fraction="10%"), 31) == 4
+    nhs = load_file(model_path("nhs-foundation-trust"))
+    with pytest.raises(ValueError, match="no right to requisition"):
+        requisition_threshold(nhs.meetings, 1000)
+
+
+def kind(fraction, inclusive, base="votes-cast", **extra):
+    return ResolutionKind(
+        id="test",
+        name="Test",
+        threshold={"fraction": fraction, "inclusive": inclusive},
+        base=base,
+        **extra,
+    )
+
+
+@pytest.mark.parametrize(
+    ("for_", "against", "passes"),
+    [(51, 49, True), (50, 50, False), (49, 51, False), (1, 0, True), (0, 0, False)],
+)
+def test_more_than_half_of_votes_cast(for_, against, passes):
+    passed, why = resolution_passes(COOP.resolution("ordinary"), for_, against, 7, 120, 500)
+    assert passed is passes
+    assert why.startswith("Carried" if passes else "Not carried")
+
+
+def test_a_tie_is_lost_and_says_so():
+    passed, why = resolution_passes(COOP.resolution("ordinary"), 40, 40, 0, 80, 500)
+    assert not passed
+    assert why == (
+        "Not carried: 40 for out of 80 votes cast (50%); needs more than 50% of the votes cast. "
+        "A tie is lost."
+    )
+
+
+@pytest.mark.parametrize(
+    ("for_", "against", "passes"),
+    [
+        (75, 25, True),
+        (74, 26, False),
+        (3, 1, True),
+        (2, 1, False),
+        (300, 100, True),  # exactly 3/4
+        (299, 100, False),  # 3/4 of 399 is 299.25, so 299 falls short
+        (300, 99, True),
+    ],
+)
+def test_at_least_three_quarters_of_votes_cast(for_, against, passes):
+    passed, _ = resolution_passes(COOP.resolution("extraordinary"), for_, against, 50, 0, 0)
+    assert passed is passes
+
+
+def test_abstentions_are_not_votes_cast():
+    # 6 for, 2 against, 10 abstaining: 6 of 8 votes cast is exactly 75%.
+    assert resolution_passes(COOP.resolution("extraordinary"), 6, 2, 10, 18, 40)[0]
+
+
+def test_inclusive_and_exclusive_thresholds_differ_exactly_at_the_line():
+    at_least = kind("3/4", True)
+    more_than = kind("3/4", False)
+    assert resolution_passes(at_least, 3, 1, 0, 4, 4)[0]
+    assert not resolution_passes(more_than, 3, 1, 0, 4, 4)[0]
+    assert resolution_passes(more_than, 4, 1, 0, 5, 5)[0]
+
+
+def test_two_thirds_is_exact_not_float():
+    # 2/3 as a float is 0.666...6; 2 of 3 must meet "at least 2/3" exactly.
+    two_thirds = kind("2/3", True)
+    assert resolution_passes(two_thirds, 2, 1, 0, 3, 3)[0]
+    assert resolution_passes(two_thirds, 200, 100, 0, 300, 300)[0]
+    assert not resolution_passes(two_thirds, 199, 101, 0, 300, 300)[0]
+    assert parse_fraction(0.1) == Fraction(1, 10)
+    assert parse_fraction("66.7%") == Fraction(667, 1000)
+
+
+@pytest.mark.parametrize(
+    ("for_", "present", "passes"),
+    [(20, 30, True), (19, 30, False), (14, 20, True), (13, 20, False), (2, 3, True)],
+)
+def test_credit_union_rule_change_by_two_thirds_of_members_present(for_, present, passes):
+    rule_change = CREDIT_UNION.resolution("rule-change")
+    # Abstainers are still present: 20 for, 0 against, 10 abstaining of 30 present passes.
+    passed, why = resolution_passes(rule_change, for_, 0, present - for_, present, 500)
+    assert passed is passes
+    assert f"{for_} for out of {present} members present" in why
+
+
+def test_all_members_base():
+    dismiss = load_file(model_path("employee-owned-partnership")).resolution("dismiss-chairman")
+    assert resolution_passes(dismiss, 43, 0, 0, 50, 85)[0]
+    assert not resolution_passes(dismiss, 42, 0, 0, 50, 85)[0]  # 42 of 85 is not > half
+
+
+def test_turnout_requirement_for_demutualisation():
+    demutualise = BUILDING_SOCIETY.resolution("demutualisation")
+    # 1000 members: 500 must vote (at least 50%), and 75% of them for.
+    assert resolution_passes(demutualise, 375, 125, 0, 0, 1000)[0]
+    # 375 of 499 votes is over 75%, but 499 of 1000 members is under half.
+    passed, why = resolution_passes(demutualise, 375, 124, 0, 0, 1000)
+    assert not passed
+    assert why.startswith("Not carried: 499 of 1000 members voted (49.9%)")
+    assert "the turnout must be at least 50%" in why
+    # votes_cast may include spoilt or blank ballots that count to turnout.
+    assert resolution_passes(demutualise, 375, 124, 0, 0, 1000, votes_cast=500)[0]
+
+
+def test_confirmation_is_mentioned():
+    amalgamation = COOP.resolution("amalgamation")
+    passed, why = resolution_passes(amalgamation, 2, 1, 0, 3, 10)
+    assert passed
+    assert why.endswith("It must now be confirmed at a second meeting.")
+
+
+def test_counts_must_be_sensible():
+    with pytest.raises(ValueError, match="for_ must not be negative"):
+        resolution_passes(kind("1/2", False), -1, 0, 0, 0, 0)
+    with pytest.raises(ValueError, match="votes_cast"):
+        resolution_passes(kind("1/2", False), 5, 5, 0, 10, 10, votes_cast=9)
+
+
+@given(
+    st.fractions(min_value=Fraction(1, 100), max_value=1),
+    st.booleans(),
+    st.integers(min_value=1, max_value=500),
+)
+def test_votes_needed_is_the_exact_edge(fraction, inclusive, whole):
+    threshold = Threshold(fraction=fraction, inclusive=inclusive)
+    needed = threshold_votes_needed(threshold, whole)
+    if needed <= whole:
+        assert threshold.met(needed, whole)
+    if needed > 0:
+        assert not threshold.met(needed - 1, whole)
+
+
+@given(st.integers(min_value=0, max_value=100_000))
+def test_quorum_never_falls_as_membership_grows(members):
+    assert quorum_required(COOP.meetings, members) <= quorum_required(COOP.meetings, members + 1)
+
+
+def test_notice_and_agm_deadlines():
+    assert notice_deadline(datetime_date(2027, 6, 30), 14) == datetime_date(2027, 6, 15)
+    # Year ends 31 December 2026; the AGM is due within 6 months: by 30 June 2027.
+    assert agm_deadline(COOP, 2026) == datetime_date(2027, 6, 30)
+    # The council board also runs 15 months from the previous AGM; the earlier limit wins.
+    board = load_file(model_path("cooperative-council-board"))
+    assert agm_deadline(board, 2027) == datetime_date(2027, 9, 30)
+    assert agm_deadline(board, 2027, previous_agm=datetime_date(2026, 5, 20)) == datetime_date(
+        2027, 8, 20
+    )
