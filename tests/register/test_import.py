@@ -191,9 +191,10 @@ def test_parse_date(text, expected):
 
 
 def test_nothing_is_written_when_the_import_fails_midway(org, monkeypatch):
-    from mutualise.register import bulkwrite
+    from mutualise.register import bulkwrite, importing
 
     monkeypatch.setattr(bulkwrite, "BATCH", 1)
+    monkeypatch.setattr(importing, "PROGRESS_EVERY", 1)
     calls = {"n": 0}
 
     def boom(written):

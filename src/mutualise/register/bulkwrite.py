@@ -8,7 +8,6 @@ at the end. Runs inside the caller's transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 from django.db import connection
 from django.utils import timezone
@@ -27,10 +26,10 @@ MEMBER_COLUMNS = (
 class MemberWriter:
     """Buffer good rows and write them BATCH at a time, numbering them in file order."""
 
-    def __init__(self, organisation, batch, progress: Callable[[int], None] | None = None):
+    def __init__(self, organisation, batch):
         from .services import reserve_numbers
 
-        self.organisation, self.batch, self.progress = organisation, batch, progress
+        self.organisation, self.batch = organisation, batch
         self.reserve = reserve_numbers
         self.buffer: list[tuple] = []
         self.written = 0
@@ -60,8 +59,6 @@ class MemberWriter:
             self._insert(rows)
         self.written += len(rows)
         self.buffer.clear()
-        if self.progress is not None:
-            self.progress(self.written)
 
     def _copy(self, rows: list[tuple]) -> None:
         with connection.cursor() as cursor:

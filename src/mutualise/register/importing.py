@@ -124,6 +124,7 @@ _POSTCODE = re.compile(r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][ABD-HJLNP-UW-Z]{2}|G
 _DATE_SPLIT = re.compile(r"[/.\- ]")
 EARLIEST_BIRTH = date(1900, 1, 1)
 PREVIEW_ROWS = 10
+PROGRESS_EVERY = 5000
 
 # The order of the cleaned values each good row carries to the writer.
 COLUMNS = (
@@ -343,8 +344,10 @@ def check_rows(
     *,
     on_ready: Callable[[tuple], None] | None = None,
     keep_preview: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> CheckResult:
-    """Check every row; each good row's values (in COLUMNS order) go to `on_ready`."""
+    """Check every row; each good row's values (in COLUMNS order) go to `on_ready`.
+    `progress(rows_checked)` is called every PROGRESS_EVERY rows and once at the end."""
     header = table.header
     result = CheckResult(
         file_name=table.file_name,
@@ -371,6 +374,8 @@ def check_rows(
         if not any(c != "" and (not isinstance(c, str) or c.strip()) for c in cells):
             continue  # blank lines are not rows
         result.rows_total += 1
+        if progress is not None and not result.rows_total % PROGRESS_EVERY:
+            progress(result.rows_total)
         row_problems: list[RowProblem] = []
 
         def bad(target: str, reason: str, kind: str, line=line, found=row_problems) -> None:
@@ -656,6 +661,8 @@ def check_rows(
             result.preview.append(dict(zip(COLUMNS, row, strict=True)))
         if on_ready is not None:
             on_ready(row)
+    if progress is not None:
+        progress(result.rows_total)
     return result
 
 

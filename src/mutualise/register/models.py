@@ -330,3 +330,22 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.event} {self.effective_on}"
+
+
+class PopulationTable(models.Model):
+    """The population an organisation's membership should reflect (e.g. census figures for the
+    trust's area), uploaded by an officer: rows of dimension, category and number of people."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="population_tables"
+    )
+    name = models.CharField(max_length=200)
+    rows = models.JSONField(default=list, help_text="[[dimension, category, people], ...]")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["organisation", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -848,8 +848,8 @@ def accept_import(
     Every row is checked again against the register as it is now, in one transaction: the
     good rows become admitted members (numbered in file order), rows already imported (same
     external reference) are skipped, and bad rows are left out and returned in the result for
-    the officer to fix. Returns (ImportBatch, CheckResult). `progress(rows_written)` is called
-    after each batch.
+    the officer to fix. Returns (ImportBatch, CheckResult). `progress(rows_checked)` is called
+    as the file is worked through.
     """
     from .bulkwrite import MemberWriter
     from .importing import RegisterKeys, check_rows
@@ -870,7 +870,7 @@ def accept_import(
             accepted_at=timezone.now(),
             accepted_by=audit.actor_name(actor),
         )
-        writer = MemberWriter(organisation, batch, progress)
+        writer = MemberWriter(organisation, batch)
         result = check_rows(
             table,
             resolved,
@@ -879,6 +879,7 @@ def accept_import(
             on,
             on_ready=writer.add,
             keep_preview=False,
+            progress=progress,
         )
         batch.rows_created = writer.finish()
         batch.rows_total = result.rows_total
@@ -898,6 +899,30 @@ def accept_import(
             },
         )
     return batch, result
+
+
+def upload_population(organisation: Organisation, data: bytes, file_name: str, *, actor=None):
+    """Store a population table (CSV: dimension, category, people) for the representativeness
+    report. A bad file raises TableError naming the line and column; nothing is stored."""
+    from .models import PopulationTable
+    from .representation import parse_population
+
+    rows = parse_population(data, file_name)
+    with transaction.atomic():
+        table = PopulationTable.objects.create(
+            organisation=organisation,
+            name=Path(file_name).name[:200],
+            rows=rows,
+            uploaded_by=audit.actor_name(actor),
+        )
+        audit.record(
+            organisation,
+            "population.uploaded",
+            actor=actor,
+            subject=table,
+            data={"rows": len(rows)},
+        )
+    return table
 
 
 __all__ = [
@@ -930,4 +955,5 @@ __all__ = [
     "rejoin",
     "reserve_numbers",
     "update_details",
+    "upload_population",
 ]

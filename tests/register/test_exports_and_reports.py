@@ -1,0 +1,163 @@
+"""Register extracts (formula injection neutralised), counts, the representativeness report,
+and the `mutualise members` commands."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from mutualise.cli import main
+from mutualise.register import exports, representation, services
+from mutualise.register.tabular import TableError
+
+pytestmark = pytest.mark.django_db
+ON = date(2026, 6, 1)
+
+
+@pytest.fixture
+def members(org):
+    people = [
+        ('=HYPERLINK("http://evil")', "NE1 1AA", date(1990, 1, 1), "female", "White British"),
+        ("+Plus Person", "NE2 1AA", date(2000, 1, 1), "male", ""),
+        ("@At Person", "NE8 1AA", date(1950, 1, 1), "", ""),
+        ("Plain Person", "NE8 2AA", date(1985, 1, 1), "female", "Asian British"),
+    ]
+    made = []
+    for i, (name, postcode, born, sex, ethnicity) in enumerate(people):
+        made.append(
+            services.join(
+                org,
+                on=ON,
+                display_name=name,
+                postcode=postcode,
+                date_of_birth=born,
+                sex=sex,
+                ethnicity=ethnicity,
+                email=f"p{i}@example.org",
+                phone="-1 555" if i == 0 else "",
+            )
+        )
+    return made
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 191", "'+44 191"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("Ada", "Ada"),
+        (True, "yes"),
+        (None, ""),
+    ],
+)
+def test_neutralise(value, expected):
+    assert exports.neutralise(value) == expected
+
+
+def test_csv_extract_neutralises_formulas(org, members):
+    text = "".join(exports.extract_csv(org, ON)).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:2] == ["Membership number", "Name"]
+    names = [r[1] for r in rows[1:]]
+    assert names == ['\'=HYPERLINK("http://evil")', "'+Plus Person", "'@At Person", "Plain Person"]
+    assert rows[1][5] == "'-1 555"
+    for row in rows[1:]:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
+
+
+def test_xlsx_extract_has_no_formulas(org, members):
+    book = load_workbook(io.BytesIO(exports.extract_xlsx(org, ON)))
+    cells = [c for row in book.active.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    assert book.active["B2"].value == '\'=HYPERLINK("http://evil")'
+
+
+def test_ceased_members_are_not_in_the_extract(org, members):
+    services.cease(members[3], "resigned", on=ON)
+    text = "".join(exports.extract_csv(org, ON))
+    assert "Plain Person" not in text
+
+
+def test_counts_by_constituency_and_class(org, members):
+    table = {(r["constituency_id"], r["class_id"]): r["members"] for r in exports.counts(org, ON)}
+    assert table[("public-newcastle", "")] == 2
+    assert table[("public-gateshead", "")] == 2
+    assert table[("staff", "staff-nursing")] == 0
+    assert sum(table.values()) == 4
+
+
+def test_representativeness_against_a_population_table(org, members):
+    data = (
+        b"dimension,category,people\n"
+        b"age_band,16-24,1000\nage_band,25-34,1000\nage_band,35-44,1000\nage_band,75+,1000\n"
+        b"sex,female,5100\nsex,male,4900\n"
+        b"constituency,public-newcastle,300000\nconstituency,public-gateshead,200000\n"
+    )
+    table = services.upload_population(org, data, "census.csv", actor="secretary")
+    sections = {s.dimension: s for s in representation.report(org, table.rows, ON)}
+    ages = {line.category: line for line in sections["age_band"].lines}
+    assert ages["25-34"].members == 1 and ages["25-34"].member_share == 0.25
+    assert (ages["16-24"].members, ages["35-44"].members, ages["75+"].members) == (0, 2, 1)
+    assert ages["16-24"].gap == pytest.approx(-25.0)
+    constituencies = {line.category: line for line in sections["constituency"].lines}
+    newcastle = constituencies["Public constituency - Newcastle upon Tyne"]
+    assert newcastle.population_share == pytest.approx(0.6)
+    assert newcastle.gap == pytest.approx(-10.0)
+    sex = {line.category: line for line in sections["sex"].lines}
+    assert sex["Not known"].members == 1
+    svg = sections["sex"].svg()
+    assert svg.startswith("<svg") and "<title" in svg and "female" in svg
+
+
+def test_population_file_errors_name_line_and_column(org):
+    with pytest.raises(TableError, match="line 2, column people: 'lots'"):
+        representation.parse_population(b"dimension,category,people\nsex,female,lots\n", "p.csv")
+    with pytest.raises(TableError, match="line 2, column dimension: 'shoe size'"):
+        representation.parse_population(b"dimension,category,people\nshoe size,9,1\n", "p.csv")
+
+
+def test_cli_import_preview_then_accept(org, tmp_path, capsys):
+    path = tmp_path / "members.csv"
+    path.write_text("Name,DOB,Postcode\nJo Bloggs,1990-01-01,NE1 1AA\nBad Row,1990-01-01,XX\n")
+    assert main(["members", "import", str(path), "--org", org.slug]) == 0
+    out = capsys.readouterr().out
+    assert "members.csv: row 3, column 'Postcode': 'XX' is not a valid UK postcode" in out
+    assert "nothing written" in out
+    assert not services.active_members(org).exists()
+    rejected = tmp_path / "rejected.csv"
+    assert (
+        main(
+            [
+                "members",
+                "import",
+                str(path),
+                "--org",
+                org.slug,
+                "--accept",
+                "--rejected",
+                str(rejected),
+            ]
+        )
+        == 0
+    )
+    captured = capsys.readouterr()
+    assert "1 members added" in captured.out
+    assert "100.0%" in captured.err  # the progress bar
+    assert "Bad Row" in rejected.read_text(encoding="utf-8-sig")
+    assert main(["members", "counts", "--org", org.slug]) == 0
+    assert "1  in all" in capsys.readouterr().out
+
+
+def test_cli_export_and_errors(org, members, tmp_path, capsys):
+    out = tmp_path / "register.xlsx"
+    assert main(["members", "export", "--org", org.slug, "-o", str(out)]) == 0
+    assert load_workbook(out).active.max_row == 1 + 4
+    assert main(["members", "import", "nope.csv", "--org", org.slug]) == 2
+    assert "nope.csv: no such file" in capsys.readouterr().err
+    assert main(["members", "counts", "--org", "nobody"]) == 2
+    assert "no organisation 'nobody'" in capsys.readouterr().err
