@@ -11,7 +11,8 @@ the title. Dialects accepted (see ../shared/conformance/README.md):
 - no name lines, the names given as `# ALTERNATIVE NAME n: ...` comments (Glasgow 2007);
 - free text after the title (droop's test files), kept in `options["notes"]`.
 
-Treatments: a ballot with no preference is a blank (invalid) paper, counted in
+Ballot lines become profile rows in file order (BLT files are usually grouped already; call
+`Profile.grouped()` to merge identical rankings). Treatments: a ballot with no preference is a blank (invalid) paper, counted in
 `Profile.invalid`; a candidate ranked twice, a number out of range, a zero or fractional weight,
 a missing end-of-ballot `0` are errors naming the line. Clean files take a NumPy fast path; any
 irregularity falls back to the line-by-line reader, which gives the exact line of an error.
@@ -28,8 +29,7 @@ import numpy as np
 
 from .ballots import PAD, BallotError, Profile, group_rankings, pad_rankings
 
-# A clean ballot block: every line `weight pref ... 0`, numbers only, no zero weights or prefs.
-_CLEAN_BLOCK = re.compile(r"(?:[1-9][0-9]* +(?:[1-9][0-9]* +)*0 *\n)*")
+_DIGITS_SPACES_NEWLINES = b"0123456789 \n"
 _ALT_NAME = re.compile(r"#\s*ALTERNATIVE NAME\s+(\d+)\s*:\s*(.*?)\s*$")
 _PARTY_FIRST = re.compile(r'^(\S+) "(.+)"$')
 
@@ -162,22 +162,26 @@ class _BltParser:
             block = "\n".join(self.lines[self.i : end]) + "\n"
             if end == self.i:
                 block = ""
-            if _CLEAN_BLOCK.fullmatch(block):
-                result = self.fast_ballots(block, self.i)
+            if _is_clean_block(block, end - self.i):
+                result = self.fast_ballots(block, end - self.i)
                 if result is not None:
                     self.i = end + 1
                     return result
         return self.slow_ballots()
 
-    def fast_ballots(self, block: str, first: int):
+    def fast_ballots(self, block: str, n_lines: int):
         tokens = np.fromstring(block, dtype=np.int64, sep=" ") if block else np.zeros(0, np.int64)
         ends = np.flatnonzero(tokens == 0)
+        if ends.size != n_lines:
+            return None  # a 0 weight or preference: the line reader reports it
         starts = np.empty_like(ends)
         starts[:1] = 0
         starts[1:] = ends[:-1] + 1
         lengths = ends - starts - 1
         weights = tokens[starts]
-        if ((tokens > self.n) & ~np.isin(np.arange(tokens.size), starts)).any():
+        is_preference = np.ones(tokens.size, dtype=bool)
+        is_preference[starts] = False
+        if ((tokens > self.n) & is_preference).any():
             return None  # an out-of-range candidate: let the line reader name the line
         width = int(lengths.max()) if lengths.size else 1
         rows = np.repeat(np.arange(ends.size), ends - starts + 1)
@@ -190,8 +194,7 @@ class _BltParser:
             return None  # repeated preference: the line reader reports it
         blank = lengths == 0
         invalid = int(weights[blank].sum())
-        rankings, weights, _ = group_rankings(rankings[~blank], weights[~blank])
-        return rankings, None, weights, invalid
+        return rankings[~blank], None, weights[~blank], invalid
 
     def slow_ballots(self):
         rows: list[list[int]] = []
@@ -244,10 +247,7 @@ class _BltParser:
             levels_arr = np.full(rankings.shape, PAD, dtype=np.int32)
             for k, lv in enumerate(level_rows):
                 levels_arr[k, : len(lv)] = lv
-        rankings, weights_arr, levels_arr = group_rankings(
-            rankings, np.asarray(weights, dtype=np.int64), levels_arr
-        )
-        return rankings, levels_arr, weights_arr, invalid
+        return rankings, levels_arr, np.asarray(weights, dtype=np.int64), invalid
 
     def names(self) -> tuple[list[str], str, list[str]]:
         found: list[tuple[int, str]] = []
@@ -275,6 +275,15 @@ class _BltParser:
             f"expected {n} candidate names and a title after the ballots, found {len(found)} lines",
             self.i - 1,
         )
+
+
+def _is_clean_block(block: str, n_lines: int) -> bool:
+    """Only digits, single spaces and newlines, and every line ending in its only ` 0`."""
+    if not block.isascii() or block.encode().translate(None, _DIGITS_SPACES_NEWLINES):
+        return False
+    if "  " in block or "\n " in block or (block and block[0] == " "):
+        return False
+    return block.count(" 0\n") == n_lines  # every line ends in a 0 token
 
 
 def _unquote(text: str) -> str:

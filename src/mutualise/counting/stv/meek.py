@@ -1,0 +1,246 @@
+"""Meek STV: I.D. Hill, B.A. Wichmann and D.R. Woodall, "Algorithm 123: Single Transferable
+Vote by Meek's method", The Computer Journal 30(3), 1987 (HWW), in the arithmetic of the New
+Zealand rule (Local Electoral Regulations 2001, Schedule 1A) and with the precision and
+convergence settings of the `droop` package's fixed-point Meek: 9 decimal places, omega 10^-6.
+
+Arithmetic: integers in units of 10^-9 of a vote (never binary floating point). Each paper is
+worth one vote and passes down its preferences: a candidate with keep value k keeps weight x k
+rounded UP to 9 places and passes on the rest, so no value is ever lost (every paper's kept
+parts plus what passes its last preference, the excess, add up to exactly one vote). Hopeful
+candidates keep everything (k = 1), excluded and withdrawn ones nothing (k = 0).
+
+Steps (HWW section numbers as in the algorithm's description):
+- the quota is the votes credited to candidates, i.e. the valid vote less the excess, divided by
+  seats + 1, truncated to 9 places, plus 10^-9; a hopeful candidate with at least the quota is
+  elected;
+- iterate: distribute all papers, recompute the quota, elect; stop when someone is elected, when
+  the total surplus of elected candidates is at most omega, when it no longer falls, or when a
+  group of hopefuls are sure losers (their votes plus the total surplus are below the next
+  candidate's: droop's default "safe" batch defeat, which cannot change who is elected);
+  otherwise each elected candidate's keep value becomes k x quota / votes, each product and
+  quotient rounded up to 9 places;
+- once converged with no one new elected: exclude the sure losers, or else the hopeful with the
+  fewest votes (equal: look back to the most recent earlier stage where they differed, then lot);
+- the count ends when the seats are filled or the hopefuls are no more than the seats left.
+
+Stages: stage 1 is the first preferences; each later stage is either a converged iteration
+("count", with whoever it elected) or an exclusion (totals after one redistribution without the
+excluded candidates). Each stage's note carries its quota and iteration count. Equal rankings:
+the paper's preferences end at the ambiguity (the strict prefix), as the statutory rules do.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from ..ballots import Profile
+from ..result import CountError, CountResult, Stage
+from ..ties import TieBreaker
+
+NAME = "meek-stv"
+ALIASES = ("meek",)
+PLACES = 9
+UNIT = 10**PLACES
+OMEGA = 10 ** (PLACES - 6)  # 10^-6 of a vote
+MAX_ITERATIONS = 10_000
+
+
+def count(
+    profile: Profile,
+    seats: int | None = None,
+    *,
+    seed: int | None = None,
+    tie_breaker: TieBreaker | None = None,
+    **options: Any,
+) -> CountResult:
+    if options:
+        raise CountError(f"meek-stv takes no options {sorted(options)}")
+    return _MeekCount(profile, seats, tie_breaker or TieBreaker(seed)).run()
+
+
+def _votes(units: Any) -> Decimal:
+    return Decimal(int(units)).scaleb(-PLACES)
+
+
+class _MeekCount:
+    def __init__(self, profile: Profile, seats: int | None, ties: TieBreaker):
+        self.profile = profile.strict_prefix()
+        self.seats = profile.seats if seats is None else seats
+        self.ties = ties
+        n = self.n = profile.n_candidates
+        standing = [c for c in range(n) if c not in profile.withdrawn]
+        if self.seats < 1:
+            raise CountError("seats must be at least 1")
+        if self.seats > len(standing):
+            raise CountError(f"{self.seats} seats but only {len(standing)} standing candidates")
+        self.keep = [0] * n
+        for c in standing:
+            self.keep[c] = UNIT
+        self.hopeful = set(standing)
+        rankings = self.profile.rankings
+        weights = self.profile.weights
+        marks_standing = np.isin(rankings, standing).any(axis=1)
+        # Papers marked only for withdrawn candidates carry no valid preference.
+        self.unusable = int(weights[~marks_standing].sum())
+        self.rankings = rankings[marks_standing]
+        self.weights = weights[marks_standing]
+        self.valid = int(self.weights.sum())
+        self.elected: list[int] = []
+        self.stages: list[Stage] = []
+        self.history: list[list[int]] = []
+        self.excess = 0
+
+    # -- distribution of every paper under the current keep values -----------------------------
+    def distribute(self) -> None:
+        keep = np.asarray(self.keep + [0], dtype=np.int64)  # index -1 (padding) keeps nothing
+        weight = np.full(len(self.weights), UNIT, dtype=np.int64)  # of one paper of a group
+        totals = np.zeros(self.n + 1, dtype=np.int64)
+        for column in self.rankings.T:
+            if not weight.any():
+                break
+            # The candidate keeps weight x keep value, rounded up; the rest passes on.
+            kept = (weight * keep[column] + (UNIT - 1)) // UNIT
+            np.add.at(totals, column, kept * self.weights)
+            weight -= kept
+        self.votes = [int(x) for x in totals[: self.n]]
+        self.excess = int((weight * self.weights).sum())
+        # The quota: votes credited to candidates / (seats + 1), truncated, plus 10^-9.
+        self.quota = (self.valid * UNIT - self.excess) // (self.seats + 1) + 1
+
+    # -- the count --------------------------------------------------------------------------
+    def run(self) -> CountResult:
+        self.distribute()
+        self.record("first", [], 0, "")
+        self.elect(self.reaching_quota())
+        while not self.complete():
+            status, batch, iterations = self.iterate()
+            note = f"quota {_votes(self.quota)}; {iterations} iteration(s), {status}"
+            self.record("count", [], 0, note)
+            if status == "elected":
+                self.elect(self.new_elected)
+                continue
+            losers = batch or [self.lowest()]
+            for c in losers:
+                self.hopeful.discard(c)
+                self.keep[c] = 0
+            self.distribute()
+            self.record("exclusion", sorted(losers), 0, f"quota {_votes(self.quota)}")
+            self.stages[-1].excluded = sorted(losers)
+        left = self.seats - len(self.elected)
+        if left > 0:
+            self.elect(self.by_votes(sorted(self.hopeful), "election")[:left])
+        return self.result()
+
+    def complete(self) -> bool:
+        left = self.seats - len(self.elected)
+        return left <= 0 or len(self.hopeful) <= left
+
+    def reaching_quota(self) -> list[int]:
+        reached = [c for c in self.hopeful if self.votes[c] >= self.quota]
+        return self.by_votes(reached, "order of election")
+
+    def elect(self, candidates: list[int]) -> None:
+        for c in candidates:
+            self.hopeful.discard(c)
+            self.elected.append(c)
+            self.stages[-1].elected.append(c)
+
+    def iterate(self) -> tuple[str, list[int], int]:
+        last_surplus = None
+        for iteration in range(1, MAX_ITERATIONS + 1):
+            self.distribute()
+            self.new_elected = self.reaching_quota()
+            if self.new_elected:
+                return "elected", [], iteration
+            surplus = sum(self.votes[c] - self.quota for c in self.elected)
+            if surplus <= OMEGA:
+                return "surplus below omega", [], iteration
+            if last_surplus is not None and surplus >= last_surplus:
+                return "surplus stable", [], iteration
+            batch = self.sure_losers(surplus)
+            if batch:
+                return "sure losers", batch, iteration
+            last_surplus = surplus
+            for c in self.elected:
+                if self.votes[c] == 0:
+                    continue
+                # New keep value: k x quota / votes, each step rounded up to 9 places.
+                product = -(-self.keep[c] * self.quota // UNIT)
+                self.keep[c] = min(UNIT, -(-product * UNIT // self.votes[c]))
+        raise CountError(f"Meek iteration did not converge in {MAX_ITERATIONS} iterations")
+
+    def sure_losers(self, surplus: int) -> list[int]:
+        """The largest group of lowest hopefuls whose votes together with the whole surplus are
+        below the next hopeful's, leaving enough hopefuls for the seats."""
+        order = sorted(self.hopeful, key=lambda c: self.votes[c])
+        room = len(order) - (self.seats - len(self.elected))
+        best, running = 0, 0
+        for k in range(1, room + 1):
+            running += self.votes[order[k - 1]]
+            if k < len(order) and running + surplus < self.votes[order[k]]:
+                best = k
+        return order[:best]
+
+    def lowest(self) -> int:
+        bottom = min(self.votes[c] for c in self.hopeful)
+        tied = sorted(c for c in self.hopeful if self.votes[c] == bottom)
+        if len(tied) == 1:
+            return tied[0]
+        return self.ties.look_back(
+            tied, self.history[:-1], len(self.stages), "exclusion", lowest=True
+        )
+
+    def by_votes(self, candidates: list[int], purpose: str) -> list[int]:
+        ordered: list[int] = []
+        left = sorted(candidates)
+        while left:
+            top = max(self.votes[c] for c in left)
+            tied = [c for c in left if self.votes[c] == top]
+            if len(tied) == 1:
+                pick = tied[0]
+            else:
+                history = self.history[:-1] if self.history else []
+                pick = self.ties.look_back(tied, history, len(self.stages), purpose, lowest=False)
+            ordered.append(pick)
+            left.remove(pick)
+        return ordered
+
+    # -- the record ------------------------------------------------------------------------
+    def record(self, action: str, subjects: list[int], _unused: int, note: str) -> None:
+        previous = self.history[-1] if self.history else [0] * self.n
+        previous_excess = self.stages_excess if self.stages else 0
+        self.history.append(list(self.votes))
+        self.stages_excess = self.excess
+        self.stages.append(
+            Stage(
+                number=len(self.stages) + 1,
+                action=action,
+                subjects=subjects,
+                totals=[_votes(v) for v in self.votes],
+                transfers=[_votes(v - p) for v, p in zip(self.votes, previous, strict=True)],
+                non_transferable=_votes(self.excess - previous_excess),
+                loss=_votes(0),
+                note=note or f"quota {_votes(self.quota)}",
+            )
+        )
+
+    def result(self) -> CountResult:
+        return CountResult(
+            method=NAME,
+            candidates=list(self.profile.candidates),
+            seats=self.seats,
+            quota=_votes(self.quota),
+            valid_poll=self.valid,
+            stages=self.stages,
+            elected=self.elected,
+            invalid=self.profile.invalid + self.unusable,
+            title=self.profile.title,
+            decimals=PLACES,
+            tie_breaks=self.ties.records,
+            seed=self.ties.seed,
+            withdrawn=sorted(self.profile.withdrawn),
+            extra={"omega": "0.000001", "excess": str(_votes(self.excess))},
+        )
