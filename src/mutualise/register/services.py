@@ -260,7 +260,18 @@ def reserve_numbers(organisation: Organisation, count: int = 1) -> int:
     return first
 
 
+def _as(actor, member: Member):
+    """Who to record as the actor. A member acting on their own record is recorded by
+    membership number, not username, so that erasing them leaves no name in the audit chain
+    (whose actor field is hashed and cannot be blanked)."""
+    if actor is not None and not isinstance(actor, str) and member.user_id is not None:
+        if getattr(actor, "pk", None) == member.user_id:
+            return f"member:{member.number}"
+    return actor
+
+
 def _history(member, event, on, actor, reason="", note=""):
+    actor = _as(actor, member)
     return StatusChange.objects.create(
         organisation_id=member.organisation_id,
         member=member,
@@ -331,7 +342,7 @@ def join(
         audit.record(
             organisation,
             "member.applied",
-            actor=actor,
+            actor=_as(actor, member),
             subject=member,
             data={"number": member.number, "constituency": constituency_id, "class": class_id},
         )
@@ -356,7 +367,7 @@ def _admit(member: Member, actor, on: date, note: str = "") -> None:
     audit.record(
         member.organisation,
         "member.admitted",
-        actor=actor,
+        actor=_as(actor, member),
         subject=member,
         data={"number": member.number, "constituency": member.constituency_id},
     )
@@ -391,7 +402,7 @@ def decline(member: Member, *, actor=None, on: date | None = None, note: str = "
         audit.record(
             member.organisation,
             "member.declined",
-            actor=actor,
+            actor=_as(actor, member),
             subject=member,
             data={"number": member.number},
         )
@@ -422,7 +433,7 @@ def cease(
         audit.record(
             member.organisation,
             "member.ceased",
-            actor=actor,
+            actor=_as(actor, member),
             subject=member,
             data={"number": member.number, "reason": reason},
         )
@@ -465,7 +476,7 @@ def rejoin(
         audit.record(
             member.organisation,
             "member.rejoined",
-            actor=actor,
+            actor=_as(actor, member),
             subject=member,
             data={"number": member.number, "constituency": member.constituency_id},
         )
@@ -502,7 +513,7 @@ def change_constituency(
         audit.record(
             member.organisation,
             "member.moved",
-            actor=actor,
+            actor=_as(actor, member),
             subject=member,
             data={"number": member.number, "from": old, "to": constituency_id},
         )
@@ -532,7 +543,7 @@ def update_details(member: Member, *, actor=None, **changes) -> Member:
             audit.record(
                 member.organisation,
                 "member.details_changed",
-                actor=actor,
+                actor=_as(actor, member),
                 subject=member,
                 data={"number": member.number, "fields": changed},
             )
@@ -822,7 +833,7 @@ def erase(member: Member, *, actor=None) -> Member:
         audit.record(
             member.organisation,
             "member.erased",
-            actor=actor,
+            actor=_as(actor, member),
             subject=member,
             data={"number": member.number},
         )
