@@ -104,7 +104,7 @@ def test_a_tie_is_lost_and_says_so():
     passed, why = resolution_passes(COOP.resolution("ordinary"), 40, 40, 0, 80, 500)
     assert not passed
     assert why == (
-        "Not carried: 40 for out of 80 votes cast (50%); needs more than 50% of the votes cast. "
+        "Not carried: 40 of 80 votes cast were for (50%); needs more than 50% of the votes cast. "
         "A tie is lost."
     )
 
@@ -158,7 +158,7 @@ def test_credit_union_rule_change_by_two_thirds_of_members_present(for_, present
     # Abstainers are still present: 20 for, 0 against, 10 abstaining of 30 present passes.
     passed, why = resolution_passes(rule_change, for_, 0, present - for_, present, 500)
     assert passed is passes
-    assert f"{for_} for out of {present} members present" in why
+    assert f"{for_} of {present} members present were for" in why
 
 
 def test_all_members_base():

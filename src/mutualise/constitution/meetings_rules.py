@@ -113,7 +113,7 @@ def resolution_passes(
     }[kind_rules.base]
     base = kind_rules.base
     tally = (
-        f"{for_} for out of {whole} {_BASE_NOUNS[base]} ({_percent_shown(for_, whole)}); "
+        f"{for_} of {whole} {_BASE_NOUNS[base]} were for ({_percent_shown(for_, whole)}); "
         f"needs {kind_rules.threshold} {_BASE_WORDS[base]}."
     )
     if not kind_rules.threshold.met(for_, whole):
