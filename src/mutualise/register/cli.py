@@ -51,8 +51,8 @@ def _organisation(slug: str):
 class ProgressBar:
     """A one-line bar on stderr: rows written out of (roughly) the rows in the file."""
 
-    def __init__(self, total: int, stream=sys.stderr, width: int = 30):
-        self.total, self.stream, self.width = max(total, 1), stream, width
+    def __init__(self, total: int, stream=None, width: int = 30):
+        self.total, self.stream, self.width = max(total, 1), stream or sys.stderr, width
         self.started = time.perf_counter()
 
     def __call__(self, done: int) -> None:

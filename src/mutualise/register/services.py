@@ -264,9 +264,9 @@ def _as(actor, member: Member):
     """Who to record as the actor. A member acting on their own record is recorded by
     membership number, not username, so that erasing them leaves no name in the audit chain
     (whose actor field is hashed and cannot be blanked)."""
-    if actor is not None and not isinstance(actor, str) and member.user_id is not None:
-        if getattr(actor, "pk", None) == member.user_id:
-            return f"member:{member.number}"
+    own = member.user_id is not None and not isinstance(actor, str)
+    if own and actor is not None and getattr(actor, "pk", None) == member.user_id:
+        return f"member:{member.number}"
     return actor
 
 
