@@ -189,9 +189,9 @@ def add_resolution(
     return resolution
 
 
-def _transition(meeting: Meeting, name: str, actor, now, **data) -> Meeting:
+def _transition(given: Meeting, name: str, actor, now, **data) -> Meeting:
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update().get(pk=given.pk)
         allowed, reason = check(MEETING_TRANSITIONS, meeting, name, now)
         if not allowed:
             raise MeetingError(reason)
@@ -200,7 +200,8 @@ def _transition(meeting: Meeting, name: str, actor, now, **data) -> Meeting:
         audit.record(
             meeting.organisation, f"meeting.{name}", actor=actor, subject=meeting, data=data
         )
-    return meeting
+    given.refresh_from_db()
+    return given
 
 
 def call_meeting(meeting: Meeting, *, actor=None, now=None) -> Meeting:
@@ -563,11 +564,11 @@ def cast_vote(
     return _write_vote(resolution, member, choice, channel, actor)
 
 
-def open_vote(resolution: Resolution, *, actor=None, now=None) -> Resolution:
+def open_vote(given: Resolution, *, actor=None, now=None) -> Resolution:
     """Open a binding vote. Refused while the meeting is inquorate; the quorum is recorded."""
     with transaction.atomic():
         resolution = (
-            Resolution.objects.select_for_update().select_related("meeting").get(pk=resolution.pk)
+            Resolution.objects.select_for_update().select_related("meeting").get(pk=given.pk)
         )
         allowed, reason = check(RESOLUTION_TRANSITIONS, resolution, "open_vote", now)
         if not allowed:
@@ -585,7 +586,8 @@ def open_vote(resolution: Resolution, *, actor=None, now=None) -> Resolution:
             subject=resolution,
             data={"present": state.present, "required": state.required},
         )
-    return resolution
+    given.refresh_from_db()
+    return given
 
 
 def demand_poll(resolution: Resolution, demanders, *, actor=None) -> Resolution:
@@ -648,7 +650,7 @@ def tally(resolution: Resolution) -> dict[str, int]:
 
 
 def declare_result(
-    resolution: Resolution,
+    given: Resolution,
     *,
     hands: tuple[int, int, int] | None = None,
     discretionary: tuple[int, int, int] = (0, 0, 0),
@@ -660,14 +662,14 @@ def declare_result(
     abstain) and how discretionary proxies were used; instructed proxies are added as
     instructed. On a poll every vote is a ballot, instructed proxies are cast here.
     A tie goes to the chair's casting vote if the rules give one, else it is lost."""
-    rules = resolution.organisation.constitution.meetings
+    rules = given.organisation.constitution.meetings
     if casting_vote and not rules.chair_casting_vote:
         raise MeetingError("the chair has no casting vote under these rules: a tie is lost")
     if casting_vote not in ("", "for", "against"):
         raise MeetingError("a casting vote is for or against")
     with transaction.atomic():
         resolution = (
-            Resolution.objects.select_for_update().select_related("meeting").get(pk=resolution.pk)
+            Resolution.objects.select_for_update().select_related("meeting").get(pk=given.pk)
         )
         allowed, reason = check(RESOLUTION_TRANSITIONS, resolution, "declare", now)
         if not allowed:
@@ -741,7 +743,8 @@ def declare_result(
         )
         if carried:
             _take_effect(resolution, actor)
-    return resolution
+    given.refresh_from_db()
+    return given
 
 
 def _take_effect(resolution: Resolution, actor) -> None:
@@ -1111,3 +1114,47 @@ def publish_minutes(minutes: Minutes, *, actor=None, now=None) -> Minutes:
         minutes.save(update_fields=["state", "published_at"])
         audit.record(minutes.organisation, "minutes.published", actor=actor, subject=minutes)
     return minutes
+
+
+# --- sending the notice ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeSent:
+    emailed: int
+    letters: int
+    letters_pdf: bytes
+
+
+def send_notice(meeting: Meeting, *, actor=None) -> NoticeSent:
+    """Email the notice (PDF attached) to members who take email, and make one post-ready PDF
+    of letters for the rest. The meeting must have been called (notice given)."""
+    from django.core.mail import EmailMessage, get_connection
+
+    from . import pdf
+
+    if meeting.state == MeetingState.DRAFT or meeting.notice_given_on is None:
+        raise MeetingError("call the meeting (give notice) before sending the notice")
+    members = register.active_members(meeting.organisation, on=meeting.notice_given_on)
+    by_email = list(members.filter(contact_channel="email").exclude(email=""))
+    by_post = list(members.exclude(pk__in=[m.pk for m in by_email]).order_by("postcode", "number"))
+    attachment = pdf.notice_pdf(meeting)
+    subject = f"Notice of {meeting.title}, {meeting.date:%-d %B %Y}"
+    body = "\n\n".join(text for _, text in pdf.notice_lines(meeting))
+    messages = []
+    for member in by_email:
+        message = EmailMessage(subject, body, to=[member.email])
+        message.attach(f"notice-{meeting.pk}.pdf", attachment, "application/pdf")
+        messages.append(message)
+    with get_connection() as connection:
+        connection.send_messages(messages)
+    letters = pdf.letters_pdf(meeting, by_post)
+    with transaction.atomic():
+        audit.record(
+            meeting.organisation,
+            "meeting.notice_sent",
+            actor=actor,
+            subject=meeting,
+            data={"emailed": len(by_email), "letters": len(by_post)},
+        )
+    return NoticeSent(len(by_email), len(by_post), letters)
