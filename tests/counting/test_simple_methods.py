@@ -89,3 +89,10 @@ def test_referendum_finds_yes_by_name_and_rejects_nonsense():
         referendum.count(profile, min_turnout="1/2")
     with pytest.raises(CountError, match="smaller than"):
         referendum.count(profile, electorate=2)
+
+
+@pytest.mark.parametrize("method", ["scottish-stv", "fptp", "approval", "irv"])
+def test_no_valid_ballots_is_an_error_not_a_lot(method):
+    profile = from_lists("AB", [(3, [])])
+    with pytest.raises(CountError, match="no valid ballots"):
+        METHODS[method](profile, 1, seed=0)

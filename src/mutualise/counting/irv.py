@@ -47,6 +47,8 @@ def count(
     rows = np.arange(len(papers.weights))
     holders = papers.advance(rows, continuing)
     unusable = int(papers.weights[holders == EXHAUSTED].sum())
+    if unusable == int(papers.weights.sum()):
+        raise CountError("no valid ballots to count")
     totals = sum_by_candidate(holders, papers.weights, n)
     history = [totals.copy()]
     stages = [Stage(1, "first", totals=_ints(totals), transfers=_ints(totals))]

@@ -38,6 +38,8 @@ def count(
     standing = [c for c in range(profile.n_candidates) if c not in profile.withdrawn]
     check_seats(seats, standing)
     breaker = tie_breaker or TieBreaker(seed)
+    if not strict:
+        profile = profile.strict_prefix()  # `1 2=3`: the first choice is clear, the rest not
     marks = usable_marks(profile)
     marked = (marks != PAD).sum(axis=1)
     void = marked > seats if strict else np.zeros(len(marked), dtype=bool)
@@ -84,6 +86,8 @@ def single_stage_result(
     invalid: int,
     breaker: TieBreaker,
 ) -> CountResult:
+    if valid == 0:
+        raise CountError("no valid ballots to count")
     elected = choose_top(totals, standing, seats, breaker, 1, "last seat")
     stage = Stage(1, "count", totals=list(totals), transfers=list(totals), elected=elected)
     return CountResult(

@@ -67,6 +67,8 @@ class _ScottishCount:
         # Papers marked only for withdrawn candidates carry no valid first preference.
         unusable = int(papers.weights[holders == EXHAUSTED].sum())
         self.valid = int(papers.weights.sum()) - unusable
+        if self.valid == 0:
+            raise CountError("no valid ballots to count")
         # Quota: valid papers / (seats + 1), plus one, fractions disregarded.
         self.quota_votes = self.valid // (self.seats + 1) + 1
         self.quota = self.quota_votes * UNIT

@@ -1,0 +1,93 @@
+"""NHS foundation trust Model Election Rules STV (as the NI 1985 rules it follows: see the
+module's caveat) against elections counted by hand from the rules."""
+
+from decimal import Decimal
+
+import pytest
+
+from mutualise.counting.ballots import from_lists
+from mutualise.counting.methods import get_method
+from mutualise.counting.result import CountError
+from mutualise.counting.stv import nhs_mer
+
+pytestmark = pytest.mark.pure
+
+D = Decimal
+
+
+def totals(result, stage):
+    return [str(v) for v in result.stages[stage - 1].totals]
+
+
+def test_registered_under_its_slug():
+    assert get_method("nhs-mer-stv") is nhs_mer.count
+
+
+def test_last_sub_parcel_deferral_and_last_vacancy():
+    # 16 valid, 3 vacancies: quota 16 // 4 + 1 = 5 whole votes (NI 48).
+    ballots = [(8, [0, 1, 2]), (3, [1, 3]), (2, [2]), (2, [3]), (1, [4])]
+    result = nhs_mer.count(from_lists("ABCDE", ballots, seats=3), seed=1)
+    assert result.quota == 5
+    # Stage 2: A's surplus 3 over 8 papers = 0.375 -> 0.37 each (NI 49(4)) to B: 5.96.
+    assert totals(result, 2) == ["5.00", "5.96", "2.00", "2.00", "1.00"]
+    assert result.stages[1].non_transferable == D("0.04")
+    # Stage 3: B's surplus 0.96 is less than C's 2 - E's 1, so it waits (NI 49(10)(a)) and
+    # E, the lowest, is excluded; the paper has no next preference.
+    assert result.stages[2].excluded == [4]
+    assert totals(result, 3) == ["5.00", "5.96", "2.00", "2.00", "0.00"]
+    # Stage 4: with C and D equal the surplus moves: only B's last sub-parcel, 8 papers at
+    # 0.37, at 0.96 / 8 = 0.12 each to C (NI 49(5)-(7)); C's 2.96 is at least D's 2 and
+    # nothing is left untransferred, so C fills the last vacancy (NI 52(2)).
+    assert totals(result, 4) == ["5.00", "5.00", "2.96", "2.00", "0.00"]
+    assert result.elected == [0, 1, 2]
+    assert len(result.stages) == 4
+
+
+def test_exclusion_sub_parcels_are_separate_stages():
+    # 16 valid, 2 vacancies: quota 6.
+    ballots = [(7, [0, 2, 3]), (3, [1]), (3, [3]), (1, [2, 1]), (2, [4])]
+    result = nhs_mer.count(from_lists("ABCDE", ballots, seats=2), seed=1)
+    assert result.quota == 6
+    # Stage 2: 1 / 7 = 0.142 -> 0.14 each to C: 0.98 (0.02 non-transferable).
+    assert totals(result, 2) == ["6.00", "3.00", "1.98", "3.00", "2.00"]
+    # Stage 3: C excluded; first the paper with C's first preference, at one (NI 51(2)-(4)).
+    assert result.stages[2].excluded == [2]
+    assert result.stages[2].note == "first preference papers"
+    assert totals(result, 3) == ["6.00", "4.00", "0.98", "3.00", "2.00"]
+    # Stage 4: then the sub-parcel at 0.14 (NI 51(5)-(9)), to D.
+    assert result.stages[3].action == "exclusion"
+    assert result.stages[3].note == "papers at transfer value 0.14"
+    assert totals(result, 4) == ["6.00", "4.00", "0.00", "3.98", "2.00"]
+    # Stage 5: E excluded (2 non-transferable); B's 4 >= D's 3.98 fills the vacancy.
+    assert result.stages[4].excluded == [4]
+    assert result.stages[4].non_transferable == D("2.00")
+    assert result.elected == [0, 1]
+
+
+def test_one_vacancy_runs_by_exclusion_until_a_majority_of_the_continuing_votes():
+    ballots = [(4, [0]), (3, [1, 2]), (2, [2, 1])]
+    result = nhs_mer.count(from_lists("ABC", ballots, seats=1), seed=1)
+    assert totals(result, 1) == ["4.00", "3.00", "2.00"]
+    assert result.stages[1].excluded == [2]
+    assert totals(result, 2) == ["4.00", "5.00", "0.00"]
+    assert result.elected == [1]
+
+
+def test_equal_lowest_go_to_the_earliest_stage_where_they_differed():
+    # Stage 1: B 3 < C 4. Later both reach 4 and are lowest: B, lower at the earliest
+    # stage where they differed, is excluded (NI 51(13)(a)).
+    ballots = [(10, [0, 1]), (3, [1]), (4, [2]), (7, [3])]
+    result = nhs_mer.count(from_lists("ABCD", ballots, seats=2), seed=1)
+    assert result.quota == 9
+    assert totals(result, 2) == ["9.00", "4.00", "4.00", "7.00"]
+    assert result.stages[2].excluded == [1]
+    assert result.tie_breaks[0].how == "look-forward to stage 1"
+    # B's first preferences exhaust; D's 7 is at least C's 4: D fills the last vacancy
+    # (NI 52(2)) before B's transferred papers move, and no further transfer is made.
+    assert result.elected == [0, 3]
+    assert len(result.stages) == 3
+
+
+def test_rejects_options():
+    with pytest.raises(CountError, match="no options"):
+        nhs_mer.count(from_lists("AB", [[0, 1]]), fast=True)
