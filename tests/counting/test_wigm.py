@@ -42,6 +42,7 @@ def test_no_rounding_where_scottish_rounds():
     scot = scottish.count(profile, seed=1)
     assert str(scot.stages[1].totals[1]) == "4.99994"  # 7 x 0.57142 + 1
     for stage in exact.stages:
-        assert sum(stage.totals) + sum(
-            s.non_transferable for s in exact.stages[: stage.number]
-        ) == exact.valid_poll
+        assert (
+            sum(stage.totals) + sum(s.non_transferable for s in exact.stages[: stage.number])
+            == exact.valid_poll
+        )
