@@ -40,7 +40,7 @@ def count(
 
 class _ScottishCount:
     def __init__(self, profile: Profile, seats: int | None, ties: TieBreaker):
-        # Preferences count only "in consecutive order" (rule 45, "next available preference"):
+        # Preferences count only "in consecutive order" (the rules' "next available preference"):
         # an equal ranking ends a paper's usable preferences.
         self.profile = profile.strict_prefix()
         self.seats = profile.seats if seats is None else seats
@@ -81,7 +81,7 @@ class _ScottishCount:
             # Rule 52(1): as many continuing candidates as vacancies: all deemed elected, and
             # (rule 52(2)) no further transfer is made.
             if len(continuing) <= remaining:
-                self.elect(self.by_total(continuing, "election"))
+                self.elect(self.by_total(continuing))
                 break
             if self.pending:
                 self.transfer_surplus(self.largest_surplus())
@@ -95,7 +95,7 @@ class _ScottishCount:
 
     def elect_reaching_quota(self) -> None:
         reached = [c for c in self.continuing_candidates() if self.totals[c] >= self.quota]
-        self.elect(self.by_total(reached, "order of election"))
+        self.elect(self.by_total(reached))
         self.pending += [c for c in self.elected if self.totals[c] > self.quota and c in reached]
 
     def elect(self, candidates: list[int]) -> None:
@@ -104,17 +104,11 @@ class _ScottishCount:
             self.elected.append(c)
             self.stages[-1].elected.append(c)
 
-    def by_total(self, candidates: list[int], purpose: str) -> list[int]:
-        """Highest total first; equal totals ordered as rule 49(2) orders equal surpluses."""
-        ordered: list[int] = []
-        left = list(candidates)
-        while left:
-            top = max(self.totals[c] for c in left)
-            tied = [c for c in left if self.totals[c] == top]
-            pick = tied[0] if len(tied) == 1 else self.break_tie(tied, purpose, lowest=False)
-            ordered.append(pick)
-            left.remove(pick)
-        return ordered
+    def by_total(self, candidates: list[int]) -> list[int]:
+        """Order of election within a stage: highest total first. Equal totals keep ballot
+        order: who is elected does not depend on it, and the order in which equal surpluses
+        are transferred is settled separately (rule 49)."""
+        return sorted(candidates, key=lambda c: (-int(self.totals[c]), c))
 
     def break_tie(self, tied: list[int], purpose: str, *, lowest: bool) -> int:
         # Look back to the most recent preceding stage at which the tied candidates had unequal
@@ -123,7 +117,8 @@ class _ScottishCount:
             tied, self.history[:-1], len(self.stages), purpose, lowest=lowest
         )
 
-    # -- rule 49: surpluses in order of size, the largest first --------------------------------
+    # -- rule 49: surpluses in order of size, the largest first; equal surpluses by look-back,
+    # then lot ------------------------------------------------------------------------------
     def largest_surplus(self) -> int:
         top = max(self.totals[c] for c in self.pending)
         tied = [c for c in self.pending if self.totals[c] == top]
