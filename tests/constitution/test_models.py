@@ -100,16 +100,21 @@ def test_explain_nhs_in_the_words_of_the_brief():
     text = " ".join(explain(load_file(model_path("nhs-foundation-trust"))))
     assert "Members in 3 public constituencies elect 14 public governors for 3-year terms" in text
     assert "The AGM must be held within 6 months of 31 March" in text
+    assert "Members in 3 staff classes elect 4 staff governors for 3-year terms" in text
+    assert "Other seats: 1 appointed by Newcastle City Council" in text
     assert "notice of election at least 40 working days before the poll closes" in text
+    assert "Christmas Eve, Christmas Day and Good Friday" in text
 
 
 def test_explain_coop_thresholds_and_shares():
     text = " ".join(explain(load_file(model_path("co-operative-society"))))
     assert "Quorum: 3 members or 25% of members, whichever is greater." in text
-    assert "An extraordinary resolution needs at least 75% of the votes cast" in text
-    assert "An ordinary resolution needs more than 50% of the votes cast" in text
+    assert "Extraordinary resolution: at least 75% of the votes cast" in text
+    assert "Ordinary resolution: more than 50% of the votes cast" in text
+    assert "Members may requisition a general meeting: 10% of members or 100 members" in text
+    assert "whichever is lesser" in text
     assert "Shares are £1 each; a member holds at least £1 and at most £100,000." in text
-    assert "One third of the elected members retire at each AGM" in text
+    assert "One third of the elected directors retire at each AGM" in text
     assert "The chair has no casting vote: a tie is lost." in text
 
 

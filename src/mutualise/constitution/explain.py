@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from fractions import Fraction
 
 from .schema import (
     ALL_MEMBERS,
@@ -13,13 +14,12 @@ from .schema import (
     Constituency,
     Constitution,
     DayKind,
-    Period,
     Requisition,
     SeatFill,
     percent,
 )
 
-_METHOD_NAMES = {
+_METHODS = {
     "scottish-stv": "the single transferable vote (Scottish STV rules)",
     "ers97-stv": "the single transferable vote (ERS97 rules)",
     "nhs-mer-stv": "the single transferable vote (NHS Model Election Rules)",
@@ -30,14 +30,11 @@ _METHOD_NAMES = {
     "irv": "the alternative vote",
     "referendum": "a yes/no referendum",
 }
-
 _BASE_WORDS = {
     Base.VOTES_CAST: "of the votes cast",
     Base.MEMBERS_PRESENT: "of the members present",
     Base.ALL_MEMBERS: "of all members",
 }
-
-
 _MEMBER_NOUNS = {
     BodyKind.BOARD: "directors",
     BodyKind.COUNCIL_OF_GOVERNORS: "governors",
@@ -46,6 +43,54 @@ _MEMBER_NOUNS = {
     BodyKind.TRUSTEES: "trustees",
     BodyKind.COMMITTEE: "committee members",
     BodyKind.GOVERNING_BODY: "governors",
+}
+_NON_WORKING = {
+    "weekends": "weekends",
+    "bank-holidays": "bank holidays",
+    "christmas-eve": "Christmas Eve",
+    "christmas-day": "Christmas Day",
+    "good-friday": "Good Friday",
+}
+_CHANNELS = {
+    "postal": "by post",
+    "internet": "online",
+    "telephone": "by telephone",
+    "text": "by text message",
+    "in-person": "in person",
+}
+_LEGAL_FORMS = {
+    "nhs-foundation-trust": "an NHS foundation trust",
+    "co-operative-society": "a co-operative society",
+    "community-benefit-society": "a community benefit society",
+    "community-interest-company": "a community interest company",
+    "company-limited-by-guarantee": "a company limited by guarantee",
+    "company-limited-by-shares": "a company limited by shares",
+    "credit-union": "a credit union",
+    "building-society": "a building society",
+    "unincorporated-association": "an unincorporated association",
+}
+_SURPLUS = {
+    "reserves": "reserves",
+    "interest-on-shares": "interest on shares",
+    "patronage-dividend": "a patronage dividend",
+    "equal-percentage-of-pay": "a bonus of the same percentage of pay for everyone",
+    "community-purposes": "community purposes",
+    "dividend": "dividends",
+}
+_RECIPIENTS = {
+    "community-benefit": "uses for community benefit",
+    "asset-locked-society": "other asset-locked societies",
+    "community-interest-company": "community interest companies",
+    "registered-social-landlord": "registered social landlords with an equivalent lock",
+    "charity": "charities",
+    "co-operative-body": "other co-operatives",
+}
+_FRACTION_WORDS = {
+    Fraction(1, 2): "half",
+    Fraction(1, 3): "one third",
+    Fraction(2, 3): "two thirds",
+    Fraction(1, 4): "one quarter",
+    Fraction(3, 4): "three quarters",
 }
 
 
@@ -64,106 +109,116 @@ def _listing(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _constituency_sentence(constituency: Constituency) -> str:
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+def _constituency(constituency: Constituency) -> str:
     rules = constituency.eligibility
-    parts = []
+    who = []
     if rules.minimum_age is not None:
-        parts.append(f"aged {rules.minimum_age} or over")
+        who.append(f"aged {rules.minimum_age} or over")
     if rules.area is not None:
-        parts.append(f"living in {rules.area.description or 'the named area'}")
+        who.append(f"living in {rules.area.description or 'the named area'}")
     if rules.staff is not None:
         routes = []
         if rules.staff.open_ended_contract_qualifies:
             routes.append("on a contract with no fixed term")
         if rules.staff.minimum_fixed_term_months:
-            routes.append(f"on a fixed term of {rules.staff.minimum_fixed_term_months}+ months")
+            months = rules.staff.minimum_fixed_term_months
+            routes.append(f"on a fixed term of {months} months or more")
         if rules.staff.minimum_service_months:
-            routes.append(f"with {rules.staff.minimum_service_months}+ months' service")
-        parts.append("employed " + " or ".join(routes))
+            routes.append(f"after {rules.staff.minimum_service_months} months' service")
+        who.append("employed " + " or ".join(routes))
     if rules.excludes_staff:
-        parts.append("not eligible as staff")
+        who.append("not on the staff")
     if rules.service_use is not None:
-        parts.append(
-            f"who {rules.service_use.description} in the last "
+        who.append(
+            f"who have {rules.service_use.description} in the last "
             f"{rules.service_use.within_months} months"
         )
-    for attestation in rules.attestations:
-        parts.append(
-            f"who confirm that {attestation.text.rstrip('.')[0].lower()}"
-            f"{attestation.text.rstrip('.')[1:]}"
-        )
-    who = ", ".join(parts) if parts else "open to anyone the board admits"
-    text = f"{constituency.name} ({constituency.id}): {who}."
+    who += [f'confirming "{a.text.rstrip(".")}"' for a in rules.attestations]
+    text = f"{constituency.name} ({constituency.id}): " + (", ".join(who) or "open to all") + "."
     if constituency.classes:
-        text += " Divided into classes: " + _listing([k.name for k in constituency.classes]) + "."
+        names = [f"{k.name} ({k.id})" for k in constituency.classes]
+        text += " It is divided into classes: " + _listing(names) + "."
     return text
 
 
 def _membership(c: Constitution) -> str:
-    lines = [_constituency_sentence(k) for k in c.constituencies]
-    head = (
-        f"{c.organisation.name} is a {c.organisation.legal_form.replace('-', ' ')} "
-        f"whose purpose is {c.organisation.purpose.rstrip('.')}. "
-        f"Its financial year ends on {c.organisation.financial_year_end}. "
+    org, membership = c.organisation, c.membership
+    text = (
+        f"{org.name} is {_LEGAL_FORMS[org.legal_form]} whose purpose is "
+        f"{org.purpose.rstrip('.')}. Its financial year ends on {org.financial_year_end}. "
     )
-    if c.membership.minimum_members:
-        head += f"It needs at least {c.membership.minimum_members} members. "
-    if len(c.constituencies) > 1 and c.membership.one_constituency_only:
-        head += "A member belongs to one constituency at a time. "
-    if c.membership.voting_minimum_age is not None:
-        head += f"Members under {c.membership.voting_minimum_age} may not vote. "
-    return head + "Membership: " + " ".join(lines)
+    if membership.minimum_members:
+        text += f"It needs at least {membership.minimum_members} members. "
+    if membership.voting_minimum_age is not None:
+        text += f"Members under {membership.voting_minimum_age} may not vote. "
+    if membership.vote_requires_membership_at_year_end:
+        text += "To vote, a member must have been one at the end of the last financial year. "
+    count = len(c.constituencies)
+    text += f"Membership is in {_plural(count, 'constituency', 'constituencies')}"
+    if count > 1 and membership.one_constituency_only:
+        text += ", and a member belongs to only one"
+    text += ". " + " ".join(_constituency(k) for k in c.constituencies)
+    return text
 
 
-def _seats_sentence(c: Constitution, body: Body) -> str:
-    term = body.term
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    elected_by_kind: dict[str, int] = defaultdict(int)
-    constituencies_by_kind: dict[str, set[str]] = defaultdict(set)
+def _body_name(c: Constitution, ident: str) -> str:
+    for appointer in c.appointers:
+        if appointer.id == ident:
+            return appointer.name
+    return "the " + c.body(ident).name
+
+
+def _fraction_words(value: Fraction) -> str:
+    return _FRACTION_WORDS.get(value, percent(value))
+
+
+def _body(c: Constitution, body: Body) -> str:
+    term, noun = body.term, _MEMBER_NOUNS[body.kind]
+    elected: dict[str, int] = defaultdict(int)
+    electorates: dict[str, set[str]] = defaultdict(set)
+    classes: dict[str, bool] = defaultdict(bool)
+    others = []
     for group in body.seats:
-        if group.filled_by is SeatFill.ELECTED:
-            found = c.find_class(group.electorate or "")
-            source = None
-            if found is not None:
-                source = found[0]
-            else:
-                source = next((k for k in c.constituencies if k.id == group.electorate), None)
-            if source is not None:
-                elected_by_kind[source.kind] += group.seats
-                constituencies_by_kind[source.kind].add(group.electorate or "")
-                continue
-            electors = (
-                "all the members"
-                if group.electorate == ALL_MEMBERS
-                else "the " + c.body(group.electorate or "").name
-            )
-            by_kind["elected"].append(f"{_plural(group.seats, 'seat')} elected by {electors}")
+        electorate = group.electorate or ""
+        found = c.find_class(electorate)
+        source = (
+            found[0] if found else next((k for k in c.constituencies if k.id == electorate), None)
+        )
+        if group.filled_by is SeatFill.ELECTED and source is not None:
+            elected[source.kind] += group.seats
+            electorates[source.kind].add(electorate)
+            classes[source.kind] |= found is not None
+        elif group.filled_by is SeatFill.ELECTED:
+            who = "all the members" if electorate == ALL_MEMBERS else _body_name(c, electorate)
+            others.append(f"{group.seats} elected by {who}")
         elif group.filled_by is SeatFill.APPOINTED:
-            who = next((a.name for a in c.appointers if a.id == group.appointer), None)
-            who = who or c.body(group.appointer or "").name
-            by_kind["appointed"].append(f"{_plural(group.seats, 'seat')} appointed by {who}")
+            others.append(f"{group.seats} appointed by {_body_name(c, group.appointer or '')}")
         elif group.filled_by is SeatFill.EX_OFFICIO:
-            by_kind["ex-officio"].append(
-                f"{_plural(group.seats, 'seat')} held by the {group.office}"
-            )
+            others.append(f"{group.seats} held ex officio by the {group.office}")
         else:
             lapse = " until the next AGM" if group.until_next_agm else ""
-            by_kind["co-opted"].append(f"up to {_plural(group.seats, 'co-opted seat')}{lapse}")
-    sentences = []
-    noun = _MEMBER_NOUNS[body.kind]
-    for kind, seats in elected_by_kind.items():
-        groups = constituencies_by_kind[kind]
-        where = "constituency" if len(groups) == 1 else "constituencies"
-        sentences.append(
-            f"Members in {len(groups)} {kind} {where} elect {seats} {kind} "
-            f"{noun if seats > 1 else noun[:-1]} for {term.years}-year terms"
+            others.append(f"up to {group.seats} co-opted{lapse}")
+    text = (
+        f"The {body.name} ({body.id}) has {_plural(body.seat_count, 'seat')}, "
+        f"with {term.years}-year terms. "
+    )
+    single = len(c.constituencies) == 1 and not any(classes.values())
+    for kind, seats in elected.items():
+        if single:
+            text += f"The members elect {seats} {noun} for {term.years}-year terms. "
+            continue
+        where = len(electorates[kind])
+        unit = ("class", "classes") if classes[kind] else ("constituency", "constituencies")
+        text += (
+            f"Members in {_plural(where, f'{kind} {unit[0]}', f'{kind} {unit[1]}')} elect "
+            f"{seats} {kind} {noun if seats > 1 else noun[:-1]} for {term.years}-year terms. "
         )
-    rest = [s for key in ("elected", "appointed", "ex-officio", "co-opted") for s in by_kind[key]]
-    text = f"The {body.name} ({body.id}) has {_plural(body.seat_count, 'seat')}. "
-    if sentences:
-        text += "; ".join(sentences) + ". "
-    if rest:
-        text += "There are also " + _listing(rest) + ". "
+    if others:
+        text += ("Other seats: " if elected else "Seats: ") + _listing(others) + ". "
     limits = []
     if term.max_terms:
         limits.append(f"at most {_plural(term.max_terms, 'term')}")
@@ -174,108 +229,91 @@ def _seats_sentence(c: Constitution, body: Body) -> str:
     elif not term.re_election_allowed:
         text += "Members may not stand again. "
     if body.rotation is not None:
-        text += (
-            (
-                f"{percent(body.rotation.fraction)} of the elected members retire at each AGM, "
-                "longest-serving first, ties decided by lot. "
-            )
-            .replace("33%", "one third")
-            .replace("1/3 of", "One third of")
+        text += _sentence(
+            f"{_fraction_words(body.rotation.fraction)} of the elected {noun} retire at each "
+            "AGM, longest-serving first, ties decided by lot. "
         )
     if body.member_minimum_age:
-        text += f"Its members must be at least {body.member_minimum_age}. "
-    for rule in body.composition:
-        text += f"Rule: {rule.description.rstrip('.')}. "
+        text += f"Its {noun} must be at least {body.member_minimum_age}. "
+    if body.meets_at_least_per_year:
+        times = body.meets_at_least_per_year
+        text += f"It meets at least {'twice' if times == 2 else _plural(times, 'time')} a year. "
+    text += " ".join(f"Rule: {rule.description.rstrip('.')}." for rule in body.composition)
     return text.strip()
 
 
 def _elections(c: Constitution) -> str:
-    e = c.elections
-    t = e.timetable
+    e, t = c.elections, c.elections.timetable
     unit = {DayKind.WORKING: "working days", DayKind.CLEAR: "clear days"}.get(t.day_kind, "days")
     steps = [
         f"notice of election at least {t.notice_of_election} {unit} before the poll closes",
         f"nominations close {t.nominations_close} {unit} before",
     ]
-    if t.statement_of_nominations:
-        steps.append(f"the statement of candidates {t.statement_of_nominations}")
-    if t.withdrawals_close:
-        steps.append(f"withdrawals close {t.withdrawals_close}")
-    if t.notice_of_poll:
-        steps.append(f"notice of poll {t.notice_of_poll}")
+    for label, value in (
+        ("the statement of candidates", t.statement_of_nominations),
+        ("withdrawals close", t.withdrawals_close),
+        ("notice of poll", t.notice_of_poll),
+    ):
+        if value:
+            steps.append(f"{label} {value}")
     text = (
-        f"Elections use {_METHOD_NAMES[e.method]}. Timetable: {', '.join(steps)}; "
+        f"Elections use {_METHODS[e.method]}. Timetable: {', '.join(steps)}; "
         f"the poll closes at {t.poll_closes_at:%H:%M}. "
     )
     overrides = [
-        f"the {b.name} uses {_METHOD_NAMES[b.election_method]}"
-        for b in c.bodies
-        if b.election_method
+        f"the {b.name} uses {_METHODS[b.election_method]}" for b in c.bodies if b.election_method
     ]
     if overrides:
         text += "Except that " + _listing(overrides) + ". "
     if t.day_kind is DayKind.WORKING:
-        text += (
-            "Not counted as working days: "
-            + _listing([d.replace("-", " ") for d in t.non_working_days])
-            + ". "
-        )
+        days = [_NON_WORKING[d] for d in t.non_working_days]
+        text += "These days do not count as working days: " + _listing(days) + ". "
     n = e.nominations
-    needs = []
-    if n.proposers:
-        needs.append(_plural(n.proposers, "proposer"))
-    if n.seconders:
-        needs.append(_plural(n.seconders, "seconder"))
+    needs = [_plural(n.proposers, "proposer")] if n.proposers else []
+    needs += [_plural(n.seconders, "seconder")] if n.seconders else []
     if needs:
         text += f"A candidate needs {' and '.join(needs)}. "
     if n.statement_word_limit:
         text += f"Election statements may run to {n.statement_word_limit} words. "
     text += {
-        "declare-elected": "Where there are no more candidates than seats, they are declared "
-        "elected without a vote. ",
+        "declare-elected": "If there are no more candidates than seats, they are elected "
+        "without a vote. ",
         "hold-approval-vote": "An uncontested election still goes to a yes/no vote. ",
         "reopen-nominations": "An uncontested election reopens nominations. ",
     }[e.when_uncontested]
     if e.independent_returning_officer:
-        text += "An independent returning officer runs the election. "
-    if e.channels:
-        text += "Voting by " + _listing(list(e.channels)) + "."
-    return text.strip()
-
-
-def _period(p: Period | None) -> str:
-    return str(p) if p is not None else ""
-
-
-def _requisition(r: Requisition) -> str:
-    text = ""
-    parts = []
-    if r.members_fraction:
-        parts.append(f"{percent(r.members_fraction)} of members")
-    if r.members_count:
-        parts.append(_plural(r.members_count, "member"))
-    joiner = f", whichever is {r.combine}" if r.combine and len(parts) > 1 else ""
-    text += f"A general meeting may be requisitioned by {' or '.join(parts)}{joiner}"
-    if r.board_convenes_within:
-        text += f"; the board must call it within {_period(r.board_convenes_within)}"
-    if r.meeting_within:
-        text += f" and hold it within {_period(r.meeting_within)}"
-    if r.otherwise_convened_by_members:
-        text += f", or any {r.otherwise_convened_by_members} members may"
-    text += ". "
+        text += "An independent returning officer runs each election. "
+    text += "Votes may be cast " + _listing([_CHANNELS[ch] for ch in e.channels]) + "."
     return text
 
 
+def _requisition(r: Requisition | None) -> str:
+    if r is None:
+        return "Members have no right to requisition a general meeting. "
+    who = []
+    if r.members_fraction:
+        who.append(f"{percent(r.members_fraction)} of members")
+    if r.members_count:
+        who.append(_plural(r.members_count, "member"))
+    joiner = f", whichever is {r.combine}" if r.combine and len(who) > 1 else ""
+    text = f"Members may requisition a general meeting: {' or '.join(who)}{joiner}"
+    if r.board_convenes_within:
+        text += f"; the board must call it within {r.board_convenes_within}"
+    if r.meeting_within:
+        text += f"; it must be held within {r.meeting_within}"
+    if r.otherwise_convened_by_members:
+        text += f"; otherwise any {r.otherwise_convened_by_members} members may call it"
+    return text + ". "
+
+
 def _meetings(c: Constitution) -> str:
-    m = c.meetings
-    year_end = c.organisation.financial_year_end
+    m, year_end = c.meetings, c.organisation.financial_year_end
     deadline = []
     if m.agm.within_months_of_year_end:
         deadline.append(f"within {_plural(m.agm.within_months_of_year_end, 'month')} of {year_end}")
     if m.agm.within_months_of_previous:
-        deadline.append(
-            f"within {_plural(m.agm.within_months_of_previous, 'month')} of the previous AGM"
-        )
+        months = _plural(m.agm.within_months_of_previous, "month")
+        deadline.append(f"within {months} of the previous AGM")
     text = (
         f"The AGM must be held {' and '.join(deadline)}, on {m.agm.notice_clear_days} clear days' "
         f"notice; other general meetings need {m.general.notice_clear_days} clear days' notice"
@@ -283,81 +321,83 @@ def _meetings(c: Constitution) -> str:
     if m.general.shorter_notice_consent:
         text += f" (less if {m.general.shorter_notice_consent} of members agree)"
     text += ". "
+    if m.agm.open_to_public:
+        text += "The AGM is open to the public. "
     q = m.quorum
-    parts = []
-    if q.absolute:
-        parts.append(_plural(q.absolute, "member"))
-    if q.fraction:
-        parts.append(f"{percent(q.fraction)} of members")
+    parts = [_plural(q.absolute, "member")] if q.absolute else []
+    parts += [f"{percent(q.fraction)} of members"] if q.fraction else []
     joiner = f", whichever is {q.combine}" if q.combine and len(parts) > 1 else ""
-    text += f"Quorum: {' or '.join(parts)}{joiner}. "
-    r = m.requisition
-    if r is None:
-        text += "Members have no right to requisition a general meeting. "
-    else:
-        text += _requisition(r)
+    text += f"Quorum: {' or '.join(parts)}{joiner}. " + _requisition(m.requisition)
     for kind in m.resolutions:
-        text += f"A{'n' if kind.name[0].lower() in 'aeiou' else ''} {kind.name.lower()} needs "
-        text += f"{kind.threshold} {_BASE_WORDS[kind.base]}"
+        text += f"{kind.name}: {kind.threshold} {_BASE_WORDS[kind.base]}"
         if kind.turnout:
             text += f", with {kind.turnout} of all members voting"
         if kind.confirmation:
-            conf = kind.confirmation
-            text += f", confirmed by {conf.threshold} {_BASE_WORDS[conf.base]} at a second meeting"
+            confirm = kind.confirmation
+            text += (
+                f", confirmed by {confirm.threshold} {_BASE_WORDS[confirm.base]} "
+                "at a second meeting"
+            )
         if kind.used_for:
-            text += f" ({', '.join(kind.used_for)})"
+            text += f" (for {', '.join(kind.used_for)})"
         text += ". "
     p = m.proxies
     if p.allowed:
-        text += "Members may vote by proxy"
-        text += (
-            "; the proxy must be a member" if p.proxy_must_be_member else "; anyone may be a proxy"
+        text += "Members may vote by proxy; " + (
+            "the proxy must be a member" if p.proxy_must_be_member else "anyone may be a proxy"
         )
         if p.max_per_proxy:
             text += f", holding at most {p.max_per_proxy}"
         text += ". "
     else:
         text += "There is no proxy voting. "
-    text += (
-        "The chair has a casting vote. "
-        if m.chair_casting_vote
-        else ("The chair has no casting vote: a tie is lost. ")
-    )
-    return text.strip()
+    if m.chair_casting_vote:
+        text += "The chair has a casting vote."
+    else:
+        text += "The chair has no casting vote: a tie is lost."
+    return text
 
 
 def _shares(c: Constitution) -> str:
     s = c.shares
     if s is None:
         return "Membership carries no shares. Every member has one vote."
-    text = f"Shares are {_money(s.nominal_value_pence)} each; a member holds at least "
-    text += _money(s.minimum_holding_pence)
-    if s.maximum_holding_pence is not None:
-        text += f" and at most {_money(s.maximum_holding_pence)}"
-    text += ". Shares are " + ("withdrawable" if s.withdrawable else "not withdrawable")
+    text = f"Shares are {_money(s.nominal_value_pence)} each; "
+    if s.maximum_holding_pence == s.minimum_holding_pence:
+        text += f"each member holds exactly {_money(s.minimum_holding_pence)}. "
+    else:
+        text += f"a member holds at least {_money(s.minimum_holding_pence)}"
+        if s.maximum_holding_pence is not None:
+            text += f" and at most {_money(s.maximum_holding_pence)}"
+        text += ". "
+    text += "Shares are " + ("withdrawable" if s.withdrawable else "not withdrawable")
     text += " and " + ("transferable" if s.transferable else "not transferable") + ". "
-    if s.withdrawal_notice:
-        text += f"Withdrawal needs {_period(s.withdrawal_notice)}' notice. "
+    if s.withdrawal_notice is not None:
+        if s.withdrawal_notice.amount:
+            notice = s.withdrawal_notice
+            owner = f"1 {notice.unit[:-1]}'s" if notice.amount == 1 else f"{notice}'"
+            text += f"Withdrawal needs {owner} notice. "
+        else:
+            text += "Withdrawal needs no notice. "
     if s.moratorium:
-        text += f"No withdrawals in the first {_period(s.moratorium)}. "
+        text += f"Nothing may be withdrawn in the first {s.moratorium}. "
     if s.board_may_suspend_withdrawals:
         text += "The board may suspend withdrawals. "
     if s.interest_cap is not None:
         text += f"Interest on shares is capped at {percent(s.interest_cap)} a year. "
     if s.interest_policy:
-        text += s.interest_policy.rstrip(".") + ". "
-    text += (
-        "Every member has one vote, however many shares they hold."
-        if s.votes == "one-member-one-vote"
-        else "Votes follow shareholding."
-    )
-    return text.strip()
+        text += s.interest_policy.strip().rstrip(".") + ". "
+    if s.votes == "one-member-one-vote":
+        text += "Every member has one vote, however many shares they hold."
+    else:
+        text += "Votes follow shareholding."
+    return text
 
 
 def _surplus_and_lock(c: Constitution) -> str:
     uses = []
     for share in c.surplus.allocation:
-        words = share.use.replace("-", " ")
+        words = _SURPLUS[share.use]
         if share.at_most is not None:
             words += f" (at most {percent(share.at_most)})"
         uses.append(words)
@@ -368,27 +408,26 @@ def _surplus_and_lock(c: Constitution) -> str:
         )
     lock = c.asset_lock
     if lock.kind is AssetLockKind.NONE:
-        text += "There is no asset lock."
-    else:
-        name = {
-            AssetLockKind.CBS_STATUTORY: "the statutory asset lock for community benefit societies",
-            AssetLockKind.CIC: "the community interest company asset lock",
-            AssetLockKind.RULES: "an asset lock in its rules",
-        }[lock.kind]
-        text += (
-            f"Assets are held under {name}; they may pass only to "
-            + _listing([r.replace("-", " ") for r in lock.permitted_recipients])
-            + ". "
-        )
-        text += "The lock cannot be removed." if not lock.removable else "Members may remove it."
-    return text.strip()
+        return text + "There is no asset lock."
+    name = {
+        AssetLockKind.CBS_STATUTORY: "the statutory asset lock for community benefit societies",
+        AssetLockKind.CIC: "the community interest company asset lock",
+        AssetLockKind.RULES: "an asset lock in its own rules",
+    }[lock.kind]
+    recipients = _listing([_RECIPIENTS[r] for r in lock.permitted_recipients])
+    text += f"Assets are held under {name}: they may pass only to {recipients}. "
+    return text + (
+        "The lock cannot be removed." if not lock.removable else "Members may remove it."
+    )
 
 
 def explain(constitution: Constitution) -> list[str]:
+    """Plain-English paragraphs: membership, each body, elections, meetings, shares, surplus
+    and asset lock."""
     c = constitution
     return [
         _membership(c),
-        *(_seats_sentence(c, body) for body in c.bodies),
+        *(_body(c, body) for body in c.bodies),
         _elections(c),
         _meetings(c),
         _shares(c),

@@ -1,0 +1,39 @@
+"""Whatever a scalar in a rulebook is changed to, loading either succeeds or raises a
+RulebookError whose every problem points at a real line: never a crash, never a guess."""
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mutualise.constitution import RulebookError, load_text
+
+from .rulebook_text import BASE
+
+# Each "key: value" line of the base rulebook whose value is a plain scalar.
+SCALAR_LINES = [
+    index
+    for index, line in enumerate(BASE.splitlines())
+    if re.fullmatch(r"\s*(- )?[a-z_]+: [^{\[].*", line)
+]
+JUNK = st.one_of(
+    st.sampled_from(["", "~", "-1", "0", "1.5", "yes", "[]", "{}", "'x'", "17:00", "3/0", "200%"]),
+    st.from_regex(r"[A-Za-z0-9 %/._-]{0,12}", fullmatch=True),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SCALAR_LINES), JUNK)
+def test_any_scalar_edit_loads_or_reports_lines(index, junk):
+    lines = BASE.splitlines()
+    key = lines[index].split(":", 1)[0]
+    lines[index] = f"{key}: {junk}"
+    text = "\n".join(lines) + "\n"
+    try:
+        load_text(text, "fuzz.yaml")
+    except RulebookError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert problem.file == "fuzz.yaml"
+            assert problem.line is not None and 1 <= problem.line <= len(lines)
+            assert problem.message
