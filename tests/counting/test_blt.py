@@ -135,6 +135,8 @@ def test_round_trip(profile, names, title, withdrawn):
     profile.withdrawn = frozenset(w for w in withdrawn if w < profile.n_candidates - 1)
     text = write_blt(profile)
     same(parse_blt(text), profile)
+    # the line-by-line reader (forced by a comment) reads the same profile as the fast path
+    same(parse_blt(text.replace("\n", "\n# comment\n", 1)), profile)
 
 
 @given(profiles())

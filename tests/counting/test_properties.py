@@ -91,3 +91,14 @@ def test_referendum_counts_and_applies_the_threshold(yes, no, blank, percent):
     if percent == 50:
         carried = yes > no
     assert (result.extra["outcome"] == "carried") is carried
+
+
+@settings(max_examples=40, deadline=None)
+@given(profiles(max_candidates=5, max_groups=6, max_weight=2), st.integers(0, 2**31))
+def test_all_ties_includes_the_seeded_outcome(profile, seed):
+    from mutualise.counting.ties import with_all_outcomes
+
+    result = with_all_outcomes(scottish.count, profile, None, seed=seed)
+    lots = sum(1 for tie in result.tie_breaks if tie.how == "lot")
+    assert result.elected in [o["elected"] for o in result.outcomes]
+    assert (len(result.outcomes) >= 2) == (lots > 0)  # every lot has at least two ways to fall

@@ -108,3 +108,14 @@ def test_report_values_are_exact_strings():
     data = report.to_dict(scottish.count(profile, seed=0))
     assert data["stages"][0]["totals"] == {"1": "2.00000", "2": "1.00000"}
     assert data["valid_poll"] == 3
+
+
+def test_through_the_mutualise_command(capsys, tmp_path):
+    from mutualise.cli import main
+
+    assert main(["count", WARD, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["elected"] == [5, 4, 1, 7]
+    bad = tmp_path / "bad.blt"
+    bad.write_text("2 1\n1 1 2\n0\n")
+    assert main(["count", str(bad)]) == 2
+    assert f"{bad}:2: ballot line must end with 0" in capsys.readouterr().err
