@@ -223,3 +223,29 @@ def test_notice_and_agm_deadlines():
     assert agm_deadline(board, 2027, previous_agm=datetime_date(2026, 5, 20)) == datetime_date(
         2027, 8, 20
     )
+
+
+@pytest.mark.parametrize(
+    ("rounding", "members", "retiring"),
+    [
+        ("nearest", 9, 3),
+        ("nearest", 7, 2),  # 2.33 -> 2
+        ("nearest", 8, 3),  # 2.67 -> 3
+        ("nearest", 1, 0),  # 0.33 -> 0
+        ("nearest", 2, 1),  # 0.67 -> 1
+        ("up", 7, 3),
+        ("down", 8, 2),
+        ("nearest", 0, 0),
+    ],
+)
+def test_retirement_by_rotation_counts(rounding, members, retiring):
+    rotation = COOP.body("board").rotation.model_copy(update={"rounding": rounding})
+    assert rotation.fraction == Fraction(1, 3)
+    assert rotation.retiring(members) == retiring
+
+
+def test_half_retiring_rounds_halves_up_when_nearest():
+    board = load_file(model_path("cooperative-council-board")).body("board")
+    assert board.rotation.retiring(10) == 5
+    assert board.rotation.retiring(7) == 4  # rulebook says rounding: up
+    assert board.rotation.model_copy(update={"rounding": "nearest"}).retiring(7) == 4

@@ -7,6 +7,7 @@ live on the models; checks that span several parts of the rulebook live in `chec
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, time
 from enum import StrEnum
@@ -497,6 +498,15 @@ class Rotation(Strict):
     rounding: Literal["nearest", "up", "down"] = "nearest"
     order: Literal["longest-serving-first"] = "longest-serving-first"
     ties: Literal["lot", "agreement-then-lot"] = "lot"
+
+    def retiring(self, elected_members: int) -> int:
+        """How many of `elected_members` retire at the next AGM ('nearest' rounds halves up)."""
+        share = self.fraction * elected_members
+        if self.rounding == "up":
+            return math.ceil(share)
+        if self.rounding == "down":
+            return math.floor(share)
+        return math.floor(share + Fraction(1, 2))
 
 
 class Body(Strict):
