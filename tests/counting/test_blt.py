@@ -169,3 +169,32 @@ def test_from_lists_groups_identical_rankings():
         from_lists(["A", "B"], [[0, 0]])
     with pytest.raises(BallotError, match="out of range"):
         from_lists(["A", "B"], [[2]])
+
+
+BLT_PIECES = st.sampled_from(list('0123456789 \n-=#[]"abx,\t²') + ["\ufeff", "\r\n", " 0\n"])
+
+
+@given(st.lists(BLT_PIECES, max_size=80).map("".join))
+def test_any_text_is_read_or_rejected_with_a_ballot_error(text):
+    try:
+        profile = parse_blt(text)
+    except BallotError as exc:
+        assert exc.line is None or exc.line >= 1
+        return
+    assert profile.rankings.shape[0] == profile.weights.shape[0]
+    same(parse_blt(write_blt(profile)), profile)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["2 1", "3 1 2 0", "1 2 0", "0", "2 0", '"A"', '"B"', "t", "1 1 1 0"]),
+        max_size=8,
+    )
+)
+def test_any_arrangement_of_plausible_lines(lines):
+    try:
+        profile = parse_blt("\n".join(lines))
+    except BallotError as exc:
+        assert exc.line is None or 1 <= exc.line <= max(len(lines), 1)
+        return
+    same(parse_blt(write_blt(profile)), profile)

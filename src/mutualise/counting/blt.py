@@ -53,6 +53,10 @@ def parse_blt(text: str, *, source: str | None = None) -> Profile:
     return _BltParser(text.removeprefix("\ufeff"), source).parse()
 
 
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def _clean(line: str) -> str:
     return line.strip().rstrip(",").strip()
 
@@ -82,7 +86,7 @@ class _BltParser:
             raise BallotError("empty file: expected a line `candidates seats`", source=self.source)
         header_at = self.i - 1
         parts = header.replace(",", " ").split()
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        if len(parts) != 2 or not all(_is_number(p) for p in parts):
             raise self.error(f"expected `candidates seats`, found {header!r}", header_at)
         n, seats = int(parts[0]), int(parts[1])
         if n < 1:
@@ -146,7 +150,7 @@ class _BltParser:
             token = token.removeprefix("-")
         if token in self.nicks:
             return self.nicks[token]
-        if not token.isdigit():
+        if not _is_number(token):
             raise self.error(f"{token!r} is not a candidate number", index)
         number = int(token)
         if not 1 <= number <= self.n:
@@ -216,7 +220,7 @@ class _BltParser:
                 break
             tokens = content.split()
             weight_text, prefs = tokens[0], tokens[1:]
-            if not weight_text.isdigit() or int(weight_text) == 0:
+            if not _is_number(weight_text) or int(weight_text) == 0:
                 raise self.error(
                     f"ballot weight must be a positive whole number, found {weight_text!r}", index
                 )
@@ -367,7 +371,7 @@ def read_cvr_csv(
             weight = 1
             if weight_col is not None:
                 cell = row[weight_col].strip() if weight_col < len(row) else ""
-                if not cell.isdigit() or int(cell) == 0:
+                if not _is_number(cell) or int(cell) == 0:
                     raise BallotError(
                         f"weight must be a positive whole number, found {cell!r}",
                         source=source,
