@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.meeting_list, name="list"),
+    path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
+    path("<int:pk>/resolutions/<int:number>/vote", views.vote, name="vote"),
+    path("<int:pk>/proxy", views.appoint_proxy, name="proxy"),
+    path("<int:pk>/join", views.join_online, name="join"),
+    path("<int:pk>/console/", views.console, name="console"),
+    path("<int:pk>/console/action", views.console_action, name="console_action"),
+    path("<int:pk>/results/", views.results, name="results"),
+    path("<int:pk>/results.json", views.results_json, name="results_json"),
+]

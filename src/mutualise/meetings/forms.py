@@ -1,0 +1,54 @@
+"""Forms of the meeting pages. They only shape input; the services decide what is allowed."""
+
+from django import forms
+
+from .models import Choice
+
+PROXY_CHOICES = [*Choice.choices, ("discretion", "Let my proxy decide")]
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(
+        choices=Choice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose for, against or abstain"},
+    )
+
+
+class ProxyForm(forms.Form):
+    proxy_number = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Your proxy's membership number",
+        help_text="Leave blank to appoint the chair of the meeting.",
+    )
+
+    def __init__(self, *args, resolutions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for resolution in resolutions:
+            self.fields[f"r{resolution.number}"] = forms.ChoiceField(
+                choices=PROXY_CHOICES,
+                initial="discretion",
+                widget=forms.RadioSelect,
+                label=f"{resolution.number}. {resolution.title}",
+            )
+
+    def instructions(self) -> dict:
+        return {
+            name[1:]: value for name, value in self.cleaned_data.items() if name.startswith("r")
+        }
+
+
+class CheckInForm(forms.Form):
+    number = forms.IntegerField(min_value=1, label="Membership number")
+
+
+class HandsForm(forms.Form):
+    hands_for = forms.IntegerField(min_value=0, label="For")
+    hands_against = forms.IntegerField(min_value=0, label="Against")
+    hands_abstain = forms.IntegerField(min_value=0, label="Abstain", initial=0)
+    casting_vote = forms.ChoiceField(
+        required=False,
+        label="Chair's casting vote (only if tied and the rules give one)",
+        choices=[("", "None"), ("for", "For"), ("against", "Against")],
+    )

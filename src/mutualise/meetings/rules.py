@@ -1,0 +1,29 @@
+"""Who may do what at general meetings (django-rules predicates; the object is the organisation).
+
+Notices, agendas and declared results are public. Members vote and appoint proxies; the chair,
+the board and the membership secretary run the meeting from the chair's console.
+"""
+
+import rules
+
+from mutualise.register.rules import is_administrator, is_board, is_chair, is_officer
+
+
+@rules.predicate
+def is_member(user, organisation):
+    if not getattr(user, "is_authenticated", False) or organisation is None:
+        return False
+    from mutualise.register.models import Member
+
+    return Member.objects.filter(
+        organisation=organisation, user=user, status=Member.Status.ADMITTED
+    ).exists()
+
+
+runs_meetings = is_chair | is_board | is_officer | is_administrator
+
+rules.add_perm("meetings.view_meeting", rules.always_allow)
+rules.add_perm("meetings.vote", is_member)
+rules.add_perm("meetings.appoint_proxy", is_member)
+rules.add_perm("meetings.run_meeting", runs_meetings)
+rules.add_perm("meetings.view_draft", runs_meetings)

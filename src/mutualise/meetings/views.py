@@ -1,0 +1,358 @@
+"""Meeting pages: the members' page (notice, papers, vote in advance or online, appoint a proxy),
+the chair's console, and a live results screen. Every change goes through services.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mutualise.register.models import Member, Organisation
+
+from . import facts, pdf, services
+from .forms import CheckInForm, HandsForm, ProxyForm, VoteForm
+from .lifecycle import MEETING_TRANSITIONS, RESOLUTION_TRANSITIONS, available
+from .models import Meeting, Resolution, VoteRecord
+from .services import MeetingError
+
+
+def _meeting(request, slug, pk) -> Meeting:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("organisation"), organisation=organisation, pk=pk
+    )
+    if meeting.state == "draft" and not request.user.has_perm("meetings.view_draft", organisation):
+        raise PermissionDenied
+    return meeting
+
+
+def _require(request, perm, organisation):
+    if not request.user.has_perm(perm, organisation):
+        raise PermissionDenied
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def meeting_list(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    meetings = Meeting.objects.filter(organisation=organisation)
+    if not request.user.has_perm("meetings.view_draft", organisation):
+        meetings = meetings.exclude(state="draft")
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "meetings": meetings,
+            "runs_meetings": request.user.has_perm("meetings.run_meeting", organisation),
+            "page_title": "Meetings",
+        },
+    )
+
+
+def meeting_detail(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    member = services.member_for(request.user, meeting.organisation)
+    resolutions = list(meeting.resolutions.order_by("number"))
+    voted = set()
+    if member is not None:
+        voted = set(
+            VoteRecord.objects.filter(resolution__meeting=meeting, member=member).values_list(
+                "resolution_id", flat=True
+            )
+        )
+    present = member is not None and services.is_present(meeting, member)
+    now = timezone.now()
+    items = []
+    for resolution in resolutions:
+        can_vote = (
+            member is not None
+            and resolution.pk not in voted
+            and resolution.method == Resolution.Method.POLL
+            and (
+                (
+                    resolution.advance_voting
+                    and meeting.state == "called"
+                    and now < meeting.starts_at
+                    and resolution.state == "proposed"
+                )
+                or (resolution.state == "open" and present)
+            )
+        )
+        items.append(
+            {
+                "resolution": resolution,
+                "kind": services.kind_rules(resolution),
+                "voted": resolution.pk in voted,
+                "can_vote": can_vote,
+                "form": VoteForm(prefix=f"r{resolution.number}"),
+            }
+        )
+    proxies = meeting.organisation.constitution.meetings.proxies
+    deadline = services.proxy_deadline(meeting)
+    proxy_open = (
+        member is not None
+        and proxies.allowed
+        and meeting.state in ("draft", "called")
+        and (deadline is None or now <= deadline)
+    )
+    minutes = getattr(meeting, "minutes", None)
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "notice": pdf.notice_lines(meeting),
+            "items": items,
+            "member": member,
+            "present": present,
+            "proxy_open": proxy_open,
+            "proxy_deadline": deadline,
+            "proxy_form": ProxyForm(resolutions=resolutions) if proxy_open else None,
+            "can_join_online": member is not None
+            and meeting.online
+            and meeting.state == "in-session"
+            and not present,
+            "minutes": minutes if minutes and minutes.state == "published" else None,
+            "runs_meetings": request.user.has_perm("meetings.run_meeting", meeting.organisation),
+            "page_title": meeting.title,
+        },
+    )
+
+
+def notice_pdf(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    response = HttpResponse(pdf.notice_pdf(meeting), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{meeting.pk}.pdf"'
+    return response
+
+
+@require_POST
+def vote(request, slug, pk, number):
+    """One member's vote. Answers JSON to clients that ask for it (the load test does)."""
+    meeting = _meeting(request, slug, pk)
+    member = services.member_for(request.user, meeting.organisation)
+    if member is None:
+        raise PermissionDenied
+    resolution = get_object_or_404(Resolution, meeting=meeting, number=number)
+    resolution.meeting = meeting
+    form = VoteForm(request.POST, prefix=f"r{number}")
+    try:
+        if not form.is_valid():
+            raise MeetingError("Choose for, against or abstain")
+        channel = "advance" if meeting.state == "called" else "online"
+        receipt = services.cast_vote(
+            resolution, member, form.cleaned_data["choice"], channel=channel, actor=request.user
+        )
+    except MeetingError as exc:
+        if _wants_json(request):
+            return JsonResponse({"error": str(exc)}, status=409)
+        messages.error(request, str(exc))
+        return redirect("meetings:detail", slug, pk)
+    if _wants_json(request):
+        return JsonResponse({"resolution": number, "receipt": receipt.receipt})
+    messages.success(
+        request, f"Your vote on resolution {number} is recorded. Your receipt: {receipt.receipt}"
+    )
+    return redirect("meetings:detail", slug, pk)
+
+
+@require_POST
+def appoint_proxy(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    member = services.member_for(request.user, meeting.organisation)
+    if member is None:
+        raise PermissionDenied
+    form = ProxyForm(request.POST, resolutions=meeting.resolutions.order_by("number"))
+    try:
+        if not form.is_valid():
+            raise MeetingError("Check the proxy form: " + "; ".join(form.errors.keys()))
+        number = form.cleaned_data["proxy_number"]
+        proxy_member = None
+        if number:
+            proxy_member = Member.objects.filter(
+                organisation=meeting.organisation, number=number
+            ).first()
+            if proxy_member is None:
+                raise MeetingError(f"There is no member number {number}")
+        appointment = services.appoint_proxy(
+            meeting,
+            member,
+            proxy_member=proxy_member,
+            instructions=form.instructions(),
+            actor=request.user,
+        )
+    except MeetingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Your proxy is {appointment.holder}.")
+    return redirect("meetings:detail", slug, pk)
+
+
+@require_POST
+def join_online(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    member = services.member_for(request.user, meeting.organisation)
+    if member is None:
+        raise PermissionDenied
+    try:
+        services.check_in(meeting, member, mode="online", actor=request.user)
+    except MeetingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "You have joined the meeting online.")
+    return redirect("meetings:detail", slug, pk)
+
+
+def console(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    _require(request, "meetings.run_meeting", meeting.organisation)
+    resolutions = []
+    for resolution in meeting.resolutions.order_by("number"):
+        resolution.meeting = meeting
+        resolutions.append(
+            {
+                "resolution": resolution,
+                "kind": services.kind_rules(resolution),
+                "actions": available(RESOLUTION_TRANSITIONS, resolution),
+                "voted": VoteRecord.objects.filter(resolution=resolution).count(),
+                "hands_form": HandsForm(prefix=f"r{resolution.number}"),
+            }
+        )
+    return render(
+        request,
+        "meetings/console.html",
+        {
+            "meeting": meeting,
+            "quorum": facts.quorum(meeting),
+            "actions": available(MEETING_TRANSITIONS, meeting),
+            "resolutions": resolutions,
+            "check_in_form": CheckInForm(),
+            "page_title": f"Chair's console: {meeting.title}",
+        },
+    )
+
+
+_MEETING_ACTIONS = {
+    "call": services.call_meeting,
+    "open": services.open_meeting,
+    "adjourn": services.adjourn_meeting,
+    "close": services.close_meeting,
+    "cancel": services.cancel_meeting,
+}
+
+
+@require_POST
+def console_action(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    _require(request, "meetings.run_meeting", meeting.organisation)
+    action = request.POST.get("action", "")
+    try:
+        if action in _MEETING_ACTIONS:
+            _MEETING_ACTIONS[action](meeting, actor=request.user)
+            messages.success(request, f"Done: {MEETING_TRANSITIONS[action].label.lower()}.")
+        elif action == "check_in":
+            form = CheckInForm(request.POST)
+            if not form.is_valid():
+                raise MeetingError("Enter a membership number")
+            member = Member.objects.filter(
+                organisation=meeting.organisation, number=form.cleaned_data["number"]
+            ).first()
+            if member is None:
+                raise MeetingError(f"There is no member number {form.cleaned_data['number']}")
+            state = services.check_in(meeting, member, actor=request.user)
+            messages.success(request, f"Member {member.number} checked in. Quorum: {state}.")
+        elif action in ("open_vote", "declare", "withdraw"):
+            resolution = get_object_or_404(
+                Resolution, meeting=meeting, number=request.POST.get("number")
+            )
+            _resolution_action(request, resolution, action)
+        else:
+            raise MeetingError(f"Unknown action {action!r}")
+    except MeetingError as exc:
+        messages.error(request, str(exc))
+    return redirect("meetings:console", slug, pk)
+
+
+def _resolution_action(request, resolution, action):
+    if action == "open_vote":
+        services.open_vote(resolution, actor=request.user)
+        messages.success(request, f"Voting on resolution {resolution.number} is open.")
+    elif action == "withdraw":
+        services.withdraw_resolution(resolution, actor=request.user)
+        messages.success(request, f"Resolution {resolution.number} withdrawn.")
+    else:
+        hands = None
+        casting = ""
+        if resolution.method == Resolution.Method.HANDS:
+            form = HandsForm(request.POST, prefix=f"r{resolution.number}")
+            if not form.is_valid():
+                raise MeetingError("Enter the show of hands: for, against and abstain")
+            data = form.cleaned_data
+            hands = (data["hands_for"], data["hands_against"], data["hands_abstain"])
+            casting = data["casting_vote"]
+        declared = services.declare_result(
+            resolution, hands=hands, casting_vote=casting, actor=request.user
+        )
+        messages.success(request, f"Resolution {declared.number}: {declared.result_reason}")
+
+
+def results(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    return render(
+        request,
+        "meetings/results.html",
+        {
+            "meeting": meeting,
+            "data_url": reverse("meetings:results_json", args=[slug, pk]),
+            "page_title": f"Results: {meeting.title}",
+            **_results_data(meeting),
+        },
+    )
+
+
+def results_json(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    data = _results_data(meeting)
+    return JsonResponse(
+        {
+            "quorum": str(data["quorum"]),
+            "resolutions": [
+                {
+                    key: row[key]
+                    for key in ("number", "title", "state", "voted", "summary", "reason")
+                }
+                for row in data["rows"]
+            ],
+        }
+    )
+
+
+def _results_data(meeting):
+    rows = []
+    for resolution in meeting.resolutions.order_by("number"):
+        declared = resolution.state == "declared"
+        summary = (
+            f"{resolution.votes_for} for, {resolution.votes_against} against, "
+            f"{resolution.abstentions} abstaining: "
+            + ("CARRIED" if resolution.carried else "NOT CARRIED")
+            if declared
+            else resolution.get_state_display()
+        )
+        rows.append(
+            {
+                "number": resolution.number,
+                "title": resolution.title,
+                "state": resolution.state,
+                "voted": VoteRecord.objects.filter(resolution=resolution).count(),
+                "summary": summary,
+                "reason": resolution.result_reason if declared else "",
+                "resolution": resolution,
+            }
+        )
+    return {"quorum": facts.quorum(meeting), "rows": rows}
