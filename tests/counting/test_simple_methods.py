@@ -96,3 +96,11 @@ def test_no_valid_ballots_is_an_error_not_a_lot(method):
     profile = from_lists("AB", [(3, [])])
     with pytest.raises(CountError, match="no valid ballots"):
         METHODS[method](profile, 1, seed=0)
+
+
+def test_fptp_strict_option_from_the_command_line():
+    profile = from_lists("ABC", [(2, [A, B]), (1, [C])])
+    assert plurality.count(profile, seed=0, strict="false").invalid == 0
+    assert plurality.count(profile, seed=0, strict="yes").invalid == 2
+    with pytest.raises(CountError, match="strict must be true or false"):
+        plurality.count(profile, strict="maybe")

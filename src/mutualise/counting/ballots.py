@@ -43,7 +43,10 @@ class Profile:
     def __post_init__(self) -> None:
         self.rankings = np.asarray(self.rankings, dtype=np.int32)
         if self.rankings.ndim != 2:
-            self.rankings = self.rankings.reshape(len(self.weights), -1)
+            if self.rankings.size == 0:
+                self.rankings = np.full((0, 1), PAD, dtype=np.int32)
+            else:
+                self.rankings = self.rankings.reshape(len(self.weights), -1)
         self.weights = np.asarray(self.weights, dtype=np.int64)
         self.withdrawn = frozenset(self.withdrawn)
         if self.rankings.shape[0] != self.weights.shape[0]:

@@ -37,6 +37,7 @@ def count(
     seats = profile.seats if seats is None else seats
     standing = [c for c in range(profile.n_candidates) if c not in profile.withdrawn]
     check_seats(seats, standing)
+    strict = as_flag(strict, "strict")
     breaker = tie_breaker or TieBreaker(seed)
     if not strict:
         profile = profile.strict_prefix()  # `1 2=3`: the first choice is clear, the rest not
@@ -49,6 +50,18 @@ def count(
     valid = int(profile.weights[~void & (marked > 0)].sum())
     invalid = profile.invalid + int(profile.weights[void | (marked == 0)].sum())
     return single_stage_result(NAME, profile, seats, totals, standing, valid, invalid, breaker)
+
+
+def as_flag(value: Any, name: str) -> bool:
+    """A yes/no option, from Python or from the command line's strings."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise CountError(f"{name} must be true or false, not {value!r}")
 
 
 def check_seats(seats: int, standing: list[int]) -> None:

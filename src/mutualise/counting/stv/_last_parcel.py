@@ -70,6 +70,7 @@ class LastParcelCount:
     NAME = ""
     STRICT_DEFERRAL = False  # True: "less than" (MER); False: "does not exceed" (ERS97)
     BATCH_IS_STAGE = False  # True: each sub-parcel of an exclusion is its own stage (MER)
+    DEFER_ONLY_FOR_EXCLUDABLE = True  # ERS97 5.2.2(b): a group that "could be excluded"
 
     def __init__(self, profile: Profile, seats: int | None, ties: TieBreaker):
         self.source = profile
@@ -208,8 +209,9 @@ class LastParcelCount:
     def can_defer(self, deferred: int, continuing: list[int], remaining: int) -> bool:
         """A surplus is deferred while it cannot lift the lowest candidate(s) above the next."""
         totals = sorted(int(self.totals[c]) for c in continuing)
+        largest = len(totals) - remaining if self.DEFER_ONLY_FOR_EXCLUDABLE else len(totals) - 1
         running = 0
-        for k in range(1, len(totals)):
+        for k in range(1, max(largest, 1) + 1):
             running += totals[k - 1]
             if self.fits(running, deferred, totals[k]):
                 return True

@@ -64,6 +64,7 @@ class _MerCount(LastParcelCount):
     NAME = NAME
     STRICT_DEFERRAL = True  # NI 49(10), 51(12): "less than"
     BATCH_IS_STAGE = True  # NI 51(4), 51(10): each sub-parcel transferred is a stage
+    DEFER_ONLY_FOR_EXCLUDABLE = False  # NI 49(10)(b) compares any two or more lowest
 
     def first_quota(self, valid: int) -> int:
         # NI 48(1)-(2): valid papers / (members to be elected + 1), increased by one, any
