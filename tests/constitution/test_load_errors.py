@@ -396,3 +396,9 @@ def test_missing_file_is_a_rulebook_error(tmp_path):
 
 def test_there_are_at_least_twenty_broken_rulebooks():
     assert len(CASES) >= 20
+
+
+def test_a_broken_rulebook_fails_every_time_it_is_loaded():
+    text = edit("total_seats: 9", "total_seats: 10")
+    first = problems_of(text)
+    assert problems_of(text) == first

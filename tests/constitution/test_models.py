@@ -160,3 +160,10 @@ def test_the_library_imports_no_django():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_load_text_reuses_the_frozen_result_for_the_same_text():
+    text = model_path("housing-coop").read_text(encoding="utf-8")
+    first = load_text(text, "a.yaml")
+    assert load_text(text, "a.yaml") is first
+    assert load_text(text, "b.yaml") == first

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -185,8 +186,22 @@ def _pydantic_problems(exc: ValidationError, filename: str, lines: _LineMap) -> 
     return problems
 
 
+# libyaml's parser is several times faster and keeps the same marks; pure Python otherwise.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_text(text: str, filename: str = "<rulebook>") -> Constitution:
-    loader = yaml.SafeLoader(text)
+    """Parse and validate a rulebook; raise RulebookError listing every problem found.
+
+    Apps load the stored text of an organisation's rulebook often, so results are cached by
+    (text, filename); a Constitution is frozen, so sharing one is safe.
+    """
+    return _load_cached(text, filename)
+
+
+@lru_cache(maxsize=64)
+def _load_cached(text: str, filename: str) -> Constitution:
+    loader = _Loader(text)
     try:
         try:
             node = loader.get_single_node()
