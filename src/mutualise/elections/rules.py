@@ -29,7 +29,7 @@ def is_officer(user, election):
 
 @rules.predicate
 def is_candidate(user, election):
-    if not getattr(user, "is_authenticated", False) or election is None:
+    if not getattr(user, "is_authenticated", False) or election is None or election.pk is None:
         return False
     return election.candidates.filter(member__user=user).exists()
 

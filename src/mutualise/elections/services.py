@@ -14,7 +14,7 @@ from mutualise.audit import services as audit
 from mutualise.constitution.calendar import ElectionTimetable, election_timetable
 from mutualise.register import services as register
 
-from . import codes, lifecycle, seats
+from . import clock, codes, lifecycle, seats
 from .lifecycle import State
 from .models import (
     Ballot,
@@ -40,6 +40,13 @@ class NotPermitted(ElectionError):
 class CodeRefused(ElectionError):
     """A voting code that is wrong, void, already used, or entered too often."""
 
+    def __init__(self, message: str, *, wrong_code: bool = False):
+        self.wrong_code = wrong_code
+        super().__init__(message)
+
+
+TOO_MANY = "too many wrong codes from this device: try again in 15 minutes"
+
 
 class BallotInvalid(ElectionError):
     """Marks that do not make a valid ballot; `problems` lists each in words."""
@@ -54,7 +61,7 @@ THROTTLE_LIMIT = 10  # wrong codes per client per window
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
+    return now or clock.now()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -610,7 +617,7 @@ def check_code(election: Election, code: str, *, client: str = "", now=None) -> 
     now = _now(now)
     key = codes.client_key(election.pk, client) if client else ""
     if key and _throttled(election, key, now):
-        raise CodeRefused("too many wrong codes from this device: try again in 15 minutes")
+        raise CodeRefused(TOO_MANY)
     credential = (
         Credential.objects.select_related("roll_entry")
         .filter(code_hash=codes.code_hash(election.pk, code), election=election)
@@ -619,7 +626,10 @@ def check_code(election: Election, code: str, *, client: str = "", now=None) -> 
     if credential is None:
         if key:
             _note_failure(election, key, now)
-        raise CodeRefused("that voting code is not right: check it against your poll card or email")
+        raise CodeRefused(
+            "that voting code is not right: check it against your poll card or email",
+            wrong_code=True,
+        )
     if credential.voided_at is not None:
         raise CodeRefused("that voting code has been replaced: use the newest one you were sent")
     if credential.roll_entry.removed:
@@ -727,9 +737,19 @@ def cast(
         raise ElectionError("the poll has closed")
     if not marks:
         raise BallotInvalid(["mark at least one candidate"])
+    key = codes.client_key(election.pk, client) if client else ""
+    if key and _throttled(election, key, now):
+        raise CodeRefused(TOO_MANY)
     with transaction.atomic():
-        credential = check_code(election, code, client=client, now=now)
-        return _record_ballot(election, credential, marks, channel)
+        try:
+            credential = check_code(election, code, now=now)
+        except CodeRefused as exc:
+            refused = exc
+        else:
+            return _record_ballot(election, credential, marks, channel)
+    if key and refused.wrong_code:  # noted outside the transaction, so it sticks
+        _note_failure(election, key, now)
+    raise refused
 
 
 def key_paper_ballot(

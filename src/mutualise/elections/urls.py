@@ -1,3 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "elections"
+
+urlpatterns = [
+    path("", views.election_list, name="list"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/nominate/", views.nominate, name="nominate"),
+    path("<int:pk>/vote/", views.vote, name="vote"),
+    path("<int:pk>/api/cast", views.api_cast, name="api_cast"),
+    path("<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("<int:pk>/results/", views.results, name="results"),
+    path("<int:pk>/results.pdf", views.results_pdf, name="results_pdf"),
+    path("<int:pk>/ballots.blt", views.ballots_blt, name="ballots_blt"),
+    path("<int:pk>/ballots.csv", views.ballots_csv, name="ballots_csv"),
+    path("<int:pk>/console/", views.console, name="console"),
+    path("<int:pk>/console/step/<slug:name>/", views.step, name="step"),
+    path("<int:pk>/console/roll/", views.freeze_roll, name="freeze_roll"),
+    path("<int:pk>/console/codes/", views.issue_codes, name="issue_codes"),
+    path("<int:pk>/console/paper/", views.paper_entry, name="paper"),
+]

@@ -1,0 +1,474 @@
+"""Election pages: public (statements, ballot, receipts, results) and the officer console.
+
+Voting keeps no session: the code and the marks travel in the form from step to step and are
+checked again at every step, and the receipt is shown once, in the response to the cast.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from mutualise.register.models import Member, Organisation
+
+from . import codes, lifecycle, pdf, rules, services, tally
+from .lifecycle import State
+from .models import Candidate, Election
+
+
+def _election(slug: str, pk: int) -> Election:
+    return get_object_or_404(
+        Election.objects.select_related("organisation"), organisation__slug=slug, pk=pk
+    )
+
+
+def _require(predicate, user, election):
+    if not predicate(user, election):
+        raise PermissionDenied
+
+
+def _client(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def election_list(request, slug):
+    org = get_object_or_404(Organisation, slug=slug)
+    elections = Election.objects.filter(organisation=org).order_by("-close_of_poll", "title")
+    can_create = rules.can_manage(request.user, Election(organisation=org))
+    return render(
+        request,
+        "elections/list.html",
+        {"elections": elections, "can_create": can_create, "page_title": "Elections"},
+    )
+
+
+def _seat_choices(org) -> list[tuple[str, str]]:
+    choices = []
+    for body in org.constitution.bodies:
+        for group in body.seats:
+            if group.filled_by == "elected" and group.electorate:
+                label = f"{body.name}: {group.name or group.id} ({group.seats} seats)"
+                choices.append((f"{body.id}/{group.id}", label))
+    return choices
+
+
+@login_required
+def create(request, slug):
+    org = get_object_or_404(Organisation, slug=slug)
+    _require(rules.can_manage, request.user, Election(organisation=org))
+    errors = {}
+    values = {"seats": "", "close_of_poll": ""}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in values}
+        try:
+            close = date.fromisoformat(values["close_of_poll"])
+        except ValueError:
+            errors["close_of_poll"] = "Enter the day the poll closes, like 2027-06-15"
+        if "/" not in values["seats"]:
+            errors["seats"] = "Choose the seats to elect"
+        if not errors:
+            body_id, group_id = values["seats"].split("/", 1)
+            try:
+                election = services.create_election(
+                    org,
+                    body_id=body_id,
+                    seat_group_id=group_id,
+                    close_of_poll=close,
+                    actor=request.user,
+                )
+            except services.ElectionError as exc:
+                field = "close_of_poll" if "close_of_poll" in str(exc) else "seats"
+                errors[field] = str(exc).removeprefix("close_of_poll: ")
+            else:
+                messages.success(request, f"Election created: {election.title}")
+                return redirect("elections:console", slug, election.pk)
+    return render(
+        request,
+        "elections/create.html",
+        {
+            "choices": _seat_choices(org),
+            "values": values,
+            "errors": errors,
+            "page_title": "New election",
+        },
+    )
+
+
+def detail(request, slug, pk):
+    election = _election(slug, pk)
+    candidates = election.candidates.exclude(status=Candidate.Status.REJECTED).order_by(
+        "position", "ballot_name"
+    )
+    return render(
+        request,
+        "elections/detail.html",
+        {
+            "election": election,
+            "timetable": services.timetable(election).steps(),
+            "candidates": candidates,
+            "can_manage": rules.can_manage(request.user, election),
+            "can_nominate": election.state == State.NOMINATIONS_OPEN
+            and rules.is_member(request.user, election),
+            "page_title": election.title,
+        },
+    )
+
+
+@login_required
+def nominate(request, slug, pk):
+    election = _election(slug, pk)
+    member = getattr(request.user, "membership", None)
+    if member is None or member.organisation_id != election.organisation_id:
+        raise PermissionDenied
+    constitution = election.organisation.constitution
+    rules_ = constitution.elections.nominations
+    body = constitution.body(election.body_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        helpers = {}
+        for role in ("proposers", "seconders"):
+            numbers = [n for n in request.POST.get(role, "").replace(",", " ").split() if n]
+            found = list(
+                Member.objects.filter(
+                    organisation=election.organisation,
+                    number__in=[int(n) for n in numbers if n.isdigit()],
+                )
+            )
+            if len(found) != len(numbers):
+                errors.append(f"{role}: enter membership numbers of members")
+            helpers[role] = found
+        if not errors:
+            try:
+                services.nominate(
+                    election,
+                    member,
+                    statement=request.POST.get("statement", ""),
+                    declarations=request.POST.getlist("declarations"),
+                    actor=request.user,
+                    **helpers,
+                )
+            except services.ElectionError as exc:
+                errors = str(exc).split("; ")
+            else:
+                messages.success(request, "Your nomination has been received")
+                return redirect("elections:detail", slug, pk)
+    return render(
+        request,
+        "elections/nominate.html",
+        {
+            "election": election,
+            "rules": rules_,
+            "disqualifications": body.disqualifications,
+            "errors": errors,
+            "form": request.POST,
+            "page_title": "Stand for election",
+        },
+    )
+
+
+def _ballot_context(election, code, raw=None, problems=None):
+    return {
+        "election": election,
+        "candidates": services.ballot_candidates(election),
+        "code": code,
+        "raw": raw or {},
+        "problems": problems or [],
+        "page_title": "Your ballot",
+    }
+
+
+def _raw_marks(request, election) -> dict[int, str]:
+    raw = {}
+    for candidate in services.ballot_candidates(election):
+        value = request.POST.get(f"c{candidate.position}", "")
+        if not election.is_ranked:
+            value = "X" if value else ""
+        raw[candidate.position] = value
+    return raw
+
+
+def vote(request, slug, pk):
+    """Code -> ballot -> check -> receipt, each step a POST that re-checks the code."""
+    election = _election(slug, pk)
+    if election.state != State.POLL_OPEN:
+        return render(
+            request, "elections/closed.html", {"election": election, "page_title": "Vote"}
+        )
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    code = request.POST.get("code", "")
+    if step:
+        try:
+            services.check_code(election, code, client=_client(request) if step == "code" else "")
+        except services.CodeRefused as exc:
+            return render(
+                request,
+                "elections/code.html",
+                {"election": election, "error": str(exc), "code": code, "page_title": "Vote"},
+                status=400,
+            )
+    if step == "code":
+        return render(request, "elections/ballot.html", _ballot_context(election, code))
+    if step in ("ballot", "confirm"):
+        raw = _raw_marks(request, election)
+        try:
+            marks = services.parse_marks(election, raw)
+        except services.BallotInvalid as exc:
+            context = _ballot_context(election, code, raw, exc.problems)
+            return render(request, "elections/ballot.html", context, status=400)
+        by_position = {c.position: c for c in services.ballot_candidates(election)}
+        if step == "ballot" or request.POST.get("change"):
+            context = _ballot_context(election, code, raw)
+            if request.POST.get("change"):
+                return render(request, "elections/ballot.html", context)
+            context["choices"] = [by_position[m] for m in marks]
+            context["page_title"] = "Check your vote"
+            return render(request, "elections/confirm.html", context)
+        try:
+            receipt = services.cast(election, code, marks, client=_client(request))
+        except services.ElectionError as exc:
+            return render(
+                request,
+                "elections/code.html",
+                {"election": election, "error": str(exc), "page_title": "Vote"},
+                status=400,
+            )
+        response = render(
+            request,
+            "elections/receipt.html",
+            {"election": election, "receipt": receipt, "page_title": "Your vote has been cast"},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "elections/code.html", {"election": election, "page_title": "Vote"})
+
+
+@csrf_exempt
+@require_POST
+def api_cast(request, slug, pk):
+    """JSON casting for telephone/text gateways and load tests: {"code", "marks": [1, 3, 2]}.
+
+    No cookie authenticates it (the voting code does), so cross-site forgery gains nothing."""
+    election = _election(slug, pk)
+    try:
+        body = json.loads(request.body)
+        marks = [int(m) for m in body["marks"]]
+        code = str(body["code"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": 'send JSON: {"code": ..., "marks": [...]}'}, status=400)
+    standing = len(services.ballot_candidates(election))
+    try:
+        services.parse_marks(election, _as_raw(election, marks), standing=standing)
+        receipt = services.cast(
+            election, code, marks, channel=body.get("channel", "internet"), client=_client(request)
+        )
+    except services.BallotInvalid as exc:
+        return JsonResponse({"error": "invalid ballot", "problems": exc.problems}, status=400)
+    except services.ElectionError as exc:
+        return JsonResponse({"error": str(exc)}, status=409)
+    return JsonResponse({"receipt": receipt})
+
+
+def _as_raw(election, marks: list[int]) -> dict[int, str]:
+    if election.is_ranked:
+        return {position: str(rank) for rank, position in enumerate(marks, start=1)}
+    return dict.fromkeys(marks, "X")
+
+
+def receipt(request, slug, pk):
+    election = _election(slug, pk)
+    code = request.GET.get("receipt", "").strip()
+    found = None
+    marks = []
+    if code and election.state == State.DECLARED:
+        found = services.find_receipt(election, code)
+        if found:
+            names = tally.candidate_names(election)
+            marks = [names[int(m) - 1] for m in found.marks.split()]
+    return render(
+        request,
+        "elections/receipt_lookup.html",
+        {
+            "election": election,
+            "query": code,
+            "found": found,
+            "marks": marks,
+            "page_title": "Find your ballot",
+        },
+    )
+
+
+def _declared(slug, pk) -> Election:
+    election = _election(slug, pk)
+    if election.state != State.DECLARED or election.result is None:
+        raise Http404("the result has not been declared")
+    return election
+
+
+def results(request, slug, pk):
+    election = _election(slug, pk)
+    if election.state != State.DECLARED:
+        raise Http404("the result has not been declared")
+    result = election.result or {}
+    stages = []
+    if result:
+        candidates = result["candidates"]
+        for number, name in candidates.items():
+            stages.append(
+                {
+                    "name": name,
+                    "elected": int(number) in result["elected"],
+                    "totals": [s["totals"].get(number) for s in result["stages"]],
+                }
+            )
+    return render(
+        request,
+        "elections/results.html",
+        {
+            "election": election,
+            "result": result,
+            "rows": stages,
+            "stage_labels": result.get("stage_labels", []),
+            "elected": election.candidates.filter(elected=True).order_by("position"),
+            "page_title": f"Result: {election.title}",
+        },
+    )
+
+
+def ballots_blt(request, slug, pk):
+    election = _declared(slug, pk)
+    response = HttpResponse(tally.ballots_blt(election), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="election-{pk}.blt"'
+    return response
+
+
+def ballots_csv(request, slug, pk):
+    election = _declared(slug, pk)
+    response = HttpResponse(tally.ballots_csv(election), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="election-{pk}-ballots.csv"'
+    return response
+
+
+def results_pdf(request, slug, pk):
+    election = _declared(slug, pk)
+    response = HttpResponse(pdf.results_notice(election), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="election-{pk}-result.pdf"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Officer console
+
+
+@login_required
+def console(request, slug, pk):
+    election = _election(slug, pk)
+    _require(rules.can_manage, request.user, election)
+    facts = services.facts(election)
+    return render(
+        request,
+        "elections/console.html",
+        {
+            "election": election,
+            "timetable": services.timetable(election).steps(),
+            "steps": lifecycle.available(facts),
+            "is_ro": rules.is_returning_officer(request.user, election),
+            "candidates": election.candidates.order_by("position", "ballot_name"),
+            "roll": services.roll_counts(election),
+            "facts": facts,
+            "page_title": f"Run: {election.title}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def step(request, slug, pk, name):
+    election = _election(slug, pk)
+    try:
+        if name == "void":
+            services.void(election, reason=request.POST.get("reason", ""), actor=request.user)
+        else:
+            services.transition(election, name, actor=request.user)
+    except services.NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from None
+    except services.ElectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Done: {lifecycle.BY_NAME[name].label}")
+    return redirect("elections:console", slug, pk)
+
+
+@login_required
+@require_POST
+def freeze_roll(request, slug, pk):
+    election = _election(slug, pk)
+    _require(rules.can_manage, request.user, election)
+    try:
+        n = services.freeze_roll(election, actor=request.user)
+    except services.ElectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The roll is frozen: {n} voters")
+    return redirect("elections:console", slug, pk)
+
+
+@login_required
+@require_POST
+def issue_codes(request, slug, pk):
+    """Issue codes to every voter without one; the poll cards come back as one PDF to print."""
+    election = _election(slug, pk)
+    _require(rules.can_manage, request.user, election)
+    try:
+        issued = services.issue_credentials(election, actor=request.user)
+    except services.ElectionError as exc:
+        messages.error(request, str(exc))
+        return redirect("elections:console", slug, pk)
+    if not issued:
+        messages.success(request, "Every voter already has a voting code")
+        return redirect("elections:console", slug, pk)
+    response = HttpResponse(pdf.poll_cards(election, issued), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="election-{pk}-poll-cards.pdf"'
+    return response
+
+
+@login_required
+def paper_entry(request, slug, pk):
+    election = _election(slug, pk)
+    _require(rules.can_manage, request.user, election)
+    problems: list[str] = []
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        raw = _raw_marks(request, election)
+        try:
+            if not codes.looks_like_code(code):
+                raise services.ElectionError("voting code: enter the 16 characters on the paper")
+            marks = services.parse_marks(election, raw)
+            receipt_code = services.key_paper_ballot(election, code, marks, actor=request.user)
+        except services.BallotInvalid as exc:
+            problems = exc.problems
+        except services.ElectionError as exc:
+            problems = [str(exc)]
+        else:
+            if receipt_code:
+                messages.success(request, f"Second keying matched: ballot cast ({receipt_code})")
+            else:
+                messages.success(request, "First keying held: another officer must key it again")
+            return redirect("elections:paper", slug, pk)
+    return render(
+        request,
+        "elections/paper.html",
+        {
+            "election": election,
+            "candidates": services.ballot_candidates(election),
+            "problems": problems,
+            "page_title": "Enter postal ballots",
+        },
+    )

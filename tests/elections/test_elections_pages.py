@@ -1,0 +1,163 @@
+"""Pages, the JSON cast, paper double-key entry, rate limiting, PDFs and the CLI, through
+Django's test client on a contested NHS election."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from election_helpers import CLOSE_OF_POLL, PASSWORD, Driver, make_members, make_user, moment
+
+from mutualise.cli import main
+from mutualise.counting.blt import parse_blt
+from mutualise.elections import clock, pdf, services
+from mutualise.elections.lifecycle import State
+from mutualise.elections.models import Ballot, PaperEntry, VoteRecord
+from mutualise.register.models import Role
+
+pytestmark = pytest.mark.django_db
+DECLARE = [
+    "an undischarged bankrupt",
+    "sentenced to prison for 3 months or more in the last 5 years",
+]
+
+
+@pytest.fixture
+def polling(nhs_org, returning_officer, monkeypatch):
+    election = services.create_election(
+        nhs_org,
+        body_id="council-of-governors",
+        seat_group_id="public-north-tyneside",
+        close_of_poll=CLOSE_OF_POLL,
+        actor=returning_officer,
+        now=moment(CLOSE_OF_POLL - timedelta(days=120)),
+    )
+    drive = Driver(election, returning_officer)
+    drive.to_nominations()
+    names = ["Ann Ash", "Ben Birch", "Cal Cedar", "Di Dogwood", "Ed Elm", "Flo Fir"]
+    members = make_members(nhs_org, "public-north-tyneside", 6, prefix="Candidate")
+    for member, name in zip(members, names, strict=True):
+        services.nominate(
+            election, member, ballot_name=name, declarations=DECLARE, actor="x",
+            now=drive.nominating,
+        )  # fmt: skip
+    voters = make_members(nhs_org, "public-north-tyneside", 10)
+    codes = drive.to_poll()
+    monkeypatch.setattr(clock, "now", lambda: drive.polling)
+    return election, drive, [codes[v.pk] for v in voters]
+
+
+def url(election, tail=""):
+    return f"/o/{election.organisation.slug}/elections/{election.pk}/{tail}"
+
+
+def test_voting_by_web_form_with_clear_messages(client, polling):
+    election, drive, codes = polling
+    page = client.post(url(election, "vote/"), {"step": "code", "code": "nope"})
+    assert page.status_code == 400 and b"not right" in page.content
+    page = client.post(url(election, "vote/"), {"step": "code", "code": codes[0].lower()})
+    assert b"Number the candidates" in page.content and b"Ben Birch" in page.content
+    gap = {"step": "ballot", "code": codes[0], "c1": "1", "c2": "3"}
+    page = client.post(url(election, "vote/"), gap)
+    assert page.status_code == 400 and b"you skipped 2" in page.content.lower()
+    repeat = {"step": "ballot", "code": codes[0], "c1": "1", "c2": "1"}
+    assert b"you gave 1 to 2 candidates" in client.post(url(election, "vote/"), repeat).content.lower()
+    good = {"step": "ballot", "code": codes[0], "c1": "2", "c3": "1"}
+    page = client.post(url(election, "vote/"), good)
+    assert b"Check your vote" in page.content
+    assert page.content.index(b"Cal Cedar") < page.content.index(b"Ann Ash")
+    assert Ballot.objects.count() == 0  # nothing is cast until confirmed
+    page = client.post(url(election, "vote/"), {**good, "step": "confirm"})
+    assert b"Your vote has been cast" in page.content
+    assert page["Cache-Control"] == "no-store"
+    assert Ballot.objects.get().marks == "3 1"
+    again = client.post(url(election, "vote/"), {**good, "step": "confirm"})
+    assert again.status_code == 400 and b"already been cast" in again.content
+
+
+def test_json_cast_and_rate_limit(client, polling):
+    election, drive, codes = polling
+    post = lambda body: client.post(  # noqa: E731
+        url(election, "api/cast"), json.dumps(body), content_type="application/json"
+    )
+    ok = post({"code": codes[1], "marks": [2, 1, 4]})
+    assert ok.status_code == 200 and len(ok.json()["receipt"]) == 14
+    assert post({"code": codes[2], "marks": [2, 2]}).status_code == 400
+    for _ in range(services.THROTTLE_LIMIT):
+        assert post({"code": "WRNG-WRNG-WRNG-WRNG", "marks": [1]}).status_code == 409
+    refused = post({"code": codes[2], "marks": [1]})  # right code, but this client is locked
+    assert refused.status_code == 409 and "too many" in refused.json()["error"], refused.json()
+    assert VoteRecord.objects.count() == 1
+
+
+def test_console_shows_why_a_step_is_not_yet_possible(client, polling, returning_officer):
+    election, drive, codes = polling
+    assert client.get(url(election, "console/")).status_code == 302  # sign in first
+    client.login(username="ro", password=PASSWORD)
+    page = client.get(url(election, "console/")).content.decode()
+    assert "Close the poll" in page and "the poll stays open until 15 June 2027, 17:00" in page
+    officer = make_user(election.organisation, "secretary", Role.Kind.OFFICER)
+    client.force_login(officer)
+    page = client.get(url(election, "console/")).content.decode()
+    assert "only the returning officer may do this" in page
+    assert client.post(url(election, "console/step/close_poll/")).status_code == 403
+
+
+def test_paper_ballots_are_keyed_twice_by_different_officers(client, polling):
+    election, drive, codes = polling
+    first = make_user(election.organisation, "clerk1", Role.Kind.OFFICER)
+    second = make_user(election.organisation, "clerk2", Role.Kind.OFFICER)
+    assert services.key_paper_ballot(election, codes[3], [1, 2], actor=first) is None
+    with pytest.raises(services.ElectionError, match="different officer"):
+        services.key_paper_ballot(election, codes[3], [1, 2], actor=first)
+    with pytest.raises(services.ElectionError, match="does not match"):
+        services.key_paper_ballot(election, codes[3], [2, 1], actor=second)
+    client.force_login(second)
+    page = client.post(url(election, "console/paper/"), {"code": codes[3], "c1": "1", "c2": "2"})
+    assert page.status_code == 302
+    assert not PaperEntry.objects.exists()  # the keyings are gone once the ballot is cast
+    assert VoteRecord.objects.get().channel == "post"
+    with pytest.raises(services.CodeRefused, match="already"):
+        services.cast(election, codes[3], [1], now=drive.polling)
+
+
+def test_results_pages_downloads_pdfs_and_cli(client, polling, monkeypatch, tmp_path, capsys):
+    election, drive, codes = polling
+    for code in codes[:8]:
+        services.cast(election, code, [1, 2, 3], now=drive.polling)
+    assert client.get(url(election, "results/")).status_code == 404
+    assert main(["election", "export-ballots", str(election.pk)]) == 2
+    monkeypatch.setattr(clock, "now", lambda: drive.at("close_of_poll"))
+    election = drive.close_and_count()
+    assert election.state == State.DECLARED
+    page = client.get(url(election, "results/")).content.decode()
+    assert "Ann Ash (elected)" in page and "<svg" in page
+    blt = client.get(url(election, "ballots.blt")).content.decode()
+    assert parse_blt(blt).n_ballots == 8
+    receipt = next(iter(Ballot.objects.values_list("receipt", flat=True)))
+    found = client.get(url(election, "receipt/"), {"receipt": receipt}).content.decode()
+    assert "Ann Ash" in found and receipt in found
+    assert client.get(url(election, "results.pdf")).content.startswith(b"%PDF")
+    assert main(["election", "export-ballots", str(election.pk), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.count("\n") == 9
+    out = tmp_path / "ballots.blt"
+    assert main(["election", "export-ballots", str(election.pk), "-o", str(out)]) == 0
+    assert out.read_text() == blt
+
+
+def test_poll_cards_pdf_has_a_page_per_voter(nhs_org, returning_officer):
+    election = services.create_election(
+        nhs_org,
+        body_id="council-of-governors",
+        seat_group_id="public-gateshead",
+        close_of_poll=CLOSE_OF_POLL,
+        actor=returning_officer,
+        now=moment(CLOSE_OF_POLL - timedelta(days=120)),
+    )
+    drive = Driver(election, returning_officer)
+    drive.to_nominations()
+    make_members(nhs_org, "public-gateshead", 3)
+    drive.step("close_nominations", drive.at("nominations_close"))
+    services.freeze_roll(election, actor=returning_officer)
+    issued = services.issue_credentials(election, actor=returning_officer)
+    document = pdf.poll_cards(election, issued)
+    assert document.startswith(b"%PDF") and document.count(b"/Type /Page\n") == 3
