@@ -1,6 +1,7 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from mutualise.constitution import explain
 from mutualise.register.models import Organisation
 
 
@@ -17,7 +18,7 @@ def organisation(request, slug):
         {
             "version": version,
             "constitution": version.constitution,
-            "explanation": _explain(version.constitution),
+            "explanation": explain(version.constitution),
             "page_title": "How it is run",
         },
     )
@@ -39,9 +40,3 @@ def constitution(request, slug):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
-
-
-def _explain(constitution):
-    from mutualise.constitution import explain
-
-    return explain(constitution)
