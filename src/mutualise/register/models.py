@@ -143,6 +143,8 @@ class PendingImport(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     state = models.CharField(max_length=16, default="uploaded")
     error = models.TextField(blank=True)
+    # After acceptance the file is dropped; only the rejected rows stay, for the officer to fix.
+    rejected_csv = models.TextField(blank=True)
     batch = models.ForeignKey(
         "ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -76,6 +76,14 @@ class Line:
     population_share: float | None
 
     @property
+    def member_percent(self) -> str:
+        return f"{self.member_share * 100:.1f}%"
+
+    @property
+    def population_percent(self) -> str:
+        return "–" if self.population_share is None else f"{self.population_share * 100:.1f}%"
+
+    @property
     def gap(self) -> float | None:
         """Percentage points by which members over- (+) or under- (-) represent the group."""
         if self.population_share is None:

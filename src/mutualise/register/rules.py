@@ -2,7 +2,7 @@
 
 import rules
 
-from .models import Role
+from .models import Member, Role
 
 
 def _has_role(kind):
@@ -21,5 +21,19 @@ is_chair = _has_role(Role.Kind.CHAIR)
 is_returning_officer = _has_role(Role.Kind.RETURNING_OFFICER)
 is_administrator = _has_role(Role.Kind.ADMINISTRATOR)
 
+
+@rules.predicate
+def is_member(user, organisation):
+    """A current (admitted) member of the organisation, through their linked membership."""
+    if not getattr(user, "is_authenticated", False) or organisation is None:
+        return False
+    return Member.objects.filter(
+        organisation=organisation, user=user, status=Member.Status.ADMITTED
+    ).exists()
+
+
 rules.add_perm("register.view_register", is_officer | is_administrator)
+rules.add_perm("register.manage_members", is_officer)
+rules.add_perm("register.import_members", is_officer)
+rules.add_perm("register.erase_member", is_officer | is_administrator)
 rules.add_perm("register.manage_roles", is_administrator)

@@ -912,6 +912,58 @@ def accept_import(
     return batch, result
 
 
+def upload_import(
+    organisation: Organisation, data: bytes, file_name: str, *, mapping=None, actor=None
+):
+    """Keep an uploaded file for the preview; nothing about members is written yet."""
+    from .models import PendingImport
+
+    return PendingImport.objects.create(
+        organisation=organisation,
+        file_name=Path(file_name).name[:255],
+        content=data,
+        mapping=mapping or {},
+        uploaded_by=audit.actor_name(actor),
+    )
+
+
+def run_pending_import(pending_id: int, *, actor=None):
+    """Accept a previewed upload (from the web page, possibly in a background thread): write
+    it, keep only the rejected rows for download, and drop the file itself."""
+    from .models import PendingImport
+    from .tabular import TableError
+
+    pending = PendingImport.objects.get(pk=pending_id)
+    pending.state = "running"
+    pending.rows_total = max(bytes(pending.content).count(b"\n") - 1, 1)
+    pending.save(update_fields=["state", "rows_total"])
+
+    def progress(done: int) -> None:
+        PendingImport.objects.filter(pk=pending_id).update(rows_done=done)
+
+    try:
+        batch, result = accept_import(
+            pending.organisation,
+            bytes(pending.content),
+            pending.file_name,
+            mapping=pending.mapping,
+            actor=actor,
+            progress=progress,
+        )
+    except (TableError, MemberError) as exc:
+        PendingImport.objects.filter(pk=pending_id).update(state="failed", error=str(exc))
+        raise
+    PendingImport.objects.filter(pk=pending_id).update(
+        state="done",
+        batch=batch,
+        content=b"",
+        rows_done=result.rows_total,
+        rows_total=result.rows_total,
+        rejected_csv=result.rejected_csv() if result.rows_rejected else "",
+    )
+    return batch
+
+
 def upload_population(organisation: Organisation, data: bytes, file_name: str, *, actor=None):
     """Store a population table (CSV: dimension, category, people) for the representativeness
     report. A bad file raises TableError naming the line and column; nothing is stored."""
@@ -965,6 +1017,8 @@ __all__ = [
     "join",
     "rejoin",
     "reserve_numbers",
+    "run_pending_import",
     "update_details",
+    "upload_import",
     "upload_population",
 ]

@@ -1,0 +1,205 @@
+"""Forms for the register's pages. The join form asks only what the rulebook needs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+
+from mutualise.constitution.postcodes import is_valid_postcode, normalise_postcode
+
+from .models import Member, StatusChange
+
+TEXT = {"class": "govuk-input"}
+
+
+def _date_from(data, prefix: str, label: str, required: bool) -> date | None:
+    parts = [str(data.get(f"{prefix}_{p}") or "").strip() for p in ("day", "month", "year")]
+    if not any(parts):
+        if required:
+            raise forms.ValidationError(f"Enter your {label}")
+        return None
+    if not all(p.isdigit() for p in parts):
+        raise forms.ValidationError(f"{label.capitalize()} must be a real date, like 27 3 1985")
+    day, month, year = (int(p) for p in parts)
+    if year < 1000:
+        raise forms.ValidationError(f"Year of {label} must include 4 numbers")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise forms.ValidationError(f"{label.capitalize()} must be a real date") from None
+
+
+class JoinForm(forms.Form):
+    """Name, date of birth, address, contact and the questions the rulebook's constituencies
+    turn on. Date fields come as three boxes each (GOV.UK date input)."""
+
+    display_name = forms.CharField(label="Full name", max_length=200)
+    address = forms.CharField(label="Address", widget=forms.Textarea, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    email = forms.EmailField(label="Email address (optional)", required=False)
+    phone = forms.CharField(label="Phone number (optional)", max_length=40, required=False)
+    contact_channel = forms.ChoiceField(
+        label="How should we contact you?", choices=Member.Channel.choices, initial="post"
+    )
+    large_print = forms.BooleanField(label="Large print", required=False)
+    easy_read = forms.BooleanField(label="Easy read", required=False)
+    language = forms.CharField(label="Another language (optional)", max_length=60, required=False)
+
+    def __init__(self, *args, constitution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.constitution = constitution
+        self.date_errors: dict[str, str] = {}
+        constituencies = constitution.constituencies
+        self.needs_age = any(c.eligibility.minimum_age is not None for c in constituencies)
+        self.asks_staff = any(c.eligibility.staff is not None for c in constituencies)
+        self.asks_service = any(c.eligibility.service_use is not None for c in constituencies)
+        self.classes = [k for c in constituencies for k in c.classes]
+        self.attestations = {}
+        for c in constituencies:
+            for a in c.eligibility.attestations:
+                self.attestations[a.id] = a.text
+            for k in c.classes:
+                for a in k.attestations:
+                    self.attestations[a.id] = a.text
+        if len(constituencies) > 1:
+            self.fields["constituency_id"] = forms.ChoiceField(
+                label="Which constituency do you want to join?",
+                choices=[("", "Work it out from my answers")]
+                + [(c.id, c.name) for c in constituencies],
+                required=False,
+            )
+        if self.asks_staff:
+            self.fields["is_staff"] = forms.ChoiceField(
+                label="Do you work for us?",
+                choices=[("no", "No"), ("yes", "Yes")],
+                initial="no",
+            )
+            self.fields["contract"] = forms.ChoiceField(
+                label="If you work for us, what is your contract?",
+                choices=[
+                    ("", "I do not work for us"),
+                    ("open", "Permanent (no fixed end)"),
+                    ("fixed", "Fixed term"),
+                ],
+                required=False,
+            )
+            self.fields["contract_months"] = forms.IntegerField(
+                label="Length of a fixed-term contract, in months",
+                required=False,
+                min_value=1,
+                max_value=999,
+            )
+        if self.classes:
+            self.fields["class_id"] = forms.ChoiceField(
+                label="If you work for us, which staff group are you in?",
+                choices=[("", "Not applicable")] + [(k.id, k.name) for k in self.classes],
+                required=False,
+            )
+        if self.attestations:
+            self.fields["attestations"] = forms.MultipleChoiceField(
+                label="Confirm any that apply to you",
+                choices=list(self.attestations.items()),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def clean_postcode(self):
+        value = self.cleaned_data.get("postcode", "").strip()
+        if value and not is_valid_postcode(value):
+            raise forms.ValidationError("Enter a real postcode, like NE1 4ST")
+        return normalise_postcode(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["date_of_birth"] = _date_from(
+                self.data, "date_of_birth", "date of birth", self.needs_age
+            )
+            if data["date_of_birth"] and data["date_of_birth"] > date.today():
+                raise forms.ValidationError("Date of birth must be in the past")
+        except forms.ValidationError as exc:
+            self.date_errors["date_of_birth"] = exc.messages[0]
+        if self.asks_staff:
+            try:
+                data["employment_start"] = _date_from(
+                    self.data, "employment_start", "date you started work", False
+                )
+            except forms.ValidationError as exc:
+                self.date_errors = {
+                    **getattr(self, "date_errors", {}),
+                    "employment_start": exc.messages[0],
+                }
+        if self.asks_service:
+            try:
+                data["last_service_use"] = _date_from(
+                    self.data, "last_service_use", "date you last used our services", False
+                )
+            except forms.ValidationError as exc:
+                self.date_errors = {
+                    **getattr(self, "date_errors", {}),
+                    "last_service_use": exc.messages[0],
+                }
+        if data.get("contact_channel") == "email" and not data.get("email"):
+            self.add_error(
+                "email", "Enter your email address, or choose another way to contact you"
+            )
+        return data
+
+    def details(self) -> dict:
+        """What the form collected, as `services.join` keyword arguments."""
+        data = self.cleaned_data
+        details = {
+            name: data.get(name)
+            for name in (
+                "display_name",
+                "address",
+                "postcode",
+                "email",
+                "phone",
+                "contact_channel",
+                "large_print",
+                "easy_read",
+                "language",
+            )
+        }
+        details["date_of_birth"] = data.get("date_of_birth")
+        if self.asks_staff and data.get("is_staff") == "yes":
+            details["is_staff"] = True
+            contract = data.get("contract")
+            details["contract_fixed_term"] = {"open": False, "fixed": True}.get(contract)
+            details["contract_months"] = data.get("contract_months")
+            details["employment_start"] = data.get("employment_start")
+        if self.asks_service:
+            details["last_service_use"] = data.get("last_service_use")
+        if self.attestations:
+            details["attestations"] = data.get("attestations") or []
+        return details
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Name, membership number, postcode or email", required=False)
+
+
+class CeaseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is the membership ending?", choices=StatusChange.Reason.choices
+    )
+    note = forms.CharField(label="Note (optional)", max_length=500, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Upload a CSV or Excel (XLSX) file")
+    mapping = forms.CharField(
+        label="Column mapping (optional)",
+        help_text="Only if a column is not recognised, for example: display_name=Full name",
+        required=False,
+    )
+
+
+class PopulationForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a population table (CSV)",
+        help_text="Columns: dimension, category, people. Dimensions: constituency, age_band, "
+        "sex, ethnicity.",
+    )

@@ -1,0 +1,517 @@
+"""The register's pages: join, my membership, and the membership secretary's pages."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import exports, representation, services
+from .errors import DuplicateMember, MemberError, NotEligible
+from .forms import CeaseForm, ImportForm, JoinForm, PopulationForm, SearchForm
+from .importing import check_file
+from .models import Member, Organisation, PendingImport, PopulationTable
+from .search import search
+from .tabular import TableError
+
+# Imports larger than this run in a background thread, with a progress bar on the page.
+BACKGROUND_ROWS = 5000
+DATE_PARTS = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
+
+
+def _organisation(slug: str) -> Organisation:
+    return get_object_or_404(Organisation, slug=slug)
+
+
+def officer_required(view):
+    """Only the membership secretary (or an administrator) of this organisation."""
+
+    @wraps(view)
+    def wrapped(request, slug, *args, **kwargs):
+        organisation = _organisation(slug)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.has_perm("register.view_register", organisation):
+            raise PermissionDenied("Only the membership secretary can see the register.")
+        request.organisation = organisation
+        return view(request, slug, *args, **kwargs)
+
+    return wrapped
+
+
+def _field_errors(form) -> list[tuple[str, str]]:
+    """(anchor, message) pairs for the GOV.UK error summary, in the order of the form."""
+    found = []
+    for name in form.fields:
+        for message in form.errors.get(name, []):
+            found.append((f"id_{name}", message))
+    for name, message in getattr(form, "date_errors", {}).items():
+        found.append((f"id_{name}_day", message))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Public
+
+
+def join(request, slug):
+    organisation = _organisation(slug)
+    constitution = organisation.constitution
+    form = JoinForm(request.POST or None, constitution=constitution)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        valid = form.is_valid() and not form.date_errors
+        errors = _field_errors(form)
+        if valid:
+            user = request.user if request.user.is_authenticated else None
+            if user is not None and Member.objects.filter(user=user).exists():
+                user = None  # one sign-in account links to one membership
+            try:
+                member = services.join(
+                    organisation,
+                    actor=request.user if user else "public",
+                    user=user,
+                    constituency_id=form.cleaned_data.get("constituency_id") or None,
+                    class_id=form.cleaned_data.get("class_id") or "",
+                    **form.details(),
+                )
+            except DuplicateMember:
+                errors.append(
+                    (
+                        "id_display_name",
+                        "You may already be a member. Contact the membership office to check"
+                        " rather than joining again.",
+                    )
+                )
+            except NotEligible as exc:
+                anchor = "id_constituency_id" if "constituency_id" in form.fields else "id_postcode"
+                for reason in exc.reasons:
+                    errors.append((anchor, reason))
+            except MemberError as exc:
+                anchor = f"id_{exc.field}" if exc.field in form.fields else "id_display_name"
+                errors.append((anchor, str(exc)))
+            else:
+                request.session["joined_member"] = member.pk
+                return redirect("register:join_done", slug=slug)
+    field_error = {}
+    for anchor, message in errors:
+        field_error.setdefault(anchor.removeprefix("id_").removesuffix("_day"), message)
+    dates = [("date_of_birth", "Date of birth", "For example, 27 3 1985", "bday")]
+    if form.asks_staff:
+        dates.append(
+            (
+                "employment_start",
+                "If you work for us, when did you start?",
+                "For example, 1 9 2021",
+                "",
+            )
+        )
+    if form.asks_service:
+        dates.append(
+            (
+                "last_service_use",
+                "When did you last use our services?",
+                "For example, 12 1 2026",
+                "",
+            )
+        )
+    return render(
+        request,
+        "register/join.html",
+        {
+            "form": form,
+            "errors": errors,
+            "field_error": field_error,
+            "parts": DATE_PARTS,
+            "dates": [
+                {
+                    "name": name,
+                    "label": label,
+                    "hint": hint,
+                    "autocomplete": autocomplete,
+                    "error": field_error.get(name, ""),
+                    **{p: request.POST.get(f"{name}_{p}", "") for p, _, _ in DATE_PARTS},
+                }
+                for name, label, hint, autocomplete in dates
+            ],
+            "page_title": ("Error: " if errors else "") + f"Join {organisation.name}",
+            "admission_by_board": constitution.membership.admission_by_board,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def join_done(request, slug):
+    organisation = _organisation(slug)
+    member = get_object_or_404(
+        Member, organisation=organisation, pk=request.session.get("joined_member", 0)
+    )
+    return render(
+        request,
+        "register/join_done.html",
+        {"member": member, "page_title": "Application received"},
+    )
+
+
+@login_required
+def my_membership(request, slug):
+    organisation = _organisation(slug)
+    member = Member.objects.filter(organisation=organisation, user=request.user).first()
+    return render(
+        request,
+        "register/membership.html",
+        {
+            "member": member,
+            "history": services.member_history(member) if member else [],
+            "constituency": _constituency_name(organisation, member),
+            "page_title": "Your membership",
+        },
+    )
+
+
+@login_required
+def my_data(request, slug):
+    organisation = _organisation(slug)
+    member = get_object_or_404(Member, organisation=organisation, user=request.user)
+    return _json_download(services.subject_access(member), f"my-data-{member.number}.json")
+
+
+def _json_download(data, name: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _constituency_name(organisation, member) -> str:
+    if member is None:
+        return ""
+    try:
+        return organisation.constitution.constituency(member.constituency_id).name
+    except KeyError:
+        return member.constituency_id
+
+
+# ---------------------------------------------------------------------------------------------
+# Officers
+
+
+@officer_required
+def members(request, slug):
+    organisation = request.organisation
+    form = SearchForm(request.GET or None)
+    query = request.GET.get("q", "").strip()
+    results = list(search(organisation, query)) if query else []
+    return render(
+        request,
+        "register/members.html",
+        {
+            "form": form,
+            "query": query,
+            "results": results,
+            "counts": exports.counts(organisation),
+            "pending": Member.objects.filter(
+                organisation=organisation, status=Member.Status.APPLIED
+            ).order_by("number")[:50],
+            "page_title": "Members",
+        },
+    )
+
+
+def _member(request, number) -> Member:
+    return get_object_or_404(Member, organisation=request.organisation, number=number)
+
+
+@officer_required
+def member(request, slug, number):
+    record = _member(request, number)
+    return render(
+        request,
+        "register/member.html",
+        {
+            "member": record,
+            "history": services.member_history(record),
+            "periods": record.periods.order_by("started_on"),
+            "constituency": _constituency_name(request.organisation, record),
+            "cease_form": CeaseForm(),
+            "reasons": services.eligibility_reasons(record) if record.is_member else [],
+            "duplicates": services.find_duplicates(
+                request.organisation,
+                email=record.email,
+                display_name=record.display_name,
+                date_of_birth=record.date_of_birth,
+                postcode=record.postcode,
+                exclude=record,
+            )
+            if not record.erased_at
+            else [],
+            "page_title": f"Member {record.number}",
+        },
+    )
+
+
+@officer_required
+@require_POST
+def member_action(request, slug, number, action):
+    record = _member(request, number)
+    actor = request.user
+    permission = "register.erase_member" if action == "erase" else "register.manage_members"
+    if not actor.has_perm(permission, request.organisation):
+        raise PermissionDenied("Only the membership secretary can change the register.")
+    try:
+        if action == "admit":
+            services.admit(record, actor=actor)
+            done = "admitted"
+        elif action == "decline":
+            services.decline(record, actor=actor)
+            done = "declined"
+        elif action == "cease":
+            form = CeaseForm(request.POST)
+            if not form.is_valid():
+                raise MemberError("Choose why the membership is ending")
+            services.cease(
+                record, form.cleaned_data["reason"], actor=actor, note=form.cleaned_data["note"]
+            )
+            done = "ended"
+        elif action == "confirm-ineligible":
+            services.confirm_ineligible(record, actor=actor)
+            done = "ended (no longer eligible)"
+        elif action == "rejoin":
+            services.rejoin(record, actor=actor)
+            done = "re-joined"
+        elif action == "merge":
+            other = _member(request, int(request.POST.get("duplicate", "0") or 0))
+            services.merge(record, other, actor=actor)
+            done = f"merged with {other.number}"
+        elif action == "erase":
+            services.erase(record, actor=actor)
+            done = "erased"
+        else:
+            raise MemberError(f"unknown action '{action}'")
+    except MemberError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Member {record.number} {done}.")
+    return redirect("register:member", slug=slug, number=number)
+
+
+@officer_required
+def member_data(request, slug, number):
+    record = _member(request, number)
+    data = services.subject_access(record)
+    if request.GET.get("format") == "json":
+        return _json_download(data, f"member-{record.number}.json")
+    return render(
+        request,
+        "register/subject_access.html",
+        {"member": record, "data": data, "page_title": f"Everything held about {record.number}"},
+    )
+
+
+@officer_required
+def export(request, slug, fmt):
+    organisation = request.organisation
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("The register can be downloaded as .csv or .xlsx")
+    name = f"{organisation.slug}-register"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.extract_xlsx(organisation),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = StreamingHttpResponse(
+            exports.extract_csv(organisation), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@officer_required
+def recheck(request, slug):
+    return render(
+        request,
+        "register/recheck.html",
+        {
+            "findings": services.recheck_register(request.organisation),
+            "page_title": "Eligibility re-check",
+        },
+    )
+
+
+def _may_import(request) -> None:
+    if not request.user.has_perm("register.import_members", request.organisation):
+        raise PermissionDenied("Only the membership secretary can import members.")
+
+
+@officer_required
+def import_upload(request, slug):
+    _may_import(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                from .importing import parse_mapping
+
+                mapping = parse_mapping(form.cleaned_data["mapping"])
+            except TableError as exc:
+                errors.append(("id_mapping", str(exc)))
+            else:
+                pending = services.upload_import(
+                    request.organisation,
+                    upload.read(),
+                    upload.name,
+                    mapping=mapping,
+                    actor=request.user,
+                )
+                return redirect("register:import_preview", slug=slug, pk=pending.pk)
+        errors += _field_errors(form)
+    return render(
+        request,
+        "register/import_upload.html",
+        {"form": form, "errors": errors, "page_title": "Import members"},
+        status=400 if errors else 200,
+    )
+
+
+def _pending(request, pk) -> PendingImport:
+    return get_object_or_404(PendingImport, organisation=request.organisation, pk=pk)
+
+
+@officer_required
+def import_preview(request, slug, pk):
+    _may_import(request)
+    pending = _pending(request, pk)
+    if pending.state != "uploaded":
+        return redirect("register:import_progress", slug=slug, pk=pk)
+    try:
+        result = check_file(
+            request.organisation, bytes(pending.content), pending.file_name, pending.mapping
+        )
+        error = ""
+    except TableError as exc:
+        result, error = None, str(exc)
+    if request.method == "POST" and result is not None:
+        if result.rows_total > BACKGROUND_ROWS:
+            _start_in_background(pending.pk, request.user)
+        else:
+            _run(pending.pk, request.user)
+        return redirect("register:import_progress", slug=slug, pk=pk)
+    return render(
+        request,
+        "register/import_preview.html",
+        {
+            "pending": pending,
+            "result": result,
+            "error": error,
+            "problems": result.problems[:500] if result else [],
+            "problem_counts": result.problem_counts().most_common() if result else [],
+            "page_title": "Check the import",
+        },
+    )
+
+
+def _run(pending_id: int, user) -> None:
+    # A failure is recorded on the pending import and shown on the progress page.
+    with contextlib.suppress(TableError, MemberError):
+        services.run_pending_import(pending_id, actor=user)
+
+
+def _start_in_background(pending_id: int, user) -> None:
+    def work():
+        try:
+            _run(pending_id, user)
+        finally:
+            connection.close()
+
+    threading.Thread(target=work, daemon=True, name=f"import-{pending_id}").start()
+
+
+@officer_required
+def import_progress(request, slug, pk):
+    pending = _pending(request, pk)
+    return render(
+        request,
+        "register/import_progress.html",
+        {"pending": pending, "page_title": "Importing members"},
+    )
+
+
+@officer_required
+def import_status(request, slug, pk):
+    pending = _pending(request, pk)
+    return JsonResponse(
+        {
+            "state": pending.state,
+            "rows_done": pending.rows_done,
+            "rows_total": pending.rows_total,
+            "error": pending.error,
+        }
+    )
+
+
+@officer_required
+def import_rejected(request, slug, pk):
+    pending = _pending(request, pk)
+    response = HttpResponse("\ufeff" + pending.rejected_csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rejected-{pending.file_name}.csv"'
+    return response
+
+
+@officer_required
+@require_POST
+def import_discard(request, slug, pk):
+    _pending(request, pk).delete()
+    messages.success(request, "The uploaded file has been deleted.")
+    return redirect("register:members", slug=slug)
+
+
+@officer_required
+def report(request, slug):
+    organisation = request.organisation
+    form = PopulationForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                services.upload_population(
+                    organisation, upload.read(), upload.name, actor=request.user
+                )
+            except TableError as exc:
+                errors.append(("id_file", str(exc)))
+            else:
+                messages.success(request, "Population table uploaded.")
+                return redirect("register:report", slug=slug)
+        errors += _field_errors(form)
+    table = PopulationTable.objects.filter(organisation=organisation).first()
+    sections = representation.report(organisation, table.rows if table else None)
+    return render(
+        request,
+        "register/report.html",
+        {
+            "form": form,
+            "errors": errors,
+            "table": table,
+            "sections": sections,
+            "page_title": "Representativeness",
+            "report_url": reverse("register:report", args=[slug]),
+        },
+        status=400 if errors else 200,
+    )
