@@ -402,3 +402,43 @@ def test_a_broken_rulebook_fails_every_time_it_is_loaded():
     text = edit("total_seats: 9", "total_seats: 10")
     first = problems_of(text)
     assert problems_of(text) == first
+
+
+def test_hostile_yaml_is_refused_with_a_line_not_a_crash():
+    endless = "organisation: &x [*x]\n"
+    assert only_problem(endless).message == "the rulebook nests more than 50 levels deep"
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [{', '.join([f'*{a}'] * 10)}]\n"
+        for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    problem = only_problem(laughs)
+    assert problem.message == "the rulebook expands to more than 100000 values"
+    complex_key = edit("  name: Test Society\n", "  ? [name]\n  : Test Society\n")
+    problem = only_problem(complex_key)
+    assert (problem.line, problem.message) == (
+        line_of("  name: Test Society\n"),
+        "a key must be a plain name",
+    )
+
+
+def test_anchors_and_aliases_may_share_a_block():
+    text = edit("      area:\n", "      area: &north\n")
+    text = edit("      staff:\n", "      staff: &staff-rule\n", text)
+    text = edit(
+        "appointers:\n",
+        "  - id: staff-north\n    name: Staff in the north\n    kind: staff\n"
+        "    eligibility:\n      area: *north\n      staff: *staff-rule\n"
+        "appointers:\n",
+        text,
+    )
+    shared = load_text(text, FILE).constituency("staff-north").eligibility
+    assert shared.area.postcode_districts == ("NE1", "NE2")
+    assert shared.staff.minimum_fixed_term_months == 12
+
+
+def test_problems_are_listed_in_line_order():
+    text = edit("    notice_clear_days: 14\n", "    notice_clear_days: fourteen\n")
+    text = edit("financial_year_end: 31 March", "financial_year_end: 31 Smarch", text)
+    text = edit("  removable: false\n", "  removable: maybe\n", text)
+    lines = [p.line for p in problems_of(text)]
+    assert lines == sorted(lines) and len(lines) == 3

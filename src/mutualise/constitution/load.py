@@ -51,28 +51,47 @@ def field_text(path: Path_) -> str:
     return text
 
 
+# Aliases let a short text expand into a huge (or endless) tree; real rulebooks stay far below.
+MAX_VALUES = 100_000
+MAX_DEPTH = 50
+
+
+class _TooBig(Exception):
+    def __init__(self, line: int, message: str):
+        self.line, self.message = line, message
+
+
 class _LineMap:
     """Field path -> line number (1-based) of the key or list item that introduces it."""
 
     def __init__(self) -> None:
         self.lines: dict[Path_, int] = {}
         self.duplicates: list[tuple[Path_, int, int]] = []
+        self.values = 0
 
     def walk(self, node: yaml.Node, path: Path_ = ()) -> None:
-        self.lines.setdefault(path, node.start_mark.line + 1)
+        line = node.start_mark.line + 1
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _TooBig(line, f"the rulebook expands to more than {MAX_VALUES} values")
+        if len(path) > MAX_DEPTH:
+            raise _TooBig(line, f"the rulebook nests more than {MAX_DEPTH} levels deep")
+        self.lines.setdefault(path, line)
         if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
+            seen: dict[str, int] = {}
             for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _TooBig(key_node.start_mark.line + 1, "a key must be a plain name")
                 key = key_node.value
-                line = key_node.start_mark.line + 1
+                key_line = key_node.start_mark.line + 1
                 if key in seen:
-                    self.duplicates.append((path + (key,), line, seen[key]))
-                seen[key] = line
-                self.lines[path + (key,)] = line
+                    self.duplicates.append((path + (key,), key_line, seen[key]))
+                seen[key] = key_line
+                self.lines.setdefault(path + (key,), key_line)
                 self.walk(value_node, path + (key,))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
-                self.lines[path + (index,)] = item.start_mark.line + 1
+                self.lines.setdefault(path + (index,), item.start_mark.line + 1)
                 self.walk(item, path + (index,))
 
     def line_for(self, path: Path_) -> int | None:
@@ -213,7 +232,10 @@ def _load_cached(text: str, filename: str) -> Constitution:
         if node is None:
             raise RulebookError([Problem(filename, None, "", "the rulebook is empty")])
         lines = _LineMap()
-        lines.walk(node)
+        try:
+            lines.walk(node)
+        except _TooBig as exc:
+            raise RulebookError([Problem(filename, exc.line, "", exc.message)]) from None
         try:
             data = loader.construct_document(node)
         except yaml.constructor.ConstructorError as exc:
@@ -235,12 +257,16 @@ def _load_cached(text: str, filename: str) -> Constitution:
         constitution = Constitution.model_validate(data)
     except ValidationError as exc:
         problems.extend(_pydantic_problems(exc, filename, lines))
-        raise RulebookError(problems) from None
+        raise RulebookError(_in_line_order(problems)) from None
     for path, message in cross_field_problems(constitution):
         problems.append(Problem(filename, lines.line_for(path), field_text(path), message))
     if problems:
-        raise RulebookError(problems)
+        raise RulebookError(_in_line_order(problems))
     return constitution
+
+
+def _in_line_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def load_file(path: str | Path) -> Constitution:
