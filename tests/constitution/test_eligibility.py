@@ -11,6 +11,7 @@ from mutualise.constitution.eligibility import (
     ApplicantFacts,
     age_on,
     assess,
+    classes_for,
     constituency_for,
 )
 
@@ -249,3 +250,12 @@ def test_age_on(born, on, age):
 def test_model_slugs_in_this_module_cover_every_model():
     assert set(MODELS) == set(available_models())
     assert model_path("credit-union").name == "credit_union.yaml"
+
+
+def test_classes_for_lists_the_staff_classes_an_applicant_fits():
+    nhs = MODELS["nhs-foundation-trust"]
+    facts = qualifying_facts("nhs-foundation-trust", "staff")
+    assert classes_for(nhs, "staff", facts, ON) == ["staff-other"]
+    nurse = replace(facts, attestations=frozenset({"nursing-or-midwifery-role"}))
+    assert classes_for(nhs, "staff", nurse, ON) == ["staff-nursing", "staff-other"]
+    assert classes_for(nhs, "public-newcastle", facts, ON) == []

@@ -6,7 +6,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mutualise.constitution import RulebookError, load_text
+from mutualise.constitution import RulebookError, available_models, load_text
 
 from .rulebook_text import BASE
 
@@ -36,4 +36,23 @@ def test_any_scalar_edit_loads_or_reports_lines(index, junk):
         for problem in error.problems:
             assert problem.file == "fuzz.yaml"
             assert problem.line is not None and 1 <= problem.line <= len(lines)
+            assert problem.message
+
+
+MODEL_TEXTS = {slug: path.read_text(encoding="utf-8") for slug, path in available_models().items()}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(MODEL_TEXTS)), st.data())
+def test_deleting_any_line_of_a_model_loads_or_reports_lines(slug, data):
+    lines = MODEL_TEXTS[slug].splitlines()
+    index = data.draw(st.integers(min_value=0, max_value=len(lines) - 1))
+    del lines[index]
+    text = "\n".join(lines) + "\n"
+    try:
+        load_text(text, f"{slug}.yaml")
+    except RulebookError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert problem.line is None or 1 <= problem.line <= len(lines)
             assert problem.message

@@ -167,3 +167,10 @@ def test_load_text_reuses_the_frozen_result_for_the_same_text():
     first = load_text(text, "a.yaml")
     assert load_text(text, "a.yaml") is first
     assert load_text(text, "b.yaml") == first
+
+
+def test_every_election_method_is_in_the_counting_registry():
+    # The two pure libraries never import each other; this test holds them to one vocabulary.
+    from mutualise.counting.methods import METHODS
+
+    assert {method.value for method in ElectionMethod} <= set(METHODS)

@@ -20,6 +20,7 @@ __all__ = [
     "Assessment",
     "age_on",
     "assess",
+    "classes_for",
     "constituency_for",
     "in_areas",
     "is_valid_postcode",
@@ -182,4 +183,16 @@ def constituency_for(constitution: Constitution, facts: ApplicantFacts, on: date
         constituency.id
         for constituency in constitution.constituencies
         if assess(constitution, constituency.id, facts, on).eligible
+    ]
+
+
+def classes_for(
+    constitution: Constitution, constituency_id: str, facts: ApplicantFacts, on: date
+) -> list[str]:
+    """Ids of the classes of a constituency the applicant qualifies for, in rulebook order."""
+    constituency = constitution.constituency(constituency_id)
+    return [
+        klass.id
+        for klass in constituency.classes
+        if assess(constitution, klass.id, facts, on).eligible
     ]
