@@ -124,3 +124,19 @@ def test_rejects_options_and_too_many_seats():
         ers97.count(profile, fast=True)
     with pytest.raises(CountError, match="3 seats"):
         ers97.count(profile, 3)
+
+
+def test_equal_candidates_for_the_last_place_are_not_elected_by_lot():
+    # 20 valid, 2 places: quota 6.67. A's surplus 3.33 is all non-transferable; then the
+    # total active vote is 20 - 3.33 - 6.67 = 10.00 and B and C, 5.00 each, both reach
+    # 10.00 / 2 (5.3.13(b)) for one place. Equal at every point: neither is deemed elected
+    # (5.6.2); one is excluded by lot (5.2.5) and the other fills the place (5.5.1).
+    ballots = [(10, [0]), (5, [1]), (5, [2])]
+    result = ers97.count(from_lists("ABC", ballots, seats=2), seed=4)
+    assert totals(result, 2) == ["6.67", "5.00", "5.00"]
+    assert any("5.6.2" in note for note in result.notes)
+    lots = [t for t in result.tie_breaks if t.how == "lot"]
+    assert [(t.purpose, t.tied) for t in lots] == [("exclusion", [1, 2])]
+    other = 3 - lots[0].chosen
+    assert result.elected == [0, other]
+    assert (result.stages[-1].excluded, result.stages[-1].elected) == ([lots[0].chosen], [other])

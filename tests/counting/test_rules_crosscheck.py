@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from counting_strategies import profiles, shuffled
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from mutualise.counting.ballots import from_lists
@@ -119,9 +119,13 @@ def votekit_winners(profile, seats):
         return {c for group in election.get_elected() for c in group}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(profile=profiles(min_candidates=3, max_groups=15))
 def test_wigm_agrees_with_votekit_exact_fractional_stv(profile):
+    # votekit 3.5 crashes (IndexError) when every candidate is to be elected; nothing to compare.
+    assume(profile.seats < profile.n_candidates)
     ours = wigm.count(profile, seed=1)
     comparable = not ours.tie_breaks and all(len(s.elected) <= 1 for s in ours.stages[:-1])
     if not comparable:

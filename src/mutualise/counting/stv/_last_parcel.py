@@ -154,7 +154,9 @@ class LastParcelCount:
             group = self.exclusion_group(deferred, continuing, remaining)
             if len(continuing) - len(group) <= remaining:
                 # The exclusion would leave as many continuing candidates as places: they are
-                # elected and no further transfer is made.
+                # elected and no further transfer is made (the excluded are shown, untransferred,
+                # at the last stage).
+                self.stages[-1].excluded += group
                 self.elect_all([c for c in continuing if c not in group])
                 break
             self.exclude(group)
