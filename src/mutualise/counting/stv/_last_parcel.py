@@ -7,7 +7,8 @@ places; an excluded candidate's papers move batch by batch, highest value first;
 that cannot change the order of the lowest are deferred; ties look forward from the first stage
 (the earliest point where the tied candidates differed), then lot. The rule modules supply the
 points where they differ (quota, strictness, what forms a stage, how the last seats fill), each
-citing its own paragraphs.
+citing its own paragraphs. Paragraphs cited here are ERS97's and, for the MER, those of the
+Local Elections (Northern Ireland) Order 1985 rules it follows ("NI"; see `nhs_mer.py`).
 
 Papers of a group of identical rankings always travel together (a parcel is chosen by holder
 and batch, never within a group), so one holder, value and batch per group is exact.
@@ -68,15 +69,15 @@ class LastParcelCount:
     """One count. Subclasses set NAME and the rule hooks below."""
 
     NAME = ""
-    STRICT_DEFERRAL = False  # True: "less than" (MER); False: "does not exceed" (ERS97)
-    BATCH_IS_STAGE = False  # True: each sub-parcel of an exclusion is its own stage (MER)
+    STRICT_DEFERRAL = False  # True: "less than" (NI 49(10)); False: "does not exceed" (ERS97)
+    BATCH_IS_STAGE = False  # True: each sub-parcel of an exclusion is its own stage (NI 51)
     DEFER_ONLY_FOR_EXCLUDABLE = True  # ERS97 5.2.2(b): a group that "could be excluded"
 
     def __init__(self, profile: Profile, seats: int | None, ties: TieBreaker):
         self.source = profile
         # A paper counts only while its preferences are in unambiguous consecutive order; an
-        # equal ranking ends it (ERS97 6.10, 6.12; MER 50.4). A shared first preference makes
-        # the paper invalid (ERS97 6.9; MER 46.1(c)).
+        # equal ranking ends it (ERS97 6.10, 6.12; NI 50(4)). A shared first preference makes
+        # the paper invalid (ERS97 6.9; NI 46(1)(c)).
         self.profile = profile.strict_prefix()
         self.seats = profile.seats if seats is None else seats
         self.ties = ties
@@ -117,7 +118,7 @@ class LastParcelCount:
         """Called after each batch of an exclusion (ERS97 5.4.8 recalculates the quota)."""
 
     def last_vacancy_filled(self) -> bool:
-        """A rule that fills the last vacancy early (MER 52.2) does it here."""
+        """A rule that fills the last vacancy early (NI 52(2)) does it here."""
         return False
 
     def transfers_surpluses(self) -> bool:
@@ -154,8 +155,8 @@ class LastParcelCount:
             group = self.exclusion_group(deferred, continuing, remaining)
             if len(continuing) - len(group) <= remaining:
                 # The exclusion would leave as many continuing candidates as places: they are
-                # elected and no further transfer is made (the excluded are shown, untransferred,
-                # at the last stage).
+                # elected and no further transfer is made (ERS97 5.5.1; NI 52(1), 52(3)). The
+                # excluded are shown, untransferred, at the last stage.
                 self.stages[-1].excluded += group
                 self.elect_all([c for c in continuing if c not in group])
                 break
@@ -209,7 +210,8 @@ class LastParcelCount:
         return low_total + deferred <= above
 
     def can_defer(self, deferred: int, continuing: list[int], remaining: int) -> bool:
-        """A surplus is deferred while it cannot lift the lowest candidate(s) above the next."""
+        """A surplus is deferred while it cannot lift the lowest candidate(s) above the next
+        (ERS97 5.2.2(a)-(b); NI 49(10)(a)-(b))."""
         totals = sorted(int(self.totals[c]) for c in continuing)
         largest = len(totals) - remaining if self.DEFER_ONLY_FOR_EXCLUDABLE else len(totals) - 1
         running = 0
@@ -220,8 +222,10 @@ class LastParcelCount:
         return False
 
     def exclusion_group(self, deferred: int, continuing: list[int], remaining: int) -> list[int]:
-        """As many of the lowest as can go together (never splitting equal totals, leaving
-        enough to fill the places); else the single lowest, ties looked forward then lot."""
+        """As many of the lowest as can go together (ERS97 5.2.5; NI 51(12)), never splitting
+        equal totals and leaving enough to fill the places; else the single lowest, equal
+        lowest decided by the earliest point where they differed, then lot (ERS97 5.2.5;
+        NI 51(13))."""
         order = sorted(continuing, key=lambda c: int(self.totals[c]))
         totals = [int(self.totals[c]) for c in order]
         best = 0
@@ -241,6 +245,8 @@ class LastParcelCount:
         return [pick]
 
     def largest_surplus(self, pending: list[int]) -> int:
+        # The largest first; equal: the highest at the earliest point where they differed, then
+        # lot (ERS97 5.2.3; NI 50(1)(a)-(b)).
         top = max(self.totals[c] for c in pending)
         tied = [c for c in pending if self.totals[c] == top]
         if len(tied) == 1:
@@ -264,7 +270,8 @@ class LastParcelCount:
     def surplus_parcel(self, candidate: int) -> np.ndarray:
         rows = self.papers.held_by(candidate)
         if candidate in self.elected_at_first_stage or candidate not in self.last_batch:
-            return rows  # a surplus arising at the first stage: all the candidate's papers
+            return rows  # a first-stage surplus: all the papers (ERS97 5.3.1; NI 49(1))
+        # A later surplus: only the last batch received (ERS97 5.3.2; NI 49(5)).
         return rows[self.batch[rows] == self.last_batch[candidate]]
 
     def transfer_surplus(self, candidate: int) -> None:
@@ -276,7 +283,8 @@ class LastParcelCount:
         count = int(papers.weights[transferable].sum())
         value = int(papers.amounts(transferable).sum())
         # Transfer value: the surplus divided by the number of transferable papers, to two
-        # decimal places, remainder ignored; never more than the value the paper arrived at.
+        # decimal places, remainder ignored; never more than the value the paper arrived at
+        # (ERS97 5.3.7; NI 49(4), 49(7)).
         if value > surplus:
             papers.value[transferable] = surplus // count
         self.batches += 1
@@ -289,7 +297,7 @@ class LastParcelCount:
         self.totals += gained
         self.totals[candidate] = self.quota
         # What is not passed on (the neglected remainders, and the share of papers with no
-        # next preference) is recorded as non-transferable.
+        # next preference) is recorded as non-transferable (ERS97 5.3.9; NI 50(2)(c)).
         lost = surplus - int(gained.sum())
         self.non_transferable += lost
         self.record("surplus", [candidate], before, lost)
@@ -298,6 +306,9 @@ class LastParcelCount:
         self.attach()
 
     def exclude(self, group: list[int]) -> None:
+        # All the excluded candidates' papers, batch by batch in the rule's order, to the next
+        # continuing preference at the value they arrived at; whoever reaches the quota on the
+        # way receives no more (ERS97 5.4; NI 51(2)-(10)).
         papers = self.papers
         for c in group:
             self.continuing[c] = False
