@@ -162,6 +162,13 @@ CASES = {
         "asset_lock.removable",
         "a cbs-statutory asset lock cannot be removed",
     ),
+    "a statutory lock passing assets to a plain co-op": (
+        "  permitted_recipients: [charity]",
+        "  permitted_recipients:\n    - charity\n    - co-operative-body",
+        ("  permitted_recipients: [charity]", 2),
+        "asset_lock.permitted_recipients[1]",
+        "a cbs-statutory asset lock cannot pass assets to 'co-operative-body'",
+    ),
     "recipients without a lock": (
         "  kind: cbs-statutory\n",
         "  kind: none\n",

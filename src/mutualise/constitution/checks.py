@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from .schema import (
     ALL_MEMBERS,
     LOCK_FORMS,
+    LOCK_RECIPIENTS,
     MEMBER_DISTRIBUTIONS,
     SHARE_VOTING_FORMS,
     AssetLockKind,
@@ -333,6 +334,14 @@ def _surplus_and_lock(c: Constitution) -> Found:
         return
     if not lock.permitted_recipients:
         yield ("asset_lock", "permitted_recipients"), "an asset lock must name who may receive"
+    allowed = LOCK_RECIPIENTS.get(lock.kind)
+    for i, recipient in enumerate(lock.permitted_recipients):
+        if allowed is not None and recipient not in allowed:
+            yield (
+                ("asset_lock", "permitted_recipients", i),
+                f"a {lock.kind} asset lock cannot pass assets to '{recipient}'; it allows "
+                + ", ".join(sorted(allowed)),
+            )
     if lock.kind in (AssetLockKind.CBS_STATUTORY, AssetLockKind.CIC) and lock.removable:
         yield ("asset_lock", "removable"), f"a {lock.kind} asset lock cannot be removed"
     for i, use in enumerate(uses):

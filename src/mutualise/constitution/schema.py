@@ -267,6 +267,22 @@ class Recipient(StrEnum):
     CO_OPERATIVE_BODY = "co-operative-body"
 
 
+# Who a statutory lock lets assets pass to (SI 2006/264 for societies; the CIC Regulations):
+# community benefit, or another asset-locked body. Rules-based locks choose their own.
+_LOCKED_BODIES = frozenset(
+    {
+        Recipient.COMMUNITY_BENEFIT,
+        Recipient.ASSET_LOCKED_SOCIETY,
+        Recipient.COMMUNITY_INTEREST_COMPANY,
+        Recipient.REGISTERED_SOCIAL_LANDLORD,
+        Recipient.CHARITY,
+    }
+)
+LOCK_RECIPIENTS = {
+    AssetLockKind.CBS_STATUTORY: _LOCKED_BODIES,
+    AssetLockKind.CIC: _LOCKED_BODIES,
+}
+
 LOCK_FORMS = {
     AssetLockKind.CBS_STATUTORY: {LegalForm.COMMUNITY_BENEFIT_SOCIETY},
     AssetLockKind.CIC: {LegalForm.COMMUNITY_INTEREST_COMPANY},
