@@ -71,6 +71,21 @@ def test_rule_properties(name, profile, seed):
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile=profiles(min_candidates=3), data=st.data())
+def test_rule_properties_with_withdrawn_candidates(name, profile, data):
+    withdrawn = data.draw(
+        st.sets(st.integers(0, profile.n_candidates - 1), max_size=profile.n_candidates - 1)
+    )
+    if profile.n_candidates - len(withdrawn) < profile.seats:
+        withdrawn = set()
+    profile.withdrawn = frozenset(withdrawn)
+    result = RULES[name](profile, seed=1)
+    assert_well_formed(result, profile, profile.seats)
+    assert all(result.stages[0].totals[c] == 0 for c in withdrawn)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
 @pytest.mark.parametrize("path", EDGE_FILES, ids=[p.name for p in EDGE_FILES])
 def test_edge_case_files(name, path):
     profile = read_blt(path)
