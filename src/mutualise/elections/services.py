@@ -294,6 +294,7 @@ def nominate(
 ) -> Candidate:
     """Nominate a member (themself, or recorded by an officer) while nominations are open."""
     now = _now(now)
+    election.refresh_from_db(fields=["state"])
     rules = election.organisation.constitution.elections.nominations
     body = election.organisation.constitution.body(election.body_id)
     if election.state_enum != State.NOMINATIONS_OPEN:
