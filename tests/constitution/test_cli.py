@@ -61,3 +61,12 @@ def test_explain_broken_file_exits_2_with_problems(tmp_path, capsys):
     path.write_text(edit("total_seats: 9", "total_seats: 10"), encoding="utf-8")
     assert main(["constitution", "explain", str(path)]) == 2
     assert f"{path}:{line_of('total_seats: 9')} bodies[0].total_seats" in capsys.readouterr().err
+
+
+def test_schema_prints_json_schema_naming_every_section(capsys):
+    import json
+
+    assert main(["constitution", "schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert set(schema["required"]) >= {"organisation", "constituencies", "bodies", "meetings"}
+    assert "Threshold" in schema["$defs"]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import textwrap
 from pathlib import Path
 
-from . import available_models, explain, load_file, model_path
+from . import Constitution, available_models, explain, load_file, model_path
 from .load import RulebookError
 
 
@@ -28,6 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="a YAML file, or one of: " + ", ".join(sorted(available_models())),
     )
     explain_parser.set_defaults(handler=explain_command)
+
+    schema = commands.add_parser(
+        "schema", help="print the rulebook's JSON Schema (for editors that validate YAML)"
+    )
+    schema.set_defaults(handler=schema_command)
 
 
 def _summary(path: str) -> str:
@@ -67,4 +73,9 @@ def explain_command(args: argparse.Namespace) -> int:
     for paragraph in explain(constitution):
         print(textwrap.fill(paragraph, width=100))
         print()
+    return 0
+
+
+def schema_command(args: argparse.Namespace) -> int:
+    print(json.dumps(Constitution.model_json_schema(), indent=2))
     return 0
