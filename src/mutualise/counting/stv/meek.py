@@ -1,7 +1,9 @@
 """Meek STV: I.D. Hill, B.A. Wichmann and D.R. Woodall, "Algorithm 123: Single Transferable
-Vote by Meek's method", The Computer Journal 30(3), 1987 (HWW), in the arithmetic of the New
-Zealand rule (Local Electoral Regulations 2001, Schedule 1A) and with the precision and
-convergence settings of the `droop` package's fixed-point Meek: 9 decimal places, omega 10^-6.
+Vote by Meek's method", The Computer Journal 30(3), 1987 (HWW), with the quota and keep-value
+rounding of the New Zealand rule (Local Electoral Regulations 2001, Schedule 1A), Hill's
+"keep rounded up, pass on the rest" split of each paper (the NZ calculator's, so no value is
+created or lost), and the precision and convergence settings of the `droop` package's
+fixed-point Meek: 9 decimal places, omega 10^-6.
 
 Arithmetic: integers in units of 10^-9 of a vote (never binary floating point). Each paper is
 worth one vote and passes down its preferences: a candidate with keep value k keeps weight x k
@@ -9,7 +11,7 @@ rounded UP to 9 places and passes on the rest, so no value is ever lost (every p
 parts plus what passes its last preference, the excess, add up to exactly one vote). Hopeful
 candidates keep everything (k = 1), excluded and withdrawn ones nothing (k = 0).
 
-Steps (HWW section numbers as in the algorithm's description):
+Steps:
 - the quota is the votes credited to candidates, i.e. the valid vote less the excess, divided by
   seats + 1, truncated to 9 places, plus 10^-9; a hopeful candidate with at least the quota is
   elected;
