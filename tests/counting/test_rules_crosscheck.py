@@ -51,6 +51,16 @@ def assert_well_formed(result, profile, seats):
     assert_conserved(result)
 
 
+def assert_elected_receive_nothing_more(result):
+    """Once deemed elected a candidate gets no further papers (ERS97 5.4.10; NI 49(3), 51(3)
+    "continuing candidates"; Scottish rule 48 for WIGM): their total never rises again. Not
+    for Meek, where elected candidates keep receiving a share, reduced by their keep value."""
+    for c in result.elected:
+        at = next(s.number for s in result.stages if c in s.elected)
+        later = [s.totals[c] for s in result.stages[at - 1 :]]
+        assert all(b <= a for a, b in zip(later, later[1:], strict=False)), c
+
+
 def fingerprint(result):
     return (
         result.elected,
@@ -65,6 +75,8 @@ def test_rule_properties(name, profile, seed):
     count = RULES[name]
     result = count(profile, seed=seed)
     assert_well_formed(result, profile, profile.seats)
+    if name != "meek-stv":
+        assert_elected_receive_nothing_more(result)
     # Deterministic under a seed, and blind to the order and grouping of the ballots.
     assert fingerprint(count(profile, seed=seed)) == fingerprint(result)
     assert fingerprint(count(shuffled(profile, seed), seed=seed)) == fingerprint(result)
