@@ -177,3 +177,24 @@ def test_wigm_and_votekit_differ_where_documented():
     assert ours.stages[2].totals[1] == ours.stages[1].totals[1]  # C1 got nothing from C5
     assert {profile.candidates[c] for c in ours.elected} - votekit_winners(profile, 6) == {"C3"}
     assert all(isinstance(t, Fraction | int) for t in ours.stages[-1].totals)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_counted_through_the_command_as_json(name, capsys):
+    import argparse
+    import json
+    from decimal import Decimal
+
+    from mutualise.counting import cli
+
+    parser = argparse.ArgumentParser(prog="mutualise")
+    cli.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["count", str(EDGE_CASES / "SC.blt"), "--method", name,
+                              "--format", "json", "--seed", "1"])  # fmt: skip
+    assert args.handler(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["method"] == name and data["seats"] == 4 and len(data["elected"]) == 4
+    direct = RULES[name](read_blt(EDGE_CASES / "SC.blt"), seed=1)
+    assert data["elected"] == [c + 1 for c in direct.elected]
+    for stage in data["stages"]:
+        assert all(Decimal(str(v)) >= 0 for v in stage["totals"].values())
