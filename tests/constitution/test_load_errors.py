@@ -449,3 +449,9 @@ def test_problems_are_listed_in_line_order():
     text = edit("  removable: false\n", "  removable: maybe\n", text)
     lines = [p.line for p in problems_of(text)]
     assert lines == sorted(lines) and len(lines) == 3
+
+
+def test_syntax_error_at_the_end_points_at_the_last_line():
+    text = BASE + "extra: [unclosed\n"
+    problem = only_problem(text)
+    assert problem.line == len(text.splitlines())

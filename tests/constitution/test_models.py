@@ -42,7 +42,7 @@ def test_every_organisation_model_has_a_rulebook():
 def test_unknown_model_lists_the_known_ones():
     with pytest.raises(KeyError) as caught:
         model_path("co-op")
-    message = caught.value.args[0]
+    message = str(caught.value)
     assert message.startswith("no model rulebook 'co-op'; known models: building-society, ")
     assert all(slug in message for slug in EXPECTED_MODELS)
 

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from .explain import explain
 from .load import Problem, RulebookError, load_file, load_text
-from .schema import SCHEMA_VERSION, Constitution
+from .schema import SCHEMA_VERSION, Constitution, NotFound
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 
 __all__ = [
     "SCHEMA_VERSION",
     "Constitution",
+    "NotFound",
     "Problem",
     "RulebookError",
     "available_models",
@@ -35,5 +36,5 @@ def available_models() -> dict[str, Path]:
 def model_path(slug: str) -> Path:
     models = available_models()
     if slug not in models:
-        raise KeyError(f"no model rulebook {slug!r}; known models: {', '.join(sorted(models))}")
+        raise NotFound(f"no model rulebook {slug!r}; known models: {', '.join(sorted(models))}")
     return models[slug]

@@ -63,7 +63,7 @@ def explain_command(args: argparse.Namespace) -> int:
     try:
         path = Path(target) if Path(target).is_file() else model_path(target)
     except KeyError as exc:
-        print(f"mutualise: error: {target!r} is not a file, and {exc.args[0]}", file=sys.stderr)
+        print(f"mutualise: error: {target!r} is not a file, and {exc}", file=sys.stderr)
         return 2
     try:
         constitution = load_file(path)

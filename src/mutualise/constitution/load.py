@@ -226,7 +226,9 @@ def _load_cached(text: str, filename: str) -> Constitution:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else None
+            # At the end of the text the mark sits on the line after the last one.
+            last_line = max(1, len(text.splitlines()))
+            line = min(mark.line + 1, last_line) if mark else None
             message = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
             raise RulebookError([Problem(filename, line, "", f"YAML syntax: {message}")]) from None
         if node is None:

@@ -47,6 +47,13 @@ MONTHS = [
 ]
 
 
+class NotFound(KeyError):
+    """An unknown id or model slug; a KeyError whose text reads cleanly when printed."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class Strict(BaseModel):
     """Unknown fields are errors (a typo must not silently drop a rule); values are frozen."""
 
@@ -747,20 +754,22 @@ class Constitution(Strict):
         for constituency in self.constituencies:
             if constituency.id == ident:
                 return constituency
-        raise KeyError(f"no constituency {ident!r}; known: {[c.id for c in self.constituencies]}")
+        known = ", ".join(c.id for c in self.constituencies)
+        raise NotFound(f"no constituency {ident!r}; known: {known}")
 
     def body(self, ident: str) -> Body:
         for body in self.bodies:
             if body.id == ident:
                 return body
-        raise KeyError(f"no body {ident!r}; known: {[b.id for b in self.bodies]}")
+        known = ", ".join(b.id for b in self.bodies)
+        raise NotFound(f"no body {ident!r}; known: {known}")
 
     def resolution(self, ident: str) -> ResolutionKind:
         for kind in self.meetings.resolutions:
             if kind.id == ident:
                 return kind
-        known = [r.id for r in self.meetings.resolutions]
-        raise KeyError(f"no resolution kind {ident!r}; known: {known}")
+        known = ", ".join(r.id for r in self.meetings.resolutions)
+        raise NotFound(f"no resolution kind {ident!r}; known: {known}")
 
     def find_class(self, ident: str) -> tuple[Constituency, ConstituencyClass] | None:
         for constituency in self.constituencies:
