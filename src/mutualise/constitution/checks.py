@@ -55,7 +55,7 @@ def _unique_ids(c: Constitution) -> Found:
         if ident == ALL_MEMBERS:
             yield path, f"'{ALL_MEMBERS}' is reserved for seats elected by every member"
         elif ident in seen:
-            yield path, f"id '{ident}' is already used at {_dotted(seen[ident])}"
+            yield path, f"id '{ident}' is already used at {field_text(seen[ident])}"
         else:
             seen[ident] = path
     for i, body in enumerate(c.bodies):
@@ -69,8 +69,15 @@ def _unique_ids(c: Constitution) -> Found:
             yield ("meetings", "resolutions", i, "id"), f"resolution id '{kind.id}' is repeated"
 
 
-def _dotted(path: tuple[str | int, ...]) -> str:
-    return ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(".[", "[")
+def field_text(path: tuple[str | int, ...]) -> str:
+    """('meetings', 'resolutions', 2, 'threshold') -> 'meetings.resolutions[2].threshold'."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
 
 
 def _constituencies(c: Constitution) -> Found:

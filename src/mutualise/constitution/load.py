@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .checks import cross_field_problems
+from .checks import cross_field_problems, field_text
 from .schema import Constitution
 
 Path_ = tuple[str | int, ...]
@@ -38,17 +38,6 @@ class RulebookError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def field_text(path: Path_) -> str:
-    """('meetings', 'resolutions', 2, 'threshold') -> 'meetings.resolutions[2].threshold'."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
 
 
 # Aliases let a short text expand into a huge (or endless) tree; real rulebooks stay far below.
