@@ -510,7 +510,7 @@ def _write_vote(
                 member=None if resolution.secret else member,
             )
             audit.record(
-                resolution.organisation,
+                resolution.meeting.organisation,
                 "vote.cast",
                 actor=actor,
                 subject=resolution,
@@ -557,11 +557,25 @@ def cast_vote(
                 raise MeetingError("this proxy is instructed; the instruction is counted as given")
             if not appointment.is_chair and proxy_holder != appointment.proxy_member:
                 raise MeetingError("only the appointed proxy may vote for this member")
+        elif _present_and_entitled(meeting, member):
+            return _write_vote(resolution, member, choice, channel, actor)
         elif not is_present(meeting, member):
             raise MeetingError(f"member {member.number} must be checked in to vote at the meeting")
     if not _is_member(meeting.organisation, member, meeting.date):
         raise MeetingError(f"{member} is not a member entitled to vote at this meeting")
     return _write_vote(resolution, member, choice, channel, actor)
+
+
+def _present_and_entitled(meeting: Meeting, member) -> bool:
+    """Checked in and on the register on the meeting's day, in one query (the hot path)."""
+    entitled = register.active_members(meeting.organisation, on=meeting.date)
+    return Attendance.objects.filter(
+        meeting=meeting,
+        member=member,
+        checked_in_at__isnull=False,
+        left_at__isnull=True,
+        member__in=entitled.values("pk"),
+    ).exists()
 
 
 def open_vote(given: Resolution, *, actor=None, now=None) -> Resolution:

@@ -21,10 +21,10 @@ from .services import MeetingError
 
 
 def _meeting(request, slug, pk) -> Meeting:
-    organisation = get_object_or_404(Organisation, slug=slug)
     meeting = get_object_or_404(
-        Meeting.objects.select_related("organisation"), organisation=organisation, pk=pk
+        Meeting.objects.select_related("organisation"), organisation__slug=slug, pk=pk
     )
+    organisation = meeting.organisation
     if meeting.state == "draft" and not request.user.has_perm("meetings.view_draft", organisation):
         raise PermissionDenied
     return meeting

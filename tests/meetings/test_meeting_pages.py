@@ -1,0 +1,120 @@
+"""The meeting pages through Django's test client: who may see and do what, in each state of
+the meeting (the roles matrix in docs/roles.md), the JSON vote answer, the notice PDF, the CLI."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+from meeting_helpers import found, make_members
+
+from mutualise.cli import main
+from mutualise.meetings import services
+from mutualise.register import services as register
+
+pytestmark = pytest.mark.django_db
+ROLES = ["public", "member", "officer", "board", "chair", "returning_officer", "administrator"]
+RUNS_MEETINGS = {"officer", "board", "chair", "administrator"}
+STATES = ["draft", "called", "in-session", "closed"]
+
+
+def _setup(state):
+    org = found("co-operative-society", slug="coop")
+    users = {role: get_user_model().objects.create_user(role) for role in ROLES[1:]}
+    members = make_members(org, 6, users=[users["member"]])
+    for role in ROLES[2:]:
+        register.grant_role(org, users[role], role)
+    starts = timezone.now() + timedelta(hours=1)
+    meeting = services.create_meeting(
+        org, kind="general", title="Autumn meeting", starts_at=starts, online=True
+    )
+    resolution = services.add_resolution(
+        meeting, title="Paint", text="Blue.", kind_id="ordinary", method="poll"
+    )
+    if state != "draft":
+        services.call_meeting(meeting, now=starts - timedelta(days=30))
+    if state in ("in-session", "closed"):
+        services.open_meeting(meeting, now=starts)
+        services.check_in_many(meeting, members[:3])
+    if state == "closed":
+        services.close_meeting(meeting)
+    return org, users, members, meeting, resolution
+
+
+def _client(users, role):
+    client = Client()
+    if role != "public":
+        client.force_login(users[role])
+    return client
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_the_meeting_page_and_the_console(role, state):
+    org, users, members, meeting, resolution = _setup(state)
+    client = _client(users, role)
+    page = client.get(f"/o/coop/meetings/{meeting.pk}/")
+    console = client.get(f"/o/coop/meetings/{meeting.pk}/console/")
+    listing = client.get("/o/coop/meetings/").content.decode()
+    runs = role in RUNS_MEETINGS
+    assert page.status_code == (200 if state != "draft" or runs else 403)
+    assert console.status_code == (200 if runs else 403)
+    assert ("Autumn meeting" in listing) is (state != "draft" or runs)
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("role", ROLES)
+def test_only_members_vote_and_only_while_voting_is_open(role, state):
+    org, users, members, meeting, resolution = _setup(state)
+    if state == "in-session":
+        services.check_in(meeting, members[0], mode="online")
+        services.open_vote(resolution)
+    client = _client(users, role)
+    response = client.post(
+        f"/o/coop/meetings/{meeting.pk}/resolutions/1/vote",
+        {"r1-choice": "for"},
+        HTTP_ACCEPT="application/json",
+    )
+    if role != "member" or state == "draft":
+        assert response.status_code == 403
+    elif state == "in-session":
+        assert response.status_code == 200 and len(response.json()["receipt"]) >= 16
+    else:
+        assert response.status_code == 409 and response.json()["error"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_those_who_run_meetings_act_on_the_console(role):
+    org, users, members, meeting, resolution = _setup("called")
+    client = _client(users, role)
+    response = client.post(
+        f"/o/coop/meetings/{meeting.pk}/console/action", {"action": "check_in", "number": 2}
+    )
+    meeting.refresh_from_db()
+    checked_in = meeting.attendances.filter(member=members[1]).exists()
+    assert checked_in is (role in RUNS_MEETINGS)
+    assert response.status_code == (302 if role in RUNS_MEETINGS else 403)
+
+
+def test_notice_pdf_and_results_json():
+    org, users, members, meeting, resolution = _setup("in-session")
+    client = Client()
+    response = client.get(f"/o/coop/meetings/{meeting.pk}/notice.pdf")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    data = client.get(f"/o/coop/meetings/{meeting.pk}/results.json").json()
+    assert data["quorum"].startswith("3 present of 6 members; 3 needed")
+    assert data["resolutions"][0]["title"] == "Paint"
+
+
+def test_cli_lists_meetings_prints_quorum_and_writes_notices(tmp_path, capsys):
+    org, users, members, meeting, resolution = _setup("in-session")
+    assert main(["meetings", "list", "--org", "coop"]) == 0
+    assert "Autumn meeting" in capsys.readouterr().out
+    assert main(["meetings", "quorum", str(meeting.pk)]) == 0
+    assert "3 present of 6 members; 3 needed (quorate)" in capsys.readouterr().out
+    out = tmp_path / "letters.pdf"
+    assert main(["meetings", "notice", str(meeting.pk), "--out", str(out), "--letters"]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert main(["meetings", "quorum", "999999"]) == 2
+    assert "no meeting with id 999999" in capsys.readouterr().err
