@@ -455,3 +455,17 @@ def test_syntax_error_at_the_end_points_at_the_last_line():
     text = BASE + "extra: [unclosed\n"
     problem = only_problem(text)
     assert problem.line == len(text.splitlines())
+
+
+def test_a_repeated_section_is_judged_by_its_last_copy_on_its_own_lines():
+    text = BASE + "shares:\n  nominal_value_pence: 100\n  minimum_holding_pence: lots\n"
+    problems = problems_of(text)
+    lines = text.splitlines()
+    second = lines.index("shares:", line_of("asset_lock:")) + 1
+    assert [(p.field, p.line) for p in problems] == [
+        ("shares", second),  # the duplicate key itself
+        ("shares.withdrawable", second),  # missing from the copy that counts
+        ("shares.transferable", second),
+        ("shares.minimum_holding_pence", len(lines)),
+    ]
+    assert problems[0].message == f"duplicate key (first given on line {line_of('shares:')})"

@@ -74,7 +74,11 @@ class _LineMap:
                 key = key_node.value
                 key_line = key_node.start_mark.line + 1
                 if key in seen:
+                    # YAML keeps the last value, so its lines replace the first one's.
                     self.duplicates.append((path + (key,), key_line, seen[key]))
+                    prefix = path + (key,)
+                    for known in [p for p in self.lines if p[: len(prefix)] == prefix]:
+                        del self.lines[known]
                 seen[key] = key_line
                 self.lines.setdefault(path + (key,), key_line)
                 self.walk(value_node, path + (key,))
