@@ -4,6 +4,8 @@ by hand from a printed calendar (not from the code under test)."""
 from datetime import date, time, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mutualise.constitution import load_file, model_path
 from mutualise.constitution.calendar import (
@@ -183,3 +185,29 @@ def test_uk_bank_holidays_come_from_the_holidays_package_per_nation():
 )
 def test_add_months_clamps_to_the_end_of_the_month(start, months, expected):
     assert add_months(start, months) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+    st.integers(min_value=1, max_value=60),
+    st.sampled_from(["england-and-wales", "scotland", "northern-ireland"]),
+)
+def test_working_days_before_counts_exactly_n_working_days(day, n, nation):
+    found = working_days_before(day, n, nation, extra_non_working=["christmas-eve"])
+    assert is_working_day(found, nation, ["christmas-eve"])
+    span = [found + timedelta(days=k) for k in range((day - found).days)]
+    assert sum(is_working_day(d, nation, ["christmas-eve"]) for d in span) == n
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), st.integers(0, 400))
+def test_clear_days_leave_exactly_n_days_between(day, n):
+    notice = clear_days_before(day, n)
+    assert (day - notice).days - 1 == n
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), st.integers(-240, 240))
+def test_add_months_lands_in_the_right_month_and_never_overshoots_the_day(day, months):
+    moved = add_months(day, months)
+    assert (moved.year * 12 + moved.month) - (day.year * 12 + day.month) == months
+    assert moved.day <= day.day

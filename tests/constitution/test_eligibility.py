@@ -4,6 +4,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mutualise.constitution import available_models, load_file, model_path
 from mutualise.constitution.calendar import add_months
@@ -263,3 +265,21 @@ def test_classes_for_lists_the_staff_classes_an_applicant_fits():
     nurse = replace(facts, attestations=frozenset({"nursing-or-midwifery-role"}))
     assert classes_for(nhs, "staff", nurse, ON) == ["staff-nursing", "staff-other"]
     assert classes_for(nhs, "public-newcastle", facts, ON) == []
+
+
+@given(
+    st.dates(min_value=date(1920, 1, 1), max_value=date(2020, 12, 31)),
+    st.dates(min_value=date(2021, 1, 1), max_value=date(2040, 12, 31)),
+)
+def test_age_on_agrees_with_counting_birthdays(born, on):
+    # Count whole years by stepping through birthdays one at a time.
+    years = 0
+    while True:
+        try:
+            next_birthday = born.replace(year=born.year + years + 1)
+        except ValueError:  # 29 February in a common year: 1 March
+            next_birthday = date(born.year + years + 1, 3, 1)
+        if next_birthday > on:
+            break
+        years += 1
+    assert age_on(born, on) == years
