@@ -67,11 +67,14 @@ def run_count(election: Election, ballots: Profile | None = None):
 
 def turnout(election: Election, ballots: int) -> dict:
     voters = election.roll.filter(removed=False).count()
-    by_channel = {}
-    for channel, label in VoteRecord.Channel.choices:
-        n = VoteRecord.objects.filter(election=election, channel=channel).count()
-        if n:
-            by_channel[label] = n
+    labels = dict(VoteRecord.Channel.choices)
+    per_channel = (
+        VoteRecord.objects.filter(election=election)
+        .values_list("channel")
+        .annotate(n=Count("id"))
+        .order_by("channel")
+    )
+    by_channel = {labels.get(channel, channel): n for channel, n in per_channel}
     return {
         "voters": voters,
         "ballots": ballots,
