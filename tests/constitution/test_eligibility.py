@@ -15,6 +15,7 @@ from mutualise.constitution.eligibility import (
     assess,
     classes_for,
     constituency_for,
+    may_vote,
 )
 
 ON = date(2027, 6, 15)
@@ -283,3 +284,28 @@ def test_age_on_agrees_with_counting_birthdays(born, on):
             break
         years += 1
     assert age_on(born, on) == years
+
+
+def test_building_society_votes_need_age_18_and_membership_at_the_year_end():
+    society = MODELS["building-society"]  # year ends 31 December
+    adult = date(1990, 1, 1)
+    # Voting on 20 April 2027: the last year ended on 31 December 2026.
+    assert may_vote(society, adult, date(2026, 12, 31), date(2027, 4, 20)).eligible
+    late = may_vote(society, adult, date(2027, 1, 1), date(2027, 4, 20))
+    assert late.reasons == [
+        "Only those who were members at the end of the last financial year (31 December 2026) "
+        "may vote; this member joined on 01 January 2027."
+    ]
+    # On the year-end day itself, the last year to have ended is the one before.
+    assert not may_vote(society, adult, date(2027, 1, 5), date(2027, 12, 31)).eligible
+    assert may_vote(society, adult, date(2026, 12, 31), date(2027, 12, 31)).eligible
+    # 18 on the day of the vote may vote; the day before the birthday may not.
+    assert may_vote(society, date(2009, 4, 20), date(2020, 1, 1), date(2027, 4, 20)).eligible
+    minor = may_vote(society, date(2009, 4, 21), date(2020, 1, 1), date(2027, 4, 20))
+    assert minor.reasons == ["Members vote from 18; the member is 17."]
+
+
+def test_most_rulebooks_let_every_member_vote_from_joining():
+    coop = MODELS["co-operative-society"]
+    assert may_vote(coop, None, date(2027, 4, 20), date(2027, 4, 20)).eligible
+    assert not may_vote(coop, None, date(2027, 4, 21), date(2027, 4, 20)).eligible

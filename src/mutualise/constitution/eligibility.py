@@ -23,6 +23,7 @@ __all__ = [
     "classes_for",
     "constituency_for",
     "in_areas",
+    "may_vote",
     "is_valid_postcode",
     "normalise_postcode",
     "postcode_district",
@@ -196,3 +197,34 @@ def classes_for(
         for klass in constituency.classes
         if assess(constitution, klass.id, facts, on).eligible
     ]
+
+
+def may_vote(
+    constitution: Constitution, date_of_birth: date | None, joined_on: date, on: date
+) -> Assessment:
+    """Whether a member may vote on `on` under the membership rules: the voting age, and (for
+    building societies) membership since the end of the last financial year."""
+    membership = constitution.membership
+    reasons = []
+    if joined_on > on:
+        reasons.append(f"Not yet a member on {on:%d %B %Y}.")
+    if membership.voting_minimum_age is not None:
+        if date_of_birth is None:
+            reasons.append(
+                f"Members vote from {membership.voting_minimum_age}; no date of birth was given."
+            )
+        elif age_on(date_of_birth, on) < membership.voting_minimum_age:
+            reasons.append(
+                f"Members vote from {membership.voting_minimum_age}; the member is "
+                f"{age_on(date_of_birth, on)}."
+            )
+    if membership.vote_requires_membership_at_year_end:
+        year_end = constitution.organisation.financial_year_end.in_year(on.year)
+        if year_end >= on:
+            year_end = constitution.organisation.financial_year_end.in_year(on.year - 1)
+        if joined_on > year_end:
+            reasons.append(
+                f"Only those who were members at the end of the last financial year "
+                f"({year_end:%d %B %Y}) may vote; this member joined on {joined_on:%d %B %Y}."
+            )
+    return Assessment(eligible=not reasons, reasons=reasons)
