@@ -1,12 +1,13 @@
 """Quorum, requisition and resolution thresholds, at and around every threshold."""
 
+from datetime import date
 from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mutualise.constitution import load_file, model_path
+from mutualise.constitution import available_models, load_file, model_path
 from mutualise.constitution.meetings_rules import (
     agm_deadline,
     notice_deadline,
@@ -26,8 +27,6 @@ from mutualise.constitution.schema import (
 COOP = load_file(model_path("co-operative-society"))
 CREDIT_UNION = load_file(model_path("credit-union"))
 BUILDING_SOCIETY = load_file(model_path("building-society"))
-
-datetime_date = __import__("datetime").date
 
 
 @pytest.mark.parametrize(
@@ -214,15 +213,13 @@ def test_quorum_never_falls_as_membership_grows(members):
 
 
 def test_notice_and_agm_deadlines():
-    assert notice_deadline(datetime_date(2027, 6, 30), 14) == datetime_date(2027, 6, 15)
+    assert notice_deadline(date(2027, 6, 30), 14) == date(2027, 6, 15)
     # Year ends 31 December 2026; the AGM is due within 6 months: by 30 June 2027.
-    assert agm_deadline(COOP, 2026) == datetime_date(2027, 6, 30)
+    assert agm_deadline(COOP, 2026) == date(2027, 6, 30)
     # The council board also runs 15 months from the previous AGM; the earlier limit wins.
     board = load_file(model_path("cooperative-council-board"))
-    assert agm_deadline(board, 2027) == datetime_date(2027, 9, 30)
-    assert agm_deadline(board, 2027, previous_agm=datetime_date(2026, 5, 20)) == datetime_date(
-        2027, 8, 20
-    )
+    assert agm_deadline(board, 2027) == date(2027, 9, 30)
+    assert agm_deadline(board, 2027, previous_agm=date(2026, 5, 20)) == date(2027, 8, 20)
 
 
 @pytest.mark.parametrize(
@@ -249,3 +246,54 @@ def test_half_retiring_rounds_halves_up_when_nearest():
     assert board.rotation.retiring(10) == 5
     assert board.rotation.retiring(7) == 4  # rulebook says rounding: up
     assert board.rotation.model_copy(update={"rounding": "nearest"}).retiring(7) == 4
+
+
+ALL_MODELS = {slug: load_file(path) for slug, path in available_models().items()}
+
+
+def _meets(count: int, absolute, fraction, combine, members: int) -> bool:
+    tests = []
+    if absolute is not None:
+        tests.append(count >= absolute)
+    if fraction is not None:
+        tests.append(Fraction(count) >= fraction * members)
+    return all(tests) if combine == "greater" or len(tests) == 1 else any(tests)
+
+
+@pytest.mark.parametrize("slug", sorted(ALL_MODELS))
+def test_every_rulebooks_quorum_is_the_fewest_members_that_satisfy_it(slug):
+    q = ALL_MODELS[slug].meetings.quorum
+    for members in [*range(0, 120), 399, 400, 401, 999, 1000, 1001, 10_000]:
+        need = quorum_required(q, members)
+        assert _meets(need, q.absolute, q.fraction, q.combine, members), (members, need)
+        if need > 0:
+            assert not _meets(need - 1, q.absolute, q.fraction, q.combine, members)
+
+
+@pytest.mark.parametrize(
+    "slug", sorted(s for s, c in ALL_MODELS.items() if c.meetings.requisition is not None)
+)
+def test_every_rulebooks_requisition_is_the_fewest_signatures_that_satisfy_it(slug):
+    r = ALL_MODELS[slug].meetings.requisition
+    for members in [*range(0, 120), 499, 500, 501, 990, 999, 1000, 1001, 2000, 10_000]:
+        need = requisition_threshold(r, members)
+        assert _meets(need, r.members_count, r.members_fraction, r.combine, members)
+        if need > 0:
+            assert not _meets(need - 1, r.members_count, r.members_fraction, r.combine, members)
+
+
+@pytest.mark.parametrize(
+    ("slug", "kind_id"),
+    sorted((s, k.id) for s, c in ALL_MODELS.items() for k in c.meetings.resolutions),
+)
+def test_every_resolution_kind_passes_at_its_edge_and_fails_one_vote_below(slug, kind_id):
+    kind = ALL_MODELS[slug].resolution(kind_id)
+    for whole in range(1, 61):
+        needed = threshold_votes_needed(kind.threshold, whole)
+        assert needed <= whole
+        # Everyone present votes and everyone is present, so every base (and any turnout
+        # rule) measures against the same `whole`.
+        args = (needed, whole - needed, 0, whole, whole)
+        assert resolution_passes(kind, *args)[0], (whole, needed)
+        below = (needed - 1, whole - needed + 1, *args[2:])
+        assert not resolution_passes(kind, *below)[0], (whole, needed)
