@@ -103,7 +103,7 @@ def test_explain_nhs_in_the_words_of_the_brief():
     assert "Members in 3 staff classes elect 4 staff governors for 3-year terms" in text
     assert "Other seats: 1 appointed by Newcastle City Council" in text
     assert "notice of election at least 40 working days before the poll closes" in text
-    assert "Christmas Eve, Christmas Day and Good Friday" in text
+    assert "weekends, bank holidays in England and Wales, Christmas Eve, Christmas Day and " in text
 
 
 def test_explain_coop_thresholds_and_shares():

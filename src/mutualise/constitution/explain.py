@@ -266,7 +266,11 @@ def _elections(c: Constitution) -> str:
     if overrides:
         text += "Except that " + _listing(overrides) + ". "
     if t.day_kind is DayKind.WORKING:
-        days = [_NON_WORKING[d] for d in t.non_working_days]
+        nation = c.organisation.nation.replace("-", " ").title().replace(" And ", " and ")
+        days = [
+            f"bank holidays in {nation}" if d == "bank-holidays" else _NON_WORKING[d]
+            for d in t.non_working_days
+        ]
         text += "These days do not count as working days: " + _listing(days) + ". "
     n = e.nominations
     needs = [_plural(n.proposers, "proposer")] if n.proposers else []
