@@ -127,16 +127,43 @@ def group_rankings(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Merge identical rows (and identical level rows, if any); weights are summed."""
     rankings = np.ascontiguousarray(rankings, dtype=np.int32)
+    weights = np.asarray(weights, dtype=np.int64)
     if rankings.shape[0] == 0:
-        return rankings, np.asarray(weights, dtype=np.int64), levels
-    keys = rankings if levels is None else np.hstack([rankings, levels.astype(np.int32)])
-    keys = np.ascontiguousarray(keys)
-    row_view = keys.view(np.dtype((np.void, keys.dtype.itemsize * keys.shape[1]))).ravel()
-    _, first, inverse = np.unique(row_view, return_index=True, return_inverse=True)
+        return rankings, weights, levels
+    if levels is None:
+        base = int(rankings.max()) + 2
+        if base ** rankings.shape[1] < 2**63:
+            return (*_group_by_integer_keys(rankings, weights, base), None)
+    both = rankings if levels is None else np.hstack([rankings, levels.astype(np.int32)])
+    both = np.ascontiguousarray(both)
+    keys = both.view(np.dtype((np.void, both.dtype.itemsize * both.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     summed = np.zeros(first.shape[0], dtype=np.int64)
-    np.add.at(summed, inverse.ravel(), np.asarray(weights, dtype=np.int64))
+    np.add.at(summed, inverse.ravel(), weights)
     grouped_levels = None if levels is None else levels[first]
     return rankings[first], summed, grouped_levels
+
+
+def _group_by_integer_keys(
+    rankings: np.ndarray, weights: np.ndarray, base: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row read as one int64 (its entries + 1 as digits in `base`): sorting integers and
+    decoding the distinct ones is far faster than comparing rows as bytes."""
+    width = rankings.shape[1]
+    powers = base ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    keys = (rankings.astype(np.int64) + 1) @ powers
+    if (weights == 1).all():  # one row per ballot: counting equal keys is enough
+        ordered = np.sort(keys)
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        summed = np.diff(np.r_[starts, len(ordered)]).astype(np.int64)
+    else:
+        order = np.argsort(keys)
+        ordered = keys[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        summed = np.add.reduceat(weights[order], starts)
+    distinct = ordered[starts]
+    digits = (distinct[:, None] // powers[None, :]) % base
+    return (digits - 1).astype(np.int32), summed
 
 
 def pad_rankings(rankings: Sequence[Sequence[int]], width: int | None = None) -> np.ndarray:
