@@ -23,31 +23,42 @@ WARDS = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "scotti
 WORKERS = min(2, os.cpu_count() or 1)
 
 
-def _count_files(paths: list[str]) -> tuple[int, int, float, float]:
+def _count_files(paths: list[str]) -> tuple[int, int, float, float, list[tuple[float, int, str]]]:
     parse = count = 0.0
     ballots = 0
+    per_ward = []
     for path in paths:
         started = time.perf_counter()
         profile = read_blt(path)
         parsed = time.perf_counter()
         scottish.count(profile, seed=0)
-        count += time.perf_counter() - parsed
+        done = time.perf_counter()
+        count += done - parsed
         parse += parsed - started
         ballots += profile.n_ballots
-    return len(paths), ballots, parse, count
+        per_ward.append((done - started, profile.n_ballots, Path(path).name))
+    return len(paths), ballots, parse, count, per_ward
 
 
 def bench_wards() -> None:
     paths = sorted(str(p) for p in WARDS.glob("*.blt"))
     _count_files(paths[:5])  # warm imports and caches
     started = time.perf_counter()
-    wards, ballots, parse, count = _count_files(paths)
+    wards, ballots, parse, count, per_ward = _count_files(paths)
     one_core = time.perf_counter() - started
     print(f"Scottish wards: {wards} files, {ballots:,} ballots")
     print(f"  1 process : {one_core:.2f} s (parse {parse:.2f} s, count {count:.2f} s)")
     print(
         f"              {wards / one_core:,.0f} wards/s, {ballots / one_core / 1e6:.2f} M ballots/s, "
         f"{1000 * one_core / wards:.2f} ms per ward"
+    )
+    times = np.array([t for t, _, _ in per_ward]) * 1000
+    rates = np.array([n / t for t, n, _ in per_ward])
+    slowest = max(per_ward)
+    print(
+        f"  per ward  : median {np.median(times):.2f} ms, p95 {np.percentile(times, 95):.2f} ms, "
+        f"max {slowest[0] * 1000:.2f} ms ({slowest[2]}, {slowest[1]:,} ballots); "
+        f"median {np.median(rates) / 1e6:.2f} M ballots/s"
     )
     chunks = [paths[k::WORKERS] for k in range(WORKERS)]
     started = time.perf_counter()
