@@ -1,5 +1,7 @@
 """Broken rulebooks: each problem is reported with its file, line and field, all in one pass."""
 
+from fractions import Fraction
+
 import pytest
 
 from mutualise.constitution import Problem, RulebookError, load_file, load_text
@@ -94,10 +96,10 @@ CASES = {
     ),
     "threshold in words": (
         "threshold: {fraction: 1/2, inclusive: false}",
-        "threshold: {fraction: a half, inclusive: false}",
+        "threshold: {fraction: a bit, inclusive: false}",
         "threshold: {fraction: 1/2, inclusive: false}",
         "meetings.resolutions[0].threshold.fraction",
-        "expected a fraction such as 3/4 or 75%, got 'a half'",
+        "expected a fraction such as 3/4 or 75%, got 'a bit'",
     ),
     "threshold without inclusive": (
         "threshold: {fraction: 1/2, inclusive: false}",
@@ -168,6 +170,20 @@ CASES = {
         ("  permitted_recipients: [charity]", 2),
         "asset_lock.permitted_recipients[1]",
         "a cbs-statutory asset lock cannot pass assets to 'co-operative-body'",
+    ),
+    "threshold as a bare percentage": (
+        "threshold: {fraction: 1/2, inclusive: false}",
+        "threshold: 50%",
+        "threshold: {fraction: 1/2, inclusive: false}",
+        "meetings.resolutions[0].threshold",
+        "expected 'at least 3/4', 'more than 1/2' or {fraction: 3/4, inclusive: true}, got '50%'",
+    ),
+    "year end as a bare number": (
+        "financial_year_end: 31 March",
+        "financial_year_end: 31",
+        "financial_year_end: 31 March",
+        "organisation.financial_year_end",
+        "expected a day and month such as '31 March', got 31",
     ),
     "recipients without a lock": (
         "  kind: cbs-statutory\n",
@@ -469,3 +485,22 @@ def test_a_repeated_section_is_judged_by_its_last_copy_on_its_own_lines():
         ("shares.minimum_holding_pence", len(lines)),
     ]
     assert problems[0].message == f"duplicate key (first given on line {line_of('shares:')})"
+
+
+def test_thresholds_may_be_written_as_the_rule_books_print_them():
+    text = edit("threshold: {fraction: 1/2, inclusive: false}", "threshold: more than most")
+    problem = only_problem(text)
+    assert (problem.field, problem.message) == (
+        "meetings.resolutions[0].threshold.fraction",
+        "expected a fraction such as 3/4 or 75%, got 'most'",
+    )
+    for words, fraction, inclusive in [
+        ("more than 1/2", Fraction(1, 2), False),
+        ("at least 75%", Fraction(3, 4), True),
+        ("more than half", Fraction(1, 2), False),
+        ("at least two thirds", Fraction(2, 3), True),
+        ("at least three quarters", Fraction(3, 4), True),
+    ]:
+        text = edit("threshold: {fraction: 1/2, inclusive: false}", f"threshold: {words}")
+        threshold = load_text(text, FILE).resolution("ordinary").threshold
+        assert (threshold.fraction, threshold.inclusive) == (fraction, inclusive), words

@@ -82,6 +82,19 @@ def _time_of_day(value: Any) -> Any:
 TimeOfDay = Annotated[time, BeforeValidator(_time_of_day)]
 
 
+_FRACTION_WORDS = {
+    "half": Fraction(1, 2),
+    "a half": Fraction(1, 2),
+    "one half": Fraction(1, 2),
+    "a third": Fraction(1, 3),
+    "one third": Fraction(1, 3),
+    "two thirds": Fraction(2, 3),
+    "a quarter": Fraction(1, 4),
+    "one quarter": Fraction(1, 4),
+    "three quarters": Fraction(3, 4),
+}
+
+
 def parse_fraction(value: Any) -> Fraction:
     """Exact fractions from '3/4', '75%', 0.75 or 1; floats are read by their decimal text."""
     if isinstance(value, Fraction):
@@ -94,6 +107,8 @@ def parse_fraction(value: Any) -> Fraction:
         return Fraction(repr(value))
     if isinstance(value, str):
         text = value.strip()
+        if text.lower() in _FRACTION_WORDS:
+            return _FRACTION_WORDS[text.lower()]
         try:
             if text.endswith("%"):
                 return Fraction(text[:-1].strip()) / 100
@@ -314,6 +329,8 @@ class YearEnd(Strict):
             if not match or match.group(2).lower() not in MONTHS:
                 raise ValueError(f"expected a day and month such as '31 March', got {value!r}")
             return {"day": int(match.group(1)), "month": MONTHS.index(match.group(2).lower()) + 1}
+        if not isinstance(value, dict | BaseModel):
+            raise ValueError(f"expected a day and month such as '31 March', got {value!r}")
         return value
 
     @model_validator(mode="after")
@@ -347,6 +364,8 @@ class Period(Strict):
             if not match:
                 raise ValueError(f"expected a period such as '28 days' or '1 month', got {value!r}")
             return {"amount": int(match.group(1)), "unit": match.group(2) + "s"}
+        if not isinstance(value, dict | BaseModel):
+            raise ValueError(f"expected a period such as '28 days' or '1 month', got {value!r}")
         return value
 
     def __str__(self) -> str:
@@ -359,6 +378,25 @@ class Threshold(Strict):
 
     fraction: Proportion
     inclusive: bool
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        # 'at least 3/4' and 'more than 1/2' read as the rule books print them.
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(at least|more than)\s+(.+?)\s*", value)
+            if not match:
+                raise ValueError(
+                    f"expected 'at least 3/4', 'more than 1/2' or "
+                    f"{{fraction: 3/4, inclusive: true}}, got {value!r}"
+                )
+            return {"fraction": match.group(2), "inclusive": match.group(1) == "at least"}
+        if not isinstance(value, dict | BaseModel):
+            raise ValueError(
+                f"expected 'at least 3/4', 'more than 1/2' or "
+                f"{{fraction: 3/4, inclusive: true}}, got {value!r}"
+            )
+        return value
 
     def met(self, part: int, whole: int) -> bool:
         if whole <= 0:
