@@ -104,3 +104,11 @@ def test_fptp_strict_option_from_the_command_line():
     assert plurality.count(profile, seed=0, strict="yes").invalid == 2
     with pytest.raises(CountError, match="strict must be true or false"):
         plurality.count(profile, strict="maybe")
+
+
+def test_no_lot_when_everyone_tied_at_the_cut_is_elected():
+    profile = from_lists("ABC", [(4, [A]), (4, [B]), (2, [C])], seats=2)
+    result = plurality.count(profile, seed=0)
+    assert result.elected == [A, B] and not result.tie_breaks
+    three = plurality.count(from_lists("ABC", [(4, [A]), (4, [B]), (4, [C])], seats=2), seed=0)
+    assert len(three.tie_breaks) == 2 and len(set(three.elected)) == 2

@@ -130,6 +130,8 @@ def choose_top(
     above = [c for c in ordered if totals[c] > cut]
     tied = [c for c in ordered if totals[c] == cut]
     chosen = list(above)
+    if len(above) + len(tied) <= k:
+        return chosen + tied  # everyone tied at the cut fits: nothing to draw
     while len(chosen) < k:
         pick = breaker.lot(tied, stage, purpose)
         tied.remove(pick)
