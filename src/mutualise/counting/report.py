@@ -244,7 +244,7 @@ def svg_chart(result: CountResult, width: int = 720, height: int = 360) -> str:
         parts.append(
             f'<line x1="{left}" y1="{qy:.1f}" x2="{left + plot_w}" y2="{qy:.1f}" '
             'stroke="#505a5f" stroke-dasharray="6 4"/>'
-            f'<text x="{left + plot_w + 4}" y="{qy:.1f}" font-size="12">quota</text>'
+            f'<text x="{left + 4}" y="{qy - 4:.1f}" font-size="12" fill="#505a5f">quota</text>'
         )
     for c, name in enumerate(result.candidates):
         colour = PALETTE[c % len(PALETTE)]
