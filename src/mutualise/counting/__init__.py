@@ -6,6 +6,16 @@ NumPy; it imports no Django, no app and not `mutualise.constitution`.
 - `result.CountResult`: what every method returns; `report` renders it (text, JSON, HTML).
 - `methods.METHODS`: method name -> count function; `methods.get_method(name)`.
 
+Using it (e.g. from the elections app):
+
+    from mutualise.counting import ballots, methods, report
+    profile = ballots.from_lists(names, [(weight, [0, 2, 1]), ...], seats=3)
+    result = methods.get_method("scottish-stv")(profile, seed=published_seed)
+    report.to_dict(result)   # the stable JSON shape; report.to_text / report.to_html
+
+Errors: `ballots.BallotError` (bad ballot data, with source and line) and `result.CountError`
+(a profile the rule cannot count); both are `ValueError`s with a message fit for a user.
+
 Adding a method: write one module exposing
 
     NAME = "meek-stv"                 # the name users pass to --method
