@@ -185,6 +185,14 @@ CASES = {
         "organisation.financial_year_end",
         "expected a day and month such as '31 March', got 31",
     ),
+    "proxies required too early": (
+        "  resolutions:\n",
+        "  proxies:\n    allowed: true\n    lodge_hours_before: 240\n"
+        "    earliest_required_days_before: 7\n  resolutions:\n",
+        ("  resolutions:\n", 2),
+        "meetings.proxies.lodge_hours_before",
+        "proxies may not be required more than 7 days (168 hours) before the meeting",
+    ),
     "recipients without a lock": (
         "  kind: cbs-statutory\n",
         "  kind: none\n",

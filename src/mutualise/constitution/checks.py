@@ -298,6 +298,17 @@ def _meetings(c: Constitution) -> Found:
             )
     if meetings.proxies.max_per_proxy is not None and not meetings.proxies.allowed:
         yield ("meetings", "proxies", "max_per_proxy"), "set, but proxies are not allowed"
+    proxies = meetings.proxies
+    if (
+        proxies.lodge_hours_before is not None
+        and proxies.earliest_required_days_before is not None
+        and proxies.lodge_hours_before > proxies.earliest_required_days_before * 24
+    ):
+        yield (
+            ("meetings", "proxies", "lodge_hours_before"),
+            f"proxies may not be required more than {proxies.earliest_required_days_before} "
+            f"days ({proxies.earliest_required_days_before * 24} hours) before the meeting",
+        )
 
 
 def _shares(c: Constitution) -> Found:
