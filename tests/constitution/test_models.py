@@ -174,3 +174,18 @@ def test_every_election_method_is_in_the_counting_registry():
     from mutualise.counting.methods import METHODS
 
     assert {method.value for method in ElectionMethod} <= set(METHODS)
+
+
+def test_explanation_uses_the_organisations_own_name_and_sections():
+    from mutualise.constitution import explain_sections, legal_form_label
+
+    constitution = load_file(model_path("nhs-foundation-trust"))
+    sections = explain_sections(constitution, name="Northshire NHS FT")
+    headings = [heading for heading, _ in sections]
+    assert headings[0] == "Membership" and "Elections" in headings and "Meetings" in headings
+    membership = sections[0][1]
+    assert membership[0].startswith("Northshire NHS FT is an NHS foundation trust")
+    assert len(membership) == 1 + len(constitution.constituencies)
+    assert explain(constitution, name="Northshire NHS FT")[0].startswith("Northshire NHS FT")
+    assert legal_form_label("nhs-foundation-trust") == "NHS foundation trust"
+    assert legal_form_label("co-operative-society") == "Co-operative society"

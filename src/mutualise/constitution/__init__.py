@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .explain import explain
+from .explain import explain, explain_sections, legal_form_label
 from .load import Problem, RulebookError, load_file, load_text
 from .schema import SCHEMA_VERSION, Constitution, NotFound
 
@@ -22,6 +22,8 @@ __all__ = [
     "RulebookError",
     "available_models",
     "explain",
+    "explain_sections",
+    "legal_form_label",
     "load_file",
     "load_text",
     "model_path",

@@ -145,10 +145,10 @@ def _constituency(constituency: Constituency) -> str:
     return text
 
 
-def _membership(c: Constitution) -> str:
+def _membership_intro(c: Constitution, name: str) -> str:
     org, membership = c.organisation, c.membership
     text = (
-        f"{org.name} is {_LEGAL_FORMS[org.legal_form]} whose purpose is "
+        f"{name} is {_LEGAL_FORMS[org.legal_form]} whose purpose is "
         f"{org.purpose.rstrip('.')}. Its financial year ends on {org.financial_year_end}. "
     )
     if membership.minimum_members:
@@ -161,8 +161,11 @@ def _membership(c: Constitution) -> str:
     text += f"Membership is in {_plural(count, 'constituency', 'constituencies')}"
     if count > 1 and membership.one_constituency_only:
         text += ", and a member belongs to only one"
-    text += ". " + " ".join(_constituency(k) for k in c.constituencies)
-    return text
+    return text + "."
+
+
+def _membership(c: Constitution, name: str) -> str:
+    return " ".join([_membership_intro(c, name), *(_constituency(k) for k in c.constituencies)])
 
 
 def _body_name(c: Constitution, ident: str) -> str:
@@ -425,15 +428,38 @@ def _surplus_and_lock(c: Constitution) -> str:
     )
 
 
-def explain(constitution: Constitution) -> list[str]:
+def legal_form_label(legal_form: str) -> str:
+    """'nhs-foundation-trust' -> 'NHS foundation trust'."""
+    text = _LEGAL_FORMS[legal_form].split(" ", 1)[1]
+    return text[0].upper() + text[1:]
+
+
+def explain(constitution: Constitution, *, name: str | None = None) -> list[str]:
     """Plain-English paragraphs: membership, each body, elections, meetings, shares, surplus
-    and asset lock."""
+    and asset lock. `name` is the organisation's own name where it differs from the model's."""
     c = constitution
+    name = name or c.organisation.name
     return [
-        _membership(c),
+        _membership(c, name),
         *(_body(c, body) for body in c.bodies),
         _elections(c),
         _meetings(c),
         _shares(c),
         _surplus_and_lock(c),
+    ]
+
+
+def explain_sections(
+    constitution: Constitution, *, name: str | None = None
+) -> list[tuple[str, list[str]]]:
+    """The same explanation under headings, one paragraph per constituency, for a web page."""
+    c = constitution
+    name = name or c.organisation.name
+    return [
+        ("Membership", [_membership_intro(c, name), *(_constituency(k) for k in c.constituencies)]),
+        *((body.name, [_body(c, body)]) for body in c.bodies),
+        ("Elections", [_elections(c)]),
+        ("Meetings", [_meetings(c)]),
+        ("Shares and votes", [_shares(c)]),
+        ("Surplus and assets", [_surplus_and_lock(c)]),
     ]

@@ -1,7 +1,7 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from mutualise.constitution import explain
+from mutualise.constitution import explain_sections, legal_form_label
 from mutualise.register.models import Organisation
 
 
@@ -18,7 +18,8 @@ def organisation(request, slug):
         {
             "version": version,
             "constitution": version.constitution,
-            "explanation": explain(version.constitution),
+            "legal_form": legal_form_label(version.constitution.organisation.legal_form),
+            "sections": explain_sections(version.constitution, name=org.name),
             "page_title": "How it is run",
         },
     )
