@@ -24,9 +24,9 @@ def value_text(value: Value, places: int = 0) -> str:
             return str(value.numerator)
         scaled = value * 10**FRACTION_PLACES
         whole = scaled.numerator // scaled.denominator  # floor: never overstate a total
-        return str(Decimal(whole).scaleb(-FRACTION_PLACES))
+        return format(Decimal(whole).scaleb(-FRACTION_PLACES), "f")
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f")  # never exponent notation such as 0E-9
     if places:
         return str(Decimal(int(value)).quantize(Decimal(1).scaleb(-places)))
     return str(int(value))
