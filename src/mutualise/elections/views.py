@@ -12,6 +12,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -256,14 +257,13 @@ def api_cast(request, slug, pk):
     """JSON casting for telephone/text gateways and load tests: {"code", "marks": [1, 3, 2]}.
 
     No cookie authenticates it (the voting code does), so cross-site forgery gains nothing."""
-    election = _election(slug, pk)
+    election, standing = _open_poll(slug, pk)
     try:
         body = json.loads(request.body)
         marks = [int(m) for m in body["marks"]]
         code = str(body["code"])
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": 'send JSON: {"code": ..., "marks": [...]}'}, status=400)
-    standing = len(services.ballot_candidates(election))
     try:
         services.parse_marks(election, _as_raw(election, marks), standing=standing)
         receipt = services.cast(
@@ -274,6 +274,25 @@ def api_cast(request, slug, pk):
     except services.ElectionError as exc:
         return JsonResponse({"error": str(exc)}, status=409)
     return JsonResponse({"receipt": receipt})
+
+
+_OPEN_POLLS: dict[tuple[str, int], tuple[Election, int]] = {}
+
+
+def _open_poll(slug: str, pk: int) -> tuple[Election, int]:
+    """The election and its number of candidates, kept per process while its poll is open.
+
+    Nothing on the ballot can change once the poll is open, and on PostgreSQL the casting
+    statement itself checks that the poll is still open, so a stale copy cannot let a late
+    ballot in. Elsewhere the election is read afresh each time."""
+    cached = _OPEN_POLLS.get((slug, pk))
+    if cached is not None:
+        return cached
+    election = _election(slug, pk)
+    found = (election, len(services.ballot_candidates(election)))
+    if election.state == State.POLL_OPEN and connection.vendor == "postgresql":
+        _OPEN_POLLS[(slug, pk)] = found
+    return found
 
 
 def _as_raw(election, marks: list[int]) -> dict[int, str]:
