@@ -250,3 +250,16 @@ def test_notice_pdf_has_agenda_kinds_and_proxy_form():
     assert any("more than 50% of the votes cast" in line for line in lines)
     document = pdf.notice_pdf(meeting)
     assert document.startswith(b"%PDF") and document.count(b"/Type /Page\n") == 2
+
+
+def test_a_door_list_with_a_former_member_checks_no_one_in(coop):
+    members = make_members(coop, 6)
+    meeting = new_meeting(coop)
+    services.call_meeting(meeting, now=notice_day(meeting))
+    register.cease(members[2], "resigned", on=SUBMITTED)
+    with pytest.raises(MeetingError, match=f"numbers {members[2].number}$"):
+        services.check_in_many(meeting, members)
+    assert meeting.attendances.count() == 0
+    services.check_in_many(meeting, members[:2])
+    services.leave(meeting, members[0])
+    assert services.check_in_many(meeting, members[:2]).present == 2  # back in: left_at cleared

@@ -322,23 +322,39 @@ def check_in_many(
     meeting: Meeting, members, *, mode: str = Attendance.Mode.IN_PERSON, actor=None, now=None
 ):
     """Check in a batch (a door list or the online waiting room); one audit event."""
-    for member in members:
-        _require_member(meeting.organisation, member, meeting.date)
+    members = list(members)
     if meeting.state not in (MeetingState.CALLED, MeetingState.IN_SESSION, MeetingState.ADJOURNED):
         raise MeetingError("members check in to a called meeting or one in session")
+    if mode == Attendance.Mode.ONLINE and not meeting.online:
+        raise MeetingError("this meeting has no online attendance")
+    entitled = set(
+        register.active_members(meeting.organisation, on=meeting.date)
+        .filter(pk__in=[m.pk for m in members])
+        .values_list("pk", flat=True)
+    )
+    strangers = sorted(m.number for m in members if m.pk not in entitled)
+    if strangers:
+        shown = ", ".join(map(str, strangers[:10])) + (" ..." if len(strangers) > 10 else "")
+        raise MeetingError(f"not members on {meeting.date:%-d %B %Y}: numbers {shown}")
+    at = _now(now)
     with transaction.atomic():
-        for member in members:
-            Attendance.objects.update_or_create(
-                meeting=meeting,
-                member=member,
-                defaults={
-                    "organisation": meeting.organisation,
-                    "mode": mode,
-                    "registered_at": _now(now),
-                    "checked_in_at": _now(now),
-                    "left_at": None,
-                },
-            )
+        Attendance.objects.bulk_create(
+            [
+                Attendance(
+                    organisation=meeting.organisation,
+                    meeting=meeting,
+                    member=member,
+                    mode=mode,
+                    registered_at=at,
+                    checked_in_at=at,
+                )
+                for member in members
+            ],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["meeting", "member"],
+            update_fields=["mode", "checked_in_at", "left_at"],
+        )
         audit.record(
             meeting.organisation,
             "meeting.checked_in",
