@@ -11,7 +11,9 @@ whose reference is already on the register are counted as already present, not a
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import hashlib
 import io
 import re
@@ -21,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mutualise.constitution.eligibility import age_on, assess, constituency_for
-from mutualise.constitution.postcodes import normalise_postcode
 
 from . import keys
 from .eligibility import facts_for
@@ -243,6 +244,9 @@ def parse_date(value) -> date | None:
     value = value.strip()
     if not value:
         return None
+    if len(value) == 10 and value[2] == "/" and value[5] == "/" and value[6:].isdigit():
+        with contextlib.suppress(ValueError):  # the common case, fast; else explained below
+            return date(int(value[6:]), int(value[3:5]), int(value[:2]))
     if len(value) == 10 and value[4] == "-" and value[7] == "-":
         year, month, day = value[:4], value[5:7], value[8:]
     else:
@@ -263,43 +267,57 @@ def parse_date(value) -> date | None:
 class _Eligibility:
     """Eligibility for many rows at once, through the rulebook library's `assess`.
 
-    The answer depends on an applicant's age, postcode district and sector, local authority and
-    staff and service facts, so it is memoised on those: a register of a million people living
-    in a few hundred sectors asks the rulebook a few thousand questions, not a million."""
+    `assess` reads an applicant's age only against constituencies' minimum ages (an age above
+    the highest minimum is as good as any other), and a postcode only through its district and
+    sector, so answers are memoised on those and the other facts: a register of a million people
+    living in a few hundred sectors asks the rulebook a few thousand questions, not a million."""
 
     def __init__(self, constitution, on: date):
         self.constitution, self.on = constitution, on
+        ages = [c.eligibility.minimum_age or 0 for c in constitution.constituencies]
+        self.age_cap = max(ages, default=0)
         self.assessments: dict = {}
         self.qualifying: dict = {}
+        self.facts: dict = {}
 
-    def _key(self, facts) -> tuple:
-        age = age_on(facts.date_of_birth, self.on) if facts.date_of_birth else None
-        postcode = facts.postcode or ""
+    def key(self, details: dict) -> tuple:
+        born = details["date_of_birth"]
+        age = min(age_on(born, self.on), self.age_cap) if born is not None else None
+        postcode = details["postcode"]
         outward, _, inward = postcode.partition(" ")
         return (
             age,
             outward,
-            f"{outward} {inward[:1]}",
-            facts.local_authority_code,
-            facts.is_staff,
-            facts.contract_fixed_term,
-            facts.contract_months,
-            facts.employment_start,
-            facts.last_service_use,
-            facts.attestations,
+            inward[:1],
+            details["local_authority_code"],
+            details["is_staff"],
+            details["contract_fixed_term"],
+            details["contract_months"],
+            details["employment_start"],
+            details["employment_end"],
+            details["last_service_use"],
+            details["attestations"],
         )
 
-    def reasons(self, target: str, facts) -> list[str]:
-        key = (target, self._key(facts))
-        if key not in self.assessments:
-            self.assessments[key] = assess(self.constitution, target, facts, self.on).reasons
-        return self.assessments[key]
+    def _facts(self, key: tuple, details: dict):
+        if key not in self.facts:
+            self.facts[key] = facts_for(details, self.on)
+        return self.facts[key]
 
-    def constituencies(self, facts) -> list[str]:
-        key = self._key(facts)
-        if key not in self.qualifying:
-            self.qualifying[key] = constituency_for(self.constitution, facts, self.on)
-        return self.qualifying[key]
+    def reasons(self, target: str, key: tuple, details: dict) -> list[str]:
+        found = self.assessments.get((target, key))
+        if found is None:
+            facts = self._facts(key, details)
+            found = assess(self.constitution, target, facts, self.on).reasons
+            self.assessments[(target, key)] = found
+        return found
+
+    def constituencies(self, key: tuple, details: dict) -> list[str]:
+        found = self.qualifying.get(key)
+        if found is None:
+            found = constituency_for(self.constitution, self._facts(key, details), self.on)
+            self.qualifying[key] = found
+        return found
 
 
 @dataclass
@@ -335,7 +353,20 @@ def derived_ref(name_key: str, born, postcode_key: str, email: str) -> str:
     return f"auto:{digest[:24]}"
 
 
-def check_rows(
+def check_rows(*args, **kwargs) -> CheckResult:
+    """Check every row of a table; see `_check_rows`. The cyclic garbage collector is paused:
+    the loop makes millions of short-lived objects and no cycles, and collecting as the heap
+    grows would cost a third of the time."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_rows(*args, **kwargs)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check_rows(
     table: Table,
     mapping: dict[str, str],
     constitution,
@@ -347,7 +378,10 @@ def check_rows(
     progress: Callable[[int], None] | None = None,
 ) -> CheckResult:
     """Check every row; each good row's values (in COLUMNS order) go to `on_ready`.
-    `progress(rows_checked)` is called every PROGRESS_EVERY rows and once at the end."""
+    `progress(rows_checked)` is called every PROGRESS_EVERY rows and once at the end.
+
+    This loop runs a million times for a large register, so it is written for speed: work
+    that depends only on the mapping is done once before it."""
     header = table.header
     result = CheckResult(
         file_name=table.file_name,
@@ -357,165 +391,220 @@ def check_rows(
         ignored_columns=[h for h in header if h and h not in mapping.values()],
     )
     position = {target: header.index(column) for target, column in mapping.items()}
+    mapped = list(position.items())
     width = len(header)
+    length_checks = [(t, MAX_LENGTH[t]) for t in MAX_LENGTH if t in position]
+    date_targets = [t for t in DATE_FIELDS if t in position]
+    yes_no_targets = [t for t in YES_NO_FIELDS if t in position]
+    name_target = "display_name" if "display_name" in position else "family_name"
+    joined_names = "display_name" not in position
     constituencies = {c.id: c for c in constitution.constituencies}
     by_name = {keys.name_key(c.name): c.id for c in constitution.constituencies}
     by_name.update({keys.name_key(c.id): c.id for c in constitution.constituencies})
     classes = {k.id: (c, k) for c in constitution.constituencies for k in c.classes}
     class_by_name = {keys.name_key(k.name): k.id for _, k in classes.values()}
     class_by_name.update({keys.name_key(k): k for k in classes})
+    every_needs_age = all(
+        c.eligibility.minimum_age is not None for c in constitution.constituencies
+    )
     rules = _Eligibility(constitution, on)
-    seen_refs: set[str] = set()
-    seen_emails: dict[str, int] = {}
-    seen_people: dict[tuple, int] = {}
+    seen_refs: set[int] = set()
+    seen_emails: dict[int, int] = {}
+    seen_people: dict[int, int] = {}
+    register_refs, register_emails, register_people = (
+        register.refs,
+        register.emails,
+        register.people,
+    )
     problems = result.problems
-
+    rejected = result.rejected_rows
+    by_constituency = result.by_constituency
+    name_key, name_keys = keys.name_key, keys.name_and_surname_keys
+    postcode_ok, email_ok, phone_ok = _POSTCODE.match, _EMAIL.match, _PHONE.match
+    rows_total = rows_ready = already_present = 0
     for line, cells in table.rows:
-        if not any(c != "" and (not isinstance(c, str) or c.strip()) for c in cells):
+        count = len(cells)
+        if count >= width:
+            values = {
+                t: (c.strip() if c.__class__ is str else c)
+                for t, c in ((t, cells[i]) for t, i in mapped)
+            }
+        else:
+            values = {
+                t: (
+                    (cells[i].strip() if cells[i].__class__ is str else cells[i])
+                    if i < count
+                    else ""
+                )
+                for t, i in mapped
+            }
+        if not any(values.values()) and not any(
+            c.strip() if c.__class__ is str else c for c in cells
+        ):
             continue  # blank lines are not rows
-        result.rows_total += 1
-        if progress is not None and not result.rows_total % PROGRESS_EVERY:
-            progress(result.rows_total)
-        row_problems: list[RowProblem] = []
+        rows_total += 1
+        if progress is not None and not rows_total % PROGRESS_EVERY:
+            progress(rows_total)
+        found: list[tuple[str, str, str]] = []  # (target, reason, kind)
+        bad = found.append
 
-        def bad(target: str, reason: str, kind: str, line=line, found=row_problems) -> None:
-            found.append(RowProblem(line, mapping.get(target, ""), reason, kind))
-
-        if len(cells) > width and any(str(c).strip() for c in cells[width:]):
+        if count > width and any(str(c).strip() for c in cells[width:]):
             bad(
-                "",
-                f"the row has {len(cells)} cells but there are only {width} column "
-                "headings (a stray comma or delimiter?)",
-                "extra_cells",
+                (
+                    "",
+                    f"the row has {count} cells but there are only {width} column "
+                    "headings (a stray comma or delimiter?)",
+                    "extra_cells",
+                )
             )
-        values: dict = {}
-        for target, index in position.items():
-            raw = cells[index] if index < len(cells) else ""
-            values[target] = raw.strip() if isinstance(raw, str) else raw
-
         get = values.get
-        if "display_name" not in values:
+        if joined_names:
             values["display_name"] = " ".join(
                 filter(None, (get("given_name", ""), get("family_name", "")))
             )
         name = values["display_name"]
         if not name:
-            bad(
-                "display_name" if "display_name" in mapping else "family_name",
-                "the name is missing",
-                "missing_name",
-            )
-        for target, limit in MAX_LENGTH.items():
-            text = get(target)
-            if isinstance(text, str) and len(text) > limit:
-                bad(target, f"is {len(text)} characters long; at most {limit} fit", "too_long")
-        for target in DATE_FIELDS & values.keys():
-            try:
-                values[target] = parse_date(values[target])
-            except ValueError as exc:
+            bad((name_target, "the name is missing", "missing_name"))
+        for target, limit in length_checks:
+            text = values[target]
+            if len(text) > limit:
+                bad((target, f"is {len(text)} characters long; at most {limit} fit", "too_long"))
+        for target in date_targets:
+            raw = values[target]
+            if raw:
+                try:
+                    values[target] = parse_date(raw)
+                except ValueError as exc:
+                    values[target] = None
+                    text = str(exc)
+                    kind = (
+                        "ambiguous_date"
+                        if "two-digit" in text
+                        else "impossible_date"
+                        if "real date" in text
+                        else "unreadable_date"
+                    )
+                    bad((target, text, kind))
+            else:
                 values[target] = None
-                text = str(exc)
-                kind = (
-                    "ambiguous_date"
-                    if "two-digit" in text
-                    else "impossible_date"
-                    if "real date" in text
-                    else "unreadable_date"
-                )
-                bad(target, text, kind)
         born = get("date_of_birth")
         if born is not None:
             if born > on:
-                bad("date_of_birth", f"{born:%d/%m/%Y} is in the future", "future_date")
-                values["date_of_birth"] = born = None
+                bad(("date_of_birth", f"{born:%d/%m/%Y} is in the future", "future_date"))
+                born = None
             elif born < EARLIEST_BIRTH:
                 bad(
-                    "date_of_birth",
-                    f"{born:%d/%m/%Y} is before 1900: a typing error?",
-                    "implausible_date",
+                    (
+                        "date_of_birth",
+                        f"{born:%d/%m/%Y} is before 1900: a typing error?",
+                        "implausible_date",
+                    )
                 )
-                values["date_of_birth"] = born = None
+                born = None
         joined = get("admitted_on")
         if joined is not None and joined > on:
             bad(
-                "admitted_on", f"the joining date {joined:%d/%m/%Y} is in the future", "future_date"
+                (
+                    "admitted_on",
+                    f"the joining date {joined:%d/%m/%Y} is in the future",
+                    "future_date",
+                )
             )
-        for target in YES_NO_FIELDS & values.keys():
-            text = str(values[target]).strip().lower()
+        for target in yes_no_targets:
+            raw = values[target]
+            text = str(raw).lower()
             if text in YES:
                 values[target] = True
             elif text in NO:
                 values[target] = None if target == "contract_fixed_term" and not text else False
             else:
-                bad(target, f"'{values[target]}' should be yes or no", "bad_yes_no")
+                bad((target, f"'{raw}' should be yes or no", "bad_yes_no"))
                 values[target] = None
         months = get("contract_months")
         if months:
             if str(months).isdigit() and int(months) < 1000:
-                values["contract_months"] = int(months)
+                months = int(months)
             else:
-                bad("contract_months", f"'{months}' is not a number of months", "bad_number")
-                values["contract_months"] = None
+                bad(("contract_months", f"'{months}' is not a number of months", "bad_number"))
+                months = None
         else:
-            values["contract_months"] = None
+            months = None
         postcode = get("postcode") or ""
         if postcode:
-            postcode = normalise_postcode(postcode)
-            if not _POSTCODE.match(postcode):
+            compact = postcode.replace(" ", "").upper()
+            postcode = f"{compact[:-3]} {compact[-3:]}" if len(compact) > 4 else compact
+            if not postcode_ok(postcode):
                 bad(
-                    "postcode", f"'{values['postcode']}' is not a valid UK postcode", "bad_postcode"
+                    (
+                        "postcode",
+                        f"'{values['postcode']}' is not a valid UK postcode",
+                        "bad_postcode",
+                    )
                 )
                 postcode = ""
-        email = (get("email") or "").lower()
-        if email and not _EMAIL.match(email):
-            bad("email", f"'{values['email']}' is not an email address", "bad_email")
-            email = ""
+        email = get("email") or ""
+        if email:
+            email = email.lower()
+            if not email_ok(email):
+                bad(("email", f"'{values['email']}' is not an email address", "bad_email"))
+                email = ""
         phone = get("phone") or ""
-        if phone and not _PHONE.match(phone):
-            bad("phone", f"'{phone}' is not a phone number", "bad_phone")
+        if phone and not phone_ok(phone):
+            bad(("phone", f"'{phone}' is not a phone number", "bad_phone"))
         channel = CHANNELS.get(str(get("contact_channel") or "").lower())
         if channel is None:
             bad(
-                "contact_channel",
-                f"'{values['contact_channel']}' is not one of post, email, phone or text",
-                "bad_channel",
+                (
+                    "contact_channel",
+                    f"'{values['contact_channel']}' is not one of post, email, phone or text",
+                    "bad_channel",
+                )
             )
             channel = "post"
         elif channel == "email" and not email:
-            bad("contact_channel", "contact by email needs an email address", "bad_channel")
+            bad(("contact_channel", "contact by email needs an email address", "bad_channel"))
 
         # Constituency and class, as the file names them or as the rulebook finds them.
-        constituency_id = ""
-        class_id = ""
+        constituency_id = class_id = ""
         wanted = get("constituency_id") or ""
         if wanted:
-            constituency_id = by_name.get(keys.name_key(wanted), "")
+            constituency_id = by_name.get(name_key(wanted), "")
             if not constituency_id:
                 bad(
-                    "constituency_id",
-                    f"there is no constituency '{wanted}'; they are {', '.join(constituencies)}",
-                    "unknown_constituency",
+                    (
+                        "constituency_id",
+                        f"there is no constituency '{wanted}'; they are "
+                        f"{', '.join(constituencies)}",
+                        "unknown_constituency",
+                    )
                 )
         wanted_class = get("class_id") or ""
         if wanted_class:
-            class_id = class_by_name.get(keys.name_key(wanted_class), "")
+            class_id = class_by_name.get(name_key(wanted_class), "")
             if not class_id:
                 bad(
-                    "class_id",
-                    f"there is no class '{wanted_class}'; classes are "
-                    f"{', '.join(classes) or 'none'}",
-                    "unknown_class",
+                    (
+                        "class_id",
+                        f"there is no class '{wanted_class}'; classes are "
+                        f"{', '.join(classes) or 'none'}",
+                        "unknown_class",
+                    )
                 )
             elif not constituency_id:
                 constituency_id = classes[class_id][0].id
             elif classes[class_id][0].id != constituency_id:
                 bad(
-                    "class_id",
-                    f"class '{class_id}' is not part of '{constituency_id}'",
-                    "unknown_class",
+                    (
+                        "class_id",
+                        f"class '{class_id}' is not part of '{constituency_id}'",
+                        "unknown_class",
+                    )
                 )
-        attestations = frozenset(
-            a.strip() for a in re.split(r"[;|]", str(get("attestations") or "")) if a.strip()
+        attestation_text = get("attestations")
+        attestations = (
+            frozenset(a.strip() for a in re.split(r"[;|]", str(attestation_text)) if a.strip())
+            if attestation_text
+            else frozenset()
         )
         details = {
             "date_of_birth": born,
@@ -523,146 +612,161 @@ def check_rows(
             "local_authority_code": str(get("local_authority_code") or "").upper(),
             "is_staff": get("is_staff"),
             "contract_fixed_term": get("contract_fixed_term"),
-            "contract_months": values["contract_months"],
+            "contract_months": months,
             "employment_start": get("employment_start"),
             "employment_end": get("employment_end"),
             "last_service_use": get("last_service_use"),
             "attestations": attestations,
         }
-        if born is None and not row_problems:
-            needing = (
-                [constituencies[constituency_id]]
+        if born is None and not found:
+            ages = (
+                [constituencies[constituency_id].eligibility.minimum_age]
                 if constituency_id
-                else list(constituencies.values())
-            )
-            ages = [c.eligibility.minimum_age for c in needing]
-            if all(age is not None for age in ages):
-                bad(
-                    "date_of_birth",
-                    "the date of birth is missing and the rulebook has a "
-                    f"minimum age of {min(ages)}",
-                    "missing_date_of_birth",
+                else (
+                    [min(c.eligibility.minimum_age for c in constituencies.values())]
+                    if every_needs_age
+                    else [None]
                 )
-        if not row_problems:
-            facts = facts_for(details, on)
+            )
+            if ages[0] is not None:
+                bad(
+                    (
+                        "date_of_birth",
+                        "the date of birth is missing and the rulebook has a "
+                        f"minimum age of {ages[0]}",
+                        "missing_date_of_birth",
+                    )
+                )
+        if not found:
+            key = rules.key(details)
             if not constituency_id:
-                found = rules.constituencies(facts)
-                if found:
-                    constituency_id = found[0]
+                qualifying = rules.constituencies(key, details)
+                if qualifying:
+                    constituency_id = qualifying[0]
                 else:
                     bad(
-                        "postcode" if "postcode" in mapping else "constituency_id",
-                        "qualifies for no constituency: "
-                        + " ".join(rules.reasons(c, facts)[0] for c in constituencies),
-                        "not_eligible",
+                        (
+                            "postcode" if "postcode" in position else "constituency_id",
+                            "qualifies for no constituency: "
+                            + " ".join(rules.reasons(c, key, details)[0] for c in constituencies),
+                            "not_eligible",
+                        )
                     )
             constituency = constituencies.get(constituency_id)
             if constituency is not None:
                 if constituency.classes and not class_id:
                     bad(
-                        "class_id",
-                        f"the {constituency.name} constituency needs a class: "
-                        f"{', '.join(k.id for k in constituency.classes)}",
-                        "class_required",
-                    )
-                elif constituency.eligibility.minimum_age is not None and born is None:
-                    bad(
-                        "date_of_birth",
-                        "the date of birth is missing and the rulebook has a "
-                        f"minimum age of {constituency.eligibility.minimum_age}",
-                        "missing_date_of_birth",
+                        (
+                            "class_id",
+                            f"the {constituency.name} constituency needs a class: "
+                            f"{', '.join(k.id for k in constituency.classes)}",
+                            "class_required",
+                        )
                     )
                 else:
-                    reasons = rules.reasons(class_id or constituency_id, facts)
+                    reasons = rules.reasons(class_id or constituency_id, key, details)
                     if reasons:
-                        others = [c for c in rules.constituencies(facts) if c != constituency_id]
+                        others = [
+                            c for c in rules.constituencies(key, details) if c != constituency_id
+                        ]
                         hint = f" They qualify for {', '.join(others)}." if others else ""
                         bad(
-                            "constituency_id" if wanted else "postcode",
-                            " ".join(reasons) + hint,
-                            "wrong_constituency" if others else "not_eligible",
+                            (
+                                "constituency_id" if wanted else "postcode",
+                                " ".join(reasons) + hint,
+                                "wrong_constituency" if others else "not_eligible",
+                            )
                         )
 
         # Duplicates: against earlier rows of the file, then against the register.
-        key_name = keys.name_key(name)
-        key_postcode = keys.postcode_key(postcode)
-        ref = str(get("external_ref") or "") or derived_ref(key_name, born, key_postcode, email)
+        key_name, key_surname = name_keys(name)
+        key_postcode = postcode.replace(" ", "")
+        ref = get("external_ref") or derived_ref(key_name, born, key_postcode, email)
+        ref = ref if ref.__class__ is str else str(ref)
         person = (key_name, born, key_postcode) if key_name and born and key_postcode else None
-        if ref in seen_refs:
+        # Within the file, rows are remembered by hash (64 bits) to keep a million-row import
+        # well under 1 GiB; a false match is about as likely as a meteor strike.
+        seen_person = hash(person) if person else None
+        seen_email = hash(email) if email else None
+        if hash(ref) in seen_refs:
             bad(
-                "external_ref",
-                f"reference '{ref}' appears earlier in the file",
-                "duplicate_ref_in_file",
+                (
+                    "external_ref",
+                    f"reference '{ref}' appears earlier in the file",
+                    "duplicate_ref_in_file",
+                )
             )
-        elif ref in register.refs:
-            if not row_problems:
-                result.rows_already_present += 1
-                seen_refs.add(ref)
+        elif ref in register_refs:
+            if not found:
+                already_present += 1
+                seen_refs.add(hash(ref))
                 continue
-        else:
-            if email and email in seen_emails:
-                bad("email", f"the same email is on row {seen_emails[email]}", "duplicate_in_file")
-            elif person and person in seen_people:
-                bad(
-                    "display_name",
-                    f"the same name, date of birth and postcode are on row {seen_people[person]}",
+        elif email and seen_email in seen_emails:
+            bad(
+                (
+                    "email",
+                    f"the same email is on row {seen_emails[seen_email]}",
                     "duplicate_in_file",
                 )
-            elif (email and email in register.emails) or (person and person in register.people):
-                bad(
-                    "email" if email in register.emails else "display_name",
-                    "this person is already on the register (same "
-                    + ("email" if email in register.emails else "name, date of birth and postcode")
-                    + ")",
+            )
+        elif person and seen_person in seen_people:
+            bad(
+                (
+                    "display_name",
+                    "the same name, date of birth and postcode are on row "
+                    f"{seen_people[seen_person]}",
+                    "duplicate_in_file",
+                )
+            )
+        elif email and email in register_emails:
+            bad(
+                (
+                    "email",
+                    "this person is already on the register (same email)",
                     "duplicate_in_register",
                 )
-        seen_refs.add(ref)
-        if email:
-            seen_emails.setdefault(email, line)
-        if person:
-            seen_people.setdefault(person, line)
+            )
+        elif person and person in register_people:
+            bad(
+                (
+                    "display_name",
+                    "this person is already on the register (same name, date of "
+                    "birth and postcode)",
+                    "duplicate_in_register",
+                )
+            )
+        seen_refs.add(hash(ref))
+        if email and seen_email not in seen_emails:
+            seen_emails[seen_email] = line
+        if person and seen_person not in seen_people:
+            seen_people[seen_person] = line
 
-        if row_problems:
-            problems.extend(row_problems)
-            result.rejected_rows.append((line, cells))
+        if found:
+            problems.extend(
+                RowProblem(line, mapping.get(target, ""), reason, kind)
+                for target, reason, kind in found
+            )
+            rejected.append((line, cells))
             continue
-        result.rows_ready += 1
-        result.by_constituency[constituency_id] += 1
+        rows_ready += 1
+        by_constituency[constituency_id] += 1
         row = (
-            ref,
-            name,
-            born,
-            get("address") or "",
-            postcode,
-            details["local_authority_code"],
-            email,
-            phone,
-            channel,
-            bool(get("large_print")),
-            bool(get("easy_read")),
-            get("language") or "",
-            get("sex") or "",
-            get("ethnicity") or "",
-            bool(get("is_staff")),
-            get("contract_fixed_term"),
-            values["contract_months"],
-            get("employment_start"),
-            get("employment_end"),
-            get("last_service_use"),
-            sorted(attestations),
-            constituency_id,
-            class_id,
-            joined or on,
-            key_name,
-            keys.surname_key(name),
-            key_postcode,
-        )
+            ref, name, born, get("address") or "", postcode, details["local_authority_code"],
+            email, phone, channel, bool(get("large_print")), bool(get("easy_read")),
+            get("language") or "", get("sex") or "", get("ethnicity") or "",
+            bool(get("is_staff")), get("contract_fixed_term"), months,
+            get("employment_start"), get("employment_end"), get("last_service_use"),
+            sorted(attestations), constituency_id, class_id, joined or on, key_name,
+            key_surname, key_postcode,
+        )  # fmt: skip
         if keep_preview and len(result.preview) < PREVIEW_ROWS:
             result.preview.append(dict(zip(COLUMNS, row, strict=True)))
         if on_ready is not None:
             on_ready(row)
+    result.rows_total, result.rows_ready = rows_total, rows_ready
+    result.rows_already_present = already_present
     if progress is not None:
-        progress(result.rows_total)
+        progress(rows_total)
     return result
 
 

@@ -19,7 +19,8 @@ def _fold(text: str) -> str:
 
 
 def name_words(name: str) -> list[str]:
-    words = [w for w in _NOT_ALNUM.split(_fold(name).replace("'", "")) if w]
+    folded = name.lower() if name.isascii() else _fold(name)
+    words = [w for w in _NOT_ALNUM.split(folded.replace("'", "")) if w]
     while words and words[0] in _TITLES and len(words) > 1:
         words = words[1:]
     return words
@@ -34,6 +35,11 @@ def surname_key(name: str) -> str:
     """The last word of the name: what an officer most often types."""
     words = name_words(name)
     return words[-1] if words else ""
+
+
+def name_and_surname_keys(name: str) -> tuple[str, str]:
+    words = name_words(name)
+    return "".join(words), (words[-1] if words else "")
 
 
 def postcode_key(postcode: str) -> str:

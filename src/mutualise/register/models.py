@@ -252,9 +252,6 @@ class Member(models.Model):
             models.Index(fields=["organisation", "surname_key"], name="member_surname_key"),
             models.Index(fields=["organisation", "postcode_key"], name="member_postcode_key"),
             models.Index(fields=["organisation", "email"], name="member_email"),
-            models.Index(
-                fields=["organisation", "status", "constituency_id"], name="member_status"
-            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from . import keys
 from .models import Member
@@ -32,8 +32,15 @@ def search(organisation, text: str, limit: int = LIMIT) -> QuerySet:
     if not words:
         return members.none()
     whole = "".join(words)
-    surname = words[-1]
-    match = Q(name_key__gte=whole, name_key__lt=keys.prefix_upper_bound(whole))
-    if len(words) == 1:
-        match |= Q(surname_key__gte=surname, surname_key__lt=keys.prefix_upper_bound(surname))
-    return members.filter(match).order_by("name_key", "number")[:limit]
+    by_name = members.filter(name_key__gte=whole, name_key__lt=keys.prefix_upper_bound(whole))
+    if len(words) > 1:
+        return by_name.order_by("name_key", "number")[:limit]
+    # One word may be a first name or a surname: two index range scans, not an OR that a
+    # planner may turn into a table scan.
+    surname = words[0]
+    by_surname = members.filter(
+        surname_key__gte=surname, surname_key__lt=keys.prefix_upper_bound(surname)
+    )
+    ids = list(by_name.values_list("pk", flat=True)[:limit])
+    ids += list(by_surname.exclude(pk__in=ids).values_list("pk", flat=True)[: limit - len(ids)])
+    return members.filter(pk__in=ids).order_by("name_key", "number")

@@ -881,18 +881,21 @@ def accept_import(
             accepted_at=timezone.now(),
             accepted_by=audit.actor_name(actor),
         )
-        writer = MemberWriter(organisation, batch)
-        result = check_rows(
-            table,
-            resolved,
-            organisation.constitution,
-            RegisterKeys.load(organisation),
-            on,
-            on_ready=writer.add,
-            keep_preview=False,
-            progress=progress,
-        )
-        batch.rows_created = writer.finish()
+        # Read everything the checker needs first: while the writer runs, the connection is its.
+        register_keys = RegisterKeys.load(organisation)
+        constitution = organisation.constitution
+        with MemberWriter(organisation, batch) as writer:
+            result = check_rows(
+                table,
+                resolved,
+                constitution,
+                register_keys,
+                on,
+                on_ready=writer.add,
+                keep_preview=False,
+                progress=progress,
+            )
+            batch.rows_created = writer.finish()
         batch.rows_total = result.rows_total
         batch.rows_already_present = result.rows_already_present
         batch.rows_rejected = result.rows_rejected
@@ -910,6 +913,10 @@ def accept_import(
             },
         )
     return batch, result
+
+
+# Rows checked so far by imports running in this process, by PendingImport id.
+IMPORT_PROGRESS: dict[int, int] = {}
 
 
 def upload_import(
@@ -939,7 +946,9 @@ def run_pending_import(pending_id: int, *, actor=None):
     pending.save(update_fields=["state", "rows_total"])
 
     def progress(done: int) -> None:
-        PendingImport.objects.filter(pk=pending_id).update(rows_done=done)
+        # The import's own transaction is not visible to the page polling for progress, and
+        # its connection is busy: progress is kept in this process's memory instead.
+        IMPORT_PROGRESS[pending_id] = done
 
     try:
         batch, result = accept_import(
@@ -953,6 +962,7 @@ def run_pending_import(pending_id: int, *, actor=None):
     except (TableError, MemberError) as exc:
         PendingImport.objects.filter(pk=pending_id).update(state="failed", error=str(exc))
         raise
+    IMPORT_PROGRESS.pop(pending_id, None)
     PendingImport.objects.filter(pk=pending_id).update(
         state="done",
         batch=batch,

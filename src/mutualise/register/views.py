@@ -459,7 +459,7 @@ def import_status(request, slug, pk):
     return JsonResponse(
         {
             "state": pending.state,
-            "rows_done": pending.rows_done,
+            "rows_done": services.IMPORT_PROGRESS.get(pending.pk, pending.rows_done),
             "rows_total": pending.rows_total,
             "error": pending.error,
         }

@@ -1,0 +1,228 @@
+"""Register benchmarks: bulk import of 1,000,000 synthetic members (full validation) on SQLite
+and PostgreSQL, against django-import-export on the same file; register search p95.
+
+Each database runs in a child process (Django is configured once per process), on a throwaway
+database: a temporary SQLite file, and `mutualise_bench` on the PostgreSQL server named by
+MUTUALISE_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), skipped with a message
+if unreachable. MUTUALISE_BENCH_MEMBERS changes the size (default 1,000,000).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+MEMBERS = int(os.environ.get("MUTUALISE_BENCH_MEMBERS", "1000000"))
+PEER_ROWS = int(os.environ.get("MUTUALISE_BENCH_PEER_ROWS", "20000"))
+POSTGRES = os.environ.get("MUTUALISE_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+SEARCHES = 300
+# The NHS FT model's public areas: a trust's members live in its area.
+DISTRICTS = ["NE1", "NE2", "NE3", "NE4", "NE5", "NE6", "NE7", "NE15", "NE8", "NE9", "NE10",
+             "NE11", "NE12", "NE25", "NE26", "NE27", "NE28", "NE29", "NE30"]  # fmt: skip
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+def make_file(path: Path, rows: int, seed: int = 2026) -> None:
+    """A CSV of synthetic members, Faker en_GB names and streets combined at random."""
+    from faker import Faker
+
+    fake = Faker("en_GB")
+    Faker.seed(seed)
+    rng = random.Random(seed)
+    firsts = list({fake.first_name() for _ in range(3000)})
+    lasts = list({fake.last_name() for _ in range(5000)})
+    streets = [fake.street_name() for _ in range(2000)]
+    earliest = date(1930, 1, 1).toordinal()
+    latest = date(2008, 1, 1).toordinal()
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Member ID", "First name", "Surname", "Date of birth", "Address",
+                         "Postcode", "Email", "Sex", "Joined"])  # fmt: skip
+        for i in range(rows):
+            first, last = rng.choice(firsts), rng.choice(lasts)
+            born = date.fromordinal(rng.randint(earliest, latest))
+            postcode = (
+                f"{rng.choice(DISTRICTS)} {rng.randint(0, 9)}"
+                f"{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
+            )
+            writer.writerow([
+                f"HR{i:07d}", first, last, born.strftime("%d/%m/%Y"),
+                f"{rng.randint(1, 300)} {rng.choice(streets)}", postcode,
+                f"{first.lower()}.{last.lower()}.{i}@example.org" if i % 3 else "",
+                rng.choice(["female", "male", ""]),
+                (date(2015, 1, 1) + timedelta(days=rng.randint(0, 3000))).isoformat(),
+            ])  # fmt: skip
+
+
+def _setup(database_url: str):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualise.web.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from mutualise.constitution import model_path
+    from mutualise.register import services
+
+    text = model_path("nhs-foundation-trust").read_text(encoding="utf-8")
+    text = text.replace("membership:\n", "membership:\n  admission_by_board: false\n", 1)
+    return services.create_organisation(
+        name="Bench FT", constitution_text=text, source_name="ft.yaml", slug="bench-ft"
+    )
+
+
+def _peer_import(path: Path, rows: int) -> float:
+    """django-import-export (bulk mode) on the first `rows` rows of the same file, rows/s.
+    It checks types only: no eligibility, duplicates or postcode rules."""
+    import tablib
+    from import_export import fields, resources
+
+    from mutualise.register.models import Member, Organisation
+
+    organisation = Organisation.objects.create(slug="peer", name="Peer")
+    counter = iter(range(1, 10**9))
+
+    class MemberResource(resources.ModelResource):
+        external_ref = fields.Field(attribute="external_ref", column_name="Member ID")
+        display_name = fields.Field(attribute="display_name", column_name="Surname")
+        address = fields.Field(attribute="address", column_name="Address")
+        postcode = fields.Field(attribute="postcode", column_name="Postcode")
+        email = fields.Field(attribute="email", column_name="Email")
+
+        class Meta:
+            model = Member
+            fields = ("external_ref", "display_name", "address", "postcode", "email")
+            import_id_fields = ("external_ref",)
+            use_bulk = True
+            batch_size = 2000
+            skip_diff = True
+            force_init_instance = True
+
+        def before_save_instance(self, instance, row, **kwargs):
+            instance.organisation = organisation
+            instance.number = next(counter)
+            instance.constituency_id = "public-newcastle"
+            instance.applied_on = date(2026, 1, 1)
+
+    with path.open(encoding="utf-8") as source:
+        lines = [next(source) for _ in range(rows + 1)]
+    dataset = tablib.Dataset().load("".join(lines), format="csv")
+    started = time.perf_counter()
+    result = MemberResource().import_data(dataset, dry_run=False, raise_errors=True)
+    elapsed = time.perf_counter() - started
+    assert not result.has_errors()
+    return rows / elapsed
+
+
+def child(database_url: str, path: str) -> None:
+    """Run in a child process: import, peer import, searches; print one JSON line."""
+    organisation = _setup(database_url)
+    from mutualise.register import services
+    from mutualise.register.search import search
+
+    data = Path(path).read_bytes()
+    started = time.perf_counter()
+    batch, result = services.accept_import(organisation, data, "bench.csv", actor="bench")
+    elapsed = time.perf_counter() - started
+    assert batch.rows_created == MEMBERS, (batch.rows_created, result.problem_counts())
+    del data, result
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    rng = random.Random(7)
+    from mutualise.register.models import Member
+
+    sample = list(
+        Member.objects.filter(organisation=organisation)
+        .filter(number__in=[rng.randint(1, MEMBERS) for _ in range(SEARCHES)])
+        .values_list("number", "surname_key", "postcode")
+    )
+    timings = {}
+    for kind, queries in {
+        "number": [str(n) for n, _, _ in sample],
+        "name": [s[:5] for _, s, _ in sample],
+        "postcode": [p for _, _, p in sample],
+    }.items():
+        times = []
+        for query in queries:
+            t0 = time.perf_counter()
+            found = list(search(organisation, query))
+            times.append(time.perf_counter() - t0)
+            assert found, (kind, query)
+        times.sort()
+        timings[kind] = times[int(len(times) * 0.95) - 1] * 1000
+    peer = _peer_import(Path(path), min(PEER_ROWS, MEMBERS))
+    print(json.dumps({
+        "rows_per_s": MEMBERS / elapsed, "seconds": elapsed, "peak_mib": peak_mib,
+        "p95_ms": timings, "peer_rows_per_s": peer,
+    }))  # fmt: skip
+
+
+def _run_child(name: str, database_url: str, path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_register", "--child", database_url, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    if completed.returncode != 0:
+        print(f"{name}: FAILED\n{completed.stderr[-3000:]}")
+        return
+    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+    ratio = figures["rows_per_s"] / figures["peer_rows_per_s"]
+    p95 = figures["p95_ms"]
+    print(
+        f"{name}: import {MEMBERS:,} members in {figures['seconds']:.1f} s = "
+        f"{figures['rows_per_s']:,.0f} rows/s (peak RSS {figures['peak_mib']:.0f} MiB); "
+        f"django-import-export {figures['peer_rows_per_s']:,.0f} rows/s on the first "
+        f"{min(PEER_ROWS, MEMBERS):,} rows, ratio {ratio:.1f}x"
+    )
+    print(
+        f"{name}: search p95 over {SEARCHES} queries each: number {p95['number']:.2f} ms, "
+        f"name {p95['name']:.2f} ms, postcode {p95['postcode']:.2f} ms"
+    )
+
+
+def _postgres_database() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+            connection.execute("DROP DATABASE IF EXISTS mutualise_bench")
+            connection.execute("CREATE DATABASE mutualise_bench")
+    except Exception as exc:  # no server: say so, keep the SQLite figures
+        print(f"postgresql: skipped ({exc})")
+        return None
+    return f"{POSTGRES}/mutualise_bench"
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "members.csv"
+        started = time.perf_counter()
+        make_file(path, MEMBERS)
+        size = path.stat().st_size / 2**20
+        print(
+            f"generated {MEMBERS:,} members ({size:.0f} MiB) in {time.perf_counter() - started:.1f} s"
+        )
+        _run_child("sqlite", f"sqlite:///{tmp}/bench.sqlite3", path)
+        database = _postgres_database()
+        if database:
+            _run_child("postgresql", database, path)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3])
+    else:
+        main()
