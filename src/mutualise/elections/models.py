@@ -2,7 +2,7 @@
 
 Secrecy by construction: `VoteRecord` (this voter has voted) and `Ballot` (what a ballot says)
 share no key, no sequence and no time. Both have random UUID keys, neither has a timestamp, and
-the count rewrites both tables in key order so that their physical order no longer follows the
+the count rewrites the ballots in key order so that their physical order no longer follows the
 order of casting (see services.shuffle_storage).
 """
 

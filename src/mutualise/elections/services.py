@@ -961,23 +961,31 @@ def _close_poll(election: Election, now: datetime) -> dict:
 
 
 def shuffle_storage(election: Election) -> None:
-    """Rewrite this election's vote records and ballots in the order of their random keys.
+    """Rewrite the ballots in the order of their random keys.
 
-    Rows are stored in the order they arrive, so before this a dump of both tables lists the
-    vote records and the ballots in the same (casting) order. After it, each table's physical
-    order is that of its own random UUIDs, which says nothing about the other."""
-    for table in (VoteRecord._meta.db_table, Ballot._meta.db_table):
+    Rows are stored in the order they arrive, so until this runs the ballot table (like the
+    vote records) lists its rows in the order of casting, and pairing the two dumps row by row
+    would link them. Afterwards the ballots' physical order is that of random UUIDs, which
+    says nothing about when, or by whom, a ballot was cast. PostgreSQL: CLUSTER on the primary
+    key (the whole table, briefly locked: sort-based and fast even for millions). Others: copy
+    this election's ballots out and back in key order."""
+    table = Ballot._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            constraints = connection.introspection.get_constraints(cursor, table)
+            primary = next(name for name, c in constraints.items() if c["primary_key"])
+            cursor.execute(f'CLUSTER {table} USING "{primary}"')
+            return
         scratch = f"shuffle_{table}"
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {scratch} AS SELECT * FROM {table} "
-                f"WHERE election_id = %s ORDER BY id",
-                [election.pk],
-            )
-            cursor.execute(f"DELETE FROM {table} WHERE election_id = %s", [election.pk])
-            cursor.execute(f"INSERT INTO {table} SELECT * FROM {scratch} ORDER BY id")
-            cursor.execute(f"DROP TABLE {scratch}")
+        cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {scratch} AS SELECT * FROM {table} "
+            f"WHERE election_id = %s ORDER BY id",
+            [election.pk],
+        )
+        cursor.execute(f"DELETE FROM {table} WHERE election_id = %s", [election.pk])
+        cursor.execute(f"INSERT INTO {table} SELECT * FROM {scratch} ORDER BY id")
+        cursor.execute(f"DROP TABLE {scratch}")
 
 
 def _count(election: Election, now: datetime) -> dict:
