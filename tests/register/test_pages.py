@@ -23,6 +23,7 @@ JOIN = {
     "email": "ada@example.org",
     "contact_channel": "email",
     "is_staff": "no",
+    "consent_news": "on",
 }
 
 
@@ -40,6 +41,7 @@ def test_public_join_form_admits_and_shows_the_number(client, org):
     response = client.post(f"/o/{org.slug}/join/", JOIN, follow=True)
     assert "Your membership number" in response.content.decode()
     member = Member.objects.get()
+    assert member.consents == {"news": True}
     assert (member.status, member.postcode, member.constituency_id) == (
         "admitted",
         "NE1 6EE",

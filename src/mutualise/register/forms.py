@@ -45,6 +45,10 @@ class JoinForm(forms.Form):
     large_print = forms.BooleanField(label="Large print", required=False)
     easy_read = forms.BooleanField(label="Easy read", required=False)
     language = forms.CharField(label="Another language (optional)", max_length=60, required=False)
+    consent_news = forms.BooleanField(
+        label="Send me news about the organisation, not only what members must receive",
+        required=False,
+    )
 
     def __init__(self, *args, constitution, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,6 +168,7 @@ class JoinForm(forms.Form):
             )
         }
         details["date_of_birth"] = data.get("date_of_birth")
+        details["consents"] = {"news": bool(data.get("consent_news"))}
         if self.asks_staff and data.get("is_staff") == "yes":
             details["is_staff"] = True
             contract = data.get("contract")
