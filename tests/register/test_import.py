@@ -150,11 +150,13 @@ def test_xlsx_with_date_cells(org):
     sheet.append(["Staff number", "Name", "Date of birth", "Postcode"])
     sheet.append([1001, "Xena Excel", date(1991, 3, 4), "NE5 2AA"])
     sheet.append([1002, "Yann Excel", "04/03/2019", "NE5 2AA"])
+    sheet.append([1003, date(2000, 1, 1), date(1990, 1, 1), "NE5 2AB"])  # a date as a name
     buffer = io.BytesIO()
     book.save(buffer)
     batch, result = services.accept_import(org, buffer.getvalue(), "staff.xlsx", on=ON)
-    assert batch.rows_created == 1
+    assert batch.rows_created == 2
     assert [(p.row, p.kind) for p in result.problems] == [(3, "not_eligible")]
+    assert Member.objects.get(external_ref="1003").display_name == "2000-01-01"
     member = Member.objects.get(external_ref="1001")
     assert member.date_of_birth == date(1991, 3, 4)
 

@@ -395,6 +395,8 @@ def _check_rows(
     width = len(header)
     length_checks = [(t, MAX_LENGTH[t]) for t in MAX_LENGTH if t in position]
     date_targets = [t for t in DATE_FIELDS if t in position]
+    text_targets = [t for t in position if t not in DATE_FIELDS]
+    xlsx = table.encoding == "xlsx"
     yes_no_targets = [t for t in YES_NO_FIELDS if t in position]
     name_target = "display_name" if "display_name" in position else "family_name"
     joined_names = "display_name" not in position
@@ -438,6 +440,10 @@ def _check_rows(
                 )
                 for t, i in mapped
             }
+        if xlsx:  # a date typed into a text column stays text
+            for target in text_targets:
+                if values[target].__class__ is not str:
+                    values[target] = str(values[target])
         if not any(values.values()) and not any(
             c.strip() if c.__class__ is str else c for c in cells
         ):
