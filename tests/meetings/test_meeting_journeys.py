@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from meeting_helpers import at, make_members, new_meeting, notice_day
 
-from mutualise.audit.services import verify
+from mutualise.audit.services import events_about, verify
 from mutualise.meetings import services
 from mutualise.meetings.facts import agm_due_by, notice_days, quorum
 from mutualise.meetings.models import Ballot, Minutes, VoteRecord
@@ -91,6 +91,13 @@ def test_supporters_trust_agm(trust):
     assert (declared.votes_for, declared.votes_against) == (13, 7)
     assert declared.carried is False and "2/3" in declared.result_reason
     assert services.tally(direction) == {"for": 13, "against": 7, "abstain": 0}
+    event = events_about(trust, "Resolution", direction.pk).get(action="resolution.declared")
+    assert event.data["voted_by_channel"] == {"advance": 10, "online": 10}
+    assert event.data["ballots_sha256"] == services.ballots_digest(direction)
+    forged = Ballot.objects.filter(resolution=direction, choice="against").first()
+    Ballot.objects.filter(pk=forged.pk).update(choice="for")
+    assert services.ballots_digest(direction) != event.data["ballots_sha256"]
+    Ballot.objects.filter(pk=forged.pk).update(choice="against")
 
     # Ballot secrecy: the ballots name no member; the "has voted" table holds no choice.
     assert Ballot.objects.filter(resolution=direction, member__isnull=False).count() == 0
