@@ -34,7 +34,8 @@ VENV_BIN = Path(sys.executable).parent
 BALLOTS = int(os.environ.get("BENCH_BALLOTS", "100000"))
 DURABILITY_BALLOTS = int(os.environ.get("BENCH_DURABILITY_BALLOTS", "20000"))
 MILLION = int(os.environ.get("BENCH_MILLION", "1000000"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_THREADS", "6"))  # gthread workers: keep-alive connections
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 
 
@@ -182,7 +183,8 @@ def _free_port() -> int:
 def _start_server(port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "mutualise.web.wsgi:application", "-b",
-         f"127.0.0.1:{port}", "-w", str(WORKERS), "--log-level", "warning", "--backlog", "2048"],
+         f"127.0.0.1:{port}", "-w", str(WORKERS), "--threads", str(THREADS), "--keep-alive", "30",
+         "--log-level", "warning", "--backlog", "2048"],
         env={**os.environ, "MUTUALISE_LOG_LEVEL": "ERROR"}, cwd=REPO, start_new_session=True,
     )  # fmt: skip
     deadline = time.time() + 30
@@ -213,20 +215,38 @@ def _load(port: int, path: str, codes_file: Path, out_file: Path, retry_seconds:
     return json.loads(out_file.read_text())
 
 
-async def _post(port: int, path: str, body: bytes) -> tuple[int, bytes]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(
-        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
-        + body
-    )
-    await writer.drain()
-    data = await reader.read()
-    writer.close()
-    head, _, payload = data.partition(b"\r\n\r\n")
-    if not head:
-        raise ConnectionError("empty response")
-    return int(head.split(b" ", 2)[1]), payload
+class _Connection:
+    """One keep-alive HTTP/1.1 connection (reopened after an error or a close)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.reader = self.writer = None
+
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        try:
+            self.writer.write(
+                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            await self.writer.drain()
+            head = await self.reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            headers = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in lines[1:])}
+            payload = await self.reader.readexactly(int(headers.get("content-length", "0")))
+            if headers.get("connection", "").lower() == "close":
+                self.close()
+            return int(lines[0].split(" ", 2)[1]), payload
+        except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
+            self.close()
+            raise ConnectionError(str(exc)) from exc
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
 
 
 def load_main(port, path, codes_file, out_file, concurrency, retry_seconds) -> None:
@@ -240,6 +260,7 @@ def load_main(port, path, codes_file, out_file, concurrency, retry_seconds) -> N
     queue = list(reversed(codes))
 
     async def worker(k: int) -> None:
+        connection = _Connection(port)
         while queue:
             code = queue.pop()
             marks = [1 + (k + len(queue)) % 6, 1 + (k + 2 * len(queue) + 1) % 6]
@@ -250,7 +271,7 @@ def load_main(port, path, codes_file, out_file, concurrency, retry_seconds) -> N
             while True:
                 started = time.perf_counter()
                 try:
-                    status, payload = await _post(port, path, body)
+                    status, payload = await connection.post(path, body)
                     break
                 except (ConnectionError, OSError, IndexError, ValueError):
                     if time.perf_counter() > give_up:
@@ -322,7 +343,8 @@ def http_casting(org, tps: float) -> None:
           f"(target >= 500); latency p50 {report['p50'] * 1000:.0f} ms, p99 "
           f"{report['p99'] * 1000:.0f} ms (target < 250), max {report['max'] * 1000:.0f} ms; "
           f"statuses {report['statuses']}")  # fmt: skip
-    print(f"  gunicorn {WORKERS} sync workers, {CONCURRENCY} concurrent clients; ratio to "
+    print(f"  gunicorn {WORKERS} workers x {THREADS} threads, {CONCURRENCY} keep-alive clients; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; ratio to "
           f"pgbench single-row inserts: {rate / tps:.2f}")  # fmt: skip
     assert Ballot.objects.filter(election=election).count() == n
     assert VoteRecord.objects.filter(election=election).count() == n
@@ -343,7 +365,11 @@ def durability(org) -> None:
         [sys.executable, "-m", "benchmarks.bench_elections", "load", str(port), path,
          str(work / "codes"), str(work / "out.json"), str(CONCURRENCY), "60"], cwd=REPO,
     )  # fmt: skip
-    time.sleep(max(2.0, DURABILITY_BALLOTS / 2 / 600))
+    deadline = time.time() + 120
+    while Ballot.objects.filter(election=election).count() < DURABILITY_BALLOTS // 3:
+        if time.time() > deadline:
+            raise RuntimeError("the load did not get going")
+        time.sleep(0.2)
     before = Ballot.objects.filter(election=election).count()
     _stop(server, signal.SIGKILL)  # master and workers, mid-request
     print(f"durability: SIGKILL of gunicorn after {before:,} ballots; restarting")
@@ -364,7 +390,9 @@ def durability(org) -> None:
     )  # fmt: skip
     ok = not missing and not twice and ballots == records and len(stored) == ballots
     print(f"  acknowledged {len(acknowledged):,}, stored {ballots:,} ballots and {records:,} "
-          f"vote records; acknowledged but missing: {len(missing)}; voters twice: {twice}; "
+          f"vote records ({ballots - len(acknowledged)} committed but their answer lost in the "
+          f"kill; retried, they were refused as already cast); acknowledged but missing: "
+          f"{len(missing)}; voters twice: {twice}; "
           f"statuses {report['statuses']} -> {'OK' if ok else 'FAILED'}")  # fmt: skip
     if not ok:
         raise AssertionError("durability check failed")
