@@ -310,6 +310,17 @@ def nominate(
     problems = []
     if rules.candidate_from_electorate and not _is_constituency_member(election, member, on):
         problems.append("candidate: not a member of the constituency")
+    minimum_age = body.member_minimum_age
+    born = getattr(member, "date_of_birth", None)
+    if minimum_age and born is not None:
+        polling_day = election.close_of_poll
+        age = (
+            polling_day.year
+            - born.year
+            - ((polling_day.month, polling_day.day) < (born.month, born.day))
+        )
+        if age < minimum_age:
+            problems.append(f"candidate: must be at least {minimum_age} on polling day")
     limit = rules.statement_word_limit
     words = len(statement.split())
     if limit and words > limit:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/nominate/", views.nominate, name="nominate"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/vote/", views.vote, name="vote"),
     path("<int:pk>/api/cast", views.api_cast, name="api_cast"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),

@@ -116,8 +116,14 @@ def detail(request, slug, pk):
             "timetable": services.timetable(election).steps(),
             "candidates": candidates,
             "can_manage": rules.can_manage(request.user, election),
+            "roll": services.roll_counts(election) if election.roll_frozen_on else None,
             "can_nominate": election.state == State.NOMINATIONS_OPEN
-            and rules.is_member(request.user, election),
+            and rules.is_member(request.user, election)
+            and not rules.is_candidate(request.user, election),
+            "can_withdraw": election.state in (State.NOMINATIONS_OPEN, State.NOMINATIONS_CLOSED)
+            and candidates.filter(member__user=request.user, status="nominated").exists()
+            if request.user.is_authenticated
+            else False,
             "page_title": election.title,
         },
     )
@@ -175,6 +181,20 @@ def nominate(request, slug, pk):
     )
 
 
+@login_required
+@require_POST
+def withdraw(request, slug, pk):
+    election = _election(slug, pk)
+    candidate = get_object_or_404(Candidate, election=election, member__user=request.user)
+    try:
+        services.withdraw(candidate, actor=request.user)
+    except services.ElectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "You have withdrawn from this election")
+    return redirect("elections:detail", slug, pk)
+
+
 def _ballot_context(election, code, raw=None, problems=None):
     return {
         "election": election,
@@ -207,7 +227,7 @@ def vote(request, slug, pk):
     code = request.POST.get("code", "")
     if step:
         try:
-            services.check_code(election, code, client=_client(request) if step == "code" else "")
+            services.check_code(election, code, client=_client(request))
         except services.CodeRefused as exc:
             return render(
                 request,
@@ -266,9 +286,10 @@ def api_cast(request, slug, pk):
         return JsonResponse({"error": 'send JSON: {"code": ..., "marks": [...]}'}, status=400)
     try:
         services.parse_marks(election, _as_raw(election, marks), standing=standing)
-        receipt = services.cast(
-            election, code, marks, channel=body.get("channel", "internet"), client=_client(request)
-        )
+        channel = body.get("channel", "internet")
+        if channel not in ("internet", "telephone"):
+            raise services.ElectionError("channel: 'internet' or 'telephone'")
+        receipt = services.cast(election, code, marks, channel=channel, client=_client(request))
     except services.BallotInvalid as exc:
         return JsonResponse({"error": "invalid ballot", "problems": exc.problems}, status=400)
     except services.ElectionError as exc:
