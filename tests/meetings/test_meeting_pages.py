@@ -118,3 +118,35 @@ def test_cli_lists_meetings_prints_quorum_and_writes_notices(tmp_path, capsys):
     assert out.read_bytes().startswith(b"%PDF")
     assert main(["meetings", "quorum", "999999"]) == 2
     assert "no meeting with id 999999" in capsys.readouterr().err
+
+
+def test_console_sends_the_notice_and_gives_the_letters(mailoutbox):
+    org, users, members, meeting, resolution = _setup("called")
+    chair = _client(users, "chair")
+    page = chair.get(f"/o/coop/meetings/{meeting.pk}/console/").content.decode()
+    assert "14 clear days; given on" in page
+    response = chair.post(
+        f"/o/coop/meetings/{meeting.pk}/console/action", {"action": "send_notice"}, follow=True
+    )
+    assert "Notice emailed to 3 members; 3 letters are ready" in response.content.decode()
+    assert len(mailoutbox) == 3
+    letters = chair.get(f"/o/coop/meetings/{meeting.pk}/letters.pdf")
+    assert letters.status_code == 200 and letters.content.startswith(b"%PDF")
+    assert (
+        _client(users, "member").get(f"/o/coop/meetings/{meeting.pk}/letters.pdf").status_code
+        == 403
+    )
+
+
+def test_console_shows_the_agm_deadline_and_a_late_agm():
+    org = found("co-operative-society", slug="coop")
+    chair = get_user_model().objects.create_user("chair")
+    register.grant_role(org, chair, "chair")
+    late = timezone.make_aware(timezone.datetime(2026, 7, 15, 19))
+    meeting = services.create_meeting(
+        org, kind="agm", title="AGM", starts_at=late, financial_year=2025
+    )
+    client = Client()
+    client.force_login(chair)
+    page = client.get(f"/o/coop/meetings/{meeting.pk}/console/").content.decode()
+    assert "30 June 2026" in page and "Late" in page  # 6 months after 31 December 2025

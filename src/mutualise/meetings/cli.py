@@ -55,15 +55,10 @@ def show_quorum(args) -> int:
 
 def write_notice(args) -> int:
     meeting = _meeting(args.meeting)
-    from django.db.models import Q
-
-    from mutualise.meetings import pdf
-    from mutualise.register.services import active_members
+    from mutualise.meetings import pdf, services
 
     if args.letters:
-        takes_email = Q(contact_channel="email") & ~Q(email="")
-        members = active_members(meeting.organisation, on=meeting.date).exclude(takes_email)
-        data = pdf.letters_pdf(meeting, members.order_by("postcode", "number"))
+        data = pdf.letters_pdf(meeting, services.members_by_post(meeting))
     else:
         data = pdf.notice_pdf(meeting)
     Path(args.out).write_bytes(data)

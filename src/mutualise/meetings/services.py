@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from mutualise.audit import services as audit
@@ -1172,6 +1172,16 @@ class NoticeSent:
     letters_pdf: bytes
 
 
+_TAKES_EMAIL = Q(contact_channel="email") & ~Q(email="")
+
+
+def members_by_post(meeting: Meeting) -> list:
+    """Members sent the notice by post: those who chose post, or gave no email address."""
+    on = meeting.notice_given_on or register.today()
+    members = register.active_members(meeting.organisation, on=on).exclude(_TAKES_EMAIL)
+    return list(members.order_by("postcode", "number"))
+
+
 def send_notice(meeting: Meeting, *, actor=None) -> NoticeSent:
     """Email the notice (PDF attached) to members who take email, and make one post-ready PDF
     of letters for the rest. The meeting must have been called (notice given)."""
@@ -1182,8 +1192,8 @@ def send_notice(meeting: Meeting, *, actor=None) -> NoticeSent:
     if meeting.state == MeetingState.DRAFT or meeting.notice_given_on is None:
         raise MeetingError("call the meeting (give notice) before sending the notice")
     members = register.active_members(meeting.organisation, on=meeting.notice_given_on)
-    by_email = list(members.filter(contact_channel="email").exclude(email=""))
-    by_post = list(members.exclude(pk__in=[m.pk for m in by_email]).order_by("postcode", "number"))
+    by_email = list(members.filter(_TAKES_EMAIL))
+    by_post = members_by_post(meeting)
     attachment = pdf.notice_pdf(meeting)
     subject = f"Notice of {meeting.title}, {meeting.date:%-d %B %Y}"
     body = "\n\n".join(text for _, text in pdf.notice_lines(meeting))

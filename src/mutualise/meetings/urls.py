@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/join", views.join_online, name="join"),
     path("<int:pk>/console/", views.console, name="console"),
     path("<int:pk>/console/action", views.console_action, name="console_action"),
+    path("<int:pk>/letters.pdf", views.letters_pdf, name="letters_pdf"),
     path("<int:pk>/results/", views.results, name="results"),
     path("<int:pk>/results.json", views.results_json, name="results_json"),
 ]

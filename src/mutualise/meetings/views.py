@@ -224,11 +224,17 @@ def console(request, slug, pk):
                 "hands_form": HandsForm(prefix=f"r{resolution.number}"),
             }
         )
+    today = timezone.localdate()
+    days = facts.notice_days(meeting)
     return render(
         request,
         "meetings/console.html",
         {
             "meeting": meeting,
+            "notice_days": days,
+            "earliest_if_called_today": facts.earliest_meeting_date(today, days),
+            "agm_due_by": facts.agm_due_by(meeting),
+            "can_send_notice": meeting.state in ("called", "in-session"),
             "quorum": facts.quorum(meeting),
             "actions": available(MEETING_TRANSITIONS, meeting),
             "resolutions": resolutions,
@@ -256,6 +262,13 @@ def console_action(request, slug, pk):
         if action in _MEETING_ACTIONS:
             _MEETING_ACTIONS[action](meeting, actor=request.user)
             messages.success(request, f"Done: {MEETING_TRANSITIONS[action].label.lower()}.")
+        elif action == "send_notice":
+            sent = services.send_notice(meeting, actor=request.user)
+            messages.success(
+                request,
+                f"Notice emailed to {sent.emailed} members; {sent.letters} letters are ready to "
+                "print.",
+            )
         elif action == "check_in":
             form = CheckInForm(request.POST)
             if not form.is_valid():
@@ -300,6 +313,19 @@ def _resolution_action(request, resolution, action):
             resolution, hands=hands, casting_vote=casting, actor=request.user
         )
         messages.success(request, f"Resolution {declared.number}: {declared.result_reason}")
+
+
+def letters_pdf(request, slug, pk):
+    """Post-ready letters for members who do not take email (one page or more each)."""
+    meeting = _meeting(request, slug, pk)
+    _require(request, "meetings.run_meeting", meeting.organisation)
+    if meeting.notice_given_on is None:
+        raise PermissionDenied
+    response = HttpResponse(
+        pdf.letters_pdf(meeting, services.members_by_post(meeting)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="letters-{meeting.pk}.pdf"'
+    return response
 
 
 def results(request, slug, pk):
