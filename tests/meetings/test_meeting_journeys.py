@@ -180,8 +180,9 @@ def test_cooperative_special_resolution_changes_its_rules(coop):
     choices = ["for"] * 15 + ["against"] * 5
     for member, choice in zip(members[:20], choices, strict=True):
         services.cast_vote(change, member, choice)
-    carried = services.declare_result(change)
+    carried = services.declare_result(change, now=at(meeting.date, 21))
     assert carried.carried is True and "75%" in carried.result_reason
+    assert "File it with the regulator by 29 September 2026 (14 days)." in carried.result_reason
     assert (carried.votes_for, carried.votes_against) == (15, 5)
     coop.refresh_from_db()
     coop.__dict__.pop("current_version", None)

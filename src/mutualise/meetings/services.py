@@ -746,6 +746,10 @@ def declare_result(
         carried, why = resolution_passes(
             kind_rules(resolution), for_, against, abstain, present, total
         )
+        filing = kind_rules(resolution).file_with_regulator_within_days
+        if carried and filing is not None:
+            by = _today(now) + timedelta(days=filing)
+            why += f" File it with the regulator by {by:%-d %B %Y} ({filing} days)."
         resolution.proxy_for, resolution.proxy_against, resolution.proxy_abstain = (
             proxy["for"],
             proxy["against"],

@@ -1,5 +1,5 @@
 """The meeting pages through Django's test client: who may see and do what, in each state of
-the meeting (the roles matrix in docs/roles.md), the JSON vote answer, the notice PDF, the CLI."""
+the meeting (the Meetings section of docs/roles.md), the JSON vote answer, the notice PDF, the CLI."""
 
 from datetime import timedelta
 
