@@ -146,3 +146,18 @@ def test_codes_by_email_and_late_roll_corrections(election, settings):
         "added_late": 1,
         "removed": 1,
     }
+
+
+def test_the_console_moves_the_close_of_poll(election, client):
+    ro = make_user(election.organisation, "ro", Role.Kind.RETURNING_OFFICER)
+    client.force_login(ro)
+    move = f"/o/{election.organisation.slug}/elections/{election.pk}/console/move/"
+    page = client.post(move, {"close_of_poll": "2027-06-19"}, follow=True).content.decode()
+    assert "not a working day" in page
+    later = CLOSE_OF_POLL + timedelta(days=7)
+    client.post(move, {"close_of_poll": later.isoformat()})
+    election.refresh_from_db()
+    assert election.close_of_poll == later
+    officer = make_user(election.organisation, "secretary", Role.Kind.OFFICER)
+    client.force_login(officer)
+    assert client.post(move, {"close_of_poll": "2027-06-29"}).status_code == 403

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/ballots.csv", views.ballots_csv, name="ballots_csv"),
     path("<int:pk>/console/", views.console, name="console"),
     path("<int:pk>/console/step/<slug:name>/", views.step, name="step"),
+    path("<int:pk>/console/move/", views.move_poll, name="move_poll"),
     path("<int:pk>/console/roll/", views.freeze_roll, name="freeze_roll"),
     path("<int:pk>/console/codes/", views.issue_codes, name="issue_codes"),
     path("<int:pk>/console/paper/", views.paper_entry, name="paper"),

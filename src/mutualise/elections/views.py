@@ -448,6 +448,26 @@ def step(request, slug, pk, name):
 
 @login_required
 @require_POST
+def move_poll(request, slug, pk):
+    election = _election(slug, pk)
+    try:
+        day = date.fromisoformat(request.POST.get("close_of_poll", ""))
+    except ValueError:
+        messages.error(request, "close of poll: enter a date like 2027-06-15")
+        return redirect("elections:console", slug, pk)
+    try:
+        services.move_close_of_poll(election, day, actor=request.user)
+    except services.NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from None
+    except services.ElectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The poll now closes on {day:%d %B %Y}; timetable recomputed")
+    return redirect("elections:console", slug, pk)
+
+
+@login_required
+@require_POST
 def freeze_roll(request, slug, pk):
     election = _election(slug, pk)
     _require(rules.can_manage, request.user, election)
