@@ -135,12 +135,17 @@ def notice_pdf(request, slug, pk):
 @require_POST
 def vote(request, slug, pk, number):
     """One member's vote. Answers JSON to clients that ask for it (the load test does)."""
-    meeting = _meeting(request, slug, pk)
+    # One query for the resolution, its meeting and organisation: this is the busiest page.
+    resolution = get_object_or_404(
+        Resolution.objects.select_related("meeting__organisation"),
+        meeting__organisation__slug=slug,
+        meeting_id=pk,
+        number=number,
+    )
+    meeting = resolution.meeting
     member = services.member_for(request.user, meeting.organisation)
-    if member is None:
+    if member is None or meeting.state == "draft":
         raise PermissionDenied
-    resolution = get_object_or_404(Resolution, meeting=meeting, number=number)
-    resolution.meeting = meeting
     form = VoteForm(request.POST, prefix=f"r{number}")
     try:
         if not form.is_valid():
