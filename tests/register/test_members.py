@@ -169,3 +169,23 @@ def test_staff_need_a_class(org):
         org, on=ON, class_id="staff-nursing", attestations=["nursing-or-midwifery-role"], **details
     )
     assert (member.constituency_id, member.class_id) == ("staff", "staff-nursing")
+
+
+def test_postcode_search_keeps_districts_apart(org, public_details):
+    from mutualise.register.search import postcode_prefix, search
+
+    for i, postcode in enumerate(["NE1 4AB", "NE15 6AA", "NE1 5AA"]):
+        services.join(
+            org,
+            on=ON,
+            **{
+                **public_details,
+                "email": f"p{i}@example.org",
+                "postcode": postcode,
+                "display_name": f"P {i}",
+            },
+        )
+    assert postcode_prefix("ne1") == "NE1 " and postcode_prefix("ne14ab") == "NE1 4AB"
+    assert [m.postcode for m in search(org, "NE1")] == ["NE1 4AB", "NE1 5AA"]
+    assert [m.postcode for m in search(org, "ne1 4")] == ["NE1 4AB"]
+    assert [m.postcode for m in search(org, "NE15")] == ["NE15 6AA"]

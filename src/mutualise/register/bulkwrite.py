@@ -21,6 +21,7 @@ from .importing import COLUMNS
 from .models import MemberNumberSequence
 
 BATCH = 5000
+SQLITE_CACHE_KIB = -262144  # negative: KiB, not pages
 _ATTESTATIONS = COLUMNS.index("attestations")
 _ADMITTED = COLUMNS.index("admitted_on")
 MEMBER_COLUMNS = (
@@ -55,6 +56,13 @@ class MemberWriter:
         self.thread = threading.Thread(target=self._work, name="member-writer", daemon=True)
 
     def __enter__(self) -> MemberWriter:
+        if not self.postgres:
+            # SQLite's default 2 MB page cache makes every index insertion into a large
+            # register a disk read; give this import 256 MB, and put it back afterwards.
+            with self.connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size")
+                self.cache_size = cursor.fetchone()[0]
+                cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
         self.connection.inc_thread_sharing()
         self.thread.start()
         return self
@@ -64,6 +72,9 @@ class MemberWriter:
             self.queue.put(_ABORT)
             self.thread.join()
         self.connection.dec_thread_sharing()
+        if not self.postgres:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
 
     def add(self, row: tuple) -> None:
         self.buffer.append(row)

@@ -686,7 +686,7 @@ def _check_rows(
 
         # Duplicates: against earlier rows of the file, then against the register.
         key_name, key_surname = name_keys(name)
-        key_postcode = postcode.replace(" ", "")
+        key_postcode = postcode  # already normalised: keys.postcode_key's form
         ref = get("external_ref") or derived_ref(key_name, born, key_postcode, email)
         ref = ref if ref.__class__ is str else str(ref)
         person = (key_name, born, key_postcode) if key_name and born and key_postcode else None

@@ -1,6 +1,6 @@
 """Normalised keys for finding people: search and duplicate detection compare these, never the
-text as typed. Keys hold only [a-z0-9] (names, emails aside), so they sort the same under any
-database collation and a prefix search is a plain index range."""
+text as typed. Name keys hold only [a-z0-9] and postcode keys [A-Z0-9 ], so they sort the same
+under any database collation and a prefix search is a plain index range."""
 
 from __future__ import annotations
 
@@ -43,8 +43,10 @@ def name_and_surname_keys(name: str) -> tuple[str, str]:
 
 
 def postcode_key(postcode: str) -> str:
-    """'sw1a 1aa' -> 'SW1A1AA'."""
-    return re.sub(r"[^A-Z0-9]", "", (postcode or "").upper())[:8]
+    """' sw1a1aa' -> 'SW1A 1AA': upper case, one space before the inward code, so that a
+    district search ('NE1 ') cannot match NE10 to NE19."""
+    compact = re.sub(r"[^A-Z0-9]", "", (postcode or "").upper())[:7]
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else compact
 
 
 def email_key(email: str) -> str:

@@ -232,7 +232,10 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["organisation", "number"]
+        ordering = [
+            "organisation_id",
+            "number",
+        ]  # by id: "organisation" would join and sort by name
         constraints = [
             models.UniqueConstraint(fields=["organisation", "number"], name="member_unique_number"),
             models.UniqueConstraint(

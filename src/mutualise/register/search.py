@@ -14,6 +14,18 @@ _POSTCODEISH = re.compile(r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*([0-9][A-Za-z]{0,2
 LIMIT = 50
 
 
+def postcode_prefix(text: str) -> str:
+    """What a typed postcode, sector or district matches: 'ne1' -> 'NE1 ' (not NE10-NE19),
+    'ne1 6' -> 'NE1 6', 'ne16ee' -> 'NE1 6EE'."""
+    parts = text.upper().split()
+    compact = "".join(parts)
+    if len(compact) >= 5 and re.fullmatch(r".*[0-9][A-Z]{2}", compact):
+        return keys.postcode_key(compact)
+    if len(parts) == 2:
+        return f"{parts[0]} {parts[1]}"
+    return f"{compact} "
+
+
 def search(organisation, text: str, limit: int = LIMIT) -> QuerySet:
     text = (text or "").strip()
     members = Member.objects.filter(organisation=organisation)
@@ -22,9 +34,11 @@ def search(organisation, text: str, limit: int = LIMIT) -> QuerySet:
     if text.isdigit():
         return members.filter(number=int(text))
     if "@" in text:
-        return members.filter(email=keys.email_key(text))[:limit]
+        # Ordered by email so the planner uses the email index, not the (organisation, number)
+        # one that would give the default order without sorting.
+        return members.filter(email=keys.email_key(text)).order_by("email", "number")[:limit]
     if _POSTCODEISH.match(text):
-        prefix = keys.postcode_key(text)
+        prefix = postcode_prefix(text)
         return members.filter(
             postcode_key__gte=prefix, postcode_key__lt=keys.prefix_upper_bound(prefix)
         ).order_by("postcode_key", "number")[:limit]
@@ -41,6 +55,8 @@ def search(organisation, text: str, limit: int = LIMIT) -> QuerySet:
     by_surname = members.filter(
         surname_key__gte=surname, surname_key__lt=keys.prefix_upper_bound(surname)
     )
-    ids = list(by_name.values_list("pk", flat=True)[:limit])
-    ids += list(by_surname.exclude(pk__in=ids).values_list("pk", flat=True)[: limit - len(ids)])
-    return members.filter(pk__in=ids).order_by("name_key", "number")
+    ids = list(by_name.order_by().values_list("pk", flat=True)[:limit])
+    more = by_surname.exclude(pk__in=ids).order_by().values_list("pk", flat=True)
+    ids += list(more[: limit - len(ids)])
+    # By primary key alone: with the organisation too, SQLite may scan its whole register.
+    return Member.objects.filter(pk__in=ids).order_by("name_key", "number")
