@@ -263,3 +263,21 @@ def test_a_door_list_with_a_former_member_checks_no_one_in(coop):
     services.check_in_many(meeting, members[:2])
     services.leave(meeting, members[0])
     assert services.check_in_many(meeting, members[:2]).present == 2  # back in: left_at cleared
+
+
+def test_a_vote_arriving_after_the_declaration_is_refused_not_lost(coop):
+    members = make_members(coop, 8)
+    meeting = new_meeting(coop)
+    resolution = services.add_resolution(
+        meeting, title="Late", text="...", kind_id="ordinary", method="poll"
+    )
+    services.call_meeting(meeting, now=notice_day(meeting))
+    meeting = services.open_meeting(meeting, now=at(meeting.date))
+    services.check_in_many(meeting, members)
+    services.open_vote(resolution)
+    services.cast_vote(resolution, members[0], "for")
+    stale = type(resolution).objects.get(pk=resolution.pk)  # read while voting was open
+    services.declare_result(resolution)
+    with pytest.raises(MeetingError, match="voting on this resolution has closed"):
+        services._write_vote(stale, members[1], "for", "online", None)
+    assert services.tally(resolution) == {"for": 1, "against": 0, "abstain": 0}

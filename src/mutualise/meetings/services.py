@@ -1,5 +1,5 @@
 """The verbs of general meetings. Each checks the rulebook, changes state in one transaction and
-writes its audit event. Views, the CLI and tests call these, never the models directly."""
+writes its audit event (votes excepted: see `_write_vote`). Views, the CLI and tests call these, never the models directly."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -516,6 +516,7 @@ def _write_vote(
     receipt = secrets.token_urlsafe(12)
     try:
         with transaction.atomic():
+            _still_taking_votes(resolution, channel)
             VoteRecord.objects.create(
                 organisation_id=resolution.organisation_id,
                 resolution=resolution,
@@ -532,6 +533,25 @@ def _write_vote(
     except IntegrityError:
         raise MeetingError(f"member {member.number} has already voted on this resolution") from None
     return Acknowledgement(resolution.number, receipt)
+
+
+def _still_taking_votes(resolution: Resolution, channel: str) -> None:
+    """Re-read the resolution's state inside the vote's transaction. On PostgreSQL the row is
+    read FOR SHARE: votes do not wait for each other, but a declaration (FOR UPDATE) waits for
+    votes in flight and later votes wait for it, so no acknowledged vote misses the count.
+    SQLite writers hold the whole database, so a plain read is enough there."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            sql = "SELECT state FROM meetings_resolution WHERE id = %s FOR SHARE"
+            cursor.execute(sql, [resolution.pk])
+            state = cursor.fetchone()[0]
+    else:
+        state = Resolution.objects.filter(pk=resolution.pk).values_list("state", flat=True).get()
+    expected = (
+        ResolutionState.PROPOSED if channel == VoteRecord.Channel.ADVANCE else ResolutionState.OPEN
+    )
+    if state != expected:
+        raise MeetingError("voting on this resolution has closed")
 
 
 def cast_vote(
