@@ -161,3 +161,13 @@ def test_cli_export_and_errors(org, members, tmp_path, capsys):
     assert "nope.csv: no such file" in capsys.readouterr().err
     assert main(["members", "counts", "--org", "nobody"]) == 2
     assert "no organisation 'nobody'" in capsys.readouterr().err
+
+
+def test_cli_recheck_lists_and_changes_nothing(org, members, capsys):
+    services.update_details(members[0], postcode="SW1A 1AA")
+    assert main(["members", "recheck", "--org", org.slug]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1\tmoved_out_of_area\t") and "1 members no longer qualify" in out
+    assert services.active_members(org).count() == 4
+    assert main(["members", "export", "--org", org.slug]) == 0
+    assert capsys.readouterr().out.startswith("Membership number,Name")
