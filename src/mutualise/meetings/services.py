@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -509,49 +510,100 @@ def receipt_hash(receipt: str) -> str:
 def _write_vote(
     resolution: Resolution, member, choice: str, channel: str, actor
 ) -> Acknowledgement:
-    """The "has voted" record and the ballot, in one transaction. No audit event per vote: one
-    chain per organisation would make every vote queue on it, and a timed event beside each
-    "has voted" row helps no one. The vote records are the audit trail of who voted; the
-    declaration audits the counts and a digest of every ballot (see `ballots_digest`)."""
+    """The "has voted" record and the ballot, in one transaction, only while the resolution
+    still takes votes (see `_state_taking_votes`).
+
+    No audit event per vote: one chain per organisation would make every vote queue on it, and
+    a timed event beside each "has voted" row helps no one. The vote records are the trail of
+    who voted; the declaration audits the counts and a digest of every ballot."""
     receipt = secrets.token_urlsafe(12)
-    try:
-        with transaction.atomic():
-            _still_taking_votes(resolution, channel)
-            VoteRecord.objects.create(
-                organisation_id=resolution.organisation_id,
-                resolution=resolution,
-                member=member,
-                channel=channel,
-            )
-            Ballot.objects.create(
-                organisation_id=resolution.organisation_id,
-                resolution=resolution,
-                choice=choice,
-                receipt=receipt_hash(receipt),
-                member=None if resolution.secret else member,
-            )
-    except IntegrityError:
-        raise MeetingError(f"member {member.number} has already voted on this resolution") from None
+    rows = {
+        "organisation": resolution.organisation_id,
+        "resolution": resolution.pk,
+        "state": _state_taking_votes(channel),
+        "member": member.pk,
+        "channel": channel,
+        "ballot": uuid.uuid4(),
+        "choice": choice,
+        "receipt": receipt_hash(receipt),
+        "ballot_member": None if resolution.secret else member.pk,
+    }
+    if connection.vendor == "postgresql":
+        taking, written = _write_vote_in_one_statement(rows)
+    else:
+        taking, written = _write_vote_with_orm(rows)
+    if not taking:
+        raise MeetingError("voting on this resolution has closed")
+    if not written:
+        raise MeetingError(f"member {member.number} has already voted on this resolution")
     return Acknowledgement(resolution.number, receipt)
 
 
-def _still_taking_votes(resolution: Resolution, channel: str) -> None:
-    """Re-read the resolution's state inside the vote's transaction. On PostgreSQL the row is
-    read FOR SHARE: votes do not wait for each other, but a declaration (FOR UPDATE) waits for
-    votes in flight and later votes wait for it, so no acknowledged vote misses the count.
-    SQLite writers hold the whole database, so a plain read is enough there."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            sql = "SELECT state FROM meetings_resolution WHERE id = %s FOR SHARE"
-            cursor.execute(sql, [resolution.pk])
-            state = cursor.fetchone()[0]
-    else:
-        state = Resolution.objects.filter(pk=resolution.pk).values_list("state", flat=True).get()
-    expected = (
-        ResolutionState.PROPOSED if channel == VoteRecord.Channel.ADVANCE else ResolutionState.OPEN
+def _state_taking_votes(channel: str) -> str:
+    if channel == VoteRecord.Channel.ADVANCE:
+        return ResolutionState.PROPOSED
+    return ResolutionState.OPEN
+
+
+# One statement, one round trip. The resolution row is read FOR SHARE: votes do not wait for
+# each other, but a declaration (FOR UPDATE) waits for votes in flight and later votes wait for
+# it, so no acknowledged vote misses the count. The unique (resolution, member) record decides
+# between two votes of one member; the ballot goes in only if the record did.
+_VOTE_SQL = """
+WITH taking AS (
+    SELECT id FROM {resolution} WHERE id = %(resolution)s AND state = %(state)s FOR SHARE
+), record AS (
+    INSERT INTO {record} (organisation_id, resolution_id, member_id, channel)
+    SELECT %(organisation)s, id, %(member)s, %(channel)s FROM taking
+    ON CONFLICT (resolution_id, member_id) DO NOTHING
+    RETURNING resolution_id
+), ballot AS (
+    INSERT INTO {ballot} (id, organisation_id, resolution_id, choice, receipt, member_id)
+    SELECT %(ballot)s, %(organisation)s, resolution_id, %(choice)s, %(receipt)s,
+           %(ballot_member)s
+    FROM record
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM taking), (SELECT count(*) FROM ballot)
+"""
+
+
+def _write_vote_in_one_statement(rows: dict) -> tuple[bool, bool]:
+    sql = _VOTE_SQL.format(
+        resolution=Resolution._meta.db_table,
+        record=VoteRecord._meta.db_table,
+        ballot=Ballot._meta.db_table,
     )
-    if state != expected:
-        raise MeetingError("voting on this resolution has closed")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, rows)
+        taking, written = cursor.fetchone()
+    return bool(taking), bool(written)
+
+
+def _write_vote_with_orm(rows: dict) -> tuple[bool, bool]:
+    # SQLite writers hold the whole database, so a plain re-read of the state is enough here.
+    try:
+        with transaction.atomic():
+            state = Resolution.objects.filter(pk=rows["resolution"]).values_list("state", flat=True)
+            if state.get() != rows["state"]:
+                return False, False
+            VoteRecord.objects.create(
+                organisation_id=rows["organisation"],
+                resolution_id=rows["resolution"],
+                member_id=rows["member"],
+                channel=rows["channel"],
+            )
+            Ballot.objects.create(
+                id=rows["ballot"],
+                organisation_id=rows["organisation"],
+                resolution_id=rows["resolution"],
+                choice=rows["choice"],
+                receipt=rows["receipt"],
+                member_id=rows["ballot_member"],
+            )
+    except IntegrityError:
+        return True, False
+    return True, True
 
 
 def cast_vote(
