@@ -108,6 +108,13 @@ def test_officer_search_and_member_record(desktop_page, org, officer, sign_in, a
     assert "Member 2 ended" in page.locator("main").inner_text()
     assert "Ceased to be a member: moved out of the area" in page.locator("table").inner_text()
     assert_accessible(page, "member record after ceasing")
+    page.get_by_role("link", name="Everything held about this member").click()
+    assert "member.ceased" in page.locator("main").inner_text()
+    assert_accessible(page, "subject access page")
+    services.update_details(Member.objects.get(number=1), postcode="SW1A 1AA")
+    page.goto(f"/o/{org.slug}/members/recheck/")
+    assert "1 Ada Lovelace" in page.locator("main").inner_text()
+    assert_accessible(page, "eligibility re-check")
 
 
 def test_import_wizard(page, org, officer, sign_in, assert_accessible):

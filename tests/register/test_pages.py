@@ -205,3 +205,12 @@ def test_exports_and_report_pages(officer_client, org):
     bad = SimpleUploadedFile("pop.csv", b"dimension,category,people\nsex,female,many\n")
     response = officer_client.post(f"/o/{org.slug}/members/report/", {"file": bad})
     assert response.status_code == 400 and "line 2, column people" in response.content.decode()
+
+
+def test_discarding_an_upload_deletes_the_file(officer_client, org):
+    upload = SimpleUploadedFile("bad_rows.csv", BAD_ROWS.read_bytes(), "text/csv")
+    response = officer_client.post(f"/o/{org.slug}/members/import/", {"file": upload})
+    pending = PendingImport.objects.get()
+    officer_client.post(f"/o/{org.slug}/members/import/{pending.pk}/discard/")
+    assert not PendingImport.objects.exists() and not Member.objects.exists()
+    assert officer_client.get(response.url).status_code == 404

@@ -593,22 +593,40 @@ class LostEligibility:
 def recheck_register(organisation: Organisation, on: date | None = None) -> list[LostEligibility]:
     """Every current member who no longer meets their constituency's rules on `on` (moved out
     of the area, staff contract ended, ...). Changes nothing: an officer confirms each one with
-    `confirm_ineligible` (or corrects the member's details)."""
+    `confirm_ineligible` (or corrects the member's details). Answers are memoised as for an
+    import, so a large register is re-checked quickly."""
+    from .importing import _Eligibility
+
     on = on or today()
+    rules = _Eligibility(organisation.constitution, on)
     found = []
     current = active_members(organisation, on).order_by("number")
     for member in current.iterator(chunk_size=2000):
         member.organisation = organisation
-        reasons = eligibility_reasons(member, on)
+        details = {
+            "date_of_birth": member.date_of_birth,
+            "postcode": member.postcode,
+            "local_authority_code": member.local_authority_code,
+            "is_staff": member.is_staff,
+            "contract_fixed_term": member.contract_fixed_term,
+            "contract_months": member.contract_months,
+            "employment_start": member.employment_start,
+            "employment_end": member.employment_end,
+            "last_service_use": member.last_service_use,
+            "attestations": frozenset(member.attestations or ()),
+        }
+        target = member.class_id or member.constituency_id
+        reasons = rules.reasons(target, rules.key(details), details)
         if reasons:
-            moved = any("live in" in r or "postcode" in r for r in reasons)
-            reason = (
-                StatusChange.Reason.MOVED_OUT_OF_AREA
-                if moved
-                else StatusChange.Reason.NO_LONGER_ELIGIBLE
-            )
-            found.append(LostEligibility(member, reasons, reason))
+            found.append(LostEligibility(member, list(reasons), _lost_reason(reasons)))
     return found
+
+
+def _lost_reason(reasons: list[str]) -> str:
+    moved = any("live in" in r or "postcode" in r for r in reasons)
+    return (
+        StatusChange.Reason.MOVED_OUT_OF_AREA if moved else StatusChange.Reason.NO_LONGER_ELIGIBLE
+    )
 
 
 def confirm_ineligible(member: Member, *, actor=None, on: date | None = None) -> Member:
@@ -617,11 +635,7 @@ def confirm_ineligible(member: Member, *, actor=None, on: date | None = None) ->
     reasons = eligibility_reasons(member, on)
     if not reasons:
         raise MemberError(f"member {member.number} is still eligible; nothing to confirm")
-    moved = any("live in" in r or "postcode" in r for r in reasons)
-    reason = (
-        StatusChange.Reason.MOVED_OUT_OF_AREA if moved else StatusChange.Reason.NO_LONGER_ELIGIBLE
-    )
-    return cease(member, reason, actor=actor, on=on, note=" ".join(reasons))
+    return cease(member, _lost_reason(reasons), actor=actor, on=on, note=" ".join(reasons))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -974,6 +988,19 @@ def run_pending_import(pending_id: int, *, actor=None):
     return batch
 
 
+def discard_import(pending, *, actor=None) -> None:
+    """Delete an uploaded file the officer decided not to import (it holds personal data)."""
+    with transaction.atomic():
+        audit.record(
+            pending.organisation,
+            "members.import_discarded",
+            actor=actor,
+            subject=pending,
+            data={"file": pending.file_name},
+        )
+        pending.delete()
+
+
 def upload_population(organisation: Organisation, data: bytes, file_name: str, *, actor=None):
     """Store a population table (CSV: dimension, category, people) for the representativeness
     report. A bad file raises TableError naming the line and column; nothing is stored."""
@@ -1021,6 +1048,7 @@ __all__ = [
     "create_from_model",
     "create_organisation",
     "decline",
+    "discard_import",
     "eligibility_reasons",
     "find_duplicates",
     "grant_role",

@@ -477,7 +477,8 @@ def import_rejected(request, slug, pk):
 @officer_required
 @require_POST
 def import_discard(request, slug, pk):
-    _pending(request, pk).delete()
+    _may_import(request)
+    services.discard_import(_pending(request, pk), actor=request.user)
     messages.success(request, "The uploaded file has been deleted.")
     return redirect("register:members", slug=slug)
 
