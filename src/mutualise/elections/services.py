@@ -985,6 +985,9 @@ def shuffle_storage(election: Election) -> None:
         if connection.vendor == "postgresql":
             constraints = connection.introspection.get_constraints(cursor, table)
             primary = next(name for name, c in constraints.items() if c["primary_key"])
+            # CLUSTER refuses a table with deferred foreign-key checks still pending (ballots
+            # written earlier in the same transaction): run those checks now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f'CLUSTER {table} USING "{primary}"')
             return
         scratch = f"shuffle_{table}"
