@@ -1,6 +1,7 @@
 """Whole elections through the services: an NHS foundation trust public constituency (STV,
 3 seats) and a supporters' trust board (first past the post, retirement by rotation)."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from election_helpers import CLOSE_OF_POLL, Driver, make_members, moment
 
 from mutualise.audit.models import AuditEvent
 from mutualise.audit.services import verify
+from mutualise.cli import main
 from mutualise.counting.blt import parse_blt
 from mutualise.counting.methods import get_method
 from mutualise.elections import services, tally
@@ -60,7 +62,7 @@ PATTERN = [
 ]
 
 
-def test_nhs_public_constituency_stv_three_seats(nhs_org, returning_officer):
+def test_nhs_public_constituency_stv_three_seats(nhs_org, returning_officer, tmp_path, capsys):
     election = _nhs_election(nhs_org, returning_officer)
     assert election.vacancies == 3
     assert election.vacancies_explained["continuing"] == 3
@@ -107,6 +109,14 @@ def test_nhs_public_constituency_stv_three_seats(nhs_org, returning_officer):
     published = parse_blt(tally.ballots_blt(election))
     recount = get_method(election.method)(published, seed=election.seed)
     assert recount.elected_names() == election.result["elected_names"]
+
+    # ... and so does `mutualise count` on the file `mutualise election export-ballots` writes.
+    blt_file = tmp_path / "ballots.blt"
+    assert main(["election", "export-ballots", str(election.pk), "-o", str(blt_file)]) == 0
+    capsys.readouterr()
+    count_args = ["count", str(blt_file), "-m", election.method, "--seed", str(election.seed)]
+    assert main([*count_args, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["elected"] == election.result["elected"]
 
     # A voter finds their receipt in the published list, beside the ballot it stands for.
     receipt, marks = next(iter(receipts.items()))
