@@ -150,3 +150,34 @@ def test_console_shows_the_agm_deadline_and_a_late_agm():
     client.force_login(chair)
     page = client.get(f"/o/coop/meetings/{meeting.pk}/console/").content.decode()
     assert "30 June 2026" in page and "Late" in page  # 6 months after 31 December 2025
+
+
+def test_minutes_are_approved_and_published_from_a_later_meetings_console():
+    org, users, members, meeting, resolution = _setup("closed")
+    later_start = meeting.starts_at + timedelta(days=40)
+    later = services.create_meeting(org, kind="general", title="Winter", starts_at=later_start)
+    services.call_meeting(later, now=later_start - timedelta(days=20))
+    services.open_meeting(later, now=later_start)
+    chair = _client(users, "chair")
+    console = f"/o/coop/meetings/{later.pk}/console/"
+    action = f"/o/coop/meetings/{later.pk}/console/action"
+    minutes = meeting.minutes
+    page = chair.post(action, {"action": "approve_minutes", "minutes": minutes.pk}, follow=True)
+    assert "inquorate" in page.content.decode()
+    services.check_in_many(later, members[:3])
+    assert "Approve the minutes of Autumn meeting" in chair.get(console).content.decode()
+    chair.post(action, {"action": "approve_minutes", "minutes": minutes.pk})
+    chair.post(action, {"action": "publish_minutes", "minutes": minutes.pk})
+    minutes.refresh_from_db()
+    assert minutes.state == "published" and minutes.approved_at_meeting == later
+    shown = Client().get(f"/o/coop/meetings/{meeting.pk}/").content.decode()
+    assert "Minutes of the general meeting of" in shown
+
+
+def test_papers_are_published_with_the_notice():
+    org, users, members, meeting, resolution = _setup("called")
+    with pytest.raises(services.MeetingError, match="not an https address"):
+        services.add_paper(meeting, title="Accounts", url="http://example.org/a.pdf")
+    services.add_paper(meeting, title="Annual accounts", url="https://example.org/accounts.pdf")
+    page = Client().get(f"/o/coop/meetings/{meeting.pk}/").content.decode()
+    assert 'href="https://example.org/accounts.pdf">Annual accounts</a>' in page

@@ -72,6 +72,22 @@ class Meeting(models.Model):
         return self.kind in (self.Kind.AGM, self.Kind.ANNUAL_MEMBERS)
 
 
+class Paper(models.Model):
+    """A meeting paper (annual report, accounts, a proposal) published with the notice."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["meeting", "added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Resolution(models.Model):
     class Method(models.TextChoices):
         HANDS = "hands", "Show of hands"

@@ -35,6 +35,7 @@ from .models import (
     Minutes,
     Motion,
     MotionSupporter,
+    Paper,
     ProxyAppointment,
     Requisition,
     RequisitionSignature,
@@ -188,6 +189,33 @@ def add_resolution(
             data={"meeting": meeting.pk, "number": number, "kind": kind_id, "title": title},
         )
     return resolution
+
+
+def add_paper(meeting: Meeting, *, title: str, url: str, actor=None, now=None) -> Paper:
+    """Publish a paper with the meeting (a link to the annual report, the accounts, ...)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    try:
+        URLValidator(schemes=["https"])(url)
+    except ValidationError:
+        raise MeetingError(f"paper '{title}': {url!r} is not an https address") from None
+    with transaction.atomic():
+        paper = Paper.objects.create(
+            organisation=meeting.organisation,
+            meeting=meeting,
+            title=title,
+            url=url,
+            added_at=_now(now),
+        )
+        audit.record(
+            meeting.organisation,
+            "meeting.paper_added",
+            actor=actor,
+            subject=meeting,
+            data={"title": title, "url": url},
+        )
+    return paper
 
 
 def _transition(given: Meeting, name: str, actor, now, **data) -> Meeting:

@@ -16,7 +16,7 @@ from mutualise.register.models import Member, Organisation
 from . import facts, pdf, services
 from .forms import CheckInForm, HandsForm, ProxyForm, VoteForm
 from .lifecycle import MEETING_TRANSITIONS, RESOLUTION_TRANSITIONS, available
-from .models import Meeting, Resolution, VoteRecord
+from .models import Meeting, Minutes, Resolution, VoteRecord
 from .services import MeetingError
 
 
@@ -108,6 +108,7 @@ def meeting_detail(request, slug, pk):
         {
             "meeting": meeting,
             "notice": pdf.notice_lines(meeting),
+            "papers": meeting.papers.all(),
             "items": items,
             "member": member,
             "present": present,
@@ -244,6 +245,11 @@ def console(request, slug, pk):
             "actions": available(MEETING_TRANSITIONS, meeting),
             "resolutions": resolutions,
             "check_in_form": CheckInForm(),
+            "earlier_minutes": Minutes.objects.filter(
+                organisation=meeting.organisation,
+                meeting__starts_at__lt=meeting.starts_at,
+                state__in=[Minutes.State.DRAFT, Minutes.State.APPROVED],
+            ).select_related("meeting"),
             "page_title": f"Chair's console: {meeting.title}",
         },
     )
@@ -274,6 +280,16 @@ def console_action(request, slug, pk):
                 f"Notice emailed to {sent.emailed} members; {sent.letters} letters are ready to "
                 "print.",
             )
+        elif action in ("approve_minutes", "publish_minutes"):
+            minutes = get_object_or_404(
+                Minutes, organisation=meeting.organisation, pk=request.POST.get("minutes")
+            )
+            if action == "approve_minutes":
+                services.approve_minutes(minutes, at_meeting=meeting, actor=request.user)
+                messages.success(request, f"Minutes of {minutes.meeting.title} approved.")
+            else:
+                services.publish_minutes(minutes, actor=request.user)
+                messages.success(request, f"Minutes of {minutes.meeting.title} published.")
         elif action == "check_in":
             form = CheckInForm(request.POST)
             if not form.is_valid():
