@@ -17,6 +17,7 @@ from election_helpers import (
 from mutualise.elections import seats, services
 from mutualise.elections.models import Candidate, OfficeTerm
 from mutualise.register import services as register
+from mutualise.register.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,17 @@ def test_vacancies_from_the_register_of_office_holders(nhs_org):
     assert free.casual == [holders[1].display_name]
     with pytest.raises(seats.SeatError, match="not elected"):
         seats.seat_group(nhs_org.constitution, "council-of-governors", "university")
+
+
+def test_the_returning_officer_rejects_a_nomination_with_a_reason(nominating, nhs_org, client):
+    election, drive = nominating
+    declare = list(nhs_org.constitution.body("council-of-governors").disqualifications)
+    (member,) = make_members(nhs_org, "public-gateshead", 1)
+    candidate = services.nominate(election, member, declarations=declare, now=drive.nominating)
+    client.force_login(make_user(nhs_org, "ro", Role.Kind.RETURNING_OFFICER))
+    reject = f"/o/{nhs_org.slug}/elections/{election.pk}/console/reject/{candidate.pk}/"
+    assert b"say why" in client.post(reject, {"reason": ""}, follow=True).content
+    client.post(reject, {"reason": "nomination paper unsigned"})
+    candidate.refresh_from_db()
+    assert candidate.status == Candidate.Status.REJECTED
+    assert candidate.rejection_reason == "nomination paper unsigned"

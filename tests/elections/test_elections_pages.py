@@ -108,6 +108,11 @@ def test_paper_ballots_are_keyed_twice_by_different_officers(client, polling):
     election, drive, codes = polling
     first = make_user(election.organisation, "clerk1", Role.Kind.OFFICER)
     second = make_user(election.organisation, "clerk2", Role.Kind.OFFICER)
+    assert services.key_paper_ballot(election, codes[4], [3], actor=first) is None
+    client.force_login(first)
+    discard = url(election, "console/paper/discard/")
+    assert b"was discarded" in client.post(discard, {"code": codes[4]}, follow=True).content
+    assert b"No paper" in client.post(discard, {"code": codes[4]}, follow=True).content
     assert services.key_paper_ballot(election, codes[3], [1, 2], actor=first) is None
     with pytest.raises(services.ElectionError, match="different officer"):
         services.key_paper_ballot(election, codes[3], [1, 2], actor=first)

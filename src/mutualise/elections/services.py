@@ -400,6 +400,8 @@ def reject_nomination(candidate: Candidate, *, reason: str, actor=None) -> Candi
     _require("returning_officer", actor, candidate.election)
     if candidate.election.state_enum not in (State.NOMINATIONS_OPEN, State.NOMINATIONS_CLOSED):
         raise ElectionError("nominations can only be rejected before withdrawals close")
+    if not reason.strip():
+        raise ElectionError("reason: say why the nomination is rejected")
     with transaction.atomic():
         candidate.status = Candidate.Status.REJECTED
         candidate.rejection_reason = reason
@@ -968,7 +970,13 @@ def _open_poll(election: Election, now: datetime) -> dict:
 
 def _close_poll(election: Election, now: datetime) -> dict:
     election.poll_closed_at = now
-    return {"ballots": Ballot.objects.filter(election=election).count()}
+    by_channel = dict(
+        VoteRecord.objects.filter(election=election)
+        .values_list("channel")
+        .annotate(n=models.Count("id"))
+        .order_by("channel")
+    )
+    return {"ballots": Ballot.objects.filter(election=election).count(), "by_channel": by_channel}
 
 
 def shuffle_storage(election: Election) -> None:

@@ -23,4 +23,6 @@ urlpatterns = [
     path("<int:pk>/console/roll/", views.freeze_roll, name="freeze_roll"),
     path("<int:pk>/console/codes/", views.issue_codes, name="issue_codes"),
     path("<int:pk>/console/paper/", views.paper_entry, name="paper"),
+    path("<int:pk>/console/paper/discard/", views.paper_discard, name="paper_discard"),
+    path("<int:pk>/console/reject/<int:candidate>/", views.reject, name="reject"),
 ]

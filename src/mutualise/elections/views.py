@@ -500,6 +500,37 @@ def issue_codes(request, slug, pk):
 
 
 @login_required
+@require_POST
+def paper_discard(request, slug, pk):
+    election = _election(slug, pk)
+    _require(rules.can_manage, request.user, election)
+    code = request.POST.get("code", "")
+    if services.discard_paper_keying(election, code, actor=request.user):
+        messages.success(request, "The first keying of that paper was discarded")
+    else:
+        messages.error(request, "No paper with that voting code is waiting for a second keying")
+    return redirect("elections:paper", slug, pk)
+
+
+@login_required
+@require_POST
+def reject(request, slug, pk, candidate):
+    election = _election(slug, pk)
+    nominee = get_object_or_404(Candidate, election=election, pk=candidate)
+    try:
+        services.reject_nomination(
+            nominee, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except services.NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from None
+    except services.ElectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The nomination of {nominee.ballot_name} was rejected")
+    return redirect("elections:console", slug, pk)
+
+
+@login_required
 def paper_entry(request, slug, pk):
     election = _election(slug, pk)
     _require(rules.can_manage, request.user, election)
