@@ -36,6 +36,7 @@ def register(subparsers) -> None:
     codes = sub.add_parser("issue-codes", help="issue voting codes; write poll cards as a PDF")
     codes.add_argument("election", type=int, metavar="ELECTION")
     codes.add_argument("--pdf", required=True, help="where to write the poll cards")
+    codes.add_argument("--vote-url", default="", help="the voting page's address, for the cards")
     codes.set_defaults(handler=issue_codes)
 
 
@@ -116,6 +117,6 @@ def issue_codes(args) -> int:
         issued = services.issue_credentials(election, actor="cli")
     except services.ElectionError as exc:
         raise CommandError(str(exc)) from None
-    Path(args.pdf).write_bytes(pdf.poll_cards(election, issued))
+    Path(args.pdf).write_bytes(pdf.poll_cards(election, issued, vote_url=args.vote_url))
     print(f"{len(issued)} voting codes issued; poll cards written to {args.pdf}")
     return 0

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -494,7 +495,10 @@ def issue_codes(request, slug, pk):
     if not issued:
         messages.success(request, "Every voter already has a voting code")
         return redirect("elections:console", slug, pk)
-    response = HttpResponse(pdf.poll_cards(election, issued), content_type="application/pdf")
+    vote_url = request.build_absolute_uri(reverse("elections:vote", args=[slug, pk]))
+    response = HttpResponse(
+        pdf.poll_cards(election, issued, vote_url=vote_url), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="election-{pk}-poll-cards.pdf"'
     return response
 
