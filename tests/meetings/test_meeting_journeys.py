@@ -91,6 +91,11 @@ def test_supporters_trust_agm(trust):
     assert (declared.votes_for, declared.votes_against) == (13, 7)
     assert declared.carried is False and "2/3" in declared.result_reason
     assert services.tally(direction) == {"for": 13, "against": 7, "abstain": 0}
+    published = services.published_ballots(direction)
+    assert len(published) == 20 and [c for _, c in published].count("for") == 13
+    assert services.find_ballot(direction, receipts[0].receipt) == "for"
+    assert services.find_ballot(direction, receipts[9].receipt) == "against"
+    assert services.find_ballot(direction, "not-a-receipt") is None
     event = events_about(trust, "Resolution", direction.pk).get(action="resolution.declared")
     assert event.data["voted_by_channel"] == {"advance": 10, "online": 10}
     assert event.data["ballots_sha256"] == services.ballots_digest(direction)

@@ -181,3 +181,21 @@ def test_papers_are_published_with_the_notice():
     services.add_paper(meeting, title="Annual accounts", url="https://example.org/accounts.pdf")
     page = Client().get(f"/o/coop/meetings/{meeting.pk}/").content.decode()
     assert 'href="https://example.org/accounts.pdf">Annual accounts</a>' in page
+
+
+def test_ballots_are_published_after_the_declaration_and_receipts_can_be_checked():
+    org, users, members, meeting, resolution = _setup("in-session")
+    services.open_vote(resolution)
+    receipt = services.cast_vote(resolution, members[0], "against").receipt
+    services.cast_vote(resolution, members[1], "for")
+    client = Client()
+    csv_url = f"/o/coop/meetings/{meeting.pk}/resolutions/1/ballots.csv"
+    assert client.get(csv_url).status_code == 409  # not before the declaration
+    services.declare_result(resolution)
+    lines = client.get(csv_url).content.decode().splitlines()
+    assert lines[0] == "receipt_sha256,choice" and len(lines) == 3
+    assert f"{services.receipt_hash(receipt)},against" in lines
+    page = client.get(f"/o/coop/meetings/{meeting.pk}/results/", {"receipt": receipt})
+    assert "your ballot is in the count, marked <strong>against</strong>" in page.content.decode()
+    page = client.get(f"/o/coop/meetings/{meeting.pk}/results/", {"receipt": "nonsense"})
+    assert "No counted ballot has that receipt" in page.content.decode()

@@ -778,6 +778,23 @@ def ballots_digest(resolution: Resolution) -> str:
     return digest.hexdigest()
 
 
+def published_ballots(resolution: Resolution) -> list[tuple[str, str]]:
+    """The anonymised ballot list of a declared poll: (receipt hash, choice), in hash order.
+    Anyone can recount from it; each voter can find their own line from their receipt."""
+    if resolution.state != ResolutionState.DECLARED or resolution.method != Resolution.Method.POLL:
+        raise MeetingError("ballots are published once a poll's result is declared")
+    rows = Ballot.objects.filter(resolution=resolution).order_by("receipt")
+    return list(rows.values_list("receipt", "choice"))
+
+
+def find_ballot(resolution: Resolution, receipt: str) -> str | None:
+    """The choice recorded on the ballot with this receipt, or None if there is no such ballot."""
+    if resolution.state != ResolutionState.DECLARED:
+        raise MeetingError("receipts can be checked once the result is declared")
+    found = Ballot.objects.filter(resolution=resolution, receipt=receipt_hash(receipt.strip()))
+    return found.values_list("choice", flat=True).first()
+
+
 def tally(resolution: Resolution) -> dict[str, int]:
     counts = dict.fromkeys(Choice.values, 0)
     rows = Ballot.objects.filter(resolution=resolution).values("choice").annotate(n=Count("pk"))

@@ -349,14 +349,42 @@ def letters_pdf(request, slug, pk):
     return response
 
 
+def ballots_csv(request, slug, pk, number):
+    """The anonymised ballot list of a declared poll, for anyone to recount."""
+    import csv
+
+    meeting = _meeting(request, slug, pk)
+    resolution = get_object_or_404(Resolution, meeting=meeting, number=number)
+    try:
+        rows = services.published_ballots(resolution)
+    except MeetingError as exc:
+        return HttpResponse(str(exc), status=409, content_type="text/plain")
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'inline; filename="ballots-{meeting.pk}-{number}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["receipt_sha256", "choice"])
+    writer.writerows(rows)
+    return response
+
+
 def results(request, slug, pk):
     meeting = _meeting(request, slug, pk)
+    receipt = request.GET.get("receipt", "").strip()
+    lookup = None
+    if receipt:
+        lookup = []
+        for resolution in meeting.resolutions.filter(state="declared").order_by("number"):
+            choice = services.find_ballot(resolution, receipt)
+            if choice:
+                lookup.append((resolution, choice))
     return render(
         request,
         "meetings/results.html",
         {
             "meeting": meeting,
             "data_url": reverse("meetings:results_json", args=[slug, pk]),
+            "receipt": receipt,
+            "lookup": lookup,
             "page_title": f"Results: {meeting.title}",
             **_results_data(meeting),
         },
