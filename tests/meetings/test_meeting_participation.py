@@ -6,6 +6,7 @@ import pytest
 from meeting_helpers import at, found, make_members, new_meeting, notice_day
 
 from mutualise.meetings import services
+from mutualise.meetings.facts import agm_due_by
 from mutualise.meetings.lifecycle import MEETING_TRANSITIONS, RESOLUTION_TRANSITIONS, available
 from mutualise.meetings.models import Ballot, VoteRecord
 from mutualise.meetings.services import MeetingError
@@ -281,3 +282,17 @@ def test_a_vote_arriving_after_the_declaration_is_refused_not_lost(coop):
     with pytest.raises(MeetingError, match="voting on this resolution has closed"):
         services._write_vote(stale, members[1], "for", "online", None)
     assert services.tally(resolution) == {"for": 1, "against": 0, "abstain": 0}
+
+
+def test_agm_deadline_is_the_earlier_of_year_end_and_previous_agm_limits():
+    org = found("cooperative-council-board")  # 6 months after 31 March; 15 after the last AGM
+    members = make_members(org, 30)
+    first = new_meeting(org, kind="agm", day=date(2025, 5, 1), financial_year=2025)
+    assert agm_due_by(first) == date(2025, 9, 30)  # no earlier AGM: from the year end
+    services.call_meeting(first, now=notice_day(first))
+    first = services.open_meeting(first, now=at(first.date))
+    services.check_in_many(first, members)
+    services.close_meeting(first, now=at(first.date, 21))
+    second = new_meeting(org, kind="agm", day=date(2026, 7, 1), financial_year=2026)
+    # 30 September 2026 from the year end, but 1 August 2026 from the AGM of 1 May 2025.
+    assert agm_due_by(second) == date(2026, 8, 1)
