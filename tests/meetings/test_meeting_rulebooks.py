@@ -12,7 +12,7 @@ from meeting_helpers import at, found, make_members, new_meeting, notice_day
 
 from mutualise.constitution import available_models, load_file
 from mutualise.meetings import services
-from mutualise.meetings.facts import earliest_meeting_date, notice_days, quorum
+from mutualise.meetings.facts import earliest_meeting_date, meeting_kinds, notice_days, quorum
 from mutualise.meetings.services import MeetingError
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +37,14 @@ def expected_quorum(rules, members: int) -> int:
 
 
 @pytest.mark.parametrize("model", MODELS)
-@pytest.mark.parametrize("kind", ["agm", "general"])
+@pytest.mark.parametrize("kind", ["annual", "general"])
 def test_notice_date(model, kind):
     org = found(model)
+    if kind == "annual":  # an AGM, or an NHS foundation trust's annual members' meeting
+        kind = meeting_kinds(org.constitution)[0]
     meeting = new_meeting(org, kind=kind)
     rules = org.constitution.meetings
-    days = rules.agm.notice_clear_days if kind == "agm" else rules.general.notice_clear_days
+    days = rules.general.notice_clear_days if kind == "general" else rules.agm.notice_clear_days
     last_day = meeting.date - timedelta(days=days + 1)  # n whole days between, neither counted
     assert notice_days(meeting) == days
     assert earliest_meeting_date(last_day, days) == meeting.date
@@ -166,3 +168,16 @@ def test_every_resolution_kind_at_and_around_its_threshold(model, kind_id):
             assert declared.carried is (kind.threshold.inclusive or bool(casting))
         if label == "under":
             assert declared.carried is False
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_only_the_meetings_the_rulebook_provides_for(model):
+    org = found(model)
+    kinds = meeting_kinds(org.constitution)
+    nhs = org.constitution.organisation.legal_form == "nhs-foundation-trust"
+    assert ("annual-members" in kinds, "agm" in kinds) == (nhs, not nhs)
+    councils = [b for b in org.constitution.bodies if b.kind == "council-of-governors"]
+    assert ("council-of-governors" in kinds) is bool(councils)
+    for kind in {"agm", "annual-members", "council-of-governors"} - set(kinds):
+        with pytest.raises(MeetingError, match=f"provide for no {kind} meeting"):
+            new_meeting(org, kind=kind)

@@ -16,6 +16,22 @@ from mutualise.constitution.meetings_rules import agm_deadline, notice_deadline,
 from mutualise.register import services as register
 
 
+def meeting_kinds(constitution) -> list[str]:
+    """The kinds of meeting this rulebook provides for. An NHS foundation trust holds an annual
+    members' meeting rather than an AGM; only a rulebook with a council of governors has its
+    meetings."""
+    from mutualise.constitution.schema import BodyKind, LegalForm
+
+    from .models import Meeting
+
+    nhs = constitution.organisation.legal_form == LegalForm.NHS_FOUNDATION_TRUST
+    kinds = [Meeting.Kind.ANNUAL_MEMBERS if nhs else Meeting.Kind.AGM]
+    kinds += [Meeting.Kind.GENERAL, Meeting.Kind.SPECIAL]
+    if any(body.kind == BodyKind.COUNCIL_OF_GOVERNORS for body in constitution.bodies):
+        kinds.append(Meeting.Kind.COUNCIL_OF_GOVERNORS)
+    return [str(kind) for kind in kinds]
+
+
 def notice_days(meeting) -> int:
     """Clear days' notice the rulebook requires for this kind of meeting."""
     rules = meeting.organisation.constitution.meetings

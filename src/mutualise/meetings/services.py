@@ -111,6 +111,12 @@ def create_meeting(
         raise MeetingError(
             f"unknown meeting kind {kind!r}; kinds are {', '.join(Meeting.Kind.values)}"
         )
+    provided = facts.meeting_kinds(organisation.constitution)
+    if kind not in provided:
+        raise MeetingError(
+            f"the rules of {organisation} provide for no {kind} meeting; they provide for "
+            f"{', '.join(provided)}"
+        )
     if timezone.is_naive(starts_at):
         raise MeetingError("starts_at must be an aware datetime (Europe/London)")
     if kind in (Meeting.Kind.AGM, Meeting.Kind.ANNUAL_MEMBERS) and financial_year is None:
