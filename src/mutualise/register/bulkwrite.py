@@ -21,7 +21,7 @@ from .importing import COLUMNS
 from .models import MemberNumberSequence
 
 BATCH = 5000
-SQLITE_CACHE_KIB = -262144  # negative: KiB, not pages
+SQLITE_CACHE_KIB = -131072  # negative: KiB, not pages
 _ATTESTATIONS = COLUMNS.index("attestations")
 _ADMITTED = COLUMNS.index("admitted_on")
 MEMBER_COLUMNS = (
@@ -58,7 +58,7 @@ class MemberWriter:
     def __enter__(self) -> MemberWriter:
         if not self.postgres:
             # SQLite's default 2 MB page cache makes every index insertion into a large
-            # register a disk read; give this import 256 MB, and put it back afterwards.
+            # register a disk read; give this import 128 MB, and put it back afterwards.
             with self.connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size")
                 self.cache_size = cursor.fetchone()[0]

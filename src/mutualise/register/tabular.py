@@ -43,18 +43,24 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
         ) from None
 
 
+CODECS = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "windows-1252": "cp1252"}
+
+
 def read_table(data: bytes, file_name: str) -> Table:
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, file_name)
-    text, encoding = decode(data, file_name)
-    if not text.strip():
+    _, encoding = decode(data, file_name)  # checks the whole file; the text is not kept
+    codec = CODECS[encoding]
+    sample = data[:8192].decode(codec, errors="ignore")
+    if not sample.strip():
         raise TableError(f"{file_name}: the file is empty")
-    sample = text[:8192]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # Decoded as it is read, so a large file is in memory once (as bytes), not three times.
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=codec, newline="")
+    reader = csv.reader(stream, dialect)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
