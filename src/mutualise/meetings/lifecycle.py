@@ -112,8 +112,6 @@ def _binding_vote_may_open(resolution, now):
     return OK
 
 
-MEETING_TRANSITIONS_ORDER = ("call", "open", "adjourn", "close", "cancel")
-
 RESOLUTION_TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (

@@ -444,7 +444,9 @@ def appoint_proxy(
     """Appoint a proxy for this meeting; without one named, the chair of the meeting.
 
     `instructions` maps resolution numbers to for / against / abstain / discretion (the
-    default). A new appointment replaces the member's earlier one.
+    default). A new appointment replaces the member's earlier one. The rulebook's limit of
+    proxies per person applies to members named as proxies, not to the chair of the meeting,
+    who holds every proxy that names no one.
     """
     rules = meeting.organisation.constitution.meetings.proxies
     now = _now(now)
