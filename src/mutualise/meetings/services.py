@@ -76,6 +76,16 @@ def member_for(user, organisation):
     return Member.objects.filter(organisation=organisation, user=user).first()
 
 
+def agenda(meeting: Meeting) -> list[Resolution]:
+    """The meeting's resolutions in order, sharing the meeting's organisation object so that its
+    rulebook is parsed once, not once per resolution."""
+    resolutions = list(meeting.resolutions.order_by("number"))
+    for resolution in resolutions:
+        resolution.meeting = meeting
+        resolution.organisation = meeting.organisation
+    return resolutions
+
+
 def kind_rules(resolution: Resolution) -> ResolutionKind:
     """The rulebook's rule for this vote: its kind, or its kind's confirmation rule when it
     is the confirming vote at a second meeting."""
@@ -1233,7 +1243,7 @@ def minutes_text(meeting: Meeting) -> str:
         else "",
         "",
     ]
-    lines += [_figures(r) for r in meeting.resolutions.order_by("number")]
+    lines += [_figures(r) for r in agenda(meeting)]
     return "\n".join(lines).strip() + "\n"
 
 

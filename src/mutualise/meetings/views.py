@@ -58,7 +58,7 @@ def meeting_list(request, slug):
 def meeting_detail(request, slug, pk):
     meeting = _meeting(request, slug, pk)
     member = services.member_for(request.user, meeting.organisation)
-    resolutions = list(meeting.resolutions.order_by("number"))
+    resolutions = services.agenda(meeting)
     voted = set()
     if member is not None:
         voted = set(
@@ -219,8 +219,7 @@ def console(request, slug, pk):
     meeting = _meeting(request, slug, pk)
     _require(request, "meetings.run_meeting", meeting.organisation)
     resolutions = []
-    for resolution in meeting.resolutions.order_by("number"):
-        resolution.meeting = meeting
+    for resolution in services.agenda(meeting):
         resolutions.append(
             {
                 "resolution": resolution,
@@ -410,7 +409,7 @@ def results_json(request, slug, pk):
 
 def _results_data(meeting):
     rows = []
-    for resolution in meeting.resolutions.order_by("number"):
+    for resolution in services.agenda(meeting):
         declared = resolution.state == "declared"
         summary = (
             f"{resolution.votes_for} for, {resolution.votes_against} against, "
