@@ -108,3 +108,19 @@ def test_console_is_for_those_who_run_meetings(page, sign_in):
     sign_in("bob", PASSWORD)
     response = page.goto(f"/o/coop2/meetings/{meeting.pk}/console/")
     assert response.status == 403
+
+
+def test_proxy_form_naming_a_non_member_is_accessible(page, sign_in, assert_accessible):
+    org = found("community-mutual", slug="mutual")
+    make_members(org, 3, users=[_user("carol")])
+    meeting = _meeting(org, timezone.now() + timedelta(days=20))
+    services.call_meeting(meeting)
+    sign_in("carol", PASSWORD)
+    page.goto(f"/o/mutual/meetings/{meeting.pk}/")
+    page.get_by_label("Or the name of someone who is not a member").fill("Jo Bloggs")
+    page.get_by_role("group", name="How your proxy votes on 1. Solar roof").get_by_label(
+        "Against", exact=True
+    ).check()
+    page.get_by_role("button", name="Appoint my proxy").click()
+    assert "Your proxy is Jo Bloggs." in page.locator("main").inner_text()
+    assert_accessible(page, "proxy form with a non-member proxy")

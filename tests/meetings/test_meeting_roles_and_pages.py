@@ -199,3 +199,35 @@ def test_ballots_are_published_after_the_declaration_and_receipts_can_be_checked
     assert "your ballot is in the count, marked <strong>against</strong>" in page.content.decode()
     page = client.get(f"/o/coop/meetings/{meeting.pk}/results/", {"receipt": "nonsense"})
     assert "No counted ballot has that receipt" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("model", "non_members"), [("community-mutual", True), ("community-energy-coop", False)]
+)
+def test_members_appoint_a_proxy_from_the_meeting_page(model, non_members):
+    org = found(model, slug="mutual")
+    user = get_user_model().objects.create_user("member")
+    members = make_members(org, 4, users=[user])
+    starts = timezone.now() + timedelta(days=20)
+    meeting = services.create_meeting(org, kind="general", title="Spring", starts_at=starts)
+    services.add_resolution(meeting, title="Paint", text="Blue.", kind_id="ordinary")
+    services.call_meeting(meeting)
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/o/mutual/meetings/{meeting.pk}/").content.decode()
+    assert ("not a member" in page) is non_members
+    url = f"/o/mutual/meetings/{meeting.pk}/proxy"
+    data = {"proxy_name": "Jo Bloggs", "r1": "against"}
+    answer = client.post(url, data, follow=True).content.decode()
+    appointment = meeting.proxies.filter(appointer=members[0], revoked_at__isnull=True).first()
+    if non_members:
+        assert "Your proxy is Jo Bloggs." in answer
+        assert appointment.proxy_name == "Jo Bloggs" and appointment.instructions == {
+            "1": "against"
+        }
+    else:  # the name is not even a field here: the chair is appointed
+        assert appointment.is_chair
+    both = {"proxy_number": members[1].number, "proxy_name": "Jo Bloggs", "r1": "for"}
+    answer = client.post(url, both, follow=True).content.decode()
+    if non_members:
+        assert "Give a membership number or a name, not both" in answer

@@ -23,8 +23,17 @@ class ProxyForm(forms.Form):
         help_text="Leave blank to appoint the chair of the meeting.",
     )
 
-    def __init__(self, *args, resolutions=(), **kwargs):
+    proxy_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Or the name of someone who is not a member",
+        help_text="The rules let you appoint anyone. Leave both blank for the chair.",
+    )
+
+    def __init__(self, *args, resolutions=(), non_members_allowed=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not non_members_allowed:
+            del self.fields["proxy_name"]
         for resolution in resolutions:
             self.fields[f"r{resolution.number}"] = forms.ChoiceField(
                 choices=PROXY_CHOICES,

@@ -114,7 +114,11 @@ def meeting_detail(request, slug, pk):
             "present": present,
             "proxy_open": proxy_open,
             "proxy_deadline": deadline,
-            "proxy_form": ProxyForm(resolutions=resolutions) if proxy_open else None,
+            "proxy_form": ProxyForm(
+                resolutions=resolutions, non_members_allowed=not proxies.proxy_must_be_member
+            )
+            if proxy_open
+            else None,
             "can_join_online": member is not None
             and meeting.online
             and meeting.state == "in-session"
@@ -174,7 +178,12 @@ def appoint_proxy(request, slug, pk):
     member = services.member_for(request.user, meeting.organisation)
     if member is None:
         raise PermissionDenied
-    form = ProxyForm(request.POST, resolutions=meeting.resolutions.order_by("number"))
+    rules = meeting.organisation.constitution.meetings.proxies
+    form = ProxyForm(
+        request.POST,
+        resolutions=meeting.resolutions.order_by("number"),
+        non_members_allowed=not rules.proxy_must_be_member,
+    )
     try:
         if not form.is_valid():
             raise MeetingError("Check the proxy form: " + "; ".join(form.errors.keys()))
@@ -186,10 +195,14 @@ def appoint_proxy(request, slug, pk):
             ).first()
             if proxy_member is None:
                 raise MeetingError(f"There is no member number {number}")
+        proxy_name = form.cleaned_data.get("proxy_name", "").strip()
+        if proxy_member is not None and proxy_name:
+            raise MeetingError("Give a membership number or a name, not both")
         appointment = services.appoint_proxy(
             meeting,
             member,
             proxy_member=proxy_member,
+            proxy_name=proxy_name,
             instructions=form.instructions(),
             actor=request.user,
         )
