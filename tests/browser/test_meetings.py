@@ -124,3 +124,17 @@ def test_proxy_form_naming_a_non_member_is_accessible(page, sign_in, assert_acce
     page.get_by_role("button", name="Appoint my proxy").click()
     assert "Your proxy is Jo Bloggs." in page.locator("main").inner_text()
     assert_accessible(page, "proxy form with a non-member proxy")
+
+
+def test_member_starts_a_requisition(page, sign_in, assert_accessible):
+    org = found("co-operative-society", slug="coop3")
+    make_members(org, 20, users=[_user("dan")])
+    sign_in("dan", PASSWORD)
+    page.goto("/o/coop3/meetings/")
+    page.get_by_role("link", name="Requisition a general meeting").click()
+    assert_accessible(page, "requisition page")
+    page.get_by_label("What is the meeting for?").fill("To discuss the new shop")
+    page.get_by_role("button", name="Start and sign").click()
+    assert page.get_by_text("You have signed", exact=True).is_visible()
+    assert page.get_by_role("heading", name="To discuss the new shop").is_visible()
+    assert_accessible(page, "after starting a requisition")

@@ -11,6 +11,7 @@ from meeting_helpers import found, make_members
 
 from mutualise.cli import main
 from mutualise.meetings import services
+from mutualise.meetings.models import Requisition
 from mutualise.register import services as register
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +232,31 @@ def test_members_appoint_a_proxy_from_the_meeting_page(model, non_members):
     answer = client.post(url, both, follow=True).content.decode()
     if non_members:
         assert "Give a membership number or a name, not both" in answer
+
+
+def test_members_start_and_sign_a_requisition_and_the_officer_counts_it():
+    org = found("co-operative-society", slug="coop")
+    users = [get_user_model().objects.create_user(f"m{i}") for i in range(4)]
+    officer = get_user_model().objects.create_user("officer")
+    register.grant_role(org, officer, "officer")
+    make_members(org, 40, users=users)  # 10% of 40: 4 signatures
+    url = "/o/coop/meetings/requisitions/"
+    first = _client({"m": users[0]}, "m")
+    assert (
+        "1/10 of the members or 100 members, whichever is lesser" in first.get(url).content.decode()
+    )
+    first.post(url, {"action": "start", "purpose": "Remove the board"})
+    requisition = Requisition.objects.get(organisation=org)
+    for user in users[1:3]:
+        _client({"m": user}, "m").post(url, {"action": "sign", "requisition": requisition.pk})
+    page = first.post(url, {"action": "sign", "requisition": requisition.pk}, follow=True)
+    assert "has already signed" in page.content.decode()
+    denied = first.post(url, {"action": "submit", "requisition": requisition.pk})
+    assert denied.status_code == 403
+    counted = _client({"officer": officer}, "officer").post(
+        url, {"action": "submit", "requisition": requisition.pk}, follow=True
+    )
+    assert "3 valid signatures of the 4 needed: not enough valid signatures" in (
+        counted.content.decode()
+    )
+    assert Client().post(url, {"action": "start", "purpose": "x"}).status_code == 403

@@ -6,6 +6,7 @@ app_name = "meetings"
 
 urlpatterns = [
     path("", views.meeting_list, name="list"),
+    path("requisitions/", views.requisitions, name="requisitions"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
     path("<int:pk>/resolutions/<int:number>/vote", views.vote, name="vote"),

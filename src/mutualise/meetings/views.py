@@ -16,7 +16,7 @@ from mutualise.register.models import Member, Organisation
 from . import facts, pdf, services
 from .forms import CheckInForm, HandsForm, ProxyForm, VoteForm
 from .lifecycle import MEETING_TRANSITIONS, RESOLUTION_TRANSITIONS, available
-from .models import Meeting, Minutes, Resolution, VoteRecord
+from .models import Meeting, Minutes, Requisition, Resolution, VoteRecord
 from .services import MeetingError
 
 
@@ -443,3 +443,66 @@ def _results_data(meeting):
             }
         )
     return {"quorum": facts.quorum(meeting), "rows": rows}
+
+
+def requisitions(request, slug):
+    """Members petition for a general meeting; those who run meetings submit it for counting."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    member = services.member_for(request.user, organisation)
+    rules = organisation.constitution.meetings.requisition
+    if request.method == "POST":
+        try:
+            _requisition_action(request, organisation, member)
+        except MeetingError as exc:
+            messages.error(request, str(exc))
+        return redirect("meetings:requisitions", slug)
+    rows = []
+    for requisition in Requisition.objects.filter(organisation=organisation).order_by("-pk"):
+        signed = member is not None and requisition.signatures.filter(member=member).exists()
+        rows.append(
+            {"requisition": requisition, "signed": signed, "count": requisition.signatures.count()}
+        )
+    return render(
+        request,
+        "meetings/requisitions.html",
+        {
+            "rules": rules,
+            "rows": rows,
+            "member": member,
+            "runs_meetings": request.user.has_perm("meetings.run_meeting", organisation),
+            "page_title": "Requisition a general meeting",
+        },
+    )
+
+
+def _requisition_action(request, organisation, member):
+    action = request.POST.get("action", "")
+    if action == "submit":
+        _require(request, "meetings.run_meeting", organisation)
+        requisition = get_object_or_404(
+            Requisition, organisation=organisation, pk=request.POST.get("requisition")
+        )
+        done = services.submit_requisition(requisition, actor=request.user)
+        messages.success(
+            request,
+            f"{done.valid_signatures} valid signatures of the {done.signatures_needed} needed: "
+            f"{done.get_state_display().lower()}.",
+        )
+        return
+    if member is None:
+        raise PermissionDenied
+    if action == "start":
+        purpose = request.POST.get("purpose", "").strip()
+        if not purpose:
+            raise MeetingError("Say what the meeting is for")
+        requisition = services.start_requisition(organisation, purpose=purpose, actor=request.user)
+        services.sign_requisition(requisition, member, actor=request.user)
+        messages.success(request, "Your requisition is started and you have signed it.")
+    elif action == "sign":
+        requisition = get_object_or_404(
+            Requisition, organisation=organisation, pk=request.POST.get("requisition")
+        )
+        services.sign_requisition(requisition, member, actor=request.user)
+        messages.success(request, "You have signed the requisition.")
+    else:
+        raise MeetingError(f"Unknown action {action!r}")
