@@ -214,3 +214,30 @@ def test_discarding_an_upload_deletes_the_file(officer_client, org):
     officer_client.post(f"/o/{org.slug}/members/import/{pending.pk}/discard/")
     assert not PendingImport.objects.exists() and not Member.objects.exists()
     assert officer_client.get(response.url).status_code == 404
+
+
+def test_officer_changes_details_and_the_recheck_finds_the_move(officer_client, org):
+    member = services.join(
+        org,
+        display_name="Mo Ving",
+        date_of_birth=date(1980, 1, 1),
+        postcode="NE1 1AA",
+        email="mo@example.org",
+    )
+    url = f"/o/{org.slug}/members/1/edit/"
+    assert 'value="NE1 1AA"' in officer_client.get(url).content.decode()
+    bad = {
+        "display_name": "Mo Ving",
+        "postcode": "nowhere",
+        "employment_end_day": "40",
+        "employment_end_month": "1",
+        "employment_end_year": "2026",
+    }
+    body = officer_client.post(url, bad).content.decode()
+    assert 'href="#id_postcode"' in body and 'href="#id_employment_end_day"' in body
+    good = {"display_name": "Mo Ving", "postcode": "sw1a 1aa", "email": "mo@example.org"}
+    officer_client.post(url, good)
+    member.refresh_from_db()
+    assert member.postcode == "SW1A 1AA" and member.status == "admitted"
+    page = officer_client.get(f"/o/{org.slug}/members/recheck/").content.decode()
+    assert "1 Mo Ving" in page and "live in" in page

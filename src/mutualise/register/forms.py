@@ -208,3 +208,33 @@ class PopulationForm(forms.Form):
         help_text="Columns: dimension, category, people. Dimensions: constituency, age_band, "
         "sex, ethnicity.",
     )
+
+
+class DetailsForm(forms.Form):
+    """An officer corrects or updates a member's details (moved house, contract ended, ...)."""
+
+    display_name = forms.CharField(label="Full name", max_length=200)
+    address = forms.CharField(label="Address", widget=forms.Textarea, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    email = forms.EmailField(label="Email address", required=False)
+    phone = forms.CharField(label="Phone number", max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.date_errors: dict[str, str] = {}
+
+    def clean_postcode(self):
+        value = self.cleaned_data.get("postcode", "").strip()
+        if value and not is_valid_postcode(value):
+            raise forms.ValidationError("Enter a real postcode, like NE1 4ST")
+        return normalise_postcode(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["employment_end"] = _date_from(
+                self.data, "employment_end", "last day of employment", False
+            )
+        except forms.ValidationError as exc:
+            self.date_errors["employment_end"] = exc.messages[0]
+        return data

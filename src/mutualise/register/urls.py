@@ -21,5 +21,6 @@ urlpatterns = [
     path("members/import/<int:pk>/discard/", views.import_discard, name="import_discard"),
     path("members/<int:number>/", views.member, name="member"),
     path("members/<int:number>/data/", views.member_data, name="member_data"),
+    path("members/<int:number>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:number>/<slug:action>/", views.member_action, name="member_action"),
 ]

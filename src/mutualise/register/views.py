@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from . import exports, representation, services
 from .errors import DuplicateMember, MemberError, NotEligible
-from .forms import CeaseForm, ImportForm, JoinForm, PopulationForm, SearchForm
+from .forms import CeaseForm, DetailsForm, ImportForm, JoinForm, PopulationForm, SearchForm
 from .importing import check_file
 from .models import Member, Organisation, PendingImport, PopulationTable
 from .search import search
@@ -261,6 +261,55 @@ def member(request, slug, number):
             else [],
             "page_title": f"Member {record.number}",
         },
+    )
+
+
+@officer_required
+def member_edit(request, slug, number):
+    record = _member(request, number)
+    if not request.user.has_perm("register.manage_members", request.organisation):
+        raise PermissionDenied("Only the membership secretary can change the register.")
+    if record.erased_at:
+        raise Http404("This member's details have been erased.")
+    initial = {
+        f: getattr(record, f) for f in ("display_name", "address", "postcode", "email", "phone")
+    }
+    form = DetailsForm(request.POST or None, initial=initial)
+    errors = []
+    if request.method == "POST":
+        valid = form.is_valid() and not form.date_errors
+        errors = _field_errors(form)
+        if valid:
+            changes = {k: v for k, v in form.cleaned_data.items() if k != "employment_end"}
+            if form.cleaned_data.get("employment_end") or record.employment_end:
+                changes["employment_end"] = form.cleaned_data.get("employment_end")
+            try:
+                services.update_details(record, actor=request.user, **changes)
+            except MemberError as exc:
+                errors.append((f"id_{exc.field or 'display_name'}", str(exc)))
+            else:
+                messages.success(request, f"Member {record.number}'s details saved.")
+                return redirect("register:member", slug=slug, number=number)
+    field_error = {}
+    for anchor, message in errors:
+        field_error.setdefault(anchor.removeprefix("id_").removesuffix("_day"), message)
+    end = record.employment_end
+    return render(
+        request,
+        "register/member_edit.html",
+        {
+            "member": record,
+            "form": form,
+            "errors": errors,
+            "field_error": field_error,
+            "parts": DATE_PARTS,
+            "end": {
+                p: request.POST.get(f"employment_end_{p}", getattr(end, p, "") if end else "")
+                for p, _, _ in DATE_PARTS
+            },
+            "page_title": ("Error: " if errors else "") + f"Change member {record.number}",
+        },
+        status=400 if errors else 200,
     )
 
 
