@@ -28,6 +28,7 @@ from .tabular import TableError
 
 # Imports larger than this run in a background thread, with a progress bar on the page.
 BACKGROUND_ROWS = 5000
+BACKGROUND_BYTES = 1_000_000  # XLSX files have no lines to count
 DATE_PARTS = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
 
 
@@ -449,6 +450,14 @@ def import_preview(request, slug, pk):
     pending = _pending(request, pk)
     if pending.state != "uploaded":
         return redirect("register:import_progress", slug=slug, pk=pk)
+    if request.method == "POST":
+        # Accepting checks every row again inside the import; no need to check twice here.
+        content = bytes(pending.content)
+        if content.count(b"\n") > BACKGROUND_ROWS or len(content) > BACKGROUND_BYTES:
+            _start_in_background(pending.pk, request.user)
+        else:
+            _run(pending.pk, request.user)
+        return redirect("register:import_progress", slug=slug, pk=pk)
     try:
         result = check_file(
             request.organisation, bytes(pending.content), pending.file_name, pending.mapping
@@ -456,12 +465,6 @@ def import_preview(request, slug, pk):
         error = ""
     except TableError as exc:
         result, error = None, str(exc)
-    if request.method == "POST" and result is not None:
-        if result.rows_total > BACKGROUND_ROWS:
-            _start_in_background(pending.pk, request.user)
-        else:
-            _run(pending.pk, request.user)
-        return redirect("register:import_progress", slug=slug, pk=pk)
     return render(
         request,
         "register/import_preview.html",
