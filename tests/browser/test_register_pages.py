@@ -164,3 +164,19 @@ def test_representativeness_report(
     assert page.locator("svg[role=img]").count() >= 2
     assert "66.7%" in page.locator("main").inner_text()
     assert_accessible(page, "representativeness report")
+
+
+def test_large_import_shows_a_progress_bar(page, org, officer, sign_in, monkeypatch):
+    from mutualise.register import views
+
+    monkeypatch.setattr(views, "BACKGROUND_ROWS", 1)  # treat the small file as a large one
+    sign_in("secretary", PASSWORD)
+    page.goto(f"/o/{org.slug}/members/import/")
+    page.get_by_label("Upload a CSV or Excel (XLSX) file").set_input_files(str(BAD_ROWS))
+    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_role("button", name="Accept and add 5 members").click()
+    assert page.get_by_role("heading", name="Importing members").is_visible()
+    # The page polls the import's status and reloads itself when the import has finished.
+    page.get_by_role("heading", name="Import finished").wait_for(timeout=20_000)
+    assert page.locator("progress").get_attribute("value") == "27"
+    assert Member.objects.count() == 5
