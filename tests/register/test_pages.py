@@ -241,3 +241,17 @@ def test_officer_changes_details_and_the_recheck_finds_the_move(officer_client, 
     assert member.postcode == "SW1A 1AA" and member.status == "admitted"
     page = officer_client.get(f"/o/{org.slug}/members/recheck/").content.decode()
     assert "1 Mo Ving" in page and "live in" in page
+
+
+def test_possible_duplicates_are_shown_and_merged_from_the_record(officer_client, org):
+    details = dict(display_name="Di Plicate", date_of_birth=date(1980, 1, 1), postcode="NE1 1AA")
+    kept = services.join(org, email="di@example.org", **details)
+    services.join(org, allow_duplicate=True, **details)
+    page = officer_client.get(f"/o/{org.slug}/members/1/").content.decode()
+    assert "Possible duplicates" in page and "Merge 2 into this record" in page
+    response = officer_client.post(
+        f"/o/{org.slug}/members/1/merge/", {"duplicate": "2"}, follow=True
+    )
+    assert "Member 1 merged with 2" in response.content.decode()
+    assert Member.objects.get(number=2).merged_into == kept
+    assert services.active_members(org).count() == 1
