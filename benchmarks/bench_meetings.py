@@ -167,6 +167,22 @@ def _start_server(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start within 30 s")
 
 
+def _server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time (user + system) used so far by gunicorn's master and workers, from /proc: a
+    figure other load on the machine does not inflate, unlike latency."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if server.pid in (pid, ppid):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 # --- the load process -----------------------------------------------------------------------
 
 
@@ -312,8 +328,14 @@ def main() -> None:
                     }
                 )
             path = f"/o/bench/meetings/{setup['meeting']}/resolutions/1/vote"
+            cpu_before = _server_cpu_seconds(server)
             result = _load_from_second_process(port, path, jobs, SPREAD_SECONDS, workdir)
+            cpu_per_vote = (_server_cpu_seconds(server) - cpu_before) / MEMBERS
             votes = _summary("votes", result)
+            print(
+                f"server CPU per vote: {cpu_per_vote * 1000:.1f} ms (gunicorn processes; the load "
+                f"average was {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
