@@ -198,6 +198,11 @@ def test_ballots_are_published_after_the_declaration_and_receipts_can_be_checked
     assert f"{services.receipt_hash(receipt)},against" in lines
     page = client.get(f"/o/coop/meetings/{meeting.pk}/results/", {"receipt": receipt})
     assert "your ballot is in the count, marked <strong>against</strong>" in page.content.decode()
+    shown = client.get(f"/o/coop/meetings/{meeting.pk}/").content.decode()
+    assert "instructed proxies 0 for, 0 against, 0 abstaining;" in shown
+    assert "3 of 6 members present or represented; quorum when the vote opened 3 present" in shown
+    figures = client.get(f"/o/coop/meetings/{meeting.pk}/results.json").json()["resolutions"][0]
+    assert figures["summary"].startswith("1 for, 1 against, 0 abstaining: NOT CARRIED (3 of 6")
     page = client.get(f"/o/coop/meetings/{meeting.pk}/results/", {"receipt": "nonsense"})
     assert "No counted ballot has that receipt" in page.content.decode()
 

@@ -431,6 +431,12 @@ def _results_data(meeting):
             if declared
             else resolution.get_state_display()
         )
+        if declared:
+            summary += (
+                f" ({resolution.members_present} of {resolution.members_total} members present "
+                f"or represented; quorum {resolution.quorum_present} present, "
+                f"{resolution.quorum_required} needed)"
+            )
         rows.append(
             {
                 "number": resolution.number,
