@@ -37,7 +37,13 @@ def test_sign_in_and_out(page, demo_org, sign_in, assert_accessible):
     assert page.get_by_text("There is a problem").is_visible()
     assert_accessible(page, "sign-in error")
     sign_in("secretary", demo.DEMO_PASSWORD)
+    page.goto(f"/o/{demo.DEMO_SLUG}/")
     assert page.get_by_role("button", name="Sign out (secretary)").is_visible()
+    # On a phone the menu is folded behind its toggle.
+    assert not page.get_by_role("link", name="Elections").is_visible()
+    page.get_by_role("button", name="Menu").click()
+    assert page.get_by_role("link", name="Elections").is_visible()
+    assert_accessible(page, "menu open")
     page.get_by_role("button", name="Sign out (secretary)").click()
     assert page.get_by_role("link", name="Sign in").is_visible()
 

@@ -133,7 +133,8 @@ def create_election(
     with transaction.atomic():
         election = Election.objects.create(
             organisation=organisation,
-            title=title or f"{body.name}: {group.name or constituency_id}",
+            title=title
+            or f"{body.name}: {group.name or constitution.constituency(constituency_id).name}",
             body_id=body_id,
             seat_group_id=seat_group_id,
             constituency_id=constituency_id,

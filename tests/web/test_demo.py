@@ -1,0 +1,47 @@
+"""`make demo` loads a trust a visitor can explore: members, a declared election, a poll open
+now with a working voting code, and a meeting on notice. Loading twice changes nothing."""
+
+import pytest
+
+from mutualise.audit.services import verify
+from mutualise.elections import services as elections
+from mutualise.elections.lifecycle import State
+from mutualise.elections.models import Election
+from mutualise.meetings.models import Meeting
+from mutualise.register.models import Member
+from mutualise.web import demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_and_its_voting_code_works():
+    info = demo.load()
+    org = info.organisation
+    assert Member.objects.filter(organisation=org).count() == 180
+    declared, open_poll = Election.objects.filter(organisation=org).order_by("pk")
+    assert declared.state_enum == State.DECLARED
+    assert len(declared.result["elected_names"]) == 4
+    assert open_poll.state_enum == State.POLL_OPEN
+    assert Meeting.objects.filter(organisation=org).count() == 1
+    assert info.voting_code and info.voting_code in info.describe("http://127.0.0.1:8000/")
+
+    marks = elections.parse_marks(open_poll, {1: "1", 2: "2"})
+    assert elections.cast(open_poll, info.voting_code, marks)
+
+    again = demo.load()
+    assert again.organisation == org and again.voting_code == ""
+    assert Member.objects.filter(organisation=org).count() == 180
+    assert Election.objects.filter(organisation=org).count() == 2
+    assert verify(org).ok
+
+
+def test_demo_is_all_or_nothing(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("meeting service down")
+
+    monkeypatch.setattr(demo, "_annual_members_meeting", broken)
+    with pytest.raises(RuntimeError):
+        demo.load()
+    assert not Member.objects.exists()
+    monkeypatch.undo()
+    assert demo.load().voting_code
