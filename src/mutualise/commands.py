@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from mutualise.cli import CommandError, setup_django
@@ -100,11 +101,23 @@ def run_demo(args) -> int:
     print(info.describe(address))
     if args.no_serve:
         return 0
-    from django.core.management import call_command
-
     sys.stdout.flush()
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
-    return 0
+    # A production-style server (gunicorn, static files by WhiteNoise), not Django's dev server.
+    gunicorn = [sys.executable, "-m", "gunicorn", "mutualise.web.wsgi:application"]
+    os.execv(
+        sys.executable,
+        [
+            *gunicorn,
+            "--bind",
+            f"{args.host}:{args.port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+        ],
+    )
 
 
 def run_manage(args) -> int:
