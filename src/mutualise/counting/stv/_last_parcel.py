@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from ..ballots import Profile
-from ..result import CountError, CountResult, Stage, TieBreak, Value
+from ..result import CountResult, Stage, TieBreak, Value
 from ..ties import TieBreaker
-from .papers import EXHAUSTED, Papers, sum_by_candidate
+from .papers import EXHAUSTED, Papers, standing_candidates, sum_by_candidate
 
 PLACES = 2
 UNIT = 10**PLACES  # one vote, in hundredths
@@ -82,11 +82,7 @@ class LastParcelCount:
         self.seats = profile.seats if seats is None else seats
         self.ties = ties
         n = self.n = profile.n_candidates
-        standing = [c for c in range(n) if c not in profile.withdrawn]
-        if self.seats < 1:
-            raise CountError("seats must be at least 1")
-        if self.seats > len(standing):
-            raise CountError(f"{self.seats} seats but only {len(standing)} standing candidates")
+        standing = standing_candidates(profile, self.seats)
         self.continuing = np.zeros(n + 1, dtype=bool)  # last entry stands for the padding
         self.continuing[standing] = True
         self.papers = Papers(self.profile, UNIT)

@@ -41,6 +41,7 @@ import numpy as np
 from ..ballots import Profile
 from ..result import CountError, CountResult, Stage
 from ..ties import TieBreaker
+from .papers import standing_candidates
 
 NAME = "meek-stv"
 ALIASES = ("meek",)
@@ -73,11 +74,7 @@ class _MeekCount:
         self.seats = profile.seats if seats is None else seats
         self.ties = ties
         n = self.n = profile.n_candidates
-        standing = [c for c in range(n) if c not in profile.withdrawn]
-        if self.seats < 1:
-            raise CountError("seats must be at least 1")
-        if self.seats > len(standing):
-            raise CountError(f"{self.seats} seats but only {len(standing)} standing candidates")
+        standing = standing_candidates(profile, self.seats)
         self.keep = [0] * n
         for c in standing:
             self.keep[c] = UNIT

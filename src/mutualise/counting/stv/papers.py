@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ballots import Profile
+from ..result import CountError
 
 EXHAUSTED = -1
 
@@ -54,3 +55,13 @@ class Papers:
 
     def amounts(self, rows: np.ndarray) -> np.ndarray:
         return self.weights[rows] * self.value[rows]
+
+
+def standing_candidates(profile: Profile, seats: int) -> list[int]:
+    """The candidates not withdrawn, refusing a count with no seat or fewer candidates than seats."""
+    standing = [c for c in range(profile.n_candidates) if c not in profile.withdrawn]
+    if seats < 1:
+        raise CountError("seats must be at least 1")
+    if seats > len(standing):
+        raise CountError(f"{seats} seats but only {len(standing)} standing candidates")
+    return standing

@@ -17,7 +17,7 @@ import numpy as np
 from ..ballots import Profile
 from ..result import CountError, CountResult, Stage, Value
 from ..ties import TieBreaker
-from .papers import EXHAUSTED, Papers, sum_by_candidate
+from .papers import EXHAUSTED, Papers, standing_candidates, sum_by_candidate
 
 NAME = "scottish-stv"
 ALIASES = ("scottish",)
@@ -46,11 +46,7 @@ class _ScottishCount:
         self.seats = profile.seats if seats is None else seats
         self.ties = ties
         n = self.n = profile.n_candidates
-        standing = [c for c in range(n) if c not in profile.withdrawn]
-        if self.seats < 1:
-            raise CountError("seats must be at least 1")
-        if self.seats > len(standing):
-            raise CountError(f"{self.seats} seats but only {len(standing)} standing candidates")
+        standing = standing_candidates(profile, self.seats)
         self.continuing = np.zeros(n + 1, dtype=bool)  # the extra last entry stands for padding
         self.continuing[standing] = True
         self.papers = Papers(self.profile, UNIT)

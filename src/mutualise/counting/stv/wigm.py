@@ -24,7 +24,7 @@ import numpy as np
 from ..ballots import Profile
 from ..result import CountError, CountResult, Stage
 from ..ties import TieBreaker
-from .papers import EXHAUSTED, Papers
+from .papers import EXHAUSTED, Papers, standing_candidates
 
 NAME = "wigm-stv"
 ALIASES = ("wigm",)
@@ -51,11 +51,7 @@ class _WigmCount:
         self.seats = profile.seats if seats is None else seats
         self.ties = ties
         n = self.n = profile.n_candidates
-        standing = [c for c in range(n) if c not in profile.withdrawn]
-        if self.seats < 1:
-            raise CountError("seats must be at least 1")
-        if self.seats > len(standing):
-            raise CountError(f"{self.seats} seats but only {len(standing)} standing candidates")
+        standing = standing_candidates(profile, self.seats)
         self.continuing = np.zeros(n + 1, dtype=bool)
         self.continuing[standing] = True
         self.papers = Papers(self.profile, 1)  # positions and holders; values kept below
