@@ -61,3 +61,43 @@ class HandsForm(forms.Form):
         label="Chair's casting vote (only if tied and the rules give one)",
         choices=[("", "None"), ("for", "For"), ("against", "Against")],
     )
+
+
+class MotionForm(forms.Form):
+    """A members' motion. The word limit of the supporting statement comes from the rulebook."""
+
+    title = forms.CharField(
+        max_length=200,
+        label="Title of the motion",
+        error_messages={"required": "Enter a title for the motion"},
+    )
+    text = forms.CharField(
+        label="The motion",
+        help_text="The words members will vote on.",
+        error_messages={"required": "Enter the words of the motion"},
+    )
+    kind_id = forms.ChoiceField(
+        label="Kind of resolution",
+        error_messages={"required": "Choose the kind of resolution"},
+    )
+    statement = forms.CharField(required=False, label="Your supporting statement (optional)")
+
+    def __init__(self, *args, kinds=(), word_limit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.word_limit = word_limit
+        self.fields["kind_id"].choices = [(kind.id, kind.name) for kind in kinds]
+        if len(self.fields["kind_id"].choices) == 1:
+            self.fields["kind_id"].initial = self.fields["kind_id"].choices[0][0]
+        if word_limit is not None:
+            self.fields["statement"].help_text = f"The rules allow at most {word_limit} words."
+
+    def clean_statement(self):
+        from .services import word_count
+
+        statement = self.cleaned_data["statement"]
+        if self.word_limit is not None and word_count(statement) > self.word_limit:
+            raise forms.ValidationError(
+                f"Your supporting statement is {word_count(statement)} words; "
+                f"the rules allow at most {self.word_limit}"
+            )
+        return statement

@@ -27,3 +27,8 @@ rules.add_perm("meetings.vote", is_member)
 rules.add_perm("meetings.appoint_proxy", is_member)
 rules.add_perm("meetings.run_meeting", runs_meetings)
 rules.add_perm("meetings.view_draft", runs_meetings)
+# Members' motions: members propose and support them; those who run meetings accept them.
+rules.add_perm("meetings.view_motions", is_member | runs_meetings)
+rules.add_perm("meetings.submit_motion", is_member)
+rules.add_perm("meetings.support_motion", is_member)
+rules.add_perm("meetings.accept_motion", runs_meetings)

@@ -1176,12 +1176,17 @@ def support_motion(motion: Motion, member, *, actor=None, on: date | None = None
         raise MeetingError(f"member {member.number} already supports this motion") from None
 
 
-def accept_motion(motion: Motion, *, actor=None) -> Resolution:
-    needed = motion.meeting.motion_supporters_required
-    have = motion.supporters.count()
-    if have < needed:
-        raise MeetingError(f"the motion has {have} supporters; {needed} are needed")
+def accept_motion(given: Motion, *, actor=None) -> Resolution:
+    """Put a members' motion on the agenda as a resolution, once it has the supporters the
+    meeting needs. A motion is accepted once."""
     with transaction.atomic():
+        motion = Motion.objects.select_for_update().select_related("meeting").get(pk=given.pk)
+        if motion.state != Motion.State.SUBMITTED:
+            raise MeetingError(f"this motion is {motion.get_state_display().lower()} already")
+        needed = motion.meeting.motion_supporters_required
+        have = motion.supporters.count()
+        if have < needed:
+            raise MeetingError(f"the motion has {have} supporters; {needed} are needed")
         resolution = add_resolution(
             motion.meeting,
             title=motion.title,
@@ -1193,6 +1198,14 @@ def accept_motion(motion: Motion, *, actor=None) -> Resolution:
         motion.state = Motion.State.ACCEPTED
         motion.resolution = resolution
         motion.save(update_fields=["state", "resolution"])
+        audit.record(
+            motion.organisation,
+            "motion.accepted",
+            actor=actor,
+            subject=motion,
+            data={"resolution": resolution.number, "supporters": have},
+        )
+    given.refresh_from_db()
     return resolution
 
 

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from mutualise.register.models import Member, Organisation
 
 from . import facts, pdf, services
-from .forms import CheckInForm, HandsForm, ProxyForm, VoteForm
+from .forms import CheckInForm, HandsForm, MotionForm, ProxyForm, VoteForm
 from .lifecycle import MEETING_TRANSITIONS, RESOLUTION_TRANSITIONS, available
-from .models import Meeting, Minutes, Requisition, Resolution, VoteRecord
+from .models import Meeting, Minutes, Motion, Requisition, Resolution, VoteRecord
 from .services import MeetingError
 
 
@@ -512,3 +512,104 @@ def _requisition_action(request, organisation, member):
         messages.success(request, "You have signed the requisition.")
     else:
         raise MeetingError(f"Unknown action {action!r}")
+
+
+def _sentence(message: str) -> str:
+    """A service's message as a sentence on a page (str.capitalize would lower the rest)."""
+    return message[:1].upper() + message[1:]
+
+
+def _form_errors(form) -> list[tuple[str, str]]:
+    """(field id, message) pairs for a GOV.UK error summary, in the form's field order."""
+    return [(name, form.errors[name][0]) for name in form.fields if name in form.errors]
+
+
+def motions(request, slug, pk):
+    """Members' motions for a meeting being prepared: a member proposes one, other members
+    support it, and those who run meetings put it on the agenda. Members see this page while
+    the meeting is still a draft, since motions are taken before notice is given."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("organisation"), organisation__slug=slug, pk=pk
+    )
+    organisation = meeting.organisation
+    _require(request, "meetings.view_motions", organisation)
+    member = services.member_for(request.user, organisation)
+    meeting_rules = organisation.constitution.meetings
+    form_kwargs = {
+        "kinds": meeting_rules.resolutions,
+        "word_limit": meeting_rules.member_resolution_statement_words,
+    }
+    form = MotionForm(**form_kwargs)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "submit":
+            _require(request, "meetings.submit_motion", organisation)
+            form = MotionForm(request.POST, **form_kwargs)
+            if form.is_valid():
+                try:
+                    services.submit_motion(meeting, member, **form.cleaned_data, actor=request.user)
+                except MeetingError as exc:
+                    errors.append(("title", _sentence(str(exc))))
+                else:
+                    messages.success(
+                        request, f"Your motion ‘{form.cleaned_data['title']}’ is submitted."
+                    )
+                    return redirect("meetings:motions", slug, pk)
+            else:
+                errors = _form_errors(form)
+        elif action in ("support", "accept"):
+            perm = "meetings.support_motion" if action == "support" else "meetings.accept_motion"
+            _require(request, perm, organisation)
+            motion = get_object_or_404(Motion, meeting=meeting, pk=request.POST.get("motion"))
+            try:
+                if action == "support":
+                    services.support_motion(motion, member, actor=request.user)
+                    messages.success(request, f"You support the motion ‘{motion.title}’.")
+                else:
+                    resolution = services.accept_motion(motion, actor=request.user)
+                    messages.success(
+                        request,
+                        f"‘{motion.title}’ is on the agenda as resolution {resolution.number}.",
+                    )
+            except MeetingError as exc:
+                messages.error(request, _sentence(str(exc)))
+            return redirect("meetings:motions", slug, pk)
+        else:
+            raise PermissionDenied
+    needed = meeting.motion_supporters_required
+    rows = []
+    for motion in meeting.motions.select_related("proposer", "resolution").order_by(
+        "submitted_at", "pk"
+    ):
+        supporters = motion.supporters.count()
+        rows.append(
+            {
+                "motion": motion,
+                "supporters": supporters,
+                "kind": organisation.constitution.resolution(motion.kind_id).name,
+                "supported": member is not None
+                and motion.supporters.filter(member=member).exists(),
+                "proposed_by_me": member is not None and motion.proposer_id == member.pk,
+                "enough": supporters >= needed,
+            }
+        )
+    return render(
+        request,
+        "meetings/motions.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "member": member,
+            "taking_motions": meeting.state == "draft",
+            "supporters_needed": needed,
+            "word_limit": meeting_rules.member_resolution_statement_words,
+            "can_submit": meeting.state == "draft"
+            and request.user.has_perm("meetings.submit_motion", organisation),
+            "can_accept": meeting.state == "draft"
+            and request.user.has_perm("meetings.accept_motion", organisation),
+            "form": form,
+            "errors": errors,
+            "page_title": f"{'Error: ' if errors else ''}Members' motions: {meeting.title}",
+        },
+    )
