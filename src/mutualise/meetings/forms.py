@@ -101,3 +101,23 @@ class MotionForm(forms.Form):
                 f"the rules allow at most {self.word_limit}"
             )
         return statement
+
+
+class PaperBallotForm(forms.Form):
+    """One paper poll card, keyed by an officer: whose card it is, and the vote marked on it."""
+
+    number = forms.IntegerField(
+        min_value=1,
+        label="Membership number on the poll card",
+        error_messages={
+            "required": "Enter the membership number on the poll card",
+            "invalid": "Enter the membership number as digits, like 123",
+            "min_value": "Enter the membership number as digits, like 123",
+        },
+    )
+    choice = forms.ChoiceField(
+        choices=Choice.choices,
+        widget=forms.RadioSelect,
+        label="Vote marked on the card",
+        error_messages={"required": "Choose the vote marked on the card: for, against or abstain"},
+    )

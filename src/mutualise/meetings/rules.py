@@ -32,3 +32,5 @@ rules.add_perm("meetings.view_motions", is_member | runs_meetings)
 rules.add_perm("meetings.submit_motion", is_member)
 rules.add_perm("meetings.support_motion", is_member)
 rules.add_perm("meetings.accept_motion", runs_meetings)
+# Paper poll cards are keyed from the chair's console.
+rules.add_perm("meetings.enter_paper_votes", runs_meetings)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from mutualise.register.models import Member, Organisation
 
 from . import facts, pdf, services
-from .forms import CheckInForm, HandsForm, MotionForm, ProxyForm, VoteForm
+from .forms import CheckInForm, HandsForm, MotionForm, PaperBallotForm, ProxyForm, VoteForm
 from .lifecycle import MEETING_TRANSITIONS, RESOLUTION_TRANSITIONS, available
 from .models import Meeting, Minutes, Motion, Requisition, Resolution, VoteRecord
 from .services import MeetingError
@@ -611,5 +611,60 @@ def motions(request, slug, pk):
             "form": form,
             "errors": errors,
             "page_title": f"{'Error: ' if errors else ''}Members' motions: {meeting.title}",
+        },
+    )
+
+
+def paper_poll(request, slug, pk, number):
+    """Key paper poll cards for a resolution decided on a poll, one card at a time. Each card
+    is the member's vote on the paper channel (services.cast_vote): the member must be checked
+    in and may vote once, however the vote is cast."""
+    meeting = _meeting(request, slug, pk)
+    _require(request, "meetings.enter_paper_votes", meeting.organisation)
+    resolution = get_object_or_404(Resolution, meeting=meeting, number=number)
+    resolution.meeting = meeting
+    taking = resolution.method == Resolution.Method.POLL and resolution.state == "open"
+    form = PaperBallotForm()
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        form = PaperBallotForm(request.POST)
+        if form.is_valid():
+            card = form.cleaned_data["number"]
+            voter = Member.objects.filter(organisation=meeting.organisation, number=card).first()
+            try:
+                if voter is None:
+                    raise MeetingError(f"There is no member number {card}")
+                receipt = services.cast_vote(
+                    resolution,
+                    voter,
+                    form.cleaned_data["choice"],
+                    channel=VoteRecord.Channel.PAPER,
+                    actor=request.user,
+                )
+            except MeetingError as exc:
+                errors.append(("number", _sentence(str(exc))))
+            else:
+                messages.success(
+                    request,
+                    f"Poll card of member {card} recorded. Receipt for the voter: "
+                    f"{receipt.receipt}",
+                )
+                return redirect("meetings:paper_poll", slug, pk, number)
+        else:
+            errors = _form_errors(form)
+    records = VoteRecord.objects.filter(resolution=resolution)
+    return render(
+        request,
+        "meetings/paper_poll.html",
+        {
+            "meeting": meeting,
+            "resolution": resolution,
+            "taking": taking,
+            "voted": records.count(),
+            "on_paper": records.filter(channel=VoteRecord.Channel.PAPER).count(),
+            "form": form,
+            "errors": errors,
+            "error_for": dict(errors),
+            "page_title": f"{'Error: ' if errors else ''}Paper poll cards: resolution {number}",
         },
     )
