@@ -102,6 +102,9 @@ def test_members_motion_statement_word_limit(db):
     with pytest.raises(MeetingError, match="proposer cannot also be a supporter"):
         services.support_motion(motion, members[0])
     assert services.accept_motion(motion).proposed_by == f"member {members[0].number}"
+    services.call_meeting(meeting, now=notice_day(meeting))
+    with pytest.raises(MeetingError, match="before notice of the meeting is given"):
+        services.support_motion(motion, members[1])
 
 
 def _energy_meeting(count=20):

@@ -1159,6 +1159,8 @@ def submit_motion(
 
 
 def support_motion(motion: Motion, member, *, actor=None, on: date | None = None):
+    if motion.meeting.state != MeetingState.DRAFT:
+        raise MeetingError("motions are supported before notice of the meeting is given")
     _require_member(motion.organisation, member, on or register.today())
     if member.pk == motion.proposer_id:
         raise MeetingError("the proposer cannot also be a supporter")
