@@ -265,3 +265,12 @@ def test_members_start_and_sign_a_requisition_and_the_officer_counts_it():
         counted.content.decode()
     )
     assert Client().post(url, {"action": "start", "purpose": "x"}).status_code == 403
+
+
+def test_the_requisition_link_shows_only_where_members_may_requisition(client, db):
+    from mutualise.register import services as register_services
+
+    trust = register_services.create_from_model(model="nhs-foundation-trust", name="No Req FT")
+    coop = register_services.create_from_model(model="co-operative-society", name="Req Co-op")
+    assert "Requisition a general meeting" not in client.get(f"/o/{trust.slug}/meetings/").text
+    assert "Requisition a general meeting" in client.get(f"/o/{coop.slug}/meetings/").text

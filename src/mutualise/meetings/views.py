@@ -50,6 +50,7 @@ def meeting_list(request, slug):
         {
             "meetings": meetings,
             "runs_meetings": request.user.has_perm("meetings.run_meeting", organisation),
+            "members_may_requisition": organisation.constitution.meetings.requisition is not None,
             "page_title": "Meetings",
         },
     )
