@@ -2,9 +2,11 @@
 and PostgreSQL, against django-import-export on the same file; register search p95.
 
 Each database runs in a child process (Django is configured once per process), on a throwaway
-database: a temporary SQLite file, and `mutualise_bench` on the PostgreSQL server named by
-MUTUALISE_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), skipped with a message
-if unreachable. MUTUALISE_BENCH_MEMBERS changes the size (default 1,000,000).
+database: a temporary SQLite file, and MUTUALISE_BENCH_DATABASE (default `mutualise_bench`) on
+the PostgreSQL server named by MUTUALISE_BENCH_POSTGRES (default
+postgres://postgres@127.0.0.1:5432), skipped with a message if unreachable.
+MUTUALISE_BENCH_MEMBERS changes the size (default 1,000,000); MUTUALISE_BENCH_ONLY=postgresql
+(or sqlite) runs one database only.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from pathlib import Path
 MEMBERS = int(os.environ.get("MUTUALISE_BENCH_MEMBERS", "1000000"))
 PEER_ROWS = int(os.environ.get("MUTUALISE_BENCH_PEER_ROWS", "20000"))
 POSTGRES = os.environ.get("MUTUALISE_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+DATABASE = os.environ.get("MUTUALISE_BENCH_DATABASE", "mutualise_bench")
+ONLY = os.environ.get("MUTUALISE_BENCH_ONLY", "")
 SEARCHES = 300
 # The NHS FT model's public areas: a trust's members live in its area.
 DISTRICTS = ["NE1", "NE2", "NE3", "NE4", "NE5", "NE6", "NE7", "NE15", "NE8", "NE9", "NE10",
@@ -198,12 +202,12 @@ def _postgres_database() -> str | None:
         import psycopg
 
         with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-            connection.execute("DROP DATABASE IF EXISTS mutualise_bench")
-            connection.execute("CREATE DATABASE mutualise_bench")
+            connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}"')
+            connection.execute(f'CREATE DATABASE "{DATABASE}"')
     except Exception as exc:  # no server: say so, keep the SQLite figures
         print(f"postgresql: skipped ({exc})")
         return None
-    return f"{POSTGRES}/mutualise_bench"
+    return f"{POSTGRES}/{DATABASE}"
 
 
 def main() -> None:
@@ -215,8 +219,9 @@ def main() -> None:
         print(
             f"generated {MEMBERS:,} members ({size:.0f} MiB) in {time.perf_counter() - started:.1f} s"
         )
-        _run_child("sqlite", f"sqlite:///{tmp}/bench.sqlite3", path)
-        database = _postgres_database()
+        if ONLY in ("", "sqlite"):
+            _run_child("sqlite", f"sqlite:///{tmp}/bench.sqlite3", path)
+        database = _postgres_database() if ONLY in ("", "postgresql") else None
         if database:
             _run_child("postgresql", database, path)
 

@@ -173,7 +173,10 @@ class Member(models.Model):
         PHONE = "phone", "Phone"
         TEXT = "text", "Text message"
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="members")
+    # No index of its own: every (organisation, ...) index below serves it (and costs an import).
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="members", db_index=False
+    )
     number = models.PositiveBigIntegerField()
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -272,7 +275,10 @@ class MembershipPeriod(models.Model):
     members have ceased, re-joined or moved constituency. `ended_on` is the first day not a member.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: period_dates leads with it.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
     constituency_id = models.CharField(max_length=80)
     class_id = models.CharField(max_length=80, blank=True)
