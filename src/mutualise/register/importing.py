@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 
 from mutualise.constitution.eligibility import age_on, assess, constituency_for
 
@@ -126,6 +127,7 @@ _DATE_SPLIT = re.compile(r"[/.\- ]")
 EARLIEST_BIRTH = date(1900, 1, 1)
 PREVIEW_ROWS = 10
 PROGRESS_EVERY = 5000
+DATE_MEMO = 200_000  # distinct date texts remembered while checking a file
 
 # The order of the cleaned values each good row carries to the writer.
 COLUMNS = (
@@ -280,9 +282,12 @@ class _Eligibility:
         self.qualifying: dict = {}
         self.facts: dict = {}
 
+    def age_key(self, born: date) -> int:
+        return min(age_on(born, self.on), self.age_cap)
+
     def key(self, details: dict) -> tuple:
         born = details["date_of_birth"]
-        age = min(age_on(born, self.on), self.age_cap) if born is not None else None
+        age = self.age_key(born) if born is not None else None
         postcode = details["postcode"]
         outward, _, inward = postcode.partition(" ")
         return (
@@ -346,6 +351,33 @@ class RegisterKeys:
             if name and born and postcode:
                 found.people.add((name, born, postcode))
         return found
+
+
+def _details(
+    born,
+    postcode,
+    local_authority_code,
+    is_staff,
+    contract_fixed_term,
+    contract_months,
+    employment_start,
+    employment_end,
+    last_service_use,
+    attestations,
+) -> dict:
+    """A checked row's facts as `_Eligibility` takes them."""
+    return {
+        "date_of_birth": born,
+        "postcode": postcode,
+        "local_authority_code": local_authority_code,
+        "is_staff": is_staff,
+        "contract_fixed_term": contract_fixed_term,
+        "contract_months": contract_months,
+        "employment_start": employment_start,
+        "employment_end": employment_end,
+        "last_service_use": last_service_use,
+        "attestations": attestations,
+    }
 
 
 def derived_ref(name_key: str, born, postcode_key: str, email: str) -> str:
@@ -424,9 +456,37 @@ def _check_rows(
     name_key, name_keys = keys.name_key, keys.name_and_surname_keys
     postcode_ok, email_ok, phone_ok = _POSTCODE.match, _EMAIL.match, _PHONE.match
     rows_total = rows_ready = already_present = 0
+    # Per-row work is cut to what the mapping needs, decided here once; values that repeat
+    # across rows (dates, ages) are memoised. tests/register/test_importing_fast.py checks the
+    # fast paths against the plain ones.
+    targets = tuple(t for t, _ in mapped)
+    indices = [i for _, i in mapped]
+    pick = (
+        itemgetter(*indices) if len(indices) > 1 else lambda cells: tuple(cells[i] for i in indices)
+    )
+    strip = str.strip
+    has_yes_no = bool(yes_no_targets)
+    has_phone = "phone" in position
+    has_channel = "contact_channel" in position
+    has_constituency = "constituency_id" in position
+    has_class = "class_id" in position
+    has_attestations = "attestations" in position
+    has_months = "contract_months" in position
+    has_local_authority = "local_authority_code" in position
+    # Date text -> date, for dates read before (good ones only: a bad date is explained afresh).
+    dates: dict = {}
+    dates_get = dates.get
+    ages: dict = {}  # date of birth -> the age part of the eligibility key
+    ages_get = ages.get
+    qualifying_get = rules.qualifying.get
+    assessments_get = rules.assessments.get
+    no_attestations: frozenset = frozenset()
     for line, cells in table.rows:
         count = len(cells)
-        if count >= width:
+        if count >= width and not xlsx:
+            # CSV cells are all text: strip them in one pass.
+            values = dict(zip(targets, map(strip, pick(cells)), strict=False))
+        elif count >= width:
             values = {
                 t: (c.strip() if c.__class__ is str else c)
                 for t, c in ((t, cells[i]) for t, i in mapped)
@@ -478,19 +538,24 @@ def _check_rows(
         for target in date_targets:
             raw = values[target]
             if raw:
-                try:
-                    values[target] = parse_date(raw)
-                except ValueError as exc:
-                    values[target] = None
-                    text = str(exc)
-                    kind = (
-                        "ambiguous_date"
-                        if "two-digit" in text
-                        else "impossible_date"
-                        if "real date" in text
-                        else "unreadable_date"
-                    )
-                    bad((target, text, kind))
+                day = dates_get(raw)
+                if day is None:
+                    try:
+                        day = parse_date(raw)
+                    except ValueError as exc:
+                        text = str(exc)
+                        kind = (
+                            "ambiguous_date"
+                            if "two-digit" in text
+                            else "impossible_date"
+                            if "real date" in text
+                            else "unreadable_date"
+                        )
+                        bad((target, text, kind))
+                    else:
+                        if len(dates) < DATE_MEMO:
+                            dates[raw] = day
+                values[target] = day
             else:
                 values[target] = None
         born = get("date_of_birth")
@@ -516,27 +581,30 @@ def _check_rows(
                     "future_date",
                 )
             )
-        for target in yes_no_targets:
-            raw = values[target]
-            text = str(raw).lower()
-            if text in YES:
-                values[target] = True
-            elif text in NO:
-                values[target] = None if target == "contract_fixed_term" and not text else False
+        if has_yes_no:
+            for target in yes_no_targets:
+                raw = values[target]
+                text = str(raw).lower()
+                if text in YES:
+                    values[target] = True
+                elif text in NO:
+                    values[target] = None if target == "contract_fixed_term" and not text else False
+                else:
+                    bad((target, f"'{raw}' should be yes or no", "bad_yes_no"))
+                    values[target] = None
+        months = None
+        if has_months:
+            months = values["contract_months"]
+            if months:
+                if str(months).isdigit() and int(months) < 1000:
+                    months = int(months)
+                else:
+                    bad(("contract_months", f"'{months}' is not a number of months", "bad_number"))
+                    months = None
             else:
-                bad((target, f"'{raw}' should be yes or no", "bad_yes_no"))
-                values[target] = None
-        months = get("contract_months")
-        if months:
-            if str(months).isdigit() and int(months) < 1000:
-                months = int(months)
-            else:
-                bad(("contract_months", f"'{months}' is not a number of months", "bad_number"))
                 months = None
-        else:
-            months = None
         postcode = get("postcode") or ""
-        if postcode:
+        if postcode and not postcode_ok(postcode):  # else already in keys.postcode_key's form
             compact = postcode.replace(" ", "").upper()
             postcode = f"{compact[:-3]} {compact[-3:]}" if len(compact) > 4 else compact
             if not postcode_ok(postcode):
@@ -554,102 +622,138 @@ def _check_rows(
             if not email_ok(email):
                 bad(("email", f"'{values['email']}' is not an email address", "bad_email"))
                 email = ""
-        phone = get("phone") or ""
-        if phone and not phone_ok(phone):
-            bad(("phone", f"'{phone}' is not a phone number", "bad_phone"))
-        channel = CHANNELS.get(str(get("contact_channel") or "").lower())
-        if channel is None:
-            bad(
-                (
-                    "contact_channel",
-                    f"'{values['contact_channel']}' is not one of post, email, phone or text",
-                    "bad_channel",
+        phone = ""
+        if has_phone:
+            phone = values["phone"] or ""
+            if phone and not phone_ok(phone):
+                bad(("phone", f"'{phone}' is not a phone number", "bad_phone"))
+        channel = "post"
+        if has_channel:
+            channel = CHANNELS.get(str(values["contact_channel"] or "").lower())
+            if channel is None:
+                bad(
+                    (
+                        "contact_channel",
+                        f"'{values['contact_channel']}' is not one of post, email, phone or text",
+                        "bad_channel",
+                    )
                 )
-            )
-            channel = "post"
-        elif channel == "email" and not email:
-            bad(("contact_channel", "contact by email needs an email address", "bad_channel"))
+                channel = "post"
+            elif channel == "email" and not email:
+                bad(("contact_channel", "contact by email needs an email address", "bad_channel"))
 
         # Constituency and class, as the file names them or as the rulebook finds them.
-        constituency_id = class_id = ""
-        wanted = get("constituency_id") or ""
-        if wanted:
-            constituency_id = by_name.get(name_key(wanted), "")
-            if not constituency_id:
-                bad(
-                    (
-                        "constituency_id",
-                        f"there is no constituency '{wanted}'; they are "
-                        f"{', '.join(constituencies)}",
-                        "unknown_constituency",
+        constituency_id = class_id = wanted = ""
+        if has_constituency:
+            wanted = values["constituency_id"] or ""
+            if wanted:
+                constituency_id = by_name.get(name_key(wanted), "")
+                if not constituency_id:
+                    bad(
+                        (
+                            "constituency_id",
+                            f"there is no constituency '{wanted}'; they are "
+                            f"{', '.join(constituencies)}",
+                            "unknown_constituency",
+                        )
                     )
-                )
-        wanted_class = get("class_id") or ""
-        if wanted_class:
-            class_id = class_by_name.get(name_key(wanted_class), "")
-            if not class_id:
-                bad(
-                    (
-                        "class_id",
-                        f"there is no class '{wanted_class}'; classes are "
-                        f"{', '.join(classes) or 'none'}",
-                        "unknown_class",
+        if has_class:
+            wanted_class = values["class_id"] or ""
+            if wanted_class:
+                class_id = class_by_name.get(name_key(wanted_class), "")
+                if not class_id:
+                    bad(
+                        (
+                            "class_id",
+                            f"there is no class '{wanted_class}'; classes are "
+                            f"{', '.join(classes) or 'none'}",
+                            "unknown_class",
+                        )
                     )
-                )
-            elif not constituency_id:
-                constituency_id = classes[class_id][0].id
-            elif classes[class_id][0].id != constituency_id:
-                bad(
-                    (
-                        "class_id",
-                        f"class '{class_id}' is not part of '{constituency_id}'",
-                        "unknown_class",
+                elif not constituency_id:
+                    constituency_id = classes[class_id][0].id
+                elif classes[class_id][0].id != constituency_id:
+                    bad(
+                        (
+                            "class_id",
+                            f"class '{class_id}' is not part of '{constituency_id}'",
+                            "unknown_class",
+                        )
                     )
+        attestations = no_attestations
+        if has_attestations:
+            attestation_text = values["attestations"]
+            if attestation_text:
+                attestations = frozenset(
+                    a.strip() for a in re.split(r"[;|]", str(attestation_text)) if a.strip()
                 )
-        attestation_text = get("attestations")
-        attestations = (
-            frozenset(a.strip() for a in re.split(r"[;|]", str(attestation_text)) if a.strip())
-            if attestation_text
-            else frozenset()
+        local_authority = (
+            str(values["local_authority_code"] or "").upper() if has_local_authority else ""
         )
-        details = {
-            "date_of_birth": born,
-            "postcode": postcode,
-            "local_authority_code": str(get("local_authority_code") or "").upper(),
-            "is_staff": get("is_staff"),
-            "contract_fixed_term": get("contract_fixed_term"),
-            "contract_months": months,
-            "employment_start": get("employment_start"),
-            "employment_end": get("employment_end"),
-            "last_service_use": get("last_service_use"),
-            "attestations": attestations,
-        }
+        is_staff = get("is_staff")
+        fixed_term = get("contract_fixed_term")
+        employment_start = get("employment_start")
+        employment_end = get("employment_end")
+        last_service_use = get("last_service_use")
         if born is None and not found:
-            ages = (
-                [constituencies[constituency_id].eligibility.minimum_age]
+            minimum = (
+                constituencies[constituency_id].eligibility.minimum_age
                 if constituency_id
                 else (
-                    [min(c.eligibility.minimum_age for c in constituencies.values())]
+                    min(c.eligibility.minimum_age for c in constituencies.values())
                     if every_needs_age
-                    else [None]
+                    else None
                 )
             )
-            if ages[0] is not None:
+            if minimum is not None:
                 bad(
                     (
                         "date_of_birth",
                         "the date of birth is missing and the rulebook has a "
-                        f"minimum age of {ages[0]}",
+                        f"minimum age of {minimum}",
                         "missing_date_of_birth",
                     )
                 )
         if not found:
-            key = rules.key(details)
+            # rules.key(details), built without the details, which are wanted only when the
+            # rulebook has not been asked about this key before.
+            if born is None:
+                age = None
+            else:
+                age = ages_get(born)
+                if age is None:
+                    age = ages[born] = rules.age_key(born)
+            outward, _, inward = postcode.partition(" ")
+            key = (
+                age,
+                outward,
+                inward[:1],
+                local_authority,
+                is_staff,
+                fixed_term,
+                months,
+                employment_start,
+                employment_end,
+                last_service_use,
+                attestations,
+            )
+            details = None
             if not constituency_id:
-                qualifying = rules.constituencies(key, details)
+                qualifying = qualifying_get(key)
+                if qualifying is None:
+                    details = _details(
+                        born, postcode, local_authority, is_staff, fixed_term, months,
+                        employment_start, employment_end, last_service_use, attestations,
+                    )  # fmt: skip
+                    qualifying = rules.constituencies(key, details)
                 if qualifying:
                     constituency_id = qualifying[0]
                 else:
+                    if details is None:
+                        details = _details(
+                            born, postcode, local_authority, is_staff, fixed_term, months,
+                            employment_start, employment_end, last_service_use, attestations,
+                        )  # fmt: skip
                     bad(
                         (
                             "postcode" if "postcode" in position else "constituency_id",
@@ -670,8 +774,20 @@ def _check_rows(
                         )
                     )
                 else:
-                    reasons = rules.reasons(class_id or constituency_id, key, details)
+                    reasons = assessments_get((class_id or constituency_id, key))
+                    if reasons is None:
+                        if details is None:
+                            details = _details(
+                                born, postcode, local_authority, is_staff, fixed_term, months,
+                                employment_start, employment_end, last_service_use, attestations,
+                            )  # fmt: skip
+                        reasons = rules.reasons(class_id or constituency_id, key, details)
                     if reasons:
+                        if details is None:
+                            details = _details(
+                                born, postcode, local_authority, is_staff, fixed_term, months,
+                                employment_start, employment_end, last_service_use, attestations,
+                            )  # fmt: skip
                         others = [
                             c for c in rules.constituencies(key, details) if c != constituency_id
                         ]
@@ -694,7 +810,8 @@ def _check_rows(
         # well under 1 GiB; a false match is about as likely as a meteor strike.
         seen_person = hash(person) if person else None
         seen_email = hash(email) if email else None
-        if hash(ref) in seen_refs:
+        seen_ref = hash(ref)
+        if seen_ref in seen_refs:
             bad(
                 (
                     "external_ref",
@@ -705,7 +822,7 @@ def _check_rows(
         elif ref in register_refs:
             if not found:
                 already_present += 1
-                seen_refs.add(hash(ref))
+                seen_refs.add(seen_ref)
                 continue
         elif email and seen_email in seen_emails:
             bad(
@@ -741,7 +858,7 @@ def _check_rows(
                     "duplicate_in_register",
                 )
             )
-        seen_refs.add(hash(ref))
+        seen_refs.add(seen_ref)
         if email and seen_email not in seen_emails:
             seen_emails[seen_email] = line
         if person and seen_person not in seen_people:
@@ -757,11 +874,11 @@ def _check_rows(
         rows_ready += 1
         by_constituency[constituency_id] += 1
         row = (
-            ref, name, born, get("address") or "", postcode, details["local_authority_code"],
+            ref, name, born, get("address") or "", postcode, local_authority,
             email, phone, channel, bool(get("large_print")), bool(get("easy_read")),
             get("language") or "", get("sex") or "", get("ethnicity") or "",
-            bool(get("is_staff")), get("contract_fixed_term"), months,
-            get("employment_start"), get("employment_end"), get("last_service_use"),
+            bool(is_staff), fixed_term, months,
+            employment_start, employment_end, last_service_use,
             sorted(attestations), constituency_id, class_id, joined or on, key_name,
             key_surname, key_postcode,
         )  # fmt: skip
