@@ -133,8 +133,8 @@ def detail(request, slug, pk):
 @login_required
 def nominate(request, slug, pk):
     election = _election(slug, pk)
-    member = getattr(request.user, "membership", None)
-    if member is None or member.organisation_id != election.organisation_id:
+    member = Member.objects.filter(organisation=election.organisation, user=request.user).first()
+    if member is None:
         raise PermissionDenied
     constitution = election.organisation.constitution
     rules_ = constitution.elections.nominations

@@ -4,10 +4,27 @@ Rows arrive in `importing.COLUMNS` order from the checker. A writer thread write
 the checker works on the next ones (the checker makes no queries, so the two never use the
 connection at once). On PostgreSQL the server works in its own process, so checking and writing
 use both cores; on SQLite they mostly take turns, as the sqlite3 module binds values holding
-the GIL (measured: no faster, and no slower, than writing in the checker's thread).
-Membership numbers come from the organisation's counter, locked for the whole import; each
-member's membership period is created in one INSERT ... SELECT at the end. Runs inside the
+the GIL. Membership numbers come from the organisation's counter, locked for the whole import;
+each member's membership period is created in one INSERT ... SELECT at the end. Runs inside the
 caller's transaction.
+
+Two bulk-load techniques, each keeping the database's guarantees:
+
+- PostgreSQL checks foreign keys with a trigger per row (six a member and period, deferred to
+  commit: over a third of the server's time for a large import). Where the database role may
+  set `session_replication_role` (a superuser, or on PostgreSQL 15+ after
+  `GRANT SET ON PARAMETER session_replication_role TO <role>`), those triggers are switched off
+  for this transaction's COPY and INSERT only, and the same facts are proved set-wise instead:
+  the parent rows exist and are locked against deletion until commit (the organisation FOR
+  UPDATE by the caller, the batch created in this transaction), every new member row carries
+  exactly this organisation and batch and no user or merge link, and each period was derived
+  from one of those rows in the same statement. Without the privilege the triggers run.
+- SQLite: when an import brings at least as many rows as the whole member table holds, its
+  secondary indexes are dropped and built again after the load (a sort instead of a million
+  scattered insertions); SQLite admits one writer at a time anyway, the DDL is part of the
+  transaction, and a unique index that cannot be rebuilt fails the import, so nothing is
+  weakened. Columns that hold one value for a whole batch (fields the file does not map) are
+  written as SQL literals rather than bound a million times.
 """
 
 from __future__ import annotations
@@ -15,8 +32,10 @@ from __future__ import annotations
 import json
 import queue
 import threading
+from datetime import date
 
-from django.db import connections
+from django.conf import settings
+from django.db import IntegrityError, connections
 from django.utils import timezone
 
 from .importing import COLUMNS
@@ -24,6 +43,8 @@ from .models import MemberNumberSequence
 
 BATCH = 5000
 SQLITE_CACHE_KIB = -131072  # negative: KiB, not pages
+# Rebuilding SQLite's indexes pays off once an import is large and at least the table's size.
+SQLITE_REBUILD_MIN_ROWS = 50_000
 _ATTESTATIONS = COLUMNS.index("attestations")
 _ADMITTED = COLUMNS.index("admitted_on")
 MEMBER_COLUMNS = (
@@ -41,13 +62,13 @@ class _Aborted(Exception):
 class MemberWriter:
     """Use as a context manager: `add` rows, then `finish`; leaving early aborts the writes."""
 
-    def __init__(self, organisation, batch, using: str = "default"):
-        self.organisation, self.batch = organisation, batch
+    def __init__(self, organisation, batch, using: str = "default", expected_rows: int = 0):
+        self.organisation, self.batch, self.expected_rows = organisation, batch, expected_rows
         self.connection = connections[using]
         self.sequence = MemberNumberSequence.objects.select_for_update().get_or_create(
             organisation=organisation
         )[0]
-        self.next_number = self.sequence.last_number + 1
+        self.first_number = self.next_number = self.sequence.last_number + 1
         self.buffer: list[tuple] = []
         self.written = 0
         now = timezone.now()
@@ -56,15 +77,25 @@ class MemberWriter:
         self.queue: queue.Queue = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._work, name="member-writer", daemon=True)
+        self.set_based_checks = False
+        self.rebuilt_indexes: list[str] = []
 
     def __enter__(self) -> MemberWriter:
-        if not self.postgres:
-            # SQLite's default 2 MB page cache makes every index insertion into a large
-            # register a disk read; give this import 128 MB, and put it back afterwards.
-            with self.connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
+            if self.postgres:
+                self.set_based_checks = _may_switch_off_row_triggers(self.connection, cursor)
+                if self.set_based_checks:
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+            else:
+                # SQLite's default 2 MB page cache makes every index insertion into a large
+                # register a disk read; give this import 128 MB, and put it back afterwards.
                 cursor.execute("PRAGMA cache_size")
                 self.cache_size = cursor.fetchone()[0]
                 cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+                if self.expected_rows >= SQLITE_REBUILD_MIN_ROWS:
+                    cursor.execute("SELECT max(rowid) FROM register_member")
+                    if self.expected_rows >= (cursor.fetchone()[0] or 0):
+                        self.rebuilt_indexes = _drop_sqlite_indexes(cursor)
         self.connection.inc_thread_sharing()
         self.thread.start()
         return self
@@ -124,10 +155,10 @@ class MemberWriter:
                             for row in rows:
                                 copy.write_row(row)
                 else:
-                    marks = ", ".join(["%s"] * len(MEMBER_COLUMNS))
-                    sql = f"INSERT INTO register_member ({columns}) VALUES ({marks})"
                     for rows in self._batches():
-                        cursor.executemany(sql, rows)
+                        sql, rows = _sqlite_insert(rows)
+                        # sqlite3's own cursor: "?" marks, and no rewriting of "%s" in literals
+                        self.connection.connection.executemany(sql, rows)
         except _Aborted:
             pass
         except BaseException as exc:  # handed to the checker's thread, which raises it
@@ -141,14 +172,107 @@ class MemberWriter:
         self.thread.join()
         if self.error is not None:
             raise self.error
+        last = self.next_number - 1
         with self.connection.cursor() as cursor:
+            for sql in self.rebuilt_indexes:
+                cursor.execute(sql)
             cursor.execute(
                 "INSERT INTO register_membershipperiod"
                 " (organisation_id, member_id, constituency_id, class_id, started_on, ended_on)"
                 " SELECT organisation_id, id, constituency_id, class_id, admitted_on, NULL"
-                " FROM register_member WHERE import_batch_id = %s",
-                [self.batch.pk],
+                " FROM register_member"
+                " WHERE organisation_id = %s AND number BETWEEN %s AND %s",
+                [self.organisation.pk, self.first_number, last],
             )
+            periods = cursor.rowcount
+            if self.set_based_checks:
+                cursor.execute("SET LOCAL session_replication_role = origin")
+                self._prove_foreign_keys(cursor, periods)
         self.sequence.last_number = self.next_number - 1
         self.sequence.save(update_fields=["last_number"])
         return self.written
+
+    def _prove_foreign_keys(self, cursor, periods: int) -> None:
+        """What the switched-off foreign-key triggers would have checked, set-wise."""
+        organisation, batch = self.organisation.pk, self.batch.pk
+        cursor.execute(
+            "SELECT id FROM register_organisation WHERE id = %s FOR KEY SHARE", [organisation]
+        )
+        found_organisation = len(cursor.fetchall())
+        cursor.execute(
+            "SELECT id FROM register_importbatch"
+            " WHERE id = %s AND organisation_id = %s FOR KEY SHARE",
+            [batch, organisation],
+        )
+        found_batch = len(cursor.fetchall())
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE import_batch_id IS DISTINCT FROM %s"
+            " OR user_id IS NOT NULL OR merged_into_id IS NOT NULL)"
+            " FROM register_member WHERE organisation_id = %s AND number BETWEEN %s AND %s",
+            [batch, organisation, self.first_number, self.next_number - 1],
+        )
+        members, stray = cursor.fetchone()
+        if (found_organisation, found_batch, members, stray, periods) != (
+            1, 1, self.written, 0, self.written,
+        ):  # fmt: skip
+            raise IntegrityError(
+                f"import {batch}: the bulk load does not match its foreign keys (organisation"
+                f" {found_organisation}, batch {found_batch}, members {members} of"
+                f" {self.written}, stray links {stray}, periods {periods}); nothing was kept"
+            )
+
+
+def _may_switch_off_row_triggers(connection, cursor) -> bool:
+    """Whether this role may set session_replication_role (see the module's docstring)."""
+    if not getattr(settings, "MUTUALISE_IMPORT_SET_BASED_CHECKS", True):
+        return False
+    if connection.pg_version >= 150000:
+        cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+    else:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    return bool(cursor.fetchone()[0])
+
+
+def _drop_sqlite_indexes(cursor) -> list[str]:
+    """Drop the member table's own indexes (not those SQLite makes for inline constraints),
+    returning the statements that create them again."""
+    cursor.execute(
+        "SELECT name, sql FROM sqlite_master"
+        " WHERE type = 'index' AND tbl_name = 'register_member' AND sql IS NOT NULL"
+    )
+    indexes = cursor.fetchall()
+    for name, _ in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in indexes]
+
+
+def _sqlite_literal(value) -> str | None:
+    """`value` as an SQLite literal, or None where it is better bound."""
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        return "1" if value else "0"
+    if value.__class__ is int:
+        return str(value)
+    if value.__class__ is date:
+        value = value.isoformat()
+    if value.__class__ is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+def _sqlite_insert(rows: list[tuple]) -> tuple[str, list[tuple]]:
+    """The INSERT for one batch, binding only the columns whose value varies in it."""
+    columns = list(zip(*rows, strict=True))
+    count = len(rows)
+    names, values, varying = [], [], []
+    for name, column in zip(MEMBER_COLUMNS, columns, strict=True):
+        literal = _sqlite_literal(column[0]) if column.count(column[0]) == count else None
+        names.append(name)
+        if literal is None:
+            values.append("?")
+            varying.append(column)
+        else:
+            values.append(literal)
+    sql = f"INSERT INTO register_member ({', '.join(names)}) SELECT {', '.join(values)}"
+    return sql, list(zip(*varying, strict=True)) if varying else [()] * count

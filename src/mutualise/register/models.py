@@ -6,6 +6,28 @@ from django.conf import settings
 from django.db import models
 
 
+class KeyCollationMixin:
+    """A column of normalised keys (see keys.py), compared byte by byte: PostgreSQL's "C"
+    collation. Keys hold only ASCII letters, digits and spaces (emails are lower-cased), so the
+    order is the same as under any locale, but each comparison is a memcmp instead of a call
+    into the C library's collation: a fifth less work for PostgreSQL when a bulk import adds a
+    million entries to the search indexes. SQLite compares bytes already (BINARY)."""
+
+    def db_parameters(self, connection):
+        parameters = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            parameters["collation"] = "C"
+        return parameters
+
+
+class KeyCharField(KeyCollationMixin, models.CharField):
+    pass
+
+
+class KeyEmailField(KeyCollationMixin, models.EmailField):
+    pass
+
+
 class Organisation(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
@@ -178,12 +200,15 @@ class Member(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="members", db_index=False
     )
     number = models.PositiveBigIntegerField()
-    user = models.OneToOneField(
+    # A sign-in account links to at most one member record per organisation (a person may
+    # belong to several mutuals on one install). Indexed only where set: see Meta.
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="membership",
+        related_name="memberships",
+        db_index=False,
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.APPLIED)
     constituency_id = models.CharField(max_length=80)
@@ -194,7 +219,7 @@ class Member(models.Model):
     address = models.TextField(blank=True, help_text="Address lines, without the postcode")
     postcode = models.CharField(max_length=10, blank=True, help_text="Normalised: 'SW1A 1AA'")
     local_authority_code = models.CharField(max_length=9, blank=True)
-    email = models.EmailField(blank=True, help_text="Stored in lower case")
+    email = KeyEmailField(blank=True, help_text="Stored in lower case")
     phone = models.CharField(max_length=40, blank=True)
     contact_channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.POST)
     large_print = models.BooleanField(default=False)
@@ -215,18 +240,31 @@ class Member(models.Model):
     attestations = models.JSONField(default=list, blank=True)
 
     # Search and duplicate keys, derived from the fields above (see register/keys.py).
-    name_key = models.CharField(max_length=200, blank=True)
-    surname_key = models.CharField(max_length=100, blank=True)
-    postcode_key = models.CharField(max_length=8, blank=True)
+    name_key = KeyCharField(max_length=200, blank=True)
+    surname_key = KeyCharField(max_length=100, blank=True)
+    postcode_key = KeyCharField(max_length=8, blank=True)
 
-    external_ref = models.CharField(
+    external_ref = KeyCharField(
         max_length=100, blank=True, help_text="The source system's id, for idempotent re-import"
     )
+    # Not indexed: nothing looks members up by batch, and a bulk import would pay for an
+    # index entry per member (a batch is never deleted while members point to it: PROTECT).
     import_batch = models.ForeignKey(
-        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+        ImportBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        db_index=False,
     )
+    # Indexed only where set (see Meta): almost every record is merged into nothing.
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        db_index=False,
     )
     applied_on = models.DateField()
     admitted_on = models.DateField(null=True, blank=True)
@@ -252,12 +290,27 @@ class Member(models.Model):
                 ),
                 name="member_status_known",
             ),
+            # Led by the user, so "is this account a member anywhere" uses it too.
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(user__isnull=False),
+                name="member_one_record_per_user",
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "name_key"], name="member_name_key"),
             models.Index(fields=["organisation", "surname_key"], name="member_surname_key"),
             models.Index(fields=["organisation", "postcode_key"], name="member_postcode_key"),
-            models.Index(fields=["organisation", "email"], name="member_email"),
+            models.Index(
+                fields=["organisation", "email"],
+                condition=~models.Q(email=""),
+                name="member_email",
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="member_merged_into",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -898,7 +898,8 @@ def accept_import(
         # Read everything the checker needs first: while the writer runs, the connection is its.
         register_keys = RegisterKeys.load(organisation)
         constitution = organisation.constitution
-        with MemberWriter(organisation, batch) as writer:
+        expected_rows = 0 if data[:4] == b"PK\x03\x04" else data.count(b"\n")
+        with MemberWriter(organisation, batch, expected_rows=expected_rows) as writer:
             result = check_rows(
                 table,
                 resolved,

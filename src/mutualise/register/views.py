@@ -77,8 +77,11 @@ def join(request, slug):
         errors = _field_errors(form)
         if valid:
             user = request.user if request.user.is_authenticated else None
-            if user is not None and Member.objects.filter(user=user).exists():
-                user = None  # one sign-in account links to one membership
+            if (
+                user is not None
+                and Member.objects.filter(organisation=organisation, user=user).exists()
+            ):
+                user = None  # a sign-in account links to one record per organisation
             try:
                 member = services.join(
                     organisation,
