@@ -876,6 +876,7 @@ def accept_import(
     the officer to fix. Returns (ImportBatch, CheckResult). `progress(rows_checked)` is called
     as the file is worked through.
     """
+    from . import checkproc
     from .bulkwrite import MemberWriter
     from .importing import RegisterKeys, check_rows
     from .models import ImportBatch
@@ -899,18 +900,20 @@ def accept_import(
         register_keys = RegisterKeys.load(organisation)
         constitution = organisation.constitution
         expected_rows = 0 if data[:4] == b"PK\x03\x04" else data.count(b"\n")
-        with MemberWriter(organisation, batch, expected_rows=expected_rows) as writer:
-            result = check_rows(
-                table,
-                resolved,
-                constitution,
-                register_keys,
-                on,
-                on_ready=writer.add,
-                keep_preview=False,
-                progress=progress,
-            )
-            batch.rows_created = writer.finish()
+        checking = (resolved, constitution, register_keys, on)
+        if checkproc.usable(expected_rows):  # checks in a second process while this writes
+            with (
+                checkproc.CheckerProcess(table, *checking, report=progress is not None) as checker,
+                MemberWriter(organisation, batch, expected_rows=expected_rows) as writer,
+            ):
+                result = checker.collect(writer.add_columns, progress)
+                batch.rows_created = writer.finish()
+        else:
+            with MemberWriter(organisation, batch, expected_rows=expected_rows) as writer:
+                result = check_rows(
+                    table, *checking, on_ready=writer.add, keep_preview=False, progress=progress
+                )
+                batch.rows_created = writer.finish()
         batch.rows_total = result.rows_total
         batch.rows_already_present = result.rows_already_present
         batch.rows_rejected = result.rows_rejected

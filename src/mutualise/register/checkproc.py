@@ -1,0 +1,122 @@
+"""Checking a large import in a second process while this one writes.
+
+Python runs one thread at a time, so a checker thread and a writer thread take turns: on
+SQLite (written inside this process) checking and writing add up. A forked child checks the
+rows and passes each batch of good rows back through a pipe, column by column, while this
+process writes the previous batch: the two cores work at once.
+
+The child gets everything it needs by fork (the file's bytes, the rulebook, the register's
+keys, all read before it starts), never touches the database connection it inherits, and
+leaves with `os._exit`, so nothing of the parent's is closed or flushed twice. It is used
+only where fork is safe: on POSIX, with no other threads running (a web request that imports
+in a background thread checks in that thread instead).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+
+from .importing import CheckResult, check_rows
+
+BATCH = 5000
+# Below this a second process saves less than it costs to start.
+MIN_ROWS = 20_000
+
+
+def usable(expected_rows: int) -> bool:
+    return (
+        expected_rows >= MIN_ROWS
+        and os.name == "posix"
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+class CheckerFailed(RuntimeError):
+    """The checking process stopped without a result."""
+
+
+class CheckerProcess:
+    """`importing.check_rows` in a child process, started before any other thread (the
+    writer's) exists. Use as a context manager; `collect` hands each batch of good rows to
+    `on_columns` as columns (in COLUMNS order) and returns the CheckResult."""
+
+    def __init__(self, table, mapping: dict[str, str], constitution, register, on, *, report):
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.child = context.Process(
+            target=_check_and_send,
+            args=(sender, table, mapping, constitution, register, on, report),
+            name="member-import-checker",
+            daemon=True,
+        )
+        self.child.start()
+        sender.close()
+
+    def __enter__(self) -> CheckerProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.receiver.close()
+        if self.child.is_alive():
+            self.child.terminate()
+        self.child.join()
+
+    def collect(
+        self,
+        on_columns: Callable[[list[tuple]], None],
+        progress: Callable[[int], None] | None = None,
+    ) -> CheckResult:
+        while True:
+            try:
+                kind, payload = self.receiver.recv()
+            except EOFError:
+                self.child.join(5)
+                raise CheckerFailed(
+                    f"the checking process stopped (exit code {self.child.exitcode}) before"
+                    " it finished; nothing was kept"
+                ) from None
+            if kind == "columns":
+                on_columns(payload)
+            elif kind == "progress":
+                if progress is not None:
+                    progress(payload)
+            elif kind == "error":
+                raise payload
+            else:
+                return payload
+
+
+def _check_and_send(sender, table, mapping, constitution, register, on, report: bool) -> None:
+    buffer: list[tuple] = []
+
+    def ready(row: tuple) -> None:
+        buffer.append(row)
+        if len(buffer) >= BATCH:
+            sender.send(("columns", list(zip(*buffer, strict=True))))
+            buffer.clear()
+
+    try:
+        result = check_rows(
+            table,
+            mapping,
+            constitution,
+            register,
+            on,
+            on_ready=ready,
+            keep_preview=False,
+            progress=(lambda done: sender.send(("progress", done))) if report else None,
+        )
+        if buffer:
+            sender.send(("columns", list(zip(*buffer, strict=True))))
+        sender.send(("done", result))
+    except BaseException as exc:  # handed to the parent, which raises it
+        try:
+            sender.send(("error", exc))
+        except Exception:  # an exception that cannot be pickled: its text will do
+            sender.send(("error", CheckerFailed(f"{type(exc).__name__}: {exc}")))
+    finally:
+        sender.close()
