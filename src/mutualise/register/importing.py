@@ -459,12 +459,41 @@ def _check_rows(
     # Per-row work is cut to what the mapping needs, decided here once; values that repeat
     # across rows (dates, ages) are memoised. tests/register/test_importing_fast.py checks the
     # fast paths against the plain ones.
-    targets = tuple(t for t, _ in mapped)
+    # A row's values are a list, the mapped fields' in `mapped` order and then None: a field's
+    # slot is its place in the list, and -1 (that None) for a field the file does not have.
+    slot = {t: n for n, (t, _) in enumerate(mapped)}
     indices = [i for _, i in mapped]
-    pick = (
-        itemgetter(*indices) if len(indices) > 1 else lambda cells: tuple(cells[i] for i in indices)
-    )
+    pick = itemgetter(*indices) if len(indices) > 1 else lambda c: tuple(c[i] for i in indices)
     strip = str.strip
+    i_ref, i_name, i_given, i_family, i_born, i_joined, i_address, i_postcode, i_email = (
+        slot.get(t, -1)
+        for t in (
+            "external_ref", "display_name", "given_name", "family_name", "date_of_birth",
+            "admitted_on", "address", "postcode", "email",
+        )
+    )  # fmt: skip
+    i_phone, i_channel, i_large_print, i_easy_read, i_language, i_sex, i_ethnicity = (
+        slot.get(t, -1)
+        for t in (
+            "phone", "contact_channel", "large_print", "easy_read", "language", "sex", "ethnicity",
+        )
+    )  # fmt: skip
+    i_constituency, i_class, i_staff, i_fixed_term, i_months, i_start, i_end, i_last_use = (
+        slot.get(t, -1)
+        for t in (
+            "constituency_id", "class_id", "is_staff", "contract_fixed_term", "contract_months",
+            "employment_start", "employment_end", "last_service_use",
+        )
+    )  # fmt: skip
+    i_attestations = slot.get("attestations", -1)
+    i_local_authority = slot.get("local_authority_code", -1)
+    text_slots = [slot[t] for t in text_targets]
+    date_slots = [(t, slot[t]) for t in date_targets]
+    yes_no_slots = [(t, slot[t]) for t in yes_no_targets]
+    length_slots = [(t, slot[t], limit) for t, limit in length_checks]
+    # Most rows have no value near its length limit: one look at the longest first.
+    shortest_limit = min((limit for _, limit in length_checks), default=0)
+    length_pick = itemgetter(*[i for _, i, _ in length_slots] * 2) if length_slots else None
     has_yes_no = bool(yes_no_targets)
     has_phone = "phone" in position
     has_channel = "contact_channel" in position
@@ -478,35 +507,41 @@ def _check_rows(
     dates_get = dates.get
     ages: dict = {}  # date of birth -> the age part of the eligibility key
     ages_get = ages.get
-    qualifying_get = rules.qualifying.get
-    assessments_get = rules.assessments.get
+    # Whether any field of rules.key other than age and postcode comes from the file, or a
+    # constituency or class can be asked for.
+    varying = any(
+        t in position
+        for t in (
+            "local_authority_code", "is_staff", "contract_fixed_term", "contract_months",
+            "employment_start", "employment_end", "last_service_use", "attestations",
+            "constituency_id", "class_id",
+        )
+    )  # fmt: skip
+    verdicts: dict = {}  # that key -> (constituency_id, problems found)
+    verdicts_get = verdicts.get
     no_attestations: frozenset = frozenset()
     for line, cells in table.rows:
         count = len(cells)
         if count >= width and not xlsx:
             # CSV cells are all text: strip them in one pass.
-            values = dict(zip(targets, map(strip, pick(cells)), strict=False))
+            values = [*map(strip, pick(cells)), None]
         elif count >= width:
-            values = {
-                t: (c.strip() if c.__class__ is str else c)
-                for t, c in ((t, cells[i]) for t, i in mapped)
-            }
+            values = [*(c.strip() if c.__class__ is str else c for c in pick(cells)), None]
         else:
-            values = {
-                t: (
+            values = [
+                *(
                     (cells[i].strip() if cells[i].__class__ is str else cells[i])
                     if i < count
                     else ""
-                )
-                for t, i in mapped
-            }
+                    for i in indices
+                ),
+                None,
+            ]
         if xlsx:  # a date typed into a text column stays text
-            for target in text_targets:
-                if values[target].__class__ is not str:
-                    values[target] = str(values[target])
-        if not any(values.values()) and not any(
-            c.strip() if c.__class__ is str else c for c in cells
-        ):
+            for i in text_slots:
+                if values[i].__class__ is not str:
+                    values[i] = str(values[i])
+        if not any(values) and not any(c.strip() if c.__class__ is str else c for c in cells):
             continue  # blank lines are not rows
         rows_total += 1
         if progress is not None and not rows_total % PROGRESS_EVERY:
@@ -523,20 +558,22 @@ def _check_rows(
                     "extra_cells",
                 )
             )
-        get = values.get
-        if joined_names:
-            values["display_name"] = " ".join(
-                filter(None, (get("given_name", ""), get("family_name", "")))
-            )
-        name = values["display_name"]
+        if joined_names:  # " ".join of the non-empty ones
+            given, family = values[i_given], values[i_family]
+            name = f"{given} {family}" if given and family else given or family or ""
+        else:
+            name = values[i_name]
         if not name:
             bad((name_target, "the name is missing", "missing_name"))
-        for target, limit in length_checks:
-            text = values[target]
-            if len(text) > limit:
-                bad((target, f"is {len(text)} characters long; at most {limit} fit", "too_long"))
-        for target in date_targets:
-            raw = values[target]
+        if length_slots and max(map(len, length_pick(values))) > shortest_limit:
+            for target, i, limit in length_slots:
+                text = values[i]
+                if len(text) > limit:
+                    bad(
+                        (target, f"is {len(text)} characters long; at most {limit} fit", "too_long")
+                    )
+        for target, i in date_slots:
+            raw = values[i]
             if raw:
                 day = dates_get(raw)
                 if day is None:
@@ -555,10 +592,10 @@ def _check_rows(
                     else:
                         if len(dates) < DATE_MEMO:
                             dates[raw] = day
-                values[target] = day
+                values[i] = day
             else:
-                values[target] = None
-        born = get("date_of_birth")
+                values[i] = None
+        born = values[i_born]
         if born is not None:
             if born > on:
                 bad(("date_of_birth", f"{born:%d/%m/%Y} is in the future", "future_date"))
@@ -572,7 +609,7 @@ def _check_rows(
                     )
                 )
                 born = None
-        joined = get("admitted_on")
+        joined = values[i_joined]
         if joined is not None and joined > on:
             bad(
                 (
@@ -582,19 +619,19 @@ def _check_rows(
                 )
             )
         if has_yes_no:
-            for target in yes_no_targets:
-                raw = values[target]
+            for target, i in yes_no_slots:
+                raw = values[i]
                 text = str(raw).lower()
                 if text in YES:
-                    values[target] = True
+                    values[i] = True
                 elif text in NO:
-                    values[target] = None if target == "contract_fixed_term" and not text else False
+                    values[i] = None if target == "contract_fixed_term" and not text else False
                 else:
                     bad((target, f"'{raw}' should be yes or no", "bad_yes_no"))
-                    values[target] = None
+                    values[i] = None
         months = None
         if has_months:
-            months = values["contract_months"]
+            months = values[i_months]
             if months:
                 if str(months).isdigit() and int(months) < 1000:
                     months = int(months)
@@ -603,7 +640,7 @@ def _check_rows(
                     months = None
             else:
                 months = None
-        postcode = get("postcode") or ""
+        postcode = values[i_postcode] or ""
         if postcode and not postcode_ok(postcode):  # else already in keys.postcode_key's form
             compact = postcode.replace(" ", "").upper()
             postcode = f"{compact[:-3]} {compact[-3:]}" if len(compact) > 4 else compact
@@ -611,30 +648,30 @@ def _check_rows(
                 bad(
                     (
                         "postcode",
-                        f"'{values['postcode']}' is not a valid UK postcode",
+                        f"'{values[i_postcode]}' is not a valid UK postcode",
                         "bad_postcode",
                     )
                 )
                 postcode = ""
-        email = get("email") or ""
+        email = values[i_email] or ""
         if email:
             email = email.lower()
             if not email_ok(email):
-                bad(("email", f"'{values['email']}' is not an email address", "bad_email"))
+                bad(("email", f"'{values[i_email]}' is not an email address", "bad_email"))
                 email = ""
         phone = ""
         if has_phone:
-            phone = values["phone"] or ""
+            phone = values[i_phone] or ""
             if phone and not phone_ok(phone):
                 bad(("phone", f"'{phone}' is not a phone number", "bad_phone"))
         channel = "post"
         if has_channel:
-            channel = CHANNELS.get(str(values["contact_channel"] or "").lower())
+            channel = CHANNELS.get(str(values[i_channel] or "").lower())
             if channel is None:
                 bad(
                     (
                         "contact_channel",
-                        f"'{values['contact_channel']}' is not one of post, email, phone or text",
+                        f"'{values[i_channel]}' is not one of post, email, phone or text",
                         "bad_channel",
                     )
                 )
@@ -645,7 +682,7 @@ def _check_rows(
         # Constituency and class, as the file names them or as the rulebook finds them.
         constituency_id = class_id = wanted = ""
         if has_constituency:
-            wanted = values["constituency_id"] or ""
+            wanted = values[i_constituency] or ""
             if wanted:
                 constituency_id = by_name.get(name_key(wanted), "")
                 if not constituency_id:
@@ -658,7 +695,7 @@ def _check_rows(
                         )
                     )
         if has_class:
-            wanted_class = values["class_id"] or ""
+            wanted_class = values[i_class] or ""
             if wanted_class:
                 class_id = class_by_name.get(name_key(wanted_class), "")
                 if not class_id:
@@ -682,19 +719,19 @@ def _check_rows(
                     )
         attestations = no_attestations
         if has_attestations:
-            attestation_text = values["attestations"]
+            attestation_text = values[i_attestations]
             if attestation_text:
                 attestations = frozenset(
                     a.strip() for a in re.split(r"[;|]", str(attestation_text)) if a.strip()
                 )
         local_authority = (
-            str(values["local_authority_code"] or "").upper() if has_local_authority else ""
+            str(values[i_local_authority] or "").upper() if has_local_authority else ""
         )
-        is_staff = get("is_staff")
-        fixed_term = get("contract_fixed_term")
-        employment_start = get("employment_start")
-        employment_end = get("employment_end")
-        last_service_use = get("last_service_use")
+        is_staff = values[i_staff]
+        fixed_term = values[i_fixed_term]
+        employment_start = values[i_start]
+        employment_end = values[i_end]
+        last_service_use = values[i_last_use]
         if born is None and not found:
             minimum = (
                 constituencies[constituency_id].eligibility.minimum_age
@@ -715,8 +752,9 @@ def _check_rows(
                     )
                 )
         if not found:
-            # rules.key(details), built without the details, which are wanted only when the
-            # rulebook has not been asked about this key before.
+            # The rulebook's answer depends only on rules.key(details) and the constituency and
+            # class asked for: remembered on those, with the fields the file does not have left
+            # out (they are the same on every row).
             if born is None:
                 age = None
             else:
@@ -724,86 +762,94 @@ def _check_rows(
                 if age is None:
                     age = ages[born] = rules.age_key(born)
             outward, _, inward = postcode.partition(" ")
-            key = (
-                age,
-                outward,
-                inward[:1],
-                local_authority,
-                is_staff,
-                fixed_term,
-                months,
-                employment_start,
-                employment_end,
-                last_service_use,
-                attestations,
+            asked = (
+                (
+                    local_authority,
+                    is_staff,
+                    fixed_term,
+                    months,
+                    employment_start,
+                    employment_end,
+                    last_service_use,
+                    attestations,
+                    constituency_id,
+                    class_id,
+                    bool(wanted),
+                )  # fmt: skip
+                if varying
+                else None
             )
-            details = None
-            if not constituency_id:
-                qualifying = qualifying_get(key)
-                if qualifying is None:
-                    details = _details(
-                        born, postcode, local_authority, is_staff, fixed_term, months,
-                        employment_start, employment_end, last_service_use, attestations,
-                    )  # fmt: skip
+            verdict = verdicts_get((age, outward, inward[:1], asked))
+            if verdict is None:
+                key = (
+                    age,
+                    outward,
+                    inward[:1],
+                    local_authority,
+                    is_staff,
+                    fixed_term,
+                    months,
+                    employment_start,
+                    employment_end,
+                    last_service_use,
+                    attestations,
+                )
+                details = _details(
+                    born, postcode, local_authority, is_staff, fixed_term, months,
+                    employment_start, employment_end, last_service_use, attestations,
+                )  # fmt: skip
+                if not constituency_id:
                     qualifying = rules.constituencies(key, details)
-                if qualifying:
-                    constituency_id = qualifying[0]
-                else:
-                    if details is None:
-                        details = _details(
-                            born, postcode, local_authority, is_staff, fixed_term, months,
-                            employment_start, employment_end, last_service_use, attestations,
-                        )  # fmt: skip
-                    bad(
-                        (
-                            "postcode" if "postcode" in position else "constituency_id",
-                            "qualifies for no constituency: "
-                            + " ".join(rules.reasons(c, key, details)[0] for c in constituencies),
-                            "not_eligible",
-                        )
-                    )
-            constituency = constituencies.get(constituency_id)
-            if constituency is not None:
-                if constituency.classes and not class_id:
-                    bad(
-                        (
-                            "class_id",
-                            f"the {constituency.name} constituency needs a class: "
-                            f"{', '.join(k.id for k in constituency.classes)}",
-                            "class_required",
-                        )
-                    )
-                else:
-                    reasons = assessments_get((class_id or constituency_id, key))
-                    if reasons is None:
-                        if details is None:
-                            details = _details(
-                                born, postcode, local_authority, is_staff, fixed_term, months,
-                                employment_start, employment_end, last_service_use, attestations,
-                            )  # fmt: skip
-                        reasons = rules.reasons(class_id or constituency_id, key, details)
-                    if reasons:
-                        if details is None:
-                            details = _details(
-                                born, postcode, local_authority, is_staff, fixed_term, months,
-                                employment_start, employment_end, last_service_use, attestations,
-                            )  # fmt: skip
-                        others = [
-                            c for c in rules.constituencies(key, details) if c != constituency_id
-                        ]
-                        hint = f" They qualify for {', '.join(others)}." if others else ""
+                    if qualifying:
+                        constituency_id = qualifying[0]
+                    else:
                         bad(
                             (
-                                "constituency_id" if wanted else "postcode",
-                                " ".join(reasons) + hint,
-                                "wrong_constituency" if others else "not_eligible",
+                                "postcode" if "postcode" in position else "constituency_id",
+                                "qualifies for no constituency: "
+                                + " ".join(
+                                    rules.reasons(c, key, details)[0] for c in constituencies
+                                ),
+                                "not_eligible",
                             )
                         )
+                constituency = constituencies.get(constituency_id)
+                if constituency is not None:
+                    if constituency.classes and not class_id:
+                        bad(
+                            (
+                                "class_id",
+                                f"the {constituency.name} constituency needs a class: "
+                                f"{', '.join(k.id for k in constituency.classes)}",
+                                "class_required",
+                            )
+                        )
+                    else:
+                        reasons = rules.reasons(class_id or constituency_id, key, details)
+                        if reasons:
+                            others = [
+                                c
+                                for c in rules.constituencies(key, details)
+                                if c != constituency_id
+                            ]
+                            hint = f" They qualify for {', '.join(others)}." if others else ""
+                            bad(
+                                (
+                                    "constituency_id" if wanted else "postcode",
+                                    " ".join(reasons) + hint,
+                                    "wrong_constituency" if others else "not_eligible",
+                                )
+                            )
+                verdicts[(age, outward, inward[:1], asked)] = (constituency_id, tuple(found))
+            else:
+                constituency_id, said = verdict
+                if said:
+                    found.extend(said)
 
         # Duplicates: against earlier rows of the file, then against the register.
         key_name, key_surname = name_keys(name)
         key_postcode = postcode  # already normalised: keys.postcode_key's form
-        ref = get("external_ref") or derived_ref(key_name, born, key_postcode, email)
+        ref = values[i_ref] or derived_ref(key_name, born, key_postcode, email)
         ref = ref if ref.__class__ is str else str(ref)
         person = (key_name, born, key_postcode) if key_name and born and key_postcode else None
         # Within the file, rows are remembered by hash (64 bits) to keep a million-row import
@@ -874,12 +920,12 @@ def _check_rows(
         rows_ready += 1
         by_constituency[constituency_id] += 1
         row = (
-            ref, name, born, get("address") or "", postcode, local_authority,
-            email, phone, channel, bool(get("large_print")), bool(get("easy_read")),
-            get("language") or "", get("sex") or "", get("ethnicity") or "",
+            ref, name, born, values[i_address] or "", postcode, local_authority,
+            email, phone, channel, bool(values[i_large_print]), bool(values[i_easy_read]),
+            values[i_language] or "", values[i_sex] or "", values[i_ethnicity] or "",
             bool(is_staff), fixed_term, months,
             employment_start, employment_end, last_service_use,
-            sorted(attestations), constituency_id, class_id, joined or on, key_name,
+            sorted(attestations) if attestations else [], constituency_id, class_id, joined or on, key_name,
             key_surname, key_postcode,
         )  # fmt: skip
         if keep_preview and len(result.preview) < PREVIEW_ROWS:

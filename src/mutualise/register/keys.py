@@ -44,6 +44,12 @@ def surname_key(name: str) -> str:
 
 
 def name_and_surname_keys(name: str) -> tuple[str, str]:
+    if name.isascii():  # name_words' quick path, here too: the importer calls this per row
+        folded = name.lower().replace("'", "")
+        if folded.replace(" ", "").isalnum():
+            words = folded.split()
+            if words[0] not in _TITLES or len(words) == 1:
+                return "".join(words), words[-1]
     words = name_words(name)
     return "".join(words), (words[-1] if words else "")
 
