@@ -81,6 +81,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A large member import on PostgreSQL proves its foreign keys set-wise instead of by a trigger
+# per row, where the role may set session_replication_role (register/bulkwrite.py). "0" keeps
+# the per-row triggers whatever the role may do.
+MUTUALISE_IMPORT_SET_BASED_CHECKS = os.environ.get("MUTUALISE_IMPORT_SET_BASED_CHECKS", "1") == "1"
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
