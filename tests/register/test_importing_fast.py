@@ -240,3 +240,19 @@ def test_columns_in_any_order_and_unmapped_ones_give_the_same_rows():
     assert [p.kind for p in unmapped.problems] == [
         p.kind for p in first.problems if p.kind != "bad_phone"
     ]
+
+
+def test_a_postcode_read_again_is_read_the_same():
+    typed = ["ne1 1aa", "NE1 1AA", "NE11AA", "NE1 1AI", "XX", "ne1 1aa", "NE1 1AI", "", "NE11AA"]
+    rows = [[f"R{n}", f"Person {n}", "17/05/1990", text] for n, text in enumerate(typed)]
+    result, ready = check(["Ref", "Name", "Date of birth", "Postcode"], rows)
+    assert [(p.row, p.kind, p.reason) for p in result.problems[:3]] == [
+        (5, "bad_postcode", "'NE1 1AI' is not a valid UK postcode"),
+        (6, "bad_postcode", "'XX' is not a valid UK postcode"),
+        (8, "bad_postcode", "'NE1 1AI' is not a valid UK postcode"),
+    ]
+    assert [(p.row, p.kind) for p in result.problems[3:]] == [(9, "not_eligible")]
+    assert "no postcode or local authority was given" in result.problems[3].reason
+    assert [(row[0], row[4], row[21]) for row in ready] == [
+        (ref, "NE1 1AA", "public-newcastle") for ref in ("R0", "R1", "R2", "R5", "R8")
+    ]

@@ -128,6 +128,7 @@ EARLIEST_BIRTH = date(1900, 1, 1)
 PREVIEW_ROWS = 10
 PROGRESS_EVERY = 5000
 DATE_MEMO = 200_000  # distinct date texts remembered while checking a file
+POSTCODE_MEMO = 100_000  # and postcodes
 
 # The order of the cleaned values each good row carries to the writer.
 COLUMNS = (
@@ -519,6 +520,9 @@ def _check_rows(
     )  # fmt: skip
     verdicts: dict = {}  # that key -> (constituency_id, problems found)
     verdicts_get = verdicts.get
+    postcodes: dict = {}  # a good postcode as typed -> (its normal form, its sector)
+    postcodes_get = postcodes.get
+    no_sector = ("", "")
     no_attestations: frozenset = frozenset()
     for line, cells in table.rows:
         count = len(cells)
@@ -641,18 +645,30 @@ def _check_rows(
             else:
                 months = None
         postcode = values[i_postcode] or ""
-        if postcode and not postcode_ok(postcode):  # else already in keys.postcode_key's form
-            compact = postcode.replace(" ", "").upper()
-            postcode = f"{compact[:-3]} {compact[-3:]}" if len(compact) > 4 else compact
-            if not postcode_ok(postcode):
-                bad(
-                    (
-                        "postcode",
-                        f"'{values[i_postcode]}' is not a valid UK postcode",
-                        "bad_postcode",
-                    )
-                )
-                postcode = ""
+        sector = no_sector  # (outward code, first character of the inward code)
+        if postcode:
+            known = postcodes_get(postcode)
+            if known is not None:
+                postcode, sector = known
+            else:
+                typed = postcode
+                if not postcode_ok(postcode):  # else already in keys.postcode_key's form
+                    compact = postcode.replace(" ", "").upper()
+                    postcode = f"{compact[:-3]} {compact[-3:]}" if len(compact) > 4 else compact
+                    if not postcode_ok(postcode):
+                        bad(
+                            (
+                                "postcode",
+                                f"'{values[i_postcode]}' is not a valid UK postcode",
+                                "bad_postcode",
+                            )
+                        )
+                        postcode = ""
+                if postcode:
+                    outward, _, inward = postcode.partition(" ")
+                    sector = (outward, inward[:1])
+                    if len(postcodes) < POSTCODE_MEMO:
+                        postcodes[typed] = (postcode, sector)
         email = values[i_email] or ""
         if email:
             email = email.lower()
@@ -761,7 +777,6 @@ def _check_rows(
                 age = ages_get(born)
                 if age is None:
                     age = ages[born] = rules.age_key(born)
-            outward, _, inward = postcode.partition(" ")
             asked = (
                 (
                     local_authority,
@@ -779,12 +794,11 @@ def _check_rows(
                 if varying
                 else None
             )
-            verdict = verdicts_get((age, outward, inward[:1], asked))
+            verdict = verdicts_get((age, sector, asked))
             if verdict is None:
                 key = (
                     age,
-                    outward,
-                    inward[:1],
+                    *sector,
                     local_authority,
                     is_staff,
                     fixed_term,
@@ -840,7 +854,7 @@ def _check_rows(
                                     "wrong_constituency" if others else "not_eligible",
                                 )
                             )
-                verdicts[(age, outward, inward[:1], asked)] = (constituency_id, tuple(found))
+                verdicts[(age, sector, asked)] = (constituency_id, tuple(found))
             else:
                 constituency_id, said = verdict
                 if said:
@@ -919,11 +933,12 @@ def _check_rows(
             continue
         rows_ready += 1
         by_constituency[constituency_id] += 1
+        # (Yes-no fields are True, False or None by now: `is True` is their bool.)
         row = (
             ref, name, born, values[i_address] or "", postcode, local_authority,
-            email, phone, channel, bool(values[i_large_print]), bool(values[i_easy_read]),
+            email, phone, channel, values[i_large_print] is True, values[i_easy_read] is True,
             values[i_language] or "", values[i_sex] or "", values[i_ethnicity] or "",
-            bool(is_staff), fixed_term, months,
+            is_staff is True, fixed_term, months,
             employment_start, employment_end, last_service_use,
             sorted(attestations) if attestations else [], constituency_id, class_id, joined or on, key_name,
             key_surname, key_postcode,
