@@ -167,3 +167,40 @@ def test_recheck_lists_people_who_moved_or_left_staff_and_changes_nothing(org, p
     services.confirm_ineligible(person, actor="secretary", on=date(2026, 9, 1))
     assert person.history.last().reason == StatusChange.Reason.MOVED_OUT_OF_AREA
     assert "live in" in person.history.last().note
+
+
+def test_erasure_reaches_uploads_and_kept_rejected_rows(org, person):
+    """Import files the register still holds lose the person too: an upload awaiting a
+    decision that holds them is discarded; their rejected rows are taken out of the list."""
+    from mutualise.register.models import PendingImport
+
+    header = "Member ID,Name,DOB,Postcode,Email\n"
+    mentions = (
+        header + "R1,Someone Else,1970-01-01,NE1 1AA,\n"
+        "R2,Wilhelmina Quaintrelle,19/07/1961,NE4 7QT,\n"
+    ).encode()
+    namesake = (header + "R3,Wilhelmina Quaintrelle,1990-01-01,NE1 1AA,\n").encode()
+    held = services.upload_import(org, mentions, "held.csv", actor="secretary")
+    kept = services.upload_import(org, namesake, "namesake.csv", actor="secretary")
+    # An accepted import whose rejected rows include her (a bad phone) and someone else.
+    rejected_file = (
+        b"Name,DOB,Postcode,Email,Phone\n"
+        b"Wilhelmina Q,1961-07-19,NE4 7QT,wilhelmina@example.org,not-a-phone\n"
+        b"Bob Other,1970-01-01,NE1 1AA,bob@example.org,not-a-phone\n"
+    )
+    done = services.upload_import(org, rejected_file, "rejected.csv", actor="secretary")
+    services.run_pending_import(done.pk, actor="secretary")
+    done.refresh_from_db()
+    assert "wilhelmina@example.org" in done.rejected_csv and "Bob Other" in done.rejected_csv
+    services.cease(person, "resigned", on=date(2026, 7, 1))
+
+    services.erase(person, actor="secretary")
+
+    assert not PendingImport.objects.filter(pk=held.pk).exists()
+    assert PendingImport.objects.filter(pk=kept.pk).exists()  # a namesake elsewhere, kept
+    done.refresh_from_db()
+    assert "Bob Other" in done.rejected_csv and "wilhelmina" not in done.rejected_csv.lower()
+    assert AuditEvent.objects.filter(action="members.import_discarded").count() == 1
+    dump = everything_in_the_database().replace("Wilhelmina Quaintrelle,1990-01-01", "")
+    for secret in SECRETS:
+        assert secret not in dump and secret.lower() not in dump.lower(), secret

@@ -818,6 +818,8 @@ def erase(member: Member, *, actor=None) -> Member:
         if member.erased_at:
             raise MemberError(f"member {member.number} has already been erased")
         username = member.user.get_username() if member.user_id else None
+        merged_records = list(Member.objects.filter(merged_into=member))
+        _forget_in_uploads(member, [member, *merged_records], actor=actor)
         blank = {}
         for name in PERSONAL_FIELDS:
             field = Member._meta.get_field(name)
@@ -852,6 +854,38 @@ def erase(member: Member, *, actor=None) -> Member:
             data={"number": member.number},
         )
     return member
+
+
+def _forget_in_uploads(member: Member, records: list[Member], *, actor=None) -> None:
+    """Erasure reaches the import files still held (see uploads.py): an upload waiting for a
+    decision that holds the person is discarded; their rejected rows are taken out."""
+    from . import uploads
+    from .models import PendingImport
+
+    people = [uploads.Person.of(record) for record in records]
+    pending_imports = PendingImport.objects.filter(organisation=member.organisation).exclude(
+        state="running"
+    )
+    for pending in pending_imports:
+        content = bytes(pending.content or b"")
+        if content and any(uploads.holds(content, pending.file_name, p) for p in people):
+            audit.record(
+                member.organisation,
+                "members.import_discarded",
+                actor=actor,
+                subject=pending,
+                data={"file": pending.file_name, "why": "it held data of a person being erased"},
+            )
+            pending.delete()
+            continue
+        if pending.rejected_csv:
+            text, removed = pending.rejected_csv, 0
+            for person in people:
+                text, count = uploads.without(text, person)
+                removed += count
+            if removed:
+                pending.rejected_csv = text
+                pending.save(update_fields=["rejected_csv"])
 
 
 # ---------------------------------------------------------------------------------------------
