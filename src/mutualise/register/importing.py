@@ -461,33 +461,35 @@ def _check_rows(
     # across rows (dates, ages) are memoised. tests/register/test_importing_fast.py checks the
     # fast paths against the plain ones.
     # A row's values are a list, the mapped fields' in `mapped` order and then None: a field's
-    # slot is its place in the list, and -1 (that None) for a field the file does not have.
+    # slot is its place in the list, and `unmapped` (that None) for a field the file does not
+    # have. (A non-negative index: a list is quickest to index with one.)
     slot = {t: n for n, (t, _) in enumerate(mapped)}
+    unmapped = len(mapped)
     indices = [i for _, i in mapped]
     pick = itemgetter(*indices) if len(indices) > 1 else lambda c: tuple(c[i] for i in indices)
     strip = str.strip
     i_ref, i_name, i_given, i_family, i_born, i_joined, i_address, i_postcode, i_email = (
-        slot.get(t, -1)
+        slot.get(t, unmapped)
         for t in (
             "external_ref", "display_name", "given_name", "family_name", "date_of_birth",
             "admitted_on", "address", "postcode", "email",
         )
     )  # fmt: skip
     i_phone, i_channel, i_large_print, i_easy_read, i_language, i_sex, i_ethnicity = (
-        slot.get(t, -1)
+        slot.get(t, unmapped)
         for t in (
             "phone", "contact_channel", "large_print", "easy_read", "language", "sex", "ethnicity",
         )
     )  # fmt: skip
     i_constituency, i_class, i_staff, i_fixed_term, i_months, i_start, i_end, i_last_use = (
-        slot.get(t, -1)
+        slot.get(t, unmapped)
         for t in (
             "constituency_id", "class_id", "is_staff", "contract_fixed_term", "contract_months",
             "employment_start", "employment_end", "last_service_use",
         )
     )  # fmt: skip
-    i_attestations = slot.get("attestations", -1)
-    i_local_authority = slot.get("local_authority_code", -1)
+    i_attestations = slot.get("attestations", unmapped)
+    i_local_authority = slot.get("local_authority_code", unmapped)
     text_slots = [slot[t] for t in text_targets]
     date_slots = [(t, slot[t]) for t in date_targets]
     yes_no_slots = [(t, slot[t]) for t in yes_no_targets]
