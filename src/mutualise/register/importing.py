@@ -529,8 +529,10 @@ def _check_rows(
     for line, cells in table.rows:
         count = len(cells)
         if count >= width and not xlsx:
-            # CSV cells are all text: strip them in one pass.
-            values = [*map(strip, pick(cells)), None]
+            try:  # CSV cells are all text: strip them in one pass
+                values = [*map(strip, pick(cells)), None]
+            except TypeError:  # some are not (a table made otherwise): as for XLSX
+                values = [*(c.strip() if c.__class__ is str else c for c in pick(cells)), None]
         elif count >= width:
             values = [*(c.strip() if c.__class__ is str else c for c in pick(cells)), None]
         else:
