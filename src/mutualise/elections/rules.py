@@ -6,7 +6,7 @@ the membership secretary (officer) or a candidate in this election.
 
 import rules
 
-from mutualise.register.models import Role
+from mutualise.register.models import Member, Role
 
 
 def _holds(user, election, kind) -> bool:
@@ -38,8 +38,7 @@ def is_candidate(user, election):
 def is_member(user, election):
     if not getattr(user, "is_authenticated", False) or election is None:
         return False
-    membership = getattr(user, "membership", None)
-    return membership is not None and membership.organisation_id == election.organisation_id
+    return Member.objects.filter(organisation_id=election.organisation_id, user=user).exists()
 
 
 is_returning_officer = holds_returning_officer_role & ~is_officer & ~is_candidate
