@@ -566,9 +566,8 @@ def _check_rows(
                     "extra_cells",
                 )
             )
-        if joined_names:  # " ".join of the non-empty ones
-            given, family = values[i_given], values[i_family]
-            name = f"{given} {family}" if given and family else given or family or ""
+        if joined_names:
+            name = " ".join(filter(None, (values[i_given], values[i_family])))
         else:
             name = values[i_name]
         if not name:
@@ -656,18 +655,17 @@ def _check_rows(
                 postcode, sector = known
             else:
                 typed = postcode
-                if not postcode_ok(postcode):  # else already in keys.postcode_key's form
-                    compact = postcode.replace(" ", "").upper()
-                    postcode = f"{compact[:-3]} {compact[-3:]}" if len(compact) > 4 else compact
-                    if not postcode_ok(postcode):
-                        bad(
-                            (
-                                "postcode",
-                                f"'{values[i_postcode]}' is not a valid UK postcode",
-                                "bad_postcode",
-                            )
+                compact = postcode.replace(" ", "").upper()
+                postcode = f"{compact[:-3]} {compact[-3:]}" if len(compact) > 4 else compact
+                if not postcode_ok(postcode):
+                    bad(
+                        (
+                            "postcode",
+                            f"'{values[i_postcode]}' is not a valid UK postcode",
+                            "bad_postcode",
                         )
-                        postcode = ""
+                    )
+                    postcode = ""
                 if postcode:
                     outward, _, inward = postcode.partition(" ")
                     sector = (outward, inward[:1])
