@@ -457,9 +457,9 @@ def _check_rows(
     name_key, name_keys = keys.name_key, keys.name_and_surname_keys
     postcode_ok, email_ok, phone_ok = _POSTCODE.match, _EMAIL.match, _PHONE.match
     rows_total = rows_ready = already_present = 0
-    # Per-row work is cut to what the mapping needs, decided here once; values that repeat
-    # across rows (dates, ages) are memoised. tests/register/test_importing_fast.py checks the
-    # fast paths against the plain ones.
+    # Per-row work is cut to what the mapping needs, decided here once; what repeats across
+    # rows (date texts, postcodes, ages, the rulebook's verdicts) is remembered, within bounds.
+    # tests/register/test_importing_fast.py checks the quick paths against the plain ones.
     # A row's values are a list, the mapped fields' in `mapped` order and then None: a field's
     # slot is its place in the list, and `unmapped` (that None) for a field the file does not
     # have. (A non-negative index: a list is quickest to index with one.)
