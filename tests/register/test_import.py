@@ -3,7 +3,7 @@ until accepted, nothing is lost, and importing the same file again changes nothi
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -159,6 +159,49 @@ def test_xlsx_with_date_cells(org):
     assert Member.objects.get(external_ref="1003").display_name == "2000-01-01"
     member = Member.objects.get(external_ref="1001")
     assert member.date_of_birth == date(1991, 3, 4)
+
+
+def test_xlsx_date_cell_with_a_time_of_day_counts_as_its_day(org):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Staff number", "Name", "Date of birth", "Postcode", "Joined"])
+    sheet.append(
+        [2001, "Tim Stamp", datetime(1991, 3, 4, 9, 30), "NE5 2AA", datetime(2020, 1, 2, 17)]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    batch, result = services.accept_import(org, buffer.getvalue(), "staff.xlsx", on=ON)
+    assert batch.rows_created == 1, result.report_lines()
+    member = Member.objects.get(external_ref="2001")
+    assert (member.date_of_birth, member.admitted_on) == (date(1991, 3, 4), date(2020, 1, 2))
+
+
+def test_first_and_last_name_together_must_fit(org):
+    data = (
+        "First name,Last name,DOB,Postcode\n"
+        f"{'A' * 120},{'B' * 100},1990-01-01,NE1 1AA\n"
+        "Short,Name,1990-01-01,NE1 1AB\n"
+    ).encode()
+    batch, result = services.accept_import(org, data, "names.csv", on=ON)
+    assert batch.rows_created == 1
+    [problem] = result.problems
+    assert (problem.row, problem.column, problem.kind) == (2, "Last name", "too_long")
+    assert "221 characters" in problem.reason
+
+
+def test_a_rows_problems_come_in_the_same_order_every_time(org):
+    data = (
+        b"Name,Date of birth,Employment end,Joined,Large print,Staff,Postcode\n"
+        b"Pat Muddle,31/02/1990,99/99/2020,1/1/20,maybe,perhaps,NE1 1AA\n"
+    )
+    result = check_file(org, data, "muddle.csv", on=ON)
+    assert [(p.column, p.kind) for p in result.problems] == [
+        ("Date of birth", "impossible_date"),
+        ("Employment end", "impossible_date"),
+        ("Joined", "ambiguous_date"),
+        ("Large print", "bad_yes_no"),
+        ("Staff", "bad_yes_no"),
+    ]
 
 
 def test_mapping_override_and_its_errors(org):

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from operator import itemgetter
 
 from mutualise.constitution.eligibility import age_on, assess, constituency_for
@@ -87,14 +87,15 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("joined", "joinedon", "datejoined", "admittedon", "admitted", "membersince"),
     ),
 }
-DATE_FIELDS = {
+# Tuples, not sets: a row's problems are reported in this order, the same on every run.
+DATE_FIELDS = (
     "date_of_birth",
     "employment_start",
     "employment_end",
     "last_service_use",
     "admitted_on",
-}
-YES_NO_FIELDS = {"large_print", "easy_read", "is_staff", "contract_fixed_term"}
+)
+YES_NO_FIELDS = ("large_print", "easy_read", "is_staff", "contract_fixed_term")
 MAX_LENGTH = {
     "display_name": 200,
     "address": 2000,
@@ -242,6 +243,8 @@ def resolve_mapping(header: list[str], overrides: dict[str, str] | None) -> dict
 
 def parse_date(value) -> date | None:
     """ISO (2001-02-28) or British (28/02/2001, 28.2.2001) dates; ValueError says why not."""
+    if isinstance(value, datetime):  # a spreadsheet cell with a time of day: the day
+        return value.date()
     if isinstance(value, date):
         return value
     value = value.strip()
@@ -433,6 +436,7 @@ def _check_rows(
     yes_no_targets = [t for t in YES_NO_FIELDS if t in position]
     name_target = "display_name" if "display_name" in position else "family_name"
     joined_names = "display_name" not in position
+    name_limit = MAX_LENGTH["display_name"]
     constituencies = {c.id: c for c in constitution.constituencies}
     by_name = {keys.name_key(c.name): c.id for c in constitution.constituencies}
     by_name.update({keys.name_key(c.id): c.id for c in constitution.constituencies})
@@ -568,6 +572,15 @@ def _check_rows(
             )
         if joined_names:
             name = " ".join(filter(None, (values[i_given], values[i_family])))
+            if len(name) > name_limit:  # the parts are not length-checked on their own
+                bad(
+                    (
+                        name_target,
+                        f"first and last name together are {len(name)} characters long;"
+                        f" at most {name_limit} fit",
+                        "too_long",
+                    )
+                )
         else:
             name = values[i_name]
         if not name:
