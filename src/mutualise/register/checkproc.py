@@ -19,9 +19,14 @@ import os
 import threading
 from collections.abc import Callable
 
-from .importing import CheckResult, check_rows
+from .importing import COLUMNS, CheckResult, check_rows
 
 BATCH = 5000
+# Dates go through the pipe as ISO text: cheaper to pass, and both databases take the text
+# (binding a date object calls a Python adapter per value, in the writing process).
+DATE_COLUMNS = [COLUMNS.index(name) for name in
+                ("date_of_birth", "employment_start", "employment_end", "last_service_use",
+                 "admitted_on")]  # fmt: skip
 # Below this a second process saves less than it costs to start.
 MIN_ROWS = 20_000
 
@@ -90,13 +95,21 @@ class CheckerProcess:
                 return payload
 
 
+def _as_columns(rows: list[tuple]) -> list[tuple]:
+    columns = list(zip(*rows, strict=True))
+    for i in DATE_COLUMNS:
+        if any(columns[i]):
+            columns[i] = tuple([None if day is None else day.isoformat() for day in columns[i]])
+    return columns
+
+
 def _check_and_send(sender, table, mapping, constitution, register, on, report: bool) -> None:
     buffer: list[tuple] = []
 
     def ready(row: tuple) -> None:
         buffer.append(row)
         if len(buffer) >= BATCH:
-            sender.send(("columns", list(zip(*buffer, strict=True))))
+            sender.send(("columns", _as_columns(buffer)))
             buffer.clear()
 
     try:
@@ -111,7 +124,7 @@ def _check_and_send(sender, table, mapping, constitution, register, on, report: 
             progress=(lambda done: sender.send(("progress", done))) if report else None,
         )
         if buffer:
-            sender.send(("columns", list(zip(*buffer, strict=True))))
+            sender.send(("columns", _as_columns(buffer)))
         sender.send(("done", result))
     except BaseException as exc:  # handed to the parent, which raises it
         try:
