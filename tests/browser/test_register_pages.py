@@ -166,6 +166,27 @@ def test_representativeness_report(
     assert_accessible(page, "representativeness report")
 
 
+def test_import_wizard_where_the_board_admits(page, sign_in, assert_accessible):
+    """The preview asks whether the people are members already or applicants (phone width)."""
+    text = model_path("nhs-foundation-trust").read_text(encoding="utf-8")
+    text = text.replace("membership:\n", "membership:\n  admission_by_board: true\n", 1)
+    board_org = services.create_organisation(
+        name="Wearside Hospitals", constitution_text=text, source_name="ft.yaml", slug="wear"
+    )
+    user = get_user_model().objects.create_user("wear-secretary", password=PASSWORD)
+    services.grant_role(board_org, user, Role.Kind.OFFICER)
+    sign_in("wear-secretary", PASSWORD)
+    page.goto(f"/o/{board_org.slug}/members/import/")
+    page.get_by_label("Upload a CSV or Excel (XLSX) file").set_input_files(str(BAD_ROWS))
+    page.get_by_role("button", name="Upload and check").click()
+    assert page.get_by_label("Members already (an existing register)").is_checked()
+    page.get_by_label("Applying to join: the board will decide").check()
+    assert_accessible(page, "import preview, board admits")
+    page.get_by_role("button", name="Accept and add 5 people").click()
+    assert "5 applicants added for the board to decide on" in page.locator("main").inner_text()
+    assert set(Member.objects.values_list("status", flat=True)) == {"applied"}
+
+
 def test_large_import_shows_a_progress_bar(page, org, officer, sign_in, monkeypatch):
     from mutualise.register import views
 

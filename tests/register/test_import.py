@@ -251,3 +251,21 @@ def test_nothing_is_written_when_the_import_fails_midway(org, monkeypatch):
     with pytest.raises(RuntimeError):
         services.accept_import(org, data, "x.csv", on=ON, progress=boom)
     assert not Member.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_importing_applicants_for_the_board(board_org, org):
+    data = b"Name,DOB,Postcode,Joined\nAnn Applicant,1990-01-01,NE1 1AA,2026-05-01\nBen Applicant,1991-01-01,NE1 1AB,\n"
+    batch, _ = services.accept_import(board_org, data, "applicants.csv", on=ON, as_applicants=True)
+    assert batch.as_applicants and batch.rows_created == 2
+    ann, ben = Member.objects.filter(import_batch=batch).order_by("number")
+    assert (ann.status, ann.applied_on, ann.admitted_on) == ("applied", date(2026, 5, 1), None)
+    assert (ben.applied_on, ben.admitted_on) == (ON, None)
+    assert not MembershipPeriod.objects.filter(member__import_batch=batch).exists()
+    assert not services.active_members(board_org, on=ON).exists()
+    services.admit(ann, on=ON, actor="board")  # the board's decision, as for any applicant
+    ann.refresh_from_db()
+    assert ann.status == "admitted" and services.active_members(board_org, on=ON).count() == 1
+    # Where applicants are admitted automatically there is no one to decide: refused whole.
+    with pytest.raises(services.MemberError, match="admits applicants automatically"):
+        services.accept_import(org, data, "applicants.csv", on=ON, as_applicants=True)
+    assert not Member.objects.filter(organisation=org).exists()

@@ -175,7 +175,9 @@ def test_import_wizard_preview_accept_and_rejected_download(officer_client, org)
 def test_large_imports_run_in_the_background(officer_client, org, monkeypatch):
     started = []
     monkeypatch.setattr(views, "BACKGROUND_ROWS", 1)
-    monkeypatch.setattr(views, "_start_in_background", lambda pk, user: started.append(pk))
+    monkeypatch.setattr(
+        views, "_start_in_background", lambda pk, user, as_applicants: started.append(pk)
+    )
     upload = SimpleUploadedFile("bad_rows.csv", BAD_ROWS.read_bytes(), "text/csv")
     response = officer_client.post(f"/o/{org.slug}/members/import/", {"file": upload})
     page = officer_client.post(response.url, follow=True).content.decode()
@@ -255,3 +257,22 @@ def test_possible_duplicates_are_shown_and_merged_from_the_record(officer_client
     assert "Member 1 merged with 2" in response.content.decode()
     assert Member.objects.get(number=2).merged_into == kept
     assert services.active_members(org).count() == 1
+
+
+def test_import_wizard_asks_who_the_people_are_where_the_board_admits(
+    officer_client, org, board_org, officer
+):
+    services.grant_role(board_org, officer, Role.Kind.OFFICER)
+    data = (
+        b"Name,DOB,Postcode\nAnn Applicant,1990-01-01,NE1 1AA\nBen Applicant,1991-01-01,NE1 1AB\n"
+    )
+    for organisation in (org, board_org):
+        upload = SimpleUploadedFile("people.csv", data, "text/csv")
+        response = officer_client.post(f"/o/{organisation.slug}/members/import/", {"file": upload})
+        preview = officer_client.get(response.url).content.decode()
+        assert ("Who are these people?" in preview) is (organisation == board_org)
+    done = officer_client.post(response.url, {"joining": "applicants"}, follow=True)
+    assert "2 applicants added for the board to decide on" in done.content.decode()
+    people = Member.objects.filter(organisation=board_org)
+    assert {m.status for m in people} == {"applied"}
+    assert not services.active_members(board_org).exists()

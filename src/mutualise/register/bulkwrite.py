@@ -62,8 +62,17 @@ class _Aborted(Exception):
 class MemberWriter:
     """Use as a context manager: `add` rows, then `finish`; leaving early aborts the writes."""
 
-    def __init__(self, organisation, batch, using: str = "default", expected_rows: int = 0):
+    def __init__(
+        self,
+        organisation,
+        batch,
+        using: str = "default",
+        expected_rows: int = 0,
+        as_applicants: bool = False,
+    ):
         self.organisation, self.batch, self.expected_rows = organisation, batch, expected_rows
+        # Applicants wait for the board: no admission date and no membership period yet.
+        self.as_applicants = as_applicants
         self.connection = connections[using]
         self.sequence = MemberNumberSequence.objects.select_for_update().get_or_create(
             organisation=organisation
@@ -138,12 +147,14 @@ class MemberWriter:
         head = [
             (self.organisation.pk,) * count,
             range(first, first + count),
-            ("admitted",) * count,
+            ("applied" if self.as_applicants else "admitted",) * count,
             (self.batch.pk,) * count,
-            columns[_ADMITTED],
+            columns[_ADMITTED],  # applied on: the joining date given, else the import's day
             ("{}",) * count,
             (self.now,) * count,
         ]
+        if self.as_applicants:
+            columns[_ADMITTED] = (None,) * count
         self.next_number += count
         self.written += count
         self.queue.put(head + columns)
@@ -188,15 +199,17 @@ class MemberWriter:
         with self.connection.cursor() as cursor:
             for sql in self.rebuilt_indexes:
                 cursor.execute(sql)
-            cursor.execute(
-                "INSERT INTO register_membershipperiod"
-                " (organisation_id, member_id, constituency_id, class_id, started_on, ended_on)"
-                " SELECT organisation_id, id, constituency_id, class_id, admitted_on, NULL"
-                " FROM register_member"
-                " WHERE organisation_id = %s AND number BETWEEN %s AND %s",
-                [self.organisation.pk, self.first_number, last],
-            )
-            periods = cursor.rowcount
+            periods = 0
+            if not self.as_applicants:
+                cursor.execute(
+                    "INSERT INTO register_membershipperiod (organisation_id, member_id,"
+                    " constituency_id, class_id, started_on, ended_on)"
+                    " SELECT organisation_id, id, constituency_id, class_id, admitted_on, NULL"
+                    " FROM register_member"
+                    " WHERE organisation_id = %s AND number BETWEEN %s AND %s",
+                    [self.organisation.pk, self.first_number, last],
+                )
+                periods = cursor.rowcount
             if self.set_based_checks:
                 cursor.execute("SET LOCAL session_replication_role = origin")
                 self._prove_foreign_keys(cursor, periods)
@@ -224,8 +237,9 @@ class MemberWriter:
             [batch, organisation, self.first_number, self.next_number - 1],
         )
         members, stray = cursor.fetchone()
+        expected_periods = 0 if self.as_applicants else self.written
         if (found_organisation, found_batch, members, stray, periods) != (
-            1, 1, self.written, 0, self.written,
+            1, 1, self.written, 0, expected_periods,
         ):  # fmt: skip
             raise IntegrityError(
                 f"import {batch}: the bulk load does not match its foreign keys (organisation"

@@ -20,6 +20,12 @@ def register(subparsers) -> None:
         "--mapping", default="", help="field=Column pairs, e.g. 'display_name=Full name,email=E'"
     )
     imp.add_argument("--accept", action="store_true", help="write the good rows")
+    imp.add_argument(
+        "--as-applicants",
+        action="store_true",
+        help="add the people as applicants for the board to admit (where the board admits),"
+        " not as members",
+    )
     imp.add_argument("--rejected", help="write the rejected rows (to fix) to this CSV file")
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.set_defaults(handler=members_import)
@@ -87,13 +93,19 @@ def members_import(args) -> int:
         if args.accept:
             bar = None if args.quiet else ProgressBar(data.count(b"\n") - 1)
             batch, result = services.accept_import(
-                organisation, data, path.name, mapping=mapping, actor="cli", progress=bar
+                organisation,
+                data,
+                path.name,
+                mapping=mapping,
+                actor="cli",
+                progress=bar,
+                as_applicants=args.as_applicants,
             )
             if bar:
                 bar.close(result.rows_total)
         else:
             result = check_file(organisation, data, path.name, mapping=mapping)
-    except TableError as exc:
+    except (TableError, services.MemberError) as exc:
         raise CommandError(str(exc)) from exc
     print(f"{path.name}: {result.encoding}; columns used:")
     for target, column in result.mapping.items():
@@ -115,7 +127,8 @@ def members_import(args) -> int:
         f"{result.rows_already_present} already on the register, {result.rows_rejected} rejected"
     )
     if args.accept:
-        print(f"{summary}; {batch.rows_created} members added (import {batch.pk})")
+        added = "applicants added for the board" if args.as_applicants else "members added"
+        print(f"{summary}; {batch.rows_created} {added} (import {batch.pk})")
     else:
         print(f"{summary}; nothing written (run again with --accept to add the good rows)")
     return 0

@@ -141,6 +141,9 @@ class ImportBatch(models.Model):
     rows_created = models.PositiveIntegerField(default=0)
     rows_already_present = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
+    as_applicants = models.BooleanField(
+        default=False, help_text="Added as applicants for the board, not as members"
+    )
     accepted_at = models.DateTimeField()
     accepted_by = models.CharField(max_length=150)
 

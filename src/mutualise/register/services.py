@@ -901,6 +901,7 @@ def accept_import(
     actor=None,
     on: date | None = None,
     progress=None,
+    as_applicants: bool = False,
 ):
     """Write the good rows of an import file the officer has previewed and accepted.
 
@@ -908,7 +909,8 @@ def accept_import(
     good rows become admitted members (numbered in file order), rows already imported (same
     external reference) are skipped, and bad rows are left out and returned in the result for
     the officer to fix. Returns (ImportBatch, CheckResult). `progress(rows_checked)` is called
-    as the file is worked through.
+    as the file is worked through. With `as_applicants` (where the board admits) the people
+    become applicants for the board to decide on, not members.
     """
     from . import checkproc
     from .bulkwrite import MemberWriter
@@ -917,6 +919,11 @@ def accept_import(
     from .tabular import read_table
 
     on = on or today()
+    if as_applicants and not organisation.constitution.membership.admission_by_board:
+        raise MemberError(
+            "this organisation's rulebook admits applicants automatically: import them as"
+            " members, or change the rulebook first"
+        )
     table = read_table(data, file_name)
     from .importing import resolve_mapping
 
@@ -927,6 +934,7 @@ def accept_import(
             organisation=organisation,
             file_name=Path(file_name).name[:255],
             file_sha256=hashlib.sha256(data).hexdigest(),
+            as_applicants=as_applicants,
             accepted_at=timezone.now(),
             accepted_by=audit.actor_name(actor),
         )
@@ -935,15 +943,16 @@ def accept_import(
         constitution = organisation.constitution
         expected_rows = 0 if data[:4] == b"PK\x03\x04" else data.count(b"\n")
         checking = (resolved, constitution, register_keys, on)
+        status = {"as_applicants": as_applicants}
         if checkproc.usable(expected_rows):  # checks in a second process while this writes
             with (
                 checkproc.CheckerProcess(table, *checking, report=progress is not None) as checker,
-                MemberWriter(organisation, batch, expected_rows=expected_rows) as writer,
+                MemberWriter(organisation, batch, expected_rows=expected_rows, **status) as writer,
             ):
                 result = checker.collect(writer.add_columns, progress)
                 batch.rows_created = writer.finish()
         else:
-            with MemberWriter(organisation, batch, expected_rows=expected_rows) as writer:
+            with MemberWriter(organisation, batch, expected_rows=expected_rows, **status) as writer:
                 result = check_rows(
                     table, *checking, on_ready=writer.add, keep_preview=False, progress=progress
                 )
@@ -962,6 +971,7 @@ def accept_import(
                 "created": batch.rows_created,
                 "already_present": batch.rows_already_present,
                 "rejected": batch.rows_rejected,
+                "as_applicants": as_applicants,
             },
         )
     return batch, result
@@ -986,7 +996,7 @@ def upload_import(
     )
 
 
-def run_pending_import(pending_id: int, *, actor=None):
+def run_pending_import(pending_id: int, *, actor=None, as_applicants: bool = False):
     """Accept a previewed upload (from the web page, possibly in a background thread): write
     it, keep only the rejected rows for download, and drop the file itself."""
     from .models import PendingImport
@@ -1010,6 +1020,7 @@ def run_pending_import(pending_id: int, *, actor=None):
             mapping=pending.mapping,
             actor=actor,
             progress=progress,
+            as_applicants=as_applicants,
         )
     except (TableError, MemberError) as exc:
         PendingImport.objects.filter(pk=pending_id).update(state="failed", error=str(exc))

@@ -453,13 +453,15 @@ def import_preview(request, slug, pk):
     pending = _pending(request, pk)
     if pending.state != "uploaded":
         return redirect("register:import_progress", slug=slug, pk=pk)
+    board_admits = request.organisation.constitution.membership.admission_by_board
     if request.method == "POST":
         # Accepting checks every row again inside the import; no need to check twice here.
+        as_applicants = board_admits and request.POST.get("joining") == "applicants"
         content = bytes(pending.content)
         if content.count(b"\n") > BACKGROUND_ROWS or len(content) > BACKGROUND_BYTES:
-            _start_in_background(pending.pk, request.user)
+            _start_in_background(pending.pk, request.user, as_applicants)
         else:
-            _run(pending.pk, request.user)
+            _run(pending.pk, request.user, as_applicants)
         return redirect("register:import_progress", slug=slug, pk=pk)
     try:
         result = check_file(
@@ -477,21 +479,22 @@ def import_preview(request, slug, pk):
             "error": error,
             "problems": result.problems[:500] if result else [],
             "problem_counts": result.problem_counts().most_common() if result else [],
+            "board_admits": board_admits,
             "page_title": "Check the import",
         },
     )
 
 
-def _run(pending_id: int, user) -> None:
+def _run(pending_id: int, user, as_applicants: bool = False) -> None:
     # A failure is recorded on the pending import and shown on the progress page.
     with contextlib.suppress(TableError, MemberError):
-        services.run_pending_import(pending_id, actor=user)
+        services.run_pending_import(pending_id, actor=user, as_applicants=as_applicants)
 
 
-def _start_in_background(pending_id: int, user) -> None:
+def _start_in_background(pending_id: int, user, as_applicants: bool = False) -> None:
     def work():
         try:
-            _run(pending_id, user)
+            _run(pending_id, user, as_applicants)
         finally:
             connection.close()
 
