@@ -276,3 +276,33 @@ def test_import_wizard_asks_who_the_people_are_where_the_board_admits(
     people = Member.objects.filter(organisation=board_org)
     assert {m.status for m in people} == {"applied"}
     assert not services.active_members(board_org).exists()
+
+
+def test_import_progress_is_readable_from_any_process(org, monkeypatch, settings, tmp_path):
+    """The progress page may be served by another worker than the one importing."""
+    settings.VAR_DIR = tmp_path
+    pending = services.upload_import(org, BAD_ROWS.read_bytes(), "bad_rows.csv")
+    seen = []
+    real = services.accept_import
+
+    def accept(*args, progress, **kwargs):
+        progress(3)
+        seen.append(services.import_progress(PendingImport.objects.get(pk=pending.pk)))
+        return real(*args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(services, "accept_import", accept)
+    services.run_pending_import(pending.pk)
+    pending.refresh_from_db()
+    assert seen == [3]  # read from the file, not from this process's memory
+    assert not list(tmp_path.glob("imports/*"))  # tidied away
+    assert services.import_progress(pending) == pending.rows_done == 27
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "accept_import", broken)
+    again = services.upload_import(org, BAD_ROWS.read_bytes(), "bad_rows.csv")
+    with pytest.raises(RuntimeError):
+        services.run_pending_import(again.pk)
+    again.refresh_from_db()
+    assert (again.state, again.error) == ("failed", "an internal error")

@@ -15,6 +15,7 @@ Members, for other apps (elections freeze a roll from `active_members`; meetings
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -977,8 +978,21 @@ def accept_import(
     return batch, result
 
 
-# Rows checked so far by imports running in this process, by PendingImport id.
-IMPORT_PROGRESS: dict[int, int] = {}
+def _progress_file(pending_id: int) -> Path:
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR) / "imports" / f"{pending_id}.progress"
+
+
+def import_progress(pending) -> int:
+    """Rows checked so far by an accepted upload's import, whichever process runs it: the
+    import's own transaction hides its progress from other connections (and on SQLite holds
+    the only write lock), so the count goes to a small file beside the database instead. A
+    deployment spread over several machines needs VAR_DIR on storage they share."""
+    try:
+        return int(_progress_file(pending.pk).read_text())
+    except (OSError, ValueError):
+        return pending.rows_done
 
 
 def upload_import(
@@ -1007,10 +1021,13 @@ def run_pending_import(pending_id: int, *, actor=None, as_applicants: bool = Fal
     pending.rows_total = max(bytes(pending.content).count(b"\n") - 1, 1)
     pending.save(update_fields=["state", "rows_total"])
 
-    def progress(done: int) -> None:
-        # The import's own transaction is not visible to the page polling for progress, and
-        # its connection is busy: progress is kept in this process's memory instead.
-        IMPORT_PROGRESS[pending_id] = done
+    progress_file = _progress_file(pending_id)
+    progress_file.parent.mkdir(parents=True, exist_ok=True)
+    partial = progress_file.with_suffix(".partial")
+
+    def progress(done: int) -> None:  # see import_progress
+        partial.write_text(str(done))
+        os.replace(partial, progress_file)
 
     try:
         batch, result = accept_import(
@@ -1022,10 +1039,13 @@ def run_pending_import(pending_id: int, *, actor=None, as_applicants: bool = Fal
             progress=progress,
             as_applicants=as_applicants,
         )
-    except (TableError, MemberError) as exc:
-        PendingImport.objects.filter(pk=pending_id).update(state="failed", error=str(exc))
+    except Exception as exc:  # shown on the progress page; nothing of the import was kept
+        reason = str(exc) if isinstance(exc, TableError | MemberError) else "an internal error"
+        PendingImport.objects.filter(pk=pending_id).update(state="failed", error=reason)
         raise
-    IMPORT_PROGRESS.pop(pending_id, None)
+    finally:
+        progress_file.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
     PendingImport.objects.filter(pk=pending_id).update(
         state="done",
         batch=batch,

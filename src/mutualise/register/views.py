@@ -517,7 +517,7 @@ def import_status(request, slug, pk):
     return JsonResponse(
         {
             "state": pending.state,
-            "rows_done": services.IMPORT_PROGRESS.get(pending.pk, pending.rows_done),
+            "rows_done": services.import_progress(pending),
             "rows_total": pending.rows_total,
             "error": pending.error,
         }
