@@ -13,9 +13,12 @@ from mutualise.register.models import ImportBatch, Member, MembershipPeriod
 pytestmark = pytest.mark.django_db
 ON = date(2026, 6, 1)
 postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL's trigger and privilege behaviour"
+    connection.vendor != "postgresql",
+    reason="PostgreSQL's row triggers and privileges: runs in make test's PostgreSQL pass",
 )
-sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's index rebuild")
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's index rebuild: runs in make test's SQLite pass"
+)
 
 
 def _file(rows: int, address: str = "1 High Street") -> bytes:
