@@ -832,8 +832,8 @@ def erase(member: Member, *, actor=None) -> Member:
         user = member.user
         member.user = None
         member.save()
-        ids = [member.pk, *Member.objects.filter(merged_into=member).values_list("pk", flat=True)]
-        for merged in Member.objects.filter(pk__in=ids[1:]):
+        ids = [member.pk, *(merged.pk for merged in merged_records)]
+        for merged in merged_records:
             for name, value in blank.items():
                 setattr(merged, name, value)
             merged.display_name = ""
