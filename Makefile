@@ -9,13 +9,24 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test bench lint format install static chromium clean migrate serve
+.PHONY: demo test bench lint format install install-dev install-bench static chromium clean migrate serve
 
+# What the demo needs, no more; the test tools and the benchmark peers come with their targets.
 install: $(VENV)/.installed static
+install-dev: $(VENV)/.dev-installed static
+install-bench: $(VENV)/.bench-installed static
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $@
+
+$(VENV)/.bench-installed: $(VENV)/.dev-installed
 	$(PIP) install --quiet -e '.[dev,bench]'
 	@touch $@
 
@@ -37,20 +48,21 @@ demo: install migrate
 	$(VENV)/bin/mutualise demo --host $(HOST) --port $(PORT)
 
 # The whole suite: SQLite, then PostgreSQL (required under CI=true).
-test: install chromium
+test: install-dev chromium
 	bash scripts/test.sh
 
 chromium:
 	@bash scripts/ensure-chromium.sh
 
-bench: install
+bench: install-bench
 	$(PY) -m benchmarks
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
+	PYTHONPATH=src $(VENV)/bin/lint-imports
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff check --fix src tests benchmarks
 	$(VENV)/bin/ruff format src tests benchmarks
 
