@@ -12,9 +12,18 @@ from mutualise.cli import CommandError, setup_django
 def register(subparsers) -> None:
     org = subparsers.add_parser("org", help="create and list organisations")
     org_sub = org.add_subparsers(dest="org_command", required=True, metavar="ACTION")
-    create = org_sub.add_parser("create", help="found an organisation on a rulebook")
+    from mutualise.constitution import available_models
+
+    models = "".join(f"\n  {model}" for model in available_models())
+    create = org_sub.add_parser(
+        "create",
+        help="found an organisation on a rulebook",
+        description="Found an organisation on a model rulebook or on a rulebook file.",
+        epilog=f"models (mutualise constitution explain MODEL says what each provides):{models}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     source = create.add_mutually_exclusive_group(required=True)
-    source.add_argument("--model", help="a shipped model rulebook, e.g. nhs-foundation-trust")
+    source.add_argument("--model", metavar="MODEL", help="a shipped model rulebook (listed below)")
     source.add_argument("--file", help="a rulebook YAML file")
     create.add_argument("--name", help="the organisation's name (default: the rulebook's)")
     create.add_argument("--slug", help="short name used in addresses")
@@ -43,15 +52,19 @@ def register(subparsers) -> None:
 
 def org_create(args) -> int:
     setup_django()
-    from mutualise.constitution import RulebookError
+    from mutualise.constitution import RulebookError, available_models, load_file
     from mutualise.register import services
 
     try:
         if args.model:
-            if not args.name:
-                raise CommandError("--name is required with --model")
+            models = available_models()
+            if args.model not in models:
+                raise CommandError(
+                    f"there is no model '{args.model}'; the models are: {', '.join(models)}"
+                )
+            name = args.name or load_file(models[args.model]).organisation.name
             org = services.create_from_model(
-                model=args.model, name=args.name, slug=args.slug, actor="cli"
+                model=args.model, name=name, slug=args.slug, actor="cli"
             )
         else:
             org = services.create_from_file(

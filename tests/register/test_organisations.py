@@ -63,3 +63,22 @@ def test_cli_unknown_model_is_a_clear_error(capsys):
     assert main(["org", "create", "--model", "no-such-model", "--name", "X"]) == 2
     err = capsys.readouterr().err
     assert "no-such-model" in err
+
+
+def test_cli_org_create_names_the_organisation_from_its_model(capsys):
+    assert main(["org", "create", "--model", "supporters-trust"]) == 0
+    model_name = Organisation.objects.get().constitution.organisation.name
+    assert Organisation.objects.get().name == model_name
+    assert f": {model_name}" in capsys.readouterr().out
+
+
+def test_cli_org_create_help_lists_every_model(capsys):
+    with pytest.raises(SystemExit):
+        main(["org", "create", "--help"])
+    out = capsys.readouterr().out
+    assert all(f"\n  {model}" in out for model in available_models())
+
+
+def test_cli_unknown_model_lists_the_models(capsys):
+    assert main(["org", "create", "--model", "no-such-model"]) == 2
+    assert "supporters-trust" in capsys.readouterr().err
