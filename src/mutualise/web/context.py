@@ -25,13 +25,21 @@ def _navigation(request, organisation) -> list[dict]:
     return navigation
 
 
-def site(request):
+def _organisation_slug(request) -> str | None:
     match = getattr(request, "resolver_match", None)
-    organisation = None
     if match and "slug" in match.kwargs:
+        return match.kwargs["slug"]
+    # A page not found under /o/<slug>/ still belongs to that organisation's site.
+    parts = request.path.split("/")
+    return parts[2] if len(parts) > 3 and parts[1] == "o" else None
+
+
+def site(request):
+    organisation = None
+    if slug := _organisation_slug(request):
         from mutualise.register.models import Organisation
 
-        organisation = Organisation.objects.filter(slug=match.kwargs["slug"]).first()
+        organisation = Organisation.objects.filter(slug=slug).first()
     return {
         "organisation": organisation,
         "site_name": organisation.name if organisation else "mutualise",
