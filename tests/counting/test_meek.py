@@ -60,3 +60,31 @@ def test_totals_plus_excess_are_the_valid_vote_exactly():
         excess += stage.non_transferable
         assert sum(stage.totals) + excess == result.valid_poll
     assert len(result.elected) == 3
+
+
+def test_hopefuls_within_the_undistributed_surplus_are_tied_for_exclusion():
+    # A's surplus passes half and a little more to B and C: in the limit B would end
+    # 0.000000667 above C. The iteration stops (surplus stable) with 0.000333 of A's surplus
+    # still undistributed, C 0.000000666 below B: too close to say who is lower.
+    ballots = [(500001, [0, 1]), (499999, [0, 2]), (50000, [1]), (50001, [2]), (399998, [3])]
+    result = meek.count(from_lists("ABCD", ballots, seats=2), seed=1)
+    converged = result.stages[1]
+    assert converged.totals[:3] == [
+        D("499999.667000000"),
+        D("300000.666500333"),
+        D("300000.666499667"),
+    ]
+    assert "surplus stable" in converged.note
+    # Reference rule B.3: B and C are tied (within the surplus), and the tie rule decides: B
+    # was lower at stage 1 (50,000 against 50,001), so B is excluded, not C.
+    assert result.stages[2].excluded == [1]
+    (tie,) = result.tie_breaks
+    assert (tie.tied, tie.chosen, tie.how) == ([1, 2], 1, "look-back to stage 1")
+    assert result.elected == [0, 3]
+
+
+def test_a_clear_lowest_beyond_the_surplus_is_not_tied():
+    ballots = [(6, [0, 1]), (3, [1]), (2, [2]), (4, [3])]
+    result = meek.count(from_lists("ABCD", ballots, seats=2), seed=1)
+    assert not result.tie_breaks
+    assert result.stages[2].excluded == [2]

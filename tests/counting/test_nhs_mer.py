@@ -2,10 +2,14 @@
 module's caveat) against elections counted by hand from the rules."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from counting_strategies import profiles
+from hypothesis import given, settings
 
 from mutualise.counting.ballots import from_lists
+from mutualise.counting.blt import read_blt
 from mutualise.counting.methods import get_method
 from mutualise.counting.result import CountError
 from mutualise.counting.stv import nhs_mer
@@ -91,3 +95,77 @@ def test_equal_lowest_go_to_the_earliest_stage_where_they_differed():
 def test_rejects_options():
     with pytest.raises(CountError, match="no options"):
         nhs_mer.count(from_lists("AB", [[0, 1]]), fast=True)
+
+
+# -- NI 52(2) part-way through an exclusion ------------------------------------------------------
+
+W, X, Y, Z = range(4)
+# One vacancy; 35 valid papers. W (4) goes first: two papers pass to X and on to Z, two have no
+# next preference. X (then 10) goes next, in two sub-parcels (NI 51(2)-(9)): X's own 8 first
+# preferences (2 to Y, 6 with no next preference), then the 2 papers X received from W, to Z.
+HELD_VOTES_BALLOTS = [
+    (2, [W, X, Z]),
+    (2, [W]),
+    (2, [X, Y]),
+    (6, [X]),
+    (11, [Y]),
+    (12, [Z]),
+]
+
+
+def test_last_vacancy_counts_the_votes_still_held_by_the_candidate_being_excluded():
+    result = nhs_mer.count(from_lists("WXYZ", HELD_VOTES_BALLOTS, seats=1), seed=1)
+    assert totals(result, 2) == ["0.00", "10.00", "11.00", "12.00"]
+    # Stage 3, X's first preferences: Y 13 against Z 12. The old shortcut elected Y here,
+    # leaving out the 2 votes X still held; 13 < 12 + 2, so the count must go on.
+    assert result.stages[2].note == "first preference papers"
+    assert totals(result, 3) == ["0.00", "2.00", "13.00", "12.00"]
+    assert result.stages[2].elected == []
+    # Stage 4, the papers X received from W: they go to Z, who overtakes Y and now has at
+    # least all the other continuing votes (NI 52(2)).
+    assert totals(result, 4) == ["0.00", "0.00", "13.00", "14.00"]
+    assert result.elected == [Z]
+    assert len(result.stages) == 4
+
+
+class _FullCount(nhs_mer._MerCount):
+    """The same rules without the NI 52(2) shortcut: exclusions go on until as many candidates
+    are left as vacancies (NI 52(1)) or quotas fill the seats."""
+
+    def last_vacancy_candidate(self):
+        return None
+
+
+def _full_count(profile):
+    from mutualise.counting.ties import TieBreaker
+
+    return _FullCount(profile, None, TieBreaker(1)).run()
+
+
+def test_the_full_count_of_the_held_votes_case_agrees():
+    profile = from_lists("WXYZ", HELD_VOTES_BALLOTS, seats=1)
+    assert _full_count(profile).elected == [Z]
+
+
+def _shortcut_is_safe(profile):
+    shortcut = nhs_mer.count(profile, seed=1)
+    full = _full_count(profile)
+    if shortcut.tie_breaks or full.tie_breaks:
+        return  # equal votes: a lot may fairly go either way
+    assert sorted(shortcut.elected) == sorted(full.elected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(profiles(min_candidates=2, max_candidates=6, max_groups=14, max_weight=30))
+def test_the_last_vacancy_shortcut_never_elects_someone_a_full_count_would_not(profile):
+    _shortcut_is_safe(profile)
+
+
+WARDS = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "scottish-stv" / "ballots"
+
+
+@pytest.mark.parametrize("part", range(4))
+def test_the_shortcut_agrees_with_the_full_count_on_real_wards(part):
+    # A quarter of the 1,100 real wards per test; each counted with and without NI 52(2).
+    for path in sorted(WARDS.glob("*.blt"))[part::4]:
+        _shortcut_is_safe(read_blt(path))

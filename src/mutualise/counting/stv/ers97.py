@@ -10,6 +10,11 @@ ignored (5.3.7); surpluses that cannot change the order of the lowest are deferr
 exclusions are in bulk where the rules allow (5.2.5) and pass on papers batch by batch, highest
 value first, electing as they go (5.4); ties look forward from the first stage, then lot.
 
+The last vacancies: 5.5.1 (as many continuing candidates as places left: all elected, no
+further transfer; `LastParcelCount.run`) and 5.1.7(b) with 5.6.1 (votes above the total active
+vote over places left + 1, where the active vote still includes every paper not yet
+transferred; `deem_elected`). ERS97 has no shortcut like NI 52(2).
+
 Where the rules are silent this module chooses, and says so: the "total active vote" test of
 5.1.7(b) needs a vote above zero; a bulk exclusion never splits candidates with equal votes; a
 candidate elected only because the quota fell (5.4.8) with no batch received passes on all

@@ -22,7 +22,11 @@ Steps:
   otherwise each elected candidate's keep value becomes k x quota / votes, each product and
   quotient rounded up to 9 places;
 - once converged with no one new elected: exclude the sure losers, or else the hopeful with the
-  fewest votes (equal: look back to the most recent earlier stage where they differed, then lot);
+  fewest votes. Near-ties follow the PR Foundation's Meek reference rule, step B.3: every hopeful
+  whose votes are at most the lowest's plus the total surplus still undistributed is tied with
+  the lowest, because iterating on could still reorder them (a difference of 1e-7 against a
+  surplus of 1e-6 decides nothing). The tie rule then picks among them: look back to the most
+  recent earlier stage where they differed, then lot;
 - the count ends when the seats are filled or the hopefuls are no more than the seats left.
 
 Stages: stage 1 is the first preferences; each later stage is either a converged iteration
@@ -91,6 +95,7 @@ class _MeekCount:
         self.stages: list[Stage] = []
         self.history: list[list[int]] = []
         self.excess = 0
+        self.surplus = 0  # total surplus left undistributed when the iteration stopped
 
     # -- distribution of every paper under the current keep values -----------------------------
     def distribute(self) -> None:
@@ -154,7 +159,8 @@ class _MeekCount:
             self.new_elected = self.reaching_quota()
             if self.new_elected:
                 return "elected", [], iteration
-            surplus = sum(self.votes[c] - self.quota for c in self.elected)
+            surplus = max(0, sum(self.votes[c] - self.quota for c in self.elected))
+            self.surplus = surplus
             if surplus <= OMEGA:
                 return "surplus below omega", [], iteration
             if last_surplus is not None and surplus >= last_surplus:
@@ -184,8 +190,9 @@ class _MeekCount:
         return order[:best]
 
     def lowest(self) -> int:
+        # Reference rule B.3: tied with the lowest is every hopeful within the surplus.
         bottom = min(self.votes[c] for c in self.hopeful)
-        tied = sorted(c for c in self.hopeful if self.votes[c] == bottom)
+        tied = sorted(c for c in self.hopeful if self.votes[c] <= bottom + self.surplus)
         if len(tied) == 1:
             return tied[0]
         return self.ties.look_back(

@@ -23,6 +23,16 @@ to them, one sub-parcel of equal transfer value per stage, highest value first (
 ties go to the earliest stage at which the tied candidates had unequal votes, then lot (NI 50(1),
 51(13)). Values are kept in integer hundredths of a vote.
 
+The last vacancies, every shortcut the count takes (each one a paragraph of the rules):
+- NI 52(1), with 52(3): when the continuing candidates are as many as the vacancies left they are
+  elected and no further transfer is made: checked before each stage, before an exclusion that
+  would leave that many (`LastParcelCount.run`) and after each sub-parcel (`count_complete`);
+- NI 52(2), with 52(3): one vacancy left and a continuing candidate's votes are at least those of
+  all the other continuing candidates together with any surplus not transferred AND the votes
+  still held by a candidate part-way through exclusion (`last_vacancy_candidate`), so that no
+  transfer still to come could overtake them;
+- NI 48(3): in a one-vacancy election no one is deemed elected by the quota; NI 52 decides.
+
 Readings this module makes where the text is open (each is a choice, not the text):
 - a bulk exclusion (NI 51(12)) takes the largest qualifying group of lowest candidates, never
   splits candidates with equal votes, and leaves enough candidates to fill the vacancies;
@@ -89,19 +99,33 @@ class _MerCount(LastParcelCount):
             self.elect(c)
 
     def last_vacancy_candidate(self) -> int | None:
-        """NI 52(2): one vacancy left and a continuing candidate has at least the votes of all
-        the other continuing candidates together with any surplus not transferred."""
+        """NI 52(2): one vacancy left and a continuing candidate's votes are equal to or greater
+        than the total of the votes credited to the other continuing candidates together with
+        any surplus not transferred.
+
+        Between the sub-parcels of an exclusion (NI 51(4), 51(10)) the candidate being excluded
+        still holds the papers not yet transferred; they are counted with the others here, since
+        any of them may yet go to a rival. So the test is one no remaining transfer can upset:
+        the candidate's votes can only grow, and the most any rival can reach is every other
+        vote still in play."""
         if self.seats - len(self.elected) != 1:
             return None
         continuing = self.continuing_candidates()
         untransferred = sum(int(self.totals[c]) - self.quota for c in self.pending_surpluses())
-        everyone = sum(int(self.totals[c]) for c in continuing)
+        in_play = sum(int(self.totals[c]) for c in continuing) + self.held_by_excluded()
         winners = [
             c
             for c in continuing
-            if int(self.totals[c]) >= everyone - int(self.totals[c]) + untransferred
+            if int(self.totals[c]) >= in_play - int(self.totals[c]) + untransferred
         ]
         return winners[0] if len(winners) == 1 else None
+
+    def held_by_excluded(self) -> int:
+        """Votes on papers still held by excluded candidates: nonzero only part-way through an
+        exclusion (the sub-parcels not yet transferred)."""
+        gone = ~self.continuing[: self.n]
+        gone[self.elected] = False
+        return int(self.totals[gone].sum())
 
     def last_vacancy_filled(self) -> bool:
         winner = self.last_vacancy_candidate()
