@@ -10,7 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-PURE_DIRS = ("constitution", "counting")
+PURE_DIRS = ("constitution", "counting", "budgeting")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -13,6 +13,7 @@ import sys
 # Modules that contribute subcommands, in the order they appear in --help.
 COMMAND_MODULES = [
     "mutualise.counting.cli",
+    "mutualise.budgeting.cli",
     "mutualise.constitution.cli",
     "mutualise.commands",
     "mutualise.register.cli",
