@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "mutualise.register.cli",
     "mutualise.elections.cli",
     "mutualise.meetings.cli",
+    "mutualise.governance.cli",
 ]
 
 

@@ -213,6 +213,11 @@ def _selected(c: Constitution, rule: CompositionRule, group: SeatGroup) -> bool:
     return True
 
 
+def seat_selected(c: Constitution, rule: CompositionRule, group: SeatGroup) -> bool:
+    """Whether a composition rule counts this seat group (governance counts holders by it)."""
+    return _selected(c, rule, group)
+
+
 def _composition(
     c: Constitution, path: tuple[str | int, ...], body: Body, rule: CompositionRule
 ) -> Found:

@@ -429,6 +429,9 @@ class Membership(Strict):
     # Building societies: to vote, a member at the end of the last financial year and on the day.
     vote_requires_membership_at_year_end: bool = False
     admission_by_board: bool = True
+    # A group is under-represented when its share of members over its share of the population
+    # is below this (NHS foundation trusts report it; None: not checked).
+    representation_threshold: Proportion | None = None
 
 
 class Attestation(Strict):
@@ -570,6 +573,18 @@ class Rotation(Strict):
         return math.floor(share + Fraction(1, 2))
 
 
+class Office(Strict):
+    """An office of a body (its chair, vice-chair, secretary) and how its holder is chosen:
+    elected by the body itself or by a constituency, or appointed by an appointer or body."""
+
+    id: Slug
+    name: str = Field(min_length=1)
+    filled_by: SeatFill
+    electorate: Slug | None = None  # the body itself, another body, or a constituency
+    appointer: Slug | None = None
+    holders: PositiveCount = 1
+
+
 class Body(Strict):
     id: Slug
     name: str = Field(min_length=1)
@@ -583,6 +598,7 @@ class Body(Strict):
     meets_at_least_per_year: Count | None = None
     election_method: ElectionMethod | None = None  # overrides elections.method
     disqualifications: tuple[str, ...] = ()
+    offices: tuple[Office, ...] = ()  # none listed: the rulebook says nothing on its offices
 
     @property
     def seat_count(self) -> int:

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "mutualise.register",
     "mutualise.elections",
     "mutualise.meetings",
+    "mutualise.governance",
 ]
 
 MIDDLEWARE = [

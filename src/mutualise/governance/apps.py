@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    name = "mutualise.governance"
+    label = "governance"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (elections' declared terms enter the register)

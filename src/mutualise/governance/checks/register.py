@@ -1,0 +1,118 @@
+"""Checks on the register of members and of officers (REG-*)."""
+
+from __future__ import annotations
+
+from mutualise.constitution.schema import Constitution, LegalForm
+
+from .model import Facts, Finding, Severity, day, plural
+
+_MINIMUM_STATUTE = {
+    LegalForm.CO_OPERATIVE_SOCIETY: "Co-operative and Community Benefit Societies Act 2014 "
+    "s.2 and s.5(3)(b)",
+    LegalForm.COMMUNITY_BENEFIT_SOCIETY: "Co-operative and Community Benefit Societies Act "
+    "2014 s.2 and s.5(3)(b)",
+    LegalForm.CREDIT_UNION: "Credit Unions Act 1979 s.6",
+}
+
+
+def minimum_members(c: Constitution, f: Facts) -> list[Finding]:
+    """REG-1: fewer members than the rulebook's (and the statute's) minimum."""
+    minimum = c.membership.minimum_members
+    if minimum is None or f.members >= minimum:
+        return []
+    statute = _MINIMUM_STATUTE.get(c.organisation.legal_form)
+    return [
+        Finding(
+            "REG-1",
+            Severity.SERIOUS,
+            f"The register has {plural(f.members, 'member')}: the rules need at least {minimum}.",
+            f"membership.minimum_members: {minimum}" + (f" ({statute})" if statute else ""),
+            "Admit members until there are at least "
+            f"{minimum}; a society that stays below the minimum may be cancelled by the "
+            "registrar.",
+            "register",
+        )
+    ]
+
+
+def register_fields(c: Constitution, f: Facts) -> list[Finding]:
+    """REG-5: current members whose register entry lacks a postal address."""
+    if not f.members_missing_address:
+        return []
+    return [
+        Finding(
+            "REG-5",
+            Severity.WARNING,
+            f"{f.members_missing_address} of {plural(f.members, 'current member')} "
+            "have no postal address in the register.",
+            "Co-operative and Community Benefit Societies Act 2014 s.30(2): the register "
+            "records each member's name and postal address",
+            "Ask those members for their address, or record why it cannot be held.",
+            "register",
+        )
+    ]
+
+
+def officers_register(c: Constitution, f: Facts) -> list[Finding]:
+    """REG-6 (and NHS-3 for governors): an officer's entry incomplete, or a term that has ended
+    while the holder is still listed."""
+    findings = []
+    bodies = {b.id: b for b in c.bodies}
+    for holder in f.current_holders():
+        body = bodies.get(holder.body_id)
+        where = body.name if body else holder.body_id
+        if not holder.has_address or not holder.name.strip():
+            findings.append(
+                Finding(
+                    "REG-6",
+                    Severity.WARNING,
+                    f"The officers' register lacks the address of {holder.name or 'a holder'} "
+                    f"({where}, since {day(holder.started_on)}).",
+                    "Co-operative and Community Benefit Societies Act 2014 s.30(3); "
+                    "Industrial and Provident Societies Act 1965 s.44(1)(e): name, address, "
+                    "office and start date of each officer",
+                    "Record the officer's address.",
+                    holder.body_id,
+                )
+            )
+        if holder.ends_on is not None and holder.ends_on <= f.today:
+            council = body is not None and body.kind == "council-of-governors"
+            findings.append(
+                Finding(
+                    "NHS-3" if council else "REG-6",
+                    Severity.SERIOUS if council else Severity.WARNING,
+                    f"{holder.name}'s term on the {where} ended on {day(holder.ends_on)} but "
+                    "they are still listed as holding the seat.",
+                    f"bodies.{holder.body_id}.term.years: "
+                    f"{(body.term.years if body else '?')}"
+                    + (
+                        " (NHS foundation trust constitution: a governor's term ends; "
+                        "re-election is needed)"
+                        if council
+                        else " (CCBSA 2014 s.30(3): officers who have left)"
+                    ),
+                    "Record the end of the term, or the election that renewed it.",
+                    holder.body_id,
+                )
+            )
+    return findings
+
+
+def audit_chain(c: Constitution, f: Facts) -> list[Finding]:
+    """REG-7: the tamper-evident log does not verify."""
+    if f.audit_intact is not False:
+        return []
+    return [
+        Finding(
+            "REG-7",
+            Severity.SERIOUS,
+            f"The audit log does not verify: {f.audit_problem}",
+            "Industrial and Provident Societies Act 1965 s.44(2): a register kept "
+            "electronically must guard against falsification",
+            "Find out who changed the records and restore them from a backup.",
+            "audit",
+        )
+    ]
+
+
+CHECKS = (minimum_members, register_fields, officers_register, audit_chain)
