@@ -15,6 +15,15 @@ import numpy as np
 
 PAD = -1
 
+# Limits on what any reader or count accepts, so that a bad file is refused, never counted wrong.
+# MAX_BALLOTS bounds every weight and the total of a profile: the rules' exact fixed-point
+# arithmetic then fits in 64-bit integers with room to spare (Scottish STV multiplies a surplus in
+# 10^-5 of a vote by a paper's value in 10^-5: 10^8 x 10^5 x 10^5 = 10^18 < 2^63 = 9.2 x 10^18;
+# Meek's 10^-9 units give 10^17). It is twice the UK's whole electorate.
+MAX_BALLOTS = 100_000_000
+# MAX_CANDIDATES bounds the arrays sized by the candidate count (no ballot paper lists more).
+MAX_CANDIDATES = 1_000
+
 
 class BallotError(ValueError):
     """Bad ballot data: the message says what and where (source, line, field)."""
@@ -51,6 +60,14 @@ class Profile:
         self.withdrawn = frozenset(self.withdrawn)
         if self.rankings.shape[0] != self.weights.shape[0]:
             raise BallotError("rankings and weights have different lengths")
+        if len(self.candidates) > MAX_CANDIDATES:
+            raise BallotError(
+                f"{len(self.candidates):,} candidates: at most {MAX_CANDIDATES:,} can stand"
+            )
+        if self.weights.size and (
+            int(self.weights.max()) > MAX_BALLOTS or int(self.weights.sum()) > MAX_BALLOTS
+        ):
+            raise BallotError(f"more than {MAX_BALLOTS:,} ballots: beyond what can be counted")
 
     @property
     def n_candidates(self) -> int:
@@ -215,6 +232,8 @@ def from_lists(
             weight, ranking = int(entry[0]), list(entry[1])
         else:
             weight, ranking = 1, list(entry)  # type: ignore[arg-type]
+        if not 0 < weight <= MAX_BALLOTS:
+            raise BallotError(f"ballot {len(rows) + 1}: weight must be 1..{MAX_BALLOTS:,}")
         if not ranking:
             invalid += weight
             continue

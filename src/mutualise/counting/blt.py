@@ -11,6 +11,10 @@ the title. Dialects accepted (see ../shared/conformance/README.md):
 - no name lines, the names given as `# ALTERNATIVE NAME n: ...` comments (Glasgow 2007);
 - free text after the title (droop's test files), kept in `options["notes"]`.
 
+Limits (`ballots.MAX_CANDIDATES`, `ballots.MAX_BALLOTS`): a header claiming more candidates, a
+weight or a running total of ballots beyond the limit, or a number too long to be one, is refused
+with its line before anything is allocated or counted.
+
 Ballot lines become profile rows in file order (BLT files are usually grouped already; call
 `Profile.grouped()` to merge identical rankings). Treatments: a ballot with no preference is a blank (invalid) paper, counted in
 `Profile.invalid`; a candidate ranked twice, a number out of range, a zero or fractional weight,
@@ -20,14 +24,14 @@ irregularity falls back to the line-by-line reader, which gives the exact line o
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from pathlib import Path
 
 import numpy as np
 
-from .ballots import PAD, BallotError, Profile, group_rankings, pad_rankings
+from .ballots import MAX_BALLOTS, MAX_CANDIDATES, PAD, BallotError, Profile, pad_rankings
+from .cvr import read_cvr_csv, write_cvr_csv  # noqa: F401  (the file formats live together)
 
 _DIGITS_SPACES_NEWLINES = b"0123456789 \n"
 _ALT_NAME = re.compile(r"#\s*ALTERNATIVE NAME\s+(\d+)\s*:\s*(.*?)\s*$")
@@ -55,6 +59,12 @@ def parse_blt(text: str, *, source: str | None = None) -> Profile:
 
 def _is_number(text: str) -> bool:
     return text.isascii() and text.isdigit()
+
+
+def _small_number(text: str) -> int | None:
+    """`text` as a whole number if it is one of at most 12 digits (anything longer is beyond
+    every limit, and Python refuses to convert very long digit strings)."""
+    return int(text) if _is_number(text) and len(text.lstrip("0")) <= 12 else None
 
 
 def _clean(line: str) -> str:
@@ -88,7 +98,13 @@ class _BltParser:
         parts = header.replace(",", " ").split()
         if len(parts) != 2 or not all(_is_number(p) for p in parts):
             raise self.error(f"expected `candidates seats`, found {header!r}", header_at)
-        n, seats = int(parts[0]), int(parts[1])
+        n, seats = _small_number(parts[0]), _small_number(parts[1])
+        if n is None or n > MAX_CANDIDATES:
+            raise self.error(
+                f"{parts[0][:20]} candidates: at most {MAX_CANDIDATES:,} can stand", header_at
+            )
+        if seats is None:
+            raise self.error(f"{parts[1][:40]} seats but only {n} candidates", header_at)
         if n < 1:
             raise self.error("an election needs at least one candidate", header_at)
         if seats < 1:
@@ -151,10 +167,10 @@ class _BltParser:
         if token in self.nicks:
             return self.nicks[token]
         if not _is_number(token):
-            raise self.error(f"{token!r} is not a candidate number", index)
-        number = int(token)
-        if not 1 <= number <= self.n:
-            raise self.error(f"candidate {number} is out of range 1..{self.n}", index)
+            raise self.error(f"{token[:40]!r} is not a candidate number", index)
+        number = _small_number(token)
+        if number is None or not 1 <= number <= self.n:
+            raise self.error(f"candidate {token[:40]} is out of range 1..{self.n}", index)
         return number - 1
 
     def ballots(self) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, int]:
@@ -183,6 +199,8 @@ class _BltParser:
         starts[1:] = ends[:-1] + 1
         lengths = ends - starts - 1
         weights = tokens[starts]
+        if weights.size and (weights.max() > MAX_BALLOTS or weights.sum() > MAX_BALLOTS):
+            return None  # beyond the limit (or clamped by the parser): the line reader says where
         is_preference = np.ones(tokens.size, dtype=bool)
         is_preference[starts] = False
         if ((tokens > self.n) & is_preference).any():
@@ -205,6 +223,7 @@ class _BltParser:
         level_rows: list[list[int]] = []
         weights: list[int] = []
         invalid = 0
+        total = 0
         any_equal = False
         while True:
             if self.i >= len(self.lines):
@@ -220,9 +239,23 @@ class _BltParser:
                 break
             tokens = content.split()
             weight_text, prefs = tokens[0], tokens[1:]
-            if not _is_number(weight_text) or int(weight_text) == 0:
+            weight = _small_number(weight_text)
+            if weight is None and _is_number(weight_text) or weight and weight > MAX_BALLOTS:
                 raise self.error(
-                    f"ballot weight must be a positive whole number, found {weight_text!r}", index
+                    f"ballot weight {weight_text[:40]} is more than the {MAX_BALLOTS:,} ballots "
+                    "that can be counted",
+                    index,
+                )
+            if not weight:
+                raise self.error(
+                    f"ballot weight must be a positive whole number, found {weight_text[:40]!r}",
+                    index,
+                )
+            total += weight
+            if total > MAX_BALLOTS:
+                raise self.error(
+                    f"the ballots add up to more than the {MAX_BALLOTS:,} that can be counted",
+                    index,
                 )
             if not prefs or prefs[-1] != "0":
                 raise self.error("ballot line must end with 0", index)
@@ -240,11 +273,11 @@ class _BltParser:
                     ranking.append(cand)
                     levels.append(level)
             if not ranking:
-                invalid += int(weight_text)
+                invalid += weight
                 continue
             rows.append(ranking)
             level_rows.append(levels)
-            weights.append(int(weight_text))
+            weights.append(weight)
         rankings = pad_rankings(rows)
         levels_arr = None
         if any_equal:
@@ -260,7 +293,7 @@ class _BltParser:
             raw = self.lines[index].strip()
             if raw.startswith("#"):
                 match = _ALT_NAME.match(raw)
-                if match:
+                if match and len(match.group(1)) <= 6:
                     alternatives[int(match.group(1))] = match.group(2)
                 continue
             content = _clean(raw)
@@ -334,80 +367,4 @@ def write_blt(profile: Profile) -> str:
     for name in profile.candidates:
         out.write(_quote(name) + "\n")
     out.write(_quote(profile.title) + "\n")
-    return out.getvalue()
-
-
-def read_cvr_csv(
-    path: str | Path, *, candidates: list[str] | None = None, seats: int = 1, title: str = ""
-) -> Profile:
-    """Cast-vote records as CSV: a header row, then one row per ballot (or group of ballots).
-
-    Columns named `rank 1`, `rank 2`, ... hold candidate names in order of preference (blank
-    for no preference); an optional `weight` column counts identical ballots. Candidates are
-    given, or taken in order of first appearance. Errors name the row's line.
-    """
-    source = str(path)
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise BallotError("empty CSV file", source=source)
-        keys = [h.strip().lower() for h in header]
-        rank_cols = [k for k, h in enumerate(keys) if re.fullmatch(r"rank ?\d+", h)]
-        if not rank_cols:
-            raise BallotError(
-                "no `rank 1`, `rank 2`... columns in the header", source=source, line=1
-            )
-        weight_col = keys.index("weight") if "weight" in keys else None
-        index = {name: k for k, name in enumerate(candidates or [])}
-        names = list(candidates or [])
-        rows: list[list[int]] = []
-        weights: list[int] = []
-        invalid = 0
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            weight = 1
-            if weight_col is not None:
-                cell = row[weight_col].strip() if weight_col < len(row) else ""
-                if not _is_number(cell) or int(cell) == 0:
-                    raise BallotError(
-                        f"weight must be a positive whole number, found {cell!r}",
-                        source=source,
-                        line=line,
-                    )
-                weight = int(cell)
-            ranking: list[int] = []
-            for col in rank_cols:
-                name = row[col].strip() if col < len(row) else ""
-                if not name:
-                    continue
-                if name not in index:
-                    if candidates is not None:
-                        raise BallotError(f"unknown candidate {name!r}", source=source, line=line)
-                    index[name] = len(names)
-                    names.append(name)
-                if index[name] in ranking:
-                    raise BallotError(f"{name!r} is ranked twice", source=source, line=line)
-                ranking.append(index[name])
-            if not ranking:
-                invalid += weight
-                continue
-            rows.append(ranking)
-            weights.append(weight)
-    if seats > len(names):
-        raise BallotError(f"{seats} seats but only {len(names)} candidates", source=source)
-    rankings, weights_arr, _ = group_rankings(pad_rankings(rows), np.asarray(weights, np.int64))
-    return Profile(names, rankings, weights_arr, seats=seats, title=title, invalid=invalid)
-
-
-def write_cvr_csv(profile: Profile) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    width = profile.rankings.shape[1]
-    writer.writerow(["weight", *[f"rank {k + 1}" for k in range(width)]])
-    for weight, row in zip(profile.weights, profile.rankings, strict=True):
-        names = [profile.candidates[c] if c != PAD else "" for c in row]
-        writer.writerow([int(weight), *names])
     return out.getvalue()

@@ -15,7 +15,8 @@ from typing import Any
 
 from . import report
 from .ballots import BallotError, Profile
-from .blt import read_blt, read_cvr_csv
+from .blt import read_blt
+from .cvr import read_cvr_csv
 from .methods import METHODS, get_method
 from .result import CountError, CountResult
 from .ties import with_all_outcomes

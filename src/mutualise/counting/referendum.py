@@ -63,7 +63,10 @@ def count(
     turnout = None
     quorate = True
     if electorate is not None:
-        electorate = int(electorate)
+        try:
+            electorate = int(str(electorate).strip())
+        except ValueError:
+            raise CountError(f"electorate must be a whole number, not {electorate!r}") from None
         if electorate < valid + invalid:
             raise CountError(f"electorate {electorate} is smaller than the {valid + invalid} votes")
         turnout = Fraction(valid + invalid, electorate) if electorate else Fraction(0)
