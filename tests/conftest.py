@@ -13,6 +13,13 @@ SHARED = REPO.parent / "shared"
 PURE_DIRS = ("constitution", "counting", "budgeting")
 
 
+def pytest_configure(config):
+    # The suite seals the audit log with a throwaway key under var/ (the server refuses to).
+    from django.conf import settings
+
+    settings.MUTUALISE_AUDIT_THROWAWAY_KEY = True
+
+
 def pytest_collection_modifyitems(config, items):
     tests_dir = Path(__file__).resolve().parent
     for item in items:

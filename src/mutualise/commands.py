@@ -35,7 +35,19 @@ def register(subparsers) -> None:
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     verify = audit_sub.add_parser("verify", help="verify every organisation's hash chain")
     verify.add_argument("--org", help="only this organisation (slug)")
+    verify.add_argument(
+        "--expect",
+        action="append",
+        default=[],
+        metavar="SEQUENCE:HASH",
+        help="a chain head published earlier (on a result notice); it must still be on the chain",
+    )
     verify.set_defaults(handler=audit_verify)
+    reseal = audit_sub.add_parser(
+        "reseal", help="after rotating MUTUALISE_AUDIT_KEY, reseal every event under the new key"
+    )
+    reseal.add_argument("--org", help="only this organisation (slug)")
+    reseal.set_defaults(handler=audit_reseal)
 
     demo = subparsers.add_parser("demo", help="load the demo organisation and serve it")
     demo.add_argument("--host", default="127.0.0.1")
@@ -87,25 +99,67 @@ def org_list(args) -> int:
     return 0
 
 
-def audit_verify(args) -> int:
-    setup_django()
-    from mutualise.audit.services import verify
+def _organisations(slug):
     from mutualise.register.models import Organisation
 
     organisations = Organisation.objects.order_by("pk")
-    if args.org:
-        organisations = organisations.filter(slug=args.org)
+    if slug:
+        organisations = organisations.filter(slug=slug)
         if not organisations.exists():
-            raise CommandError(f"no organisation '{args.org}'")
+            raise CommandError(f"no organisation '{slug}'")
+    return organisations
+
+
+def _published_heads(texts: list[str]) -> list[tuple[int, str]]:
+    heads = []
+    for text in texts:
+        sequence, _, digest = text.strip().partition(":")
+        if not sequence.isascii() or not sequence.isdigit() or len(digest) != 64:
+            raise CommandError(f"--expect {text!r}: give SEQUENCE:HASH as printed on the notice")
+        heads.append((int(sequence), digest.lower()))
+    return heads
+
+
+def audit_verify(args) -> int:
+    setup_django()
+    from django.core.exceptions import ImproperlyConfigured
+
+    from mutualise.audit.services import verify
+
+    heads = _published_heads(args.expect)
+    if heads and not args.org:
+        raise CommandError("--expect needs --org: a chain head belongs to one organisation")
     broken = 0
-    for organisation in organisations:
-        result = verify(organisation)
-        print(result)
-        broken += not result.ok
+    try:
+        for organisation in _organisations(args.org):
+            result = verify(organisation, expect=heads)
+            print(result)
+            broken += not result.ok
+    except ImproperlyConfigured as exc:
+        raise CommandError(str(exc)) from exc
+    return 1 if broken else 0
+
+
+def audit_reseal(args) -> int:
+    setup_django()
+    from django.core.exceptions import ImproperlyConfigured
+
+    from mutualise.audit.services import reseal
+
+    broken = 0
+    try:
+        for organisation in _organisations(args.org):
+            result = reseal(organisation)
+            print(result if not result.ok else f"{organisation.slug}: resealed {result.checked}")
+            broken += not result.ok
+    except ImproperlyConfigured as exc:
+        raise CommandError(str(exc)) from exc
     return 1 if broken else 0
 
 
 def run_demo(args) -> int:
+    # The demo is for trying the product out: its audit key may be a throwaway one under var/.
+    os.environ.setdefault("MUTUALISE_AUDIT_THROWAWAY_KEY", "1")
     setup_django()
     from mutualise.web import demo
 

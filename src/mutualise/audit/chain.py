@@ -1,4 +1,7 @@
-"""How an event is hashed: one function, used both to write and to verify."""
+"""How an event is hashed and sealed: one set of functions, used both to write and to verify.
+
+The hash is plain SHA-256 (anyone holding the chain can recompute it; the published chain head
+names it); the seal is an HMAC under the audit key (keys.py), which the database never holds."""
 
 import hashlib
 import json
@@ -37,3 +40,14 @@ def event_hash(
         previous_hash,
     ]
     return hashlib.sha256(canonical_json(fields).encode()).hexdigest()
+
+
+def event_seal_message(event_hash_hex: str, *, redacted: bool) -> str:
+    """What an event's seal signs: its hash, and whether its data was erased. An erased event is
+    resealed by `redact_subject`, so blanking data outside the erasure service shows."""
+    return f"event:{event_hash_hex}:{'redacted' if redacted else 'whole'}"
+
+
+def head_seal_message(organisation_id: int, sequence: int, last_hash: str) -> str:
+    """What the chain head's seal signs, so a chain cut short cannot be passed off as whole."""
+    return f"head:{organisation_id}:{sequence}:{last_hash}"

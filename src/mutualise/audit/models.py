@@ -4,6 +4,10 @@ Each organisation has its own chain: event n stores the hash of event n-1, so ed
 any row breaks every hash after it. The event's data is chained through a salted digest, so that
 personal data in it can later be erased (data blanked, `redacted_at` set) while the chain still
 verifies: the digest stays, and the salt stops anyone guessing the erased data from it.
+
+The hash alone would let whoever can write the database rewrite an event and recompute every hash
+after it; so each event and the head also carry a seal, an HMAC under a key held outside the
+database (keys.py), and the id of the key that made it. Erasure reseals the event it blanks.
 """
 
 from django.db import models
@@ -17,6 +21,8 @@ class AuditHead(models.Model):
     )
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
+    key_id = models.CharField(max_length=16, blank=True, help_text="Which audit key sealed it")
+    seal = models.CharField(max_length=64, blank=True, help_text="HMAC of the head's position")
 
     def __str__(self) -> str:
         return f"audit head of {self.organisation_id} at #{self.last_sequence}"
@@ -38,6 +44,8 @@ class AuditEvent(models.Model):
     redacted_at = models.DateTimeField(null=True, blank=True)
     previous_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, blank=True, help_text="Which audit key sealed it")
+    seal = models.CharField(max_length=64, blank=True, help_text="HMAC of the hash, under the key")
 
     class Meta:
         ordering = ["organisation", "sequence"]

@@ -82,6 +82,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The audit log's HMAC key, held outside the database (audit/keys.py, docs/audit.md); retired
+# keys, comma-separated, still verify older events. Without a key the server will not start,
+# unless a throwaway key under var/ is allowed (debug, the demo, the test suite).
+MUTUALISE_AUDIT_KEY = os.environ.get("MUTUALISE_AUDIT_KEY", "")
+MUTUALISE_AUDIT_OLD_KEYS = [
+    k for k in os.environ.get("MUTUALISE_AUDIT_OLD_KEYS", "").split(",") if k
+]
+MUTUALISE_AUDIT_THROWAWAY_KEY = DEBUG or os.environ.get("MUTUALISE_AUDIT_THROWAWAY_KEY") == "1"
+
 # A large member import on PostgreSQL proves its foreign keys set-wise instead of by a trigger
 # per row, where the role may set session_replication_role (register/bulkwrite.py). "0" keeps
 # the per-row triggers whatever the role may do.

@@ -1,0 +1,130 @@
+"""Checking an organisation's chain: every link, every hash, every seal, the head, and any chain
+heads published earlier (on result notices) that the caller still holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .chain import data_digest, event_hash, event_seal_message, head_seal_message
+from .keys import known_keys
+from .models import AuditEvent, AuditHead
+
+
+@dataclass(frozen=True)
+class Verification:
+    organisation: str
+    checked: int
+    ok: bool
+    first_broken_sequence: int | None = None
+    reason: str = ""
+    problems: tuple[str, ...] = field(default=())  # what else is wrong (e.g. ballots named)
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"{self.organisation}: {self.checked} events, chain intact"
+        if self.first_broken_sequence is None:
+            lines = [f"{self.organisation}: {self.checked} events, chain intact, BUT:"]
+        else:
+            lines = [
+                f"{self.organisation}: BROKEN at event #{self.first_broken_sequence}: "
+                f"{self.reason} ({self.checked} events checked)"
+            ]
+        return "\n".join([*lines, *(f"  - {p}" for p in self.problems)])
+
+
+def _event_problem(organisation_id: int, event: AuditEvent, keys: dict) -> str:
+    """Why one event does not stand on its own (its data, hash or seal), or ''."""
+    if event.redacted_at is not None:
+        if event.data != {}:
+            return "it is marked as erased but still carries data (edited?)"
+    elif data_digest(event.data, event.data_salt) != event.data_digest:
+        return "its data was changed after it was written"
+    recomputed = event_hash(
+        organisation_id=organisation_id,
+        sequence=event.sequence,
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+        action=event.action,
+        subject_type=event.subject_type,
+        subject_id=event.subject_id,
+        digest=event.data_digest,
+        previous_hash=event.previous_hash,
+    )
+    if recomputed != event.hash:
+        return "its contents do not match its hash (edited)"
+    key = keys.get(event.key_id)
+    if key is None:
+        if not event.key_id:
+            return "it carries no seal (written or rewritten without the audit key)"
+        return (
+            f"it is sealed with audit key {event.key_id}, which this server does not hold "
+            "(list retired keys in MUTUALISE_AUDIT_OLD_KEYS)"
+        )
+    expected = key.seal(event_seal_message(event.hash, redacted=event.redacted_at is not None))
+    if expected != event.seal:
+        return (
+            "its seal does not match (rewritten without the audit key, or its data blanked "
+            "outside the erasure service)"
+        )
+    return ""
+
+
+def _head_problem(organisation, checked: int, last_hash: str, keys: dict) -> str:
+    head = AuditHead.objects.filter(organisation=organisation).first()
+    if head is None:
+        return "the chain has events but no head (deleted?)" if checked else ""
+    if head.last_sequence != checked:
+        if head.last_sequence > checked:
+            return f"the chain should hold {head.last_sequence} events: the latest were deleted"
+        return f"the head says {head.last_sequence} events but {checked} are stored (added?)"
+    if head.last_hash != last_hash:
+        return "the head does not name the last event's hash (the chain was cut and regrown?)"
+    key = keys.get(head.key_id)
+    message = head_seal_message(organisation.pk, head.last_sequence, head.last_hash)
+    if key is None or key.seal(message) != head.seal:
+        return "the head's seal does not match (the chain was cut short or rewritten)"
+    return ""
+
+
+def verify(organisation, *, expect: Iterable[tuple[int, str]] = ()) -> Verification:
+    """Walk one organisation's chain from the start and name the first event that does not fit.
+
+    `expect` lists chain heads published earlier, as (sequence, hash): each must still be on the
+    chain, which catches a rewrite made by someone who also holds the audit key."""
+    name = organisation.slug
+    keys = known_keys()
+    expected_heads = dict(expect)
+    previous_hash = ""
+    expected_sequence = 1
+    checked = 0
+    events = AuditEvent.objects.filter(organisation=organisation).order_by("sequence")
+    for event in events.iterator(chunk_size=2000):
+        checked += 1
+
+        def broken(reason: str, seq: int = event.sequence, n: int = checked) -> Verification:
+            return Verification(name, n, False, seq, reason)
+
+        if event.sequence != expected_sequence:
+            return broken(
+                f"event #{expected_sequence} is missing (deleted?)", seq=expected_sequence
+            )
+        if event.previous_hash != previous_hash:
+            return broken("its link to the previous event does not match (edited or reordered)")
+        problem = _event_problem(organisation.pk, event, keys)
+        if problem:
+            return broken(problem)
+        published = expected_heads.pop(event.sequence, None)
+        if published is not None and published != event.hash:
+            return broken(f"its hash is not the {published[:12]}... published for it (rewritten)")
+        previous_hash = event.hash
+        expected_sequence += 1
+    if expected_heads:
+        missing = min(expected_heads)
+        return Verification(
+            name, checked, False, missing, "a published chain head is no longer on the chain"
+        )
+    problem = _head_problem(organisation, checked, previous_hash, keys)
+    if problem:
+        return Verification(name, checked, False, checked + 1, problem)
+    return Verification(name, checked, True)
