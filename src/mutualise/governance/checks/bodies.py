@@ -346,7 +346,7 @@ def representation(c: Constitution, f: Facts) -> list[Finding]:
         if line.population_share <= 0:
             continue
         ratio = line.member_share / line.population_share
-        if ratio >= float(threshold):
+        if ratio + 1e-9 >= float(threshold):  # shares are floats: exactly at is not below
             continue
         findings.append(
             Finding(
