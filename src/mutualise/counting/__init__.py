@@ -4,7 +4,8 @@ NumPy; it imports no Django, no app and not `mutualise.constitution`.
 - `ballots.Profile`: grouped ballots in NumPy arrays; `ballots.from_lists` builds one.
 - `blt.read_blt` / `write_blt`, `blt.read_cvr_csv` / `write_cvr_csv`: file formats.
 - `result.CountResult`: what every method returns; `report` renders it (text, JSON, HTML).
-- `methods.METHODS`: method name -> count function; `methods.get_method(name)`.
+- `methods.METHODS`: slug -> count function; `methods.get_method(slug)`, `methods.describe(slug)`
+  (an `info.MethodInfo`: name, one line, ballot kind, parameters).
 
 Using it (e.g. from the elections app):
 
@@ -16,10 +17,12 @@ Using it (e.g. from the elections app):
 Errors: `ballots.BallotError` (bad ballot data, with source and line) and `result.CountError`
 (a profile the rule cannot count); both are `ValueError`s with a message fit for a user.
 
-Adding a method: write one module exposing
+Adding a method: write one module in `counting/` or `counting/stv/` exposing
 
-    NAME = "meek-stv"                 # the name users pass to --method
-    ALIASES = ("meek",)               # optional other names
+    NAME = "meek-stv"                 # the slug users pass to --method
+    ALIASES = ("meek",)               # optional other slugs
+    INFO = info.MethodInfo(name="Meek STV", summary="...", ballot=info.BallotKind.RANKED,
+                           parameters=(info.Parameter("name", "what it does", "default"), ...))
     def count(profile, seats=None, *, seed=None, tie_breaker=None, **options) -> CountResult
 
 `seats=None` means `profile.seats`. Raise `result.CountError` for a profile the rule cannot
@@ -28,7 +31,6 @@ count and for unknown options. Break ties with a `ties.TieBreaker` (the one pass
 it through is what makes `--all-ties` list every outcome. Keep rule arithmetic exact: integer
 fixed point in the rule's own unit (see `stv/papers.py`) or `fractions.Fraction`.
 
-The registry finds `stv/ers97.py`, `stv/nhs_mer.py`, `stv/meek.py` and `stv/wigm.py` by
-themselves when those modules exist; any other new module needs one line in
-`methods.BUILTIN_MODULES`.
+The index (`methods.INDEX`, `methods.describe(slug)`) finds the module by itself; apps ask it
+for the method's name, ballot kind and parameters instead of guessing from the slug.
 """

@@ -6,11 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from .ballots import PAD, Profile
+from .info import BallotKind, MethodInfo
 from .plurality import check_seats, single_stage_result, tally, usable_marks
 from .result import CountError, CountResult
 from .ties import TieBreaker
 
 NAME = "approval"
+INFO = MethodInfo(
+    name="Approval voting",
+    summary="A voter marks every candidate they approve of; the most approved win",
+    ballot=BallotKind.MARKS,
+    marks_up_to="candidates",
+)
 
 
 def count(

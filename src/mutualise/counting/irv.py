@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .ballots import Profile
+from .info import BallotKind, MethodInfo
 from .plurality import check_seats
 from .result import CountError, CountResult, Stage
 from .stv.papers import EXHAUSTED, Papers, sum_by_candidate
@@ -21,6 +22,11 @@ from .ties import TieBreaker
 
 NAME = "irv"
 ALIASES = ("av", "alternative-vote", "instant-runoff")
+INFO = MethodInfo(
+    name="Alternative vote",
+    summary="One seat: the lowest is excluded until someone has more than half the votes",
+    ballot=BallotKind.RANKED,
+)
 
 
 def count(

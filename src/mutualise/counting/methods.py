@@ -1,53 +1,81 @@
-"""The registry of counting methods: name -> `count(profile, seats=None, **options)`."""
+"""The index of counting methods, discovered: every module of `mutualise.counting` and
+`mutualise.counting.stv` that declares `NAME`, `count` and `INFO` (an `info.MethodInfo`) is a
+method, under its `NAME` and any `ALIASES`. A new method is a new module; nothing else lists it.
+
+- `METHODS`: slug or alias -> `count(profile, seats=None, **options)`;
+- `INDEX`: slug -> `MethodInfo` (each method once, under its own slug);
+- `get_method(slug)`, `describe(slug)`: either, or a `CountError` naming the known slugs.
+"""
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
+from dataclasses import replace
 from types import ModuleType
 
+from .info import MethodInfo
 from .result import CountError, Method
 
-BUILTIN_MODULES = (
-    "mutualise.counting.stv.scottish",
-    "mutualise.counting.plurality",
-    "mutualise.counting.approval",
-    "mutualise.counting.irv",
-    "mutualise.counting.referendum",
-)
-# Written on top of this core by others; registered as soon as they exist.
-OPTIONAL_MODULES = tuple(
-    f"mutualise.counting.stv.{name}" for name in ("ers97", "nhs_mer", "meek", "wigm")
-)
+PACKAGES = ("mutualise.counting", "mutualise.counting.stv")
+# Modules of the package that are not methods and must not be imported here: the command line
+# (it imports this index).
+NOT_METHODS = frozenset({"mutualise.counting.cli", "mutualise.counting.methods"})
 
 
-def _load(name: str, optional: bool) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if optional and exc.name == name:
-            return None
-        raise
+def _method_modules() -> list[ModuleType]:
+    found = []
+    for package_name in PACKAGES:
+        package = importlib.import_module(package_name)
+        for module in pkgutil.iter_modules(package.__path__, package_name + "."):
+            if module.ispkg or module.name.rsplit(".", 1)[1].startswith("_"):
+                continue
+            if module.name in NOT_METHODS:
+                continue
+            candidate = importlib.import_module(module.name)
+            if all(hasattr(candidate, a) for a in ("NAME", "count", "INFO")):
+                found.append(candidate)
+    return sorted(found, key=lambda m: m.NAME)
 
 
-def _discover() -> dict[str, Method]:
+def _discover() -> tuple[dict[str, Method], dict[str, MethodInfo]]:
     methods: dict[str, Method] = {}
-    for name, optional in [(m, False) for m in BUILTIN_MODULES] + [
-        (m, True) for m in OPTIONAL_MODULES
-    ]:
-        module = _load(name, optional)
-        if module is None:
-            continue
-        for alias in (module.NAME, *getattr(module, "ALIASES", ())):
-            methods[alias] = module.count
-    return methods
+    index: dict[str, MethodInfo] = {}
+    for module in _method_modules():
+        aliases = tuple(getattr(module, "ALIASES", ()))
+        for slug in (module.NAME, *aliases):
+            if slug in methods:
+                raise RuntimeError(f"two counting methods are called {slug!r}")
+            methods[slug] = module.count
+        index[module.NAME] = replace(module.INFO, slug=module.NAME, aliases=aliases)
+    return methods, index
 
 
-METHODS: dict[str, Method] = _discover()
+METHODS, INDEX = _discover()
+_BY_ALIAS = {alias: info for info in INDEX.values() for alias in (info.slug, *info.aliases)}
+
+
+def _unknown(name: str) -> CountError:
+    known = ", ".join(sorted(METHODS))
+    return CountError(f"unknown counting method {name!r}; known: {known}")
 
 
 def get_method(name: str) -> Method:
     try:
         return METHODS[name]
     except KeyError:
-        known = ", ".join(sorted(METHODS))
-        raise CountError(f"unknown counting method {name!r}; known: {known}") from None
+        raise _unknown(name) from None
+
+
+def describe(name: str) -> MethodInfo:
+    """The method's own account of itself (by slug or alias)."""
+    try:
+        return _BY_ALIAS[name]
+    except KeyError:
+        raise _unknown(name) from None
+
+
+def display_name(name: str) -> str:
+    """The name a member reads; an unknown slug is shown as it is."""
+    info = _BY_ALIAS.get(name)
+    return info.name if info else name

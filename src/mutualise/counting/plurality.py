@@ -16,11 +16,20 @@ from typing import Any
 import numpy as np
 
 from .ballots import PAD, Profile
+from .info import BallotKind, MethodInfo, Parameter
 from .result import CountError, CountResult, Stage
 from .ties import TieBreaker, choose_top
 
 NAME = "fptp"
 ALIASES = ("plurality", "first-past-the-post")
+INFO = MethodInfo(
+    name="First past the post",
+    summary="The candidates with the most votes win; a voter marks up to one per seat",
+    ballot=BallotKind.MARKS,
+    parameters=(
+        Parameter("strict", "true: a paper marking more candidates than seats is void", "false"),
+    ),
+)
 
 
 def count(

@@ -18,11 +18,23 @@ from fractions import Fraction
 from typing import Any
 
 from .ballots import PAD, Profile
+from .info import BallotKind, MethodInfo, Parameter
 from .result import CountError, CountResult, Stage
 from .ties import TieBreaker
 
 NAME = "referendum"
 ALIASES = ("yes-no",)
+INFO = MethodInfo(
+    name="Yes/no vote",
+    summary="A motion carried when the Yes share passes the threshold (and turnout, if set)",
+    ballot=BallotKind.YES_NO,
+    parameters=(
+        Parameter("threshold", "the share of valid votes needed, e.g. 1/2, 2/3", "1/2"),
+        Parameter("comparison", "more-than or at-least", "more-than for 1/2, else at-least"),
+        Parameter("electorate", "the number entitled to vote (for a turnout rule)"),
+        Parameter("min_turnout", "the share of the electorate that must vote, e.g. 1/4"),
+    ),
+)
 
 
 def count(

@@ -62,8 +62,26 @@ class Election(models.Model):
         return State(self.state)
 
     @property
+    def method_info(self):
+        """The counting method's own account of itself (name, ballot kind, parameters), or
+        None for a method this install does not have."""
+        from mutualise.counting.methods import describe
+        from mutualise.counting.result import CountError
+
+        try:
+            return describe(self.method)
+        except CountError:
+            return None
+
+    @property
     def is_ranked(self) -> bool:
-        return self.method.endswith("stv") or self.method in ("irv", "av")
+        info = self.method_info
+        return info is not None and info.is_ranked
+
+    @property
+    def method_name(self) -> str:
+        info = self.method_info
+        return info.name if info else self.method
 
 
 class Candidate(models.Model):

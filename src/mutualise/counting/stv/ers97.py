@@ -28,12 +28,18 @@ from typing import Any
 import numpy as np
 
 from ..ballots import Profile
+from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult
 from ..ties import TieBreaker
 from ._last_parcel import UNIT, LastParcelCount, votes
 
 NAME = "ers97-stv"
 ALIASES = ("ers97",)
+INFO = MethodInfo(
+    name="ERS97 STV",
+    summary="Single transferable vote by the Electoral Reform Society's 1997 hand-count rules",
+    ballot=BallotKind.RANKED,
+)
 
 
 def count(

@@ -43,12 +43,18 @@ from typing import Any
 import numpy as np
 
 from ..ballots import Profile
+from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult, Stage
 from ..ties import TieBreaker
 from .papers import standing_candidates
 
 NAME = "meek-stv"
 ALIASES = ("meek",)
+INFO = MethodInfo(
+    name="Meek STV",
+    summary="Single transferable vote by Meek's method: surpluses pass on through keep values",
+    ballot=BallotKind.RANKED,
+)
 PLACES = 9
 UNIT = 10**PLACES
 OMEGA = 10 ** (PLACES - 6)  # 10^-6 of a vote

@@ -49,12 +49,18 @@ from typing import Any
 import numpy as np
 
 from ..ballots import Profile
+from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult, Value
 from ..ties import TieBreaker
 from ._last_parcel import UNIT, LastParcelCount
 
 NAME = "nhs-mer-stv"
 ALIASES = ("nhs-mer", "mer2014-stv")
+INFO = MethodInfo(
+    name="NHS Model Election Rules STV",
+    summary="Single transferable vote under the NHS foundation trust Model Election Rules 2014",
+    ballot=BallotKind.RANKED,
+)
 
 
 def count(

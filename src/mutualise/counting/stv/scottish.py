@@ -15,12 +15,18 @@ from typing import Any
 import numpy as np
 
 from ..ballots import Profile
+from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult, Stage, Value
 from ..ties import TieBreaker
 from .papers import EXHAUSTED, Papers, standing_candidates, sum_by_candidate
 
 NAME = "scottish-stv"
 ALIASES = ("scottish",)
+INFO = MethodInfo(
+    name="Scottish STV",
+    summary="Single transferable vote as Scottish councils count it (SSI 2007/42, rules 45-52)",
+    ballot=BallotKind.RANKED,
+)
 PLACES = 5
 UNIT = 10**PLACES  # one vote, in hundred-thousandths
 

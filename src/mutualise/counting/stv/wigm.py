@@ -22,12 +22,18 @@ from typing import Any
 import numpy as np
 
 from ..ballots import Profile
+from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult, Stage
 from ..ties import TieBreaker
 from .papers import EXHAUSTED, Papers, standing_candidates
 
 NAME = "wigm-stv"
 ALIASES = ("wigm",)
+INFO = MethodInfo(
+    name="Weighted inclusive Gregory STV",
+    summary="Single transferable vote as the Scottish rules, with exact transfer values",
+    ballot=BallotKind.RANKED,
+)
 
 
 def count(
