@@ -16,7 +16,7 @@ from mutualise.audit import services as audit
 from mutualise.constitution.calendar import ElectionTimetable, election_timetable
 from mutualise.register import services as register
 
-from . import clock, codes, lifecycle, seats
+from . import ballot_parser, clock, codes, lifecycle, seats
 from .lifecycle import State
 from .models import (
     Ballot,
@@ -50,12 +50,11 @@ class CodeRefused(ElectionError):
 TOO_MANY = "too many wrong codes from this device: try again in 15 minutes"
 
 
-class BallotInvalid(ElectionError):
+class BallotInvalid(ElectionError, ballot_parser.BallotInvalid):
     """Marks that do not make a valid ballot; `problems` lists each in words."""
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
+        ballot_parser.BallotInvalid.__init__(self, problems)
 
 
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -702,56 +701,36 @@ def check_code(
 # Ballots
 
 
-def parse_marks(election: Election, raw: dict[int, str], standing: int | None = None) -> list[int]:
-    """Turn what the voter entered into ballot marks, or BallotInvalid listing every problem.
-
-    Ranked methods: `raw` maps ballot position -> the number written beside it (blank = none);
-    numbers run 1, 2, 3 ... with no gaps or repeats. First past the post: position -> 'X' (or
-    any mark), at most as many as there are seats.
-    """
+def ballot_rules(election: Election, standing: int | None = None) -> ballot_parser.BallotRules:
+    """What this election's ballot may say: its method's kind, the candidates standing, seats."""
     n = standing if standing is not None else _standing(election).count()
-    problems: list[str] = []
-    filled = {pos: str(value).strip() for pos, value in raw.items() if str(value).strip()}
-    bad_positions = [p for p in filled if not 1 <= int(p) <= n]
-    if bad_positions:
-        problems.append(f"there is no candidate {bad_positions[0]} on this ballot")
-    if not filled:
-        raise BallotInvalid(["mark at least one candidate"])
-    if not election.is_ranked:
-        if len(filled) > election.vacancies:
-            raise BallotInvalid(
-                [
-                    f"you marked {len(filled)} candidates: you may vote for up to {election.vacancies}"
-                ]
-            )
-        if problems:
-            raise BallotInvalid(problems)
-        return sorted(int(p) for p in filled)
-    numbers: dict[int, list[int]] = {}
-    for pos, value in filled.items():
-        if not value.isdigit() or not 1 <= int(value) <= n:
-            problems.append(f"candidate {pos}: '{value}' is not a number from 1 to {n}")
-            continue
-        numbers.setdefault(int(value), []).append(int(pos))
-    for number, positions in sorted(numbers.items()):
-        if len(positions) > 1:
-            problems.append(
-                f"you gave {number} to {len(positions)} candidates: give each number once"
-            )
-    if numbers:
-        highest = max(numbers)
-        missing = [k for k in range(1, highest + 1) if k not in numbers]
-        if missing:
-            problems.append(
-                f"you skipped {', '.join(map(str, missing))}: number in order 1, 2, 3 without gaps"
-            )
-    if problems:
-        raise BallotInvalid(problems)
-    return [numbers[k][0] for k in sorted(numbers)]
+    try:
+        return ballot_parser.rules_for(election.method, seats=election.vacancies, candidates=n)
+    except ballot_parser.BallotInvalid as exc:
+        raise BallotInvalid(exc.problems) from None
 
 
-def marks_text(marks: list[int]) -> str:
-    return " ".join(str(m) for m in marks)
+def parse_marks(election: Election, raw: dict[int, str], standing: int | None = None) -> list[int]:
+    """Turn what the voter entered on the form into ballot marks, or BallotInvalid listing every
+    problem (see ballot_parser.from_form)."""
+    rules = ballot_rules(election, standing)
+    try:
+        return list(ballot_parser.from_form(raw, rules))
+    except ballot_parser.BallotInvalid as exc:
+        raise BallotInvalid(exc.problems) from None
+
+
+def check_marks(election: Election, marks, standing: int | None = None) -> tuple[int, ...]:
+    """The canonical ballot the parser makes of `marks`: what is stored is exactly this."""
+    rules = ballot_rules(election, standing)
+    try:
+        return ballot_parser.check_marks(marks, rules)
+    except ballot_parser.BallotInvalid as exc:
+        raise BallotInvalid(exc.problems) from None
+
+
+def marks_text(marks) -> str:
+    return ballot_parser.to_text(marks)
 
 
 def _record_ballot(election: Election, credential: Credential, marks: list[int], channel: str):
@@ -789,6 +768,24 @@ def _poll_closes_at(election: Election) -> datetime:
     return _CLOSES_AT[key]
 
 
+_RULES: dict[tuple, ballot_parser.BallotRules] = {}
+
+
+def _checked_for_poll(election: Election, marks) -> tuple[int, ...]:
+    """check_marks, with the ballot's rules kept per process while the poll is open (nothing on
+    the ballot can change then), so casting does not count the candidates every time."""
+    key = (election.pk, election.created_at, election.state)
+    rules = _RULES.get(key)
+    if rules is None:
+        rules = ballot_rules(election)
+        if election.state == State.POLL_OPEN:
+            _RULES[key] = rules
+    try:
+        return ballot_parser.check_marks(marks, rules)
+    except ballot_parser.BallotInvalid as exc:
+        raise BallotInvalid(exc.problems) from None
+
+
 def cast(
     election: Election,
     code: str,
@@ -806,8 +803,7 @@ def cast(
     now = _now(now)
     if now >= _poll_closes_at(election):
         raise ElectionError("the poll has closed")
-    if not marks:
-        raise BallotInvalid(["mark at least one candidate"])
+    marks = _checked_for_poll(election, marks)
     key = codes.client_key(election.pk, client) if client else ""
     if connection.vendor == "postgresql":
         receipt = _cast_in_one_statement(election, code, marks, channel, key, now)
@@ -905,6 +901,7 @@ def key_paper_ballot(
     _require("manage", actor, election)
     if election.state not in (State.POLL_OPEN, State.POLL_CLOSED):
         raise ElectionError("postal and paper ballots are entered while the poll is open or closed")
+    marks = _checked_for_poll(election, marks)
     digest = codes.code_hash(election.pk, code)
     name = audit.actor_name(actor)
     with transaction.atomic():

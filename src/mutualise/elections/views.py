@@ -6,7 +6,6 @@ checked again at every step, and the receipt is shown once, in the response to t
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from mutualise.register.models import Member, Organisation
 
-from . import codes, lifecycle, pdf, rules, services, tally
+from . import ballot_parser, codes, lifecycle, pdf, rules, services, tally
 from .lifecycle import State
 from .models import Candidate, Election
 
@@ -278,20 +277,23 @@ def api_cast(request, slug, pk):
     """JSON casting for telephone/text gateways and load tests: {"code", "marks": [1, 3, 2]}.
 
     No cookie authenticates it (the voting code does), so cross-site forgery gains nothing."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > ballot_parser.MAX_BODY_BYTES:
+        problem = f"body: a ballot is at most {ballot_parser.MAX_BODY_BYTES} bytes"
+        return JsonResponse({"error": "invalid ballot", "problems": [problem]}, status=413)
     election, standing = _open_poll(slug, pk)
     try:
-        body = json.loads(request.body)
-        marks = [int(m) for m in body["marks"]]
-        code = str(body["code"])
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"error": 'send JSON: {"code": ..., "marks": [...]}'}, status=400)
-    try:
-        services.parse_marks(election, _as_raw(election, marks), standing=standing)
-        channel = body.get("channel", "internet")
-        if channel not in ("internet", "telephone"):
-            raise services.ElectionError("channel: 'internet' or 'telephone'")
-        receipt = services.cast(election, code, marks, channel=channel, client=_client(request))
-    except services.BallotInvalid as exc:
+        rules = services.ballot_rules(election, standing)
+        # The same parser as the form and paper keying: what it returns is what is stored.
+        request_ = ballot_parser.from_json(request.body, rules, channels=("internet", "telephone"))
+        receipt = services.cast(
+            election,
+            request_.code,
+            list(request_.marks),
+            channel=request_.channel,
+            client=_client(request),
+        )
+    except ballot_parser.BallotInvalid as exc:
         return JsonResponse({"error": "invalid ballot", "problems": exc.problems}, status=400)
     except services.ElectionError as exc:
         return JsonResponse({"error": str(exc)}, status=409)
@@ -315,12 +317,6 @@ def _open_poll(slug: str, pk: int) -> tuple[Election, int]:
     if election.state == State.POLL_OPEN and connection.vendor == "postgresql":
         _OPEN_POLLS[(slug, pk)] = found
     return found
-
-
-def _as_raw(election, marks: list[int]) -> dict[int, str]:
-    if election.is_ranked:
-        return {position: str(rank) for rank, position in enumerate(marks, start=1)}
-    return dict.fromkeys(marks, "X")
 
 
 def receipt(request, slug, pk):
