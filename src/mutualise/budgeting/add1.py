@@ -7,9 +7,8 @@ Add1, as pabulib defines it:
    data preparation start the +1 steps from floor(B / n));
 3. keep the last outcome that costs at most B: stop at the first that costs more. (Not at the
    first outcome that is exhaustive, which is what pabutools' `voter_budget_increment=1` does.)
-Where a run proves (mes.run(track=True)) that every share below some s' gives the very same
-outcome, the steps below s' are skipped: they would all repeat it. The report counts only the
-runs computed.
+Each run is decided by fast.py's filtered floating-point MES (exact answers, or it says it
+cannot tell and the exact run decides); the run kept is then priced exactly (mes.run(follow=)).
 
 Greedy completion (a rulebook choice, off in pabulib's `equalshares/add1`): after MES, the
 projects not funded, by number of supporters (ties: cheaper, then file order), funded while they
@@ -21,36 +20,62 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .mes import INF, TIE_RULE, ApprovalProfile, MesRun, approval_profile, run
+from .fast import Ambiguous, decide, float_profile
+from .mes import TIE_RULE, ApprovalProfile, MesRun, approval_profile, run
 from .pb import PbInstance
 from .result import BudgetResult, Step, money
 
+COMPILED_FROM = 200_000  # supporter entries from which the numba kernel pays for its start-up
 
-def add1_run(profile: ApprovalProfile, budget: Fraction) -> tuple[MesRun, int]:
-    """The run Add1 keeps and how many runs were computed."""
+
+class Counter:
+    """Decides MES runs fast (fast.py) and falls back to the exact run where floats cannot tell."""
+
+    def __init__(self, profile: ApprovalProfile, compiled: bool | None = None):
+        self.profile = profile
+        self.fp = float_profile(profile)
+        if compiled is None:
+            compiled = int(self.fp.indptr[-1]) >= COMPILED_FROM
+        self.compiled = compiled
+        # costs as whole numbers of the smallest unit any cost is given in, to add them fast
+        self.unit = math.lcm(*(c.denominator for c in profile.costs)) if profile.costs else 1
+        self.scaled = [int(c * self.unit) for c in profile.costs]
+        self.runs = 0
+        self.exact_runs = 0
+
+    def funded(self, share: Fraction) -> list[int]:
+        self.runs += 1
+        try:
+            return decide(self.fp, share, compiled=self.compiled)
+        except Ambiguous:
+            self.exact_runs += 1
+            return run(self.profile, share).funded
+
+    def cost(self, projects: list[int]) -> Fraction:
+        return Fraction(sum(self.scaled[q] for q in projects), self.unit)
+
+    def priced(self, share: Fraction, funded: list[int]) -> MesRun:
+        """The run with exact payments, checked exactly: each decided project affordable when
+        bought, and none of the others affordable at the end."""
+        return run(self.profile, share, follow=funded)
+
+
+def add1_run(counter: Counter, budget: Fraction) -> MesRun:
+    """The run Add1 keeps."""
+    profile = counter.profile
     n = profile.n
-    kept = run(profile, budget / n, track=True)
-    runs = 1
+    share = budget / n
+    kept = counter.funded(share)
     base = budget // n  # floor(B / n)
-    k = 0
     supported = sum(1 for a in profile.approvals if a)
-    while kept.stable_until != INF and len(kept.purchases) < supported:
-        k = max(k + 1, math.ceil(kept.stable_until - base))
-        trial = run(profile, Fraction(base + k), track=True)
-        runs += 1
-        if trial.spent > budget:
-            # Every share from the kept run's up to this one gives the kept outcome; report the
-            # payments at the last of them, the share Add1 stops at.
-            last = Fraction(base + k - 1)
-            if last > kept.per_voter:
-                again = run(profile, last)
-                runs += 1
-                if again.funded != kept.funded:  # the proof of stability was wrong: never hide it
-                    raise AssertionError(f"Add1: the run at {last} differs from the one it skipped")
-                kept = again
+    k = 0
+    while len(kept) < supported:  # once every supported project is funded, nothing can change
+        k += 1
+        trial = counter.funded(Fraction(base + k))
+        if counter.cost(trial) > budget:
             break
-        kept = trial
-    return kept, runs
+        kept, share = trial, Fraction(base + k)
+    return counter.priced(share, kept)
 
 
 def _explain(
@@ -131,9 +156,11 @@ def _complete_greedily(profile: ApprovalProfile, result: BudgetResult) -> None:
 def mes(instance: PbInstance, budget: Fraction | None = None, complete: bool = False):
     budget = instance.budget if budget is None else budget
     profile = approval_profile(instance)
-    mes_run = run(profile, budget / profile.n) if profile.n else run(profile, Fraction(0))
+    counter = Counter(profile)
+    share = budget / profile.n if profile.n else Fraction(0)
+    mes_run = counter.priced(share, counter.funded(share))
     result = _explain(profile, mes_run, budget, "mes")
-    result.rounds = 1
+    result.rounds = counter.runs
     if complete:
         result.rule = "mes+greedy"
         _complete_greedily(profile, result)
@@ -143,11 +170,15 @@ def mes(instance: PbInstance, budget: Fraction | None = None, complete: bool = F
 def mes_add1(instance: PbInstance, budget: Fraction | None = None, complete: bool = False):
     budget = instance.budget if budget is None else budget
     profile = approval_profile(instance)
-    if not profile.n:
-        return _explain(profile, run(profile, Fraction(0)), budget, "mes-add1")
-    mes_run, runs = add1_run(profile, budget)
+    counter = Counter(profile)
+    mes_run = add1_run(counter, budget) if profile.n else counter.priced(Fraction(0), [])
     result = _explain(profile, mes_run, budget, "mes-add1")
-    result.rounds = runs
+    result.rounds = counter.runs
+    if counter.exact_runs:
+        result.notes.append(
+            f"{counter.exact_runs} of {counter.runs} runs were too close to call in floating "
+            "point and were counted in exact fractions throughout"
+        )
     if complete:
         result.rule = "mes-add1+greedy"
         _complete_greedily(profile, result)

@@ -13,11 +13,8 @@ in the file (pabulib's rule, with file order last so the count is always determi
 Speed, exactly: voters with the same ballot are one weighted row, and rows holding the same
 amount form a class, so a price is computed over a few classes, not thousands of voters.
 
-`track=True` also proves for how far above `s` the run would make the very same decisions
-(`stable_until`): every amount in the run is linear in s between breakpoints (each voter starts
-with s; a price is (cost - what the poorer supporters hold) / the number of the others), so each
-comparison the run made has a slope, and it keeps its sense until its two sides meet. Add1 uses
-this to skip shares whose outcome is proved identical (add1.py).
+This exact run is the reference. Counts use fast.py's filtered floating-point run to decide,
+and this one (`follow=`) to price the decided projects exactly and check each is affordable.
 """
 
 from __future__ import annotations
@@ -31,8 +28,22 @@ import numpy as np
 from .pb import PbInstance
 from .result import BudgetError
 
-INF = float("inf")
 ZERO = Fraction(0)
+
+try:  # GMP rationals: the same exact values as Fraction, several times faster
+    from gmpy2 import mpq as _rational
+except ImportError:  # pragma: no cover
+    _rational = Fraction
+
+
+def _exact(value) -> Fraction:
+    return (
+        value
+        if isinstance(value, Fraction)
+        else Fraction(int(value.numerator), int(value.denominator))
+    )
+
+
 TIE_RULE = (
     "equal effective votes: the cheaper project, then the one with more supporters, "
     "then the one listed first in the file"
@@ -89,7 +100,6 @@ class MesRun:
     per_voter: Fraction
     purchases: list[Purchase]
     spent: Fraction
-    stable_until: Fraction | float = INF  # same decisions for every share in [per_voter, this)
     held: dict[int, Fraction] = field(default_factory=dict)  # unfunded: what supporters held
 
     @property
@@ -97,30 +107,20 @@ class MesRun:
         return [p.project for p in self.purchases]
 
 
-class _Limit:
-    """The least share above s at which one of the run's comparisons could change sense."""
+def run(profile: ApprovalProfile, per_voter: Fraction, follow: list[int] | None = None) -> MesRun:
+    """One MES run with `per_voter` each. Class 0 holds nothing; every row starts in class 1.
 
-    def __init__(self, s: Fraction):
-        self.s, self.at = s, INF
-
-    def stays_nonnegative(self, value: Fraction, slope: Fraction) -> None:
-        if slope < 0:
-            self.at = min(self.at, self.s + value / -slope)
-
-    def stays_nonpositive(self, value: Fraction, slope: Fraction) -> None:
-        if slope > 0:
-            self.at = min(self.at, self.s - value / slope)
-
-
-def run(profile: ApprovalProfile, per_voter: Fraction, track: bool = False) -> MesRun:
-    """One MES run with `per_voter` each. Class 0 holds nothing; every row starts in class 1."""
-    val = [ZERO, Fraction(per_voter)]
-    slope = [ZERO, Fraction(1)]  # d(amount)/d(share)
+    With `follow` (the projects a filtered float run decided, fast.py), only those are priced,
+    in that order, exactly: the payments of the run without searching for each round's winner.
+    """
+    q0 = _rational(0)
+    val = [q0, _rational(per_voter.numerator, per_voter.denominator)]
     approx = [0.0, float(per_voter)]  # float(a) <= float(b) whenever a < b: sorts exactly
     cls = np.ones(len(profile.weights), dtype=np.int64)
-    limit = _Limit(Fraction(per_voter))
-    costs, approvals = profile.costs, profile.approvals
+    costs = [_rational(c.numerator, c.denominator) for c in profile.costs]
+    approvals = profile.approvals
     remaining = [q for q in range(len(costs)) if approvals[q] > 0]
+    script = list(follow) if follow is not None else None
     purchases: list[Purchase] = []
     held: dict[int, Fraction] = {}
     spent = ZERO
@@ -128,13 +128,17 @@ def run(profile: ApprovalProfile, per_voter: Fraction, track: bool = False) -> M
         best = None
         offers = []
         still = []
+        if script is not None:
+            if not script:
+                break
+            remaining = [script.pop(0)]
         for q in remaining:
             sup = profile.supporters[q]
             counts = np.bincount(cls[sup], weights=profile.row_weights[q], minlength=len(val))
             present = (np.flatnonzero(counts[1:]) + 1).tolist()
             present.sort(key=lambda c: (approx[c], val[c]))
             cost = costs[q]
-            need, payers, poor_slope = cost, approvals[q] - int(counts[0]), ZERO
+            need, payers = cost, approvals[q] - int(counts[0])
             split = None
             for j, c in enumerate(present):
                 if val[c] * payers >= need:
@@ -143,47 +147,26 @@ def run(profile: ApprovalProfile, per_voter: Fraction, track: bool = False) -> M
                 k = int(counts[c])
                 need -= k * val[c]
                 payers -= k
-                poor_slope += k * slope[c]
             if split is None:  # supporters hold less than the cost: out for good
-                held[q] = cost - need
-                if track:
-                    limit.stays_nonnegative(need, -poor_slope)
+                if script is not None:
+                    raise AssertionError(f"project {profile.ids[q]} decided but not affordable")
+                held[q] = _exact(cost - need)
                 continue
             still.append(q)
             price = need / payers
-            price_slope = -poor_slope / payers
-            rho = price / cost if cost else ZERO
+            rho = price / cost if cost else q0
             key = (rho, cost, -approvals[q], q)
-            offer = (key, price, price_slope, present, split, counts)
+            offer = (key, price, present, split, counts)
             offers.append(offer)
             if best is None or key < best[0]:
                 best = offer
         remaining = still
         if best is None:
             break
-        key, price, price_slope, present, split, counts = best
+        key, price, present, split, counts = best
         q = key[3]
-        if track:
-            # The winner's payments shape every later budget: who pays all they have and who
-            # pays the price must stay so, for its amounts to stay linear in the share.
-            for j, c in enumerate(present):
-                if j < split:
-                    limit.stays_nonpositive(val[c] - price, slope[c] - price_slope)
-                else:
-                    limit.stays_nonnegative(val[c] - price, slope[c] - price_slope)
-            # A loser's price, extended linearly, never exceeds its true price at another share
-            # (it assumes each supporter pays at least as much as they really would), so it is
-            # enough that the winner stays ahead of that.
-            cost = costs[q]
-            for other in offers:
-                if other is best:
-                    continue
-                c2 = costs[other[0][3]]
-                diff = price / cost - other[1] / c2 if cost and c2 else ZERO
-                # a win (or a tie won on the tie rule) must not turn into a loss:
-                limit.stays_nonpositive(diff, price_slope / cost - other[2] / c2 if cost else ZERO)
         mapping = np.arange(len(val), dtype=np.int64)
-        partial_payers, partial_paid, full = 0, ZERO, 0
+        partial_payers, partial_paid, full = 0, q0, 0
         for j, c in enumerate(present):
             k = int(counts[c])
             if j < split:
@@ -192,17 +175,30 @@ def run(profile: ApprovalProfile, per_voter: Fraction, track: bool = False) -> M
                 partial_paid += k * val[c]
             else:
                 full += k
-                left, left_slope = val[c] - price, slope[c] - price_slope
-                if left == 0 and left_slope == 0:
+                left = val[c] - price
+                if left == 0:
                     mapping[c] = 0
                     continue
                 mapping[c] = len(val)
                 val.append(left)
-                slope.append(left_slope)
                 approx.append(float(left))
         sup = profile.supporters[q]
         cls[sup] = mapping[cls[sup]]
-        purchases.append(Purchase(q, price, full, partial_payers, partial_paid))
-        spent += costs[q]
-        remaining.remove(q)
-    return MesRun(Fraction(per_voter), purchases, spent, limit.at, held)
+        purchases.append(Purchase(q, _exact(price), full, partial_payers, _exact(partial_paid)))
+        spent += profile.costs[q]
+        if script is None:
+            remaining.remove(q)
+    if script is None:
+        return MesRun(Fraction(per_voter), purchases, spent, held)
+    # what the supporters of each project not funded hold at the end
+    for q in range(len(costs)):
+        if q not in {p.project for p in purchases} and approvals[q]:
+            counts = np.bincount(
+                cls[profile.supporters[q]], weights=profile.row_weights[q], minlength=len(val)
+            )
+            held[q] = _exact(
+                sum((int(counts[c]) * val[c] for c in np.flatnonzero(counts[1:]) + 1), q0)
+            )
+            if held[q] >= costs[q]:
+                raise AssertionError(f"project {profile.ids[q]} left out but still affordable")
+    return MesRun(Fraction(per_voter), purchases, spent, held)
