@@ -105,9 +105,9 @@ def test_console_shows_why_a_step_is_not_yet_possible(client, polling, returning
 
 
 def test_paper_ballots_are_keyed_twice_by_different_officers(client, polling):
-    election, drive, codes = polling
-    first = make_user(election.organisation, "clerk1", Role.Kind.OFFICER)
-    second = make_user(election.organisation, "clerk2", Role.Kind.OFFICER)
+    election, drive, codes = polling  # the returning officer and a deputy returning officer
+    first = make_user(election.organisation, "clerk1", Role.Kind.RETURNING_OFFICER)
+    second = make_user(election.organisation, "clerk2", Role.Kind.RETURNING_OFFICER)
     assert services.key_paper_ballot(election, codes[4], [3], actor=first) is None
     client.force_login(first)
     discard = url(election, "console/paper/discard/")

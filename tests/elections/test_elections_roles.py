@@ -14,7 +14,8 @@ from mutualise.register.models import Role
 
 pytestmark = pytest.mark.django_db
 
-# role -> (run the election: open/close/count/declare, manage: roll/codes/paper, nominate)
+# role -> (run the election: steps, roll, codes, poll cards, paper; manage: set up; nominate)
+# Each returning officer's action by each role: test_elections_independence.py.
 MATRIX = {
     "public": (False, False, False),
     "member": (False, False, True),
@@ -24,6 +25,7 @@ MATRIX = {
     "returning_officer": (True, True, False),
     "returning_officer_also_officer": (False, True, False),
     "returning_officer_also_candidate": (False, False, True),
+    "returning_officer_also_board": (False, False, False),
     "administrator": (False, False, False),
 }
 
@@ -48,6 +50,8 @@ def _user(election, role):
         return make_user(org, role, role)
     if role == "returning_officer_also_officer":
         return make_user(org, role, Role.Kind.RETURNING_OFFICER, Role.Kind.OFFICER)
+    if role == "returning_officer_also_board":
+        return make_user(org, role, Role.Kind.RETURNING_OFFICER, Role.Kind.BOARD)
     user = make_user(org, role, *([Role.Kind.RETURNING_OFFICER] if "candidate" in role else []))
     (member,) = make_members(org, "public-newcastle", 1)
     member.user = user

@@ -646,6 +646,11 @@ class Elections(Strict):
         "in-person",
     )
     independent_returning_officer: bool = False
+    # Roles a returning officer may not also hold for the election to be run by them: they are
+    # refused every returning officer's action (roll, codes, poll cards, paper ballots, steps).
+    returning_officer_excludes: tuple[
+        Literal["officer", "board", "chair", "administrator"], ...
+    ] = ("officer",)
 
 
 # ---------------------------------------------------------------------------------------------

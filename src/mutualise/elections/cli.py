@@ -4,6 +4,7 @@ ELECTION is the election's number (shown by `mutualise election list`)."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -33,9 +34,25 @@ def register(subparsers) -> None:
     status.add_argument("election", type=int, metavar="ELECTION")
     status.set_defaults(handler=show_status)
 
-    codes = sub.add_parser("issue-codes", help="issue voting codes; write poll cards as a PDF")
+    codes = sub.add_parser(
+        "issue-codes",
+        help="issue voting codes (returning officer): poll cards as a PDF, or a mail-merge CSV",
+    )
     codes.add_argument("election", type=int, metavar="ELECTION")
-    codes.add_argument("--pdf", required=True, help="where to write the poll cards")
+    codes.add_argument(
+        "--as",
+        dest="user",
+        required=True,
+        metavar="USERNAME",
+        help="the returning officer's user name (only they may issue codes)",
+    )
+    codes.add_argument("--pdf", help="where to write the poll cards")
+    codes.add_argument("--csv", help="where to write name, address and code, a row per voter")
+    codes.add_argument(
+        "--replace-all",
+        action="store_true",
+        help="void every code of a voter who has not voted and issue a fresh set",
+    )
     codes.add_argument("--vote-url", default="", help="the voting page's address, for the cards")
     codes.set_defaults(handler=issue_codes)
 
@@ -108,15 +125,43 @@ def show_status(args) -> int:
     return 0
 
 
+def _user(username: str):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"--as: no user '{username}'")
+    return user
+
+
 def issue_codes(args) -> int:
     setup_django()
-    from . import pdf, services
+    from . import mailmerge, pdf, services
 
+    if not args.pdf and not args.csv:
+        raise CommandError("say where to write the codes: --pdf FILE, --csv FILE, or both")
     election = _election(args.election)
+    actor = _user(args.user)
+    # Open the files first: a code issued but not written would be lost (only its hash is kept).
     try:
-        issued = services.issue_credentials(election, actor="cli")
-    except services.ElectionError as exc:
-        raise CommandError(str(exc)) from None
-    Path(args.pdf).write_bytes(pdf.poll_cards(election, issued, vote_url=args.vote_url))
-    print(f"{len(issued)} voting codes issued; poll cards written to {args.pdf}")
+        csv_file = open(args.csv, "w", encoding="utf-8", newline="") if args.csv else None  # noqa: SIM115
+        pdf_file = open(args.pdf, "wb") if args.pdf else None  # noqa: SIM115
+    except OSError as exc:
+        raise CommandError(f"cannot write {exc.filename}: {exc.strerror}") from None
+    with contextlib.ExitStack() as files:
+        for handle in (csv_file, pdf_file):
+            if handle is not None:
+                files.enter_context(handle)
+        try:
+            issued = mailmerge.issue_for_print(election, actor=actor, replace_all=args.replace_all)
+        except services.ElectionError as exc:
+            raise CommandError(str(exc)) from None
+        written = []
+        if csv_file is not None:
+            csv_file.write(mailmerge.codes_csv(issued))
+            written.append(f"mail-merge file {args.csv}")
+        if pdf_file is not None:
+            pdf_file.write(pdf.poll_cards(election, issued, vote_url=args.vote_url))
+            written.append(f"poll cards {args.pdf}")
+    print(f"{len(issued)} voting codes issued; written: {', '.join(written)}")
     return 0

@@ -1,7 +1,10 @@
 """Who may do what in an election: small predicates on (user, election), combined with | and &.
 
-The returning officer is independent: the role alone is not enough if the same person is also
-the membership secretary (officer) or a candidate in this election.
+The returning officer is independent: the role alone is not enough if the same person is a
+candidate, a proposer or a seconder in this election, or holds any role the rulebook's
+`elections.returning_officer_excludes` names (the membership secretary by default). Only such an
+independent returning officer may run the election, freeze the roll, issue or replace codes, see
+poll cards or key paper ballots (docs/roles.md: roles by action).
 """
 
 import rules
@@ -9,12 +12,20 @@ import rules
 from mutualise.register.models import Member, Role
 
 
-def _holds(user, election, kind) -> bool:
-    if not getattr(user, "is_authenticated", False) or election is None:
+def _authenticated(user, election) -> bool:
+    return getattr(user, "is_authenticated", False) and election is not None
+
+
+def _holds(user, election, *kinds) -> bool:
+    if not _authenticated(user, election) or not kinds:
         return False
     return Role.objects.filter(
-        organisation_id=election.organisation_id, user=user, kind=kind
+        organisation_id=election.organisation_id, user=user, kind__in=kinds
     ).exists()
+
+
+def _excluded_kinds(election) -> tuple[str, ...]:
+    return tuple(election.organisation.constitution.elections.returning_officer_excludes)
 
 
 @rules.predicate
@@ -28,20 +39,44 @@ def is_officer(user, election):
 
 
 @rules.predicate
+def holds_excluded_role(user, election):
+    """A role the rulebook says a returning officer may not also hold (officer by default)."""
+    return _holds(user, election, *_excluded_kinds(election))
+
+
+def _in_election(user, election) -> bool:
+    return _authenticated(user, election) and election.pk is not None
+
+
+@rules.predicate
 def is_candidate(user, election):
-    if not getattr(user, "is_authenticated", False) or election is None or election.pk is None:
+    if not _in_election(user, election):
         return False
     return election.candidates.filter(member__user=user).exists()
 
 
 @rules.predicate
+def is_proposer_or_seconder(user, election):
+    if not _in_election(user, election):
+        return False
+    candidates = election.candidates.all()
+    return (
+        candidates.filter(proposers__user=user).exists()
+        or candidates.filter(seconders__user=user).exists()
+    )
+
+
+@rules.predicate
 def is_member(user, election):
-    if not getattr(user, "is_authenticated", False) or election is None:
+    if not _authenticated(user, election):
         return False
     return Member.objects.filter(organisation_id=election.organisation_id, user=user).exists()
 
 
-is_returning_officer = holds_returning_officer_role & ~is_officer & ~is_candidate
+is_returning_officer = (
+    holds_returning_officer_role & ~holds_excluded_role & ~is_candidate & ~is_proposer_or_seconder
+)
+# Setting an election up (seats, close of poll) is administrative: the membership secretary may.
 can_manage = is_returning_officer | is_officer
 
 PREDICATES = {
@@ -50,8 +85,9 @@ PREDICATES = {
 }
 REFUSALS = {
     "returning_officer": (
-        "only the returning officer may do this (and not one who is also an officer or a "
-        "candidate in this election)"
+        "only the returning officer may do this (and not one who is also a candidate, proposer "
+        "or seconder in this election, or holds a role the rulebook excludes, such as the "
+        "membership secretary)"
     ),
     "manage": "only the returning officer or the membership secretary may do this",
 }

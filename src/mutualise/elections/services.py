@@ -446,7 +446,7 @@ def ballot_candidates(election: Election) -> list[Candidate]:
 def freeze_roll(election: Election, *, actor=None, on: date | None = None) -> int:
     """Take the roll from the register: the constituency's (and class's) members on the cut-off
     (the close of nominations, unless `on` is given). Returns the number of voters."""
-    _require("manage", actor, election)
+    _require("returning_officer", actor, election)
     if election.state_enum not in (State.NOMINATIONS_CLOSED, State.WITHDRAWALS_CLOSED):
         raise ElectionError("the roll is frozen after nominations close, before the poll opens")
     if election.roll_frozen_on is not None:
@@ -482,7 +482,7 @@ def freeze_roll(election: Election, *, actor=None, on: date | None = None) -> in
 
 def correct_roll(election: Election, member, *, add: bool, reason: str, actor=None) -> RollEntry:
     """A late correction: add a member wrongly left off, or remove one wrongly on. Audited."""
-    _require("manage", actor, election)
+    _require("returning_officer", actor, election)
     if election.roll_frozen_on is None:
         raise ElectionError("the roll has not been frozen yet")
     if election.state_enum not in (
@@ -556,7 +556,7 @@ def issue_credentials(
 ) -> list[IssuedCode]:
     """A code for every voter on the roll without a live one (or for `entries`, replacing any
     live code they have: the old one is void). The plain codes are returned once."""
-    _require("manage", actor, election)
+    _require("returning_officer", actor, election)
     if election.roll_frozen_on is None:
         raise ElectionError("freeze the roll before issuing voting codes")
     if election.state_enum not in (
@@ -620,6 +620,7 @@ def email_credentials(election: Election, *, actor=None, vote_url: str = "") -> 
     Codes go out one message per voter; the plain code is never stored. Returns messages sent."""
     from django.core.mail import send_mass_mail
 
+    _require("returning_officer", actor, election)
     live = Credential.objects.filter(roll_entry=models.OuterRef("pk"), voided_at__isnull=True)
     entries = list(
         election.roll.filter(removed=False)
@@ -898,7 +899,7 @@ def key_paper_ballot(
     """Double-key entry of a postal or paper ballot: the first keying is held; a matching second
     keying by another officer casts the ballot (and deletes both keyings); a mismatch is refused.
     Returns the receipt once cast, else None."""
-    _require("manage", actor, election)
+    _require("returning_officer", actor, election)
     if election.state not in (State.POLL_OPEN, State.POLL_CLOSED):
         raise ElectionError("postal and paper ballots are entered while the poll is open or closed")
     marks = _checked_for_poll(election, marks)
@@ -935,7 +936,7 @@ def key_paper_ballot(
 
 
 def discard_paper_keying(election: Election, code: str, *, actor) -> bool:
-    _require("manage", actor, election)
+    _require("returning_officer", actor, election)
     digest = codes.code_hash(election.pk, code)
     with transaction.atomic():
         deleted, _ = PaperEntry.objects.filter(election=election, code_hash=digest).delete()

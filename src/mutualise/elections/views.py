@@ -467,7 +467,7 @@ def move_poll(request, slug, pk):
 @require_POST
 def freeze_roll(request, slug, pk):
     election = _election(slug, pk)
-    _require(rules.can_manage, request.user, election)
+    _require(rules.is_returning_officer, request.user, election)
     try:
         n = services.freeze_roll(election, actor=request.user)
     except services.ElectionError as exc:
@@ -482,7 +482,7 @@ def freeze_roll(request, slug, pk):
 def issue_codes(request, slug, pk):
     """Issue codes to every voter without one; the poll cards come back as one PDF to print."""
     election = _election(slug, pk)
-    _require(rules.can_manage, request.user, election)
+    _require(rules.is_returning_officer, request.user, election)
     try:
         issued = services.issue_credentials(election, actor=request.user)
     except services.ElectionError as exc:
@@ -503,7 +503,7 @@ def issue_codes(request, slug, pk):
 @require_POST
 def paper_discard(request, slug, pk):
     election = _election(slug, pk)
-    _require(rules.can_manage, request.user, election)
+    _require(rules.is_returning_officer, request.user, election)
     code = request.POST.get("code", "")
     if services.discard_paper_keying(election, code, actor=request.user):
         messages.success(request, "The first keying of that paper was discarded")
@@ -533,7 +533,7 @@ def reject(request, slug, pk, candidate):
 @login_required
 def paper_entry(request, slug, pk):
     election = _election(slug, pk)
-    _require(rules.can_manage, request.user, election)
+    _require(rules.is_returning_officer, request.user, election)
     problems: list[str] = []
     if request.method == "POST":
         code = request.POST.get("code", "")
