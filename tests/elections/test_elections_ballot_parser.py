@@ -162,7 +162,7 @@ def test_each_fault_is_refused_with_a_reason(client, nhs_org, returning_officer,
 @pytest.mark.django_db
 def test_paper_keying_and_the_service_use_the_same_parser(nhs_org, returning_officer, monkeypatch):
     election, drive, codes = _polling(nhs_org, returning_officer, monkeypatch, "fptp")
-    clerk = make_user(nhs_org, "clerk", Role.Kind.OFFICER)
+    clerk = make_user(nhs_org, "clerk", Role.Kind.RETURNING_OFFICER)  # a deputy: paper is theirs
     with pytest.raises(services.BallotInvalid, match="marked more than once"):
         services.key_paper_ballot(election, codes[0], [1, 1], actor=clerk)
     with pytest.raises(services.BallotInvalid, match="marked more than once"):
