@@ -153,6 +153,11 @@ def _meetings(ids) -> dict[int, list[MeetingHeld]]:
     return meetings
 
 
+def held_meetings(ids) -> dict[int, list[MeetingHeld]]:
+    """Closed meetings with who was present and how many members there were that day."""
+    return _meetings(ids)
+
+
 def _resolutions(ids) -> dict[int, list[ResolutionDeclared]]:
     rows = (
         Resolution.objects.filter(organisation_id__in=ids, state="declared", carried=True)

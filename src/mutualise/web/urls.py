@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mutualise.governance import urls as governance_urls
+
 from . import views
 
 urlpatterns = [
@@ -14,4 +16,6 @@ urlpatterns = [
     path("o/<slug:slug>/", include("mutualise.register.urls")),
     path("o/<slug:slug>/elections/", include("mutualise.elections.urls")),
     path("o/<slug:slug>/meetings/", include("mutualise.meetings.urls")),
+    path("o/<slug:slug>/accountability/", include("mutualise.governance.urls")),
+    path("", include((governance_urls.install_urlpatterns, "governance_install"))),
 ]

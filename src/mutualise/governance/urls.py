@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "governance"
+
+urlpatterns = [
+    path("", views.accountability, name="accountability"),
+    path("reports/<slug:kind>.<slug:fmt>", views.annual_report, name="report"),
+]
+
+# Mounted at the site's root (not under an organisation).
+install_urlpatterns = [
+    path("governance/organisations/", views.all_organisations, name="all_organisations"),
+]
