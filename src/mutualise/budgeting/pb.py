@@ -208,7 +208,7 @@ def parse_pb(text: str, source: str = "<pb>") -> PbInstance:
     return PbInstance(meta, projects, votes, project_columns, vote_columns, source)
 
 
-def _amount_text(value: Fraction) -> str:
+def amount_text(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
     text = f"{float(value):.10f}".rstrip("0")
@@ -230,7 +230,7 @@ def write_pb(instance: PbInstance) -> str:
     writer.writerow(columns)
     for p in instance.projects:
         row = dict(p.fields)
-        row.update(project_id=p.id, cost=_amount_text(p.cost))
+        row.update(project_id=p.id, cost=amount_text(p.cost))
         if "name" in columns:
             row["name"] = p.name
         writer.writerow([row.get(c, "") for c in columns])
@@ -245,6 +245,6 @@ def write_pb(instance: PbInstance) -> str:
         row = dict(v.fields)
         row.update(voter_id=v.voter_id, vote=",".join(v.projects))
         if "points" in columns:
-            row["points"] = ",".join(_amount_text(x) for x in v.points) if v.points else ""
+            row["points"] = ",".join(amount_text(x) for x in v.points) if v.points else ""
         writer.writerow([row.get(c, "") for c in columns])
     return out.getvalue()

@@ -794,6 +794,88 @@ class AssetLock(Strict):
 
 
 # ---------------------------------------------------------------------------------------------
+# Participation: members' proposals and participatory budgets
+
+
+class ProposalRoute(StrEnum):
+    BOARD = "board"  # the board must consider it and answer
+    GENERAL_MEETING = "general-meeting"  # it goes to the next general meeting as a resolution
+    BUDGET = "budget"  # it becomes a project in the next participatory budget
+
+
+class Proposals(Strict):
+    """Members propose; a proposal that enough members support within the time limit goes
+    where the rulebook says. The threshold is a number of supporters or, if `support_share` is
+    set, that share of the members (whichever the rulebook gives; a share wins if both)."""
+
+    enabled: bool = True
+    support_needed: PositiveCount = 50
+    support_share: Proportion | None = None
+    time_limit_days: Annotated[int, Field(ge=1, strict=True)] = 90
+    route: ProposalRoute = ProposalRoute.BOARD
+    # Reasons a moderator may give for hiding a proposal (each hiding is audited).
+    moderation_reasons: tuple[str, ...] = (
+        "not about the organisation's purposes",
+        "offensive or abusive",
+        "a duplicate of another proposal",
+        "unlawful or defamatory",
+        "contains someone's personal data",
+    )
+
+    def threshold(self, members: int) -> int:
+        """Supporters needed when the organisation has `members` members."""
+        if self.support_share is None:
+            return self.support_needed
+        return max(1, math.ceil(self.support_share * members))
+
+
+class BudgetRule(StrEnum):
+    GREEDY = "greedy"  # by votes, skipping what no longer fits (most cities' rule)
+    EQUAL_SHARES = "mes"  # the Method of Equal Shares with cost utilities
+    EQUAL_SHARES_ADD1 = "mes-add1"  # pabulib's equalshares/add1
+
+
+class BudgetBallotKind(StrEnum):
+    APPROVAL = "approval"
+    CUMULATIVE = "cumulative"
+    SCORING = "scoring"
+    ORDINAL = "ordinal"
+
+
+class Budgets(Strict):
+    """Defaults for a participatory budget; each budget may narrow its eligibility."""
+
+    rule: BudgetRule = BudgetRule.EQUAL_SHARES_ADD1
+    greedy_completion: bool = False  # after equal shares, fund by votes what still fits
+    ballot: BudgetBallotKind = BudgetBallotKind.APPROVAL
+    min_projects: Count = 0  # approval: at least this many projects on a ballot
+    max_projects: PositiveCount | None = None  # approval, ordinal: at most this many
+    spending_limit: bool = False  # approval: the chosen projects may not cost more than the pot
+    points: PositiveCount = 10  # cumulative: points each voter shares out
+    max_score: PositiveCount = 5  # scoring: each project scored 0..max_score
+    ranks: PositiveCount = 3  # ordinal: projects ranked
+    minimum_age: Count | None = None  # besides the register's own eligibility
+    review_days: Days = 14
+    voting_days: Annotated[int, Field(ge=1, strict=True)] = 14
+
+    @model_validator(mode="after")
+    def _equal_shares_needs_approval(self) -> Budgets:
+        if self.rule != BudgetRule.GREEDY and self.ballot != BudgetBallotKind.APPROVAL:
+            raise ValueError(
+                f"rule {self.rule.value} counts approval ballots; use ballot: approval or "
+                "rule: greedy"
+            )
+        if self.max_projects is not None and self.max_projects < self.min_projects:
+            raise ValueError("max_projects is less than min_projects")
+        return self
+
+
+class Participation(Strict):
+    proposals: Proposals = Proposals()
+    budgets: Budgets = Budgets()
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 class Constitution(Strict):
@@ -808,6 +890,7 @@ class Constitution(Strict):
     shares: Shares | None = None
     surplus: Surplus
     asset_lock: AssetLock
+    participation: Participation = Participation()
 
     def constituency(self, ident: str) -> Constituency:
         for constituency in self.constituencies:

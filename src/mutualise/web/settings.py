@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "mutualise.elections",
     "mutualise.meetings",
     "mutualise.governance",
+    "mutualise.participation",
 ]
 
 MIDDLEWARE = [

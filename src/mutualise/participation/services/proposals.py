@@ -1,0 +1,166 @@
+"""Members' proposals: submit, support, reach the threshold (then go where the rulebook says),
+expire, withdraw; moderation with a reason from the rulebook's list, audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+
+from mutualise.audit import services as audit
+from mutualise.register import services as register
+
+from ..facts import proposal_facts
+from ..lifecycle import PROPOSAL_TRANSITIONS, ProposalState
+from ..models import Proposal, ProposalSupport
+from .common import ParticipationError, move, now_or, require, require_member, today
+
+
+def _rules(organisation):
+    rules = organisation.constitution.participation.proposals
+    if not rules.enabled:
+        raise ParticipationError(f"{organisation}'s rulebook does not take members' proposals")
+    return rules
+
+
+def submit_proposal(
+    organisation,
+    author,
+    *,
+    title: str,
+    text: str,
+    cost_pence=None,
+    area="",
+    constituency_id="",
+    actor=None,
+    now=None,
+) -> Proposal:
+    require(actor, "participation.propose", organisation, "make a proposal")
+    rules = _rules(organisation)
+    require_member(organisation, author, now)
+    title, text = title.strip(), text.strip()
+    if not title:
+        raise ParticipationError("title: give the proposal a title")
+    if not text:
+        raise ParticipationError("text: say what you propose")
+    if cost_pence is not None and cost_pence < 0:
+        raise ParticipationError("cost: a cost cannot be negative")
+    opened = now_or(now)
+    members = register.active_members(organisation, on=today(now)).count()
+    with transaction.atomic():
+        last = Proposal.objects.filter(organisation=organisation).aggregate(n=Max("number"))["n"]
+        proposal = Proposal.objects.create(
+            organisation=organisation,
+            number=(last or 0) + 1,
+            title=title,
+            text=text,
+            cost_pence=cost_pence,
+            area=area,
+            constituency_id=constituency_id,
+            author=author,
+            opened_at=opened,
+            closes_at=opened + timedelta(days=rules.time_limit_days),
+            threshold=rules.threshold(members),
+            route=rules.route.value,
+        )
+        audit.record(
+            organisation,
+            "proposal.submitted",
+            actor=actor,
+            subject=proposal,
+            data={"author": author.number, "threshold": proposal.threshold},
+        )
+    return proposal
+
+
+def support_proposal(proposal: Proposal, member, *, actor=None, now=None) -> Proposal:
+    """Add a member's support; a proposal that reaches its threshold in time is sent on."""
+    organisation = proposal.organisation
+    require(actor, "participation.support", organisation, "support proposals")
+    require_member(organisation, member, now)
+    if proposal.state != ProposalState.OPEN:
+        raise ParticipationError(
+            f"proposal {proposal.number} is '{ProposalState(proposal.state).label}': "
+            "it no longer takes support"
+        )
+    if now_or(now) >= proposal.closes_at:
+        raise ParticipationError(f"proposal {proposal.number}'s time for support has run out")
+    try:
+        with transaction.atomic():
+            ProposalSupport.objects.create(
+                organisation=organisation,
+                proposal=proposal,
+                member=member,
+                supported_at=now_or(now),
+            )
+            Proposal.objects.filter(pk=proposal.pk).update(supporters=F("supporters") + 1)
+            audit.record(
+                organisation,
+                "proposal.supported",
+                actor=actor,
+                subject=proposal,
+                data={"member": member.number},
+            )
+    except IntegrityError:
+        raise ParticipationError(f"you already support proposal {proposal.number}") from None
+    proposal.refresh_from_db()
+    if proposal.supporters >= proposal.threshold:
+        move(
+            Proposal,
+            proposal,
+            PROPOSAL_TRANSITIONS,
+            "route",
+            proposal_facts,
+            actor,
+            now,
+            route=proposal.route,
+            supporters=proposal.supporters,
+        )
+        Proposal.objects.filter(pk=proposal.pk).update(routed_at=now_or(now))
+        proposal.refresh_from_db()
+    return proposal
+
+
+def expire_proposals(organisation, *, now=None) -> int:
+    """Expire every open proposal whose time ran out below its threshold (a daily task)."""
+    expired = 0
+    due = Proposal.objects.filter(
+        organisation=organisation, state=ProposalState.OPEN, closes_at__lte=now_or(now)
+    )
+    for proposal in due:
+        move(
+            Proposal,
+            proposal,
+            PROPOSAL_TRANSITIONS,
+            "expire",
+            proposal_facts,
+            None,
+            now,
+            supporters=proposal.supporters,
+            threshold=proposal.threshold,
+        )
+        expired += 1
+    return expired
+
+
+def withdraw_proposal(proposal: Proposal, member, *, actor=None, now=None) -> Proposal:
+    if member.pk != proposal.author_id:
+        raise ParticipationError("only the member who made a proposal may withdraw it")
+    return move(Proposal, proposal, PROPOSAL_TRANSITIONS, "withdraw", proposal_facts, actor, now)
+
+
+def hide_proposal(proposal: Proposal, reason: str, *, actor=None, now=None) -> Proposal:
+    organisation = proposal.organisation
+    require(actor, "participation.moderate", organisation, "moderate proposals")
+    reasons = _rules(organisation).moderation_reasons
+    if reason not in reasons:
+        raise ParticipationError(
+            f"reason: {reason!r} is not one of the rulebook's: {'; '.join(reasons)}"
+        )
+    move(
+        Proposal, proposal, PROPOSAL_TRANSITIONS, "hide", proposal_facts, actor, now, reason=reason
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(hidden_reason=reason)
+    proposal.refresh_from_db()
+    return proposal
