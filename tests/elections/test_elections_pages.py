@@ -2,6 +2,7 @@
 Django's test client on a contested NHS election."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -137,7 +138,10 @@ def test_results_pages_downloads_pdfs_and_cli(client, polling, monkeypatch, tmp_
     election = drive.close_and_count()
     assert election.state == State.DECLARED
     page = client.get(url(election, "results/")).content.decode()
-    assert "Ann Ash (elected)" in page and "<svg" in page
+    assert 'Ann Ash <span class="govuk-body-s">(elected at stage' in page and "<svg" in page
+    assert f"Counted by {election.method_name}." in page and election.method not in page
+    assert "What happened at each stage" in page and "reached the quota" in page
+    assert re.search(r"<strong>8(\.0+)?</strong>", page)  # each column adds up to the 8 votes
     blt = client.get(url(election, "ballots.blt")).content.decode()
     assert parse_blt(blt).n_ballots == 8
     receipt = next(iter(Ballot.objects.values_list("receipt", flat=True)))

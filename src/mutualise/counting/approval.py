@@ -17,6 +17,7 @@ INFO = MethodInfo(
     summary="A voter marks every candidate they approve of; the most approved win",
     ballot=BallotKind.MARKS,
     marks_up_to="candidates",
+    rules={"most_votes": ""},
 )
 
 

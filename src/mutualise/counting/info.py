@@ -42,6 +42,11 @@ class MethodInfo:
     parameters: tuple[Parameter, ...] = ()
     # MARKS only: how many marks a paper may carry, "seats" or "candidates".
     marks_up_to: str = "seats"
+    # Which paragraph of the rule text each kind of step follows, for the result a member
+    # reads: keys "quota", "surplus", "exclusion", "bulk_exclusion", "last_vacancies" (as many
+    # continuing as places left), "last_vacancy" (one left, at least all the others together),
+    # "active_vote" (ERS97 5.1.7(b)), "majority", "most_votes"; values such as "rule 52(1)".
+    rules: dict[str, str] = field(default_factory=dict, compare=False)
     slug: str = field(default="", compare=False)  # filled in by the index
     aliases: tuple[str, ...] = field(default=(), compare=False)
 

@@ -26,6 +26,7 @@ INFO = MethodInfo(
     name="Alternative vote",
     summary="One seat: the lowest is excluded until someone has more than half the votes",
     ballot=BallotKind.RANKED,
+    rules={"majority": "", "exclusion": ""},
 )
 
 

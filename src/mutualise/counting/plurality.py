@@ -29,6 +29,7 @@ INFO = MethodInfo(
     parameters=(
         Parameter("strict", "true: a paper marking more candidates than seats is void", "false"),
     ),
+    rules={"most_votes": ""},
 )
 
 

@@ -34,6 +34,7 @@ INFO = MethodInfo(
         Parameter("electorate", "the number entitled to vote (for a turnout rule)"),
         Parameter("min_turnout", "the share of the electorate that must vote, e.g. 1/4"),
     ),
+    rules={},
 )
 
 

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from .result import CountResult, Value
+from .stages import explain, number, sheet, stage_title
 
 FRACTION_PLACES = 9  # shown for exact rational values; the count itself keeps them exact
 
@@ -44,10 +45,25 @@ def _numbers(candidates: list[int]) -> list[int]:
     return [c + 1 for c in candidates]
 
 
+def column_totals(result: CountResult) -> list[Value]:
+    """Each stage's column added up: every candidate's total, with the non-transferable votes
+    and the rounding loss to date. For a transferable vote it is the valid poll every time."""
+    out: list[Value] = []
+    gone: Value = 0
+    for stage in result.stages:
+        gone += stage.non_transferable + stage.loss
+        out.append(sum(stage.totals, start=gone))
+    return out
+
+
 def to_dict(result: CountResult) -> dict[str, Any]:
+    from .methods import display_name  # the index imports every module, this one included
+
     places = result.decimals
+    columns = column_totals(result)
     data: dict[str, Any] = {
         "method": result.method,
+        "method_name": display_name(result.method),
         "title": result.title,
         "seats": result.seats,
         "quota": _json_value(result.quota, places),
@@ -69,8 +85,11 @@ def to_dict(result: CountResult) -> dict[str, Any]:
                 "loss": _json_value(stage.loss, places),
                 "elected": _numbers(stage.elected),
                 "excluded": _numbers(stage.excluded),
+                "transfer_value": _json_value(stage.transfer_value, places),
+                "note": stage.note,
+                "total": _json_value(column, places),
             }
-            for stage in result.stages
+            for stage, column in zip(result.stages, columns, strict=True)
         ],
         "tie_breaks": [
             {
@@ -112,196 +131,205 @@ def to_json(result: CountResult, *, indent: int | None = 2, **fields: Any) -> st
 
 def describe_stage(result: CountResult, number: int) -> str:
     stage = result.stages[number - 1]
-    names = ", ".join(result.candidates[c] for c in stage.subjects)
-    return {
-        "first": "First preferences",
-        "surplus": f"Surplus of {names}",
-        "exclusion": f"Exclusion of {names}",
-        "count": "Count",
-    }.get(stage.action, f"{stage.action} {names}".strip())
+    shape = {
+        "candidates": {str(k + 1): name for k, name in enumerate(result.candidates)},
+    }
+    return stage_title(shape, {"action": stage.action, "subjects": _numbers(stage.subjects)})
 
 
-def to_text(result: CountResult) -> str:
-    """A result sheet laid out like an official count sheet: a column per stage, showing the
-    transfer (+/-) and the total after it."""
-    places = result.decimals
-    lines = [result.title or "Count", "=" * max(len(result.title), 5)]
-    lines.append(f"Method: {result.method}    Seats: {result.seats}")
-    poll = f"Valid poll: {value_text(result.valid_poll, 0)}    Invalid: {result.invalid}"
-    if result.quota is not None:
-        poll += f"    Quota: {value_text(result.quota, 0)}"
+STAGES_PER_BLOCK = 4  # so a text sheet fits an A4 page in 7-point Courier
+
+
+def to_text(result: CountResult | dict[str, Any]) -> str:
+    """A result sheet laid out like an official count sheet: what happened at each stage in
+    words, then a column per stage with the transfer (+/-) and the total after it, blocks of
+    four stages at a time; every column adds up to the valid poll."""
+    data = result if isinstance(result, dict) else to_dict(result)
+    title = data.get("title") or "Count"
+    lines = [title, "=" * max(len(title), 5)]
+    lines.append(f"Method: {data.get('method_name') or data['method']}    Seats: {data['seats']}")
+    poll = f"Valid poll: {data['valid_poll']}    Invalid: {data['invalid']}"
+    if data.get("quota") is not None:
+        poll += f"    Quota: {data['quota']}"
     lines.append(poll)
-    if result.withdrawn:
-        lines.append("Withdrawn: " + ", ".join(result.candidates[c] for c in result.withdrawn))
-    for stage in result.stages:
-        lines.append(f"Stage {stage.number}: {describe_stage(result, stage.number)}")
-    lines.append("")
-    name_width = max([len(n) for n in result.candidates] + [16]) + 2
-    col = max(12, places + 8)
-    header = "Candidate".ljust(name_width)
-    for stage in result.stages:
-        header += f"Stage {stage.number}".rjust(col * (1 if stage.number == 1 else 2))
-    lines.append(header)
-    lines.append("-" * len(header))
-    status: dict[int, str] = {}
-    for stage in result.stages:
-        for c in stage.elected:
-            status[c] = f"elected at stage {stage.number}"
-        for c in stage.excluded:
-            status[c] = f"excluded at stage {stage.number}"
-    for c, name in enumerate(result.candidates):
-        row = name[: name_width - 2].ljust(name_width)
-        for stage in result.stages:
-            if stage.number > 1:
-                row += _signed(stage.transfers[c], places).rjust(col)
-            row += value_text(stage.totals[c], places).rjust(col)
-        lines.append(row + ("  " + status[c] if c in status else ""))
-    for label, attr in (("Non-transferable", "non_transferable"), ("Rounding loss", "loss")):
-        row = label.ljust(name_width)
-        cumulative: Value = 0
-        for stage in result.stages:
-            amount = getattr(stage, attr)
-            cumulative += amount
-            if stage.number > 1:
-                row += _signed(amount, places).rjust(col)
-            row += value_text(cumulative, places).rjust(col)
-        lines.append(row)
-    lines.append("")
-    lines.append(
-        "Elected, in order: " + "; ".join(result.elected_names())
-        if result.elected
-        else "Elected: none"
-    )
-    for tie in result.tie_breaks:
-        tied = ", ".join(result.candidates[c] for c in tie.tied)
+    if data.get("withdrawn"):
         lines.append(
-            f"Tie at stage {tie.stage} ({tie.purpose}) between {tied}: "
-            f"{result.candidates[tie.chosen]} chosen by {tie.how}"
-            + (f" (draw {tie.draw} of seed {result.seed})" if tie.how == "lot" else "")
+            "Withdrawn: " + ", ".join(data["candidates"][str(c)] for c in data["withdrawn"])
         )
-    if result.outcomes:
-        lines.append(f"Possible outcomes of the lots ({len(result.outcomes)}):")
-        for outcome in result.outcomes:
-            lines.append("  " + "; ".join(result.candidates[c] for c in outcome["elected"]))
-    for key, value in result.extra.items():
+    lines.append("")
+    for view in explain(data):
+        lines.append(f"Stage {view.number}: {view.title}")
+        lines.extend(f"  - {reason}." for reason in view.reasons)
+    rows = sheet(data)
+    name_width = max([len(r.label) for r in rows] + [16]) + 2
+    name_width = min(name_width, 34)
+    col = max(12, max(len(c.total) for r in rows for c in r.cells) + 2)
+    numbers = [s["stage"] for s in data["stages"]]
+    for start in range(0, len(numbers), STAGES_PER_BLOCK):
+        block = range(start, min(start + STAGES_PER_BLOCK, len(numbers)))
+        lines.append("")
+        header = "".ljust(name_width)
+        for k in block:
+            header += ("" if k == 0 else "Transfer".rjust(col)) + f"Stage {numbers[k]}".rjust(col)
+        lines.append(header)
+        lines.append("-" * len(header))
+        for row in rows:
+            text = row.label[: name_width - 2].ljust(name_width)
+            for k in block:
+                cell = row.cells[k]
+                if k:
+                    text += (cell.transfer or "").rjust(col)
+                text += cell.total.rjust(col)
+            last = block[-1] == len(numbers) - 1
+            lines.append(text + (f"  {row.status}" if row.status and last else ""))
+    lines.append("")
+    names = [data["candidates"][str(c)] for c in data["elected"]]
+    lines.append("Elected, in order: " + "; ".join(names) if names else "Elected: none")
+    for outcome in data.get("outcomes") or []:
+        lines.append(
+            "  possible outcome of the lots: "
+            + "; ".join(data["candidates"][str(c)] for c in outcome["elected"])
+        )
+    for key, value in (data.get("extra") or {}).items():
         lines.append(f"{key}: {value}")
-    lines.extend(result.notes)
-    lines.append(f"Seed for any lot: {result.seed}")
+    lines.extend(data.get("notes", []))
+    lines.append(f"Seed for any lot: {data.get('seed')}")
     return "\n".join(lines) + "\n"
 
 
-def _signed(value: Value, places: int) -> str:
-    text = value_text(value, places)
-    if text.lstrip("-").strip("0.") == "":
-        return "-"
-    return text if text.startswith("-") else "+" + text
-
-
 PALETTE = [
-    "#1d70b8",
-    "#d4351c",
-    "#00703c",
-    "#f47738",
-    "#4c2c92",
-    "#b58840",
-    "#28a197",
-    "#f499be",
-    "#6f72af",
-    "#912b88",
-    "#85994b",
-    "#626a6e",
-]
+    "#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#b58840",
+    "#28a197", "#912b88", "#6f72af", "#85994b", "#626a6e", "#0b0c0c",
+]  # fmt: skip
+CHART_WIDTH = 360  # viewBox units; the SVG scales to its container, 1 unit ~ 1 px on a phone
 
 
-def svg_chart(result: CountResult, width: int = 720, height: int = 360) -> str:
-    """Each candidate's total by stage as a line; the quota dashed."""
-    left, right, top, bottom = 60, 180, 20, 40
-    stages = result.stages
-    peak = max([float(v) for s in stages for v in s.totals] + [float(result.quota or 0), 1.0])
-    plot_w, plot_h = width - left - right, height - top - bottom
+def svg_chart(result: CountResult | dict[str, Any], *, table_id: str = "") -> str:
+    """Each candidate's total by stage as a line, the quota dashed; labelled axes; a legend
+    underneath, so it reads on a 390 px phone. Responsive: a viewBox, no fixed size. Its
+    description points screen readers to the table of the same figures (`table_id`)."""
+    data = result if isinstance(result, dict) else to_dict(result)
+    stages = data["stages"]
+    names = list(data["candidates"].values())
+    left, right, top, plot_h = 48, 12, 12, 190
+    plot_w = CHART_WIDTH - left - right
+    legend_top = top + plot_h + 44
+    height = legend_top + 16 * len(names) + 4
+    values = [float(number(v)) for s in stages for v in s["totals"].values()]
+    quota = data.get("quota")
+    peak = max([*values, float(number(quota or 0)), 1.0])
 
     def x(i: int) -> float:
-        return left + (plot_w * i / max(len(stages) - 1, 1))
+        return left + plot_w * i / max(len(stages) - 1, 1)
 
     def y(v: float) -> float:
         return top + plot_h * (1 - v / peak)
 
+    title = html.escape(data.get("title") or "Count")
+    where = f" The same figures are in the table{' ' + table_id if table_id else ''} of votes at each stage."
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title">',
-        f'<title id="chart-title">{html.escape(result.title or "Count")}: totals by stage</title>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" role="img" '
+        f'aria-labelledby="chart-title chart-desc" style="max-width:{CHART_WIDTH * 2}px;height:auto" '
+        f'font-family="sans-serif" font-size="11">',
+        f'<title id="chart-title">{title}: each candidate\'s votes at each stage</title>',
+        f'<desc id="chart-desc">A line per candidate across {len(stages)} stages.'
+        f"{html.escape(where)}</desc>",
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#0b0c0c"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#0b0c0c"/>',
     ]
-    for i, stage in enumerate(stages):
+    for fraction in (0, 0.5, 1):
+        ty = y(peak * fraction)
         parts.append(
-            f'<text x="{x(i):.1f}" y="{height - 15}" text-anchor="middle" font-size="12">'
-            f"{stage.number}</text>"
+            f'<text x="{left - 4}" y="{ty + 4:.1f}" text-anchor="end">{peak * fraction:,.0f}</text>'
         )
-    parts.append(f'<text x="{left}" y="{top - 5}" font-size="12">{peak:.0f}</text>')
-    if result.quota is not None:
-        qy = y(float(result.quota))
+    step = max(1, -(-len(stages) // 12))  # at most about 12 stage numbers on the axis
+    for i, stage in enumerate(stages):
+        if i % step == 0 or i == len(stages) - 1:
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{top + plot_h + 14}" text-anchor="middle">'
+                f"{stage['stage']}</text>"
+            )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h + 30}" text-anchor="middle">Stage</text>'
+        f'<text transform="translate(11 {top + plot_h / 2:.1f}) rotate(-90)" text-anchor="middle">Votes</text>'
+    )
+    if quota is not None:
+        qy = y(float(number(quota)))
         parts.append(
             f'<line x1="{left}" y1="{qy:.1f}" x2="{left + plot_w}" y2="{qy:.1f}" '
             'stroke="#505a5f" stroke-dasharray="6 4"/>'
-            f'<text x="{left + 4}" y="{qy - 4:.1f}" font-size="12" fill="#505a5f">quota</text>'
+            f'<text x="{left + plot_w - 2}" y="{qy - 4:.1f}" text-anchor="end" fill="#505a5f">quota</text>'
         )
-    for c, name in enumerate(result.candidates):
+    for c, (key, name) in enumerate(data["candidates"].items()):
         colour = PALETTE[c % len(PALETTE)]
-        points = " ".join(f"{x(i):.1f},{y(float(s.totals[c])):.1f}" for i, s in enumerate(stages))
+        points = " ".join(
+            f"{x(i):.1f},{y(float(number(s['totals'][key]))):.1f}" for i, s in enumerate(stages)
+        )
+        dash = ' stroke-dasharray="4 2"' if c >= len(PALETTE) else ""
         parts.append(
-            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}">'
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} points="{points}">'
             f"<title>{html.escape(name)}</title></polyline>"
         )
-        ly = top + 14 * c + 10
+        ly = legend_top + 16 * c
         parts.append(
-            f'<rect x="{left + plot_w + 10}" y="{ly - 8}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{left + plot_w + 24}" y="{ly + 1}" font-size="11">{html.escape(name[:22])}</text>'
+            f'<rect x="{left}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{left + 16}" y="{ly}">{html.escape(name[:48])}</text>'
         )
     parts.append("</svg>")
     return "\n".join(parts)
 
 
-def to_html(result: CountResult) -> str:
-    places = result.decimals
-    title = html.escape(result.title or "Count")
-    head = "".join(
-        f"<th scope='col'>Stage {s.number}<br><small>{html.escape(describe_stage(result, s.number))}</small></th>"
-        for s in result.stages
-    )
+def stage_table_html(data: dict[str, Any], *, table_id: str = "stage-table") -> str:
+    """The stage table: per stage a transfer and a total column; rows for every candidate, the
+    non-transferable votes and the column total (the valid poll)."""
+    rows = sheet(data)
+    head = ["<th scope='col'>Candidate</th>"]
+    for k, stage in enumerate(data["stages"]):
+        if k:
+            head.append(f"<th scope='col'>Stage {stage['stage']} transfer</th>")
+        head.append(f"<th scope='col'>Stage {stage['stage']} total</th>")
     body = []
-    for c, name in enumerate(result.candidates):
+    for row in rows:
         cells = "".join(
-            f"<td>{value_text(s.totals[c], places)}"
-            + (f"<br><small>{_signed(s.transfers[c], places)}</small>" if s.number > 1 else "")
-            + "</td>"
-            for s in result.stages
+            (f"<td>{html.escape(cell.transfer or '')}</td>" if k else "")
+            + f"<td>{html.escape(cell.total)}</td>"
+            for k, cell in enumerate(row.cells)
         )
-        mark = " (elected)" if c in result.elected else ""
-        body.append(f"<tr><th scope='row'>{html.escape(name)}{mark}</th>{cells}</tr>")
-    nt = "".join(f"<td>{value_text(s.non_transferable, places)}</td>" for s in result.stages)
-    body.append(f"<tr><th scope='row'>Non-transferable</th>{nt}</tr>")
-    elected = "".join(f"<li>{html.escape(n)}</li>" for n in result.elected_names())
-    ties = "".join(
-        f"<li>Stage {t.stage}, {html.escape(t.purpose)}: {html.escape(result.candidates[t.chosen])} "
-        f"by {html.escape(t.how)}</li>"
-        for t in result.tie_breaks
+        status = f" ({html.escape(row.status)})" if row.status else ""
+        body.append(f"<tr><th scope='row'>{html.escape(row.label)}{status}</th>{cells}</tr>")
+    return (
+        f'<table id="{table_id}"><caption>Votes at each stage</caption>'
+        f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
-    quota = "" if result.quota is None else f" Quota: {value_text(result.quota, 0)}."
+
+
+def to_html(result: CountResult) -> str:
+    data = to_dict(result)
+    title = html.escape(data.get("title") or "Count")
+    elected = "".join(f"<li>{html.escape(n)}</li>" for n in result.elected_names())
+    steps = "".join(
+        f"<li><strong>{html.escape(v.title)}.</strong> "
+        + " ".join(html.escape(r) + "." for r in v.reasons)
+        + "</li>"
+        for v in explain(data)
+    )
+    quota = "" if data.get("quota") is None else f" Quota: {data['quota']}."
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #b1b4b6;padding:4px 8px;text-align:right}}th[scope=row]{{text-align:left}}</style>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>body{{font-family:sans-serif;margin:1em;max-width:60em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #b1b4b6;padding:4px 8px;text-align:right}}th[scope=row]{{text-align:left}}
+.scroll{{overflow-x:auto}}</style>
 </head><body>
 <h1>{title}</h1>
-<p>Method: {html.escape(result.method)}. Seats: {result.seats}.
-Valid poll: {value_text(result.valid_poll, 0)}. Invalid: {result.invalid}.{quota}</p>
+<p>Method: {html.escape(data["method_name"])}. Seats: {data["seats"]}.
+Valid poll: {data["valid_poll"]}. Invalid: {data["invalid"]}.{quota}</p>
 <h2>Elected</h2><ol>{elected}</ol>
-{svg_chart(result)}
+<h2>What happened at each stage</h2><ol>{steps}</ol>
+<figure>{svg_chart(data, table_id="below")}</figure>
 <h2>Stages</h2>
-<table><thead><tr><th scope="col">Candidate</th>{head}</tr></thead>
-<tbody>{"".join(body)}</tbody></table>
-{f"<h2>Ties</h2><ul>{ties}</ul>" if ties else ""}
-<p>Seed for any lot: {result.seed}</p>
+<div class="scroll" tabindex="0" role="region" aria-label="Votes at each stage">{stage_table_html(data)}</div>
+<p>Seed for any lot: {data.get("seed")}</p>
 </body></html>
 """

@@ -33,6 +33,9 @@ class Stage:
     elected: list[int] = field(default_factory=list)
     excluded: list[int] = field(default_factory=list)
     note: str = ""
+    # A surplus stage: what one paper of full value (1 vote) passed on at, in the rule's own
+    # arithmetic; None where papers passed at the value they arrived at.
+    transfer_value: Value | None = None
 
 
 @dataclass

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.utils.timezone import localtime
 from fpdf import FPDF
 
+from mutualise.counting import report
+
 from . import services
 
 
@@ -91,7 +93,7 @@ def results_notice(election) -> bytes:
         _text(
             f"Seats: {election.vacancies}. Electorate: {turnout.get('voters', 0)}. "
             f"Ballots: {turnout.get('ballots', 0)} ({turnout.get('percent', 0)}%). "
-            f"Method: {election.method}."
+            f"Method: {election.method_name}."
         ),
     )
     doc.ln(4)
@@ -100,8 +102,10 @@ def results_notice(election) -> bytes:
     doc.set_font("Helvetica", size=11)
     for candidate in election.candidates.filter(elected=True).order_by("position"):
         doc.cell(0, 6, _text(candidate.ballot_name), new_x="LMARGIN", new_y="NEXT")
-    if election.report_text:
+    # The count sheet: each stage in words, then the transfers and totals, four stages a block.
+    sheet = report.to_text(election.result) if election.result else election.report_text
+    if sheet:
         doc.ln(4)
         doc.set_font("Courier", size=7)
-        _para(doc, 3.5, _text(election.report_text))
+        _para(doc, 3.5, _text(sheet))
     return bytes(doc.output())

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Count
 
-from mutualise.counting import report
+from mutualise.counting import report, stages
 from mutualise.counting.ballots import PAD, Profile, group_rankings
 from mutualise.counting.blt import write_blt
 from mutualise.counting.methods import get_method
@@ -92,6 +92,19 @@ def count_election(election: Election) -> Outcome:
     data["svg"] = report.svg_chart(result)
     data["stage_labels"] = [report.describe_stage(result, s.number) for s in result.stages]
     return Outcome(data, report.to_text(result), turnout(election, ballots.n_ballots))
+
+
+def result_page(election: Election, result: dict) -> dict:
+    """What the result page shows of a stored count: each stage in words, the sheet of
+    transfers and totals (columns adding up to the valid poll) and the chart."""
+    if not result:
+        return {"method_name": election.method_name}
+    return {
+        "method_name": result.get("method_name") or election.method_name,
+        "stages": stages.explain(result),
+        "sheet": stages.sheet(result),
+        "chart": report.svg_chart(result, table_id="Votes at each stage"),
+    }
 
 
 def ballots_blt(election: Election) -> str:

@@ -354,25 +354,13 @@ def results(request, slug, pk):
     if election.state != State.DECLARED:
         raise Http404("the result has not been declared")
     result = election.result or {}
-    stages = []
-    if result:
-        candidates = result["candidates"]
-        for number, name in candidates.items():
-            stages.append(
-                {
-                    "name": name,
-                    "elected": int(number) in result["elected"],
-                    "totals": [s["totals"].get(number) for s in result["stages"]],
-                }
-            )
     return render(
         request,
         "elections/results.html",
         {
             "election": election,
             "result": result,
-            "rows": stages,
-            "stage_labels": result.get("stage_labels", []),
+            **tally.result_page(election, result),
             "elected": election.candidates.filter(elected=True).order_by("position"),
             "page_title": f"Result: {election.title}",
         },

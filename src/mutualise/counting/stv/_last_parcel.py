@@ -297,6 +297,8 @@ class LastParcelCount:
         lost = surplus - int(gained.sum())
         self.non_transferable += lost
         self.record("surplus", [candidate], before, lost)
+        if value > surplus:
+            self.stages[-1].transfer_value = votes(surplus // count)
         self.point(f"stage {len(self.stages)}")
         self.deem_elected()
         self.attach()

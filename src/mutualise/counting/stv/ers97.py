@@ -39,6 +39,14 @@ INFO = MethodInfo(
     name="ERS97 STV",
     summary="Single transferable vote by the Electoral Reform Society's 1997 hand-count rules",
     ballot=BallotKind.RANKED,
+    rules={
+        "quota": "rule 5.1.7(a)",
+        "active_vote": "rule 5.1.7(b)",
+        "surplus": "rule 5.3",
+        "exclusion": "rule 5.4",
+        "bulk_exclusion": "rule 5.2.5",
+        "last_vacancies": "rule 5.5.1",
+    },
 )
 
 

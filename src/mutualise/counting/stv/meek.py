@@ -54,6 +54,12 @@ INFO = MethodInfo(
     name="Meek STV",
     summary="Single transferable vote by Meek's method: surpluses pass on through keep values",
     ballot=BallotKind.RANKED,
+    rules={
+        "quota": "step B.2.c",
+        "exclusion": "step B.3",
+        "bulk_exclusion": "step B.3",
+        "last_vacancies": "step C.1",
+    },
 )
 PLACES = 9
 UNIT = 10**PLACES

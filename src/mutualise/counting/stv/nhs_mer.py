@@ -60,6 +60,14 @@ INFO = MethodInfo(
     name="NHS Model Election Rules STV",
     summary="Single transferable vote under the NHS foundation trust Model Election Rules 2014",
     ballot=BallotKind.RANKED,
+    rules={
+        "quota": "rule 48(3)",
+        "surplus": "rule 49",
+        "exclusion": "rule 51",
+        "bulk_exclusion": "rule 51(12)",
+        "last_vacancies": "rule 52(1)",
+        "last_vacancy": "rule 52(2)",
+    },
 )
 
 

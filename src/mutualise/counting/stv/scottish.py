@@ -26,6 +26,12 @@ INFO = MethodInfo(
     name="Scottish STV",
     summary="Single transferable vote as Scottish councils count it (SSI 2007/42, rules 45-52)",
     ballot=BallotKind.RANKED,
+    rules={
+        "quota": "rule 47",
+        "surplus": "rule 48",
+        "exclusion": "rule 50",
+        "last_vacancies": "rule 52(1)",
+    },
 )
 PLACES = 5
 UNIT = 10**PLACES  # one vote, in hundred-thousandths
@@ -146,6 +152,7 @@ class _ScottishCount:
         self.totals[candidate] = self.quota
         loss = surplus - int(gained.sum()) - exhausted
         self.record("surplus", [candidate], self.totals - before, exhausted, loss)
+        self.stages[-1].transfer_value = Decimal(surplus * UNIT // total).scaleb(-PLACES)
 
     # -- rule 50: exclusion of the candidate with the fewest votes -----------------------------
     def lowest(self, continuing: list[int]) -> int:

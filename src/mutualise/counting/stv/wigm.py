@@ -33,6 +33,12 @@ INFO = MethodInfo(
     name="Weighted inclusive Gregory STV",
     summary="Single transferable vote as the Scottish rules, with exact transfer values",
     ballot=BallotKind.RANKED,
+    rules={
+        "quota": "rule 47",
+        "surplus": "rule 48",
+        "exclusion": "rule 50",
+        "last_vacancies": "rule 52",
+    },
 )
 
 
@@ -155,6 +161,7 @@ class _WigmCount:
             self.value[i] *= factor  # weighted inclusive Gregory: value x surplus / total
         holders = self.papers.advance(rows, self.continuing)
         self.move("surplus", candidate, rows, holders, Fraction(self.quota))
+        self.stages[-1].transfer_value = factor
 
     # -- rule 50: exclusion of the lowest -------------------------------------------------------
     def lowest(self, continuing: list[int]) -> int:

@@ -1,0 +1,288 @@
+"""The count as a member reads it: each stage's transfers and totals as a sheet whose columns add
+up to the valid poll, and each stage said in words, with the paragraph of the rules it follows.
+
+Everything here reads the JSON shape of `report.to_dict` (what the elections app stores), so a
+result declared before a field was added still renders: missing fields are worked out or left
+out, never guessed. The rule paragraphs come from the method's own `INFO.rules`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+
+@dataclass
+class Cell:
+    transfer: str | None  # "+12.00", "-7.00", "-" (no change); None at the first stage
+    total: str
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[Cell]
+    status: str = ""  # "elected at stage 3"
+    kind: str = "candidate"  # "candidate" | "non-transferable" | "loss" | "total"
+
+
+@dataclass
+class StageView:
+    number: int
+    title: str  # "Surplus of Aisha Rahman"
+    reasons: list[str] = field(default_factory=list)  # sentences, each citing its rule
+
+
+def number(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def places_of(data: dict[str, Any]) -> int:
+    for stage in data.get("stages", []):
+        for value in stage.get("totals", {}).values():
+            text = str(value)
+            return len(text.split(".")[1]) if "." in text else 0
+    return 0
+
+
+def shown(value: Decimal, places: int) -> str:
+    return format(value.quantize(Decimal(1).scaleb(-places)) if places else value, "f")
+
+
+def signed(value: Any, places: int) -> str:
+    amount = number(value)
+    if amount == 0:
+        return "-"
+    text = shown(amount, places)
+    return text if text.startswith("-") else "+" + text
+
+
+def _names(data: dict[str, Any], numbers: list[int]) -> str:
+    names = [data["candidates"][str(n)] for n in numbers]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _rules(data: dict[str, Any]) -> dict[str, str]:
+    from .methods import METHODS, describe  # the index imports every module, this one too
+
+    slug = data.get("method", "")
+    return describe(slug).rules if slug in METHODS else {}
+
+
+def _cite(rules: dict[str, str], key: str) -> str:
+    return f" ({rules[key]})" if rules.get(key) else ""
+
+
+def sheet(data: dict[str, Any]) -> list[Row]:
+    """A row per candidate, then the non-transferable votes, any rounding loss and the column
+    total; per stage the transfer (+/-) and the total after it."""
+    places = places_of(data)
+    stages = data["stages"]
+    status: dict[str, str] = {}
+    for stage in stages:
+        for c in stage["elected"]:
+            status[str(c)] = f"elected at stage {stage['stage']}"
+        for c in stage["excluded"]:
+            status[str(c)] = f"excluded at stage {stage['stage']}"
+    for c in data.get("withdrawn", []):
+        status[str(c)] = "withdrawn"
+    rows = []
+    for key, name in data["candidates"].items():
+        cells = [
+            Cell(
+                None if i == 0 else signed(s["transfers"][key], places),
+                shown(number(s["totals"][key]), places),
+            )
+            for i, s in enumerate(stages)
+        ]
+        rows.append(Row(name, cells, status.get(key, "")))
+    sums = {"non_transferable": Decimal(0), "loss": Decimal(0)}
+    gone: dict[str, list[Cell]] = {"non_transferable": [], "loss": []}
+    for i, stage in enumerate(stages):
+        for key in sums:
+            amount = number(stage.get(key, 0))
+            sums[key] += amount
+            gone[key].append(
+                Cell(None if i == 0 else signed(amount, places), shown(sums[key], places))
+            )
+    rows.append(Row("Non-transferable", gone["non_transferable"], kind="non-transferable"))
+    if sums["loss"]:
+        rows.append(Row("Lost to rounding", gone["loss"], kind="loss"))
+    totals = []
+    gone_to_date = Decimal(0)
+    for stage in stages:
+        gone_to_date += number(stage.get("non_transferable", 0)) + number(stage.get("loss", 0))
+        total = stage.get("total")
+        if total is None:  # a result stored before columns were totalled
+            total = sum((number(v) for v in stage["totals"].values()), gone_to_date)
+        totals.append(Cell(None, shown(number(total), places)))
+    rows.append(Row("Total", totals, kind="total"))
+    return rows
+
+
+def explain(data: dict[str, Any]) -> list[StageView]:
+    """What happened at each stage and why, in words, citing the rule."""
+    rules = _rules(data)
+    places = places_of(data)
+    quota = data.get("quota")
+    seats = data["seats"]
+    continuing = {int(k) for k in data["candidates"]} - set(data.get("withdrawn", []))
+    elected_so_far = 0
+    views = []
+    previous: dict[str, Any] = {}
+    for stage in data["stages"]:
+        view = StageView(stage["stage"], stage_title(data, stage))
+        view.reasons += _what_moved(data, stage, previous, rules, places)
+        left = seats - elected_so_far
+        continuing -= set(stage["excluded"])
+        view.reasons += _why_elected(data, stage, rules, quota, left, len(continuing))
+        continuing -= set(stage["elected"])
+        elected_so_far += len(stage["elected"])
+        view.reasons += _residue(stage, places)
+        for tie in data.get("tie_breaks", []):
+            if tie["stage"] == stage["stage"]:
+                others = [c for c in tie["tied"] if c != tie["chosen"]]
+                view.reasons.append(
+                    f"{_names(data, [tie['chosen']])} chosen over {_names(data, others)} "
+                    f"({tie['purpose']}) by {tie['how']}"
+                    + (f" (draw {tie['draw']} of seed {data.get('seed')})" if tie["draw"] else "")
+                )
+        views.append(view)
+        previous = stage
+    return views
+
+
+def stage_title(data: dict[str, Any], stage: dict[str, Any]) -> str:
+    names = _names(data, stage["subjects"]) if stage["subjects"] else ""
+    return {
+        "first": "First preferences",
+        "surplus": f"Surplus of {names}",
+        "exclusion": f"Exclusion of {names}",
+        "count": "Surpluses passed on" if "quota" in _rules(data) else "Votes counted",
+    }.get(stage["action"], f"{stage['action']} {names}".strip().capitalize())
+
+
+def _what_moved(data, stage, previous, rules, places) -> list[str]:
+    moved = _moved(data, stage, previous, rules, places)
+    if stage["action"] != "exclusion" and stage["excluded"]:
+        moved.append(
+            f"{_names(data, stage['excluded'])} excluded without further transfer: the others "
+            f"fill the places left{_cite(rules, 'last_vacancies')}"
+        )
+    return moved
+
+
+def _moved(data, stage, previous, rules, places) -> list[str]:
+    action = stage["action"]
+    subjects = stage["subjects"]
+    if action == "first":
+        text = f"First preferences counted: {data['valid_poll']} valid votes"
+        if data.get("quota") is not None:
+            text += f"; the quota is {data['quota']}"
+        return [text]
+    if action == "surplus":
+        name = _names(data, subjects)
+        surplus = shown(-number(stage["transfers"][str(subjects[0])]), places)
+        value = stage.get("transfer_value")
+        how = f"at {value} per paper" if value is not None else "at the value it arrived at"
+        return [f"{name}'s surplus of {surplus} transferred {how}{_cite(rules, 'surplus')}"]
+    if action == "count" and "quota" not in rules:
+        return [f"Votes counted: {data['valid_poll']} valid votes"]
+    if action == "count":
+        note = stage.get("note", "")
+        return ["The elected candidates' surpluses passed on" + (f" ({note})" if note else "")]
+    if action != "exclusion":
+        return []
+    out = []
+    note = stage.get("note", "")
+    if stage["excluded"]:
+        name = _names(data, stage["excluded"])
+        if len(stage["excluded"]) > 1 and "bulk_exclusion" in rules:
+            out.append(
+                f"{name} excluded together: all their votes together with any surplus not yet "
+                f"transferred were fewer than the next candidate's{_cite(rules, 'bulk_exclusion')}"
+            )
+        else:
+            votes = [shown(number(previous["totals"][str(c)]), places) for c in stage["excluded"]]
+            had = " and ".join(votes)
+            out.append(f"{name} excluded with the fewest votes ({had}){_cite(rules, 'exclusion')}")
+        if _is_parcel(note):
+            out.append(f"Their {note} transferred")
+    else:
+        out.append(
+            f"Exclusion of {_names(data, subjects)} continued: "
+            f"{note if _is_parcel(note) else 'further papers'} transferred"
+            f"{_cite(rules, 'exclusion')}"
+        )
+    return out
+
+
+def _is_parcel(note: str) -> bool:
+    return note.startswith(("papers", "first preference"))
+
+
+def _stage_quota(stage: dict[str, Any], quota: Any) -> Any:
+    """The quota in force at the stage: a rule whose quota moves (Meek) notes it per stage."""
+    note = stage.get("note", "")
+    if note.startswith("quota "):
+        return note.split()[1].rstrip(";")
+    return quota
+
+
+def _why_elected(data, stage, rules, quota, left, continuing) -> list[str]:
+    extra = data.get("extra") or {}
+    if "outcome" in extra and "threshold" in extra:  # a yes/no vote: the motion, not a winner
+        return [
+            f"The motion is {extra['outcome']}: Yes had {extra.get('yes_share')} of the valid "
+            f"votes, against a threshold of {extra['threshold']} ({extra.get('comparison')})"
+        ]
+    quota = _stage_quota(stage, quota)
+    out = []
+    together = []
+    for c in stage["elected"]:
+        name = _names(data, [c])
+        votes = number(stage["totals"][str(c)])
+        if quota is not None and votes >= number(quota):
+            out.append(f"{name} elected: reached the quota of {quota}{_cite(rules, 'quota')}")
+        elif "majority" in rules:
+            out.append(f"{name} elected: more than half of the votes on continuing papers")
+        elif "most_votes" in rules or continuing <= left:
+            together.append(c)
+        elif "last_vacancy" in rules:
+            out.append(
+                f"{name} elected: at least the votes of all the other continuing candidates "
+                f"together with any surplus not transferred{_cite(rules, 'last_vacancy')}"
+            )
+        elif "active_vote" in rules:
+            out.append(
+                f"{name} elected: more than the active vote divided by one more than the places "
+                f"left{_cite(rules, 'active_vote')}"
+            )
+        else:
+            out.append(f"{name} elected")
+    if together and "most_votes" in rules:
+        out.append(f"{_names(data, together)} elected: the most votes")
+    elif together:
+        out.append(
+            f"{_names(data, together)} elected: the continuing candidates equal the vacancies "
+            f"left{_cite(rules, 'last_vacancies')}"
+        )
+    return out
+
+
+def _residue(stage, places) -> list[str]:
+    out = []
+    if stage["action"] == "first":
+        return out
+    nt = number(stage.get("non_transferable", 0))
+    if nt:
+        extra = " or fractions not passed on" if stage["action"] == "surplus" else ""
+        out.append(f"{shown(nt, places)} non-transferable: no further preference{extra}")
+    loss = number(stage.get("loss", 0))
+    if loss:
+        out.append(f"{shown(loss, places)} lost to rounding")
+    return out
