@@ -144,3 +144,58 @@ def test_a_declared_disqualification_is_a_finding_until_the_holding_ends(coop):
     assert "BRD-8" in [f.id for f in services.check_organisation(coop, today=today)]
     services.end_holding(holding, on=date(2026, 3, 1), reason="disqualified", actor="test")
     assert "BRD-8" not in [f.id for f in services.check_organisation(coop, today=today)]
+
+
+def test_the_command_appoints_lists_and_ends(coop, capsys):
+    from mutualise.cli import main
+
+    args = [
+        "officers",
+        "appoint",
+        coop.slug,
+        "--body",
+        "board",
+        "--office",
+        "chair",
+        "--by",
+        "the board",
+        "--on",
+        "2026-02-01",
+        "--name",
+        "Hal",
+        "--address",
+        "4 Row",
+    ]
+    assert main(args) == 0
+    holding = OfficeHolding.objects.get(organisation=coop)
+    assert main(["officers", "list", coop.slug]) == 0
+    assert f"{holding.pk}\tHal\tBoard of Directors: Chair of the board\tAppointed" in (
+        capsys.readouterr().out
+    )
+    assert (
+        main(
+            [
+                "officers",
+                "appoint",
+                coop.slug,
+                "--body",
+                "board",
+                "--office",
+                "chair",
+                "--by",
+                "x",
+                "--on",
+                "1 Feb",
+                "--name",
+                "Ivy",
+            ]
+        )
+        == 2
+    )
+    assert "--on: '1 Feb' is not a date" in capsys.readouterr().err
+    assert (
+        main(["officers", "end", str(holding.pk), "--on", "2026-03-01", "--reason", "resigned"])
+        == 0
+    )
+    holding.refresh_from_db()
+    assert holding.ended_on == date(2026, 3, 1)

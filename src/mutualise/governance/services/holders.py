@@ -358,6 +358,7 @@ def officers_register(organisation) -> list[dict]:
                     seat = item.name or item.id
         rows.append(
             {
+                "id": h.pk,
                 "name": h.holder_name,
                 "address": h.address,
                 "office": f"{body.name if body else h.body_id}: {seat}",
