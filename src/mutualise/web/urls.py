@@ -16,6 +16,7 @@ urlpatterns = [
     path("o/<slug:slug>/", include("mutualise.register.urls")),
     path("o/<slug:slug>/elections/", include("mutualise.elections.urls")),
     path("o/<slug:slug>/meetings/", include("mutualise.meetings.urls")),
+    path("o/<slug:slug>/participation/", include("mutualise.participation.urls")),
     path("o/<slug:slug>/accountability/", include("mutualise.governance.urls")),
     path("", include((governance_urls.install_urlpatterns, "governance_install"))),
 ]

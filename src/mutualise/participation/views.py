@@ -1,0 +1,210 @@
+"""Participation pages: proposals (make one, back one), a budget's page (its projects, the
+ballot, the results and why each project won or lost) and the delivery page with its CSV.
+Every change goes through services; errors come back as a GOV.UK error summary."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mutualise.budgeting.result import money
+from mutualise.register.models import Organisation
+
+from . import services
+from .lifecycle import BudgetState, ProposalState
+from .models import Budget, BudgetProject, Delivery, Proposal, ProposalSupport
+from .services import ParticipationError
+
+VISIBLE_BUDGETS = [s for s in BudgetState.values if s not in ("draft", "cancelled")]
+
+
+def _pounds(text: str) -> int | None:
+    text = (text or "").strip().replace(",", "").lstrip("£")
+    if not text:
+        return None
+    try:
+        value = round(float(text) * 100)
+    except ValueError:
+        raise ParticipationError("cost: enter an amount in pounds, like 1500 or 1500.50") from None
+    return value
+
+
+def _field(message: str) -> str:
+    head = message.split(":", 1)[0]
+    return head if head in ("title", "text", "cost", "ballot") else "ballot"
+
+
+@require_http_methods(["GET", "POST"])
+def index(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    member = services.member_for(request.user, organisation)
+    can_propose = member is not None and request.user.has_perm(
+        "participation.propose", organisation
+    )
+    errors, entered = [], {}
+    if request.method == "POST" and member is not None:
+        try:
+            if request.POST.get("action") == "support":
+                proposal = get_object_or_404(
+                    Proposal, organisation=organisation, pk=request.POST.get("proposal")
+                )
+                proposal = services.support_proposal(proposal, member, actor=request.user)
+                messages.success(request, f"You support proposal {proposal.number}.")
+            else:
+                entered = {k: request.POST.get(k, "") for k in ("title", "text", "cost")}
+                proposal = services.submit_proposal(
+                    organisation,
+                    member,
+                    title=entered["title"],
+                    text=entered["text"],
+                    cost_pence=_pounds(entered["cost"]),
+                    actor=request.user,
+                )
+                messages.success(request, f"Your proposal is number {proposal.number}.")
+            return redirect("participation:index", slug=slug)
+        except ParticipationError as exc:
+            errors = [(_field(str(exc)), str(exc).split(": ", 1)[-1].capitalize())]
+    proposals = Proposal.objects.filter(organisation=organisation).exclude(
+        state__in=[ProposalState.HIDDEN, ProposalState.WITHDRAWN]
+    )
+    supported = set()
+    if member is not None:
+        supported = set(
+            ProposalSupport.objects.filter(member=member).values_list("proposal_id", flat=True)
+        )
+    rules = organisation.constitution.participation.proposals
+    return render(
+        request,
+        "participation/index.html",
+        {
+            "organisation": organisation,
+            "page_title": "Have your say",
+            "proposals": proposals,
+            "supported": supported,
+            "member": member,
+            "can_propose": can_propose and rules.enabled,
+            "rules": rules,
+            "budgets": Budget.objects.filter(organisation=organisation, state__in=VISIBLE_BUDGETS),
+            "errors": errors,
+            "entered": entered,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _ballot_from(request, budget: Budget, codes: list[str]) -> list[tuple[str, int]]:
+    kind = budget.ballot_kind
+    if kind == "approval":
+        return [(c, 1) for c in request.POST.getlist("project")]
+    if kind == "ordinal":
+        chosen = [request.POST.get(f"rank_{i}", "") for i in range(1, budget.ranks + 1)]
+        return [(c, 1) for c in chosen if c]
+    ballot = []
+    for code in codes:
+        raw = request.POST.get(f"points_{code}", "").strip()
+        if raw:
+            if not raw.isdigit():
+                raise ParticipationError(f"ballot: points for {code} must be a whole number")
+            ballot.append((code, int(raw)))
+    return ballot
+
+
+@require_http_methods(["GET", "POST"])
+def budget_page(request, slug, pk):
+    budget = get_object_or_404(
+        Budget.objects.select_related("organisation"),
+        organisation__slug=slug,
+        pk=pk,
+        state__in=VISIBLE_BUDGETS,
+    )
+    organisation = budget.organisation
+    member = services.member_for(request.user, organisation)
+    projects = list(BudgetProject.objects.filter(budget=budget))
+    for project in projects:
+        project.cost_display = money(Fraction(project.cost_pence, 100))
+    on_ballot = [p for p in projects if p.review == BudgetProject.Review.ACCEPTED]
+    errors = []
+    if request.method == "POST" and member is not None:
+        try:
+            ballot = _ballot_from(request, budget, [p.code for p in on_ballot])
+            services.cast_ballot(budget, member, ballot, actor=request.user)
+            messages.success(request, "Your vote is in. Thank you.")
+            return redirect("participation:budget", slug=slug, pk=pk)
+        except ParticipationError as exc:
+            errors = [("ballot", str(exc).split(": ", 1)[-1].capitalize())]
+    eligibility = services.eligibility(budget, member) if member is not None else None
+    voted = member is not None and services.has_voted(budget, member)
+    result = budget.result or {}
+    steps = result.get("steps", [])
+    return render(
+        request,
+        "participation/budget.html",
+        {
+            "organisation": organisation,
+            "budget": budget,
+            "page_title": budget.title,
+            "pot": money(Fraction(budget.pot_pence, 100)),
+            "projects": projects,
+            "on_ballot": on_ballot,
+            "left_out": [p for p in projects if p.review == BudgetProject.Review.LEFT_OUT],
+            "funded": [p for p in projects if p.funded],
+            "not_funded": [p for p in on_ballot if p.funded is False],
+            "voting": budget.state == BudgetState.VOTING,
+            "counted": budget.state in (BudgetState.RESULTS, BudgetState.DELIVERY),
+            "member": member,
+            "eligibility": eligibility,
+            "voted": voted,
+            "spent": result.get("spent_display"),
+            "left_over": money(Fraction(result.get("left_over", "0"))),
+            "steps": steps,
+            "ballots": result.get("ballots"),
+            "rule_name": RULE_NAMES.get(budget.rule, budget.rule),
+            "ranks": range(1, budget.ranks + 1),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+RULE_NAMES = {
+    "greedy": "the most votes first, skipping projects that no longer fit",
+    "mes": "the Method of Equal Shares",
+    "mes-add1": "the Method of Equal Shares (with the 'add one' completion)",
+}
+
+
+def budget_pb(request, slug, pk):
+    budget = get_object_or_404(
+        Budget,
+        organisation__slug=slug,
+        pk=pk,
+        state__in=[BudgetState.RESULTS, BudgetState.DELIVERY],
+    )
+    response = HttpResponse(services.pb_text(budget), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="budget-{budget.pk}.pb"'
+    return response
+
+
+def delivery_page(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    records = Delivery.objects.filter(organisation=organisation).prefetch_related("updates")
+    return render(
+        request,
+        "participation/delivery.html",
+        {
+            "organisation": organisation,
+            "records": records,
+            "page_title": "What we decided, and what became of it",
+        },
+    )
+
+
+def delivery_csv(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    response = HttpResponse(services.deliveries_csv(organisation), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-delivery.csv"'
+    return response
