@@ -27,6 +27,22 @@ def coop(db):
             member=m,
             actor="test",
         )
+    directors = list(services.current_holders(org, date(2025, 7, 1)))
+    services.record_body_meeting(
+        org,
+        body_id="board",
+        held_on=date(2025, 6, 10),
+        present=directors[:2],
+        absent=directors[2:],
+        actor="test",
+    )
+    services.declare(
+        directors[0],
+        kind="interest",
+        text="Director of Mill Lane Bakery Ltd",
+        on=date(2025, 5, 20),
+        actor="test",
+    )
     services.appoint(
         org,
         body_id="board",
@@ -51,6 +67,8 @@ def test_the_accountability_page_is_public_and_linked_from_the_home_page(client,
     assert "Ann Able" in text and "Co-opted by the board on 1 June 2025" in text
     assert "<strong>75%</strong> of the seats held today were filled by election (3 of 4)" in text
     assert "Yes (4 present, 3 needed)" in text  # the AGM: quorate
+    assert text.count("attended 1 of 1 meetings") == 2 and "attended 0 of 1 meetings" in text
+    assert "Interest: Director of Mill Lane Bakery Ltd" in text
     assert "What the health check finds" in text
 
 

@@ -16,7 +16,7 @@ from mutualise.elections.models import Candidate, Election
 from mutualise.register.models import MembershipPeriod
 
 from . import facts
-from .models import OfficeHolding
+from .models import BodyAttendance, BodyMeeting, Declaration, OfficeHolding
 
 
 def _periods(organisation):
@@ -61,6 +61,13 @@ class HolderRow:
     since: date
     until: date | None
     elected: bool
+    attended: int = 0  # meetings of the body attended since they took the seat
+    meetings: int = 0  # meetings of the body held since then
+    interests: tuple[str, ...] = ()  # declared interests (public, as registers of interests are)
+
+    @property
+    def attendance(self) -> str:
+        return f"{self.attended} of {self.meetings}" if self.meetings else "–"
 
 
 def holders(organisation, today: date) -> tuple[list[HolderRow], int, int]:
@@ -73,6 +80,20 @@ def holders(organisation, today: date) -> tuple[list[HolderRow], int, int]:
         organisation=organisation,
         started_on__lte=today,
     ).select_related("election")
+    attended = dict(
+        BodyAttendance.objects.filter(organisation=organisation, present=True)
+        .values_list("holding_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    held_on = list(
+        BodyMeeting.objects.filter(organisation=organisation).values_list("body_id", "held_on")
+    )
+    interests: dict[int, list[str]] = {}
+    for holding_id, text in Declaration.objects.filter(
+        organisation=organisation, kind=Declaration.Kind.INTEREST
+    ).values_list("holding_id", "text"):
+        interests.setdefault(holding_id, []).append(text)
     for h in current.order_by("body_id", "office_id", "seat_group_id", "holder_name"):
         body = bodies.get(h.body_id)
         seat = h.seat_label
@@ -101,6 +122,9 @@ def holders(organisation, today: date) -> tuple[list[HolderRow], int, int]:
                 h.started_on,
                 h.ends_on,
                 is_elected,
+                attended.get(h.pk, 0),
+                sum(1 for b, d in held_on if b == h.body_id and h.started_on <= d <= today),
+                tuple(interests.get(h.pk, ())),
             )
         )
     return rows, elected, seats
