@@ -119,3 +119,19 @@ def test_through_the_mutualise_command(capsys, tmp_path):
     bad.write_text("2 1\n1 1 2\n0\n")
     assert main(["count", str(bad)]) == 2
     assert f"{bad}:2: ballot line must end with 0" in capsys.readouterr().err
+
+
+def test_mutualise_count_loads_no_app(tmp_path):
+    # `count` builds only its own parser: no Django, no app, so 1,100 files start at once.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from mutualise.cli import main; main(['count', sys.argv[1], '-f', 'json']);"
+        "bad = [m for m in sys.modules if m.startswith(('django', 'mutualise.register',"
+        " 'mutualise.elections', 'mutualise.web'))]; print('LOADED', bad, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, WARD], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "LOADED []" in done.stderr
+    assert json.loads(done.stdout)["elected"] == [5, 4, 1, 7]

@@ -41,6 +41,19 @@ def _json_value(value: Value | None, places: int) -> Any:
     return value_text(value, places)
 
 
+def _decimal_text(value: Decimal) -> str:
+    text = str(value)  # four times faster than format(); exact, but may use an exponent
+    return format(value, "f") if "E" in text else text
+
+
+def _json_values(values: list[Value], places: int) -> list[Any]:
+    """`_json_value` over a stage's values: the hot loop of `mutualise count --format jsonl`,
+    so Decimals (the statutory rules' values) take a fast path."""
+    if values and type(values[0]) is Decimal:
+        return [_decimal_text(v) if type(v) is Decimal else _json_value(v, places) for v in values]
+    return [_json_value(v, places) for v in values]
+
+
 def _numbers(candidates: list[int]) -> list[int]:
     return [c + 1 for c in candidates]
 
@@ -61,6 +74,7 @@ def to_dict(result: CountResult) -> dict[str, Any]:
 
     places = result.decimals
     columns = column_totals(result)
+    keys = [str(k + 1) for k in range(len(result.candidates))]
     data: dict[str, Any] = {
         "method": result.method,
         "method_name": display_name(result.method),
@@ -77,10 +91,8 @@ def to_dict(result: CountResult) -> dict[str, Any]:
                 "stage": stage.number,
                 "action": stage.action,
                 "subjects": _numbers(stage.subjects),
-                "totals": {str(k + 1): _json_value(v, places) for k, v in enumerate(stage.totals)},
-                "transfers": {
-                    str(k + 1): _json_value(v, places) for k, v in enumerate(stage.transfers)
-                },
+                "totals": dict(zip(keys, _json_values(stage.totals, places), strict=True)),
+                "transfers": dict(zip(keys, _json_values(stage.transfers, places), strict=True)),
                 "non_transferable": _json_value(stage.non_transferable, places),
                 "loss": _json_value(stage.loss, places),
                 "elected": _numbers(stage.elected),
