@@ -71,3 +71,30 @@ def test_accountability_page_on_a_phone(page, org, assert_accessible):
     page.get_by_text("The figures as a table").click()
     assert page.get_by_role("table", name="Members by constituency at each date").is_visible()
     assert_accessible(page, "with the chart's table open")
+
+
+def test_officer_records_an_appointment_on_a_phone(page, org, sign_in, assert_accessible):
+    from django.contrib.auth import get_user_model
+
+    from mutualise.register.models import Role
+
+    user = get_user_model().objects.create_user("secretary", password="governance-2026")
+    register.grant_role(org, user, Role.Kind.OFFICER, actor="test")
+    sign_in("secretary", "governance-2026")
+    page.goto(f"/o/{org.slug}/accountability/holders/")
+    assert_accessible(page, "office holders page")
+    page.get_by_label("Seat or office").select_option(
+        label="Board of Directors: co-opted-directors (co-opted)"
+    )
+    page.get_by_label("How").select_option("co-opted")
+    page.get_by_label("Appointed by").fill("the board")
+    page.get_by_label("Date of the decision").fill("2026-02-01")
+    page.get_by_label("Name", exact=True).fill("Quinn Quick")
+    page.get_by_role("button", name="Record the appointment").click()
+    assert page.get_by_text("The appointment is recorded.").is_visible()
+    assert page.get_by_role("rowheader", name="Quinn Quick").is_visible() or (
+        page.get_by_text("Quinn Quick").first.is_visible()
+    )
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= 390, f"the page scrolls sideways ({scroll} px)"
+    assert_accessible(page, "after recording")

@@ -6,6 +6,8 @@ app_name = "governance"
 
 urlpatterns = [
     path("", views.accountability, name="accountability"),
+    path("holders/", views.holders, name="holders"),
+    path("holders/<int:pk>/end", views.end_holding, name="end_holding"),
     path("reports/<slug:kind>.<slug:fmt>", views.annual_report, name="report"),
 ]
 

@@ -3,13 +3,15 @@ administrators, every organisation by its findings."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from mutualise.register import representation
-from mutualise.register.models import Organisation, PopulationTable
+from mutualise.register.models import Member, Organisation, PopulationTable
 
 from . import chart, public, reports, services
 from .models import HealthReport
@@ -48,6 +50,7 @@ def accountability(request, slug):
             "elections": public.elections_held(organisation),
             "audit_sequence": sequence,
             "audit_hash": head_hash,
+            "can_keep": request.user.has_perm("governance.manage_holders", organisation),
             "page_title": "Accountability",
         },
     )
@@ -101,3 +104,95 @@ def all_organisations(request):
         "governance/all.html",
         {"rows": rows, "page_title": "Every organisation's findings"},
     )
+
+
+def _keeper(request, slug) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.is_authenticated:
+        raise PermissionDenied("Sign in as the membership secretary or an administrator.")
+    if not request.user.has_perm("governance.manage_holders", organisation):
+        raise PermissionDenied(
+            "Only the membership secretary or an administrator may keep "
+            "the register of office holders."
+        )
+    return organisation
+
+
+def _errors(form) -> list[tuple[str, str]]:
+    return [
+        (f"id_{name}", message) for name in form.fields for message in form.errors.get(name, [])
+    ]
+
+
+def holders(request, slug):
+    from .forms import AppointForm
+
+    organisation = _keeper(request, slug)
+    form = AppointForm(organisation.constitution, request.POST or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        body_id, kind, seat_id = data["seat"].split("|")
+        member = None
+        if data["member"]:
+            member = Member.objects.filter(organisation=organisation, number=data["member"]).first()
+        if data["member"] and member is None:
+            errors.append(("id_member", f"There is no member {data['member']}"))
+        else:
+            try:
+                services.appoint(
+                    organisation,
+                    body_id=body_id,
+                    seat_group_id=seat_id if kind == "seat" else "",
+                    office_id=seat_id if kind == "office" else "",
+                    how=data["how"],
+                    chosen_by=data["chosen_by"],
+                    decided_on=data["decided_on"],
+                    member=member,
+                    holder_name=data["holder_name"],
+                    address=data["address"],
+                    actor=request.user,
+                )
+            except services.GovernanceError as exc:
+                errors.append(("id_seat", str(exc)))
+            else:
+                messages.success(request, "The appointment is recorded.")
+                return redirect("governance:holders", slug=slug)
+    errors = _errors(form) + errors
+    return render(
+        request,
+        "governance/holders.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "errors": errors,
+            "holders": services.current_holders(organisation),
+            "page_title": "Office holders",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+def end_holding(request, slug, pk):
+    from .forms import EndForm
+    from .models import OfficeHolding
+
+    organisation = _keeper(request, slug)
+    holding = get_object_or_404(OfficeHolding, organisation=organisation, pk=pk)
+    form = EndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "To end a holding, give the first day no longer held and why.")
+    else:
+        try:
+            services.end_holding(
+                holding,
+                on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except services.GovernanceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{holding.holder_name}'s holding has ended.")
+    return redirect("governance:holders", slug=slug)
