@@ -48,7 +48,8 @@ demo: install migrate
 	$(VENV)/bin/mutualise demo --host $(HOST) --port $(PORT)
 
 # The whole suite: SQLite, then PostgreSQL (required under CI=true).
-test: install-dev chromium
+# The cross-checks against other counters need the benchmark peers too.
+test: install-bench chromium
 	bash scripts/test.sh
 
 chromium:

@@ -2,6 +2,7 @@
 the count selects exactly the official projects (the `selected` column)."""
 
 import csv
+from pathlib import Path
 
 import pytest
 
@@ -17,9 +18,9 @@ def manifest(shared_dir):
 
 def pytest_generate_tests(metafunc):
     if "pb_row" in metafunc.fixturenames:
-        from conftest import SHARED
-
-        rows = manifest(SHARED) if SHARED.is_dir() else []
+        # Parametrised at collection, before fixtures: the same place tests/conftest.py names.
+        shared = Path(__file__).resolve().parents[2].parent / "shared"
+        rows = manifest(shared) if shared.is_dir() else []
         metafunc.parametrize("pb_row", rows, ids=[path.stem for path, _ in rows])
 
 
