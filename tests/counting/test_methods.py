@@ -94,3 +94,13 @@ def test_a_new_module_is_discovered_without_being_listed(tmp_path, monkeypatch):
 def test_info_is_plain_data():
     info = MethodInfo("X", "a method", BallotKind.SINGLE)
     assert info.max_marks(3, 9) == 1
+
+
+def test_the_rulebook_names_exactly_the_indexed_methods():
+    # The rulebook schema cannot import the counter (the two pure libraries are independent),
+    # so its list of method slugs is a copy: this keeps the copy true to the index.
+    from mutualise.constitution.explain import _METHODS
+    from mutualise.constitution.schema import ElectionMethod
+
+    assert {m.value for m in ElectionMethod} == set(methods.INDEX)
+    assert set(_METHODS) == set(methods.INDEX)

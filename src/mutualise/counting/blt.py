@@ -201,19 +201,22 @@ class _BltParser:
         weights = tokens[starts]
         if weights.size and (weights.max() > MAX_BALLOTS or weights.sum() > MAX_BALLOTS):
             return None  # beyond the limit (or clamped by the parser): the line reader says where
-        is_preference = np.ones(tokens.size, dtype=bool)
-        is_preference[starts] = False
-        if ((tokens > self.n) & is_preference).any():
-            return None  # an out-of-range candidate: let the line reader name the line
-        width = int(lengths.max()) if lengths.size else 1
-        rows = np.repeat(np.arange(ends.size), ends - starts + 1)
-        cols = np.arange(tokens.size) - starts[rows] - 1
-        keep = (cols >= 0) & (cols < lengths[rows])
-        rankings = np.full((ends.size, max(width, 1)), PAD, dtype=np.int32)
-        rankings[rows[keep], cols[keep]] = tokens[keep] - 1
-        ordered = np.sort(rankings, axis=1)
-        if ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] != PAD)).any():
-            return None  # repeated preference: the line reader reports it
+        if tokens.size and tokens.max() > self.n:  # a weight, or a candidate out of range?
+            is_preference = np.ones(tokens.size, dtype=bool)
+            is_preference[starts] = False
+            if ((tokens > self.n) & is_preference).any():
+                return None  # an out-of-range candidate: let the line reader name the line
+        width = max(int(lengths.max()) if lengths.size else 1, 1)
+        # Column by column: the k-th preference of every line that has one (a line's
+        # preferences are tokens[start + 1 : start + 1 + length]).
+        rankings = np.full((ends.size, width), PAD, dtype=np.int32)
+        for col in range(width):
+            has = lengths > col
+            rankings[has, col] = tokens[starts[has] + 1 + col] - 1
+        if width > 1:
+            ordered = np.sort(rankings, axis=1)
+            if ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] != PAD)).any():
+                return None  # repeated preference: the line reader reports it
         blank = lengths == 0
         invalid = int(weights[blank].sum())
         return rankings[~blank], None, weights[~blank], invalid

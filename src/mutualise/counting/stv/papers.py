@@ -45,11 +45,13 @@ class Papers:
         indexes it as "not continuing".
         """
         ranked = self.rankings[rows]
-        available = continuing[ranked] & (self.columns[None, :] > self.position[rows, None])
-        found = available.any(axis=1)
-        nxt = available.argmax(axis=1)
+        available = continuing[ranked]
+        available &= self.columns > self.position[rows, None]
+        nxt = available.argmax(axis=1)  # the first available preference, or 0 if none
+        line = np.arange(len(rows))
+        found = available[line, nxt]
         self.position[rows] = np.where(found, nxt, len(self.columns))
-        holders = np.where(found, ranked[np.arange(len(rows)), nxt], EXHAUSTED)
+        holders = np.where(found, ranked[line, nxt], EXHAUSTED)
         self.holder[rows] = holders
         return holders
 
