@@ -139,6 +139,9 @@ def _load() -> DemoInfo:
             "(loaded before: the demo voting code was printed then; to start afresh, "
             "delete var/mutualise.sqlite3 and run make demo again)"
         )
+    from mutualise.participation import demo as participation_demo  # the council's budget
+
+    info.notes.append(participation_demo.load(DEMO_PASSWORD))
     return info
 
 

@@ -1,0 +1,221 @@
+"""The co-operative council demo: a parks and libraries trust whose residents propose, back each
+other's proposals and decide a live participatory budget by equal shares on their phones; last
+year's budget is counted, and its funded projects are tracked to delivery.
+
+Everything goes through the services, with an explicit clock for last year's steps. Idempotent:
+an organisation already there is left as it is.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from mutualise.constitution.calendar import LONDON
+from mutualise.register import services as register
+from mutualise.register.models import Member, MembershipPeriod, Organisation, Role
+
+from . import services
+
+SLUG = "lambeth-parks-trust"
+NAME = "Lambeth Parks and Libraries Trust"
+MEMBER_USER = "resident"
+OFFICER_USER = "parks-secretary"
+PROJECTS = [
+    ("Play area for under-fives in Brockwell Park", 38_000_00),
+    ("Sunday opening at Brixton Library", 21_000_00),
+    ("Wildflower meadows on three verges", 9_500_00),
+    ("Outdoor gym in Kennington Park", 27_000_00),
+    ("Homework club laptops", 12_000_00),
+    ("Benches and shade on the Norwood walk", 8_000_00),
+    ("Repair the Clapham lido changing rooms", 45_000_00),
+]
+LAST_YEAR = [
+    ("New path lighting in Ruskin Park", 30_000_00),
+    ("Story time in four libraries", 6_000_00),
+    ("Community orchard", 11_000_00),
+    ("Skate ramp", 40_000_00),
+    ("Book bus to the estates", 24_000_00),
+]
+
+
+def _at(day: date, hour: int = 12) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=LONDON)
+
+
+def _members(organisation, count: int, rng: random.Random) -> list[Member]:
+    joined = date(2024, 4, 1)
+    members = [
+        Member(
+            organisation=organisation,
+            number=i + 1,
+            status=Member.Status.ADMITTED,
+            constituency_id="residents",
+            display_name=f"Resident {i + 1}",
+            email=f"resident{i + 1}@example.org",
+            postcode="SW2 1AA",
+            local_authority_code="E09000022",
+            date_of_birth=date(1950 + rng.randrange(55), 1 + rng.randrange(12), 1),
+            applied_on=joined,
+            admitted_on=joined,
+        )
+        for i in range(count)
+    ]
+    Member.objects.bulk_create(members)
+    members = list(Member.objects.filter(organisation=organisation).order_by("number"))
+    MembershipPeriod.objects.bulk_create(
+        MembershipPeriod(
+            organisation=organisation, member=m, constituency_id="residents", started_on=joined
+        )
+        for m in members
+    )
+    return members
+
+
+def _budget(organisation, title, pot, projects, now):
+    budget = services.create_budget(organisation, title=title, pot_pence=pot, actor="demo")
+    services.transition(budget, "open_proposals", actor="demo", now=now)
+    made = [
+        services.add_project(budget, title=t, cost_pence=c, actor="demo", now=now)
+        for t, c in projects
+    ]
+    services.transition(budget, "start_review", actor="demo", now=now)
+    return budget, made
+
+
+def _vote(budget, voters, codes, weights, rng, now):
+    for member in voters:
+        picks = [c for c, w in zip(codes, weights, strict=True) if rng.random() < w][:5]
+        services.cast_ballot(budget, member, [(c, 1) for c in picks or codes[:1]], now=now)
+
+
+def load(password: str) -> str:
+    """Load the demo if it is not there (its users sign in with `password`); returns a line
+    to print."""
+    with transaction.atomic():
+        return _load(password)
+
+
+def _load(password: str) -> str:
+    organisation = Organisation.objects.filter(slug=SLUG).first()
+    if organisation is None:
+        organisation = register.create_from_model(
+            model="cooperative-council-board", name=NAME, slug=SLUG, actor="demo"
+        )
+        _fill(organisation, password)
+    return (
+        f"co-operative council demo: o/{SLUG}/participation/ (vote as {MEMBER_USER!r}; "
+        f"delivery at o/{SLUG}/participation/delivery/)"
+    )
+
+
+def _fill(organisation, password: str) -> None:
+    rng = random.Random(2026)
+    User = get_user_model()
+    members = _members(organisation, 60, rng)
+    resident, _ = User.objects.get_or_create(username=MEMBER_USER)
+    resident.set_password(password)
+    resident.save()
+    Member.objects.filter(pk=members[0].pk).update(user=resident)
+    officer, _ = User.objects.get_or_create(username=OFFICER_USER)
+    officer.set_password(password)
+    officer.save()
+    register.grant_role(organisation, officer, Role.Kind.OFFICER, actor="demo")
+
+    # Last year's budget: counted by equal shares, its projects now being delivered.
+    now = timezone.now()
+    start = timezone.localdate() - timedelta(days=300)
+    past, _ = _budget(
+        organisation, "Parks and libraries budget 2025", 70_000_00, LAST_YEAR, _at(start)
+    )
+    services.review_project(
+        past.projects.get(code="P4"),
+        accept=False,
+        reason="the site is a conservation area; a ramp needs consent first",
+        actor="demo",
+    )
+    for project in past.projects.exclude(code="P4"):
+        services.review_project(project, accept=True, actor="demo")
+    services.set_voting_window(
+        past, _at(start + timedelta(days=20)), _at(start + timedelta(days=34)), actor="demo"
+    )
+    services.transition(past, "open_voting", actor="demo", now=_at(start + timedelta(days=20)))
+    _vote(
+        past,
+        members[5:50],
+        ["P1", "P2", "P3", "P5"],
+        [0.6, 0.5, 0.4, 0.3],
+        rng,
+        _at(start + timedelta(days=25)),
+    )
+    past = services.count_budget(past, actor="demo", now=_at(start + timedelta(days=35)))
+    services.transition(past, "start_delivery", actor="demo", now=_at(start + timedelta(days=36)))
+    for i, project in enumerate(past.projects.filter(funded=True)):
+        status, progress = [("done", 100), ("under_way", 60), ("not_started", 0)][i % 3]
+        if status != "not_started":
+            services.update_delivery(
+                project.delivery,
+                status=status,
+                progress=progress,
+                text="Work started with the friends of the park."
+                if status == "under_way"
+                else "Finished and open.",
+                responsible="Parks team",
+                by="parks-secretary",
+                now=_at(start + timedelta(days=120 + 30 * i)),
+            )
+
+    # This year's budget: voting open now, a third of the members have voted.
+    live, _ = _budget(organisation, "Parks and libraries budget 2026", 100_000_00, PROJECTS, now)
+    services.review_project(
+        live.projects.get(code="P7"),
+        accept=False,
+        reason="the lido is the council's; it is repairing it in 2027",
+        actor="demo",
+    )
+    for project in live.projects.exclude(code="P7"):
+        services.review_project(project, accept=True, actor="demo")
+    services.set_voting_window(
+        live, now - timedelta(days=2), now + timedelta(days=12), actor="demo"
+    )
+    services.transition(live, "open_voting", actor="demo", now=now)
+    _vote(
+        live,
+        members[1:21],
+        [f"P{i}" for i in range(1, 7)],
+        [0.5, 0.45, 0.4, 0.3, 0.35, 0.3],
+        rng,
+        now,
+    )
+
+    # Proposals: one sent to the board, one gathering support.
+    routed = services.submit_proposal(
+        organisation,
+        members[2],
+        title="Water fountains in every park",
+        text="Refill points by the play areas and the sports pitches.",
+        now=now,
+    )
+    for member in members[3 : 3 + routed.threshold]:
+        services.support_proposal(routed, member, now=now)
+    services.record_decision(
+        organisation,
+        source="proposal",
+        source_ref=f"proposal {routed.number}",
+        title=routed.title,
+        proposal=routed,
+        responsible="Parks team",
+        actor="demo",
+        now=now,
+    )
+    services.submit_proposal(
+        organisation,
+        members[7],
+        title="A tool library in Brixton",
+        text="Lend garden tools from the library, as Oxford does.",
+        now=now,
+    )
