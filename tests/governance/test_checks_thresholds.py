@@ -365,3 +365,24 @@ def test_nhs10_under_represented_below_eighty_percent(member_share, fires):
     line = Represented("age", "16-24", member_share, 0.10)
     f = facts(NHS, representation=(line,), meetings=NHS_AMM)
     assert bool(found(NHS, f, "NHS-10")) is fires
+
+
+PARTNERSHIP = load_text(
+    model_path("employee-owned-partnership").read_text(), "employee_owned_partnership.yaml"
+)
+
+
+@pytest.mark.parametrize("meetings, fires", [(3, False), (2, False), (1, True)])
+def test_brd9_partnership_council_meets_twice_a_year(meetings, fires):
+    council = next(b for b in PARTNERSHIP.bodies if b.meets_at_least_per_year)
+    held = tuple((council.id, TODAY - timedelta(days=30 * (n + 1))) for n in range(meetings))
+    f = facts(PARTNERSHIP, body_meetings=held)
+    assert bool(found(PARTNERSHIP, f, "BRD-9")) is fires
+
+
+def test_brd9_a_meeting_just_over_a_year_ago_does_not_count():
+    council = next(b for b in PARTNERSHIP.bodies if b.meets_at_least_per_year)
+    held = ((council.id, TODAY - timedelta(days=10)), (council.id, TODAY - timedelta(days=365)))
+    assert found(PARTNERSHIP, facts(PARTNERSHIP, body_meetings=held), "BRD-9")
+    held = ((council.id, TODAY - timedelta(days=10)), (council.id, TODAY - timedelta(days=364)))
+    assert not found(PARTNERSHIP, facts(PARTNERSHIP, body_meetings=held), "BRD-9")

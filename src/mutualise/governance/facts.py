@@ -24,7 +24,7 @@ from .checks import (
     RequisitionFact,
     ResolutionDeclared,
 )
-from .models import Declaration, OfficeHolding
+from .models import BodyMeeting, Declaration, OfficeHolding
 
 
 def constitutions(organisation_ids) -> dict[int, object]:
@@ -216,6 +216,11 @@ def build(organisations, today: date, representation: dict | None = None) -> dic
     meetings = _meetings(ids)
     resolutions = _resolutions(ids)
     requisitions = _requisitions(ids)
+    body_meetings = defaultdict(list)
+    for org_id, body_id, held_on in BodyMeeting.objects.filter(organisation_id__in=ids).values_list(
+        "organisation_id", "body_id", "held_on"
+    ):
+        body_meetings[org_id].append((body_id, held_on))
     representation = representation or {}
     return {
         o.pk: Facts(
@@ -229,6 +234,7 @@ def build(organisations, today: date, representation: dict | None = None) -> dic
             resolutions=tuple(resolutions.get(o.pk, ())),
             requisitions=tuple(requisitions.get(o.pk, ())),
             representation=tuple(representation.get(o.pk, ())),
+            body_meetings=tuple(body_meetings.get(o.pk, ())),
         )
         for o in organisations
     }

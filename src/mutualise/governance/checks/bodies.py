@@ -4,7 +4,7 @@ the seats and offices, and whether that is what the rulebook says."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from mutualise.constitution.checks import seat_selected
 from mutualise.constitution.eligibility import age_on
@@ -363,7 +363,36 @@ def representation(c: Constitution, f: Facts) -> list[Finding]:
     return findings
 
 
+def body_meets(c: Constitution, f: Facts) -> list[Finding]:
+    """BRD-9 (beyond part B): a body that met fewer times in the last year than its rulebook's
+    `meets_at_least_per_year` (the Partnership Council meets at least twice a year)."""
+    if f.founded_on > f.today - timedelta(days=365):
+        return []
+    findings = []
+    for body in c.bodies:
+        needed = body.meets_at_least_per_year
+        if not needed:
+            continue
+        since = f.today - timedelta(days=365)
+        met = sum(1 for b, on in f.body_meetings if b == body.id and since < on <= f.today)
+        if met >= needed:
+            continue
+        findings.append(
+            Finding(
+                "BRD-9",
+                Severity.WARNING,
+                f"The {body.name} met {plural(met, 'time')} in the year to {day(f.today)}: "
+                f"the rules say at least {needed}.",
+                f"bodies.{body.id}.meets_at_least_per_year: {needed}",
+                f"Hold and record the {body.name}'s meetings.",
+                body.id,
+            )
+        )
+    return findings
+
+
 CHECKS = (
+    body_meets,
     composition,
     filled_as_the_rules_say,
     age_and_disqualification,

@@ -120,6 +120,7 @@ class Facts:
     resolutions: tuple[ResolutionDeclared, ...] = ()
     requisitions: tuple[RequisitionFact, ...] = ()
     representation: tuple[Represented, ...] = ()
+    body_meetings: tuple[tuple[str, date], ...] = ()  # (body id, held on) of each body's meetings
     audit_intact: bool | None = None  # None: not verified in this run
     audit_problem: str = ""
 
