@@ -5,7 +5,8 @@ What is stored is exactly what `check_marks` returns: a tuple of 1-based ballot 
 at most once, no more than the method allows; most preferred first for a ranked method, in ballot
 order otherwise. Every refusal says what is wrong and where, in words a voter can act on.
 
-Pure: no Django, no models, so any app (and the command line) can use it.
+Pure: no Django, no models (the ballot kind comes from the pure counting library's method
+index), so any app (and the command line) can use it.
 """
 
 from __future__ import annotations
@@ -37,29 +38,21 @@ class Kind(StrEnum):
     SINGLE = "single"  # exactly one choice (yes/no, a single-choice poll)
 
 
-# Until the counting library's method index declares each method's ballot kind, it is read
-# from the method's name here; switching means replacing this one function.
-_KINDS = {
-    "fptp": Kind.UP_TO_SEATS,
-    "plurality": Kind.UP_TO_SEATS,
-    "first-past-the-post": Kind.UP_TO_SEATS,
-    "approval": Kind.APPROVAL,
-    "irv": Kind.RANKED,
-    "av": Kind.RANKED,
-    "alternative-vote": Kind.RANKED,
-    "instant-runoff": Kind.RANKED,
-    "referendum": Kind.SINGLE,
-    "yes-no": Kind.SINGLE,
-}
-
-
 def method_kind(method: str) -> Kind:
-    if method.endswith("stv") or method in ("scottish", "ers97", "meek", "wigm", "nhs-mer"):
-        return Kind.RANKED
+    """The ballot the method takes, as the counting library's method index declares it."""
+    from mutualise.counting.info import BallotKind
+    from mutualise.counting.methods import describe
+    from mutualise.counting.result import CountError
+
     try:
-        return _KINDS[method]
-    except KeyError:
+        info = describe(method)
+    except CountError:
         raise BallotInvalid([f"method: no ballot is known for the method '{method}'"]) from None
+    if info.ballot is BallotKind.RANKED:
+        return Kind.RANKED
+    if info.ballot is BallotKind.MARKS:
+        return Kind.APPROVAL if info.marks_up_to == "candidates" else Kind.UP_TO_SEATS
+    return Kind.SINGLE
 
 
 @dataclass(frozen=True)

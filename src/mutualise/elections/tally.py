@@ -117,7 +117,8 @@ def ballots_csv(election: Election) -> str:
     names = candidate_names(election)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    width = len(names) if election.is_ranked else election.vacancies
+    info = election.method_info
+    width = info.max_marks(election.vacancies, len(names)) if info else len(names)
     label = "preference" if election.is_ranked else "mark"
     writer.writerow(["receipt", *[f"{label} {k + 1}" for k in range(width)]])
     rows = (
