@@ -82,3 +82,28 @@ def test_member_supports_votes_and_reads_the_results(page, sign_in, assert_acces
     page.get_by_role("link", name="Follow the funded projects' delivery").click()
     assert page.get_by_role("heading", name="What we decided, and what became of it").is_visible()
     assert_accessible(page, "delivery page")
+
+
+def test_officer_reviews_projects_on_a_phone(page, sign_in, assert_accessible):
+    from mutualise.register import services as register
+
+    org = found(slug="parks")
+    officer = get_user_model().objects.create_user("olive", password=PASSWORD)
+    register.grant_role(org, officer, "officer", actor="t")
+    budget = services.create_budget(org, title="Libraries 2026", pot_pence=5_000_00, actor="t")
+    services.transition(budget, "open_proposals", actor="t")
+    services.add_project(budget, title="Laptops", cost_pence=1_000_00, actor="t")
+    services.transition(budget, "start_review", actor="t")
+    sign_in("olive", PASSWORD)
+    page.goto(f"/o/parks/participation/budgets/{budget.pk}/")
+    assert "Not yet: 1 projects still await review" in page.inner_text("body")
+    assert_accessible(page, "budget console in review")
+    page.get_by_label("Leave it out").check()
+    page.get_by_role("button", name="Save the review of ‘Laptops’").click()
+    assert "There is a problem" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page, "console with an error")
+    page.get_by_label("Leave it out").check()
+    page.get_by_label("Reason for leaving it out (published)").fill("already funded by the council")
+    page.get_by_role("button", name="Save the review of ‘Laptops’").click()
+    assert "Laptops: left out" in page.inner_text("body")
+    assert "already funded by the council" in page.inner_text("#left-out")

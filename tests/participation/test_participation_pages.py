@@ -88,3 +88,41 @@ def test_proposals_on_the_page(client, council, django_user_model):
     assert proposal.cost_pence == 1_200_00
     page = client.get(url).content.decode()
     assert "Sunday opening" in page and "0 of 1 supporters" in page
+
+
+def test_officer_runs_the_budget_from_its_page(client, council, django_user_model):
+    from mutualise.register import services as register
+
+    officer = django_user_model.objects.create_user("olive", password="pw")
+    register.grant_role(council, officer, "officer", actor="t")
+    budget = services.create_budget(council, title="Libraries", pot_pence=5_000_00, actor="t")
+    url = f"/o/{council.slug}/participation/budgets/{budget.pk}/"
+    assert client.get(url).status_code == 404  # a draft is not public
+    client.force_login(officer)
+    client.post(url, {"action": "open_proposals"})
+    budget.refresh_from_db()
+    services.add_project(budget, title="Laptops", cost_pence=1_000_00, actor="t")
+    services.add_project(budget, title="Statue", cost_pence=1_000_00, actor="t")
+    client.post(url, {"action": "start_review"})
+    page = client.get(url).content.decode()
+    assert "Not yet: 2 projects still await review" in page
+    laptops, statue = budget.projects.order_by("code")
+    client.post(url, {"action": "review", "project": laptops.pk, "decision": "accept"})
+    refused = client.post(url, {"action": "review", "project": statue.pk, "decision": "leave"})
+    assert (
+        refused.status_code == 400 and "Say why the project is left out" in refused.content.decode()
+    )
+    client.post(
+        url,
+        {
+            "action": "review",
+            "project": statue.pk,
+            "decision": "leave",
+            "reason": "not ours to fund",
+        },
+    )
+    page = client.get(url).content.decode()
+    assert "Not yet: set when voting closes first" in page
+    assert "not ours to fund" in page
+    budget.refresh_from_db()
+    assert budget.state == "review"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -15,7 +15,8 @@ from mutualise.budgeting.result import money
 from mutualise.register.models import Organisation
 
 from . import services
-from .lifecycle import BudgetState, ProposalState
+from .facts import budget_facts
+from .lifecycle import BUDGET_TRANSITIONS, BudgetState, ProposalState, available
 from .models import Budget, BudgetProject, Delivery, Proposal, ProposalSupport
 from .services import ParticipationError
 
@@ -116,19 +117,25 @@ def _ballot_from(request, budget: Budget, codes: list[str]) -> list[tuple[str, i
 @require_http_methods(["GET", "POST"])
 def budget_page(request, slug, pk):
     budget = get_object_or_404(
-        Budget.objects.select_related("organisation"),
-        organisation__slug=slug,
-        pk=pk,
-        state__in=VISIBLE_BUDGETS,
+        Budget.objects.select_related("organisation"), organisation__slug=slug, pk=pk
     )
     organisation = budget.organisation
+    runs = request.user.has_perm("participation.run_budget", organisation)
+    if budget.state not in VISIBLE_BUDGETS and not runs:
+        raise Http404("no such budget")
     member = services.member_for(request.user, organisation)
     projects = list(BudgetProject.objects.filter(budget=budget))
     for project in projects:
         project.cost_display = money(Fraction(project.cost_pence, 100))
     on_ballot = [p for p in projects if p.review == BudgetProject.Review.ACCEPTED]
     errors = []
-    if request.method == "POST" and member is not None:
+    if request.method == "POST" and runs and request.POST.get("action"):
+        try:
+            _run_action(request, budget)
+            return redirect("participation:budget", slug=slug, pk=pk)
+        except ParticipationError as exc:
+            errors = [("console", str(exc).split(": ", 1)[-1].capitalize())]
+    elif request.method == "POST" and member is not None:
         try:
             ballot = _ballot_from(request, budget, [p.code for p in on_ballot])
             services.cast_ballot(budget, member, ballot, actor=request.user)
@@ -164,10 +171,33 @@ def budget_page(request, slug, pk):
             "ballots": result.get("ballots"),
             "rule_name": RULE_NAMES.get(budget.rule, budget.rule),
             "ranks": range(1, budget.ranks + 1),
+            "runs": runs,
+            "moves": available(BUDGET_TRANSITIONS, budget_facts(budget)) if runs else [],
+            "pending": [p for p in projects if p.review == BudgetProject.Review.PENDING],
             "errors": errors,
         },
         status=400 if errors else 200,
     )
+
+
+def _run_action(request, budget: Budget) -> None:
+    """The budget's console: move a phase, count, or review a project (services check who)."""
+    action = request.POST["action"]
+    if action == "review":
+        project = get_object_or_404(BudgetProject, budget=budget, pk=request.POST.get("project"))
+        accept = request.POST.get("decision") == "accept"
+        services.review_project(
+            project, accept=accept, reason=request.POST.get("reason", ""), actor=request.user
+        )
+        messages.success(request, f"{project.title}: {'on the ballot' if accept else 'left out'}.")
+    elif action == "count":
+        services.count_budget(budget, actor=request.user)
+        messages.success(request, "Counted: the results are published.")
+    else:
+        if action not in {t.name for t in BUDGET_TRANSITIONS}:
+            raise ParticipationError(f"console: unknown action {action!r}")
+        services.transition(budget, action, actor=request.user)
+        messages.success(request, f"Done: {BudgetState(budget.state).label}.")
 
 
 RULE_NAMES = {
