@@ -135,3 +135,13 @@ def test_mutualise_count_loads_no_app(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "LOADED []" in done.stderr
     assert json.loads(done.stdout)["elected"] == [5, 4, 1, 7]
+
+
+def test_the_methods_listing_comes_from_the_index(capsys):
+    code, out, _ = run(capsys, "--methods")
+    assert code == 0
+    assert "nhs-mer-stv (also nhs-mer, mer2014-stv): NHS Model Election Rules STV" in out
+    assert "ballot: rank the candidates in order of preference" in out
+    assert "-o threshold=...  the share of valid votes needed" in out
+    with pytest.raises(CommandError, match="name at least one ballot file"):
+        run(capsys)

@@ -17,7 +17,7 @@ from . import report
 from .ballots import BallotError, Profile
 from .blt import read_blt
 from .cvr import read_cvr_csv
-from .methods import METHODS, get_method
+from .methods import INDEX, METHODS, get_method
 from .result import CountError, CountResult
 from .ties import with_all_outcomes
 
@@ -28,7 +28,12 @@ def register(subparsers: Any) -> None:
         help="count ballot files (BLT or CSV cast-vote records)",
         description="Count one or more ballot files under a published counting rule.",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="a .blt file, or a .csv of CVRs")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="a .blt file, or a .csv of CVRs")
+    parser.add_argument(
+        "--methods",
+        action="store_true",
+        help="list the counting methods: name, ballot, options (from the method index)",
+    )
     parser.add_argument(
         "--method", "-m", default="scottish-stv", help=f"one of: {', '.join(sorted(METHODS))}"
     )
@@ -77,9 +82,27 @@ def parse_options(pairs: list[str]) -> dict[str, str]:
     return options
 
 
+def list_methods() -> str:
+    lines = []
+    for slug, info in sorted(INDEX.items()):
+        also = f" (also {', '.join(info.aliases)})" if info.aliases else ""
+        lines.append(f"{slug}{also}: {info.name}")
+        lines.append(f"  {info.summary}")
+        lines.append(f"  ballot: {info.ballot.label.lower()}")
+        for p in info.parameters:
+            default = f" (default {p.default})" if p.default else ""
+            lines.append(f"  -o {p.name}=...  {p.description}{default}")
+    return "\n".join(lines) + "\n"
+
+
 def handle(args: argparse.Namespace) -> int:
     from mutualise.cli import CommandError
 
+    if args.methods:
+        sys.stdout.write(list_methods())
+        return 0
+    if not args.files:
+        raise CommandError("name at least one ballot file (or --methods to list the methods)")
     options = parse_options(args.option)
     if len(args.files) > 1 and args.fmt in ("json", "html"):
         raise CommandError(f"--format {args.fmt} takes one file; use --format jsonl for several")
