@@ -126,3 +126,31 @@ def test_delivery_updates_and_csv(council):
             title="again",
             actor="test",
         )
+
+
+def test_a_proposal_routed_to_the_budget_becomes_a_project(council):
+    from mutualise.participation.models import Budget, BudgetProject
+    from mutualise.register import services as register
+    from mutualise.register.models import Organisation
+
+    version = council.current_version
+    text = version.source_text.replace("    route: board ", "    route: budget ")
+    assert text != version.source_text
+    register.adopt_constitution(
+        council, text=text, source_name="amended.yaml", reason="to the budget", actor="test"
+    )
+    council = Organisation.objects.get(pk=council.pk)
+    members = make_members(council, 10)
+    budget = services.create_budget(council, title="Parks", pot_pence=50_000_00, actor="test")
+    services.transition(budget, "open_proposals", actor="test")
+    proposal = services.submit_proposal(
+        council, members[0], title="Benches", text="Ten benches.", cost_pence=2_000_00, now=at(DAY)
+    )
+    assert proposal.route == "budget"
+    services.support_proposal(proposal, members[1], now=at(DAY, 13))
+    project = BudgetProject.objects.get(budget=Budget.objects.get(pk=budget.pk))
+    assert (project.title, project.cost_pence, project.proposal_id) == (
+        "Benches",
+        2_000_00,
+        proposal.pk,
+    )

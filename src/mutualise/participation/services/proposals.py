@@ -119,7 +119,35 @@ def support_proposal(proposal: Proposal, member, *, actor=None, now=None) -> Pro
         )
         Proposal.objects.filter(pk=proposal.pk).update(routed_at=now_or(now))
         proposal.refresh_from_db()
+        if proposal.route == "budget":
+            _into_budget(proposal, now)
     return proposal
+
+
+def _into_budget(proposal: Proposal, now) -> None:
+    """A proposal routed to the budget becomes a project of the budget now taking ideas (the
+    newest), if it has a cost; otherwise whoever runs the budgets adds it when one opens."""
+    from ..lifecycle import BudgetState
+    from ..models import Budget
+    from .budgets import add_project
+
+    budget = (
+        Budget.objects.filter(organisation=proposal.organisation, state=BudgetState.PROPOSALS)
+        .order_by("-pk")
+        .first()
+    )
+    if budget is None or not proposal.cost_pence:
+        return
+    add_project(
+        budget,
+        title=proposal.title,
+        cost_pence=proposal.cost_pence,
+        description=proposal.text,
+        area=proposal.area,
+        proposal=proposal,
+        actor="proposal",
+        now=now,
+    )
 
 
 def expire_proposals(organisation, *, now=None) -> int:
