@@ -336,33 +336,6 @@ def governors_are_members(c: Constitution, f: Facts) -> list[Finding]:
     return findings
 
 
-def representation(c: Constitution, f: Facts) -> list[Finding]:
-    """NHS-10: a group whose share of members is well below its share of the population."""
-    threshold = c.membership.representation_threshold
-    if threshold is None:
-        return []
-    findings = []
-    for line in f.representation:
-        if line.population_share <= 0:
-            continue
-        ratio = line.member_share / line.population_share
-        if ratio + 1e-9 >= float(threshold):  # shares are floats: exactly at is not below
-            continue
-        findings.append(
-            Finding(
-                "NHS-10",
-                Severity.WARNING,
-                f"{line.category} ({line.dimension}) are {line.member_share * 100:.1f}% of "
-                f"members but {line.population_share * 100:.1f}% of the population: "
-                f"{ratio:.2f} of their share, below {float(threshold):.2f}.",
-                f"membership.representation_threshold: {percent(threshold)}",
-                "Recruit members from this group (the membership strategy).",
-                "register",
-            )
-        )
-    return findings
-
-
 def body_meets(c: Constitution, f: Facts) -> list[Finding]:
     """BRD-9 (beyond part B): a body that met fewer times in the last year than its rulebook's
     `meets_at_least_per_year` (the Partnership Council meets at least twice a year)."""
@@ -399,5 +372,4 @@ CHECKS = (
     coopted_until_agm,
     total_service,
     governors_are_members,
-    representation,
 )

@@ -1,8 +1,9 @@
-"""Checks on the register of members and of officers (REG-*)."""
+"""Checks on the register of members and of officers (REG-*), and how representative the
+membership is (NHS-10)."""
 
 from __future__ import annotations
 
-from mutualise.constitution.schema import Constitution, LegalForm
+from mutualise.constitution.schema import Constitution, LegalForm, percent
 
 from .model import Facts, Finding, Severity, day, plural
 
@@ -115,4 +116,31 @@ def audit_chain(c: Constitution, f: Facts) -> list[Finding]:
     ]
 
 
-CHECKS = (minimum_members, register_fields, officers_register, audit_chain)
+def representation(c: Constitution, f: Facts) -> list[Finding]:
+    """NHS-10: a group whose share of members is well below its share of the population."""
+    threshold = c.membership.representation_threshold
+    if threshold is None:
+        return []
+    findings = []
+    for line in f.representation:
+        if line.population_share <= 0:
+            continue
+        ratio = line.member_share / line.population_share
+        if ratio + 1e-9 >= float(threshold):  # shares are floats: exactly at is not below
+            continue
+        findings.append(
+            Finding(
+                "NHS-10",
+                Severity.WARNING,
+                f"{line.category} ({line.dimension}) are {line.member_share * 100:.1f}% of "
+                f"members but {line.population_share * 100:.1f}% of the population: "
+                f"{ratio:.2f} of their share, below {float(threshold):.2f}.",
+                f"membership.representation_threshold: {percent(threshold)}",
+                "Recruit members from this group (the membership strategy).",
+                "register",
+            )
+        )
+    return findings
+
+
+CHECKS = (minimum_members, register_fields, officers_register, audit_chain, representation)
