@@ -207,12 +207,13 @@ class _BltParser:
             if ((tokens > self.n) & is_preference).any():
                 return None  # an out-of-range candidate: let the line reader name the line
         width = max(int(lengths.max()) if lengths.size else 1, 1)
-        # Column by column: the k-th preference of every line that has one (a line's
-        # preferences are tokens[start + 1 : start + 1 + length]).
-        rankings = np.full((ends.size, width), PAD, dtype=np.int32)
+        # Column by column: a line's k-th preference is at start + 1 + k; past the line's end
+        # its closing 0 is read instead, which tokens - 1 turns into PAD.
+        shifted = (tokens - 1).astype(np.int32)
+        columns = np.empty((width, ends.size), dtype=np.int32)
         for col in range(width):
-            has = lengths > col
-            rankings[has, col] = tokens[starts[has] + 1 + col] - 1
+            np.take(shifted, np.minimum(starts + 1 + col, ends), out=columns[col])
+        rankings = np.ascontiguousarray(columns.T)
         if width > 1:
             ordered = np.sort(rankings, axis=1)
             if ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] != PAD)).any():
