@@ -169,3 +169,39 @@ def test_the_shortcut_agrees_with_the_full_count_on_real_wards(part):
     # A quarter of the 1,100 real wards per test; each counted with and without NI 52(2).
     for path in sorted(WARDS.glob("*.blt"))[part::4]:
         _shortcut_is_safe(read_blt(path))
+
+
+class _OldShortcut(nhs_mer._MerCount):
+    """The rule as it was: NI 52(2) without the votes still held part-way through an exclusion."""
+
+    def held_by_excluded(self):
+        return 0
+
+
+# The wards where the old shortcut elected someone else: nine, as many as the independent
+# implementation of these rules disagreed with us on (issue 12); with the held votes counted
+# it agrees on all 1,100.
+OLD_SHORTCUT_WINNERS_DIFFER = {
+    "argyll_bute_2021_by_election_isle_of_bute.blt",
+    "argyll_bute_2022_ward3.blt",
+    "east_dunbartonshire_2022_ward5.blt",
+    "east_lothian_2012_ward1.blt",
+    "glasgow_2022_ward19.blt",
+    "highland_2022_eilean_a_che.blt",
+    "orkney_2012_ward3.blt",
+    "sc_borders_2012_ward5.blt",
+    "sc_borders_2022_ward10.blt",
+}
+
+
+def test_the_old_shortcut_elected_someone_else_in_nine_real_wards():
+    from mutualise.counting.ties import TieBreaker
+
+    differ = set()
+    for path in sorted(WARDS.glob("*.blt")):
+        profile = read_blt(path)
+        fixed = nhs_mer._MerCount(profile, None, TieBreaker(0)).run()
+        old = _OldShortcut(profile, None, TieBreaker(0)).run()
+        if sorted(fixed.elected) != sorted(old.elected):
+            differ.add(path.name)
+    assert differ == OLD_SHORTCUT_WINNERS_DIFFER
