@@ -80,7 +80,7 @@ def test_a_live_finding_is_on_the_page(client, db):
 
 def test_membership_report_csv_counts_the_year(client, coop):
     url = reverse("governance:report", args=[coop.slug, "membership", "csv"])
-    response = client.get(url)
+    response = client.get(url, {"year": "2025"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
     assert "Constituency,At year start,Joined,Left,At year end" in lines
@@ -88,15 +88,21 @@ def test_membership_report_csv_counts_the_year(client, coop):
 
 
 def test_annual_return_pdf_and_csv(client, coop):
-    pdf = client.get(reverse("governance:report", args=[coop.slug, "annual-return", "pdf"]))
+    pdf = client.get(
+        reverse("governance:report", args=[coop.slug, "annual-return", "pdf"]), {"year": "2025"}
+    )
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     text = client.get(
-        reverse("governance:report", args=[coop.slug, "annual-return", "csv"])
+        reverse("governance:report", args=[coop.slug, "annual-return", "csv"]), {"year": "2025"}
     ).content.decode()
     assert "Members at the year end,4" in text
     assert "Share capital,not recorded" in text
     assert "Ann Able,board: elected-directors,Elected,2025-05-20," in text
     assert client.get(f"/o/{coop.slug}/accountability/reports/bogus.csv").status_code == 404
+    bad_year = client.get(
+        reverse("governance:report", args=[coop.slug, "membership", "csv"]), {"year": "soon"}
+    )
+    assert bad_year.status_code == 404
 
 
 def test_every_organisation_page_is_for_system_administrators_worst_first(client, coop):

@@ -61,6 +61,11 @@ def annual_report(request, slug, kind, fmt):
         raise Http404("reports are membership or annual-return, as csv or pdf")
     organisation = get_object_or_404(Organisation, slug=slug)
     year_end = reports.last_year_end(organisation, timezone.localdate())
+    year = request.GET.get("year", "")
+    if year:  # the financial year ending in this calendar year
+        if not (year.isdigit() and 1900 < int(year) <= year_end.year):
+            raise Http404(f"year must be a year up to {year_end.year}, not '{year}'")
+        year_end = organisation.constitution.organisation.financial_year_end.in_year(int(year))
     if kind == "membership":
         data = reports.membership_section(organisation, year_end)
     else:
