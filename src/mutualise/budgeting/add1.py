@@ -25,7 +25,7 @@ from .mes import TIE_RULE, ApprovalProfile, MesRun, approval_profile, run
 from .pb import PbInstance
 from .result import BudgetResult, Step, money
 
-COMPILED_FROM = 200_000  # supporter entries from which the numba kernel pays for its start-up
+COMPILED_FROM = 50_000  # supporter entries from which the numba kernel pays for its start-up (~2 s)
 
 
 class Counter:
