@@ -3,6 +3,7 @@ Django's test client on a contested NHS election."""
 
 import json
 import re
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -147,7 +148,13 @@ def test_results_pages_downloads_pdfs_and_cli(client, polling, monkeypatch, tmp_
     receipt = next(iter(Ballot.objects.values_list("receipt", flat=True)))
     found = client.get(url(election, "receipt/"), {"receipt": receipt}).content.decode()
     assert "Ann Ash" in found and receipt in found
-    assert client.get(url(election, "results.pdf")).content.startswith(b"%PDF")
+    notice = client.get(url(election, "results.pdf")).content
+    assert notice.startswith(b"%PDF")
+    text = b"".join(
+        zlib.decompress(stream)
+        for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", notice, re.S)
+    )
+    assert election.method_name.encode() in text and b"First preferences counted" in text
     assert main(["election", "export-ballots", str(election.pk), "--format", "csv"]) == 0
     assert capsys.readouterr().out.count("\n") == 9
     out = tmp_path / "ballots.blt"
