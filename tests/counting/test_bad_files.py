@@ -37,6 +37,7 @@ EXPECTED = {
     "field-too-large.csv": (3, "not readable as CSV"),
     "too-many-candidates.csv": (1002, "more than 1,000 candidates"),
     "not-utf8.csv": (3, "not UTF-8"),
+    "too-many-rank-columns.csv": (1, "1,201 rank columns: at most 1,000 candidates"),
 }
 
 
@@ -182,3 +183,15 @@ def test_mutualise_count_refuses_a_bad_option_value(capsys, tmp_path, option, wo
     path.write_text('2 1\n3 1 0\n2 2 0\n0\n"Yes"\n"No"\n"t"\n')
     with pytest.raises(CommandError, match=words):
         run_count(capsys, str(path), "-m", "referendum", "-o", option)
+
+
+def test_the_largest_field_reads_every_preference(tmp_path):
+    # 1,000 candidates, every one ranked, on the line-by-line path (an equal ranking forces
+    # it): membership is checked in a set, so this takes a moment, not minutes.
+    n = 1000
+    every = " ".join(str(k) for k in range(1, n + 1))
+    names = "".join(f'"C{k}"\n' for k in range(n))
+    text = f"{n} 1\n1 1=2 {every[4:]} 0\n" + f"1 {every} 0\n" * 200 + "0\n" + names + '"t"\n'
+    profile = parse_blt(text)
+    assert profile.n_candidates == n and profile.n_ballots == 201
+    assert profile.rankings.shape == (201, n)

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from counting_strategies import NAMES, profiles
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mutualise.counting.ballots import BallotError, from_lists
@@ -139,6 +139,8 @@ def test_round_trip(profile, names, title, withdrawn):
     same(parse_blt(text.replace("\n", "\n# comment\n", 1)), profile)
 
 
+# Files on disk: slow on a loaded machine, so no per-example deadline.
+@settings(deadline=None)
 @given(profiles())
 def test_csv_round_trip(profile):
     with tempfile.TemporaryDirectory() as folder:

@@ -264,6 +264,7 @@ class _BltParser:
             if not prefs or prefs[-1] != "0":
                 raise self.error("ballot line must end with 0", index)
             ranking: list[int] = []
+            seen: set[int] = set()  # a set: a 1,000-candidate line stays linear
             levels: list[int] = []
             for level, token in enumerate(prefs[:-1]):
                 group = token.split("=")
@@ -272,8 +273,9 @@ class _BltParser:
                     if part == "0":
                         raise self.error("0 inside a ballot: 0 ends the ballot", index)
                     cand = self.candidate(part, index)
-                    if cand in ranking:
-                        raise self.error(f"candidate {part} is ranked twice", index)
+                    if cand in seen:
+                        raise self.error(f"candidate {part[:40]} is ranked twice", index)
+                    seen.add(cand)
                     ranking.append(cand)
                     levels.append(level)
             if not ranking:

@@ -68,6 +68,10 @@ def parse_cvr_csv(
         rank_cols = [k for k, h in enumerate(keys) if re.fullmatch(r"rank ?\d{1,6}", h)]
         if not rank_cols:
             raise error("no `rank 1`, `rank 2`... columns in the header")
+        if len(rank_cols) > MAX_CANDIDATES:
+            raise error(
+                f"{len(rank_cols):,} rank columns: at most {MAX_CANDIDATES:,} candidates can stand"
+            )
         weight_col = keys.index("weight") if "weight" in keys else None
         index = {name: k for k, name in enumerate(candidates or [])}
         names = list(candidates or [])
@@ -95,6 +99,7 @@ def parse_cvr_csv(
                     f"the ballots add up to more than the {MAX_BALLOTS:,} that can be counted"
                 )
             ranking: list[int] = []
+            seen: set[int] = set()
             for col in rank_cols:
                 name = row[col].strip() if col < len(row) else ""
                 if not name:
@@ -108,8 +113,9 @@ def parse_cvr_csv(
                         raise error(f"more than {MAX_CANDIDATES:,} candidates")
                     index[name] = len(names)
                     names.append(name)
-                if index[name] in ranking:
+                if index[name] in seen:
                     raise error(f"{name[:80]!r} is ranked twice")
+                seen.add(index[name])
                 ranking.append(index[name])
             if not ranking:
                 invalid += weight
