@@ -11,6 +11,7 @@ counts only if it elects the same set.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -86,14 +87,18 @@ def bench_command_jsonl() -> None:
         report.to_json(scottish.count(read_blt(path), seed=0), indent=None, file=path)
     in_process = time.perf_counter() - started
     command = [sys.executable, "-m", "mutualise.cli", "count", *paths, "--format", "jsonl"]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, check=True)
     wall = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     lines = done.stdout.count(b"\n")
     print(
         f"\n`mutualise count` on {len(paths)} wards --format jsonl ({lines} lines): {wall:.2f} s "
         f"wall in one process [target < 2 s on a quiet machine: {'met' if wall < 2 else 'MISSED'}]"
     )
+    print(f"  its CPU time: {cpu:.2f} s user + system, the wall time it needs on an idle core")
     print(
         f"  the same parse + count + JSON in-process: {in_process:.2f} s; command / in-process "
         f"{wall / in_process:.2f}x; load average {load_before:.2f} -> {os.getloadavg()[0]:.2f} "
