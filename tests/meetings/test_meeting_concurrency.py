@@ -59,7 +59,7 @@ def test_votes_racing_the_declaration_are_counted_or_refused():
     assert len(acknowledged) + len(refused) == 240
     assert all(choice == "for" for choice, _ in acknowledged)
     assert declared.votes_for == len(acknowledged) and declared.votes_against == 0
-    assert all(services.find_ballot(resolution, r) == "for" for _, r in acknowledged)
+    assert all(services.check_receipt(resolution, r).counted for _, r in acknowledged)
     assert {m for m in refused} <= {
         "voting on this resolution has closed",
         "voting on this resolution is not open",

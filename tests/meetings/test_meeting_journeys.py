@@ -1,6 +1,7 @@
 """Two meetings end to end: a supporters' trust AGM, and a co-operative society's special
 (extraordinary) resolution that changes its rules and so adopts a new constitution version."""
 
+import hashlib
 from datetime import date, timedelta
 
 import pytest
@@ -91,14 +92,21 @@ def test_supporters_trust_agm(trust):
     assert (declared.votes_for, declared.votes_against) == (13, 7)
     assert declared.carried is False and "2/3" in declared.result_reason
     assert services.tally(direction) == {"for": 13, "against": 7, "abstain": 0}
-    published = services.published_ballots(direction)
-    assert len(published) == 20 and [c for _, c in published].count("for") == 13
-    assert services.find_ballot(direction, receipts[0].receipt) == "for"
-    assert services.find_ballot(direction, receipts[9].receipt) == "against"
-    assert services.find_ballot(direction, "not-a-receipt") is None
+    heading, *published = services.published_ballots(direction).splitlines()
+    assert heading == "choice" and len(published) == 20 and published.count("for") == 13
+    # Receipts prove a ballot is counted, not what it says (the rulebook's default).
+    assert services.check_receipt(direction, receipts[0].receipt) == (True, None)
+    assert services.check_receipt(direction, receipts[9].receipt) == (True, None)
+    assert services.check_receipt(direction, "not-a-receipt") == (False, None)
+    listed = services.published_receipts(direction).splitlines()
+    assert services.receipt_hash(receipts[0].receipt) in listed and len(listed) == 21
     event = events_about(trust, "Resolution", direction.pk).get(action="resolution.declared")
     assert event.data["voted_by_channel"] == {"advance": 10, "online": 10}
     assert event.data["ballots_sha256"] == services.ballots_digest(direction)
+    text = services.published_ballots(direction).encode()
+    assert event.data["ballots_sha256"] == hashlib.sha256(text).hexdigest()
+    receipts_text = services.published_receipts(direction).encode()
+    assert event.data["receipts_sha256"] == hashlib.sha256(receipts_text).hexdigest()
     forged = Ballot.objects.filter(resolution=direction, choice="against").first()
     Ballot.objects.filter(pk=forged.pk).update(choice="for")
     assert services.ballots_digest(direction) != event.data["ballots_sha256"]

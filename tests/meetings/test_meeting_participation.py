@@ -183,6 +183,7 @@ def test_open_ballots_name_the_voter_where_secrecy_is_not_required(coop):
     services.check_in_many(meeting, members)
     services.open_vote(resolution)
     services.cast_vote(resolution, members[0], "for")
+    services.declare_result(resolution)
     assert Ballot.objects.get(resolution=resolution).member == members[0]
 
 

@@ -194,17 +194,22 @@ def test_ballots_are_published_after_the_declaration_and_receipts_can_be_checked
     assert client.get(csv_url).status_code == 409  # not before the declaration
     services.declare_result(resolution)
     lines = client.get(csv_url).content.decode().splitlines()
-    assert lines[0] == "receipt_sha256,choice" and len(lines) == 3
-    assert f"{services.receipt_hash(receipt)},against" in lines
-    page = client.get(f"/o/coop/meetings/{meeting.pk}/results/", {"receipt": receipt})
-    assert "your ballot is in the count, marked <strong>against</strong>" in page.content.decode()
+    assert lines == ["choice", "against", "for"]  # no receipts beside the ballots
+    receipts = client.get(csv_url.replace("ballots.csv", "receipts.csv")).content.decode()
+    assert services.receipt_hash(receipt) in receipts.splitlines()
+    results = f"/o/coop/meetings/{meeting.pk}/results/"
+    page = client.post(results, {"receipt": receipt}).content.decode()
+    assert "your ballot is in the count." in page and "against" not in page.split("lookup")[1]
+    assert receipt not in page  # the receipt is not echoed back either
     shown = client.get(f"/o/coop/meetings/{meeting.pk}/").content.decode()
     assert "instructed proxies 0 for, 0 against, 0 abstaining;" in shown
     assert "3 of 6 members present or represented; quorum when the vote opened 3 present" in shown
     figures = client.get(f"/o/coop/meetings/{meeting.pk}/results.json").json()["resolutions"][0]
     assert figures["summary"].startswith("1 for, 1 against, 0 abstaining: NOT CARRIED (3 of 6")
-    page = client.get(f"/o/coop/meetings/{meeting.pk}/results/", {"receipt": "nonsense"})
+    page = client.post(results, {"receipt": "nonsense"})
     assert "No counted ballot has that receipt" in page.content.decode()
+    page = client.get(results, {"receipt": receipt})  # a GET look-up does nothing
+    assert "your ballot is in the count" not in page.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -755,6 +755,13 @@ class Meetings(Strict):
     chair_casting_vote: bool = False
     ballot_demanded_by: PositiveCount | None = None
     member_resolution_statement_words: PositiveCount | None = None
+    # Secret polls (docs/secrecy-meeting-polls.md): ballots are mixed in shuffled batches of at
+    # least this many, so no copy of the database links a ballot to its voter better than chance
+    # among K; a poll with fewer voters is mixed as one batch at the declaration.
+    secrecy_batch: PositiveCount = 20
+    # What a voter's receipt proves: that their ballot is counted ("inclusion"), or also what it
+    # says ("contents"), which lets a voter prove their vote to a coercer or a buyer.
+    receipts: Literal["inclusion", "contents"] = "inclusion"
 
 
 # ---------------------------------------------------------------------------------------------

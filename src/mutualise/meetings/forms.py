@@ -2,17 +2,33 @@
 
 from django import forms
 
+from .ballot_parser import ChoiceInvalid, parse_choice
 from .models import Choice
 
 PROXY_CHOICES = [*Choice.choices, ("discretion", "Let my proxy decide")]
 
 
+class ParsedChoiceField(forms.CharField):
+    """Radio buttons for, against, abstain, read by the one parser the services use
+    (`ballot_parser.parse_choice`), so the page refuses exactly what the service would."""
+
+    widget = forms.RadioSelect(choices=Choice.choices)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("strip", False)
+        super().__init__(*args, **kwargs)
+        self.widget.choices = Choice.choices
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return parse_choice(value)
+        except ChoiceInvalid as exc:
+            raise forms.ValidationError(str(exc).removeprefix("choice: ").capitalize()) from None
+
+
 class VoteForm(forms.Form):
-    choice = forms.ChoiceField(
-        choices=Choice.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose for, against or abstain"},
-    )
+    choice = ParsedChoiceField(error_messages={"required": "Choose for, against or abstain"})
 
 
 class ProxyForm(forms.Form):
@@ -115,9 +131,7 @@ class PaperBallotForm(forms.Form):
             "min_value": "Enter the membership number as digits, like 123",
         },
     )
-    choice = forms.ChoiceField(
-        choices=Choice.choices,
-        widget=forms.RadioSelect,
+    choice = ParsedChoiceField(
         label="Vote marked on the card",
         error_messages={"required": "Choose the vote marked on the card: for, against or abstain"},
     )

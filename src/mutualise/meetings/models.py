@@ -1,10 +1,14 @@
 """General meetings: notice, agenda, resolutions, attendance, proxies, votes and minutes.
 
-Ballot secrecy by construction: `VoteRecord` says a member has voted on a resolution, `Ballot`
-holds what was voted. They share no key (ballots have random ids), no order and no time; a ballot
-names its member only when the resolution is not secret.
+Ballot secrecy by construction (docs/secrecy-meeting-polls.md): `VoteRecord` says a member has
+voted on a resolution; the vote goes in, sealed, as a `SealedBallot` in the same transaction; the
+mixer opens sealed ballots in shuffled batches of at least K into `Ballot` (what was voted) and
+`PollReceipt` (that a receipt's ballot is counted). Every id is random (`RandomIdField`), nothing
+carries a time, and the declaration rewrites all of them in random order. A ballot names its
+member only when the resolution is not secret.
 """
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -13,6 +17,25 @@ from django.db import models
 from mutualise.register.models import Member, Organisation
 
 from .lifecycle import MeetingState, ResolutionState
+
+
+def random_id() -> int:
+    return secrets.randbits(63)
+
+
+class RandomIdField(models.BigIntegerField):
+    """A random 63-bit primary key. On SQLite the column is declared INTEGER, so it is the
+    table's rowid itself: rows are stored, read and dumped in the order of random keys, not in
+    the order they were written (a table keyed any other way keeps a hidden insertion rowid)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("primary_key", True)
+        kwargs.setdefault("default", random_id)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def db_type(self, connection):
+        return "integer" if connection.vendor == "sqlite" else super().db_type(connection)
 
 
 class Meeting(models.Model):
@@ -167,6 +190,7 @@ class VoteRecord(models.Model):
         PAPER = "paper", "Paper poll card"
         PROXY = "proxy", "By proxy"
 
+    id = RandomIdField()
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
@@ -181,20 +205,54 @@ class VoteRecord(models.Model):
         return f"member {self.member_id} voted on resolution {self.resolution_id} ({self.channel})"
 
 
+class SealedBallot(models.Model):
+    """A vote as cast, sealed (`sealing.py`): written with its `VoteRecord` in one transaction,
+    opened only by the mixer, which moves it into `Ballot` among at least K others."""
+
+    id = RandomIdField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="+")
+    sealed = models.TextField()
+
+    def __str__(self) -> str:
+        return f"a sealed ballot on resolution {self.resolution_id}"
+
+
+class PollReceipt(models.Model):
+    """That the ballot whose receipt hashes to `receipt` is counted. Written by the mixer apart
+    from (and in another order than) the ballots, so no key or order relates the two lists."""
+
+    id = RandomIdField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="+")
+    receipt = models.CharField(max_length=64, help_text="SHA-256 of the voter's receipt code")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "receipt"], name="poll_receipt_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"a receipt on resolution {self.resolution_id}"
+
+
 class Ballot(models.Model):
-    """What was voted. A random id, no time; `member` only when the resolution is not secret."""
+    """What was voted. A random id, no time; `member` only when the resolution is not secret;
+    `receipt` only when the rulebook chooses receipts that show a ballot's contents."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="+")
     choice = models.CharField(max_length=8, choices=Choice.choices)
-    receipt = models.CharField(max_length=64, help_text="SHA-256 of the voter's receipt code")
+    receipt = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the voter's receipt code, or empty"
+    )
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
-        ordering = ["resolution", "receipt"]  # never insertion order
+        ordering = ["resolution", "choice", "receipt"]  # never insertion order
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(choice__in=["for", "against", "abstain"]),

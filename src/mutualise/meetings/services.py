@@ -1,15 +1,14 @@
 """The verbs of general meetings. Each checks the rulebook, changes state in one transaction and
-writes its audit event (votes excepted: see `_write_vote`). Views, the CLI and tests call these, never the models directly."""
+writes its audit event (votes excepted: see `_write_vote`). Views, the CLI and tests call
+these, never the models directly."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -19,7 +18,8 @@ from mutualise.constitution.meetings_rules import requisition_threshold, resolut
 from mutualise.constitution.schema import ResolutionKind
 from mutualise.register import services as register
 
-from . import facts
+from . import facts, mixing
+from .ballot_parser import ChoiceInvalid, parse_choice, parse_instruction
 from .lifecycle import (
     MEETING_TRANSITIONS,
     RESOLUTION_TRANSITIONS,
@@ -36,6 +36,7 @@ from .models import (
     Motion,
     MotionSupporter,
     Paper,
+    PollReceipt,
     ProxyAppointment,
     Requisition,
     RequisitionSignature,
@@ -44,6 +45,8 @@ from .models import (
 )
 
 DISCRETION = "discretion"
+Acknowledgement = mixing.Acknowledgement
+receipt_hash = mixing.receipt_hash
 
 
 class MeetingError(ValueError):
@@ -482,11 +485,10 @@ def appoint_proxy(
     for key, choice in (instructions or {}).items():
         if str(key) not in numbers:
             raise MeetingError(f"instructions: there is no resolution {key} on the agenda")
-        if choice not in (*Choice.values, DISCRETION):
-            raise MeetingError(
-                f"instructions: resolution {key}: {choice!r} is not for, against, abstain or discretion"
-            )
-        clean[str(key)] = choice
+        try:
+            clean[str(key)] = parse_instruction(choice, f"instructions: resolution {key}")
+        except ChoiceInvalid as exc:
+            raise MeetingError(str(exc)) from None
     with transaction.atomic():
         if proxy_member is not None and rules.max_per_proxy is not None:
             held = (
@@ -540,116 +542,29 @@ def live_proxies(meeting: Meeting):
 # --- votes ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Acknowledgement:
-    resolution: int
-    receipt: str  # give this to the voter; only its hash is stored
-
-    def __str__(self) -> str:
-        return self.receipt
-
-
-def receipt_hash(receipt: str) -> str:
-    return hashlib.sha256(receipt.encode()).hexdigest()
-
-
 def _write_vote(
     resolution: Resolution, member, choice: str, channel: str, actor
 ) -> Acknowledgement:
-    """The "has voted" record and the ballot, in one transaction, only while the resolution
-    still takes votes (see `_state_taking_votes`).
-
-    No audit event per vote: one chain per organisation would make every vote queue on it, and
-    a timed event beside each "has voted" row helps no one. The vote records are the trail of
-    who voted; the declaration audits the counts and a digest of every ballot."""
-    receipt = secrets.token_urlsafe(12)
-    rows = {
-        "organisation": resolution.organisation_id,
-        "resolution": resolution.pk,
-        "state": _state_taking_votes(channel),
-        "member": member.pk,
-        "channel": channel,
-        "ballot": uuid.uuid4(),
-        "choice": choice,
-        "receipt": receipt_hash(receipt),
-        "ballot_member": None if resolution.secret else member.pk,
-    }
-    if connection.vendor == "postgresql":
-        taking, written = _write_vote_in_one_statement(rows)
-    else:
-        taking, written = _write_vote_with_orm(rows)
-    if not taking:
-        raise MeetingError("voting on this resolution has closed")
-    if not written:
-        raise MeetingError(f"member {member.number} has already voted on this resolution")
-    return Acknowledgement(resolution.number, receipt)
+    """The "has voted" record and the sealed ballot, in one transaction, only while the
+    resolution still takes votes (`mixing.write_vote`); then a mix, once the vote is committed,
+    if enough sealed ballots wait. No audit event per vote: one chain per organisation would
+    make every vote queue on it, and a timed event beside each vote would date it; the
+    declaration audits the counts and the digests of what it publishes."""
+    try:
+        acknowledgement = mixing.write_vote(
+            resolution, member, choice, channel, _state_taking_votes(channel)
+        )
+    except mixing.VoteRefused as exc:
+        raise MeetingError(str(exc)) from None
+    if resolution.method == Resolution.Method.POLL:
+        transaction.on_commit(lambda: mixing.mix_when_ready(resolution))
+    return acknowledgement
 
 
 def _state_taking_votes(channel: str) -> str:
     if channel == VoteRecord.Channel.ADVANCE:
         return ResolutionState.PROPOSED
     return ResolutionState.OPEN
-
-
-# One statement, one round trip. The resolution row is read FOR SHARE: votes do not wait for
-# each other, but a declaration (FOR UPDATE) waits for votes in flight and later votes wait for
-# it, so no acknowledged vote misses the count. The unique (resolution, member) record decides
-# between two votes of one member; the ballot goes in only if the record did.
-_VOTE_SQL = """
-WITH taking AS (
-    SELECT id FROM {resolution} WHERE id = %(resolution)s AND state = %(state)s FOR SHARE
-), record AS (
-    INSERT INTO {record} (organisation_id, resolution_id, member_id, channel)
-    SELECT %(organisation)s, id, %(member)s, %(channel)s FROM taking
-    ON CONFLICT (resolution_id, member_id) DO NOTHING
-    RETURNING resolution_id
-), ballot AS (
-    INSERT INTO {ballot} (id, organisation_id, resolution_id, choice, receipt, member_id)
-    SELECT %(ballot)s, %(organisation)s, resolution_id, %(choice)s, %(receipt)s,
-           %(ballot_member)s
-    FROM record
-    RETURNING 1
-)
-SELECT (SELECT count(*) FROM taking), (SELECT count(*) FROM ballot)
-"""
-
-
-def _write_vote_in_one_statement(rows: dict) -> tuple[bool, bool]:
-    sql = _VOTE_SQL.format(
-        resolution=Resolution._meta.db_table,
-        record=VoteRecord._meta.db_table,
-        ballot=Ballot._meta.db_table,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, rows)
-        taking, written = cursor.fetchone()
-    return bool(taking), bool(written)
-
-
-def _write_vote_with_orm(rows: dict) -> tuple[bool, bool]:
-    # SQLite writers hold the whole database, so a plain re-read of the state is enough here.
-    try:
-        with transaction.atomic():
-            state = Resolution.objects.filter(pk=rows["resolution"]).values_list("state", flat=True)
-            if state.get() != rows["state"]:
-                return False, False
-            VoteRecord.objects.create(
-                organisation_id=rows["organisation"],
-                resolution_id=rows["resolution"],
-                member_id=rows["member"],
-                channel=rows["channel"],
-            )
-            Ballot.objects.create(
-                id=rows["ballot"],
-                organisation_id=rows["organisation"],
-                resolution_id=rows["resolution"],
-                choice=rows["choice"],
-                receipt=rows["receipt"],
-                member_id=rows["ballot_member"],
-            )
-    except IntegrityError:
-        return True, False
-    return True, True
 
 
 def cast_vote(
@@ -663,9 +578,12 @@ def cast_vote(
     now=None,
 ) -> Acknowledgement:
     """One member's vote on a poll: in advance online, online or on paper at the meeting, or by
-    their proxy using discretion. Returns the voter's receipt."""
-    if choice not in Choice.values:
-        raise MeetingError(f"a vote is for, against or abstain, not {choice!r}")
+    their proxy using discretion. Returns the voter's receipt. `choice` is read by the one
+    parser every route shares (`ballot_parser.parse_choice`); what it returns is stored."""
+    try:
+        choice = parse_choice(choice)
+    except ChoiceInvalid as exc:
+        raise MeetingError(str(exc)) from None
     meeting = resolution.meeting
     now = _now(now)
     if resolution.method != Resolution.Method.POLL:
@@ -787,30 +705,53 @@ def _instructed_proxy_votes(resolution: Resolution) -> dict[str, list]:
 
 
 def ballots_digest(resolution: Resolution) -> str:
-    """SHA-256 over every ballot (receipt hash and choice, in receipt order): written to the
-    audit chain at the declaration, so a ballot changed afterwards no longer matches."""
-    digest = hashlib.sha256()
-    rows = Ballot.objects.filter(resolution=resolution).order_by("receipt")
-    for receipt, choice in rows.values_list("receipt", "choice").iterator(chunk_size=5000):
-        digest.update(f"{receipt}:{choice}\n".encode())
-    return digest.hexdigest()
+    """`ballots_sha256`: SHA-256 of the UTF-8 bytes of the published ballot list exactly as
+    served (`published_ballots`), written to the audit chain at the declaration, so a ballot
+    changed, added or removed afterwards no longer matches."""
+    return mixing.digest(mixing.ballots_text(resolution))
 
 
-def published_ballots(resolution: Resolution) -> list[tuple[str, str]]:
-    """The anonymised ballot list of a declared poll: (receipt hash, choice), in hash order.
-    Anyone can recount from it; each voter can find their own line from their receipt."""
+def receipts_digest(resolution: Resolution) -> str:
+    """`receipts_sha256`: SHA-256 of the published receipt list (`published_receipts`)."""
+    return mixing.digest(mixing.receipts_text(resolution))
+
+
+def _published(resolution: Resolution) -> None:
     if resolution.state != ResolutionState.DECLARED or resolution.method != Resolution.Method.POLL:
         raise MeetingError("ballots are published once a poll's result is declared")
-    rows = Ballot.objects.filter(resolution=resolution).order_by("receipt")
-    return list(rows.values_list("receipt", "choice"))
 
 
-def find_ballot(resolution: Resolution, receipt: str) -> str | None:
-    """The choice recorded on the ballot with this receipt, or None if there is no such ballot."""
+def published_ballots(resolution: Resolution) -> str:
+    """The anonymised ballot list of a declared poll, CSV text anyone can recount from: the
+    choices, sorted (or, with the rulebook's contents receipts, receipt hash and choice)."""
+    _published(resolution)
+    return mixing.ballots_text(resolution)
+
+
+def published_receipts(resolution: Resolution) -> str:
+    """The list of receipts counted (their SHA-256), sorted: each voter finds their own line.
+    Nothing in it orders or keys a receipt to a line of the ballot list."""
+    _published(resolution)
+    return mixing.receipts_text(resolution)
+
+
+class ReceiptCheck(NamedTuple):
+    counted: bool
+    choice: str | None  # only where the rulebook chooses receipts that show the contents
+
+
+def check_receipt(resolution: Resolution, receipt: str) -> ReceiptCheck:
+    """Whether the ballot with this receipt is counted (and, with contents receipts, what it
+    says). Receipts are looked up by POST, never put in a URL, a log line or an audit event."""
     if resolution.state != ResolutionState.DECLARED:
         raise MeetingError("receipts can be checked once the result is declared")
-    found = Ballot.objects.filter(resolution=resolution, receipt=receipt_hash(receipt.strip()))
-    return found.values_list("choice", flat=True).first()
+    digest = receipt_hash(receipt.strip()[:64])
+    counted = PollReceipt.objects.filter(resolution=resolution, receipt=digest).exists()
+    choice = None
+    if counted and mixing.shows_contents(resolution):
+        found = Ballot.objects.filter(resolution=resolution, receipt=digest)
+        choice = found.values_list("choice", flat=True).first()
+    return ReceiptCheck(counted, choice)
 
 
 def tally(resolution: Resolution) -> dict[str, int]:
@@ -855,6 +796,7 @@ def declare_result(
             for choice, members in instructed.items():
                 for member in members:
                     _write_vote(resolution, member, choice, VoteRecord.Channel.PROXY, actor)
+            mixing.close_box(resolution)
             counted = tally(resolution)
         else:
             if hands is None or any(n < 0 for n in (*hands, *discretionary)):
@@ -910,6 +852,7 @@ def declare_result(
             data={
                 "voted_by_channel": _voted_by_channel(resolution),
                 "ballots_sha256": ballots_digest(resolution),
+                "receipts_sha256": receipts_digest(resolution),
                 "for": for_,
                 "against": against,
                 "abstain": abstain,

@@ -362,41 +362,47 @@ def letters_pdf(request, slug, pk):
     return response
 
 
-def ballots_csv(request, slug, pk, number):
-    """The anonymised ballot list of a declared poll, for anyone to recount."""
-    import csv
-
+def _published_csv(request, slug, pk, number, which: str):
     meeting = _meeting(request, slug, pk)
     resolution = get_object_or_404(Resolution, meeting=meeting, number=number)
+    publish = services.published_ballots if which == "ballots" else services.published_receipts
     try:
-        rows = services.published_ballots(resolution)
+        text = publish(resolution)
     except MeetingError as exc:
         return HttpResponse(str(exc), status=409, content_type="text/plain")
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'inline; filename="ballots-{meeting.pk}-{number}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["receipt_sha256", "choice"])
-    writer.writerows(rows)
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{which}-{meeting.pk}-{number}.csv"'
     return response
 
 
+def ballots_csv(request, slug, pk, number):
+    """The anonymised ballot list of a declared poll, for anyone to recount; its SHA-256 is the
+    declaration's `ballots_sha256`."""
+    return _published_csv(request, slug, pk, number, "ballots")
+
+
+def receipts_csv(request, slug, pk, number):
+    """The receipts counted on a declared poll (their SHA-256), apart from the ballots."""
+    return _published_csv(request, slug, pk, number, "receipts")
+
+
 def results(request, slug, pk):
+    """Live results; a receipt is checked by POST, so it never lands in a URL or access log."""
     meeting = _meeting(request, slug, pk)
-    receipt = request.GET.get("receipt", "").strip()
+    receipt = request.POST.get("receipt", "").strip() if request.method == "POST" else ""
     lookup = None
     if receipt:
         lookup = []
         for resolution in meeting.resolutions.filter(state="declared").order_by("number"):
-            choice = services.find_ballot(resolution, receipt)
-            if choice:
-                lookup.append((resolution, choice))
+            check = services.check_receipt(resolution, receipt)
+            if check.counted:
+                lookup.append((resolution, check.choice))
     return render(
         request,
         "meetings/results.html",
         {
             "meeting": meeting,
             "data_url": reverse("meetings:results_json", args=[slug, pk]),
-            "receipt": receipt,
             "lookup": lookup,
             "page_title": f"Results: {meeting.title}",
             **_results_data(meeting),

@@ -1,0 +1,73 @@
+"""Sealing: what a secret-poll ballot says, unreadable in the database until the mixer has hidden
+it among at least K others (docs/secrecy-meeting-polls.md).
+
+A vote writes the "has voted" record and the sealed ballot in one transaction, so neither is ever
+kept without the other; anyone reading the database can see that they belong together, but not
+what the sealed one says. The key is derived from the server's secret, never stored in the
+database or its backups.
+
+Standard library only: a keystream from HMAC-SHA256 in counter mode under a random 16-byte nonce,
+then HMAC-SHA256 over nonce and ciphertext under a second key (encrypt-then-MAC). Every sealed
+value is padded to the same length, so "for" and "against" are the same size.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+
+from django.conf import settings
+
+NONCE = 16
+TAG = 32
+SIZE = 160  # bytes of plaintext after padding: a choice, a receipt hash and a member id
+
+
+class SealBroken(ValueError):
+    """A sealed value that was altered, or sealed under another key."""
+
+
+def _keys() -> tuple[bytes, bytes]:
+    secret = getattr(settings, "MUTUALISE_BALLOT_SEAL_KEY", "") or settings.SECRET_KEY
+    root = hashlib.sha256(f"mutualise.meetings.seal:{secret}".encode()).digest()
+    return (
+        hmac.new(root, b"encrypt", hashlib.sha256).digest(),
+        hmac.new(root, b"authenticate", hashlib.sha256).digest(),
+    )
+
+
+def _stream(key: bytes, nonce: bytes, length: int) -> bytes:
+    blocks = (length + 31) // 32
+    return b"".join(
+        hmac.new(key, nonce + i.to_bytes(8, "big"), hashlib.sha256).digest() for i in range(blocks)
+    )[:length]
+
+
+def _xor(a: bytes, b: bytes) -> bytes:
+    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(len(a), "big")
+
+
+def seal(value: dict) -> str:
+    """`value` (JSON-able) padded to SIZE, encrypted and authenticated, as text."""
+    plain = json.dumps(value, separators=(",", ":")).encode()
+    if len(plain) > SIZE:
+        raise ValueError(f"a sealed ballot holds at most {SIZE} bytes")
+    plain += b" " * (SIZE - len(plain))
+    encrypt, authenticate = _keys()
+    nonce = secrets.token_bytes(NONCE)
+    body = _xor(plain, _stream(encrypt, nonce, SIZE))
+    tag = hmac.new(authenticate, nonce + body, hashlib.sha256).digest()
+    return base64.b64encode(nonce + body + tag).decode()
+
+
+def unseal(text: str) -> dict:
+    raw = base64.b64decode(text)
+    nonce, body, tag = raw[:NONCE], raw[NONCE:-TAG], raw[-TAG:]
+    encrypt, authenticate = _keys()
+    expected = hmac.new(authenticate, nonce + body, hashlib.sha256).digest()
+    if len(body) != SIZE or not hmac.compare_digest(tag, expected):
+        raise SealBroken("a sealed ballot was altered or sealed under another key")
+    return json.loads(_xor(body, _stream(encrypt, nonce, SIZE)).rstrip(b" "))
