@@ -195,3 +195,20 @@ def test_the_largest_field_reads_every_preference(tmp_path):
     profile = parse_blt(text)
     assert profile.n_candidates == n and profile.n_ballots == 201
     assert profile.rankings.shape == (201, n)
+
+
+@pytest.mark.parametrize("equal", [False, True])  # the fast path, and the line-by-line one
+def test_one_long_line_among_many_short_ones_is_refused_before_allocating(equal):
+    # 100,001 one-preference lines and one ranking all 1,000 candidates: padded, 100,002,000
+    # cells (400 MB) from a 600 kB file.
+    n = 1000
+    first = (
+        "1 1=2 " + " ".join(str(k) for k in range(3, n + 1))
+        if equal
+        else "1 " + " ".join(str(k) for k in range(1, n + 1))
+    )
+    text = f"{n} 1\n" + "1 1 0\n" * 100_001 + first + " 0\n0\n"
+    with pytest.raises(BallotError, match="100,002,000 cells; at most 100,000,000") as caught:
+        parse_blt(text, source="wide.blt")
+    if not equal:
+        assert caught.value.line == 100_003  # the long line itself

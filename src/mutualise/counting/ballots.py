@@ -23,6 +23,20 @@ PAD = -1
 MAX_BALLOTS = 100_000_000
 # MAX_CANDIDATES bounds the arrays sized by the candidate count (no ballot paper lists more).
 MAX_CANDIDATES = 1_000
+# Rankings are held padded to the longest: ballot lines x the longest ranking is what memory a
+# file costs (4 bytes a cell), so a small file with one long line and a million short ones must
+# not ask for gigabytes. A million distinct rankings of 100 candidates is within it.
+MAX_CELLS = 100_000_000
+
+
+def check_cells(lines: int, width: int, *, source: str | None = None, line: int | None = None):
+    if lines * width > MAX_CELLS:
+        raise BallotError(
+            f"{lines:,} ballot lines padded to the longest ranking ({width:,}) would be "
+            f"{lines * width:,} cells; at most {MAX_CELLS:,}",
+            source=source,
+            line=line,
+        )
 
 
 class BallotError(ValueError):

@@ -30,7 +30,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .ballots import MAX_BALLOTS, MAX_CANDIDATES, PAD, BallotError, Profile, pad_rankings
+from .ballots import (
+    MAX_BALLOTS,
+    MAX_CANDIDATES,
+    PAD,
+    BallotError,
+    Profile,
+    check_cells,
+    pad_rankings,
+)
 from .cvr import read_cvr_csv, write_cvr_csv  # noqa: F401  (the file formats live together)
 
 _DIGITS_SPACES_NEWLINES = b"0123456789 \n"
@@ -207,6 +215,8 @@ class _BltParser:
             if ((tokens > self.n) & is_preference).any():
                 return None  # an out-of-range candidate: let the line reader name the line
         width = max(int(lengths.max()) if lengths.size else 1, 1)
+        longest = self.i + 1 + int(lengths.argmax()) if lengths.size else None
+        check_cells(ends.size, width, source=self.source, line=longest)
         # Column by column: a line's k-th preference is at start + 1 + k; past the line's end
         # its closing 0 is read instead, which tokens - 1 turns into PAD.
         shifted = (tokens - 1).astype(np.int32)
@@ -284,6 +294,8 @@ class _BltParser:
             rows.append(ranking)
             level_rows.append(levels)
             weights.append(weight)
+        if rows:
+            check_cells(len(rows), max(len(r) for r in rows), source=self.source)
         rankings = pad_rankings(rows)
         levels_arr = None
         if any_equal:

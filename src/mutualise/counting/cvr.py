@@ -19,6 +19,7 @@ from .ballots import (
     PAD,
     BallotError,
     Profile,
+    check_cells,
     group_rankings,
     pad_rankings,
 )
@@ -126,6 +127,8 @@ def parse_cvr_csv(
         raise error(f"not readable as CSV: {exc}", reader.line_num or 1) from None
     if seats > len(names):
         raise BallotError(f"{seats} seats but only {len(names)} candidates", source=source)
+    if rows:
+        check_cells(len(rows), max(len(r) for r in rows), source=source)
     rankings, weights_arr, _ = group_rankings(pad_rankings(rows), np.asarray(weights, np.int64))
     return Profile(names, rankings, weights_arr, seats=seats, title=title, invalid=invalid)
 
