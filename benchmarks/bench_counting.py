@@ -98,7 +98,7 @@ def bench_command_jsonl() -> None:
         f"\n`mutualise count` on {len(paths)} wards --format jsonl ({lines} lines): {wall:.2f} s "
         f"wall in one process [target < 2 s on a quiet machine: {'met' if wall < 2 else 'MISSED'}]"
     )
-    print(f"  its CPU time: {cpu:.2f} s user + system, the wall time it needs on an idle core")
+    print(f"  its CPU time: {cpu:.2f} s (user + system; inflated too when the other core is busy)")
     print(
         f"  the same parse + count + JSON in-process: {in_process:.2f} s; command / in-process "
         f"{wall / in_process:.2f}x; load average {load_before:.2f} -> {os.getloadavg()[0]:.2f} "
