@@ -8,6 +8,9 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
+# The demo and the tests run on throwaway keys made under var/ (web/settings_dev.py); a real
+# install runs mutualise.web.settings, which will not start without real keys.
+export DJANGO_SETTINGS_MODULE ?= mutualise.web.settings_dev
 
 .PHONY: demo test bench lint format install install-dev install-bench static chromium clean migrate serve
 

@@ -40,7 +40,11 @@ CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 
 
 def main() -> None:
-    env = {**os.environ, "DATABASE_URL": URL, "DJANGO_SETTINGS_MODULE": "mutualise.web.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": URL,
+        "DJANGO_SETTINGS_MODULE": "mutualise.web.settings_dev",
+    }
     subprocess.run([sys.executable, "-m", "benchmarks.bench_elections", "run"], env=env,
                    cwd=REPO, check=True)  # fmt: skip
 

@@ -44,7 +44,7 @@ def _env() -> dict:
     return {
         **os.environ,
         "DATABASE_URL": DATABASE_URL,
-        "DJANGO_SETTINGS_MODULE": "mutualise.web.settings",
+        "DJANGO_SETTINGS_MODULE": "mutualise.web.settings_dev",
         "MUTUALISE_ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
 

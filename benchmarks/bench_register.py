@@ -69,7 +69,7 @@ def make_file(path: Path, rows: int, seed: int = 2026) -> None:
 
 def _setup(database_url: str):
     os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualise.web.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualise.web.settings_dev")
     import django
 
     django.setup()

@@ -2,6 +2,9 @@
 
 Tests of the pure libraries (tests/constitution, tests/counting) are marked `pure`: they never
 touch a database, so the PostgreSQL run (`-m "not pure"`) leaves them out.
+
+A test client's force_login (and login) stands for a whole sign-in, second factor included
+(tests/two_factor.py); the tests of the second factor itself sign in through the real forms.
 """
 
 from pathlib import Path
@@ -34,3 +37,29 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.fail(f"{SHARED} is missing: the conformance data lives there")
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _sign_in_completes_two_factor(monkeypatch):
+    from django.http import HttpRequest
+    from django.test import Client
+    from two_factor import verify_session
+
+    force_login, login = Client.force_login, Client.login
+
+    def _force_login(self, user, backend=None):
+        force_login(self, user, backend)
+        verify_session(self, user)
+
+    def _login(self, **credentials):
+        credentials.setdefault("request", HttpRequest())  # django-axes needs the request
+        if not login(self, **credentials):
+            return False
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.get(username=credentials["username"])
+        verify_session(self, user)
+        return True
+
+    monkeypatch.setattr(Client, "force_login", _force_login)
+    monkeypatch.setattr(Client, "login", _login)

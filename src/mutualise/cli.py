@@ -35,9 +35,13 @@ def setup_django() -> None:
     import os
 
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualise.web.settings")
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:  # e.g. no real secret key: say so, no traceback
+        raise CommandError(str(exc)) from exc
 
 
 def build_parser(modules: list[str] | None = None) -> argparse.ArgumentParser:

@@ -53,6 +53,9 @@ def register(subparsers) -> None:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", default="8000")
     demo.add_argument("--no-serve", action="store_true", help="load the demo data only")
+    demo.add_argument(
+        "--code", metavar="USER", help="print a demo officer's current two-factor code and stop"
+    )
     demo.set_defaults(handler=run_demo)
 
     manage = subparsers.add_parser(
@@ -84,8 +87,10 @@ def org_create(args) -> int:
             )
     except RulebookError as exc:
         raise CommandError(f"the rulebook has problems; nothing was created:\n{exc}") from exc
-    except (services.OrganisationError, FileNotFoundError, KeyError) as exc:
+    except (services.OrganisationError, KeyError) as exc:
         raise CommandError(str(exc).strip("'\"")) from exc
+    except OSError as exc:  # missing, a directory, unreadable
+        raise CommandError(f"{args.file}: {exc.strerror or exc}") from exc
     print(f"created {org.slug}: {org.name} (constitution v{org.current_version.number})")
     return 0
 
@@ -160,9 +165,17 @@ def audit_reseal(args) -> int:
 def run_demo(args) -> int:
     # The demo is for trying the product out: its audit key may be a throwaway one under var/.
     os.environ.setdefault("MUTUALISE_AUDIT_THROWAWAY_KEY", "1")
+    # The demo runs on throwaway keys (web/settings_dev.py) unless told otherwise.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualise.web.settings_dev")
     setup_django()
     from mutualise.web import demo
 
+    if args.code:
+        try:
+            print(demo.current_code(args.code))
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
+        return 0
     address = f"http://{args.host}:{args.port}/"
     info = demo.load()
     print(info.describe(address))

@@ -92,7 +92,9 @@ def check_accessible(page, context: str = ""):
 
 @pytest.fixture
 def sign_in(page):
-    """Sign a user in through the real form: sign_in(username, password)."""
+    """Sign a user in through the real form: sign_in(username, password). An officer is then
+    asked for the second factor, which this completes as their authenticator app would (on first
+    sign-in it enrols the app from the page's key)."""
 
     def _sign_in(username: str, password: str, target=page):
         target.goto("/accounts/login/")
@@ -100,6 +102,14 @@ def sign_in(page):
         target.get_by_label("Password").fill(password)
         target.get_by_role("button", name="Sign in").click()
         target.wait_for_load_state()
+        if "/accounts/two-factor/" in target.url:
+            from django.contrib.auth import get_user_model
+            from two_factor import current_code
+
+            user = get_user_model().objects.get(username=username)
+            target.get_by_label("Code from your app").fill(current_code(user))
+            target.get_by_role("button", name="Continue").click()
+            target.wait_for_load_state()
 
     return _sign_in
 

@@ -45,3 +45,20 @@ def test_demo_is_all_or_nothing(monkeypatch):
     assert not Member.objects.exists()
     monkeypatch.undo()
     assert demo.load().voting_code
+
+
+def test_the_printed_officer_sign_in_works_with_its_printed_second_factor(client):
+    """A newcomer signs in as the secretary with the printed password and the code that
+    `mutualise demo --code secretary` prints (the demo officers' authenticators are enrolled)."""
+    info = demo.load()
+    printed = info.describe("http://127.0.0.1:8000/")
+    assert "demo --code USER" in printed and "secretary: key " in printed
+    client.post("/accounts/login/", {"username": "secretary", "password": demo.DEMO_PASSWORD})
+    register = f"/o/{info.organisation.slug}/members/"
+    assert client.get(register)["Location"].startswith("/accounts/two-factor/")
+    page = client.get("/accounts/two-factor/")
+    assert b"Enter your sign-in code" in page.content  # already enrolled: no QR step
+    client.post("/accounts/two-factor/", {"code": demo.current_code("secretary")})
+    assert client.get(register).status_code == 200
+    with pytest.raises(LookupError):
+        demo.current_code("member")

@@ -242,7 +242,7 @@ def svg_chart(result: CountResult | dict[str, Any], *, table_id: str = "") -> st
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" role="img" '
-        f'aria-labelledby="chart-title chart-desc" style="max-width:{CHART_WIDTH * 2}px;height:auto" '
+        f'aria-labelledby="chart-title chart-desc" class="mutualise-stage-chart" '
         f'font-family="sans-serif" font-size="11">',
         f'<title id="chart-title">{title}: each candidate\'s votes at each stage</title>',
         f'<desc id="chart-desc">A line per candidate across {len(stages)} stages.'
@@ -332,7 +332,7 @@ def to_html(result: CountResult) -> str:
 <title>{title}</title>
 <style>body{{font-family:sans-serif;margin:1em;max-width:60em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #b1b4b6;padding:4px 8px;text-align:right}}th[scope=row]{{text-align:left}}
-.scroll{{overflow-x:auto}}</style>
+.scroll{{overflow-x:auto}}.mutualise-stage-chart{{max-width:720px;height:auto}}</style>
 </head><body>
 <h1>{title}</h1>
 <p>Method: {html.escape(data["method_name"])}. Seats: {data["seats"]}.

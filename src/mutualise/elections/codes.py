@@ -2,7 +2,7 @@
 
 A code is 16 characters from a 29-letter alphabet without look-alikes (no 0/O, 1/I/L, U/V),
 about 77 bits: guessing one is hopeless even before the rate limit on entry. A fast keyed hash
-(HMAC-SHA256 under the server secret) is enough for codes this strong, and lets casting run at
+(HMAC-SHA256 under MUTUALISE_CREDENTIAL_KEY) is enough for codes this strong, and lets casting run at
 hundreds of ballots a second where a password hash would not.
 """
 
@@ -48,7 +48,8 @@ def looks_like_code(text: str) -> bool:
 
 
 def _key() -> bytes:
-    secret = getattr(settings, "MUTUALISE_CREDENTIAL_KEY", "") or settings.SECRET_KEY
+    # Its own key, never SECRET_KEY: rotating the session key mid-poll must not void the codes.
+    secret = settings.MUTUALISE_CREDENTIAL_KEY
     return hashlib.sha256(f"mutualise.elections.credential:{secret}".encode()).digest()
 
 

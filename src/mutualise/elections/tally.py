@@ -14,6 +14,7 @@ from mutualise.counting import report, stages
 from mutualise.counting.ballots import PAD, Profile, group_rankings
 from mutualise.counting.blt import write_blt
 from mutualise.counting.methods import get_method
+from mutualise.register.services import neutralise_cell
 
 from .models import Ballot, Candidate, Election, VoteRecord
 
@@ -125,5 +126,6 @@ def ballots_csv(election: Election) -> str:
         Ballot.objects.filter(election=election).order_by("receipt").values_list("receipt", "marks")
     )
     for receipt, marks in rows.iterator(chunk_size=5000):
-        writer.writerow([receipt, *[names[int(m) - 1] for m in marks.split()]])
+        # A candidate's name could be a formula ("=HYPERLINK(...)"): neutralised for spreadsheets.
+        writer.writerow([receipt, *[neutralise_cell(names[int(m) - 1]) for m in marks.split()]])
     return out.getvalue()

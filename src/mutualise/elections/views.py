@@ -146,7 +146,9 @@ def nominate(request, slug, pk):
             found = list(
                 Member.objects.filter(
                     organisation=election.organisation,
-                    number__in=[int(n) for n in numbers if n.isdigit()],
+                    number__in=[
+                        int(n) for n in numbers if n.isascii() and n.isdigit() and len(n) < 19
+                    ],
                 )
             )
             if len(found) != len(numbers):

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from rules import has_perm  # never the superuser shortcut: roles are per organisation
 
 from mutualise.register.models import Member, Organisation
 
@@ -25,13 +26,13 @@ def _meeting(request, slug, pk) -> Meeting:
         Meeting.objects.select_related("organisation"), organisation__slug=slug, pk=pk
     )
     organisation = meeting.organisation
-    if meeting.state == "draft" and not request.user.has_perm("meetings.view_draft", organisation):
+    if meeting.state == "draft" and not has_perm("meetings.view_draft", request.user, organisation):
         raise PermissionDenied
     return meeting
 
 
 def _require(request, perm, organisation):
-    if not request.user.has_perm(perm, organisation):
+    if not has_perm(perm, request.user, organisation):
         raise PermissionDenied
 
 
@@ -42,14 +43,14 @@ def _wants_json(request) -> bool:
 def meeting_list(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     meetings = Meeting.objects.filter(organisation=organisation)
-    if not request.user.has_perm("meetings.view_draft", organisation):
+    if not has_perm("meetings.view_draft", request.user, organisation):
         meetings = meetings.exclude(state="draft")
     return render(
         request,
         "meetings/list.html",
         {
             "meetings": meetings,
-            "runs_meetings": request.user.has_perm("meetings.run_meeting", organisation),
+            "runs_meetings": has_perm("meetings.run_meeting", request.user, organisation),
             "members_may_requisition": organisation.constitution.meetings.requisition is not None,
             "page_title": "Meetings",
         },
@@ -125,7 +126,7 @@ def meeting_detail(request, slug, pk):
             and meeting.state == "in-session"
             and not present,
             "minutes": minutes if minutes and minutes.state == "published" else None,
-            "runs_meetings": request.user.has_perm("meetings.run_meeting", meeting.organisation),
+            "runs_meetings": has_perm("meetings.run_meeting", request.user, meeting.organisation),
             "page_title": meeting.title,
         },
     )
@@ -482,7 +483,7 @@ def requisitions(request, slug):
             "rules": rules,
             "rows": rows,
             "member": member,
-            "runs_meetings": request.user.has_perm("meetings.run_meeting", organisation),
+            "runs_meetings": has_perm("meetings.run_meeting", request.user, organisation),
             "page_title": "Requisition a general meeting",
         },
     )
@@ -612,9 +613,9 @@ def motions(request, slug, pk):
             "supporters_needed": needed,
             "word_limit": meeting_rules.member_resolution_statement_words,
             "can_submit": meeting.state == "draft"
-            and request.user.has_perm("meetings.submit_motion", organisation),
+            and has_perm("meetings.submit_motion", request.user, organisation),
             "can_accept": meeting.state == "draft"
-            and request.user.has_perm("meetings.accept_motion", organisation),
+            and has_perm("meetings.accept_motion", request.user, organisation),
             "form": form,
             "errors": errors,
             "page_title": f"{'Error: ' if errors else ''}Members' motions: {meeting.title}",

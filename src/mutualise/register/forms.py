@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.conf import settings
 
 from mutualise.constitution.postcodes import is_valid_postcode, normalise_postcode
 
 from .models import Member, StatusChange
+from .tabular import whole_number
 
 TEXT = {"class": "govuk-input"}
 
@@ -19,9 +21,10 @@ def _date_from(data, prefix: str, label: str, required: bool) -> date | None:
         if required:
             raise forms.ValidationError(f"Enter your {label}")
         return None
-    if not all(p.isdigit() for p in parts):
+    numbers = [whole_number(p, max_digits=4) for p in parts]
+    if None in numbers:
         raise forms.ValidationError(f"{label.capitalize()} must be a real date, like 27 3 1985")
-    day, month, year = (int(p) for p in parts)
+    day, month, year = numbers
     if year < 1000:
         raise forms.ValidationError(f"Year of {label} must include 4 numbers")
     try:
@@ -193,8 +196,26 @@ class CeaseForm(forms.Form):
     note = forms.CharField(label="Note (optional)", max_length=500, required=False)
 
 
+class BoundedFileField(forms.FileField):
+    """A file upload no larger than settings.MUTUALISE_UPLOAD_MAX_BYTES (or `max_bytes`)."""
+
+    def __init__(self, *args, max_bytes: int | None = None, **kwargs):
+        self.max_bytes = max_bytes
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        limit = self.max_bytes or settings.MUTUALISE_UPLOAD_MAX_BYTES
+        if upload is not None and upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1e6:,.1f} MB; the most this takes is "
+                f"{limit / 1e6:,.0f} MB: split it into smaller files"
+            )
+        return upload
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Upload a CSV or Excel (XLSX) file")
+    file = BoundedFileField(label="Upload a CSV or Excel (XLSX) file")
     mapping = forms.CharField(
         label="Column mapping (optional)",
         help_text="Only if a column is not recognised, for example: display_name=Full name",
@@ -203,7 +224,8 @@ class ImportForm(forms.Form):
 
 
 class PopulationForm(forms.Form):
-    file = forms.FileField(
+    file = BoundedFileField(
+        max_bytes=2_000_000,
         label="Upload a population table (CSV)",
         help_text="Columns: dimension, category, people. Dimensions: constituency, age_band, "
         "sex, ethnicity.",

@@ -27,7 +27,7 @@ from mutualise.constitution.eligibility import age_on, assess, constituency_for
 
 from . import keys
 from .eligibility import facts_for
-from .tabular import Table, TableError, read_table
+from .tabular import Table, TableError, read_table, whole_number
 
 # target field -> (label, headings it is recognised by, after keys.name_key folding)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -178,15 +178,18 @@ class CheckResult:
     def rejected_csv(self) -> str:
         """The rejected rows as they were, plus a 'Problems' column: fix and import again."""
         out = io.StringIO()
+        from .exports import neutralise  # the officer opens it in a spreadsheet: no formulas
+
         writer = csv.writer(out)
-        writer.writerow([*self.header, "Problems"])
+        writer.writerow([neutralise(h) for h in [*self.header, "Problems"]])
         reasons: dict[int, list[str]] = {}
         for problem in self.problems:
             label = f"{problem.column}: " if problem.column else ""
             reasons.setdefault(problem.row, []).append(label + problem.reason)
         for line, cells in self.rejected_rows:
             padded = [str(c) for c in cells] + [""] * (len(self.header) - len(cells))
-            writer.writerow([*padded[: len(self.header)], "; ".join(reasons.get(line, []))])
+            cells = [*padded[: len(self.header)], "; ".join(reasons.get(line, []))]
+            writer.writerow([neutralise(c) for c in cells])
         return out.getvalue()
 
     def report_lines(self) -> list[str]:
@@ -250,19 +253,25 @@ def parse_date(value) -> date | None:
     value = value.strip()
     if not value:
         return None
-    if len(value) == 10 and value[2] == "/" and value[5] == "/" and value[6:].isdigit():
+    if (
+        len(value) == 10
+        and value[2] == "/"
+        and value[5] == "/"
+        and value[6:].isascii()
+        and value[6:].isdigit()
+    ):
         with contextlib.suppress(ValueError):  # the common case, fast; else explained below
             return date(int(value[6:]), int(value[3:5]), int(value[:2]))
     if len(value) == 10 and value[4] == "-" and value[7] == "-":
         year, month, day = value[:4], value[5:7], value[8:]
     else:
         parts = _DATE_SPLIT.split(value)
-        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
             raise ValueError(f"'{value}' is not a date; write it as 28/02/2001 or 2001-02-28")
         day, month, year = parts
         if len(year) != 4:
             raise ValueError(f"'{value}' has a two-digit year; write the year in full")
-    if not (year.isdigit() and month.isdigit() and day.isdigit()):
+    if not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in (year, month, day)):
         raise ValueError(f"'{value}' is not a date; write it as 28/02/2001 or 2001-02-28")
     try:
         return date(int(year), int(month), int(day))
@@ -653,8 +662,8 @@ def _check_rows(
         if has_months:
             months = values[i_months]
             if months:
-                if str(months).isdigit() and int(months) < 1000:
-                    months = int(months)
+                if whole_number(months, max_digits=3) is not None:
+                    months = whole_number(months, max_digits=3)
                 else:
                     bad(("contract_months", f"'{months}' is not a number of months", "bad_number"))
                     months = None

@@ -13,7 +13,7 @@ from html import escape
 
 from mutualise.constitution.eligibility import age_on
 
-from .tabular import TableError, decode
+from .tabular import TableError, decode, whole_number
 
 DIMENSIONS = {
     "constituency": "Constituency",
@@ -38,7 +38,11 @@ def age_band(born: date | None, on: date) -> str:
 def parse_population(data: bytes, file_name: str) -> list[list]:
     """CSV with columns dimension, category, people; errors name the line and column."""
     text, _ = decode(data, file_name)
-    reader = csv.reader(io.StringIO(text))
+    try:
+        table = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise TableError(f"{file_name}: not a readable CSV file ({exc})") from None
+    reader = iter(table)
     header = [h.strip().lower() for h in next(reader, [])]
     if header[:3] != ["dimension", "category", "people"]:
         raise TableError(
@@ -57,11 +61,13 @@ def parse_population(data: bytes, file_name: str) -> list[list]:
                 f"{file_name}, line {line}, column dimension: '{dimension}' is not one of "
                 f"{', '.join(DIMENSIONS)}"
             )
-        if not people.replace(",", "").isdigit():
+        count = whole_number(people.replace(",", ""), max_digits=10)
+        if count is None:
             raise TableError(
-                f"{file_name}, line {line}, column people: '{people}' is not a whole number"
+                f"{file_name}, line {line}, column people: '{people[:40]}' is not a whole number"
+                " of people (digits only, at most 10)"
             )
-        rows.append([dimension, category, int(people.replace(",", ""))])
+        rows.append([dimension, category, count])
     if not rows:
         raise TableError(f"{file_name}: no rows")
     return rows

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from . import keys
 from .models import Member
+from .tabular import whole_number
 
 _POSTCODEISH = re.compile(r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*([0-9][A-Za-z]{0,2})?$")
 LIMIT = 50
@@ -31,8 +32,9 @@ def search(organisation, text: str, limit: int = LIMIT) -> QuerySet:
     members = Member.objects.filter(organisation=organisation)
     if not text:
         return members.none()
-    if text.isdigit():
-        return members.filter(number=int(text))
+    if text.isascii() and text.isdigit():  # a membership number (bounded: a bigint column)
+        number = whole_number(text, max_digits=18)
+        return members.filter(number=number) if number is not None else members.none()
     if "@" in text:
         # Ordered by email so the planner uses the email index, not the (organisation, number)
         # one that would give the default order without sorting.

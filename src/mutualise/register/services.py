@@ -30,6 +30,7 @@ from mutualise.constitution import RulebookError, load_text, model_path
 from . import keys
 from .eligibility import check_details, facts_for
 from .errors import DuplicateMember, MemberError, NotEligible
+from .exports import neutralise as neutralise_cell  # noqa: F401 (for other apps' CSV files)
 from .models import (
     ConstitutionVersion,
     Member,
@@ -97,7 +98,14 @@ def create_from_model(*, model: str, name: str, actor=None, slug: str | None = N
 
 def create_from_file(*, path: str | Path, name: str | None = None, actor=None, slug=None):
     path = Path(path)
-    text = path.read_text(encoding="utf-8-sig")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise OrganisationError(
+            f"{path}, line {line}: a rulebook must be UTF-8 text (save it as UTF-8 and try again)"
+        ) from None
     constitution = load_text(text, str(path))
     return create_organisation(
         name=name or constitution.organisation.name,
@@ -807,7 +815,9 @@ def erase(member: Member, *, actor=None) -> Member:
     The row stays with its number, constituency, class, status and dates, so counts, rolls and
     past election results do not change; the audit events about the member have their data
     blanked (`audit.redact_subject`), which keeps the chain verifiable. A linked sign-in account
-    is deleted. A current member must cease first.
+    is unlinked, and deleted only when nothing else holds it (a membership or a role in any
+    organisation): one account can sign in to several, and erasure here must not reach there.
+    A current member must cease first.
     """
     with transaction.atomic():
         _locked(member)
@@ -838,13 +848,14 @@ def erase(member: Member, *, actor=None) -> Member:
                 setattr(merged, name, value)
             merged.display_name = ""
             merged.erased_at = member.erased_at
+            if merged.user_id == getattr(user, "pk", None):
+                merged.user = None
             merged.save()
         history = StatusChange.objects.filter(member_id__in=ids)
         history.update(note="")
         if username:
             history.filter(actor=username).update(actor="(erased)")
-        if user is not None:
-            user.delete()
+        account = _release_account(user)
         for pk in ids:
             audit.redact_subject(member.organisation, "Member", pk)
         audit.record(
@@ -852,9 +863,20 @@ def erase(member: Member, *, actor=None) -> Member:
             "member.erased",
             actor=_as(actor, member),
             subject=member,
-            data={"number": member.number},
+            data={"number": member.number, **({"sign_in": account} if account else {})},
         )
     return member
+
+
+def _release_account(user) -> str:
+    """An erased member's sign-in, already unlinked: deleted if nothing else holds it, else kept
+    for the memberships and roles that do (which are left as they were)."""
+    if user is None:
+        return ""
+    if Member.objects.filter(user=user).exists() or Role.objects.filter(user=user).exists():
+        return "unlinked; kept for its memberships or roles elsewhere"
+    user.delete()
+    return "deleted"
 
 
 def _forget_in_uploads(member: Member, records: list[Member], *, actor=None) -> None:

@@ -62,12 +62,14 @@ def holds(data: bytes, file_name: str, person: Person) -> bool:
     """Whether an uploaded file has a row of this person's."""
     try:
         table = read_table(data, file_name)
-    except TableError:  # unreadable as a table: judge by the raw bytes
+        return any(person.in_row(cells) for _, cells in table.rows)
+    except TableError:  # unreadable as a table (even part-way): judge by the raw bytes
+        if data[:4] == b"PK\x03\x04":  # a damaged XLSX: packed, so its bytes say nothing;
+            return True  # it cannot be imported anyway, so it goes rather than risk keeping them
         lowered = data.lower()
         return any(
             needle and needle.encode() in lowered for needle in (person.email, person.external_ref)
         )
-    return any(person.in_row(cells) for _, cells in table.rows)
 
 
 def without(rejected_csv: str, person: Person) -> tuple[str, int]:

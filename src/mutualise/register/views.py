@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from rules import has_perm  # never the superuser shortcut: roles are per organisation
 
 from . import exports, representation, services
 from .errors import DuplicateMember, MemberError, NotEligible
@@ -24,7 +25,7 @@ from .forms import CeaseForm, DetailsForm, ImportForm, JoinForm, PopulationForm,
 from .importing import check_file
 from .models import Member, Organisation, PendingImport, PopulationTable
 from .search import search
-from .tabular import TableError
+from .tabular import TableError, whole_number
 
 # Imports larger than this run in a background thread, with a progress bar on the page.
 BACKGROUND_ROWS = 5000
@@ -44,7 +45,7 @@ def officer_required(view):
         organisation = _organisation(slug)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm("register.view_register", organisation):
+        if not has_perm("register.view_register", request.user, organisation):
             raise PermissionDenied("Only the membership secretary can see the register.")
         request.organisation = organisation
         return view(request, slug, *args, **kwargs)
@@ -271,7 +272,7 @@ def member(request, slug, number):
 @officer_required
 def member_edit(request, slug, number):
     record = _member(request, number)
-    if not request.user.has_perm("register.manage_members", request.organisation):
+    if not has_perm("register.manage_members", request.user, request.organisation):
         raise PermissionDenied("Only the membership secretary can change the register.")
     if record.erased_at:
         raise Http404("This member's details have been erased.")
@@ -323,7 +324,7 @@ def member_action(request, slug, number, action):
     record = _member(request, number)
     actor = request.user
     permission = "register.erase_member" if action == "erase" else "register.manage_members"
-    if not actor.has_perm(permission, request.organisation):
+    if not has_perm(permission, actor, request.organisation):
         raise PermissionDenied("Only the membership secretary can change the register.")
     try:
         if action == "admit":
@@ -347,7 +348,9 @@ def member_action(request, slug, number, action):
             services.rejoin(record, actor=actor)
             done = "re-joined"
         elif action == "merge":
-            other = _member(request, int(request.POST.get("duplicate", "0") or 0))
+            other = _member(
+                request, whole_number(request.POST.get("duplicate", ""), max_digits=18) or 0
+            )
             services.merge(record, other, actor=actor)
             done = f"merged with {other.number}"
         elif action == "erase":
@@ -407,7 +410,7 @@ def recheck(request, slug):
 
 
 def _may_import(request) -> None:
-    if not request.user.has_perm("register.import_members", request.organisation):
+    if not has_perm("register.import_members", request.user, request.organisation):
         raise PermissionDenied("Only the membership secretary can import members.")
 
 

@@ -1,6 +1,7 @@
 """What every page needs: the site's name (the organisation's own, when on its pages) and menu."""
 
 from django.urls import reverse
+from rules import has_perm  # never the superuser shortcut: roles are per organisation
 
 
 def _navigation(request, organisation) -> list[dict]:
@@ -12,7 +13,7 @@ def _navigation(request, organisation) -> list[dict]:
         ("Meetings", reverse("meetings:list", args=[slug]), False),
     ]
     user = request.user
-    if user.has_perm("register.view_register", organisation):
+    if has_perm("register.view_register", user, organisation):
         items.append(("Register", reverse("register:members", args=[slug]), False))
     if user.is_authenticated:
         items.append(("My membership", reverse("register:my_membership", args=[slug]), False))

@@ -15,12 +15,17 @@ from datetime import date, time, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mutualise.constitution.calendar import london
 from mutualise.elections import services as elections
 from mutualise.meetings import services as meetings
 from mutualise.register import services
 from mutualise.register.models import Organisation, Role
+
+from .security import PRIVILEGED_KINDS
+from .signin import grouped_secret
 
 DEMO_SLUG = "northshire-nhs-ft"
 DEMO_NAME = "Northshire Community Health NHS Foundation Trust"
@@ -92,6 +97,7 @@ class DemoInfo:
     usernames: list[str]
     voting_code: str = ""
     notes: list[str] = field(default_factory=list)
+    two_factor: dict[str, str] = field(default_factory=dict)  # username -> authenticator key
 
     def describe(self, address: str) -> str:
         org = f"{address}o/{self.organisation.slug}/"
@@ -103,6 +109,15 @@ class DemoInfo:
         lines += [
             f"            user {name!r}, password {DEMO_PASSWORD!r}" for name in self.usernames
         ]
+        if self.two_factor:
+            lines.append(
+                f"  2FA       {', '.join(self.two_factor)} also need a code after the password: "
+                "add their key to an authenticator app,"
+            )
+            lines.append(
+                "            or print the current code: .venv/bin/mutualise demo --code USER"
+            )
+            lines += [f"            {name}: key {key}" for name, key in self.two_factor.items()]
         if self.voting_code:
             lines.append(f"  vote      {org}elections/ with the voting code {self.voting_code}")
         return "\n".join(lines + [f"  {note}" for note in self.notes])
@@ -128,6 +143,9 @@ def _load() -> DemoInfo:
             user.save()
         services.grant_role(organisation, user, kind, actor="demo")
     info = DemoInfo(organisation, [u for u, _ in DEMO_USERS] + [MEMBER_USER])
+    for username, kind in DEMO_USERS:
+        if kind in PRIVILEGED_KINDS:
+            info.two_factor[username] = _authenticator(User.objects.get(username=username))
     if fresh:
         returning_officer = User.objects.get(username="returning-officer")
         _members(organisation)
@@ -143,6 +161,24 @@ def _load() -> DemoInfo:
 
     info.notes.append(participation_demo.load(DEMO_PASSWORD))
     return info
+
+
+def _authenticator(user) -> str:
+    """The demo officer's second factor, already enrolled; returns its key for the printout."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="demo", defaults={"confirmed": True}
+    )
+    return grouped_secret(device)
+
+
+def current_code(username: str) -> str:
+    """What a demo officer's authenticator app shows now (for `mutualise demo --code USER`).
+    Only the demo's own devices: a real officer's code never leaves their phone."""
+    device = TOTPDevice.objects.filter(user__username=username, name="demo").first()
+    if device is None:
+        raise LookupError(f"{username!r} is not a demo officer with a demo authenticator")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
 
 
 def _members(organisation) -> None:

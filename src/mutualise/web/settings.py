@@ -1,20 +1,46 @@
-"""Django settings, read from the environment.
+"""Django settings, read from the environment. They fail safe: see docs/security.md.
 
 DATABASE_URL selects the database (default: an SQLite file under var/). SECRET_KEY, DEBUG and
-ALLOWED_HOSTS come from MUTUALISE_SECRET_KEY, MUTUALISE_DEBUG and MUTUALISE_ALLOWED_HOSTS.
+ALLOWED_HOSTS come from MUTUALISE_SECRET_KEY, MUTUALISE_DEBUG and MUTUALISE_ALLOWED_HOSTS; the
+voting-code key from MUTUALISE_CREDENTIAL_KEY. Without MUTUALISE_DEBUG=1 the two keys must be
+real (50+ characters, not a placeholder) or nothing starts. Behind TLS: MUTUALISE_HTTPS=1 turns on
+HSTS, the redirect to https and secure cookies; MUTUALISE_TRUSTED_PROXIES=N says how many reverse
+proxies in front append to X-Forwarded-For (0, the default, trusts none). Tests and the demo use
+`settings_dev`, which makes throwaway keys under var/.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("MUTUALISE_VAR_DIR", REPO_DIR / "var"))
 
 DEBUG = os.environ.get("MUTUALISE_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("MUTUALISE_SECRET_KEY", "insecure-development-key-change-me")
+_WEAK_KEYS = ("insecure", "change-me", "changeme", "django-insecure", "secret", "example")
+
+
+def _key(name: str) -> str:
+    """A key from the environment; a weak or missing one stops the server unless DEBUG is on."""
+    value = os.environ.get(name, "")
+    weak = len(value) < 50 or len(set(value)) < 5 or any(w in value.lower() for w in _WEAK_KEYS)
+    if not weak:
+        return value
+    if DEBUG:
+        return value or f"insecure-debug-only-{name}-" + "x" * 32
+    raise ImproperlyConfigured(
+        f"{name} is {'too weak' if value else 'not set'}: with MUTUALISE_DEBUG off the server "
+        "needs a random key of 50+ characters, e.g. from "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+
+
+SECRET_KEY = _key("MUTUALISE_SECRET_KEY")
+# Voting codes are stored as HMACs under their own key, so SECRET_KEY can rotate mid-poll.
+MUTUALISE_CREDENTIAL_KEY = _key("MUTUALISE_CREDENTIAL_KEY")
 ALLOWED_HOSTS = os.environ.get("MUTUALISE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
     ","
 )
@@ -26,6 +52,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "mutualise.web",
     "mutualise.audit",
     "mutualise.register",
@@ -36,14 +66,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mutualise.web.security.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mutualise.web.security.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mutualise.web.urls"
@@ -92,6 +127,11 @@ MUTUALISE_AUDIT_OLD_KEYS = [
 ]
 MUTUALISE_AUDIT_THROWAWAY_KEY = DEBUG or os.environ.get("MUTUALISE_AUDIT_THROWAWAY_KEY") == "1"
 
+# The largest member file an officer may upload (a proxy in front should refuse bigger bodies
+# too, e.g. nginx client_max_body_size); XLSX cell limits are in register/tabular.py.
+MUTUALISE_UPLOAD_MAX_BYTES = int(os.environ.get("MUTUALISE_UPLOAD_MAX_BYTES", 100_000_000))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000  # larger uploads spool to a temporary file
+
 # A large member import on PostgreSQL proves its foreign keys set-wise instead of by a trigger
 # per row, where the role may set session_replication_role (register/bulkwrite.py). "0" keeps
 # the per-row triggers whatever the role may do.
@@ -101,11 +141,17 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+AUTH_PASSWORD_VALIDATORS = [  # ASVS 2.1: length over composition rules, no common passwords
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address first
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -130,6 +176,55 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Behind TLS (MUTUALISE_HTTPS=1): https only, for a year, and cookies that never travel in clear.
+HTTPS = os.environ.get("MUTUALISE_HTTPS", "0") == "1"
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain http
+# How many reverse proxies in front append to X-Forwarded-For; their X-Forwarded-Proto is then
+# believed too. 0 trusts no header: REMOTE_ADDR is the client (web/security.py).
+MUTUALISE_TRUSTED_PROXIES = int(os.environ.get("MUTUALISE_TRUSTED_PROXIES", "0") or 0)
+if MUTUALISE_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("MUTUALISE_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+
+# Content Security Policy: scripts, styles and everything else from this site only; no inline
+# script or style anywhere (tests/browser/test_csp.py collects violations on the main pages).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Password guessing (django-axes): an account, or an address, is locked after AXES_FAILURE_LIMIT
+# wrong passwords for AXES_COOLOFF_TIME hours; each is counted on its own.
+AXES_FAILURE_LIMIT = int(os.environ.get("MUTUALISE_SIGNIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # already resolved through the proxy setting
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Officers, returning officers and administrators sign in with a second factor (TOTP) and their
+# sessions end on closing the browser or after a working day (web/security.py).
+OTP_TOTP_ISSUER = os.environ.get("MUTUALISE_OTP_ISSUER", "mutualise")
+MUTUALISE_PRIVILEGED_SESSION_SECONDS = 8 * 3600
+SESSION_COOKIE_AGE = 14 * 24 * 3600  # a member's session
 
 LOGGING = {
     "version": 1,

@@ -3,13 +3,14 @@ from django.urls import include, path
 
 from mutualise.governance import urls as governance_urls
 
-from . import views
+from . import signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", signin.two_factor, name="two_factor"),
     path("o/<slug:slug>/", views.organisation, name="organisation"),
     path("o/<slug:slug>/constitution/", views.constitution, name="constitution"),
     # Each app's pages live under its organisation: /o/<slug>/...

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from mutualise.constitution import explain_sections, legal_form_label
 from mutualise.register.models import Organisation
+from mutualise.register.tabular import whole_number
 
 
 def home(request):
@@ -30,8 +31,9 @@ def constitution(request, slug):
     versions = list(org.constitution_versions.order_by("number"))
     shown = versions[-1]
     requested = request.GET.get("version", "")
-    if requested.isdigit():
-        shown = next((v for v in versions if v.number == int(requested)), shown)
+    number = whole_number(requested, max_digits=9)
+    if number is not None:
+        shown = next((v for v in versions if v.number == number), shown)
     return render(
         request,
         "web/constitution.html",

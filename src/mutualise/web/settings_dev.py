@@ -1,0 +1,28 @@
+"""Settings for tests and the demo only: the production settings with throwaway keys.
+
+A key not given in the environment is made at random once and kept in var/dev-keys/, so a fresh
+clone runs `make demo` and the tests without configuring anything, while the production settings
+(`mutualise.web.settings`) still refuse to start without real keys. Never serve real members with
+these: the keys sit in a file beside the database.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+_var = Path(os.environ.get("MUTUALISE_VAR_DIR", Path(__file__).resolve().parents[3] / "var"))
+
+
+def _throwaway(name: str) -> str:
+    path = _var / "dev-keys" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+for _name in ("MUTUALISE_SECRET_KEY", "MUTUALISE_CREDENTIAL_KEY"):
+    os.environ.setdefault(_name, _throwaway(_name))
+os.environ.setdefault("MUTUALISE_AUDIT_THROWAWAY_KEY", "1")  # audit/keys.py makes one in var/
+
+from .settings import *  # noqa: E402, F403
