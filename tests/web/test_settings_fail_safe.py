@@ -20,6 +20,7 @@ def _run(args, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MUTUALISE_")}
     clean.update(PYTHONPATH=os.path.abspath(SRC), DJANGO_SETTINGS_MODULE="mutualise.web.settings")
     clean.pop("DATABASE_URL", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest
     clean.update(env)
     return subprocess.run(
         [
@@ -43,6 +44,7 @@ def production_env() -> dict:
     return {
         "MUTUALISE_SECRET_KEY": _key(),
         "MUTUALISE_CREDENTIAL_KEY": _key(),
+        "MUTUALISE_AUDIT_KEY": _key(),
         "MUTUALISE_ALLOWED_HOSTS": "members.example.org",
         "MUTUALISE_HTTPS": "1",
         "MUTUALISE_TRUSTED_PROXIES": "1",
