@@ -40,7 +40,7 @@ def _fresh_database() -> bool:
         print(f"PostgreSQL unreachable at {POSTGRES}: skipped ({exc})")
         return False
     os.environ["DATABASE_URL"] = f"{POSTGRES}/{DATABASE}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualise.web.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualise.web.settings_dev")
     import django
 
     django.setup()
