@@ -19,6 +19,9 @@ def _start_server(tmp_path, **env):
     """Load the WSGI application as gunicorn would, in a clean environment."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("MUTUALISE_")}
     base |= {"PYTHONPATH": str(SRC), "MUTUALISE_VAR_DIR": str(tmp_path), **env}
+    # The production settings, with the other keys real, so only the audit key is in question.
+    base |= {"DJANGO_SETTINGS_MODULE": "mutualise.web.settings"}
+    base |= {f"MUTUALISE_{k}_KEY": "r4nd0m-" + "q7Zx" * 12 for k in ("SECRET", "CREDENTIAL")}
     base.pop("DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-c", "import mutualise.web.wsgi"],
