@@ -49,12 +49,19 @@ def receipt_hash(receipt: str) -> str:
     return hashlib.sha256(receipt.encode()).hexdigest()
 
 
+def _rules(resolution: Resolution):
+    # The vote page loads the resolution with its meeting and organisation: no query for them.
+    if "meeting" in resolution._state.fields_cache:
+        return resolution.meeting.organisation.constitution.meetings
+    return resolution.organisation.constitution.meetings
+
+
 def batch_size(resolution: Resolution) -> int:
-    return resolution.organisation.constitution.meetings.secrecy_batch
+    return _rules(resolution).secrecy_batch if resolution.secret else 0
 
 
 def shows_contents(resolution: Resolution) -> bool:
-    return resolution.organisation.constitution.meetings.receipts == "contents"
+    return _rules(resolution).receipts == "contents"
 
 
 # --- casting --------------------------------------------------------------------------------
@@ -76,13 +83,15 @@ WITH taking AS (
     SELECT %(sealed_id)s, %(organisation)s, resolution_id, %(sealed)s FROM record
     RETURNING 1
 )
-SELECT (SELECT count(*) FROM taking), (SELECT count(*) FROM sealed)
+SELECT (SELECT count(*) FROM taking), (SELECT count(*) FROM sealed),
+       (SELECT count(*) FROM {sealed} WHERE resolution_id = %(resolution)s)
 """
 
 
 def write_vote(resolution: Resolution, member, choice: str, channel: str, state: str):
     """The "has voted" record and the sealed ballot, together, only while the resolution is in
-    `state`. No audit event per vote (the declaration audits the counts and the digests)."""
+    `state`. No audit event per vote (the declaration audits the counts and the digests).
+    Returns the acknowledgement and how many sealed ballots now wait (for `mix_when_ready`)."""
     receipt = secrets.token_urlsafe(12)
     opened = {
         "c": choice,
@@ -107,23 +116,24 @@ def write_vote(resolution: Resolution, member, choice: str, channel: str, state:
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, rows)
-            taking, written = cursor.fetchone()
+            taking, written, waiting = cursor.fetchone()
     else:
-        taking, written = _write_with_orm(rows)
+        taking, written, waiting = _write_with_orm(rows)
     if not taking:
         raise VoteRefused("voting on this resolution has closed")
     if not written:
         raise VoteRefused(f"member {member.number} has already voted on this resolution")
-    return Acknowledgement(resolution.number, receipt)
+    # Sealed ballots waiting, this one included (as the vote's own snapshot saw them).
+    return Acknowledgement(resolution.number, receipt), waiting + 1
 
 
-def _write_with_orm(rows: dict) -> tuple[bool, bool]:
+def _write_with_orm(rows: dict) -> tuple[bool, bool, int]:
     # SQLite writers hold the whole database, so a plain re-read of the state is enough here.
     try:
         with transaction.atomic():
             state = Resolution.objects.filter(pk=rows["resolution"]).values_list("state", flat=True)
             if state.get() != rows["state"]:
-                return False, False
+                return False, False, 0
             VoteRecord.objects.create(
                 id=rows["record_id"],
                 organisation_id=rows["organisation"],
@@ -138,8 +148,9 @@ def _write_with_orm(rows: dict) -> tuple[bool, bool]:
                 sealed=rows["sealed"],
             )
     except IntegrityError:
-        return True, False
-    return True, True
+        return True, False, 0
+    waiting = SealedBallot.objects.filter(resolution_id=rows["resolution"]).count() - 1
+    return True, True, waiting
 
 
 # --- mixing ---------------------------------------------------------------------------------
@@ -204,12 +215,13 @@ def _take(resolution: Resolution, keep: int, least: int = 0) -> int:
     return len(chosen)
 
 
-def mix_when_ready(resolution: Resolution) -> int:
+def mix_when_ready(resolution: Resolution, waiting: int | None = None) -> int:
     """Open a batch if at least 2K sealed ballots wait (K stay behind). Returns ballots opened.
-    Called after each vote commits; a failure here loses nothing (the votes stay sealed and
-    are opened by a later mix or at the declaration)."""
-    k = batch_size(resolution) if resolution.secret else 0  # an open ballot has no secret
-    waiting = SealedBallot.objects.filter(resolution_id=resolution.pk).count()
+    Called after each vote commits, with the count its statement saw; a failure here loses
+    nothing (the votes stay sealed and are opened by a later mix or at the declaration)."""
+    k = batch_size(resolution)  # 0 for an open ballot: it has no secret to keep
+    if waiting is None:
+        waiting = SealedBallot.objects.filter(resolution_id=resolution.pk).count()
     if waiting < max(2 * k, 1):
         return 0
     try:

@@ -551,13 +551,12 @@ def _write_vote(
     make every vote queue on it, and a timed event beside each vote would date it; the
     declaration audits the counts and the digests of what it publishes."""
     try:
-        acknowledgement = mixing.write_vote(
+        acknowledgement, waiting = mixing.write_vote(
             resolution, member, choice, channel, _state_taking_votes(channel)
         )
     except mixing.VoteRefused as exc:
         raise MeetingError(str(exc)) from None
-    if resolution.method == Resolution.Method.POLL:
-        transaction.on_commit(lambda: mixing.mix_when_ready(resolution))
+    transaction.on_commit(lambda: mixing.mix_when_ready(resolution, waiting))
     return acknowledgement
 
 
