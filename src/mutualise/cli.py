@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "mutualise.elections.cli",
     "mutualise.meetings.cli",
     "mutualise.governance.cli",
+    "mutualise.stake.cli",
 ]
 
 # A command that needs only its own module: `mutualise count` then loads no app (importing every

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "mutualise.meetings",
     "mutualise.governance",
     "mutualise.participation",
+    "mutualise.stake",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,17 @@
+"""Stake's verbs, by subject; every one checks who acts, runs in one transaction and writes the
+audit log."""
+
+from .errors import StakeError
+from .interest import post_interest, preview_interest
+from .ledger import account_for, maximum_holding, record_movement, transfer, verify_ledger
+
+__all__ = [
+    "StakeError",
+    "account_for",
+    "maximum_holding",
+    "post_interest",
+    "preview_interest",
+    "record_movement",
+    "transfer",
+    "verify_ledger",
+]
