@@ -8,12 +8,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mutualise.constitution.money import (
+    Application,
     Movement,
     days,
     interest,
     largest_remainder,
     pence_days,
+    scale_offer,
 )
+
+POLICIES = ["first-come-first-served", "pro-rata", "priority"]
 
 weights = st.dictionaries(
     st.integers(1, 10_000),
@@ -68,3 +72,35 @@ def test_a_full_year_at_five_percent_on_a_thousand_pounds_is_fifty_pounds():
     moves = {7: [Movement(date(2024, 6, 1), 100_000)]}
     total, parts = interest(moves, Fraction(5, 100), date(2025, 1, 1), date(2025, 12, 31))
     assert (total, parts) == (5000, {7: 5000})
+
+
+applications = st.lists(
+    st.tuples(st.integers(1, 5_000), st.integers(0, 2)), min_size=1, max_size=30
+).map(lambda rows: [Application(i, shares, group) for i, (shares, group) in enumerate(rows)])
+
+
+@given(applications, st.integers(0, 60_000), st.sampled_from(POLICIES))
+def test_an_offer_never_allots_more_than_offered_or_asked(apps, available, policy):
+    allotted = scale_offer(apps, available, policy)
+    asked = sum(a.shares for a in apps)
+    assert sum(allotted.values()) == min(asked, available)  # no share created or lost
+    for a in apps:
+        assert 0 <= allotted[a.key] <= a.shares
+
+
+def test_an_oversubscribed_offer_scaled_back_pro_rata_in_whole_shares():
+    apps = [Application("a", 500), Application("b", 300), Application("c", 200)]
+    # 1,000 asked for 700: 350, 210, 140 exactly.
+    assert scale_offer(apps, 700, "pro-rata") == {"a": 350, "b": 210, "c": 140}
+    # 1,000 asked for 101: 50.5, 30.3, 20.2 -> the spare share to the largest remainder.
+    assert scale_offer(apps, 101, "pro-rata") == {"a": 51, "b": 30, "c": 20}
+
+
+def test_first_come_first_served_and_priority_groups():
+    apps = [Application("a", 500, 1), Application("b", 300, 0), Application("c", 200, 0)]
+    assert scale_offer(apps, 600, "first-come-first-served") == {"a": 500, "b": 100, "c": 0}
+    # Local residents (group 0) in full, the rest scaled into what is left.
+    assert scale_offer(apps, 600, "priority") == {"b": 300, "c": 200, "a": 100}
+    assert scale_offer(apps, 250, "priority") == {"b": 150, "c": 100, "a": 0}
+    with pytest.raises(ValueError, match="unknown oversubscription policy 'lottery'"):
+        scale_offer(apps, 10, "lottery")

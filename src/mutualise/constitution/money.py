@@ -84,6 +84,50 @@ def interest(
     return total, {key: pence for key, pence in parts.items() if pence}
 
 
+@dataclass(frozen=True)
+class Application:
+    """An application to a share offer, in the order it arrived; `priority` 0 comes first
+    (e.g. local residents), then 1, and so on."""
+
+    key: Hashable
+    shares: int
+    priority: int = 0
+
+
+def scale_offer(applications: list[Application], available: int, policy: str) -> dict:
+    """Whole shares allotted to each application when an offer may be oversubscribed.
+
+    'first-come-first-served': in order of arrival until the shares run out. 'pro-rata': every
+    application scaled by the same fraction, whole shares by largest remainder. 'priority':
+    groups in priority order each met in full; the group the shares run out in is scaled
+    pro rata, later groups get none. Nobody gets more than they asked for.
+    """
+    if available < 0 or any(a.shares <= 0 for a in applications):
+        raise ValueError("shares offered and applied for must be positive")
+    if policy == "first-come-first-served":
+        out, left = {}, available
+        for a in applications:
+            out[a.key] = min(a.shares, left)
+            left -= out[a.key]
+        return out
+    if policy == "pro-rata":
+        asked = sum(a.shares for a in applications)
+        if asked <= available:
+            return {a.key: a.shares for a in applications}
+        return largest_remainder(available, {a.key: Fraction(a.shares) for a in applications})
+    if policy == "priority":
+        out, left = {}, available
+        for rank in sorted({a.priority for a in applications}):
+            group = [a for a in applications if a.priority == rank]
+            out |= scale_offer(group, left, "pro-rata")
+            left -= sum(out[a.key] for a in group)
+        return out
+    raise ValueError(
+        f"unknown oversubscription policy {policy!r}; "
+        "policies are first-come-first-served, pro-rata, priority"
+    )
+
+
 def days(start: date, end: date) -> Iterable[date]:
     day = start
     while day <= end:
