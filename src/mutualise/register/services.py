@@ -26,6 +26,7 @@ from django.utils.text import slugify
 
 from mutualise.audit import services as audit
 from mutualise.constitution import RulebookError, load_text, model_path
+from mutualise.constitution.asset_lock import lock_change_refusal
 
 from . import keys
 from .eligibility import check_details, facts_for
@@ -122,8 +123,12 @@ def adopt_constitution(
     """Adopt an amended rulebook as a new version, keeping every earlier one.
 
     The caller (e.g. the meetings app, after a special resolution passes) supplies the reason.
+    A change that removes or weakens a statutory or non-removable asset lock is refused.
     """
-    load_text(text, source_name)
+    amended = load_text(text, source_name)
+    refusal = lock_change_refusal(organisation.constitution, amended)
+    if refusal:
+        raise OrganisationError(f"{source_name}: {refusal}")
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=organisation.pk)
         version = _add_version(organisation, text, source_name, actor, reason)

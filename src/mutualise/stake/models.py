@@ -140,3 +140,19 @@ class InterestPayment(models.Model):
 
     def __str__(self) -> str:
         return f"interest {self.amount_pence}p to member {self.member_id}"
+
+
+class AssetTransfer(models.Model):
+    """Assets passed out of the organisation, recorded only where its asset lock permits."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recipient_kind = models.CharField(max_length=40)
+    recipient_name = models.CharField(max_length=200)
+    amount_pence = models.PositiveBigIntegerField()
+    on = models.DateField()
+    purpose = models.CharField(max_length=300)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150)
+
+    def __str__(self) -> str:
+        return f"{self.amount_pence}p to {self.recipient_name}"

@@ -12,3 +12,4 @@ keeps_register = is_officer | is_administrator
 rules.add_perm("stake.keep_register", keeps_register)
 rules.add_perm("stake.view_register", keeps_register | is_board)
 rules.add_perm("stake.declare_interest", is_board | is_officer)
+rules.add_perm("stake.transfer_assets", is_board | is_officer)

@@ -1,6 +1,7 @@
 """Stake's verbs, by subject; every one checks who acts, runs in one transaction and writes the
 audit log."""
 
+from .assets import transfer_assets
 from .errors import StakeError
 from .interest import post_interest, preview_interest
 from .ledger import account_for, maximum_holding, record_movement, transfer, verify_ledger
@@ -13,5 +14,6 @@ __all__ = [
     "preview_interest",
     "record_movement",
     "transfer",
+    "transfer_assets",
     "verify_ledger",
 ]
