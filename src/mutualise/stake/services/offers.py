@@ -1,0 +1,132 @@
+"""Share offers: open one, take applications with their money, and at the close allot whole
+shares by the offer's policy if the minimum target is met, or refund everyone if it is not."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from mutualise.audit import services as audit
+from mutualise.constitution.money import Application, scale_offer
+
+from ..models import OfferApplication, ShareAccount, ShareOffer
+from .errors import StakeError, require, shares_rules
+from .ledger import Kind, _append, account_for, maximum_holding
+
+
+def open_offer(
+    organisation,
+    *,
+    title: str,
+    opens_on: date,
+    closes_on: date,
+    minimum_pence: int,
+    optimum_pence: int,
+    maximum_pence: int,
+    policy: str,
+    minimum_holding_pence: int | None = None,
+    maximum_holding_pence: int | None = None,
+    actor=None,
+) -> ShareOffer:
+    """An offer's holding range defaults to the rulebook's and may only narrow it."""
+    require(actor, "stake.keep_register", organisation, "open a share offer")
+    shares = shares_rules(organisation)
+    if policy not in ShareOffer.Policy.values:
+        raise StakeError(
+            f"unknown policy {policy!r}; policies are {', '.join(ShareOffer.Policy.values)}"
+        )
+    if closes_on < opens_on:
+        raise StakeError(f"the offer closes ({closes_on}) before it opens ({opens_on})")
+    if not minimum_pence <= optimum_pence <= maximum_pence:
+        raise StakeError("the targets must be minimum <= optimum <= maximum")
+    least = max(minimum_holding_pence or 0, shares.minimum_holding_pence)
+    ceiling = maximum_holding(organisation)
+    most = (
+        min(v for v in (maximum_holding_pence, ceiling) if v is not None)
+        if (maximum_holding_pence is not None or ceiling is not None)
+        else None
+    )
+    with transaction.atomic():
+        offer = ShareOffer.objects.create(
+            organisation=organisation, title=title, opens_on=opens_on, closes_on=closes_on,
+            minimum_pence=minimum_pence, optimum_pence=optimum_pence,
+            maximum_pence=maximum_pence, minimum_holding_pence=least,
+            maximum_holding_pence=most, policy=policy,
+        )  # fmt: skip
+        audit.record(organisation, "shares.offer_opened", actor=actor, subject=offer,
+                     data={"maximum": maximum_pence, "policy": policy})  # fmt: skip
+    return offer
+
+
+def apply(offer: ShareOffer, member, shares: int, *, at: datetime, priority: int = 0, actor=None):
+    """An application for whole shares, paid in full with it (the money is held, not allotted)."""
+    organisation = offer.organisation
+    nominal = shares_rules(organisation).nominal_value_pence
+    day = timezone.localtime(at).date()
+    if offer.state != ShareOffer.State.OPEN or not offer.opens_on <= day <= offer.closes_on:
+        raise StakeError(f"'{offer}' takes applications from {offer.opens_on} to {offer.closes_on}")
+    if member.organisation_id != organisation.pk:
+        raise StakeError(f"member {member.number} is not on {organisation}'s register")
+    pence = shares * nominal
+    held = ShareAccount.objects.filter(member=member).values_list("balance_pence", flat=True)
+    holding = (held.first() or 0) + pence
+    if shares <= 0 or holding < offer.minimum_holding_pence:
+        raise StakeError(
+            f"the least one may hold is {offer.minimum_holding_pence}p; {holding}p asked"
+        )
+    if offer.maximum_holding_pence is not None and holding > offer.maximum_holding_pence:
+        raise StakeError(
+            f"member {member.number} would hold {holding}p, above the maximum holding of "
+            f"{offer.maximum_holding_pence}p"
+        )
+    with transaction.atomic():
+        application = OfferApplication.objects.create(
+            organisation=organisation, offer=offer, member=member, shares=shares,
+            priority=priority, paid_pence=pence, applied_at=at,
+        )  # fmt: skip
+        audit.record(organisation, "shares.offer_application", actor=actor, subject=application,
+                     data={"member": member.number, "shares": shares, "pence": pence})  # fmt: skip
+    return application
+
+
+def close_offer(offer: ShareOffer, *, on: date, actor=None) -> ShareOffer:
+    """After the closing date: below the minimum target everyone is refunded in full; otherwise
+    whole shares are allotted by the offer's policy and any money not used is refunded."""
+    organisation = offer.organisation
+    require(actor, "stake.keep_register", organisation, "close a share offer")
+    nominal = shares_rules(organisation).nominal_value_pence
+    with transaction.atomic():
+        offer = ShareOffer.objects.select_for_update().get(pk=offer.pk)
+        if offer.state != ShareOffer.State.OPEN:
+            raise StakeError(f"'{offer}' is already closed ({offer.state})")
+        if on <= offer.closes_on:
+            raise StakeError(f"'{offer}' is open until {offer.closes_on}; allot after the close")
+        applications = list(offer.applications.order_by("applied_at", "id"))
+        raised = sum(a.paid_pence for a in applications)
+        if raised < offer.minimum_pence:
+            for a in applications:
+                a.allotted_shares, a.refunded_pence = 0, a.paid_pence
+                a.save(update_fields=["allotted_shares", "refunded_pence"])
+            offer.state = ShareOffer.State.REFUNDED
+        else:
+            allotted = scale_offer(
+                [Application(a.pk, a.shares, a.priority) for a in applications],
+                offer.maximum_pence // nominal,
+                offer.policy,
+            )
+            for a in applications:
+                a.allotted_shares = allotted[a.pk]
+                a.refunded_pence = a.paid_pence - a.allotted_shares * nominal
+                a.save(update_fields=["allotted_shares", "refunded_pence"])
+                if a.allotted_shares:
+                    account = account_for(organisation, a.member, on)
+                    _append(organisation, account.pk, Kind.ALLOTMENT, a.allotted_shares * nominal,
+                            on, actor, f"offer-{offer.pk}", "")  # fmt: skip
+            offer.state = ShareOffer.State.ALLOTTED
+        offer.save(update_fields=["state"])
+        audit.record(organisation, "shares.offer_closed", actor=actor, subject=offer,
+                     data={"state": offer.state, "raised": raised,
+                           "refunded": sum(a.refunded_pence for a in applications)})  # fmt: skip
+    return offer
