@@ -68,6 +68,20 @@ def _field_errors(form) -> list[tuple[str, str]]:
 # Public
 
 
+def _membership_cost(constitution) -> str:
+    """What joining costs, from the rulebook's minimum shareholding, for the Join form."""
+    shares = constitution.shares
+    if shares is None or shares.minimum_holding_pence == 0:
+        return "Membership is free."
+    pence = shares.minimum_holding_pence
+    pounds = f"£{pence // 100:,}" + (f".{pence % 100:02d}" if pence % 100 else "")
+    count = pence // shares.nominal_value_pence
+    each = shares.nominal_value_pence
+    value = f"£{each // 100:,}" + (f".{each % 100:02d}" if each % 100 else "")
+    plural = "share" if count == 1 else "shares"
+    return f"Membership costs {pounds}: you buy {count:,} {plural} of {value} each."
+
+
 def join(request, slug):
     organisation = _organisation(slug)
     constitution = organisation.constitution
@@ -153,6 +167,7 @@ def join(request, slug):
             ],
             "page_title": ("Error: " if errors else "") + f"Join {organisation.name}",
             "admission_by_board": constitution.membership.admission_by_board,
+            "membership_cost": _membership_cost(constitution),
         },
         status=400 if errors else 200,
     )
