@@ -19,5 +19,6 @@ urlpatterns = [
     path("o/<slug:slug>/meetings/", include("mutualise.meetings.urls")),
     path("o/<slug:slug>/participation/", include("mutualise.participation.urls")),
     path("o/<slug:slug>/accountability/", include("mutualise.governance.urls")),
+    path("o/<slug:slug>/shares/", include("mutualise.stake.urls")),
     path("", include((governance_urls.install_urlpatterns, "governance_install"))),
 ]
