@@ -58,3 +58,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} by {self.actor}"
+
+
+class SealedBallots(models.Model):
+    """The ballots as they stood when an event sealed them (at the count): each ballot's id and
+    content, sorted by id, compressed (audit/digests.py). `verify` compares the stored ballots
+    with it and names each one changed. Its SHA-256 is in the event's data, so it is sealed."""
+
+    organisation = models.ForeignKey(
+        "register.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="ballots")
+    listing = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"ballots sealed by event #{self.event_id}"

@@ -9,9 +9,10 @@ from datetime import datetime
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import digests
 from .chain import data_digest, event_hash, event_seal_message, head_seal_message
 from .keys import signing_key
-from .models import AuditEvent, AuditHead
+from .models import AuditEvent, AuditHead, SealedBallots
 from .verification import Verification, verify  # noqa: F401  (the app's verbs, in one place)
 
 
@@ -169,3 +170,44 @@ def reseal(organisation) -> Verification:
         head.seal = key.seal(head_seal_message(organisation.pk, head.last_sequence, head.last_hash))
         head.save(update_fields=["key_id", "seal"])
     return result
+
+
+def seal_ballots(organisation, action: str, *, subject, actor=None) -> AuditEvent:
+    """Write the event that seals a subject's stored ballots (at the count), reading them through
+    the source its app registered for `action` (digests.register). The event's data carries
+    `ballots_sha256`, the digest printed on the result notice."""
+    source = digests.source_for(action)
+    if source is None:
+        raise RuntimeError(f"no ballot source is registered for '{action}' (AppConfig.ready)")
+    sealed = digests.seal(source(str(subject.pk)))
+    data = sealed.data()
+    published = digests.published_digest_for(action)
+    if published is not None:
+        data["ballots_sha256"] = published(str(subject.pk))
+    event = record(organisation, action, actor=actor, subject=subject, data=data)
+    SealedBallots.objects.create(organisation=organisation, event=event, listing=sealed.listing)
+    return event
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    """What a result notice prints so a later edit shows: the digest of the ballots as counted
+    (if any were sealed) and the chain head at the latest event about the subject."""
+
+    head: ChainHead
+    ballots_sha256: str = ""
+    ballots: int | None = None
+
+
+def notice_record(subject) -> NoticeRecord | None:
+    organisation = subject.organisation
+    about = events_about(organisation, type(subject).__name__, subject.pk).order_by("-sequence")
+    latest = about.first()
+    if latest is None:
+        return None
+    sealed = about.filter(action__in=digests.sealed_actions()).first()
+    if sealed is None:
+        return NoticeRecord(head_at(latest))
+    return NoticeRecord(
+        head_at(latest), sealed.data.get("ballots_sha256", ""), sealed.data.get("ballots")
+    )

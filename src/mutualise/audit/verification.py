@@ -4,11 +4,12 @@ heads published earlier (on result notices) that the caller still holds."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from . import digests
 from .chain import data_digest, event_hash, event_seal_message, head_seal_message
 from .keys import known_keys
-from .models import AuditEvent, AuditHead
+from .models import AuditEvent, AuditHead, SealedBallots
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,55 @@ def _head_problem(organisation, checked: int, last_hash: str, keys: dict) -> str
     return ""
 
 
+def ballot_problems(organisation) -> list[str]:
+    """Every ballot changed since an event sealed it, named, for each sealing event."""
+    problems = []
+    events = AuditEvent.objects.filter(
+        organisation=organisation, action__in=digests.sealed_actions()
+    ).order_by("sequence")
+    listings = dict(
+        SealedBallots.objects.filter(organisation=organisation).values_list("event_id", "listing")
+    )
+    for event in events:
+        where = f"event #{event.sequence} ({event.action}, {event.subject_type} {event.subject_id})"
+        listing = listings.get(event.pk)
+        if listing is None:
+            problems.append(f"{where}: the list of ballots it sealed is missing (deleted?)")
+            continue
+        sealed, listing_sha256 = digests.read_listing(bytes(listing))
+        if listing_sha256 != event.data.get("listing_sha256"):
+            problems.append(f"{where}: the list of ballots it sealed was altered")
+            continue
+        found, now = digests.differences(sealed, digests.source_for(event.action)(event.subject_id))
+        published = digests.published_digest_for(event.action)
+        if found and published is not None:
+            now = published(event.subject_id)
+        if found:
+            problems.append(
+                f"{where}: {len(found)} ballots changed since they were sealed; their digest "
+                f"was {event.data.get('ballots_sha256')}, it is now {now}"
+            )
+            shown = found[: digests.NAMED_AT_MOST]
+            problems += [f"{where}: {line}" for line in shown]
+            if len(found) > len(shown):
+                problems.append(f"{where}: ... and {len(found) - len(shown)} more")
+    return problems
+
+
 def verify(organisation, *, expect: Iterable[tuple[int, str]] = ()) -> Verification:
-    """Walk one organisation's chain from the start and name the first event that does not fit.
+    """Check one organisation's chain, then every ballot it sealed (`digests`).
 
     `expect` lists chain heads published earlier, as (sequence, hash): each must still be on the
     chain, which catches a rewrite made by someone who also holds the audit key."""
+    result = _verify_chain(organisation, expect)
+    problems = ballot_problems(organisation)
+    if problems:
+        return replace(result, ok=False, problems=tuple(problems))
+    return result
+
+
+def _verify_chain(organisation, expect: Iterable[tuple[int, str]]) -> Verification:
+    """Walk one organisation's chain from the start and name the first event that does not fit."""
     name = organisation.slug
     keys = known_keys()
     expected_heads = dict(expect)

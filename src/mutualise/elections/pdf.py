@@ -102,6 +102,7 @@ def results_notice(election) -> bytes:
     doc.set_font("Helvetica", size=11)
     for candidate in election.candidates.filter(elected=True).order_by("position"):
         doc.cell(0, 6, _text(candidate.ballot_name), new_x="LMARGIN", new_y="NEXT")
+    _audit_record(doc, election)
     # The count sheet: each stage in words, then the transfers and totals, four stages a block.
     sheet = report.to_text(election.result) if election.result else election.report_text
     if sheet:
@@ -109,3 +110,23 @@ def results_notice(election) -> bytes:
         doc.set_font("Courier", size=7)
         _para(doc, 3.5, _text(sheet))
     return bytes(doc.output())
+
+
+def _audit_record(doc, election) -> None:
+    """The ballots' digest and the audit chain head, so a later edit of either shows."""
+    from mutualise.audit.services import notice_record
+
+    record = notice_record(election)
+    if record is None:
+        return
+    doc.ln(4)
+    doc.set_font("Helvetica", size=8)
+    if record.ballots_sha256:
+        _para(
+            doc,
+            4,
+            f"Digest of the {record.ballots} ballots as counted (SHA-256, one per line, sorted):",
+        )
+        _para(doc, 4, record.ballots_sha256)
+    _para(doc, 4, "Recorded in the audit log at (mutualise audit verify --expect):")
+    _para(doc, 4, str(record.head))

@@ -29,6 +29,7 @@ from .models import (
     RollEntry,
     VoteRecord,
 )
+from .sealed import SEALED_ACTION
 
 
 class ElectionError(ValueError):
@@ -1029,6 +1030,8 @@ def _count(election: Election, now: datetime) -> dict:
     from . import tally
 
     shuffle_storage(election)
+    # The ballots as counted, sealed into the audit chain: `audit verify` names any changed later.
+    sealed = audit.seal_ballots(election.organisation, SEALED_ACTION, subject=election)
     election.seed = secrets.randbelow(2**31)
     outcome = tally.count_election(election)
     election.result = outcome.result_data
@@ -1039,6 +1042,7 @@ def _count(election: Election, now: datetime) -> dict:
         "ballots": outcome.turnout["ballots"],
         "elected": outcome.result_data["elected_names"],
         "seed": election.seed,
+        "ballots_sha256": sealed.data["ballots_sha256"],
     }
 
 

@@ -43,6 +43,7 @@ from .models import (
     Resolution,
     VoteRecord,
 )
+from .sealed import SEALED_ACTION
 
 DISCRETION = "discretion"
 Acknowledgement = mixing.Acknowledgement
@@ -843,6 +844,11 @@ def declare_result(
         resolution.state = ResolutionState.DECLARED
         resolution.declared_at = _now(now)
         resolution.save()
+        if resolution.method == Resolution.Method.POLL:
+            # The ballots as counted, sealed: `audit verify` names any changed afterwards.
+            audit.seal_ballots(
+                resolution.organisation, SEALED_ACTION, subject=resolution, actor=actor
+            )
         audit.record(
             resolution.organisation,
             "resolution.declared",
