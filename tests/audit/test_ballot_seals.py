@@ -11,7 +11,6 @@ import zlib
 import pytest
 from django.db import connection
 from django.urls import reverse
-from election_helpers import CLOSE_OF_POLL, Driver, make_members, make_user, moment, nhs_rulebook
 from meeting_helpers import at, found, new_meeting, notice_day
 from meeting_helpers import make_members as make_meeting_members
 
@@ -24,8 +23,6 @@ from mutualise.elections import services, tally
 from mutualise.elections.models import Ballot
 from mutualise.meetings import services as meetings
 from mutualise.meetings.models import Ballot as PollBallot
-from mutualise.register import services as register
-from mutualise.register.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -41,51 +38,13 @@ def _raw(sql, params=()):
 
 
 @pytest.fixture
-def nhs_org():
-    return register.create_organisation(
-        name="Example Tyneside Hospitals",
-        constitution_text=nhs_rulebook(),
-        source_name="nhs_foundation_trust.yaml",
-        slug="tyneside",
-        actor="test",
-    )
-
-
-@pytest.fixture
-def returning_officer(nhs_org):
-    return make_user(nhs_org, "ro", Role.Kind.RETURNING_OFFICER)
-
-
-@pytest.fixture
-def declared(nhs_org, returning_officer):
-    """An STV election, 8 candidates for 6 seats, 40 ballots, declared."""
-    election = services.create_election(
-        nhs_org,
-        body_id="council-of-governors",
-        seat_group_id="public-newcastle",
-        close_of_poll=CLOSE_OF_POLL,
-        actor=returning_officer,
-        now=moment(CLOSE_OF_POLL.replace(month=2)),
-    )
-    drive = Driver(election, returning_officer)
-    drive.to_nominations()
-    for member in make_members(nhs_org, "public-newcastle", 8, prefix="Candidate"):
-        services.nominate(
-            election,
-            member,
-            ballot_name=member.display_name,
-            statement="I will listen.",
-            declarations=DECLARATIONS,
-            actor=member.display_name,
-            now=drive.nominating,
-        )
-    voters = make_members(nhs_org, "public-newcastle", 40)
-    codes = drive.to_poll()
-    for i, voter in enumerate(voters):
+def declared(polling):
+    """40 ballots cast, counted and declared."""
+    drive, codes = polling
+    election = drive.election
+    for i, code in enumerate(codes):
         raw = {1: "1", 2: "2"} if i < 24 else {3: "1", 4: "2", 5: "3"}
-        services.cast(
-            election, codes[voter.pk], services.parse_marks(election, raw), now=drive.polling
-        )
+        services.cast(election, code, services.parse_marks(election, raw), now=drive.polling)
     return drive.close_and_count()
 
 

@@ -169,6 +169,7 @@ def reseal(organisation) -> Verification:
         head.key_id = key.id
         head.seal = key.seal(head_seal_message(organisation.pk, head.last_sequence, head.last_hash))
         head.save(update_fields=["key_id", "seal"])
+        record(organisation, "audit.resealed", data={"key_id": key.id, "events": result.checked})
     return result
 
 

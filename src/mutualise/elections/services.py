@@ -957,6 +957,11 @@ def discard_paper_keying(election: Election, code: str, *, actor) -> bool:
     digest = codes.code_hash(election.pk, code)
     with transaction.atomic():
         deleted, _ = PaperEntry.objects.filter(election=election, code_hash=digest).delete()
+        if deleted:  # who threw a keying away, never whose (no code, no marks)
+            audit.record(
+                election.organisation, "election.paper_keying_discarded", actor=actor,
+                subject=election,
+            )  # fmt: skip
     return bool(deleted)
 
 

@@ -1028,13 +1028,19 @@ def upload_import(
     """Keep an uploaded file for the preview; nothing about members is written yet."""
     from .models import PendingImport
 
-    return PendingImport.objects.create(
-        organisation=organisation,
-        file_name=Path(file_name).name[:255],
-        content=data,
-        mapping=mapping or {},
-        uploaded_by=audit.actor_name(actor),
-    )
+    with transaction.atomic():
+        pending = PendingImport.objects.create(
+            organisation=organisation,
+            file_name=Path(file_name).name[:255],
+            content=data,
+            mapping=mapping or {},
+            uploaded_by=audit.actor_name(actor),
+        )
+        # Personal data came in: say who brought it and how much (erasure can find it by id).
+        audit.record(
+            organisation, "import.uploaded", actor=actor, subject=pending, data={"bytes": len(data)}
+        )
+    return pending
 
 
 def run_pending_import(pending_id: int, *, actor=None, as_applicants: bool = False):

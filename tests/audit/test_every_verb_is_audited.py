@@ -1,0 +1,141 @@
+"""Every public function of every app's services either writes an audit event or is listed here
+with the reason it need not: a pure read, or a write the log must not carry (issue 11 item 7).
+
+A new verb that changes state without an event fails `test_every_verb_writes_an_event`; a read
+listed here that starts writing fails `test_the_reads_listed_do_not_write`; a name listed here
+that is gone fails `test_the_lists_name_only_real_functions`."""
+
+import pytest
+from verb_walker import Index
+
+# Pure reads: they change nothing, so there is nothing to record.
+READS = {
+    "audit.services": [
+        "actor_name", "chain_head", "head_at", "latest_event", "events_about", "notice_record",
+    ],
+    "elections.services": [
+        "timetable", "facts", "ballot_candidates", "roll_counts", "ballot_rules", "parse_marks",
+        "check_marks", "marks_text", "find_receipt",
+    ],
+    "governance.services.errors": ["require"],
+    "governance.services.health": ["health_all"],
+    "governance.services.holders": ["current_holders", "officers_register"],
+    "meetings.services": [
+        "member_for", "agenda", "kind_rules", "is_present", "proxy_deadline", "live_proxies",
+        "receipt_hash", "ballots_digest", "published_ballots", "find_ballot", "tally",
+        "word_count", "minutes_text", "members_by_post",
+    ],
+    "participation.services.common": [
+        "now_or", "today", "require", "require_member", "member_for",
+    ],
+    "participation.services.counting": ["instance_for", "pb_text"],
+    "participation.services.delivery": ["deliveries_csv"],
+    "participation.services.voting": ["eligibility", "has_voted", "validate"],
+    "register.services": [
+        "today", "normalise_details", "find_duplicates", "eligibility_reasons",
+        "active_members", "recheck_register", "member_history", "subject_access",
+        "import_progress",
+    ],
+}  # fmt: skip
+
+# Writes that carry no event of their own, each for a stated reason.
+WRITES_WITHOUT_EVENT = {
+    "audit.services.record": "it is the audit log: it writes the event itself",
+    "audit.services.redact_subject": (
+        "blanks and reseals the events about an erased subject; the erasure that calls it "
+        "(register.erase_member) records itself"
+    ),
+    "elections.services.check_code": (
+        "notes a wrong code in the throttle table only; an event per attempt would put "
+        "codes' fate and times in the permanent log, and the lockout is not a decision"
+    ),
+    "elections.services.cast": (
+        "ballot secrecy: an event per ballot would time-stamp each vote beside the voter's "
+        "record; the poll's opening and close are audited with the counts per channel"
+    ),
+    "elections.services.key_paper_ballot": (
+        "as cast: a paper ballot is a ballot; the close of poll audits the paper count, and a "
+        "keying that is discarded is audited (discard_paper_keying)"
+    ),
+    "elections.services.shuffle_storage": (
+        "rewrites the ballots' physical order only (same rows), inside the count, which is "
+        "audited with the sealed ballots"
+    ),
+    "meetings.services.cast_vote": (
+        "ballot secrecy, as elections.cast: the declaration audits the counts and seals every "
+        "ballot"
+    ),
+    "governance.services.health.run_daily": (
+        "stores each organisation's latest health report, derived from the facts and "
+        "recomputable; it changes no member, vote or rule"
+    ),
+    "register.services.reserve_numbers": (
+        "advances the membership-number counter for a caller that audits what it numbers "
+        "(join, admit, import)"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def index():
+    return Index()
+
+
+def _short(fn) -> str:
+    return fn.qualname.removeprefix("mutualise.")
+
+
+def _reads() -> set[str]:
+    return {f"{module}.{name}" for module, names in READS.items() for name in names}
+
+
+@pytest.mark.pure
+def test_the_walk_finds_every_app(index):
+    apps = {fn.module.split(".")[1] for fn in index.public}
+    assert {"audit", "elections", "meetings", "register", "governance", "participation"} <= apps
+    assert len(index.public) > 100
+
+
+@pytest.mark.pure
+def test_every_verb_writes_an_event(index):
+    listed = _reads() | set(WRITES_WITHOUT_EVENT)
+    silent = [_short(fn) for fn in index.public if not index.audits(fn)]
+    assert sorted(set(silent) - listed) == [], (
+        "these services functions write no audit event: make them call audit.record in their "
+        "transaction, or list them above with the reason"
+    )
+
+
+@pytest.mark.pure
+def test_the_reads_listed_do_not_write(index):
+    writing = [_short(fn) for fn in index.public if _short(fn) in _reads() and index.writes(fn)]
+    assert writing == [], "listed as reads but they write: audit them, or justify the write"
+
+
+@pytest.mark.pure
+def test_the_lists_name_only_real_functions(index):
+    real = {_short(fn) for fn in index.public}
+    assert sorted((_reads() | set(WRITES_WITHOUT_EVENT)) - real) == []
+    audited = {_short(fn) for fn in index.public if index.audits(fn)}
+    assert sorted(audited & (_reads() | set(WRITES_WITHOUT_EVENT))) == []
+
+
+@pytest.mark.pure
+def test_the_walker_sees_writes_and_events(tmp_path):
+    """The walker itself can fail: a verb that saves and does not record is caught."""
+    from verb_walker import SRC
+
+    fake = SRC / "mutualise" / "register" / "_walker_probe_services.py"
+    fake.write_text(
+        "from mutualise.audit import services as audit\n"
+        "def silent(m):\n    m.save()\n"
+        "def loud(m):\n    m.save()\n    _helper(m)\n"
+        "def _helper(m):\n    audit.record(m.organisation, 'x')\n"
+    )
+    try:
+        probe = Index(extra_files=[fake])
+        found = {fn.name: fn for fn in probe.public if fn.module.endswith("probe_services")}
+        assert probe.writes(found["silent"]) and not probe.audits(found["silent"])
+        assert probe.audits(found["loud"])
+    finally:
+        fake.unlink()
