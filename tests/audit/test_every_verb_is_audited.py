@@ -22,8 +22,8 @@ READS = {
     "governance.services.holders": ["current_holders", "officers_register"],
     "meetings.services": [
         "member_for", "agenda", "kind_rules", "is_present", "proxy_deadline", "live_proxies",
-        "receipt_hash", "ballots_digest", "published_ballots", "find_ballot", "tally",
-        "word_count", "minutes_text", "members_by_post",
+        "ballots_digest", "receipts_digest", "published_ballots", "published_receipts",
+        "check_receipt", "tally", "word_count", "minutes_text", "members_by_post",
     ],
     "participation.services.common": [
         "now_or", "today", "require", "require_member", "member_for",
