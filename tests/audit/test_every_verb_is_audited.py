@@ -45,18 +45,9 @@ WRITES_WITHOUT_EVENT = {
         "blanks and reseals the events about an erased subject; the erasure that calls it "
         "(register.erase_member) records itself"
     ),
-    "elections.services.check_code": (
-        "notes a wrong code in the throttle table only; an event per attempt would put "
-        "codes' fate and times in the permanent log, and the lockout is not a decision"
-    ),
-    "elections.services.cast": (
-        "ballot secrecy: an event per ballot would time-stamp each vote beside the voter's "
-        "record; the poll's opening and close are audited with the counts per channel"
-    ),
-    "elections.services.key_paper_ballot": (
-        "as cast: a paper ballot is a ballot; the close of poll audits the paper count, and a "
-        "keying that is discarded is audited (discard_paper_keying)"
-    ),
+    # elections.services cast, key_paper_ballot and check_code reach audit.record only through
+    # the code-guessing alarm: by design no event per ballot (secrecy; the close of poll
+    # audits the counts), as meetings.cast_vote below.
     "elections.services.shuffle_storage": (
         "rewrites the ballots' physical order only (same rows), inside the count, which is "
         "audited with the sealed ballots"
