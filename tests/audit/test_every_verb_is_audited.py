@@ -31,6 +31,9 @@ READS = {
     "participation.services.counting": ["instance_for", "pb_text"],
     "participation.services.delivery": ["deliveries_csv"],
     "participation.services.voting": ["eligibility", "has_voted", "validate"],
+    "stake.services.errors": ["require", "shares_rules"],
+    "stake.services.interest": ["parse_rate", "preview_interest"],
+    "stake.services.ledger": ["maximum_holding", "verify_ledger"],
     "register.services": [
         "today", "normalise_details", "find_duplicates", "eligibility_reasons",
         "active_members", "recheck_register", "member_history", "subject_access",
@@ -60,6 +63,10 @@ WRITES_WITHOUT_EVENT = {
         "stores each organisation's latest health report, derived from the facts and "
         "recomputable; it changes no member, vote or rule"
     ),
+    "stake.services.ledger.account_for": (
+        "opens an empty share account on first use; no money moves, and the movement that "
+        "needs the account is what its caller audits"
+    ),
     "register.services.reserve_numbers": (
         "advances the membership-number counter for a caller that audits what it numbers "
         "(join, admit, import)"
@@ -83,7 +90,15 @@ def _reads() -> set[str]:
 @pytest.mark.pure
 def test_the_walk_finds_every_app(index):
     apps = {fn.module.split(".")[1] for fn in index.public}
-    assert {"audit", "elections", "meetings", "register", "governance", "participation"} <= apps
+    assert {
+        "audit",
+        "elections",
+        "meetings",
+        "register",
+        "governance",
+        "participation",
+        "stake",
+    } <= apps
     assert len(index.public) > 100
 
 
