@@ -125,4 +125,6 @@ def test_the_chair_keys_paper_poll_cards(page, sign_in, assert_accessible):
     assert "has already voted" in summary.inner_text()
     assert_accessible(page, "paper poll card refused")
     assert "2 members have voted, 2 on paper." in page.locator("#paper-counts").inner_text()
-    assert services.tally(resolution) == {"for": 1, "against": 1, "abstain": 0}
+    # A secret poll's cards stay sealed until the declaration mixes and opens them.
+    declared = services.declare_result(resolution)
+    assert (declared.votes_for, declared.votes_against, declared.abstentions) == (1, 1, 0)
