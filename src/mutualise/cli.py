@@ -73,6 +73,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        # A setting found missing only when first used (e.g. the audit key at the first audit
+        # write): one clear line, no traceback. Django is not imported here for the pure commands.
+        if type(exc).__name__ != "ImproperlyConfigured":
+            raise
+        print(f"mutualise: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -82,3 +82,12 @@ def test_cli_org_create_help_lists_every_model(capsys):
 def test_cli_unknown_model_lists_the_models(capsys):
     assert main(["org", "create", "--model", "no-such-model"]) == 2
     assert "supporters-trust" in capsys.readouterr().err
+
+
+def test_cli_without_the_audit_key_is_one_clear_line(capsys, settings):
+    settings.MUTUALISE_AUDIT_KEY = ""
+    settings.MUTUALISE_AUDIT_THROWAWAY_KEY = False
+    assert main(["org", "create", "--model", "housing-coop"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mutualise: error: MUTUALISE_AUDIT_KEY is not set")
+    assert "Traceback" not in err
