@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "mutualise.meetings.cli",
     "mutualise.governance.cli",
     "mutualise.stake.cli",
+    "mutualise.jobs.cli",
 ]
 
 # A command that needs only its own module: `mutualise count` then loads no app (importing every

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
+import subprocess
 import sys
 
 from mutualise.cli import CommandError, setup_django
@@ -182,10 +182,11 @@ def run_demo(args) -> int:
     if args.no_serve:
         return 0
     sys.stdout.flush()
+    # The worker (imports, mail, reminders) runs beside the web server and stops with it.
+    worker = subprocess.Popen([sys.executable, "-m", "mutualise.cli", "worker"])
     # A production-style server (gunicorn, static files by WhiteNoise), not Django's dev server.
     gunicorn = [sys.executable, "-m", "gunicorn", "mutualise.web.wsgi:application"]
-    os.execv(
-        sys.executable,
+    server = subprocess.Popen(
         [
             *gunicorn,
             "--bind",
@@ -196,8 +197,21 @@ def run_demo(args) -> int:
             "4",
             "--access-logfile",
             "-",
-        ],
+        ]
     )
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for process in (server, worker):
+            if process.poll() is None:
+                process.terminate()
+        for process in (server, worker):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def run_manage(args) -> int:

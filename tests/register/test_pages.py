@@ -173,17 +173,26 @@ def test_import_wizard_preview_accept_and_rejected_download(officer_client, org)
 
 
 def test_large_imports_run_in_the_background(officer_client, org, monkeypatch):
-    started = []
+    """A large import is queued for the worker; the page shows its job's progress bar."""
+    from mutualise.jobs.models import Job
+    from mutualise.jobs.worker import run_queued
+
     monkeypatch.setattr(views, "BACKGROUND_ROWS", 1)
-    monkeypatch.setattr(
-        views, "_start_in_background", lambda pk, user, as_applicants: started.append(pk)
-    )
     upload = SimpleUploadedFile("bad_rows.csv", BAD_ROWS.read_bytes(), "text/csv")
     response = officer_client.post(f"/o/{org.slug}/members/import/", {"file": upload})
     page = officer_client.post(response.url, follow=True).content.decode()
-    assert started and "<progress" in page
-    services.run_pending_import(started[0])  # what the thread does
+    assert "<progress" in page and "Waiting for the worker to start it" in page
+    assert not Member.objects.exists()
+    pending = PendingImport.objects.get()
+    assert pending.state == "queued" and pending.job.state == "queued"
+    again = officer_client.post(f"/o/{org.slug}/members/import/{pending.pk}/")  # a second click
+    assert again.status_code == 302 and Job.objects.count() == 1
+    assert run_queued() == 1  # what the worker does
     assert Member.objects.count() == 5
+    pending.refresh_from_db()
+    assert pending.state == "done" and pending.job.state == "done"
+    assert (pending.job.done, pending.job.total) == (27, 27)
+    assert "5 members added" in officer_client.get(response.url, follow=True).content.decode()
 
 
 def test_exports_and_report_pages(officer_client, org):
@@ -278,31 +287,14 @@ def test_import_wizard_asks_who_the_people_are_where_the_board_admits(
     assert not services.active_members(board_org).exists()
 
 
-def test_import_progress_is_readable_from_any_process(org, monkeypatch, settings, tmp_path):
-    """The progress page may be served by another worker than the one importing."""
-    settings.VAR_DIR = tmp_path
+def test_a_failed_import_says_why_and_keeps_nothing(org, monkeypatch):
     pending = services.upload_import(org, BAD_ROWS.read_bytes(), "bad_rows.csv")
-    seen = []
-    real = services.accept_import
-
-    def accept(*args, progress, **kwargs):
-        progress(3)
-        seen.append(services.import_progress(PendingImport.objects.get(pk=pending.pk)))
-        return real(*args, progress=progress, **kwargs)
-
-    monkeypatch.setattr(services, "accept_import", accept)
-    services.run_pending_import(pending.pk)
-    pending.refresh_from_db()
-    assert seen == [3]  # read from the file, not from this process's memory
-    assert not list(tmp_path.glob("imports/*"))  # tidied away
-    assert services.import_progress(pending) == pending.rows_done == 27
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "accept_import", broken)
-    again = services.upload_import(org, BAD_ROWS.read_bytes(), "bad_rows.csv")
     with pytest.raises(RuntimeError):
-        services.run_pending_import(again.pk)
-    again.refresh_from_db()
-    assert (again.state, again.error) == ("failed", "an internal error")
+        services.run_pending_import(pending.pk)
+    pending.refresh_from_db()
+    assert (pending.state, pending.error) == ("failed", "an internal error")

@@ -54,7 +54,17 @@ class CheckerProcess:
         self.receiver, sender = context.Pipe(duplex=False)
         self.child = context.Process(
             target=_check_and_send,
-            args=(sender, table, mapping, constitution, register, on, report),
+            args=(
+                os.getpid(),
+                sender,
+                self.receiver,
+                table,
+                mapping,
+                constitution,
+                register,
+                on,
+                report,
+            ),
             name="member-import-checker",
             daemon=True,
         )
@@ -103,7 +113,27 @@ def _as_columns(rows: list[tuple]) -> list[tuple]:
     return columns
 
 
-def _check_and_send(sender, table, mapping, constitution, register, on, report: bool) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: a parent killed outright (kill -9) takes this child with it, so no orphan goes
+    on holding the inherited database socket (and with it the parent's open transaction)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _check_and_send(
+    parent, sender, receiver, table, mapping, constitution, register, on, report: bool
+) -> None:
+    # The parent's end of the pipe came with the fork: closed, so that if the parent dies the
+    # next send fails at once instead of filling a pipe nobody reads.
+    receiver.close()
+    _die_with_parent(parent)
     buffer: list[tuple] = []
 
     def ready(row: tuple) -> None:

@@ -173,6 +173,10 @@ class PendingImport(models.Model):
     batch = models.ForeignKey(
         "ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The worker's job running a large import: its progress and why it failed.
+    job = models.ForeignKey(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"pending import {self.pk} of {self.file_name}"

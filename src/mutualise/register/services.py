@@ -15,7 +15,6 @@ Members, for other apps (elections freeze a roll from `active_members`; meetings
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -930,6 +929,7 @@ def accept_import(
     on: date | None = None,
     progress=None,
     as_applicants: bool = False,
+    before_commit=None,
 ):
     """Write the good rows of an import file the officer has previewed and accepted.
 
@@ -938,7 +938,8 @@ def accept_import(
     external reference) are skipped, and bad rows are left out and returned in the result for
     the officer to fix. Returns (ImportBatch, CheckResult). `progress(rows_checked)` is called
     as the file is worked through. With `as_applicants` (where the board admits) the people
-    become applicants for the board to decide on, not members.
+    become applicants for the board to decide on, not members. `before_commit(batch, result)`
+    runs last inside the import's transaction (what records the import's end commits with it).
     """
     from . import checkproc
     from .bulkwrite import MemberWriter
@@ -1002,24 +1003,9 @@ def accept_import(
                 "as_applicants": as_applicants,
             },
         )
+        if before_commit is not None:
+            before_commit(batch, result)
     return batch, result
-
-
-def _progress_file(pending_id: int) -> Path:
-    from django.conf import settings
-
-    return Path(settings.VAR_DIR) / "imports" / f"{pending_id}.progress"
-
-
-def import_progress(pending) -> int:
-    """Rows checked so far by an accepted upload's import, whichever process runs it: the
-    import's own transaction hides its progress from other connections (and on SQLite holds
-    the only write lock), so the count goes to a small file beside the database instead. A
-    deployment spread over several machines needs VAR_DIR on storage they share."""
-    try:
-        return int(_progress_file(pending.pk).read_text())
-    except (OSError, ValueError):
-        return pending.rows_done
 
 
 def upload_import(
@@ -1043,50 +1029,83 @@ def upload_import(
     return pending
 
 
-def run_pending_import(pending_id: int, *, actor=None, as_applicants: bool = False):
-    """Accept a previewed upload (from the web page, possibly in a background thread): write
-    it, keep only the rejected rows for download, and drop the file itself."""
+def _expected_rows(pending) -> int:
+    return max(bytes(pending.content).count(b"\n") - 1, 1)
+
+
+def queue_import(pending, *, actor=None, as_applicants: bool = False):
+    """Put an accepted upload's import on the worker's queue (`mutualise worker`), with a job
+    whose progress any web worker can show. Returns the Job."""
+    from mutualise.jobs import services as jobs
+
+    from .models import PendingImport
+    from .tasks import import_members
+
+    with transaction.atomic():
+        locked = PendingImport.objects.select_for_update().get(pk=pending.pk)
+        if locked.state != "uploaded":
+            raise MemberError("this upload has already been accepted")
+        job = jobs.start(
+            import_members,
+            kind="register.import",
+            label=f"Importing {locked.file_name}",
+            organisation=locked.organisation,
+            total=_expected_rows(locked),
+            unit="rows",
+            actor=actor,
+            args=(locked.pk, getattr(actor, "pk", None), as_applicants),
+        )
+        locked.state, locked.job = "queued", job
+        locked.save(update_fields=["state", "job"])
+    return job
+
+
+def run_pending_import(pending_id: int, *, actor=None, as_applicants: bool = False, run=None):
+    """Accept a previewed upload (in the request for a small file, or as the worker's job
+    `run`): write it, keep only the rejected rows for download, and drop the file itself.
+    The upload is marked done, and the job finished, in the import's own transaction: a
+    worker killed half way leaves nothing written and the job to be retried (jobs/worker.py)."""
     from .models import PendingImport
     from .tabular import TableError
 
     pending = PendingImport.objects.get(pk=pending_id)
+    if pending.state not in ("uploaded", "queued", "running"):
+        raise MemberError(f"this upload is {pending.state}, not waiting to be imported")
     pending.state = "running"
-    pending.rows_total = max(bytes(pending.content).count(b"\n") - 1, 1)
+    pending.rows_total = _expected_rows(pending)
     pending.save(update_fields=["state", "rows_total"])
 
-    progress_file = _progress_file(pending_id)
-    progress_file.parent.mkdir(parents=True, exist_ok=True)
-    partial = progress_file.with_suffix(".partial")
-
-    def progress(done: int) -> None:  # see import_progress
-        partial.write_text(str(done))
-        os.replace(partial, progress_file)
+    def finished(batch, result) -> None:
+        PendingImport.objects.filter(pk=pending_id).update(
+            state="done",
+            batch=batch,
+            content=b"",
+            rows_done=result.rows_total,
+            rows_total=result.rows_total,
+            rejected_csv=result.rejected_csv() if result.rows_rejected else "",
+        )
+        if run is not None:
+            run.job.total = result.rows_total
+            run.finish(
+                {"created": batch.rows_created, "rejected": batch.rows_rejected,
+                 "already_present": batch.rows_already_present}
+            )  # fmt: skip
 
     try:
-        batch, result = accept_import(
+        batch, _ = accept_import(
             pending.organisation,
             bytes(pending.content),
             pending.file_name,
             mapping=pending.mapping,
             actor=actor,
-            progress=progress,
+            progress=run.progress if run is not None else None,
             as_applicants=as_applicants,
+            before_commit=finished,
         )
     except Exception as exc:  # shown on the progress page; nothing of the import was kept
         reason = str(exc) if isinstance(exc, TableError | MemberError) else "an internal error"
         PendingImport.objects.filter(pk=pending_id).update(state="failed", error=reason)
         raise
-    finally:
-        progress_file.unlink(missing_ok=True)
-        partial.unlink(missing_ok=True)
-    PendingImport.objects.filter(pk=pending_id).update(
-        state="done",
-        batch=batch,
-        content=b"",
-        rows_done=result.rows_total,
-        rows_total=result.rows_total,
-        rejected_csv=result.rejected_csv() if result.rows_rejected else "",
-    )
     return batch
 
 
@@ -1157,6 +1176,7 @@ __all__ = [
     "join",
     "rejoin",
     "reserve_numbers",
+    "queue_import",
     "run_pending_import",
     "update_details",
     "upload_import",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 from functools import wraps
 
 from django.contrib import messages
@@ -12,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +25,7 @@ from .models import Member, Organisation, PendingImport, PopulationTable
 from .search import search
 from .tabular import TableError, whole_number
 
-# Imports larger than this run in a background thread, with a progress bar on the page.
+# Imports larger than this go to the worker's queue, with a progress bar on the page.
 BACKGROUND_ROWS = 5000
 BACKGROUND_BYTES = 1_000_000  # XLSX files have no lines to count
 DATE_PARTS = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
@@ -510,13 +508,9 @@ def _run(pending_id: int, user, as_applicants: bool = False) -> None:
 
 
 def _start_in_background(pending_id: int, user, as_applicants: bool = False) -> None:
-    def work():
-        try:
-            _run(pending_id, user, as_applicants)
-        finally:
-            connection.close()
-
-    threading.Thread(target=work, daemon=True, name=f"import-{pending_id}").start()
+    pending = PendingImport.objects.get(pk=pending_id)
+    with contextlib.suppress(MemberError):  # already accepted (a second click): just show it
+        services.queue_import(pending, actor=user, as_applicants=as_applicants)
 
 
 @officer_required
@@ -525,18 +519,24 @@ def import_progress(request, slug, pk):
     return render(
         request,
         "register/import_progress.html",
-        {"pending": pending, "page_title": "Importing members"},
+        {"pending": pending, "job": pending.job, "page_title": "Importing members"},
     )
 
 
 @officer_required
 def import_status(request, slug, pk):
     pending = _pending(request, pk)
+    job = pending.job
+    done = pending.rows_done if pending.batch_id or not job else job.done
+    total = job.total if job else pending.rows_total
     return JsonResponse(
         {
             "state": pending.state,
-            "rows_done": services.import_progress(pending),
-            "rows_total": pending.rows_total,
+            "done": done,
+            "total": total,
+            "unit": "rows",
+            "rows_done": done,
+            "rows_total": total,
             "error": pending.error,
         }
     )

@@ -64,7 +64,14 @@ INSTALLED_APPS = [
     "mutualise.governance",
     "mutualise.participation",
     "mutualise.stake",
+    "django_tasks",
+    "django_tasks_db",
+    "mutualise.jobs",
 ]
+
+# Long work (imports, mail, reminders) is queued in the project's own database and run by
+# `mutualise worker` (mutualise/jobs): nothing else to install, SQLite or PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
 
 MIDDLEWARE = [
     "mutualise.web.security.TrustedProxyMiddleware",

@@ -1,0 +1,65 @@
+"""Long work run by the worker (`mutualise worker`): one Job per piece of work, the progress
+record any web worker can show while the queue's task runs it.
+
+The queue itself is django-tasks' database backend (the `django_tasks_db` tables); a Job adds
+what people waiting need to see (how far, why it failed) and what a restart needs to decide
+(how many attempts so far). Its state changes in the same transaction as the work it records.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .lifecycle import State
+
+
+class Job(models.Model):
+    organisation = models.ForeignKey(
+        "register.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        help_text="Empty for install-wide work (the daily reminders run)",
+    )
+    kind = models.CharField(max_length=60, help_text="What the work is, e.g. register.import")
+    label = models.CharField(max_length=200, help_text="Shown to people waiting for it")
+    state = models.CharField(
+        max_length=16, choices=[(s.value, s.label) for s in State], default=State.QUEUED.value
+    )
+    done = models.PositiveBigIntegerField(default=0)
+    total = models.PositiveBigIntegerField(default=0)
+    unit = models.CharField(max_length=30, default="items")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(
+        default=2, help_text="Runs tried before a job interrupted by a lost worker is failed"
+    )
+    task_id = models.CharField(max_length=64, blank=True, help_text="The queue's task result")
+    error = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, help_text="Last progress: a heartbeat")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "kind", "state"], name="job_by_kind")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=[s.value for s in State]), name="job_state_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (State.DONE.value, State.FAILED.value)
+
+    @property
+    def percent(self) -> int:
+        if self.state == State.DONE.value:
+            return 100
+        return min(99, (100 * self.done) // self.total) if self.total else 0

@@ -1,0 +1,177 @@
+"""Starting long work, reporting its progress, and ending it.
+
+    job = jobs.start(tasks.import_members, kind="register.import", label=..., organisation=org,
+                     total=rows, unit="rows", args=(pending.pk,))
+
+creates the Job and puts its task on the queue in one transaction, so there is never a job
+without a task or a task without a job. The task runs its work inside `jobs.running(job_id)`,
+which moves the job to RUNNING, offers `progress(done)` and `finish(result)` (called inside the
+work's own final transaction, so the job is DONE exactly when the work is committed), and marks
+the job FAILED, in one transaction with the failure hook of its kind, if the work raises.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from mutualise.audit import services as audit
+
+from .lifecycle import State, may_move
+from .models import Job
+
+PROGRESS_EVERY_SECONDS = 0.5
+# kind -> called with the job, in the transaction that fails it (tidy what the work left).
+_FAILURE_HOOKS: dict[str, Callable[[Job], None]] = {}
+
+
+class JobError(Exception):
+    """A failure to show to the person waiting, as it is (bad input, a rule not met)."""
+
+
+class JobStateError(RuntimeError):
+    pass
+
+
+def on_failure(kind: str):
+    """Register what to tidy when a job of this kind fails (raised, or its worker was lost)."""
+
+    def register(hook: Callable[[Job], None]) -> Callable[[Job], None]:
+        _FAILURE_HOOKS[kind] = hook
+        return hook
+
+    return register
+
+
+def start(
+    task,
+    *,
+    kind: str,
+    label: str,
+    organisation=None,
+    total: int = 0,
+    unit: str = "items",
+    actor=None,
+    args: tuple = (),
+    max_attempts: int = 2,
+) -> Job:
+    """Queue `task(job_id, *args)` with a Job to show its progress (see the module's doc)."""
+    with transaction.atomic():
+        job = Job.objects.create(
+            organisation=organisation,
+            kind=kind,
+            label=label[:200],
+            total=total,
+            unit=unit,
+            max_attempts=max_attempts,
+            created_by=audit.actor_name(actor) if actor is not None else "",
+        )
+        result = task.enqueue(job.pk, *args)
+        job.task_id = str(result.id)
+        job.save(update_fields=["task_id"])
+    return job
+
+
+def _move(job_id: int, to: State, **fields) -> Job:
+    job = Job.objects.select_for_update().get(pk=job_id)
+    allowed, reason = may_move(job.state, to)
+    if not allowed:
+        raise JobStateError(f"job {job_id}: {reason}")
+    job.state = to.value
+    for name, value in fields.items():
+        setattr(job, name, value)
+    if to in (State.DONE, State.FAILED):
+        job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def fail(job_id: int, error: str) -> Job:
+    """Fail the job and run its kind's failure hook, in one transaction."""
+    with transaction.atomic():
+        job = _move(job_id, State.FAILED, error=error[:2000])
+        hook = _FAILURE_HOOKS.get(job.kind)
+        if hook is not None:
+            hook(job)
+    return job
+
+
+class Run:
+    """A job being worked: progress and the finish, see the module's doc."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.finished = False
+        self._last = 0.0
+        self._private = None
+
+    def progress(self, done: int, total: int | None = None, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < PROGRESS_EVERY_SECONDS:
+            return
+        self._last = now
+        self.job.done = done
+        fields = {"done": done, "updated_at": timezone.now()}
+        if total is not None:
+            self.job.total = fields["total"] = total
+        self._write(fields)
+
+    def _write(self, fields: dict) -> None:
+        """Committed where others can see it. Inside the work's transaction on PostgreSQL, a
+        second connection writes it (the work's rows stay hidden until their commit); on SQLite
+        the write joins the work's own transaction (work there commits in chunks, each with its
+        progress; a second connection would wait for the one write lock)."""
+        if connection.in_atomic_block and connection.vendor == "postgresql":
+            if self._private is None:
+                self._private = connections.create_connection("default")
+            sets = ", ".join(f"{name} = %s" for name in fields)
+            with self._private.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE jobs_job SET {sets} WHERE id = %s", [*fields.values(), self.job.pk]
+                )
+            return
+        Job.objects.filter(pk=self.job.pk).update(**fields)
+
+    def finish(self, result: dict | None = None) -> None:
+        """Call inside the work's final transaction: the job is DONE when the work commits."""
+        fields = {"result": result or {}}
+        if self.job.total:
+            fields["done"] = fields["total"] = self.job.total
+        self.job = _move(self.job.pk, State.DONE, **fields)
+        self.finished = True
+
+    def close(self) -> None:
+        if self._private is not None:
+            self._private.close()
+            self._private = None
+
+
+@contextlib.contextmanager
+def running(job_id: int) -> Iterator[Run]:
+    with transaction.atomic():
+        job = _move(job_id, State.RUNNING, error="")
+        Job.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
+        job.attempts += 1
+    run = Run(job)
+    try:
+        yield run
+    except JobError as exc:
+        fail(job_id, str(exc))
+        raise
+    except BaseException:
+        fail(job_id, "an internal error (the worker's log has the details)")
+        raise
+    else:
+        if not run.finished:
+            with transaction.atomic():
+                run.finish()
+    finally:
+        run.close()
+
+
+def job_for(organisation, pk: int) -> Job:
+    return Job.objects.get(organisation=organisation, pk=pk)

@@ -1,0 +1,66 @@
+"""Drives a separate mutualise install for the worker tests (run as a script, in its own
+process and database): `install.py setup ROWS MAX_ATTEMPTS` and `install.py state`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def setup(rows: int, max_attempts: int) -> dict:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # for benchmarks/
+    from benchmarks.bench_register import make_file
+    from mutualise.constitution import model_path
+    from mutualise.jobs.models import Job
+    from mutualise.register import services
+
+    text = model_path("nhs-foundation-trust").read_text(encoding="utf-8")
+    text = text.replace("membership:\n", "membership:\n  admission_by_board: false\n", 1)
+    org = services.create_organisation(
+        name="Kill FT", constitution_text=text, source_name="ft.yaml", slug="kill-ft"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "members.csv"
+        make_file(path, rows)
+        pending = services.upload_import(org, path.read_bytes(), "members.csv")
+    job = services.queue_import(pending, actor="secretary")
+    Job.objects.filter(pk=job.pk).update(max_attempts=max_attempts)
+    return {"pending": pending.pk, "job": job.pk}
+
+
+def state() -> dict:
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from mutualise.jobs.models import Job
+    from mutualise.register.models import ImportBatch, Member, MembershipPeriod, PendingImport
+
+    job = Job.objects.get()
+    pending = PendingImport.objects.get()
+    numbers = list(Member.objects.order_by("number").values_list("number", flat=True))
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+    return {
+        "job": [job.state, job.attempts, job.done, job.total, job.error],
+        "task": list(DBTaskResult.objects.values_list("status", flat=True)),
+        "pending": [pending.state, len(bytes(pending.content or b"")), pending.error],
+        "members": len(numbers),
+        "numbers_contiguous": numbers == list(range(1, len(numbers) + 1)),
+        "periods": MembershipPeriod.objects.count(),
+        "batches": ImportBatch.objects.count(),
+        "holding_tables": [t for t in tables if t.startswith("register_importhold")],
+    }
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualise.web.settings")
+    import django
+
+    django.setup()
+    if sys.argv[1] == "setup":
+        print(json.dumps(setup(int(sys.argv[2]), int(sys.argv[3]))))
+    else:
+        print(json.dumps(state()))

@@ -1,0 +1,149 @@
+"""The real worker process, killed with SIGKILL in the middle of an import, then restarted.
+
+Each test builds its own install (a fresh SQLite file, or a fresh PostgreSQL database beside
+the test database) and drives it only through processes: `mutualise manage migrate`, the
+helper `install.py`, and `mutualise worker`, as an operator's machine would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dj_database_url
+import pytest
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parents[1] / "src"
+ROWS = 60_000
+
+
+@pytest.fixture
+def install(tmp_path):
+    """Environment for a throwaway install on the database the suite runs on."""
+    env = {**os.environ, "PYTHONPATH": str(SRC), "MUTUALISE_VAR_DIR": str(tmp_path)}
+    url = os.environ.get("DATABASE_URL", "")
+    dropped = None
+    if url.startswith("postgres"):
+        import psycopg
+
+        config = dj_database_url.parse(url)
+        name = f"{config['NAME']}_worker_kill"
+        admin = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"]}
+        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{name}"
+        dropped = (admin, name)
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'install.sqlite3'}"
+    _run(env, "-m", "mutualise.cli", "manage", "migrate", "--noinput")
+    yield env
+    if dropped:
+        import psycopg
+
+        admin, name = dropped
+        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _run(env, *args, timeout=300) -> str:
+    done = subprocess.run(
+        [sys.executable, *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def _state(env) -> dict:
+    return json.loads(_run(env, str(HERE / "install.py"), "state"))
+
+
+def _worker(env, *extra) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "mutualise.cli", "worker", "--interval", "0.2", *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _kill_mid_import(env) -> dict:
+    worker = _worker(env)
+    deadline = time.monotonic() + 120
+    running_since = None
+    while True:
+        state = _state(env)
+        assert state["job"][0] != "done", "the import finished before it could be killed"
+        if state["job"][0] == "running":
+            running_since = running_since or time.monotonic()
+            if state["job"][2] > 0 or time.monotonic() - running_since > 1:
+                break  # the worker is in the middle of the import
+        assert time.monotonic() < deadline, f"the import never got going: {state}"
+        assert worker.poll() is None, worker.stdout.read()
+        time.sleep(0.2)
+    children = _children(worker.pid)  # the import's checking process, on a large file
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()  # reaped, as the worker's supervisor would
+    worker.stdout.close()
+    time.sleep(1)
+    # No orphan goes on holding the worker's database socket and its open transaction.
+    assert [pid for pid in children if _alive(pid)] == []
+    return _state(env)
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def _restart(env) -> str:
+    worker = _worker(env, "--batch")
+    out, _ = worker.communicate(timeout=600)
+    assert worker.returncode == 0, out
+    return out
+
+
+def test_an_import_killed_mid_way_is_retried_and_finished_exactly_once(install):
+    ids = json.loads(_run(install, str(HERE / "install.py"), "setup", str(ROWS), "2"))
+    killed = _kill_mid_import(install)
+    # Killed: nothing of the import is on the register, and the upload is still marked running.
+    assert killed["members"] == killed["periods"] == killed["batches"] == 0, killed
+    assert killed["job"][0] == "running" and killed["pending"][0] == "running"
+    log = _restart(install)
+    assert f"job {ids['job']} left by a lost worker: queued again" in log
+    after = _state(install)
+    assert after["job"][:2] == ["done", 2], after
+    assert after["task"] == ["SUCCESSFUL"]
+    assert after["members"] == after["periods"] == ROWS and after["numbers_contiguous"]
+    assert after["batches"] == 1
+    assert after["pending"][:2] == ["done", 0]  # the file, personal data, is gone
+    assert after["holding_tables"] == []
+    _restart(install)  # once more: nothing is run again
+    assert _state(install)["members"] == ROWS
+
+
+def test_an_import_killed_on_its_last_attempt_fails_cleanly(install):
+    ids = json.loads(_run(install, str(HERE / "install.py"), "setup", str(ROWS), "1"))
+    _kill_mid_import(install)
+    log = _restart(install)
+    assert f"job {ids['job']} left by a lost worker: failed" in log
+    after = _state(install)
+    assert after["job"][0] == "failed" and "interrupted" in after["job"][4]
+    assert after["task"] == ["FAILED"]
+    assert after["pending"][0] == "failed"  # no longer running: erasure reaches it again
+    assert after["members"] == after["periods"] == after["batches"] == 0
+    assert after["holding_tables"] == []
