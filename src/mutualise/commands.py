@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import subprocess
 import sys
 
@@ -199,6 +201,7 @@ def run_demo(args) -> int:
             "-",
         ]
     )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop both, as Ctrl+C does
     try:
         return server.wait()
     except KeyboardInterrupt:

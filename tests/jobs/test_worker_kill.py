@@ -26,7 +26,12 @@ ROWS = 60_000
 @pytest.fixture
 def install(tmp_path):
     """Environment for a throwaway install on the database the suite runs on."""
-    env = {**os.environ, "PYTHONPATH": str(SRC), "MUTUALISE_VAR_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(SRC),
+        "MUTUALISE_VAR_DIR": str(tmp_path),
+        "MUTUALISE_AUDIT_KEY": "worker-kill-test-" + "k" * 32,
+    }
     url = os.environ.get("DATABASE_URL", "")
     dropped = None
     if url.startswith("postgres"):
