@@ -37,12 +37,20 @@ READS = {
     "register.services": [
         "today", "normalise_details", "find_duplicates", "eligibility_reasons",
         "active_members", "recheck_register", "member_history", "subject_access",
-        "import_progress",
     ],
+    "jobs.services": ["on_failure", "job_for"],
 }  # fmt: skip
 
 # Writes that carry no event of their own, each for a stated reason.
 WRITES_WITHOUT_EVENT = {
+    "jobs.services.start": (
+        "queues a job and its task for a verb that records itself (e.g. register.queue_import)"
+    ),
+    "jobs.services.fail": (
+        "a job's progress record, not the organisation's state; its kind's hook tidies the "
+        "work, and the work that did commit recorded itself"
+    ),
+    "jobs.services.running": "a job's progress record (attempts, state) only",
     "audit.services.record": "it is the audit log: it writes the event itself",
     "audit.services.redact_subject": (
         "blanks and reseals the events about an erased subject; the erasure that calls it "

@@ -1057,6 +1057,13 @@ def queue_import(pending, *, actor=None, as_applicants: bool = False):
         )
         locked.state, locked.job = "queued", job
         locked.save(update_fields=["state", "job"])
+        audit.record(
+            locked.organisation,
+            "members.import_queued",
+            actor=actor,
+            subject=locked,
+            data={"file": locked.file_name, "job": job.pk, "as_applicants": as_applicants},
+        )
     return job
 
 
