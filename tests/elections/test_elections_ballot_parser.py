@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from mutualise.counting.blt import parse_blt
 from mutualise.counting.methods import get_method
-from mutualise.elections import ballot_parser, clock, services, tally
+from mutualise.elections import ballot_parser, clock, mixing, services, tally
 from mutualise.elections.ballot_parser import BallotInvalid, Kind, rules_for
 from mutualise.elections.models import Ballot, Election, VoteRecord
 from mutualise.register.models import Role
@@ -116,6 +116,7 @@ def test_arbitrary_json_bodies_store_exactly_what_the_parser_returns(
         expected[ballot_parser.to_text(parsed.marks)] += 1
 
     attack()
+    mixing.mix(election, final=True)
     stored = Counter(Ballot.objects.filter(election=election).values_list("marks", flat=True))
     assert stored == expected and sum(stored.values()) == len(used) > 0
     assert VoteRecord.objects.filter(election=election).count() == len(used)
@@ -156,6 +157,7 @@ def test_each_fault_is_refused_with_a_reason(client, nhs_org, returning_officer,
     assert huge.status_code == 413 and "at most" in huge.json()["problems"][0]
     assert not Ballot.objects.filter(election=election).exists()
     assert post({"code": codes[0], "marks": [3, 1]}).status_code == 200
+    mixing.mix(election, final=True)
     assert list(Ballot.objects.values_list("marks", flat=True)) == ["1 3"]
 
 

@@ -11,9 +11,9 @@ from election_helpers import CLOSE_OF_POLL, PASSWORD, Driver, make_members, make
 
 from mutualise.cli import main
 from mutualise.counting.blt import parse_blt
-from mutualise.elections import clock, pdf, services
+from mutualise.elections import clock, mixing, pdf, services
 from mutualise.elections.lifecycle import State
-from mutualise.elections.models import Ballot, PaperEntry, VoteRecord
+from mutualise.elections.models import Ballot, PaperEntry, Receipt, VoteRecord
 from mutualise.register.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,8 @@ def test_voting_by_web_form_with_clear_messages(client, polling):
     page = client.post(url(election, "vote/"), {**good, "step": "confirm"})
     assert b"Your vote has been cast" in page.content
     assert page["Cache-Control"] == "no-store"
+    assert not Ballot.objects.exists() and mixing.waiting(election) == 1  # sealed until mixed
+    mixing.mix(election, final=True)
     assert Ballot.objects.get().marks == "3 1"
     again = client.post(url(election, "vote/"), {**good, "step": "confirm"})
     assert again.status_code == 400 and b"already been cast" in again.content
@@ -147,9 +149,14 @@ def test_results_pages_downloads_pdfs_and_cli(client, polling, monkeypatch, tmp_
     assert re.search(r"<strong>8(\.0+)?</strong>", page)  # each column adds up to the 8 votes
     blt = client.get(url(election, "ballots.blt")).content.decode()
     assert parse_blt(blt).n_ballots == 8
-    receipt = next(iter(Ballot.objects.values_list("receipt", flat=True)))
-    found = client.get(url(election, "receipt/"), {"receipt": receipt}).content.decode()
-    assert "Ann Ash" in found and receipt in found
+    receipt = next(iter(Receipt.objects.values_list("receipt", flat=True)))
+    found = client.post(url(election, "receipt/"), {"receipt": receipt}).content.decode()
+    assert "Your ballot is in the count" in found and "Ann Ash" not in found
+    assert receipt not in found  # not even echoed back
+    missing = client.post(url(election, "receipt/"), {"receipt": "AAAA-BBBB-CCCC"}).content
+    assert b"not in the published list" in missing
+    assert receipt in client.get(url(election, "receipts.txt")).content.decode()
+    assert receipt not in client.get(url(election, "ballots.csv")).content.decode()
     notice = client.get(url(election, "results.pdf")).content
     assert notice.startswith(b"%PDF")
     text = b"".join(

@@ -651,6 +651,12 @@ class Elections(Strict):
     returning_officer_excludes: tuple[
         Literal["officer", "board", "chair", "administrator"], ...
     ] = ("officer",)
+    # Ballot secrecy (docs/secrecy.md): ballots are mixed in shuffled batches of at least this
+    # many, so no copy of the database links a ballot to its voter better than chance among K.
+    secrecy_batch: PositiveCount = 20
+    # What a voter's receipt proves: that their ballot is in the count ("inclusion"), or also
+    # what it says ("contents"), which lets a voter prove their vote to a coercer or a buyer.
+    receipts: Literal["inclusion", "contents"] = "inclusion"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Data and database constraints of the elections app.
 
-Secrecy by construction: `VoteRecord` (this voter has voted) and `Ballot` (what a ballot says)
-share no key, no sequence and no time. Both have random UUID keys, neither has a timestamp, and
-the count rewrites the ballots in key order so that their physical order no longer follows the
-order of casting (see services.shuffle_storage).
+Secrecy by construction (docs/secrecy.md): `VoteRecord` (this voter has voted) and `Ballot` (what
+a ballot says) share no key, no sequence, no time and no transaction. A cast writes the vote
+record and a `SealedBallot` (the ballot encrypted under a key outside the database) together;
+the mixer (mixing.py) later opens sealed ballots in shuffled batches of at least K, writes them
+as `Ballot` rows and `Receipt` rows (in two independent orders), and rewrites the batch's vote
+records, so all three share only the batch. On SQLite these tables are WITHOUT ROWID tables,
+stored in the order of their random keys (migration 0002).
 """
 
 import uuid
@@ -194,32 +197,61 @@ class VoteRecord(models.Model):
         return "a vote record"
 
 
+class SealedBallot(models.Model):
+    """A cast ballot waiting for the mixer: its marks, receipt and vote record's key, sealed
+    (sealing.py). Written in the cast's transaction; deleted when mixed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
+    sealed = models.TextField()
+
+    def __str__(self) -> str:
+        return "a sealed ballot"
+
+
 class Ballot(models.Model):
-    """One ballot's contents, anonymous. `marks` are 1-based ballot positions, most preferred
-    first (for first past the post: the candidates marked with a cross, in ballot order)."""
+    """One ballot's contents, anonymous, written by the mixer. `marks` are 1-based ballot
+    positions, most preferred first (for a cross vote: the candidates marked, in ballot order).
+    `receipt` is empty unless the rulebook chose receipts that show a ballot's contents."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
+    receipt = models.CharField(max_length=16, blank=True)
+    marks = models.CharField(max_length=400)
+
+    class Meta:
+        # Not unique: a receipt is drawn at the cast and cannot be redrawn once acknowledged;
+        # two voters sharing one (odds of 1 in 10^11 among a million) each still find theirs.
+        indexes = [models.Index(fields=["election", "receipt"], name="ballot_receipt")]
+
+    def __str__(self) -> str:
+        return "a ballot"
+
+
+class Receipt(models.Model):
+    """The published list of receipts: proof that a ballot is in the count, not of what it says.
+    Written by the mixer in an order independent of the ballots'."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
     receipt = models.CharField(max_length=16)
-    marks = models.CharField(max_length=400)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["election", "receipt"], name="ballot_unique_receipt")
-        ]
+        indexes = [models.Index(fields=["election", "receipt"], name="receipt_lookup")]
 
     def __str__(self) -> str:
-        return f"ballot {self.receipt}"
+        return f"receipt {self.receipt}"
 
 
 class PaperEntry(models.Model):
-    """One keying of a postal or paper ballot. Deleted as soon as a second keying by another
-    officer matches it and the ballot is cast, so no row ties the credential to the marks."""
+    """One keying of a postal or paper ballot, waiting for the second. It holds a keyed digest
+    of the code and the marks, never the marks: a matching second keying is recognised, but no
+    row ties the credential to what the paper says. Deleted when the ballot is cast."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
     code_hash = models.CharField(max_length=64)
-    marks = models.CharField(max_length=400)
+    marks_digest = models.CharField(max_length=64, default="")
     keyed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -3,7 +3,8 @@ transaction, and writes the audit event. Views, the CLI and tests all come throu
 
 from __future__ import annotations
 
-import contextlib
+import hmac
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from mutualise.audit import services as audit
 from mutualise.constitution.calendar import ElectionTimetable, election_timetable
 from mutualise.register import services as register
 
-from . import ballot_parser, clock, codes, lifecycle, seats
+from . import ballot_parser, clock, codes, lifecycle, mixing, sealing, seats
 from .lifecycle import State
 from .models import (
     Ballot,
@@ -26,10 +27,14 @@ from .models import (
     EntryThrottle,
     OfficeTerm,
     PaperEntry,
+    Receipt,
     RollEntry,
+    SealedBallot,
     VoteRecord,
 )
 from .sealed import SEALED_ACTION
+
+logger = logging.getLogger(__name__)
 
 
 class ElectionError(ValueError):
@@ -757,27 +762,35 @@ def marks_text(marks) -> str:
     return ballot_parser.to_text(marks)
 
 
-def _record_ballot(election: Election, credential: Credential, marks: list[int], channel: str):
-    """Both halves of casting, in the caller's transaction: the vote record (whose unique roll
-    entry refuses a second ballot) and the anonymous ballot with a fresh receipt."""
+def _record_ballot(election: Election, credential: Credential, marks, channel: str) -> str:
+    """Casting, in the caller's transaction: the vote record (whose unique roll entry refuses a
+    second ballot) and the ballot sealed with its receipt (the mixer opens it later, among
+    others: mixing.py). Returns the receipt."""
+    record_id, receipt = uuid.uuid4(), codes.new_receipt()
     try:
         with transaction.atomic():
             VoteRecord.objects.create(
-                election_id=election.pk, roll_entry_id=credential.roll_entry_id, channel=channel
+                id=record_id,
+                election_id=election.pk,
+                roll_entry_id=credential.roll_entry_id,
+                channel=channel,
             )
     except IntegrityError:
         raise CodeRefused("a ballot has already been cast with this voter's code") from None
-    for _ in range(5):
-        receipt = codes.new_receipt()
-        try:
-            with transaction.atomic():
-                Ballot.objects.create(
-                    election_id=election.pk, receipt=receipt, marks=marks_text(marks)
-                )
-            return receipt
-        except IntegrityError:  # a receipt collision: astronomically rare, draw again
-            continue
-    raise ElectionError("could not draw a unique receipt")  # pragma: no cover
+    SealedBallot.objects.create(
+        election_id=election.pk,
+        sealed=mixing.seal_cast(marks_text(marks), receipt, record_id),
+    )
+    return receipt
+
+
+def _mix_after_cast(election: Election) -> None:
+    """The ballot is safe (sealed) whatever happens here: a failed mix is retried by a later
+    cast or at the count, so it is logged, never shown to the voter."""
+    try:
+        mixing.after_cast(election)
+    except Exception:  # noqa: BLE001 - the cast has succeeded; the mix will be retried
+        logger.exception("mixing after a cast failed; it will be retried")
 
 
 _CLOSES_AT: dict[tuple, datetime] = {}
@@ -831,9 +844,11 @@ def cast(
     key = codes.client_key(election.pk, client) if client else ""
     if connection.vendor == "postgresql":
         receipt = _cast_in_one_statement(election, code, marks, channel, key, now)
-        if receipt is not None:
-            return receipt
-        raise _why_refused(election, code, key, now)
+        if receipt is None:
+            raise _why_refused(election, code, key, now)
+        _mix_after_cast(election)
+        return receipt
+    refused = None
     with transaction.atomic():
         try:
             # The vote record's unique roll entry refuses a second ballot: no need to look first.
@@ -841,7 +856,10 @@ def cast(
         except CodeRefused as exc:
             refused = exc
         else:
-            return _record_ballot(election, credential, marks, channel)
+            receipt = _record_ballot(election, credential, marks, channel)
+    if refused is None:
+        _mix_after_cast(election)
+        return receipt
     if key and refused.wrong_code:  # noted outside the transaction, so it sticks
         _note_failure(election, key, now)
         if _throttled(election, key, now):
@@ -850,8 +868,9 @@ def cast(
 
 
 # One statement, so one transaction and one round trip: find the live credential (poll open),
-# insert the vote record unless the voter has one (the unique roll
-# entry decides between concurrent casts), and insert the ballot only if the record went in.
+# insert the vote record unless the voter has one (the unique roll entry decides between
+# concurrent casts), and insert the sealed ballot only if the record went in. Vote record and
+# sealed ballot share this transaction; the mixer later breaks the tie (mixing.py).
 _CAST_SQL = """
 WITH live AS (
     SELECT c.roll_entry_id FROM elections_credential c
@@ -864,8 +883,8 @@ WITH live AS (
     ON CONFLICT (roll_entry_id) DO NOTHING
     RETURNING 1
 ), ballot AS (
-    INSERT INTO elections_ballot (id, election_id, receipt, marks)
-    SELECT %(ballot_id)s, %(election)s, %(receipt)s, %(marks)s FROM record
+    INSERT INTO elections_sealedballot (id, election_id, sealed)
+    SELECT %(ballot_id)s, %(election)s, %(sealed)s FROM record
     RETURNING 1
 )
 SELECT count(*) FROM ballot
@@ -873,28 +892,20 @@ SELECT count(*) FROM ballot
 
 
 def _cast_in_one_statement(election, code, marks, channel, key, now) -> str | None:
-    for _ in range(5):
-        receipt = codes.new_receipt()
-        params = {
-            "hash": codes.code_hash(election.pk, code),
-            "election": election.pk,
-            "record_id": uuid.uuid4(),
-            "channel": channel,
-            "ballot_id": uuid.uuid4(),
-            "receipt": receipt,
-            "marks": marks_text(marks),
-        }
-        # Outside a transaction the statement commits by itself (one round trip); inside one,
-        # a savepoint keeps a receipt collision from breaking the caller's transaction.
-        guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-        try:
-            with guard, connection.cursor() as cursor:
-                cursor.execute(_CAST_SQL, params)
-                (cast_count,) = cursor.fetchone()
-        except IntegrityError:  # a receipt collision: astronomically rare, draw again
-            continue
-        return receipt if cast_count == 1 else None
-    raise ElectionError("could not draw a unique receipt")  # pragma: no cover
+    receipt, record_id = codes.new_receipt(), uuid.uuid4()
+    params = {
+        "hash": codes.code_hash(election.pk, code),
+        "election": election.pk,
+        "record_id": record_id,
+        "channel": channel,
+        "ballot_id": uuid.uuid4(),
+        "sealed": mixing.seal_cast(marks_text(marks), receipt, record_id),
+    }
+    # Outside a transaction the statement commits by itself (one round trip).
+    with connection.cursor() as cursor:
+        cursor.execute(_CAST_SQL, params)
+        (cast_count,) = cursor.fetchone()
+    return receipt if cast_count == 1 else None
 
 
 def _why_refused(election, code, key, now) -> ElectionError:
@@ -933,14 +944,16 @@ def key_paper_ballot(
             PaperEntry.objects.create(
                 election=election,
                 code_hash=digest,
-                marks=marks_text(marks),
+                marks_digest=sealing.keyed_digest(digest, marks_text(marks)),
                 keyed_by=None if isinstance(actor, str) else actor,
                 keyed_by_name=name,
             )
             return None
         if first.keyed_by_name == name:
             raise ElectionError("the second keying must be done by a different officer")
-        if first.marks != marks_text(marks):
+        if not hmac.compare_digest(
+            first.marks_digest, sealing.keyed_digest(digest, marks_text(marks))
+        ):
             raise ElectionError(
                 "this keying does not match the first one: check the paper, or discard the "
                 "first keying and start again"
@@ -949,7 +962,9 @@ def key_paper_ballot(
         if credential is None or credential.voided_at is not None:
             raise CodeRefused("that voting code is not live")
         first.delete()
-        return _record_ballot(election, credential, marks, channel)
+        receipt = _record_ballot(election, credential, marks, channel)
+    _mix_after_cast(election)
+    return receipt
 
 
 def discard_paper_keying(election: Election, code: str, *, actor) -> bool:
@@ -997,44 +1012,16 @@ def _close_poll(election: Election, now: datetime) -> dict:
         .annotate(n=models.Count("id"))
         .order_by("channel")
     )
-    return {"ballots": Ballot.objects.filter(election=election).count(), "by_channel": by_channel}
-
-
-def shuffle_storage(election: Election) -> None:
-    """Rewrite the ballots in the order of their random keys.
-
-    Rows are stored in the order they arrive, so until this runs the ballot table (like the
-    vote records) lists its rows in the order of casting, and pairing the two dumps row by row
-    would link them. Afterwards the ballots' physical order is that of random UUIDs, which
-    says nothing about when, or by whom, a ballot was cast. PostgreSQL: CLUSTER on the primary
-    key (the whole table, briefly locked: sort-based and fast even for millions). Others: copy
-    this election's ballots out and back in key order."""
-    table = Ballot._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            constraints = connection.introspection.get_constraints(cursor, table)
-            primary = next(name for name, c in constraints.items() if c["primary_key"])
-            # CLUSTER refuses a table with deferred foreign-key checks still pending (ballots
-            # written earlier in the same transaction): run those checks now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f'CLUSTER {table} USING "{primary}"')
-            return
-        scratch = f"shuffle_{table}"
-        cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {scratch} AS SELECT * FROM {table} "
-            f"WHERE election_id = %s ORDER BY id",
-            [election.pk],
-        )
-        cursor.execute(f"DELETE FROM {table} WHERE election_id = %s", [election.pk])
-        cursor.execute(f"INSERT INTO {table} SELECT * FROM {scratch} ORDER BY id")
-        cursor.execute(f"DROP TABLE {scratch}")
+    cast = Ballot.objects.filter(election=election).count() + mixing.waiting(election)
+    return {"ballots": cast, "by_channel": by_channel}
 
 
 def _count(election: Election, now: datetime) -> dict:
     from . import tally
 
-    shuffle_storage(election)
+    # The last batch: every ballot still sealed (at least K of them, or all if fewer voted),
+    # with any postal ballots keyed since the close.
+    mixing.mix(election, final=True)
     # The ballots as counted, sealed into the audit chain: `audit verify` names any changed later.
     sealed = audit.seal_ballots(election.organisation, SEALED_ACTION, subject=election)
     election.seed = secrets.randbelow(2**31)
@@ -1084,9 +1071,21 @@ def _declare(election: Election, now: datetime) -> dict:
     }
 
 
-def find_receipt(election: Election, receipt: str) -> Ballot | None:
-    """The published ballot a receipt stands for (only once the result is declared)."""
+@dataclass(frozen=True)
+class ReceiptCheck:
+    found: bool
+    marks: tuple[int, ...] | None = None  # only where the rulebook chose content receipts
+
+
+def check_receipt(election: Election, receipt: str) -> ReceiptCheck | None:
+    """Whether a receipt is in the count (once the result is declared; None before). Where the
+    rulebook chose receipts that show contents, also what that ballot says."""
     if election.state != State.DECLARED:
         return None
-    cleaned = codes.normalise(receipt)
-    return Ballot.objects.filter(election=election, receipt=codes.group(cleaned)).first()
+    cleaned = codes.group(codes.normalise(receipt))
+    if mixing.contents_receipts(election):
+        ballot = Ballot.objects.filter(election=election, receipt=cleaned).first()
+        if ballot is None:
+            return ReceiptCheck(found=False)
+        return ReceiptCheck(found=True, marks=ballot_parser.from_text(ballot.marks))
+    return ReceiptCheck(found=Receipt.objects.filter(election=election, receipt=cleaned).exists())

@@ -16,7 +16,8 @@ from mutualise.counting.blt import write_blt
 from mutualise.counting.methods import get_method
 from mutualise.register.services import neutralise_cell
 
-from .models import Ballot, Candidate, Election, VoteRecord
+from . import mixing
+from .models import Ballot, Candidate, Election, Receipt, VoteRecord
 
 
 def candidate_names(election: Election) -> list[str]:
@@ -113,19 +114,37 @@ def ballots_blt(election: Election) -> str:
 
 
 def ballots_csv(election: Election) -> str:
-    """One row per ballot, in receipt order: the receipt, then the candidates marked (in order
-    of preference for ranked methods)."""
+    """One row per ballot, sorted by what it says: the candidates marked (in order of preference
+    for ranked methods). The receipt is a column only where the rulebook chose receipts that show
+    a ballot's contents; otherwise receipts are published apart (receipts_text)."""
     names = candidate_names(election)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     info = election.method_info
     width = info.max_marks(election.vacancies, len(names)) if info else len(names)
     label = "preference" if election.is_ranked else "mark"
-    writer.writerow(["receipt", *[f"{label} {k + 1}" for k in range(width)]])
+    with_receipt = mixing.contents_receipts(election)
+    writer.writerow(
+        [*(["receipt"] if with_receipt else []), *[f"{label} {k + 1}" for k in range(width)]]
+    )
     rows = (
-        Ballot.objects.filter(election=election).order_by("receipt").values_list("receipt", "marks")
+        Ballot.objects.filter(election=election)
+        .order_by("receipt" if with_receipt else "marks", "id")
+        .values_list("receipt", "marks")
     )
     for receipt, marks in rows.iterator(chunk_size=5000):
         # A candidate's name could be a formula ("=HYPERLINK(...)"): neutralised for spreadsheets.
-        writer.writerow([receipt, *[neutralise_cell(names[int(m) - 1]) for m in marks.split()]])
+        marked = [neutralise_cell(names[int(m) - 1]) for m in marks.split()]
+        writer.writerow([receipt, *marked] if with_receipt else marked)
     return out.getvalue()
+
+
+def receipts_text(election: Election) -> str:
+    """The published list of receipts, one a line, sorted: proof a ballot is in the count, in an
+    order that says nothing about which ballot it stands for."""
+    rows = (
+        Receipt.objects.filter(election=election)
+        .order_by("receipt")
+        .values_list("receipt", flat=True)
+    )
+    return "".join(f"{receipt}\n" for receipt in rows.iterator(chunk_size=5000))

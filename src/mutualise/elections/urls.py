@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/results.pdf", views.results_pdf, name="results_pdf"),
     path("<int:pk>/ballots.blt", views.ballots_blt, name="ballots_blt"),
     path("<int:pk>/ballots.csv", views.ballots_csv, name="ballots_csv"),
+    path("<int:pk>/receipts.txt", views.receipts_txt, name="receipts_txt"),
     path("<int:pk>/console/", views.console, name="console"),
     path("<int:pk>/console/step/<slug:name>/", views.step, name="step"),
     path("<int:pk>/console/move/", views.move_poll, name="move_poll"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from mutualise.register.models import Member, Organisation
 
-from . import ballot_parser, codes, lifecycle, pdf, rules, services, tally
+from . import ballot_parser, codes, lifecycle, mixing, pdf, rules, services, tally
 from .lifecycle import State
 from .models import Candidate, Election
 
@@ -322,26 +322,36 @@ def _open_poll(slug: str, pk: int) -> tuple[Election, int]:
 
 
 def receipt(request, slug, pk):
+    """Check a receipt is in the count. By POST only: a receipt never travels in a URL, so it
+    never lands in an access log, a proxy's log or the browser's history."""
     election = _election(slug, pk)
-    code = request.GET.get("receipt", "").strip()
-    found = None
-    marks = []
-    if code and election.state == State.DECLARED:
-        found = services.find_receipt(election, code)
-        if found:
-            names = tally.candidate_names(election)
-            marks = [names[int(m) - 1] for m in found.marks.split()]
-    return render(
+    checked, marks = None, []
+    if request.method == "POST" and election.state == State.DECLARED:
+        text = request.POST.get("receipt", "").strip()
+        if text:
+            checked = services.check_receipt(election, text)
+            if checked and checked.marks:
+                names = tally.candidate_names(election)
+                marks = [names[m - 1] for m in checked.marks]
+    response = render(
         request,
         "elections/receipt_lookup.html",
         {
             "election": election,
-            "query": code,
-            "found": found,
+            "checked": checked,
             "marks": marks,
-            "page_title": "Find your ballot",
+            "page_title": "Check your ballot was counted",
         },
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def receipts_txt(request, slug, pk):
+    election = _declared(slug, pk)
+    response = HttpResponse(tally.receipts_text(election), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="election-{pk}-receipts.txt"'
+    return response
 
 
 def _declared(slug, pk) -> Election:
@@ -410,6 +420,7 @@ def console(request, slug, pk):
             "candidates": election.candidates.order_by("position", "ballot_name"),
             "roll": services.roll_counts(election),
             "facts": facts,
+            "contents_receipts": mixing.contents_receipts(election),
             "page_title": f"Run: {election.title}",
         },
     )

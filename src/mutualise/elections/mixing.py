@@ -1,0 +1,152 @@
+"""The mixer: sealed ballots out of the holding table, in shuffled batches of at least K.
+
+In one transaction the mixer opens a batch of sealed ballots, deletes them, writes their
+contents as `Ballot` rows and their receipts as `Receipt` rows (each list in its own random
+order, under fresh random keys), and deletes and rewrites the batch's vote records in a third
+random order under fresh keys. Afterwards the ballots, the receipts and the vote records of a
+batch share one transaction (PostgreSQL's xmin), neighbouring pages and neighbouring positions
+in a dump, and nothing finer: whoever holds a copy links a ballot to its voter no better than
+chance among the batch.
+
+Every batch holds at least K (the rulebook's `elections.secrecy_batch`): during the poll a batch
+is mixed only when 2K are waiting, and K are left behind, so the last batch (mixed at the count,
+with any postal ballots keyed after the close) has at least K too. A poll with fewer than K
+voters is mixed as one batch at the count. A kill at any moment leaves each ballot either sealed
+or mixed, never both and never neither: the mixer's transaction commits or it does not.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.db import connection, transaction
+
+from . import sealing
+from .models import Ballot, Election, Receipt, SealedBallot, VoteRecord
+
+CHUNK = 5000
+_RANDOM = secrets.SystemRandom()
+_LOCK_SPACE = 7301  # PostgreSQL advisory lock namespace: one mixer per election at a time
+
+
+class MixFailed(RuntimeError):
+    """The holding table does not match the vote records (it never should)."""
+
+
+_SETTINGS: dict[tuple, tuple[int, bool]] = {}
+
+
+def _settings(election: Election) -> tuple[int, bool]:
+    """The rulebook's K and receipt kind, read once per process per election (casting must not
+    load the rulebook every time)."""
+    key = (election.pk, election.created_at)
+    if key not in _SETTINGS:
+        rules = election.organisation.constitution.elections
+        _SETTINGS[key] = (rules.secrecy_batch, rules.receipts == "contents")
+    return _SETTINGS[key]
+
+
+def batch_size(election: Election) -> int:
+    return _settings(election)[0]
+
+
+def contents_receipts(election: Election) -> bool:
+    return _settings(election)[1]
+
+
+def seal_cast(marks: str, receipt: str, record_id: uuid.UUID) -> str:
+    return sealing.seal({"m": marks, "r": receipt, "v": record_id.hex})
+
+
+def _locked(election: Election, wait: bool) -> bool:
+    if connection.vendor != "postgresql":
+        return True  # SQLite has one writer at a time already
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, election.pk])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, election.pk])
+        return bool(cursor.fetchone()[0])
+
+
+def _chunks(items: list) -> list[list]:
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def mix(election: Election, *, final: bool = False, k: int | None = None) -> int:
+    """Mix one batch if one is due (all that wait if `final`); returns how many were mixed."""
+    k = k or batch_size(election)
+    with transaction.atomic():
+        if not _locked(election, wait=final):
+            return 0  # another mixer is at it
+        waiting = list(SealedBallot.objects.filter(election=election).values_list("id", "sealed"))
+        if final:
+            batch = waiting
+        elif len(waiting) >= 2 * k:
+            batch = _RANDOM.sample(waiting, len(waiting) - k)
+        else:
+            return 0
+        if not batch:
+            return 0
+        opened = [sealing.unseal(sealed) for _, sealed in batch]
+        for ids in _chunks([pk for pk, _ in batch]):
+            SealedBallot.objects.filter(pk__in=ids).delete()
+        keep_receipt = contents_receipts(election)
+        ballots = [
+            Ballot(
+                id=uuid.uuid4(),
+                election_id=election.pk,
+                marks=item["m"],
+                receipt=item["r"] if keep_receipt else "",
+            )
+            for item in opened
+        ]
+        receipts = [
+            Receipt(id=uuid.uuid4(), election_id=election.pk, receipt=item["r"]) for item in opened
+        ]
+        _RANDOM.shuffle(ballots)
+        _RANDOM.shuffle(receipts)
+        Ballot.objects.bulk_create(ballots, batch_size=CHUNK)
+        Receipt.objects.bulk_create(receipts, batch_size=CHUNK)
+        _rewrite_vote_records(election, [uuid.UUID(item["v"]) for item in opened])
+    return len(batch)
+
+
+def _rewrite_vote_records(election: Election, record_ids: list[uuid.UUID]) -> None:
+    """Delete the batch's vote records and write them again, shuffled, under new keys, so their
+    transaction, position and key say no more than the batch they belong to."""
+    records = []
+    for ids in _chunks(record_ids):
+        records += VoteRecord.objects.filter(election=election, pk__in=ids).values_list(
+            "roll_entry_id", "channel"
+        )
+    if len(records) != len(record_ids):
+        raise MixFailed(
+            f"{len(record_ids)} sealed ballots but {len(records)} vote records: not mixed"
+        )
+    for ids in _chunks(record_ids):
+        VoteRecord.objects.filter(election=election, pk__in=ids).delete()
+    fresh = [
+        VoteRecord(id=uuid.uuid4(), election_id=election.pk, roll_entry_id=entry, channel=channel)
+        for entry, channel in records
+    ]
+    _RANDOM.shuffle(fresh)
+    VoteRecord.objects.bulk_create(fresh, batch_size=CHUNK)
+
+
+def after_cast(election: Election) -> None:
+    """Called after a cast has committed: about one cast in K tries to mix a batch, so the
+    holding table stays near 2K without every cast counting it."""
+    k = batch_size(election)
+    if _RANDOM.randrange(k) == 0:
+        mix(election, k=k)
+
+
+def waiting(election: Election) -> int:
+    return SealedBallot.objects.filter(election=election).count()
+
+
+def cast_count(election: Election) -> int:
+    """Ballots cast so far, mixed or still sealed."""
+    return Ballot.objects.filter(election=election).count() + waiting(election)
