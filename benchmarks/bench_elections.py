@@ -329,6 +329,7 @@ def pgbench_figure() -> float:
 
 
 def http_casting(org, tps: float) -> None:
+    from mutualise.elections import mixing
     from mutualise.elections.models import Ballot, VoteRecord
 
     election, _, codes = _open_election(org, "public-newcastle")
@@ -350,14 +351,18 @@ def http_casting(org, tps: float) -> None:
     print(f"  gunicorn {WORKERS} workers x {THREADS} threads, {CONCURRENCY} keep-alive clients; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; ratio to "
           f"pgbench single-row inserts: {rate / tps:.2f}")  # fmt: skip
-    assert Ballot.objects.filter(election=election).count() == n
+    print(f"  mixing on: {Ballot.objects.filter(election=election).count():,} mixed in batches "
+          f"of >= {mixing.batch_size(election)} during the load, {mixing.waiting(election):,} "
+          "still sealed")  # fmt: skip
+    assert mixing.cast_count(election) == n
     assert VoteRecord.objects.filter(election=election).count() == n
 
 
 def durability(org) -> None:
     from django.db.models import Count
 
-    from mutualise.elections.models import Ballot, VoteRecord
+    from mutualise.elections import mixing
+    from mutualise.elections.models import Receipt, VoteRecord
 
     election, _, codes = _open_election(org, "public-gateshead")
     work = Path(tempfile.mkdtemp())
@@ -370,12 +375,12 @@ def durability(org) -> None:
          str(work / "codes"), str(work / "out.json"), str(CONCURRENCY), "60"], cwd=REPO,
     )  # fmt: skip
     deadline = time.time() + 120
-    while Ballot.objects.filter(election=election).count() < DURABILITY_BALLOTS // 3:
+    while mixing.cast_count(election) < DURABILITY_BALLOTS // 3:
         if time.time() > deadline:
             raise RuntimeError("the load did not get going")
         time.sleep(0.2)
-    before = Ballot.objects.filter(election=election).count()
-    _stop(server, signal.SIGKILL)  # master and workers, mid-request
+    before = mixing.cast_count(election)
+    _stop(server, signal.SIGKILL)  # master and workers, mid-request (and mid-mix)
     print(f"durability: SIGKILL of gunicorn after {before:,} ballots; restarting")
     server = _start_server(port)
     try:
@@ -384,8 +389,9 @@ def durability(org) -> None:
         _stop(server)
     report = json.loads((work / "out.json").read_text())
     acknowledged = report["acknowledged"]
-    stored = set(Ballot.objects.filter(election=election).values_list("receipt", flat=True))
-    ballots = Ballot.objects.filter(election=election).count()
+    mixing.mix(election, final=True)  # as the count does: every ballot out of the seal
+    stored = set(Receipt.objects.filter(election=election).values_list("receipt", flat=True))
+    ballots = Receipt.objects.filter(election=election).count()
     records = VoteRecord.objects.filter(election=election).count()
     missing = [r for r in acknowledged.values() if r not in stored]
     twice = (
@@ -405,9 +411,9 @@ def durability(org) -> None:
 def million(org) -> None:
     from django.db import connection
 
-    from mutualise.elections import services
+    from mutualise.elections import mixing, services
     from mutualise.elections.lifecycle import State
-    from mutualise.elections.models import Ballot, Election, RollEntry, VoteRecord
+    from mutualise.elections.models import Ballot, Election, RollEntry, SealedBallot, VoteRecord
 
     started = time.perf_counter()
     _clone_members(org, "public-north-tyneside", MILLION)
@@ -435,11 +441,29 @@ def million(org) -> None:
         )
         cursor.execute(
             f"INSERT INTO {Ballot._meta.db_table} (id, election_id, receipt, marks) "
-            f"SELECT gen_random_uuid(), %s, upper(substr(md5(g::text || random()::text), 1, 14)),"
+            f"SELECT gen_random_uuid(), %s, '',"
             f" (%s::text[])[1 + floor(power(random(), 2) * %s)::int] "
             f"FROM generate_series(1, %s) g",
             [election.pk, rankings, len(rankings), MILLION],
         )
+        # Mixing included: what the mixer had not yet moved at the close (up to 3K in the
+        # holding table) is sealed, and mixed by the count.
+        k = mixing.batch_size(election)
+        cursor.execute(
+            f"DELETE FROM {Ballot._meta.db_table} WHERE id IN (SELECT id FROM "
+            f"{Ballot._meta.db_table} WHERE election_id = %s LIMIT %s)",
+            [election.pk, 3 * k],
+        )
+        cursor.execute(
+            f"SELECT id FROM {VoteRecord._meta.db_table} WHERE election_id = %s LIMIT %s",
+            [election.pk, 3 * k],
+        )
+        held = [row[0] for row in cursor.fetchall()]
+    SealedBallot.objects.bulk_create(
+        [SealedBallot(election=election, sealed=mixing.seal_cast(rankings[i % len(rankings)],
+                      f"R{i:013d}", record)) for i, record in enumerate(held)]
+    )  # fmt: skip
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     Election.objects.filter(pk=election.pk).update(
         state=State.POLL_OPEN, roll_frozen_on=date.today()
@@ -455,7 +479,7 @@ def million(org) -> None:
     election = services.transition(election, "declare", actor="bench", now=after)
     declared = time.perf_counter()
     print(f"1M: close of poll to declared result {declared - started:.2f} s (target < 10): "
-          f"close {closed - started:.2f} s, storage rewrite + count {counted - closed:.2f} s, "
+          f"close {closed - started:.2f} s, last mix + count {counted - closed:.2f} s, "
           f"declare {declared - counted:.2f} s; elected {election.result['elected_names']}")  # fmt: skip
 
 
