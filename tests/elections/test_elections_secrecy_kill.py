@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from test_elections_secrecy import _contested
 
@@ -53,7 +54,12 @@ def _run(election, now, codes: list[str], kill_after: int | None) -> list[str]:
     )
     with tempfile.NamedTemporaryFile("w", suffix=".codes", delete=False) as handle:
         handle.write("\n".join(codes))
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "mutualise.web.settings"}
+    # The same settings (so the same sealing key) as this test process.
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": django_settings.SETTINGS_MODULE,
+    }
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(election.pk), now.isoformat(), handle.name],
         stdout=subprocess.PIPE,

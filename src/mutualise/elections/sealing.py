@@ -3,8 +3,8 @@ at least K others.
 
 A cast writes the vote record and the sealed ballot in one transaction (so neither can be lost
 without the other); anyone reading the database can see that they belong together, but not what
-the sealed one says. The key is derived from the server's secret (as the credential key is), so
-it is never in the database or its backups.
+the sealed one says. The key is derived from the voting-code key held in the environment
+(MUTUALISE_CREDENTIAL_KEY, or MUTUALISE_BALLOT_SEAL_KEY if set), never the database or backups.
 
 The construction uses only the standard library: a keystream from HMAC-SHA256 in counter mode
 under a random 16-byte nonce, then HMAC-SHA256 over nonce and ciphertext under a second key
@@ -32,7 +32,11 @@ class SealBroken(ValueError):
 
 
 def _keys() -> tuple[bytes, bytes]:
-    secret = getattr(settings, "MUTUALISE_BALLOT_SEAL_KEY", "") or settings.SECRET_KEY
+    secret = (
+        getattr(settings, "MUTUALISE_BALLOT_SEAL_KEY", "")
+        or getattr(settings, "MUTUALISE_CREDENTIAL_KEY", "")
+        or settings.SECRET_KEY
+    )
     root = hashlib.sha256(f"mutualise.elections.seal:{secret}".encode()).digest()
     return (
         hmac.new(root, b"encrypt", hashlib.sha256).digest(),
