@@ -15,7 +15,7 @@ READS = {
     ],
     "elections.services": [
         "timetable", "facts", "ballot_candidates", "roll_counts", "ballot_rules", "parse_marks",
-        "check_marks", "marks_text", "find_receipt",
+        "check_marks", "marks_text", "check_receipt",
     ],
     "governance.services.errors": ["require"],
     "governance.services.health": ["health_all"],
@@ -59,10 +59,6 @@ WRITES_WITHOUT_EVENT = {
     # elections.services cast, key_paper_ballot and check_code reach audit.record only through
     # the code-guessing alarm: by design no event per ballot (secrecy; the close of poll
     # audits the counts), as meetings.cast_vote below.
-    "elections.services.shuffle_storage": (
-        "rewrites the ballots' physical order only (same rows), inside the count, which is "
-        "audited with the sealed ballots"
-    ),
     "meetings.services.cast_vote": (
         "ballot secrecy, as elections.cast: the declaration audits the counts and seals every "
         "ballot"
