@@ -49,7 +49,9 @@ def test_random_instances_decide_like_the_exact_run(compiled):
 
 def test_compiled_and_numpy_agree_on_real_files(shared_dir):
     if kernel.decide_compiled is None:
-        pytest.skip("numba is not installed")
+        pytest.skip(
+            "numba is not installed: make test installs it (the bench extra); the numpy path is tested without it"
+        )
     for name in ["Netherlands_Assen_2024", "Poland_Swiecie_2023", "Poland_Warszawa_2017_Wawer"]:
         profile = approval_profile(read_pb(shared_dir / "conformance" / "pabulib" / f"{name}.pb"))
         fp = float_profile(profile)

@@ -83,7 +83,7 @@ def test_sigkill_mid_cast_or_mid_mix_loses_no_acknowledged_ballot(nhs_org, retur
     if connection.vendor != "postgresql":
         pytest.skip(
             "the test database is in memory on SQLite, so no second process can share it: run "
-            "with DATABASE_URL=postgres://... (make bench also kills the server mid-load)"
+            "in make test's PostgreSQL pass (make bench also kills the server mid-load)"
         )
     election, drive, people, codes = _contested(nhs_org, returning_officer, voters=VOTERS)
     order = [codes[p.pk] for p in people]
