@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "mutualise.jobs",
+    "mutualise.mail",
 ]
 
 # Long work (imports, mail, reminders) is queued in the project's own database and run by
