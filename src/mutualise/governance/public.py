@@ -9,7 +9,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from mutualise.audit.models import AuditHead
+from mutualise.audit.services import chain_head
 from mutualise.constitution.calendar import add_months
 from mutualise.constitution.meetings_rules import quorum_required
 from mutualise.elections.models import Candidate, Election
@@ -205,5 +205,5 @@ def elections_held(organisation) -> list[ElectionRow]:
 
 
 def audit_head(organisation) -> tuple[int, str]:
-    head = AuditHead.objects.filter(organisation=organisation).first()
-    return (head.last_sequence, head.last_hash) if head else (0, "")
+    head = chain_head(organisation)
+    return head.sequence, head.hash
