@@ -20,6 +20,7 @@ READS = {
     "governance.services.errors": ["require"],
     "governance.services.health": ["health_all"],
     "governance.services.holders": ["current_holders", "officers_register"],
+    "governance.services.reminders": ["ahead_days", "open_reminders"],
     "meetings.services": [
         "member_for", "agenda", "kind_rules", "is_present", "proxy_deadline", "live_proxies",
         "ballots_digest", "receipts_digest", "published_ballots", "published_receipts",

@@ -149,3 +149,52 @@ class HealthReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.serious} serious, {self.warnings} warnings"
+
+
+class Reminder(models.Model):
+    """Something the organisation's officers must act on soon (an AGM falling due, a term
+    ending, nominations or a poll closing), raised once by the daily run (checks/reminders.py)
+    and mailed to them; closed when it no longer applies (done, passed, or the rulebook moved
+    it: a new date is a new reminder)."""
+
+    class Kind(models.TextChoices):
+        AGM = "agm", "Annual meeting due"
+        TERM = "term", "Term ending"
+        NOMINATIONS = "nominations", "Nominations closing"
+        POLL = "poll", "Poll closing"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    key = models.CharField(max_length=80, help_text="What it is about, e.g. holding:12")
+    due_on = models.DateField(help_text="When it happens or falls due")
+    act_by = models.DateField(help_text="The last day to act")
+    title = models.CharField(max_length=300)
+    text = models.TextField()
+    rule = models.CharField(max_length=300, help_text="The rulebook field the date comes from")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    raised_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    mailed_to = models.PositiveIntegerField(default=0, help_text="Officers e-mailed")
+
+    class Meta:
+        ordering = ["act_by", "kind", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "key", "due_on"], name="reminder_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["agm", "term", "nominations", "poll"]),
+                name="reminder_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["open", "closed"]), name="reminder_state_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "state"], name="reminder_open")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -20,6 +20,7 @@ keeps_officers_register = is_officer | is_administrator | is_system_administrato
 rules.add_perm("governance.view_accountability", rules.always_allow)
 rules.add_perm("governance.manage_holders", keeps_officers_register)
 rules.add_perm("governance.run_health", keeps_officers_register)
+rules.add_perm("governance.handle_reminders", keeps_officers_register)
 rules.add_perm("governance.view_all_organisations", is_system_administrator)
 
 REFUSALS = {
@@ -27,6 +28,8 @@ REFUSALS = {
     "the officers' register.",
     "governance.run_health": "Only the membership secretary or an administrator may run the "
     "health check.",
+    "governance.handle_reminders": "Only the membership secretary or an administrator sees "
+    "and deals with the officers' reminders.",
     "governance.view_all_organisations": "Only a system administrator may see every "
     "organisation's findings.",
 }

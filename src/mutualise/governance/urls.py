@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.accountability, name="accountability"),
     path("holders/", views.holders, name="holders"),
     path("holders/<int:pk>/end", views.end_holding, name="end_holding"),
+    path("reminders/", views.reminders, name="reminders"),
+    path("reminders/<int:pk>/close", views.close_reminder, name="close_reminder"),
     path("reports/<slug:kind>.<slug:fmt>", views.annual_report, name="report"),
 ]
 

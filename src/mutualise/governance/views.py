@@ -201,3 +201,45 @@ def end_holding(request, slug, pk):
         else:
             messages.success(request, f"{holding.holder_name}'s holding has ended.")
     return redirect("governance:holders", slug=slug)
+
+
+def reminders(request, slug):
+    """The officers' reminders (raised daily from the rulebook), and the daily runs' state."""
+    from mutualise.jobs import schedule
+
+    from . import tasks  # noqa: F401  (declares governance's daily jobs)
+
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.is_authenticated:
+        raise PermissionDenied("Sign in as the membership secretary or an administrator.")
+    if not request.user.has_perm("governance.handle_reminders", organisation):
+        raise PermissionDenied(
+            "Only the membership secretary or an administrator sees the officers' reminders."
+        )
+    return render(
+        request,
+        "governance/reminders.html",
+        {
+            "organisation": organisation,
+            "reminders": services.open_reminders(organisation),
+            "daily": schedule.last_runs(),
+            "page_title": "Reminders for officers",
+        },
+    )
+
+
+@require_POST
+def close_reminder(request, slug, pk):
+    from .models import Reminder
+
+    organisation = get_object_or_404(Organisation, slug=slug)
+    reminder = get_object_or_404(Reminder, organisation=organisation, pk=pk)
+    try:
+        services.close_reminder(reminder, actor=request.user)
+    except services.NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from None
+    except services.GovernanceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Marked as dealt with: {reminder.title}.")
+    return redirect("governance:reminders", slug=slug)

@@ -63,3 +63,25 @@ class Job(models.Model):
         if self.state == State.DONE.value:
             return 100
         return min(99, (100 * self.done) // self.total) if self.total else 0
+
+
+class ScheduledRun(models.Model):
+    """One day's run of one daily job (jobs/schedule.py): its row is what makes the schedule
+    idempotent (a second look on the same day finds it and queues nothing) and what survives a
+    restart. Install-wide: a daily job works through every organisation itself."""
+
+    name = models.CharField(max_length=80, help_text="The daily job, e.g. governance.reminders")
+    day = models.DateField(help_text="The day (Europe/London) this run is for")
+    job = models.OneToOneField(
+        Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="scheduled_run"
+    )
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "day"], name="scheduled_run_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.day}"

@@ -108,7 +108,20 @@ class Worker(DatabaseWorker):
         autodiscover_modules("tasks")
         for job_id, outcome in recover_lost(self.worker_id, self.stale_after):
             logger.warning("job %s left by a lost worker: %s", job_id, outcome)
+        look_at_schedule()
         super().run()
+
+
+def look_at_schedule() -> list[str]:
+    """Queue the daily jobs due now, and plan the next look (jobs/schedule.py)."""
+    from . import schedule
+    from .tasks import plan_next_check
+
+    queued = schedule.run_due()
+    for name in queued:
+        logger.info("daily job %s queued", name)
+    plan_next_check()
+    return queued
 
 
 def run_queued(worker_id: str = "") -> int:

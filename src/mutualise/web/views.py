@@ -22,6 +22,7 @@ def organisation(request, slug):
             "legal_form": legal_form_label(version.constitution.organisation.legal_form),
             "sections": explain_sections(version.constitution, name=org.name),
             "page_title": "How it is run",
+            "sees_reminders": request.user.has_perm("governance.handle_reminders", org),
         },
     )
 
