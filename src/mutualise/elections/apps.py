@@ -6,8 +6,11 @@ class ElectionsConfig(AppConfig):
     label = "elections"
 
     def ready(self) -> None:
+        from mutualise.accounts.independence import register_check
         from mutualise.audit import digests
 
+        from .grant_checks import returning_officer_in_a_race
         from .sealed import SEALED_ACTION, stored_ballots
 
         digests.register(SEALED_ACTION, stored_ballots)
+        register_check(returning_officer_in_a_race)

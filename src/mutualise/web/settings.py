@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mutualise.web",
     "mutualise.audit",
     "mutualise.register",
+    "mutualise.accounts",
     "mutualise.elections",
     "mutualise.meetings",
     "mutualise.governance",
@@ -140,6 +141,13 @@ MUTUALISE_AUDIT_THROWAWAY_KEY = DEBUG or os.environ.get("MUTUALISE_AUDIT_THROWAW
 # too, e.g. nginx client_max_body_size); XLSX cell limits are in register/tabular.py.
 MUTUALISE_UPLOAD_MAX_BYTES = int(os.environ.get("MUTUALISE_UPLOAD_MAX_BYTES", 100_000_000))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000  # larger uploads spool to a temporary file
+
+# Invitations (mutualise/accounts): how long a link works, and the address links in mail start
+# with. MUTUALISE_OPEN_FOUNDING=1 lets anyone signed in found a new organisation (by default
+# only a system administrator may).
+MUTUALISE_INVITATION_DAYS = int(os.environ.get("MUTUALISE_INVITATION_DAYS", "7"))
+MUTUALISE_SITE_URL = os.environ.get("MUTUALISE_SITE_URL", "http://localhost:8000")
+MUTUALISE_OPEN_FOUNDING = os.environ.get("MUTUALISE_OPEN_FOUNDING", "0") == "1"
 
 # A large member import on PostgreSQL proves its foreign keys set-wise instead of by a trigger
 # per row, where the role may set session_replication_role (register/bulkwrite.py). "0" keeps

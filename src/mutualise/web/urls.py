@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", signin.two_factor, name="two_factor"),
+    path("", include("mutualise.accounts.urls")),
     path("o/<slug:slug>/", views.organisation, name="organisation"),
     path("o/<slug:slug>/constitution/", views.constitution, name="constitution"),
     # Each app's pages live under its organisation: /o/<slug>/...

@@ -1,0 +1,86 @@
+"""The mechanics every kind of invitation shares: issue a link, find it again from its token,
+and claim it once. No audit here: the services that use these (services/roles.py, and the
+member-account invitations after them) record what the invitation was for."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Invitation
+from .tokens import hash_token, new_token
+
+
+class InvitationError(ValueError):
+    """The link cannot be used; the message says why and what to do."""
+
+
+def lifetime() -> timedelta:
+    return timedelta(days=getattr(settings, "MUTUALISE_INVITATION_DAYS", 7))
+
+
+def make(organisation, *, purpose, email, actor, role_kind="", member=None):
+    """Store a new invitation; return it and the token for its link (never stored)."""
+    from mutualise.audit.services import actor_name
+
+    token, digest = new_token()
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        purpose=purpose,
+        email=email.strip().lower(),
+        role_kind=role_kind,
+        member=member,
+        token_hash=digest,
+        created_at=now,
+        expires_at=now + lifetime(),
+        sent_by=actor if getattr(actor, "pk", None) else None,
+        sent_by_name=actor_name(actor),
+    )
+    return invitation, token
+
+
+def find(token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("organisation", "member")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+REFUSALS = {
+    "accepted": "This invitation has been used already. Sign in instead.",
+    "withdrawn": "This invitation was withdrawn. Ask whoever sent it for a new one.",
+    "expired": "This invitation has expired. Ask whoever sent it for a new one.",
+}
+
+
+def claim(token: str, user) -> Invitation:
+    """Lock the invitation and mark it accepted by `user`, inside the caller's transaction;
+    refuse a link that is unknown, used, withdrawn or expired."""
+    found = find(token)
+    if found is None:
+        raise InvitationError("This invitation link is not right. Check it against the email.")
+    invitation = Invitation.objects.select_for_update().get(pk=found.pk)
+    invitation.organisation, invitation.member = found.organisation, found.member
+    state = invitation.state()
+    if state != "open":
+        raise InvitationError(REFUSALS[state])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return invitation
+
+
+def open_invitations(organisation, purpose):
+    return Invitation.objects.filter(
+        organisation=organisation,
+        purpose=purpose,
+        accepted_at__isnull=True,
+        withdrawn_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )

@@ -1,0 +1,118 @@
+"""Accepting an invitation (any purpose) and withdrawing one.
+
+What accepting does depends on the invitation's purpose: each purpose's module registers its
+effect in ACCEPT (roles.py: grant the role). The effect runs in the same transaction as the
+claim, so a refused effect (an independence rule, say) leaves the link unused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from rules import has_perm
+
+from mutualise.audit import services as audit
+
+from .. import invitations as mechanics
+from ..models import Invitation
+from .errors import AccountsError, InvitationError, NotPermitted, require_role_manager
+
+# purpose -> effect(invitation, user) -> what it made (a Role, a Member, ...)
+ACCEPT: dict[str, Callable] = {}
+
+
+def lookup(token: str) -> Invitation | None:
+    """The invitation a link's token is for (any state), or None."""
+    return mechanics.find(token)
+
+
+def accept(token: str, *, user):
+    """Accept an invitation as the signed-in `user`: mark it used and do what it was for."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotPermitted("Sign in, or create your sign-in, to accept this invitation.")
+    with transaction.atomic():
+        invitation = mechanics.claim(token, user)
+        return _apply(invitation, user)
+
+
+def _apply(invitation, user):
+    effect = ACCEPT.get(invitation.purpose)
+    if effect is None:
+        raise InvitationError("This kind of invitation cannot be accepted here yet.")
+    made = effect(invitation, user)
+    audit.record(
+        invitation.organisation,
+        "invitation.accepted",
+        actor=user,
+        subject=invitation,
+        data={"purpose": invitation.purpose, "role": invitation.role_kind},
+    )
+    return made
+
+
+def accept_as_new_user(token: str, *, password: str, full_name: str = ""):
+    """Create a sign-in for the address the invitation went to, then accept it as that user.
+    Returns (user, what accepting made)."""
+    found = mechanics.find(token)
+    if found is None or found.state() != "open":
+        state = found.state() if found else ""
+        raise InvitationError(
+            mechanics.REFUSALS.get(state, "This invitation link is not right.")
+        )
+    User = get_user_model()
+    email = found.email
+    if User.objects.filter(username__iexact=email).exists():
+        raise AccountsError(
+            f"There is already a sign-in for {email}: sign in with it to accept.", field="password"
+        )
+    candidate = User(username=email, email=email, first_name=full_name.strip()[:150])
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as exc:
+        raise AccountsError(" ".join(exc.messages), field="password") from None
+    with transaction.atomic():
+        candidate.set_password(password)
+        candidate.save()
+        invitation = mechanics.claim(token, candidate)
+        audit.record(
+            invitation.organisation,
+            "account.created",
+            actor=candidate,
+            subject=invitation,
+            data={"user_id": candidate.pk, "from": "invitation"},
+        )
+        made = _apply(invitation, candidate)
+    return candidate, made
+
+
+def _require_withdrawer(actor, invitation) -> None:
+    if invitation.purpose == Invitation.Purpose.ROLE:
+        require_role_manager(actor, invitation.organisation)
+    elif not (actor is None or isinstance(actor, str)) and not has_perm(
+        "register.manage_members", actor, invitation.organisation
+    ):
+        raise NotPermitted("Only the membership secretary can withdraw this invitation.")
+
+
+def withdraw(invitation: Invitation, *, actor) -> Invitation:
+    """Withdraw an invitation not yet accepted: its link stops working."""
+    _require_withdrawer(actor, invitation)
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at:
+            raise AccountsError("That invitation has been accepted already: revoke the role.")
+        if locked.withdrawn_at is None:
+            locked.withdrawn_at = timezone.now()
+            locked.save(update_fields=["withdrawn_at"])
+            audit.record(
+                locked.organisation,
+                "invitation.withdrawn",
+                actor=actor,
+                subject=locked,
+                data={"purpose": locked.purpose, "role": locked.role_kind},
+            )
+    return locked
