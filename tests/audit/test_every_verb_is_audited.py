@@ -37,8 +37,10 @@ READS = {
     "participation.services.delivery": ["deliveries_csv"],
     "participation.services.voting": ["eligibility", "has_voted", "validate"],
     "stake.services.errors": ["require", "shares_rules"],
-    "stake.services.interest": ["parse_rate", "preview_interest"],
+    "stake.services.interest": ["parse_rate", "preview_interest", "posted_digest", "run_reference"],
     "stake.services.ledger": ["maximum_holding", "verify_ledger"],
+    "stake.services.nominations": ["nomination_on"],
+    "stake.services.withdrawals": ["suspension_on", "yearly_allowance"],
     "register.services": [
         "today", "normalise_details", "find_duplicates", "eligibility_reasons",
         "active_members", "recheck_register", "member_history", "subject_access",

@@ -60,19 +60,37 @@ def test_a_year_with_members_joining_and_leaving_is_exact_to_the_penny(energy):
 def test_posting_credits_each_part_once_and_pays_out_what_would_pass_the_maximum(energy):
     rate = Fraction(3, 100)
     run, preview = services.post_interest(energy, rate, *YEAR, actor="board")
-    payments = InterestPayment.objects.filter(run=run)
-    assert sum(p.amount_pence for p in payments) == preview.total_pence == run.total_pence
-    full = payments.get(member__number=5)
-    assert full.movement is None  # at GBP 100,000 already: paid, not credited
-    assert ShareAccount.objects.get(member__number=5).balance_pence == 10_000_000
     credited = Movement.objects.filter(organisation=energy, kind="interest")
-    assert credited.count() == 3  # 1, 2, 4; 3 has withdrawn: paid
-    assert payments.get(member__number=3).movement is None
+    paid = InterestPayment.objects.filter(run=run)  # what was paid out, not credited
+    assert dict(credited.values_list("account__member__number", "amount_pence")) == {
+        n: preview.by_member[n] for n in (1, 2, 4)
+    }
+    # 5 holds GBP 100,000 already and 3 has withdrawn everything: paid, not credited.
+    assert dict(paid.values_list("member__number", "amount_pence")) == {
+        n: preview.by_member[n] for n in (3, 5)
+    }
+    assert (
+        sum(m.amount_pence for m in credited) + sum(p.amount_pence for p in paid)
+        == (preview.total_pence)
+        == run.total_pence
+    )
+    assert ShareAccount.objects.get(member__number=5).balance_pence == 10_000_000
+    assert ShareAccount.objects.get(member__number=1).balance_pence == 103_000
+    assert {m.balance_after_pence for m in credited.filter(account__member__number=1)} == {103_000}
     assert services.verify_ledger(energy) == []
-    assert AuditEvent.objects.filter(organisation=energy, action="shares.interest").count() == 3
-    assert AuditEvent.objects.filter(action="shares.interest_posted").count() == 1
+    # One event for the run, carrying the digest of every part; none per member.
+    assert not AuditEvent.objects.filter(organisation=energy, action="shares.interest").exists()
+    (event,) = AuditEvent.objects.filter(action="shares.interest_posted")
+    assert event.data["postings_sha256"] == services.posted_digest(run) == preview.digest()
     with pytest.raises(StakeError, match="already been posted"):
         services.post_interest(energy, rate, *YEAR)
+
+
+def test_the_runs_digest_shows_a_part_changed_behind_the_ledgers_back(energy):
+    run, _ = services.post_interest(energy, Fraction(3, 100), *YEAR)
+    sealed = services.posted_digest(run)
+    InterestPayment.objects.filter(run=run, member__number=5).update(amount_pence=1)
+    assert services.posted_digest(run) != sealed
 
 
 def test_a_rate_above_the_rulebooks_cap_is_refused(energy, db):

@@ -182,3 +182,30 @@ def election_timetable(
         notice_of_poll=back(rules.notice_of_poll),
         close_of_poll=london(close_of_poll, rules.poll_closes_at),
     )
+
+
+def add_period(day: date, amount: int, unit: str) -> date:
+    """`day` moved on by a rulebook period ('13 weeks', '3 months', '3 years'); months and
+    years keep the day of the month, clamped to the month's last day."""
+    if unit == "days":
+        return day + timedelta(days=amount)
+    if unit == "weeks":
+        return day + timedelta(weeks=amount)
+    if unit == "months":
+        return add_months(day, amount)
+    if unit == "years":
+        return add_months(day, 12 * amount)
+    raise ValueError(f"unknown unit of time {unit!r}")
+
+
+def financial_year(day: date, end_day: int, end_month: int) -> tuple[date, date]:
+    """The first and last day of the financial year (ending each year on end_day end_month,
+    clamped in short months) that `day` falls in."""
+
+    def year_end(year: int) -> date:
+        return date(year, end_month, min(end_day, _calendar.monthrange(year, end_month)[1]))
+
+    end = year_end(day.year)
+    if end < day:
+        end = year_end(day.year + 1)
+    return year_end(end.year - 1) + timedelta(days=1), end

@@ -338,6 +338,8 @@ def _shares(c: Constitution) -> Found:
         )
     if shares.withdrawal_notice is not None and not shares.withdrawable:
         yield here + ("withdrawal_notice",), "set, but shares are not withdrawable"
+    if shares.withdrawal_yearly_limit is not None and not shares.withdrawable:
+        yield here + ("withdrawal_yearly_limit",), "set, but shares are not withdrawable"
 
 
 def _surplus_and_lock(c: Constitution) -> Found:
@@ -381,5 +383,11 @@ def _surplus_and_lock(c: Constitution) -> Found:
         and c.surplus.dividend_cap is None
     ):
         yield ("surplus", "dividend_cap"), "a CIC paying dividends needs a dividend cap"
+    approver = c.surplus.approved_by
+    if approver not in (None, "board") and approver not in {r.id for r in c.meetings.resolutions}:
+        yield (
+            ("surplus", "approved_by"),
+            f"'{approver}' is neither 'board' nor a resolution kind of meetings.resolutions",
+        )
     if SurplusUse.INTEREST_ON_SHARES in uses and c.shares is None:
         yield ("surplus", "allocation"), "interest on shares, but the rulebook issues no shares"

@@ -390,6 +390,18 @@ def _shares(c: Constitution) -> str:
         text += f"Nothing may be withdrawn in the first {s.moratorium}. "
     if s.board_may_suspend_withdrawals:
         text += "The board may suspend withdrawals. "
+    if s.withdrawal_yearly_limit is not None:
+        text += (
+            f"At most {percent(s.withdrawal_yearly_limit)} of the share capital may be withdrawn "
+            "in a year; requests beyond it wait, scaled back equally, for the next year. "
+        )
+    if s.nomination_limit_pence is not None:
+        text += (
+            f"A member may nominate who receives up to {_money(s.nomination_limit_pence)} "
+            "of their shares on death. "
+        )
+    if s.certificates:
+        text += "Each allotment is issued with a share certificate. "
     if s.interest_cap is not None:
         text += f"Interest on shares is capped at {percent(s.interest_cap)} a year. "
     if s.interest_policy:

@@ -4,7 +4,7 @@ and one documented rounding rule (largest remainder) makes every total exact to 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -12,6 +12,12 @@ from fractions import Fraction
 # CCBSA 2014 s.24: no member may hold more than GBP 100,000 of withdrawable share capital. The
 # Act's cap, not an organisation's rule; the rulebook's own maximum may only be lower.
 WITHDRAWABLE_CAP_PENCE = 10_000_000
+
+# CCBSA 2014 s.37: a nominee who is an officer or employee of the society is valid only if the
+# nominator's spouse, civil partner, parent, child, brother, sister, nephew or niece. Statute.
+NOMINEE_RELATIONS_FOR_OFFICERS = frozenset(
+    {"spouse", "civil partner", "parent", "child", "brother", "sister", "nephew", "niece"}
+)
 
 # Interest on a yearly rate accrues per day held over a 365-day year (actual/365), as the
 # CSU's pro-rata practice does; the declared rate is the most a full year's holding earns.
@@ -24,22 +30,49 @@ def largest_remainder(total: int, exact: Mapping[Hashable, Fraction]) -> dict[Ha
     Each key gets the floor of its exact part; the pence left over go one each to the largest
     fractional remainders, ties to the earlier key in sorted order. The parts sum to `total`.
     """
-    if total < 0:
-        raise ValueError("a total of pence cannot be negative")
-    weight = sum(exact.values(), Fraction(0))
     if any(v < 0 for v in exact.values()):
         raise ValueError("a share of a total cannot be negative")
+    keys = sorted(exact, key=_sortable)
+    common = math.lcm(*(Fraction(exact[k]).denominator for k in keys)) if keys else 1
+    weights = [
+        Fraction(exact[k]).numerator * (common // Fraction(exact[k]).denominator) for k in keys
+    ]
+    return dict(zip(keys, split(total, weights), strict=True))
+
+
+def split(total: int, weights: Sequence[int]) -> list[int]:
+    """`total` pence split in proportion to integer `weights`, in their order: each gets the
+    floor of its exact part and the pence left over go one each to the largest remainders,
+    ties to the earlier place. Integers throughout, so a million parts take a second."""
+    if total < 0:
+        raise ValueError("a total of pence cannot be negative")
+    if any(w < 0 for w in weights):
+        raise ValueError("a share of a total cannot be negative")
+    weight = sum(weights)
     if weight == 0:
         if total:
             raise ValueError(f"cannot share {total}p among nothing")
-        return {key: 0 for key in exact}
-    parts = {key: Fraction(total) * value / weight for key, value in exact.items()}
-    out = {key: math.floor(part) for key, part in parts.items()}
-    left = total - sum(out.values())
-    order = sorted(parts, key=lambda k: (-(parts[k] - out[k]), _sortable(k)))
-    for key in order[:left]:
-        out[key] += 1
-    return out
+        return [0] * len(weights)
+    parts, remainders = [], []
+    for w in weights:
+        q, r = divmod(total * w, weight)
+        parts.append(q)
+        remainders.append(r)
+    left = total - sum(parts)
+    if left:
+        for i in _largest(remainders, left, weight):
+            parts[i] += 1
+    return parts
+
+
+def _largest(values: list[int], n: int, bound: int) -> Iterable[int]:
+    """The places of the n largest values, ties to the earlier place."""
+    if bound < 2**62 and len(values) > 1000:
+        import numpy
+
+        order = numpy.argsort(-numpy.asarray(values, dtype=numpy.int64), kind="stable")
+        return order[:n].tolist()
+    return sorted(range(len(values)), key=lambda i: -values[i])[:n]
 
 
 def _sortable(key):
@@ -76,12 +109,18 @@ def interest(
 ) -> tuple[int, dict[Hashable, int]]:
     """Interest at yearly `rate` per day held: the total (the exact sum rounded down, so no one
     is paid above the declared rate) and each holder's part by largest remainder."""
-    exact = {
-        key: rate * pence_days(moves, start, end) / DAYS_IN_YEAR for key, moves in holdings.items()
-    }
-    total = math.floor(sum(exact.values(), Fraction(0)))
-    parts = largest_remainder(total, exact)
-    return total, {key: pence for key, pence in parts.items() if pence}
+    keys = sorted(holdings, key=_sortable)
+    total, parts = interest_parts([pence_days(holdings[k], start, end) for k in keys], rate)
+    return total, {k: p for k, p in zip(keys, parts, strict=True) if p}
+
+
+def interest_parts(pence_days_held: Sequence[int], rate: Fraction) -> tuple[int, list[int]]:
+    """Interest from each holder's pence-days (in the order given, which breaks ties): holder
+    i is owed exactly rate x pence_days[i] / 365; the total is the sum of those rounded down
+    and the parts split it by largest remainder (the rate cancels from the proportions)."""
+    held = sum(pence_days_held)
+    total = rate.numerator * held // (rate.denominator * DAYS_IN_YEAR)
+    return total, split(total, pence_days_held)
 
 
 @dataclass(frozen=True)

@@ -783,6 +783,14 @@ class Shares(Strict):
     withdrawal_notice: Period | None = None
     moratorium: Period | None = None
     board_may_suspend_withdrawals: bool = False
+    # The most of the share capital (at the year's start) that may be withdrawn in one financial
+    # year; requests beyond it wait, scaled pro rata, for the next year (e.g. 10%).
+    withdrawal_yearly_limit: Proportion | None = None
+    # Nominations on death are valid only up to this much property (CCBSA 2014 s.37: GBP 5,000).
+    nomination_limit_pence: Pence | None = None
+    certificates: bool = False  # the rules issue a share certificate on allotment
+    # Time-bound offers that may open in any twelve months (Community Shares Handbook 4.5.9).
+    time_bound_offers_a_year: PositiveCount = 1
     interest_cap: Proportion | None = None
     interest_policy: str = ""
     votes: Literal["one-member-one-vote", "one-per-share"] = "one-member-one-vote"
@@ -797,6 +805,9 @@ class SurplusShare(Strict):
 class Surplus(Strict):
     allocation: tuple[SurplusShare, ...] = Field(min_length=1)
     dividend_cap: Proportion | None = None  # of distributable profits (CIC)
+    # The resolution kind (meetings.resolutions) that approves an allocation, or "board" where
+    # the rules leave it to the board; None: the first resolution kind (usually ordinary).
+    approved_by: Slug | None = None
 
 
 class AssetLock(Strict):

@@ -3,21 +3,42 @@ audit log."""
 
 from .assets import transfer_assets
 from .errors import StakeError
-from .interest import post_interest, preview_interest
+from .interest import post_interest, posted_digest, preview_interest
 from .ledger import account_for, maximum_holding, record_movement, transfer, verify_ledger
+from .nominations import nominate, nomination_on, settle_on_death
 from .offers import apply, close_offer, open_offer
+from .withdrawals import (
+    cancel_withdrawal,
+    lift_suspension,
+    pay_withdrawals,
+    request_withdrawal,
+    suspend_withdrawals,
+    suspension_on,
+    yearly_allowance,
+)
 
 __all__ = [
     "StakeError",
     "account_for",
     "apply",
+    "cancel_withdrawal",
     "close_offer",
+    "lift_suspension",
     "maximum_holding",
+    "nominate",
+    "nomination_on",
     "open_offer",
+    "pay_withdrawals",
     "post_interest",
+    "posted_digest",
     "preview_interest",
     "record_movement",
+    "request_withdrawal",
+    "settle_on_death",
+    "suspend_withdrawals",
+    "suspension_on",
     "transfer",
     "transfer_assets",
     "verify_ledger",
+    "yearly_allowance",
 ]

@@ -3,20 +3,20 @@ computed per day held and split by largest remainder so the total is exact to th
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from mutualise.audit import services as audit
 from mutualise.constitution import money
 
-from ..models import InterestPayment, InterestRun, Movement, ShareAccount
+from ..models import InterestRun, Movement
+from .. import bulk
 from .errors import StakeError, require, shares_rules
-from .ledger import _append, maximum_holding
+from .ledger import maximum_holding
 
 
 def parse_rate(text: str) -> Fraction:
@@ -38,6 +38,10 @@ class InterestPreview:
     ends_on: date
     total_pence: int
     by_member: dict[int, int]  # membership number -> pence
+    by_account: list[tuple[int, int]] = field(default_factory=list, repr=False)  # (account, p)
+
+    def digest(self) -> str:
+        return bulk.digest(f"{n}:{p}" for n, p in sorted(self.by_member.items()))
 
     def as_dict(self) -> dict:
         return {
@@ -66,20 +70,20 @@ def preview_interest(organisation, rate: Fraction, starts_on: date, ends_on: dat
         )
     if ends_on < starts_on:
         raise StakeError(f"the period ends ({ends_on}) before it starts ({starts_on})")
-    holdings: dict[int, list[money.Movement]] = defaultdict(list)
-    rows = Movement.objects.filter(organisation=organisation, on__lte=ends_on).values_list(
-        "account__member__number", "on", "amount_pence"
-    )
-    for number, on, pence in rows.iterator(chunk_size=5000):
-        holdings[number].append(money.Movement(on, pence))
-    total, parts = money.interest(holdings, rate, starts_on, ends_on)
-    return InterestPreview(rate, starts_on, ends_on, total, parts)
+    rows = bulk.pence_days(organisation.pk, starts_on, ends_on)
+    total, parts = money.interest_parts([held for _, _, held in rows], rate)
+    return InterestPreview(
+        rate, starts_on, ends_on, total,
+        {number: pence for (_, number, _), pence in zip(rows, parts, strict=True) if pence},
+        [(account, pence) for (account, _, _), pence in zip(rows, parts, strict=True) if pence],
+    )  # fmt: skip
 
 
 def post_interest(organisation, rate: Fraction, starts_on: date, ends_on: date, *, actor=None):
     """Post the preview in one transaction: credit each part to the member's account on the
     period's last day, or record it as paid out where the member no longer holds shares or
-    crediting would pass the maximum holding."""
+    crediting would pass the maximum holding. Set-wise (services/bulk.py): one audit event for
+    the run, carrying the digest of every part; the ledger holds each credited part."""
     require(actor, "stake.declare_interest", organisation, "declare interest on shares")
     preview = preview_interest(organisation, rate, starts_on, ends_on)
     ceiling = maximum_holding(organisation)
@@ -87,59 +91,42 @@ def post_interest(organisation, rate: Fraction, starts_on: date, ends_on: date, 
         organisation=organisation, starts_on=starts_on, ends_on=ends_on
     ).exists():
         raise StakeError(f"interest for {starts_on}..{ends_on} has already been posted")
+    ops = connection.ops
     try:
         with transaction.atomic():
             run = InterestRun.objects.create(
-                organisation=organisation,
-                rate=str(rate),
-                starts_on=starts_on,
-                ends_on=ends_on,
-                total_pence=preview.total_pence,
-                posted_at=timezone.now(),
+                organisation=organisation, rate=str(rate), starts_on=starts_on,
+                ends_on=ends_on, total_pence=preview.total_pence, posted_at=timezone.now(),
                 posted_by=audit.actor_name(actor),
-            )
-            accounts = {
-                a.member.number: a
-                for a in ShareAccount.objects.filter(organisation=organisation).select_related(
-                    "member"
-                )
-            }
-            for number, pence in sorted(preview.by_member.items()):
-                account = accounts[number]
-                movement = None
-                # A member who no longer holds shares, or whom it would take past the
-                # maximum, is paid rather than credited.
-                holds = account.balance_pence > 0
-                if holds and (ceiling is None or account.balance_pence + pence <= ceiling):
-                    movement = _append(
-                        organisation,
-                        account.pk,
-                        Movement.Kind.INTEREST,
-                        pence,
-                        ends_on,
-                        actor,
-                        f"interest-run-{run.pk}",
-                        "",
-                    )
-                    account.balance_pence += pence
-                InterestPayment.objects.create(
-                    organisation=organisation,
-                    run=run,
-                    member=account.member,
-                    amount_pence=pence,
-                    movement=movement,
-                )
+            )  # fmt: skip
+            bulk.load_parts(preview.by_account)
+            credited = bulk.post_interest_parts(
+                organisation_id=organisation.pk, run_id=run.pk, ceiling=ceiling,
+                on=ops.adapt_datefield_value(ends_on),
+                recorded_at=ops.adapt_datetimefield_value(run.posted_at),
+                recorded_by=run.posted_by, reference=run_reference(run),
+            )  # fmt: skip
+            bulk.drop_parts()
             audit.record(
-                organisation,
-                "shares.interest_posted",
-                actor=actor,
-                subject=run,
-                data={
-                    "rate": str(rate),
-                    "total": preview.total_pence,
-                    "members": len(preview.by_member),
-                },
-            )
+                organisation, "shares.interest_posted", actor=actor, subject=run,
+                data={"rate": str(rate), "total": preview.total_pence,
+                      "members": len(preview.by_member), "credited": credited,
+                      "postings_sha256": preview.digest()},
+            )  # fmt: skip
     except IntegrityError:
         raise StakeError(f"interest for {starts_on}..{ends_on} has already been posted") from None
     return run, preview
+
+
+def run_reference(run: InterestRun) -> str:
+    return f"interest-run-{run.pk}"
+
+
+def posted_digest(run: InterestRun) -> str:
+    """The digest of the run's parts as the ledger and the paid-out record hold them now; equal
+    to the `postings_sha256` of its audit event unless something was changed since."""
+    credited = Movement.objects.filter(
+        organisation=run.organisation_id, reference=run_reference(run), kind="interest"
+    ).values_list("account__member__number", "amount_pence")
+    paid = run.payments.values_list("member__number", "amount_pence")
+    return bulk.digest(f"{n}:{p}" for n, p in sorted([*credited, *paid]))
