@@ -13,8 +13,8 @@ from django.utils import timezone
 from mutualise.audit import services as audit
 from mutualise.constitution import money
 
-from ..models import InterestRun, Movement
 from .. import bulk
+from ..models import InterestRun, Movement
 from .errors import StakeError, require, shares_rules
 from .ledger import maximum_holding
 
