@@ -31,12 +31,36 @@ def setup(rows: int, max_attempts: int) -> dict:
     return {"pending": pending.pk, "job": job.pk}
 
 
+def _writer_busy(connection) -> bool:
+    """Another process is writing to the database in an open transaction: on SQLite it holds
+    the one write lock; on PostgreSQL a backend other than ours holds a write lock on the
+    member table (taken by the import's COPY)."""
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        probe = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            return "locked" in str(exc)
+        finally:
+            probe.close()
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE relation = 'register_member'::regclass"
+            " AND mode = 'RowExclusiveLock' AND granted AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def state() -> dict:
     from django.db import connection
     from django_tasks_db.models import DBTaskResult
 
     from mutualise.jobs.models import Job
     from mutualise.register.models import ImportBatch, Member, MembershipPeriod, PendingImport
+    from mutualise.register.tasks import import_members
 
     job = Job.objects.get()
     pending = PendingImport.objects.get()
@@ -45,13 +69,19 @@ def state() -> dict:
         tables = connection.introspection.table_names(cursor)
     return {
         "job": [job.state, job.attempts, job.done, job.total, job.error],
-        "task": list(DBTaskResult.objects.values_list("status", flat=True)),
+        "task": list(
+            DBTaskResult.objects.filter(task_path=import_members.module_path).values_list(
+                "status", flat=True
+            )
+        ),
         "pending": [pending.state, len(bytes(pending.content or b"")), pending.error],
         "members": len(numbers),
         "numbers_contiguous": numbers == list(range(1, len(numbers) + 1)),
         "periods": MembershipPeriod.objects.count(),
         "batches": ImportBatch.objects.count(),
         "holding_tables": [t for t in tables if t.startswith("register_importhold")],
+        "writer_busy": _writer_busy(connection),
+        "vendor": connection.vendor,
     }
 
 

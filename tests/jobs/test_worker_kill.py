@@ -1,4 +1,5 @@
-"""The real worker process, killed with SIGKILL in the middle of an import, then restarted.
+"""The real worker process, killed with SIGKILL in the middle of an import, then restarted:
+the import is then finished exactly once (retried) or failed cleanly with nothing written.
 
 Each test builds its own install (a fresh SQLite file, or a fresh PostgreSQL database beside
 the test database) and drives it only through processes: `mutualise manage migrate`, the
@@ -20,7 +21,10 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parents[1] / "src"
-ROWS = 60_000
+# Large enough that the import checks in a second process (register/checkproc.MIN_ROWS), as a
+# real large import does; the pause point is a third of the way in.
+ROWS = 30_000
+PAUSE_AT = 10_000
 
 
 @pytest.fixture
@@ -31,6 +35,8 @@ def install(tmp_path):
         "PYTHONPATH": str(SRC),
         "MUTUALISE_VAR_DIR": str(tmp_path),
         "MUTUALISE_AUDIT_KEY": "worker-kill-test-" + "k" * 32,
+        # The development settings: the only ones that honour the test's pause point.
+        "DJANGO_SETTINGS_MODULE": "mutualise.web.settings_dev",
     }
     url = os.environ.get("DATABASE_URL", "")
     dropped = None
@@ -79,28 +85,46 @@ def _worker(env, *extra) -> subprocess.Popen:
     )
 
 
-def _kill_mid_import(env) -> dict:
-    worker = _worker(env)
-    deadline = time.monotonic() + 120
-    while True:
-        state = _state(env)
-        if state["job"][0] == "running":
-            # Kill soon after the start: each look at the state is a process of its own that
-            # takes a second or more under load, and on a quiet machine the whole import takes
-            # a few seconds. Half a second in, the checking process has forked.
-            time.sleep(0.5)
-            break
-        assert time.monotonic() < deadline, f"the import never got going: {state}"
-        assert worker.poll() is None, worker.stdout.read()
-        time.sleep(0.2)
-    children = _children(worker.pid)  # the import's checking process, on a large file
-    worker.send_signal(signal.SIGKILL)
-    worker.wait()  # reaped, as the worker's supervisor would
-    worker.stdout.close()
+def _kill_mid_import(env, job_id: int) -> tuple[dict, dict, dict]:
+    """Start the worker with the test-only pause point (jobs/testing.py, honoured by
+    settings_dev alone): its first run of the import stops once PAUSE_AT rows are checked and
+    handed to the writer, inside the import's transaction. Look at the install while it
+    waits there, then SIGKILL the worker. Returns (the pause marker, the install while paused,
+    the install after the kill)."""
+    marker = Path(env["MUTUALISE_VAR_DIR"]) / f"job-{job_id}-paused.json"
+    worker = _worker({**env, "MUTUALISE_TEST_PAUSE_JOB": f"register.import:{PAUSE_AT}"})
+    try:
+        deadline = time.monotonic() + 300
+        while not marker.exists():
+            assert worker.poll() is None, worker.stdout.read()
+            assert time.monotonic() < deadline, f"the import never got going: {_state(env)}"
+            time.sleep(0.2)
+        paused = json.loads(marker.read_text())
+        during = _state(env)
+        children = _children(worker.pid)  # the import's checking process, on a large file
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()  # reaped, as the worker's supervisor would
+        worker.stdout.close()
     time.sleep(1)
     # No orphan goes on holding the worker's database socket and its open transaction.
     assert [pid for pid in children if _alive(pid)] == []
-    return _state(env)
+    return paused, during, _state(env)
+
+
+def _assert_killed_mid_way(paused: dict, during: dict, killed: dict) -> None:
+    # Demonstrably mid-way: part of the file checked and passed to the writer, inside the
+    # import's transaction, while the worker held the database's write lock (SQLite) or a
+    # write lock on the member table (PostgreSQL's COPY).
+    assert 0 < paused["done"] < paused["total"] == ROWS and paused["in_transaction"], paused
+    assert during["job"][0] == "running" and during["writer_busy"], during
+    assert during["members"] == during["batches"] == 0, during  # nothing committed yet
+    if during["vendor"] == "postgresql":  # progress goes out on its own connection there
+        assert 0 < during["job"][2] < during["job"][3] == ROWS, during
+    # Killed: nothing of the import is on the register, and the upload is still marked running.
+    assert killed["members"] == killed["periods"] == killed["batches"] == 0, killed
+    assert killed["job"][0] == "running" and killed["pending"][0] == "running", killed
+    assert not killed["writer_busy"], killed  # the kill released the transaction
 
 
 def _children(pid: int) -> list[int]:
@@ -124,13 +148,7 @@ def _restart(env) -> str:
 
 def test_an_import_killed_mid_way_is_retried_and_finished_exactly_once(install):
     ids = json.loads(_run(install, str(HERE / "install.py"), "setup", str(ROWS), "2"))
-    killed = _kill_mid_import(install)
-    if killed["job"][0] == "done":  # the kill came after the commit (a quick PostgreSQL import)
-        assert killed["members"] == killed["periods"] == ROWS and killed["batches"] == 1, killed
-        return
-    # Killed: nothing of the import is on the register, and the upload is still marked running.
-    assert killed["members"] == killed["periods"] == killed["batches"] == 0, killed
-    assert killed["job"][0] == "running" and killed["pending"][0] == "running"
+    _assert_killed_mid_way(*_kill_mid_import(install, ids["job"]))
     log = _restart(install)
     assert f"job {ids['job']} left by a lost worker: queued again" in log
     after = _state(install)
@@ -146,10 +164,7 @@ def test_an_import_killed_mid_way_is_retried_and_finished_exactly_once(install):
 
 def test_an_import_killed_on_its_last_attempt_fails_cleanly(install):
     ids = json.loads(_run(install, str(HERE / "install.py"), "setup", str(ROWS), "1"))
-    killed = _kill_mid_import(install)
-    if killed["job"][0] == "done":  # the kill came after the commit: finished exactly once
-        assert killed["members"] == killed["periods"] == ROWS and killed["batches"] == 1, killed
-        return
+    _assert_killed_mid_way(*_kill_mid_import(install, ids["job"]))
     log = _restart(install)
     assert f"job {ids['job']} left by a lost worker: failed" in log
     after = _state(install)

@@ -16,15 +16,19 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 
+from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from mutualise.audit import services as audit
 
+from . import testing
 from .lifecycle import State, may_move
 from .models import Job
 
 PROGRESS_EVERY_SECONDS = 0.5
+# Only the worker tests' settings ask for a pause point (jobs/testing.py).
+_PAUSING = bool(getattr(settings, "MUTUALISE_TEST_PAUSE_JOB", ""))
 # kind -> called with the job, in the transaction that fails it (tidy what the work left).
 _FAILURE_HOOKS: dict[str, Callable[[Job], None]] = {}
 
@@ -110,6 +114,8 @@ class Run:
         self._private = None
 
     def progress(self, done: int, total: int | None = None, *, force: bool = False) -> None:
+        if _PAUSING:
+            testing.pause_point(self, done)
         now = time.monotonic()
         if not force and now - self._last < PROGRESS_EVERY_SECONDS:
             return

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 
 # Long work (imports, mail, reminders) is queued in the project's own database and run by
 # `mutualise worker` (mutualise/jobs): nothing else to install, SQLite or PostgreSQL.
+# Days before the day to act that an officers' reminder appears (governance/checks/reminders.py).
+MUTUALISE_REMINDER_DAYS_AHEAD = int(os.environ.get("MUTUALISE_REMINDER_DAYS_AHEAD", "28"))
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
 
 MIDDLEWARE = [

@@ -26,3 +26,6 @@ for _name in ("MUTUALISE_SECRET_KEY", "MUTUALISE_CREDENTIAL_KEY"):
 os.environ.setdefault("MUTUALISE_AUDIT_THROWAWAY_KEY", "1")  # audit/keys.py makes one in var/
 
 from .settings import *  # noqa: E402, F403
+
+# The worker kill test's pause point (jobs/testing.py): "KIND:N", never set in production.
+MUTUALISE_TEST_PAUSE_JOB = os.environ.get("MUTUALISE_TEST_PAUSE_JOB", "")
