@@ -46,6 +46,7 @@ READS = {
         "active_members", "recheck_register", "member_history", "subject_access",
     ],
     "jobs.services": ["on_failure", "job_for"],
+    "mail.services": ["from_address", "render", "check_address"],
 }  # fmt: skip
 
 # Writes that carry no event of their own, each for a stated reason.
@@ -58,6 +59,11 @@ WRITES_WITHOUT_EVENT = {
         "work, and the work that did commit recorded itself"
     ),
     "jobs.services.running": "a job's progress record (attempts, state) only",
+    "mail.services.send": (
+        "records a message in the outbox (itself the record of what was sent to whom) for a "
+        "verb that records itself (issuing codes, sending a notice, an invitation)"
+    ),
+    "mail.services.attachment": "stores a file for the messages of a verb that records itself",
     "audit.services.record": "it is the audit log: it writes the event itself",
     "audit.services.redact_subject": (
         "blanks and reseals the events about an erased subject; the erasure that calls it "

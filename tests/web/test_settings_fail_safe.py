@@ -48,6 +48,8 @@ def production_env() -> dict:
         "MUTUALISE_ALLOWED_HOSTS": "members.example.org",
         "MUTUALISE_HTTPS": "1",
         "MUTUALISE_TRUSTED_PROXIES": "1",
+        "MUTUALISE_EMAIL_URL": "smtp://members%40example.org:s3cret@mail.example.org:587?tls=1",
+        "MUTUALISE_EMAIL_FROM": "Membership <membership@example.org>",
     }
 
 
@@ -78,6 +80,34 @@ def test_check_deploy_is_clean_with_the_documented_production_settings():
     result = _run(["manage", "check", "--deploy", "--fail-level", "WARNING"], **production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "url, said",
+    [
+        ("smtp://user:s3cret@mail.example.org:99999", "port must be a number"),
+        ("smpt://mail.example.org", "unknown scheme 'smpt'"),
+        ("smtp://user:s3cret@mail.example.org?tsl=1", "unknown option(s) tsl"),
+        ("console://", "console mail is not delivered to anyone"),
+        ("file:///tmp/mail", "filebased mail is not delivered to anyone"),
+    ],
+)
+def test_a_bad_or_undelivering_mail_url_stops_the_server_saying_why(url, said):
+    result = _run(["manage", "check"], **{**production_env(), "MUTUALISE_EMAIL_URL": url})
+    assert result.returncode != 0
+    assert said in result.stderr and "MUTUALISE_EMAIL_URL" in result.stderr
+    assert "Traceback" not in result.stderr and "s3cret" not in result.stderr
+
+
+def test_check_deploy_warns_when_no_mail_server_is_set():
+    env = production_env()
+    del env["MUTUALISE_EMAIL_URL"], env["MUTUALISE_EMAIL_FROM"]
+    result = _run(["manage", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert result.returncode != 0
+    assert (
+        "mail.W001" in result.stderr + result.stdout
+        and "mail.W002" in result.stderr + result.stdout
+    )
 
 
 @pytest.mark.django_db

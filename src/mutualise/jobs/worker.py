@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
@@ -27,6 +28,14 @@ from .services import fail
 
 logger = logging.getLogger("mutualise.jobs")
 STALE_AFTER_SECONDS = 15 * 60
+# Called with the worker's id when it starts, after the lost tasks are settled: an app's own
+# recovery (the outbox puts back what a lost worker was sending), registered in its tasks.py.
+_ON_START: list[Callable[[str], None]] = []
+
+
+def on_start(hook: Callable[[str], None]) -> Callable[[str], None]:
+    _ON_START.append(hook)
+    return hook
 
 
 class WorkerLost(RuntimeError):
@@ -47,7 +56,9 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
-def _is_lost(owner: str, me: str, last_sign_of_life, stale_after: int) -> bool:
+def is_lost(owner: str, me: str, last_sign_of_life, stale_after: int) -> bool:
+    """Whether worker `owner` is gone: a process on this machine that no longer exists (or an
+    earlier run of this one), or another machine's worker quiet for `stale_after` seconds."""
     if owner == me:
         return False
     host, _, rest = owner.partition(":")
@@ -67,7 +78,7 @@ def recover_lost(me: str, stale_after: int = STALE_AFTER_SECONDS) -> list[tuple[
         job = Job.objects.filter(task_id=str(task.id)).first()
         owner = task.worker_ids[-1] if task.worker_ids else ""
         sign_of_life = max(filter(None, [task.started_at, job and job.updated_at]), default=None)
-        if not _is_lost(owner, me, sign_of_life, stale_after):
+        if not is_lost(owner, me, sign_of_life, stale_after):
             continue
         outcomes.append((job and job.pk, _recover(task.pk, job and job.pk, owner)))
     return outcomes
@@ -108,6 +119,8 @@ class Worker(DatabaseWorker):
         autodiscover_modules("tasks")
         for job_id, outcome in recover_lost(self.worker_id, self.stale_after):
             logger.warning("job %s left by a lost worker: %s", job_id, outcome)
+        for hook in _ON_START:
+            hook(self.worker_id)
         look_at_schedule()
         super().run()
 

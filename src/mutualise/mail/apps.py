@@ -5,3 +5,6 @@ class MailConfig(AppConfig):
     name = "mutualise.mail"
     label = "mail"
     verbose_name = "Mail to members and officers"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy checks)

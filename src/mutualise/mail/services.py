@@ -5,31 +5,57 @@
               context={"link": url}, reason="invitation")
 
 `template` names three files under an app's `templates/mail/`: `<template>.subject.txt`,
-`<template>.txt` and, optionally, `<template>.html`. The message goes out only if the caller's
-transaction commits (a refused change sends nothing). `organisation` may be None for mail of the
-install itself (a system administrator's invitation).
+`<template>.txt` and, optionally, `<template>.html`. The message is recorded in the outbox
+(models.Message) in the caller's transaction and sent by the worker once it commits (a refused
+change sends nothing; delivery.py sends, in batches, at the configured rate, retrying what failed
+for a while). `organisation` may be None for mail of the install itself (a system
+administrator's invitation); otherwise the message comes from the organisation's own address
+(Organisation.mail_from) or the install's (MUTUALISE_EMAIL_FROM).
 
-This first version renders and hands the message to Django's configured backend on commit; the
-recorded outbox, per-recipient failures and batched sending by the worker replace its insides
-without changing this signature.
+A value that must not be kept (a voting code, a one-time link) goes in `secrets`, not `context`:
+the template prints it as usual (`{{ code }}`), but the stored body holds a placeholder and the
+value itself is put in only when the message is sent, then forgotten (see models.py). Print such
+values as they are, without filters.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
+
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+
+from .models import Attachment, Message
+
+PLACEHOLDER = "\u27e6{}\u27e7"  # ⟦name⟧: where a secret value goes when the message is sent
+
+
+class MailError(ValueError):
+    """A message that cannot be sent as asked (no such address, no such template)."""
 
 
 def from_address(organisation) -> str:
-    return getattr(settings, "DEFAULT_FROM_EMAIL", "mutualise@localhost")
+    own = getattr(organisation, "mail_from", "") if organisation is not None else ""
+    return own or settings.DEFAULT_FROM_EMAIL
+
+
+def _plain(name: str, context: dict) -> str:
+    """A text template rendered without HTML escaping (O'Brien stays O'Brien)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def render(template: str, context: dict) -> tuple[str, str, str | None]:
-    subject = " ".join(render_to_string(f"mail/{template}.subject.txt", context).split())
-    text = render_to_string(f"mail/{template}.txt", context)
+    """Subject, plain text and HTML (None without an .html template) of a mail template."""
+    try:
+        subject = " ".join(_plain(f"mail/{template}.subject.txt", context).split())
+        text = _plain(f"mail/{template}.txt", context)
+    except TemplateDoesNotExist as exc:
+        raise MailError(f"no mail template {exc}") from None
     try:
         html = render_to_string(f"mail/{template}.html", context)
     except TemplateDoesNotExist:
@@ -37,15 +63,75 @@ def render(template: str, context: dict) -> tuple[str, str, str | None]:
     return subject, text, html
 
 
-def send(*, organisation, to: str, template: str, context: dict, reason: str) -> None:
-    """Send one message to one recipient when the current transaction commits."""
-    context = {"organisation": organisation, **context}
+def check_address(to: str) -> str:
+    address = (to or "").strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise MailError(f"'{to}' is not an email address") from None
+    return address
+
+
+def attachment(organisation, filename: str, content: bytes, mimetype: str) -> Attachment:
+    """A file to send with one or many messages (pass it in `send(attachments=[...])`)."""
+    return Attachment.objects.create(
+        organisation=organisation,
+        filename=filename,
+        mimetype=mimetype,
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+    )
+
+
+def send(
+    *,
+    organisation,
+    to: str,
+    template: str,
+    context: dict,
+    reason: str,
+    secrets: dict[str, str] | None = None,
+    attachments: Iterable[Attachment] = (),
+) -> Message:
+    """Record one message to one recipient; the worker sends it once the transaction commits."""
+    address = check_address(to)
+    secrets = {name: str(value) for name, value in (secrets or {}).items()}
+    context = {
+        "organisation": organisation,
+        **context,
+        **{name: PLACEHOLDER.format(name) for name in secrets},
+    }
     subject, text, html = render(template, context)
+    message = Message.objects.create(
+        organisation=organisation,
+        to=address,
+        from_address=from_address(organisation),
+        reason=reason[:60],
+        template=template[:120],
+        subject=subject[:300],
+        text=text,
+        html=html or "",
+        secrets=secrets,
+    )
+    attachments = list(attachments)
+    if attachments:
+        message.attachments.set(attachments)
+    _deliver_on_commit()
+    return message
 
-    def deliver():
-        message = EmailMultiAlternatives(subject, text, from_address(organisation), [to])
-        if html:
-            message.attach_alternative(html, "text/html")
-        message.send()
 
-    transaction.on_commit(deliver)
+def _deliver_on_commit() -> None:
+    """Queue the worker's delivery task when the transaction commits: once per transaction,
+    however many messages it records (`tasks.deliver` then sends them all)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is _queue_delivery for _, func, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_queue_delivery)
+
+
+def _queue_delivery() -> None:
+    from .tasks import queue_delivery
+
+    queue_delivery()

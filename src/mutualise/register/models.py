@@ -34,6 +34,15 @@ class Organisation(models.Model):
     model_slug = models.CharField(
         max_length=80, blank=True, help_text="The model rulebook it started from, if any"
     )
+    # Not a rulebook setting: the address depends on the install's mail server (the domains it
+    # may send for, SPF and DKIM), not on the organisation's rules, and it changes without a
+    # resolution of members.
+    mail_from = models.CharField(
+        max_length=254,
+        blank=True,
+        help_text="Its mail comes from this address, e.g. 'Northshire FT "
+        "<membership@northshire.example>'; empty: the install's MUTUALISE_EMAIL_FROM",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from mutualise.mail.config import NOT_DELIVERING, email_settings, number_setting
+from mutualise.mail.config import configured as email_configured
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("MUTUALISE_VAR_DIR", REPO_DIR / "var"))
@@ -76,6 +79,30 @@ INSTALLED_APPS = [
 # Days before the day to act that an officers' reminder appears (governance/checks/reminders.py).
 MUTUALISE_REMINDER_DAYS_AHEAD = int(os.environ.get("MUTUALISE_REMINDER_DAYS_AHEAD", "28"))
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
+
+# A demo install (settings_dev, `make demo`): the outbox page shows the mail sent, bodies and all.
+# Never on for real members (the page would show every officer what every member was sent).
+MUTUALISE_DEMO = os.environ.get("MUTUALISE_DEMO", "0") == "1"
+
+# Mail (mail/config.py): MUTUALISE_EMAIL_URL, e.g. smtp://user:password@host:587?tls=1, or
+# MUTUALISE_EMAIL_HOST/_PORT/_USER/_PASSWORD/_USE_TLS. Messages are recorded in the outbox in
+# the caller's transaction and sent by the worker, in batches, at most MUTUALISE_EMAIL_RATE a
+# second per worker (0: no limit), a refused address recorded, a failure tried again later.
+_mail = email_settings(os.environ)
+EMAIL_BACKEND = _mail.pop("EMAIL_BACKEND")
+globals().update(_mail)
+if EMAIL_BACKEND in NOT_DELIVERING and not (DEBUG or MUTUALISE_DEMO):
+    raise ImproperlyConfigured(
+        f"MUTUALISE_EMAIL_URL: {EMAIL_BACKEND.split('.')[-2]} mail is not delivered to anyone;"
+        " outside a demo (MUTUALISE_DEMO=1) or debugging use smtp:// or smtps://"
+    )
+MUTUALISE_EMAIL_CONFIGURED = email_configured(os.environ)
+DEFAULT_FROM_EMAIL = os.environ.get("MUTUALISE_EMAIL_FROM", "mutualise@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+MUTUALISE_EMAIL_RATE = number_setting(os.environ, "MUTUALISE_EMAIL_RATE", 10.0)
+MUTUALISE_EMAIL_BATCH = int(number_setting(os.environ, "MUTUALISE_EMAIL_BATCH", 100))
+MUTUALISE_EMAIL_MAX_ATTEMPTS = int(number_setting(os.environ, "MUTUALISE_EMAIL_MAX_ATTEMPTS", 6))
+MUTUALISE_EMAIL_RETRY_SECONDS = number_setting(os.environ, "MUTUALISE_EMAIL_RETRY_SECONDS", 60.0)
 
 MIDDLEWARE = [
     "mutualise.web.security.TrustedProxyMiddleware",

@@ -1,0 +1,92 @@
+"""The outbox: every message the install sends, recorded in the transaction of the change that
+sends it, and what became of it (services.py writes them, delivery.py sends them).
+
+A message's secret values (a voting code) are never in its stored body: the body holds a
+placeholder (⟦code⟧) and the value waits in `secrets` until the message is sent or given up,
+when it is cleared, so the outbox keeps what was said without the keys to anyone's ballot.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not sent"
+    BOUNCED = "bounced", "Address refused"
+
+
+FINAL = (Status.SENT, Status.FAILED, Status.BOUNCED)
+
+
+class Attachment(models.Model):
+    """A file sent with messages; one row however many messages carry it (a meeting's notice)."""
+
+    organisation = models.ForeignKey(
+        "register.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    mimetype = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Message(models.Model):
+    organisation = models.ForeignKey(
+        "register.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mail_messages",
+        help_text="Empty for the install's own mail (a system administrator's invitation)",
+    )
+    to = models.CharField(max_length=254, help_text="The one recipient")
+    from_address = models.CharField(max_length=254)
+    reason = models.CharField(max_length=60, help_text="Why it was sent, e.g. voting-code")
+    template = models.CharField(max_length=120)
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    secrets = models.JSONField(default=dict, blank=True, help_text="Cleared once it is sent")
+    attachments = models.ManyToManyField(Attachment, blank=True, related_name="messages")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, help_text="The server's reply, or what failed")
+    smtp_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=80, blank=True, help_text="The worker sending it")
+    message_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="mail_due"),
+            models.Index(fields=["organisation", "created_at"], name="mail_by_organisation"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="mail_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="mail_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.to} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINAL

@@ -1,0 +1,56 @@
+"""The outbox's work for the worker: one delivery task, queued when a transaction that recorded
+mail commits (services._deliver_on_commit), that sends what is due and queues itself again while
+mail remains (at once if more is due, else at the next retry's time)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+try:
+    from django.tasks import task  # Django 6
+except ImportError:  # Django 5.2: the backport
+    from django_tasks import task
+
+from mutualise.jobs.worker import on_start
+
+from . import delivery
+from .models import Message, Status
+
+
+@task(queue_name="mail")
+def deliver() -> dict:
+    outcome = delivery.deliver()
+    if outcome.due:
+        queue_delivery()
+    elif outcome.later is not None:
+        queue_delivery(at=outcome.later)
+    return {
+        "sent": outcome.sent,
+        "bounced": outcome.bounced,
+        "failed": outcome.failed,
+        "retried": outcome.retried,
+    }
+
+
+def queue_delivery(at=None) -> None:
+    """Queue the delivery task to run now (or at `at`), unless one already will by then."""
+    waiting = DBTaskResult.objects.filter(status="READY", task_path=deliver.module_path)
+    if at is None:
+        if waiting.ready().exists():
+            return
+        deliver.enqueue()
+        return
+    if waiting.filter(Q(run_after__lte=at) | Q(run_after=get_date_max())).exists():
+        return
+    deliver.using(run_after=at).enqueue()
+
+
+@on_start
+def _resume(worker_id: str) -> None:
+    """On the worker's start: settle what a lost worker was sending, and send what waits."""
+    delivery.recover_lost(worker_id)
+    waiting = Message.objects.filter(status=Status.QUEUED)
+    if waiting.filter(next_attempt_at__lte=timezone.now()).exists():
+        queue_delivery()
