@@ -21,6 +21,10 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.MUTUALISE_AUDIT_THROWAWAY_KEY = True
+    # Mail recorded in the outbox is sent on commit, unpaced, to Django's test outbox
+    # (django.core.mail.outbox); tests/mail sends through the worker's task and a real server.
+    settings.MUTUALISE_EMAIL_EAGER = True
+    settings.MUTUALISE_EMAIL_RATE = 0
 
 
 def pytest_collection_modifyitems(config, items):

@@ -9,5 +9,6 @@ def smtp_server(settings):
     for name, value in server.settings().items():
         setattr(settings, name, value)
     settings.MUTUALISE_EMAIL_RATE = 0
+    settings.MUTUALISE_EMAIL_EAGER = False  # through the worker's task, as in production
     yield server
     server.stop()

@@ -120,6 +120,7 @@ def test_a_server_down_is_tried_again_with_backoff_then_given_up(org, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
     settings.MUTUALISE_EMAIL_RATE, settings.MUTUALISE_EMAIL_MAX_ATTEMPTS = 0, 3
+    settings.MUTUALISE_EMAIL_EAGER = False
     settings.MUTUALISE_EMAIL_RETRY_SECONDS = 60
     ann, bob = _code(org, "ann@example.org"), _code(org, "bob@example.org")
     run_queued()

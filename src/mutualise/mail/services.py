@@ -124,14 +124,24 @@ def _deliver_on_commit() -> None:
     """Queue the worker's delivery task when the transaction commits: once per transaction,
     however many messages it records (`tasks.deliver` then sends them all)."""
     connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        func is _queue_delivery for _, func, _ in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(_queue_delivery)
+    pending = getattr(connection, "_mutualise_mail_pending", None)
+    if connection.in_atomic_block and any(f is pending for _, f, _ in connection.run_on_commit):
+        return  # already queued for this transaction's commit (not rolled back since)
+
+    def queue() -> None:
+        connection._mutualise_mail_pending = None
+        _queue_delivery()
+
+    connection._mutualise_mail_pending = queue
+    transaction.on_commit(queue)
 
 
 def _queue_delivery() -> None:
+    if settings.MUTUALISE_EMAIL_EAGER:  # the test suite: sent here and now, as the worker would
+        from .delivery import deliver
+
+        deliver()
+        return
     from .tasks import queue_delivery
 
     queue_delivery()

@@ -103,6 +103,9 @@ MUTUALISE_EMAIL_RATE = number_setting(os.environ, "MUTUALISE_EMAIL_RATE", 10.0)
 MUTUALISE_EMAIL_BATCH = int(number_setting(os.environ, "MUTUALISE_EMAIL_BATCH", 100))
 MUTUALISE_EMAIL_MAX_ATTEMPTS = int(number_setting(os.environ, "MUTUALISE_EMAIL_MAX_ATTEMPTS", 6))
 MUTUALISE_EMAIL_RETRY_SECONDS = number_setting(os.environ, "MUTUALISE_EMAIL_RETRY_SECONDS", 60.0)
+# The test suite (tests/conftest.py) sends on commit in the same process instead of queueing
+# the worker's delivery task: the same code, without a worker.
+MUTUALISE_EMAIL_EAGER = False
 
 MIDDLEWARE = [
     "mutualise.web.security.TrustedProxyMiddleware",

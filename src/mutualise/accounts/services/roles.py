@@ -100,12 +100,12 @@ def invite_to_role(organisation, *, email: str, kind: str, actor, base_url: str 
             to=email,
             template="accounts/role_invitation",
             context={
-                "link": invitation_link(token, base_url),
                 "role": role_name(kind),
                 "duties": ROLE_DUTIES.get(kind, ""),
                 "sender": audit.actor_name(actor),
                 "expires_at": invitation.expires_at,
             },
+            secrets={"link": invitation_link(token, base_url)},  # the outbox keeps no token
             reason="role invitation",
         )
     return invitation
