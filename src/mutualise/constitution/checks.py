@@ -351,6 +351,22 @@ def _surplus_and_lock(c: Constitution) -> Found:
                 ("asset_lock", "kind"),
                 f"a {kind} asset lock needs legal form " + " or ".join(sorted(forms)),
             )
+    if (
+        form is LegalForm.COMMUNITY_BENEFIT_SOCIETY
+        and SurplusUse.PATRONAGE_DIVIDEND in uses
+        and lock.kind is AssetLockKind.NONE  # (any lock forbids it too: below)
+    ):
+        yield (
+            ("surplus", "allocation", uses.index(SurplusUse.PATRONAGE_DIVIDEND), "use"),
+            "a community benefit society may not pay a dividend on members' trade; its "
+            "profits go to the community (Community Shares Handbook 6.2-6.3)",
+        )
+    approver = c.surplus.approved_by
+    if approver not in (None, "board") and approver not in {r.id for r in c.meetings.resolutions}:
+        yield (
+            ("surplus", "approved_by"),
+            f"'{approver}' is neither 'board' nor a resolution kind of meetings.resolutions",
+        )
     if form is LegalForm.COMMUNITY_INTEREST_COMPANY and lock.kind is not AssetLockKind.CIC:
         yield ("asset_lock", "kind"), "a community interest company always has the CIC lock"
     if lock.kind is AssetLockKind.NONE:
@@ -383,11 +399,5 @@ def _surplus_and_lock(c: Constitution) -> Found:
         and c.surplus.dividend_cap is None
     ):
         yield ("surplus", "dividend_cap"), "a CIC paying dividends needs a dividend cap"
-    approver = c.surplus.approved_by
-    if approver not in (None, "board") and approver not in {r.id for r in c.meetings.resolutions}:
-        yield (
-            ("surplus", "approved_by"),
-            f"'{approver}' is neither 'board' nor a resolution kind of meetings.resolutions",
-        )
     if SurplusUse.INTEREST_ON_SHARES in uses and c.shares is None:
         yield ("surplus", "allocation"), "interest on shares, but the rulebook issues no shares"

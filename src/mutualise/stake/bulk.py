@@ -134,3 +134,16 @@ def pence_days(organisation_id, start, end) -> list[tuple[int, int, int]]:
         cursor.execute(sql, {"org": organisation_id, "start": ops.adapt_datefield_value(start),
                              "end": ops.adapt_datefield_value(end)})  # fmt: skip
         return cursor.fetchall()
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Many rows of plain integers into `table`: COPY on PostgreSQL, executemany elsewhere."""
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            text = "".join("\t".join(map(str, row)) + "\n" for row in rows)
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                copy.write(text)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)

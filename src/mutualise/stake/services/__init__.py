@@ -7,6 +7,14 @@ from .interest import post_interest, posted_digest, preview_interest
 from .ledger import account_for, maximum_holding, record_movement, transfer, verify_ledger
 from .nominations import nominate, nomination_on, settle_on_death
 from .offers import apply, close_offer, open_offer
+from .surplus import (
+    approve_surplus,
+    post_surplus,
+    preview_surplus,
+    read_amounts,
+    required_approval,
+    surplus_digest,
+)
 from .withdrawals import (
     cancel_withdrawal,
     lift_suspension,
@@ -21,6 +29,7 @@ __all__ = [
     "StakeError",
     "account_for",
     "apply",
+    "approve_surplus",
     "cancel_withdrawal",
     "close_offer",
     "lift_suspension",
@@ -30,13 +39,18 @@ __all__ = [
     "open_offer",
     "pay_withdrawals",
     "post_interest",
+    "post_surplus",
     "posted_digest",
     "preview_interest",
+    "preview_surplus",
+    "read_amounts",
     "record_movement",
     "request_withdrawal",
+    "required_approval",
     "settle_on_death",
     "suspend_withdrawals",
     "suspension_on",
+    "surplus_digest",
     "transfer",
     "transfer_assets",
     "verify_ledger",
