@@ -46,8 +46,8 @@ READS = {
         "today", "normalise_details", "find_duplicates", "eligibility_reasons",
         "active_members", "recheck_register", "member_history", "subject_access",
     ],
-    "jobs.services": ["on_failure", "job_for"],
     "mail.services": ["from_address", "render", "check_address"],
+    "jobs.services": ["on_failure", "job_for", "live", "kind", "may_view", "back_url"],
 }  # fmt: skip
 
 # Writes that carry no event of their own, each for a stated reason.
@@ -65,6 +65,10 @@ WRITES_WITHOUT_EVENT = {
         "verb that records itself (issuing codes, sending a notice, an invitation)"
     ),
     "mail.services.attachment": "stores a file for the messages of a verb that records itself",
+    "jobs.services.save_output": (
+        "the job's file, written in the work's own final transaction by a verb that records "
+        "itself (e.g. elections.poll cards issue the codes and audit them)"
+    ),
     "audit.services.record": "it is the audit log: it writes the event itself",
     "audit.services.redact_subject": (
         "blanks and reseals the events about an erased subject; the erasure that calls it "

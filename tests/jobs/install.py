@@ -59,10 +59,11 @@ def state() -> dict:
     from django_tasks_db.models import DBTaskResult
 
     from mutualise.jobs.models import Job
+    from mutualise.jobs.services import live
     from mutualise.register.models import ImportBatch, Member, MembershipPeriod, PendingImport
     from mutualise.register.tasks import import_members
 
-    job = Job.objects.get()
+    job = live(Job.objects.get())  # with the progress its running work has reported
     pending = PendingImport.objects.get()
     numbers = list(Member.objects.order_by("number").values_list("number", flat=True))
     with connection.cursor() as cursor:

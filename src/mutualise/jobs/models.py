@@ -85,3 +85,24 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} on {self.day}"
+
+
+class JobOutput(models.Model):
+    """What a finished job made for its starter to download (poll cards, an export), written
+    in the job's own final transaction: there is a file exactly when the job is done. It may
+    hold personal data or voting codes: only the kind's viewers may download it, downloads are
+    audited, and it can be deleted once fetched."""
+
+    organisation = models.ForeignKey(
+        "register.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="output")
+    file_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    downloads = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.file_name

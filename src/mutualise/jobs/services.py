@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from mutualise.audit import services as audit
 
+from . import progress as side_progress
 from . import testing
 from .lifecycle import State, may_move
 from .models import Job
@@ -112,6 +113,7 @@ class Run:
         self.finished = False
         self._last = 0.0
         self._private = None
+        self._side: side_progress.SideWriter | None = None
 
     def progress(self, done: int, total: int | None = None, *, force: bool = False) -> None:
         if _PAUSING:
@@ -127,10 +129,10 @@ class Run:
         self._write(fields)
 
     def _write(self, fields: dict) -> None:
-        """Committed where others can see it. Inside the work's transaction on PostgreSQL, a
-        second connection writes it (the work's rows stay hidden until their commit); on SQLite
-        the write joins the work's own transaction (work there commits in chunks, each with its
-        progress; a second connection would wait for the one write lock)."""
+        """Committed where others can see it (jobs/progress.py). Inside the work's transaction
+        a second connection writes it: to the same database on PostgreSQL (the work's rows stay
+        hidden until their commit), to the side database on SQLite (the work holds the one
+        write lock). Outside a transaction, or on an in-memory SQLite, the Job row itself."""
         if connection.in_atomic_block and connection.vendor == "postgresql":
             if self._private is None:
                 self._private = connections.create_connection("default")
@@ -140,6 +142,12 @@ class Run:
                     f"UPDATE jobs_job SET {sets} WHERE id = %s", [*fields.values(), self.job.pk]
                 )
             return
+        if connection.in_atomic_block and connection.vendor == "sqlite":
+            if self._side is None and (path := side_progress.side_path()) is not None:
+                self._side = side_progress.SideWriter(path)
+            if self._side is not None:
+                self._side.write(self.job.pk, fields)
+                return
         Job.objects.filter(pk=self.job.pk).update(**fields)
 
     def finish(self, result: dict | None = None) -> None:
@@ -154,6 +162,10 @@ class Run:
         if self._private is not None:
             self._private.close()
             self._private = None
+        if self._side is not None:
+            self._side.forget(self.job.pk)
+            self._side.close()
+            self._side = None
 
 
 @contextlib.contextmanager
@@ -179,5 +191,79 @@ def running(job_id: int) -> Iterator[Run]:
         run.close()
 
 
+def live(job: Job | None) -> Job | None:
+    """The job with the latest progress its running work has reported (jobs/progress.py)."""
+    return side_progress.live(job)
+
+
 def job_for(organisation, pk: int) -> Job:
     return Job.objects.get(organisation=organisation, pk=pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Who sees a job, and the file it made
+
+_KINDS: dict[str, dict] = {}
+
+
+def kind(name: str, *, may_view: Callable, back: Callable | None = None) -> None:
+    """Say who may see (and download) jobs of this kind, `may_view(user, job)`, and where
+    their page leads back to, `back(job) -> url` (each app, beside its tasks)."""
+    _KINDS[name] = {"may_view": may_view, "back": back}
+
+
+def may_view(user, job: Job) -> bool:
+    entry = _KINDS.get(job.kind)
+    return bool(entry and getattr(user, "is_authenticated", False) and entry["may_view"](user, job))
+
+
+def back_url(job: Job) -> str:
+    entry = _KINDS.get(job.kind)
+    return entry["back"](job) if entry and entry["back"] else ""
+
+
+def save_output(run: Run, *, file_name: str, content_type: str, content: bytes) -> None:
+    """Keep the job's file: call inside the work's final transaction, before `run.finish`."""
+    from .models import JobOutput
+
+    JobOutput.objects.create(
+        organisation_id=run.job.organisation_id, job_id=run.job.pk, file_name=file_name[:200],
+        content_type=content_type, content=content, size=len(content),
+    )  # fmt: skip
+
+
+def _require_viewer(job: Job, actor) -> None:
+    if not may_view(actor, job):
+        raise PermissionError("You may not see this job or its file.")
+
+
+def download_output(job: Job, *, actor):
+    """The job's file for one download, counted and audited (it may hold personal data)."""
+    from .models import JobOutput
+
+    _require_viewer(job, actor)
+    with transaction.atomic():
+        output = JobOutput.objects.select_for_update().get(job=job)
+        output.downloads += 1
+        output.save(update_fields=["downloads"])
+        audit.record(
+            job.organisation, "job.file_downloaded", actor=actor, subject=job,
+            data={"kind": job.kind, "file": output.file_name, "bytes": output.size},
+        )  # fmt: skip
+    return output
+
+
+def delete_output(job: Job, *, actor) -> None:
+    """Delete the job's file (e.g. poll cards, once printed), audited."""
+    from .models import JobOutput
+
+    _require_viewer(job, actor)
+    with transaction.atomic():
+        output = JobOutput.objects.select_for_update().filter(job=job).first()
+        if output is None:
+            return
+        audit.record(
+            job.organisation, "job.file_deleted", actor=actor, subject=job,
+            data={"kind": job.kind, "file": output.file_name, "downloads": output.downloads},
+        )  # fmt: skip
+        output.delete()

@@ -21,5 +21,6 @@ urlpatterns = [
     path("o/<slug:slug>/participation/", include("mutualise.participation.urls")),
     path("o/<slug:slug>/accountability/", include("mutualise.governance.urls")),
     path("o/<slug:slug>/shares/", include("mutualise.stake.urls")),
+    path("o/<slug:slug>/jobs/", include("mutualise.jobs.urls")),
     path("", include((governance_urls.install_urlpatterns, "governance_install"))),
 ]

@@ -7,37 +7,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('register', '0011_pendingimport_job'),
+        ("register", "0011_pendingimport_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('role', 'Take on a role'), ('member_account', 'Sign in as a member')], max_length=24)),
-                ('email', models.EmailField(help_text='Where the link was sent; stored in lower case', max_length=254)),
-                ('role_kind', models.CharField(blank=True, choices=[('officer', 'Membership secretary (officer)'), ('board', 'Board member or governor'), ('chair', 'Chair'), ('returning_officer', 'Returning officer'), ('administrator', 'System administrator')], max_length=32)),
-                ('token_hash', models.CharField(help_text='SHA-256 of the token', max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('sent_by_name', models.CharField(help_text='The sender as the audit names them', max_length=150)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations_accepted', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='register.member')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='register.organisation')),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations_sent', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("role", "Take on a role"),
+                            ("member_account", "Sign in as a member"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        help_text="Where the link was sent; stored in lower case", max_length=254
+                    ),
+                ),
+                (
+                    "role_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("officer", "Membership secretary (officer)"),
+                            ("board", "Board member or governor"),
+                            ("chair", "Chair"),
+                            ("returning_officer", "Returning officer"),
+                            ("administrator", "System administrator"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "token_hash",
+                    models.CharField(help_text="SHA-256 of the token", max_length=64, unique=True),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "sent_by_name",
+                    models.CharField(
+                        help_text="The sender as the audit names them", max_length=150
+                    ),
+                ),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="invitations_accepted",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="register.member",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="register.organisation",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="invitations_sent",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation_id', '-created_at'],
-                'indexes': [models.Index(condition=models.Q(('accepted_at__isnull', True), ('withdrawn_at__isnull', True)), fields=['organisation', 'purpose'], name='invitation_open')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('purpose__in', ['role', 'member_account'])), name='invitation_purpose_known'), models.CheckConstraint(condition=models.Q(models.Q(('purpose', 'role'), _negated=True), models.Q(('role_kind', ''), _negated=True), _connector='OR'), name='invitation_role_names_its_role'), models.CheckConstraint(condition=models.Q(models.Q(('purpose', 'member_account'), _negated=True), ('member__isnull', False), _connector='OR'), name='invitation_member_names_its_member'), models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('created_at'))), name='invitation_expires_after_sent'), models.CheckConstraint(condition=models.Q(('accepted_at__isnull', True), ('withdrawn_at__isnull', True), _connector='OR'), name='invitation_accepted_or_withdrawn_not_both')],
+                "ordering": ["organisation_id", "-created_at"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(
+                            ("accepted_at__isnull", True), ("withdrawn_at__isnull", True)
+                        ),
+                        fields=["organisation", "purpose"],
+                        name="invitation_open",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("purpose__in", ["role", "member_account"])),
+                        name="invitation_purpose_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("purpose", "role"), _negated=True),
+                            models.Q(("role_kind", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="invitation_role_names_its_role",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("purpose", "member_account"), _negated=True),
+                            ("member__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="invitation_member_names_its_member",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("expires_at__gt", models.F("created_at"))),
+                        name="invitation_expires_after_sent",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("accepted_at__isnull", True),
+                            ("withdrawn_at__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="invitation_accepted_or_withdrawn_not_both",
+                    ),
+                ],
             },
         ),
     ]

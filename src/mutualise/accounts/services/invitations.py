@@ -60,9 +60,7 @@ def accept_as_new_user(token: str, *, password: str, full_name: str = ""):
     found = mechanics.find(token)
     if found is None or found.state() != "open":
         state = found.state() if found else ""
-        raise InvitationError(
-            mechanics.REFUSALS.get(state, "This invitation link is not right.")
-        )
+        raise InvitationError(mechanics.REFUSALS.get(state, "This invitation link is not right."))
     User = get_user_model()
     email = found.email
     if User.objects.filter(username__iexact=email).exists():

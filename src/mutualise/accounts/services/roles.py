@@ -165,6 +165,7 @@ def role_holders(organisation) -> list[Holding]:
     """Who holds which role, by role (administrators first), then by name."""
     order = list(ROLE_NAMES)
     roles = Role.objects.filter(organisation=organisation).select_related("user")
-    ranked = sorted(roles, key=lambda r: (order.index(r.kind) if r.kind in order else 99,
-                                          r.user.get_username()))
+    ranked = sorted(
+        roles, key=lambda r: (order.index(r.kind) if r.kind in order else 99, r.user.get_username())
+    )
     return [Holding(r, role_name(r.kind), ROLE_DUTIES.get(r.kind, "")) for r in ranked]

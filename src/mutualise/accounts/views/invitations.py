@@ -35,15 +35,17 @@ def _landing(invitation) -> str:
 def invitation(request, token):
     found = services.lookup(token)
     if found is None:
-        context = {"page_title": "Invitation not found", "problem": (
-            "This invitation link is not right. Check it against the email, or ask whoever "
-            "sent it for a new one."
-        )}
+        context = {
+            "page_title": "Invitation not found",
+            "problem": (
+                "This invitation link is not right. Check it against the email, or ask whoever "
+                "sent it for a new one."
+            ),
+        }
         return render(request, "accounts/invitation_problem.html", context, status=404)
     state = found.state()
     if state != "open" and not (state == "accepted" and found.accepted_by_id == request.user.pk):
-        context = {"page_title": "Invitation", "invitation": found,
-                   "problem": _refusal(state)}
+        context = {"page_title": "Invitation", "invitation": found, "problem": _refusal(state)}
         return render(request, "accounts/invitation_problem.html", context, status=410)
     errors, password_error, full_name = [], "", ""
     if request.method == "POST":
@@ -56,9 +58,7 @@ def invitation(request, token):
                 password = request.POST.get("password", "")
                 if password != request.POST.get("password2", ""):
                     raise AccountsError("The two passwords are not the same", field="password")
-                user, _ = services.accept_as_new_user(
-                    token, password=password, full_name=full_name
-                )
+                user, _ = services.accept_as_new_user(token, password=password, full_name=full_name)
                 login(request, user, backend=BACKEND)
             else:
                 raise AccountsError("Choose accept, or make your sign-in first")
