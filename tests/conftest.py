@@ -67,3 +67,18 @@ def _sign_in_completes_two_factor(monkeypatch):
 
     monkeypatch.setattr(Client, "force_login", _force_login)
     monkeypatch.setattr(Client, "login", _login)
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) started for the test, recording what it receives
+    (tests/mail_server.py); the install's mail goes to it through the worker's task, unpaced."""
+    from mail_server import Server
+
+    server = Server().start()
+    for name, value in server.settings().items():
+        setattr(settings, name, value)
+    settings.MUTUALISE_EMAIL_RATE = 0
+    settings.MUTUALISE_EMAIL_EAGER = False  # through the worker's task, as in production
+    yield server
+    server.stop()

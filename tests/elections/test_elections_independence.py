@@ -7,11 +7,12 @@ paper keying, through the pages too."""
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from election_helpers import CLOSE_OF_POLL, Driver, make_members, make_user, moment, nhs_rulebook
 
 from mutualise.elections import services
 from mutualise.elections.models import Credential, PaperEntry, RollEntry, VoteRecord
+from mutualise.jobs.worker import run_queued
+from mutualise.mail.models import Message
 from mutualise.register import services as register
 from mutualise.register.models import Role
 
@@ -153,8 +154,8 @@ ACTIONS = {
     "email_codes": (
         "frozen",
         _give_email,
-        lambda e, user, voters, codes: services.email_credentials(e, actor=user),
-        lambda e: len(mail.outbox),
+        lambda e, user, voters, codes: (services.email_credentials(e, actor=user), run_queued()),
+        lambda e: Message.objects.filter(reason="voting-code").count(),
     ),
     "key_paper_ballot": (
         "polling",

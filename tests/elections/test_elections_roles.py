@@ -10,6 +10,7 @@ from election_helpers import CLOSE_OF_POLL, Driver, make_members, make_user, mom
 
 from mutualise.elections import lifecycle, rules, services
 from mutualise.elections.lifecycle import State
+from mutualise.jobs.worker import run_queued
 from mutualise.register.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,9 @@ def test_moving_the_close_of_poll_rechecks_the_rules(election):
         )
 
 
-def test_codes_by_email_and_late_roll_corrections(election, settings):
+def test_codes_by_email_and_late_roll_corrections(
+    election, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     org = election.organisation
     voters = make_members(org, "public-newcastle", 3)
@@ -135,7 +138,12 @@ def test_codes_by_email_and_late_roll_corrections(election, settings):
     drive.to_nominations()
     drive.step("close_nominations", drive.at("nominations_close"))
     assert services.freeze_roll(election, actor="ro") == 3
-    assert services.email_credentials(election, actor="ro") == 1
+    job = services.email_credentials(election, actor="ro")
+    assert (job.kind, job.total, job.unit) == ("elections.email_codes", 1, "messages")
+    with django_capture_on_commit_callbacks(execute=True):
+        run_queued()  # the worker's job, then its messages
+    job.refresh_from_db()
+    assert (job.state, job.done, job.result) == ("done", 1, {"emailed": 1, "unusable_addresses": 0})
     (message,) = mail.outbox
     code = next(w for w in message.body.split() if services.codes.looks_like_code(w))
     assert services.check_code(election, code).roll_entry.member == voters[0]

@@ -625,39 +625,38 @@ def replace_credential(entry: RollEntry, *, channel: str, actor=None) -> str:
     return issue_credentials(entry.election, channel=channel, entries=[entry], actor=actor)[0].code
 
 
-def email_credentials(election: Election, *, actor=None, vote_url: str = "") -> int:
-    """Email a code to every voter on the roll who has an email address and none yet.
+def email_credentials(election: Election, *, actor=None, vote_url: str = ""):
+    """Queue the worker's job that emails a code to every voter on the roll with an email
+    address and none yet (elections/mailing.py); returns the Job, whose progress counts the
+    messages. The plain codes are never stored: each travels as its message's secret."""
+    from mutualise.jobs import services as jobs
 
-    Codes go out one message per voter; the plain code is never stored. Returns messages sent."""
-    from django.core.mail import send_mass_mail
+    from . import mailing
+    from .tasks import email_codes
 
     _require("returning_officer", actor, election)
-    live = Credential.objects.filter(roll_entry=models.OuterRef("pk"), voided_at__isnull=True)
-    entries = list(
-        election.roll.filter(removed=False)
-        .exclude(models.Exists(live))
-        .exclude(member__email="")
-        .select_related("member")
-    )
-    if not entries:
-        return 0
-    issued = issue_credentials(
-        election, channel=Credential.Channel.EMAIL, entries=entries, actor=actor
-    )
-    close = timezone.localtime(timetable(election).close_of_poll)
-    messages = [
-        (
-            f"Your voting code: {election.title}",
-            f"Dear {item.roll_entry.member.display_name},\n\n"
-            f"Your voting code for {election.title} is\n\n    {item.code}\n\n"
-            f"Vote at {vote_url or 'the election page'} before {close:%H:%M on %A %d %B %Y}.\n"
-            "Keep it private: anyone who has it can vote in your place.\n",
-            None,
-            [item.roll_entry.member.email],
+    if election.roll_frozen_on is None:
+        raise ElectionError("freeze the roll before issuing voting codes")
+    with transaction.atomic():
+        voters = mailing.voters_to_email(election).count()
+        job = jobs.start(
+            email_codes,
+            kind="elections.email_codes",
+            label=f"Emailing voting codes: {election.title}",
+            organisation=election.organisation,
+            total=voters,
+            unit="messages",
+            actor=actor,
+            args=(election.pk, getattr(actor, "pk", None), audit.actor_name(actor), vote_url),
         )
-        for item in issued
-    ]
-    return send_mass_mail(messages, fail_silently=False)
+        audit.record(
+            election.organisation,
+            "election.codes_email_queued",
+            actor=actor,
+            subject=election,
+            data={"voters": voters, "job": job.pk},
+        )
+    return job
 
 
 def _throttled(election: Election, client: str, now: datetime) -> bool:

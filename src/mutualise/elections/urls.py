@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mailing_views, views
 
 app_name = "elections"
 
@@ -23,6 +23,12 @@ urlpatterns = [
     path("<int:pk>/console/move/", views.move_poll, name="move_poll"),
     path("<int:pk>/console/roll/", views.freeze_roll, name="freeze_roll"),
     path("<int:pk>/console/codes/", views.issue_codes, name="issue_codes"),
+    path("<int:pk>/console/codes/email/", mailing_views.email_codes, name="email_codes"),
+    path(
+        "<int:pk>/console/codes/email/status.json",
+        mailing_views.email_codes_status,
+        name="email_codes_status",
+    ),
     path("<int:pk>/console/paper/", views.paper_entry, name="paper"),
     path("<int:pk>/console/paper/discard/", views.paper_discard, name="paper_discard"),
     path("<int:pk>/console/reject/<int:candidate>/", views.reject, name="reject"),

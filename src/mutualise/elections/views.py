@@ -406,9 +406,13 @@ def results_pdf(request, slug, pk):
 
 @login_required
 def console(request, slug, pk):
+    from . import mailing
+    from .mailing_views import latest_job
+
     election = _election(slug, pk)
     _require(rules.can_manage, request.user, election)
     facts = services.facts(election)
+    is_ro = rules.is_returning_officer(request.user, election)
     return render(
         request,
         "elections/console.html",
@@ -416,11 +420,13 @@ def console(request, slug, pk):
             "election": election,
             "timetable": services.timetable(election).steps(),
             "steps": lifecycle.available(facts),
-            "is_ro": rules.is_returning_officer(request.user, election),
+            "is_ro": is_ro,
             "candidates": election.candidates.order_by("position", "ballot_name"),
             "roll": services.roll_counts(election),
             "facts": facts,
             "contents_receipts": mixing.contents_receipts(election),
+            "email_job": latest_job(election),
+            "to_email": mailing.voters_to_email(election).count() if is_ro else 0,
             "page_title": f"Run: {election.title}",
         },
     )
