@@ -2,10 +2,14 @@
 
 from django.urls import path
 
-from .views import invitations
+from .views import founding, invitations, roles
 
 app_name = "accounts"
 
 urlpatterns = [
     path("accounts/invitations/<str:token>/", invitations.invitation, name="invitation"),
+    path("organisations/new/", founding.choose, name="found_choose"),
+    path("organisations/new/<slug:model>/", founding.settings_form, name="found_settings"),
+    path("organisations/new/<slug:model>/rulebook/", founding.rulebook, name="found_rulebook"),
+    path("o/<slug:slug>/roles/", roles.roles, name="roles"),
 ]

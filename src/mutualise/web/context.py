@@ -15,6 +15,8 @@ def _navigation(request, organisation) -> list[dict]:
     user = request.user
     if has_perm("register.view_register", user, organisation):
         items.append(("Register", reverse("register:members", args=[slug]), False))
+    if has_perm("register.manage_roles", user, organisation):
+        items.append(("Roles", reverse("accounts:roles", args=[slug]), False))
     if user.is_authenticated:
         items.append(("My membership", reverse("register:my_membership", args=[slug]), False))
     else:

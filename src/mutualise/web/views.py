@@ -1,30 +1,14 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from mutualise.constitution import explain_sections, legal_form_label
+from mutualise.accounts.services import may_found
 from mutualise.register.models import Organisation
 from mutualise.register.tabular import whole_number
 
 
 def home(request):
-    return render(request, "web/home.html", {"organisations": Organisation.objects.all()})
-
-
-def organisation(request, slug):
-    org = get_object_or_404(Organisation, slug=slug)
-    version = org.current_version
-    return render(
-        request,
-        "web/organisation.html",
-        {
-            "version": version,
-            "constitution": version.constitution,
-            "legal_form": legal_form_label(version.constitution.organisation.legal_form),
-            "sections": explain_sections(version.constitution, name=org.name),
-            "page_title": "How it is run",
-            "sees_reminders": request.user.has_perm("governance.handle_reminders", org),
-        },
-    )
+    context = {"organisations": Organisation.objects.all(), "may_found": may_found(request.user)}
+    return render(request, "web/home.html", context)
 
 
 def constitution(request, slug):

@@ -44,7 +44,9 @@ def invitation(request, token):
         }
         return render(request, "accounts/invitation_problem.html", context, status=404)
     state = found.state()
-    if state != "open" and not (state == "accepted" and found.accepted_by_id == request.user.pk):
+    if state == "accepted" and found.accepted_by_id and found.accepted_by_id == request.user.pk:
+        return redirect(_landing(found))  # their own link, used: take them to their pages
+    if state != "open":
         context = {"page_title": "Invitation", "invitation": found, "problem": _refusal(state)}
         return render(request, "accounts/invitation_problem.html", context, status=410)
     errors, password_error, full_name = [], "", ""
