@@ -3,19 +3,10 @@
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
+from account_helpers import make_user
 
 from mutualise.register import services as register
 from mutualise.register.models import Role
-
-
-def make_user(username, *, org=None, kind=None, email=None, **extra):
-    user = get_user_model().objects.create_user(
-        username=username, email=email or f"{username}@example.org", password="x" * 16, **extra
-    )
-    if org is not None and kind is not None:
-        register.grant_role(org, user, kind, actor="test")
-    return user
 
 
 @pytest.fixture
@@ -59,12 +50,3 @@ def people(coop, other_org, admin):
         "admin_elsewhere": make_user("other", org=other_org, kind=Role.Kind.ADMINISTRATOR),
         "admin": admin,
     }
-
-
-def token_from(message) -> str:
-    """The token at the end of the invitation link in a sent mail."""
-    import re
-
-    match = re.search(r"/accounts/invitations/([^/\s]+)/", message.body)
-    assert match, message.body
-    return match.group(1)

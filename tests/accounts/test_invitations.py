@@ -4,7 +4,7 @@ stored; accepting grants the role (signing the person up if they have no sign-in
 from datetime import timedelta
 
 import pytest
-from conftest import make_user, token_from
+from account_helpers import make_user, token_from
 from django.core import mail
 from django.utils import timezone
 

@@ -1,7 +1,7 @@
 """The founding pages, the roles page and the invitation page, through the test client."""
 
 import pytest
-from conftest import make_user, token_from
+from account_helpers import make_user, token_from
 from django.core import mail
 from django.urls import reverse
 

@@ -3,7 +3,7 @@ refused each verb (docs/roles.md, Accounts). The independence rules are checked 
 granted (invited, then accepted), as well as when it is used (tests/elections)."""
 
 import pytest
-from conftest import make_user, token_from
+from account_helpers import make_user, token_from
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 

@@ -67,7 +67,10 @@ def test_now_leads_with_the_open_poll_the_next_meeting_and_the_results(client, c
     )
     Meeting.objects.filter(pk=meeting.pk).update(state="called")
     resolution = meetings.add_resolution(
-        meeting, title="Adopt the accounts", text="That the accounts be adopted.", kind_id="ordinary"
+        meeting,
+        title="Adopt the accounts",
+        text="That the accounts be adopted.",
+        kind_id="ordinary",
     )
     Resolution.objects.filter(pk=resolution.pk).update(
         state="declared", carried=True, declared_at=timezone.now()
