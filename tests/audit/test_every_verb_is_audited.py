@@ -47,7 +47,9 @@ READS = {
         "active_members", "recheck_register", "member_history", "subject_access",
     ],
     "mail.services": ["from_address", "render", "check_address"],
-    "jobs.services": ["on_failure", "job_for", "live", "kind", "may_view", "back_url"],
+    "jobs.services": [
+        "on_failure", "job_for", "live", "kind", "may_view", "back_url", "unfinished", "latest",
+    ],
 }  # fmt: skip
 
 # Writes that carry no event of their own, each for a stated reason.

@@ -24,6 +24,9 @@ class Job(models.Model):
     )
     kind = models.CharField(max_length=60, help_text="What the work is, e.g. register.import")
     label = models.CharField(max_length=200, help_text="Shown to people waiting for it")
+    subject = models.CharField(
+        max_length=80, blank=True, help_text="What it works on, e.g. election:12 (for its page)"
+    )
     state = models.CharField(
         max_length=16, choices=[(s.value, s.label) for s in State], default=State.QUEUED.value
     )

@@ -63,12 +63,15 @@ def start(
     actor=None,
     args: tuple = (),
     max_attempts: int = 2,
+    subject: str = "",
 ) -> Job:
-    """Queue `task(job_id, *args)` with a Job to show its progress (see the module's doc)."""
+    """Queue `task(job_id, *args)` with a Job to show its progress (see the module's doc).
+    `subject` names what it works on (e.g. "election:12"), for `unfinished`."""
     with transaction.atomic():
         job = Job.objects.create(
             organisation=organisation,
             kind=kind,
+            subject=subject,
             label=label[:200],
             total=total,
             unit=unit,
@@ -198,6 +201,19 @@ def live(job: Job | None) -> Job | None:
 
 def job_for(organisation, pk: int) -> Job:
     return Job.objects.get(organisation=organisation, pk=pk)
+
+
+def unfinished(kind: str, subject: str) -> Job | None:
+    """The job of this kind on this subject still queued or running, if any."""
+    return (
+        Job.objects.filter(kind=kind, subject=subject, state__in=[State.QUEUED, State.RUNNING])
+        .order_by("-pk")
+        .first()
+    )
+
+
+def latest(kind: str, subject: str) -> Job | None:
+    return Job.objects.filter(kind=kind, subject=subject).order_by("-pk").first()
 
 
 # ---------------------------------------------------------------------------------------------

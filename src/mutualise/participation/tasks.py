@@ -1,13 +1,57 @@
-"""Participation's scheduled work: count every budget whose voting has closed, expire proposals
-whose time ran out.
-
-The task queue (django-tasks, worked by `mutualise worker`) has not landed yet; until it does,
-the scheduler calls `close_due()`. When it lands, decorate it with its `@task` and enqueue it
-every few minutes; each count runs in its own locked transaction (services.count_budget)."""
+"""Participation's long work, run by the worker (`mutualise worker`): a budget's count started
+by an officer (services.queue_count), and the scheduled close: count every budget whose voting
+has closed, expire proposals whose time ran out (`close_due`; each count runs in its own
+locked transaction, services.count_budget)."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+
+try:
+    from django.tasks import task  # Django 6
+except ImportError:  # Django 5.2: the backport
+    from django_tasks import task
+
+from mutualise.jobs import services as jobs
+
+
+@task()
+def count_budget_task(job_id: int, budget_id: int, actor_id: int | None):
+    """Count the budget and end its job in one transaction: killed half way, nothing of the
+    count is kept and the retry counts from the ballots again."""
+    from . import services
+    from .models import Budget
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    with jobs.running(job_id) as run:
+        try:
+            with transaction.atomic():
+                budget = services.count_budget(
+                    Budget.objects.get(pk=budget_id), actor=actor or "worker"
+                )
+                funded = sum(1 for _ in budget.result.get("selected", []))
+                run.finish(
+                    {"summary": f"{budget.result.get('ballots', 0)} ballots counted; "
+                     f"{funded} project{'s' if funded != 1 else ''} funded.",
+                     "budget": budget.pk}
+                )  # fmt: skip
+        except services.ParticipationError as exc:  # the officer's to see, as it is
+            raise jobs.JobError(str(exc)) from exc
+
+
+def _may_run_budgets(user, job) -> bool:
+    return user.has_perm("participation.run_budget", job.organisation)
+
+
+def _budget_page(job) -> str:
+    pk = int(job.subject.partition(":")[2])
+    return reverse("participation:budget", args=[job.organisation.slug, pk])
+
+
+jobs.kind("participation.count", may_view=_may_run_budgets, back=_budget_page)
 
 
 def close_due(now=None) -> tuple[int, int]:

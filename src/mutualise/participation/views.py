@@ -131,7 +131,9 @@ def budget_page(request, slug, pk):
     errors = []
     if request.method == "POST" and runs and request.POST.get("action"):
         try:
-            _run_action(request, budget)
+            job = _run_action(request, budget)
+            if job is not None:  # the count runs in the worker: its page shows how far
+                return redirect("jobs:job", slug=slug, pk=job.pk)
             return redirect("participation:budget", slug=slug, pk=pk)
         except ParticipationError as exc:
             errors = [("console", str(exc).split(": ", 1)[-1].capitalize())]
@@ -174,14 +176,22 @@ def budget_page(request, slug, pk):
             "runs": runs,
             "moves": available(BUDGET_TRANSITIONS, budget_facts(budget)) if runs else [],
             "pending": [p for p in projects if p.review == BudgetProject.Review.PENDING],
+            "count_job": _count_job(budget) if runs else None,
             "errors": errors,
         },
         status=400 if errors else 200,
     )
 
 
-def _run_action(request, budget: Budget) -> None:
-    """The budget's console: move a phase, count, or review a project (services check who)."""
+def _count_job(budget: Budget):
+    from mutualise.jobs import services as jobs
+
+    return jobs.live(jobs.unfinished(services.COUNT_JOB, f"budget:{budget.pk}"))
+
+
+def _run_action(request, budget: Budget):
+    """The budget's console: move a phase, count (as a job, returned), or review a project
+    (services check who)."""
     action = request.POST["action"]
     if action == "review":
         project = get_object_or_404(BudgetProject, budget=budget, pk=request.POST.get("project"))
@@ -191,8 +201,7 @@ def _run_action(request, budget: Budget) -> None:
         )
         messages.success(request, f"{project.title}: {'on the ballot' if accept else 'left out'}.")
     elif action == "count":
-        services.count_budget(budget, actor=request.user)
-        messages.success(request, "Counted: the results are published.")
+        return services.queue_count(budget, actor=request.user)
     else:
         if action not in {t.name for t in BUDGET_TRANSITIONS}:
             raise ParticipationError(f"console: unknown action {action!r}")

@@ -3,7 +3,7 @@ writes the audit log."""
 
 from .budgets import add_project, create_budget, review_project, set_voting_window, transition
 from .common import ParticipationError, member_for
-from .counting import count_budget, instance_for, pb_text
+from .counting import COUNT_JOB, count_budget, instance_for, pb_text, queue_count
 from .delivery import deliveries_csv, record_decision, update_delivery
 from .proposals import (
     expire_proposals,
@@ -15,6 +15,7 @@ from .proposals import (
 from .voting import cast_ballot, eligibility, has_voted, validate
 
 __all__ = [
+    "COUNT_JOB",
     "ParticipationError",
     "add_project",
     "cast_ballot",
@@ -28,6 +29,7 @@ __all__ = [
     "instance_for",
     "member_for",
     "pb_text",
+    "queue_count",
     "record_decision",
     "review_project",
     "set_voting_window",

@@ -139,3 +139,49 @@ def count_budget(given: Budget, *, actor=None, now=None) -> Budget:
         )
     given.refresh_from_db()
     return given
+
+
+COUNT_JOB = "participation.count"
+
+
+def queue_count(given: Budget, *, actor=None, now=None):
+    """Put the budget's count on the worker's queue (`mutualise worker`) with a job whose
+    progress its page shows; the count itself (count_budget) runs there, in one transaction
+    with the job's end. Refused at once, with the reason, if the count may not start now; a
+    count already waiting or running is returned rather than queued twice."""
+    from mutualise.jobs import services as jobs
+
+    from ..tasks import count_budget_task
+
+    require(actor, "participation.run_budget", given.organisation, "count participatory budgets")
+    transition = next(t for t in BUDGET_TRANSITIONS if t.name == "count")
+    with transaction.atomic():
+        budget = Budget.objects.select_for_update().get(pk=given.pk)
+        allowed, reason = check(transition, budget_facts(budget, now_or(now)))
+        if not allowed:
+            raise ParticipationError(reason)
+        subject = f"budget:{budget.pk}"
+        waiting = jobs.unfinished(COUNT_JOB, subject)
+        if waiting is not None:
+            return waiting
+        ballots = BudgetBallot.objects.filter(budget=budget).count()
+        ballots += HeldBudgetBallot.objects.filter(budget=budget).count()
+        job = jobs.start(
+            count_budget_task,
+            kind=COUNT_JOB,
+            label=f"Counting {budget.title}",
+            organisation=budget.organisation,
+            total=ballots,
+            unit="ballots",
+            actor=actor,
+            subject=subject,
+            args=(budget.pk, getattr(actor, "pk", None)),
+        )
+        audit.record(
+            budget.organisation,
+            "budget.count_queued",
+            actor=actor,
+            subject=budget,
+            data={"job": job.pk, "ballots": ballots},
+        )
+    return job
