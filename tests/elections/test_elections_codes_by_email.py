@@ -90,7 +90,7 @@ def test_a_second_run_mails_only_the_voters_still_without_a_code(frozen, smtp_se
     assert job.total == 1  # the unusable address is still waiting; nobody is mailed twice
     run_queued()
     job.refresh_from_db()
-    assert job.result == {"emailed": 0, "unusable_addresses": 1}
+    assert job.result == {"election": election.pk, "emailed": 0, "unusable_addresses": 1}
     assert len(smtp_server.handler.received) == 3
 
 

@@ -143,7 +143,11 @@ def test_codes_by_email_and_late_roll_corrections(
     with django_capture_on_commit_callbacks(execute=True):
         run_queued()  # the worker's job, then its messages
     job.refresh_from_db()
-    assert (job.state, job.done, job.result) == ("done", 1, {"emailed": 1, "unusable_addresses": 0})
+    assert (job.state, job.done, job.result) == (
+        "done",
+        1,
+        {"election": election.pk, "emailed": 1, "unusable_addresses": 0},
+    )
     (message,) = mail.outbox
     code = next(w for w in message.body.split() if services.codes.looks_like_code(w))
     assert services.check_code(election, code).roll_entry.member == voters[0]

@@ -50,7 +50,11 @@ def send_codes(election: Election, *, actor, vote_url: str, run) -> dict:
                 else:
                     usable.append(entry)
             if not chunk:
-                result = {"emailed": emailed, "unusable_addresses": len(unusable)}
+                result = {
+                    "election": election.pk,
+                    "emailed": emailed,
+                    "unusable_addresses": len(unusable),
+                }
                 run.finish(result)
                 return result
             if not usable:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from mutualise.jobs import services as jobs
 from mutualise.jobs.models import Job
 
 from . import rules, services
@@ -19,17 +20,11 @@ KIND = "elections.email_codes"
 
 
 def latest_job(election) -> Job | None:
-    """The last codes-by-email job for this election, for the console's progress bar."""
-    from django_tasks_db.models import DBTaskResult
-
-    from .tasks import email_codes
-
-    tasks = DBTaskResult.objects.filter(
-        task_path=email_codes.module_path, args_kwargs__args__1=election.pk
-    ).values_list("id", flat=True)
-    task_ids = [str(t) for t in tasks]
-    jobs = Job.objects.filter(organisation=election.organisation, kind=KIND, task_id__in=task_ids)
-    return jobs.order_by("-created_at", "-pk").first()
+    """The last codes-by-email job for this election, with its live progress."""
+    found = Job.objects.filter(
+        organisation=election.organisation, kind=KIND, result__election=election.pk
+    ).order_by("-created_at", "-pk")
+    return jobs.live(found.first())
 
 
 @login_required

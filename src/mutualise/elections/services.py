@@ -649,6 +649,8 @@ def email_credentials(election: Election, *, actor=None, vote_url: str = ""):
             actor=actor,
             args=(election.pk, getattr(actor, "pk", None), audit.actor_name(actor), vote_url),
         )
+        job.result = {"election": election.pk}  # which election's console shows it
+        job.save(update_fields=["result"])
         audit.record(
             election.organisation,
             "election.codes_email_queued",

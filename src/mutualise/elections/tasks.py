@@ -24,3 +24,21 @@ def email_codes(job_id: int, election_id: int, actor_id, actor_name: str, vote_u
             mailing.send_codes(election, actor=actor, vote_url=vote_url, run=run)
         except services.ElectionError as exc:  # e.g. the poll closed meanwhile: said as it is
             raise jobs.JobError(str(exc)) from exc
+
+
+def _may_view(user, job) -> bool:
+    from . import rules
+    from .models import Election
+
+    election = Election.objects.filter(pk=(job.result or {}).get("election")).first()
+    return election is not None and rules.can_manage(user, election)
+
+
+def _back(job) -> str:
+    from django.urls import reverse
+
+    election = (job.result or {}).get("election")
+    return reverse("elections:console", args=[job.organisation.slug, election]) if election else ""
+
+
+jobs.kind("elections.email_codes", may_view=_may_view, back=_back)
