@@ -120,6 +120,9 @@ class DemoInfo:
             lines += [f"            {name}: key {key}" for name, key in self.two_factor.items()]
         if self.voting_code:
             lines.append(f"  vote      {org}elections/ with the voting code {self.voting_code}")
+        lines.append(
+            f"  outbox    {org}outbox/ (the mail sent, as the officers; demo installs only)"
+        )
         return "\n".join(lines + [f"  {note}" for note in self.notes])
 
 

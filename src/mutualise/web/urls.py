@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from mutualise.governance import urls as governance_urls
 
-from . import org_home, signin, views
+from . import org_home, outbox, signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,7 +12,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", signin.two_factor, name="two_factor"),
     path("", include("mutualise.accounts.urls")),
+    path("outbox/", outbox.install_outbox, name="outbox"),
     path("o/<slug:slug>/", org_home.organisation, name="organisation"),
+    path("o/<slug:slug>/outbox/", outbox.organisation_outbox, name="organisation_outbox"),
     path("o/<slug:slug>/constitution/", views.constitution, name="constitution"),
     # Each app's pages live under its organisation: /o/<slug>/...
     path("o/<slug:slug>/", include("mutualise.register.urls")),

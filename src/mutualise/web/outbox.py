@@ -1,0 +1,69 @@
+"""The outbox page of a demo install (MUTUALISE_DEMO, on in settings_dev): the mail the install
+has sent, bodies and all, so a demonstration shows what members would receive. An organisation's
+officers see its mail; a superuser sees the whole install's. Without MUTUALISE_DEMO (production
+settings) the page does not exist: 404 for everyone, before anything else is looked at."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from mutualise.mail.models import Message, Status
+from mutualise.mail.services import PLACEHOLDER
+from mutualise.register.models import Organisation
+
+PER_PAGE = 25
+
+
+def _demo_only(request):
+    if not settings.MUTUALISE_DEMO:
+        raise Http404("no such page")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def _page(request, messages, organisation):
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        messages = messages.filter(status=status)
+    page = Paginator(messages.prefetch_related("attachments"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "web/outbox.html",
+        {
+            "organisation": organisation,
+            "page": page,
+            "status": status,
+            "statuses": Status.choices,
+            "placeholder": PLACEHOLDER.format("code"),
+            "page_title": "Outbox (demo)",
+        },
+    )
+
+
+def install_outbox(request):
+    refused = _demo_only(request)
+    if refused:
+        return refused
+    if not request.user.is_superuser:
+        raise PermissionDenied("Only a superuser sees the whole install's outbox.")
+    return _page(request, Message.objects.select_related("organisation"), None)
+
+
+def organisation_outbox(request, slug):
+    refused = _demo_only(request)
+    if refused:
+        return refused
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not (
+        request.user.is_superuser or request.user.has_perm("register.view_register", organisation)
+    ):
+        raise PermissionDenied("Only the organisation's officers see its outbox.")
+    return _page(request, Message.objects.filter(organisation=organisation), organisation)
