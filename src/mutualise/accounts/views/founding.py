@@ -67,11 +67,13 @@ def choose(request):
         error = "Choose one of the models"
     models = []
     for slug, path in available_models().items():
-        constitution = load_text(path.read_text(encoding="utf-8"), path.name)
+        text = path.read_text(encoding="utf-8")
+        constitution = load_text(text, path.name)
         models.append(
             {
                 "slug": slug,
-                "label": legal_form_label(constitution.organisation.legal_form),
+                "label": _title(text) or legal_form_label(constitution.organisation.legal_form),
+                "legal_form": legal_form_label(constitution.organisation.legal_form),
                 "purpose": constitution.organisation.purpose,
                 "example": constitution.organisation.name,
             }
@@ -83,6 +85,12 @@ def choose(request):
         "page_title": "Set up an organisation",
     }
     return render(request, "accounts/found_choose.html", context, status=400 if error else 200)
+
+
+def _title(text: str) -> str:
+    """A model's title: its first comment line up to the colon ("# Credit union: a worked...")."""
+    first = text.lstrip().split("\n", 1)[0]
+    return first.removeprefix("#").split(":", 1)[0].strip() if first.startswith("#") else ""
 
 
 def _problems_by_field(problems, keys):
@@ -161,6 +169,7 @@ def settings_form(request, model):
     errors += [("rulebook-problems", str(p)) for p in other_problems]
     context = {
         "model": model,
+        "title": _title(base),
         "legal_form": legal_form_label(constitution.organisation.legal_form),
         "sections": explain_sections(constitution),
         "groups": groups,
