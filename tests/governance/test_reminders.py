@@ -124,10 +124,12 @@ def test_the_officers_page_lists_them_and_an_officer_closes_one(
     users = get_user_model().objects
     client.force_login(users.get(username="member"))
     assert client.get(f"/o/{coop.slug}/accountability/reminders/").status_code == 403
+    assert "The AGM is due" not in client.get(f"/o/{coop.slug}/").content.decode()
     client.force_login(users.get(username="sec"))
     page = client.get(f"/o/{coop.slug}/accountability/reminders/").content.decode()
     assert "The AGM is due by 30 June 2025" in page and "Daily work" in page
-    assert "Reminders for officers" in client.get(f"/o/{coop.slug}/").content.decode()
+    home = client.get(f"/o/{coop.slug}/").content.decode()
+    assert "1 open" in home and "The AGM is due by 30 June 2025 (act by 15 June 2025)" in home
     (agm,) = open_kinds(coop)["agm"]
     response = client.post(f"/o/{coop.slug}/accountability/reminders/{agm.pk}/close")
     assert response.status_code == 302 and open_kinds(coop) == {}

@@ -9,6 +9,7 @@ from rules import has_perm
 
 from mutualise.constitution import explain_sections, legal_form_label
 from mutualise.elections import queries as elections
+from mutualise.governance import queries as governance
 from mutualise.meetings import queries as meetings
 from mutualise.participation import queries as participation
 from mutualise.register.models import Member, Organisation
@@ -53,6 +54,12 @@ def organisation(request, slug):
         "is_administrator": has_perm("register.manage_roles", user, org),
         "page_title": None,
     }
+    # The officers' reminders (None: not theirs to see).
+    context["reminders"] = (
+        governance.open_reminders(org)
+        if has_perm("governance.handle_reminders", user, org)
+        else None
+    )
     context["anything_now"] = any(
         [polls, votes, advance, budgets, context["nominations"], context["in_session"]]
     )
