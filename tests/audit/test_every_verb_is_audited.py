@@ -40,6 +40,7 @@ READS = {
     "stake.services.interest": ["parse_rate", "preview_interest", "posted_digest", "run_reference"],
     "stake.services.ledger": ["maximum_holding", "verify_ledger"],
     "stake.services.nominations": ["nomination_on"],
+    "stake.services.offers": ["suspended_between"],
     "stake.services.surplus": ["read_amounts", "required_approval", "surplus_digest"],
     "stake.services.withdrawals": ["suspension_on", "yearly_allowance"],
     "register.services": [

@@ -1,6 +1,7 @@
 """Share offers on the community energy co-op's rulebook: oversubscribed and scaled back; short
 of the minimum and every applicant refunded; allotment only after the close."""
 
+import json
 from datetime import date, datetime, time
 
 import pytest
@@ -88,3 +89,55 @@ def test_applications_outside_the_dates_or_the_holding_range_are_refused(energy)
         services.apply(offer, a, 100_001, at=at(date(2025, 4, 1)))
     with pytest.raises(StakeError, match="minimum <= optimum <= maximum"):
         solar_offer(energy, minimum=5_000_000)
+
+
+def test_at_most_one_time_bound_offer_in_twelve_months(energy):
+    solar_offer(energy)
+    with pytest.raises(StakeError, match="1 time-bound offer.s. in any twelve months"):
+        services.open_offer(
+            energy, title="Wind", opens_on=date(2026, 2, 28), closes_on=date(2026, 4, 30),
+            minimum_pence=100_000, optimum_pence=100_000, maximum_pence=100_000, policy="pro-rata",
+        )  # fmt: skip
+    later = services.open_offer(
+        energy, title="Wind", opens_on=date(2026, 3, 1), closes_on=date(2026, 4, 30),
+        minimum_pence=100_000, optimum_pence=100_000, maximum_pence=100_000, policy="pro-rata",
+    )  # fmt: skip
+    assert later.kind == "time-bound"
+
+
+def test_no_open_offer_while_withdrawals_are_suspended(energy):
+    services.suspend_withdrawals(energy, from_on=date(2025, 1, 1), reason="cash flow")
+    with pytest.raises(StakeError, match="must not run while withdrawals are suspended"):
+        services.open_offer(
+            energy, title="Always open", opens_on=OPENS, closes_on=date(2027, 1, 1), kind="open",
+            minimum_pence=0, optimum_pence=100_000, maximum_pence=100_000, policy="pro-rata",
+        )  # fmt: skip
+    services.lift_suspension(energy, on=date(2025, 2, 1))
+    offer = services.open_offer(
+        energy, title="Always open", opens_on=OPENS, closes_on=date(2027, 1, 1), kind="open",
+        minimum_pence=0, optimum_pence=100_000, maximum_pence=100_000, policy="pro-rata",
+    )  # fmt: skip
+    with pytest.raises(StakeError, match="open offer '.*' is running"):
+        services.suspend_withdrawals(energy, from_on=date(2025, 6, 1), reason="again")
+    assert offer.kind == "open"
+
+
+def test_the_offer_command_opens_takes_applications_closes_and_shows(energy, capsys):
+    from mutualise.cli import main
+
+    (member,) = make_members(energy, 1)
+    args = ["shares", "offer", "open", "--org", energy.slug, "--title", "Hydro",
+            "--opens", "2020-01-01", "--closes", "2099-12-31", "--minimum", "1000",
+            "--optimum", "2000", "--maximum", "2,000.00"]  # fmt: skip
+    assert main(args) == 0
+    opened = json.loads(capsys.readouterr().out)
+    assert opened["maximum_pence"] == 200_000 and opened["raised_pence"] == 0
+    assert main(["shares", "offer", "apply", "--org", energy.slug, "--offer",
+                 str(opened["offer"]), "--member", "1", "--shares", "500"]) == 0  # fmt: skip
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["raised_pence"] == 50_000 and shown["applicants"] == 1
+    assert main(["shares", "offer", "close", "--org", energy.slug, "--offer",
+                 str(opened["offer"]), "--on", "2030-01-01"]) == 2  # fmt: skip
+    assert "open until 2099-12-31" in capsys.readouterr().err
+    assert main([*args[:5], "--title", "Bad", *args[7:12], "lots", *args[13:]]) == 2
+    assert "amount in pounds" in capsys.readouterr().err

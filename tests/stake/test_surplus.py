@@ -10,7 +10,7 @@ from stake_helpers import found, make_members
 
 from mutualise.audit.models import AuditEvent
 from mutualise.constitution import RulebookError, load_text, model_path
-from mutualise.stake import services
+from mutualise.stake import bulk, services
 from mutualise.stake.models import SurplusPayment, SurplusPot
 from mutualise.stake.services import StakeError
 
@@ -47,6 +47,8 @@ def test_an_equal_percentage_bonus_from_a_payroll_file(db):
     services.post_surplus(run)
     (event,) = AuditEvent.objects.filter(action="shares.surplus_posted")
     assert event.data["payments_sha256"] == services.surplus_digest(run)
+    lines = [f"equal-percentage-of-pay:{n}:{parts[n]}" for n in sorted(parts)]
+    assert services.surplus_digest(run) == bulk.digest(lines)  # the database's digest, too
 
 
 def test_bad_payroll_rows_are_each_named(db):

@@ -16,27 +16,75 @@ PARTS = "stake_run_parts"
 
 def digest(lines: Iterable[str]) -> str:
     """SHA-256 of the postings, one "member:pence" line each, in membership-number order."""
-    return hashlib.sha256("".join(f"{line}\n" for line in lines).encode()).hexdigest()
+    text = "\n".join(lines)
+    return hashlib.sha256((text + "\n" if text else "").encode()).hexdigest()
 
 
-def load_parts(rows: Sequence[tuple[int, int]]) -> None:
-    """(id, pence) rows into a temporary table for this transaction."""
+def load_parts(rows: Sequence[tuple[int, ...]], columns: Sequence[str] = ("id", "pence")) -> None:
+    """Rows of integers, keyed by their first column, into a temporary table for this
+    transaction."""
+    typed = ", ".join(f"{c} bigint NOT NULL" for c in columns)
+    names = ", ".join(columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"CREATE TEMP TABLE {PARTS} (id bigint PRIMARY KEY, pence bigint NOT NULL) "
-                "ON COMMIT DROP"
+                f"CREATE TEMP TABLE {PARTS} ({typed}, PRIMARY KEY ({columns[0]})) ON COMMIT DROP"
             )
-            text = "".join(f"{i}\t{p}\n" for i, p in rows)
-            with cursor.cursor.copy(f"COPY {PARTS} (id, pence) FROM STDIN") as copy:
-                copy.write(text)
+            with cursor.cursor.copy(f"COPY {PARTS} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
             cursor.execute(f"ANALYZE {PARTS}")
         else:
             cursor.execute(f"DROP TABLE IF EXISTS temp.{PARTS}")
+            cursor.execute(f"CREATE TEMP TABLE {PARTS} ({typed}, PRIMARY KEY ({columns[0]}))")
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {PARTS} ({names}) VALUES ({marks})", rows)
+
+
+def numbers_not_on_register(organisation_id) -> list[int]:
+    """The membership numbers among the loaded parts that the register does not hold."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.id FROM {PARTS} p LEFT JOIN register_member m
+                ON m.organisation_id = %s AND m.number = p.id
+            WHERE m.id IS NULL ORDER BY p.id""",
+            [organisation_id],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def insert_payments(organisation_id, pot_id) -> None:
+    """The loaded parts (membership number, basis, pence) as the pot's payments."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO stake_surpluspayment
+                (organisation_id, pot_id, member_id, basis_pence, amount_pence)
+            SELECT %s, %s, m.id, p.basis, p.pence
+            FROM {PARTS} p JOIN register_member m ON m.organisation_id = %s AND m.number = p.id""",
+            [organisation_id, pot_id, organisation_id],
+        )
+
+
+def payments_digest(run_id) -> str:
+    """`digest` of a surplus run's payments as "use:number:pence", pot then number order;
+    computed by PostgreSQL where it can be, so a million rows do not cross the wire."""
+    lines = """SELECT t.use || ':' || m.number || ':' || p.amount_pence AS line
+        FROM stake_surpluspayment p JOIN stake_surpluspot t ON t.id = p.pot_id
+        JOIN register_member m ON m.id = p.member_id WHERE t.run_id = %s"""
+    order = "t.position, m.number"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute(
-                f"CREATE TEMP TABLE {PARTS} (id integer PRIMARY KEY, pence integer NOT NULL)"
+                f"""SELECT encode(sha256(convert_to(coalesce(string_agg(
+                        t.use || ':' || m.number || ':' || p.amount_pence || E'\\n', ''
+                        ORDER BY {order}), ''), 'UTF8')), 'hex')
+                FROM stake_surpluspayment p JOIN stake_surpluspot t ON t.id = p.pot_id
+                JOIN register_member m ON m.id = p.member_id WHERE t.run_id = %s""",
+                [run_id],
             )
-            cursor.executemany(f"INSERT INTO {PARTS} (id, pence) VALUES (%s, %s)", rows)
+            return cursor.fetchone()[0]
+        cursor.execute(f"{lines} ORDER BY {order}", [run_id])
+        return digest(line for (line,) in cursor.fetchall())
 
 
 def drop_parts() -> None:
@@ -76,7 +124,7 @@ def post_interest_parts(
                     INSERT INTO stake_interestpayment ({paid})
                     SELECT %(org)s, %(run)s, a.member_id, p.pence, NULL
                     FROM {PARTS} p JOIN stake_shareaccount a ON a.id = p.id
-                    WHERE p.id NOT IN (SELECT id FROM credited))
+                    LEFT JOIN credited c ON c.id = p.id WHERE c.id IS NULL)
                 SELECT count(*) FROM credited""",
                 {"org": organisation_id, "ceiling": ceiling, "on": on, "at": recorded_at,
                  "by": recorded_by, "ref": reference, "run": run_id},
@@ -134,16 +182,3 @@ def pence_days(organisation_id, start, end) -> list[tuple[int, int, int]]:
         cursor.execute(sql, {"org": organisation_id, "start": ops.adapt_datefield_value(start),
                              "end": ops.adapt_datefield_value(end)})  # fmt: skip
         return cursor.fetchall()
-
-
-def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
-    """Many rows of plain integers into `table`: COPY on PostgreSQL, executemany elsewhere."""
-    names = ", ".join(columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            text = "".join("\t".join(map(str, row)) + "\n" for row in rows)
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                copy.write(text)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)

@@ -1,4 +1,5 @@
-"""`mutualise shares register --org SLUG --format csv|xlsx [--duplicate]`: the s.30 register
+"""`mutualise shares offer open|apply|close|show`: share offers from the command line;
+`mutualise shares register --org SLUG --format csv|xlsx [--duplicate]`: the s.30 register
 (the duplicate omits holdings); `mutualise shares interest --org SLUG --rate R --period
 START:END [--post] --format json`: interest per day held, previewed or posted."""
 
@@ -27,6 +28,36 @@ def register(subparsers) -> None:
     interest.add_argument("--post", action="store_true", help="credit it (otherwise a preview)")
     interest.add_argument("--format", choices=["json"], default="json")
     interest.set_defaults(handler=run_interest)
+    offer = sub.add_parser("offer", help="share offers: open, apply, close, show")
+    acts = offer.add_subparsers(dest="offer_command", required=True, metavar="ACTION")
+    opening = acts.add_parser("open", help="open a share offer")
+    opening.add_argument("--org", required=True, help="organisation slug")
+    opening.add_argument("--title", required=True)
+    opening.add_argument("--kind", choices=["time-bound", "open", "membership"],
+                         default="time-bound")  # fmt: skip
+    opening.add_argument("--opens", required=True, help="YYYY-MM-DD")
+    opening.add_argument("--closes", required=True, help="YYYY-MM-DD, the last day")
+    for target in ("minimum", "optimum", "maximum"):
+        opening.add_argument(f"--{target}", required=True, help=f"{target} target in GBP")
+    opening.add_argument("--policy", default="pro-rata",
+                         choices=["first-come-first-served", "pro-rata", "priority"])  # fmt: skip
+    opening.set_defaults(handler=run_offer_open)
+    applying = acts.add_parser("apply", help="record an application (paid in full)")
+    applying.add_argument("--org", required=True, help="organisation slug")
+    applying.add_argument("--offer", required=True, type=int, help="offer id")
+    applying.add_argument("--member", required=True, type=int, help="membership number")
+    applying.add_argument("--shares", required=True, type=int, help="whole shares")
+    applying.add_argument("--priority", type=int, default=0, help="0 first (e.g. residents)")
+    applying.set_defaults(handler=run_offer_apply)
+    closing = acts.add_parser("close", help="close after the last day: allot or refund")
+    closing.add_argument("--org", required=True, help="organisation slug")
+    closing.add_argument("--offer", required=True, type=int, help="offer id")
+    closing.add_argument("--on", required=True, help="YYYY-MM-DD, after the closing day")
+    closing.set_defaults(handler=run_offer_close)
+    showing = acts.add_parser("show", help="an offer's progress and applications as JSON")
+    showing.add_argument("--org", required=True, help="organisation slug")
+    showing.add_argument("--offer", required=True, type=int, help="offer id")
+    showing.set_defaults(handler=run_offer_show)
 
 
 def _organisation(slug: str):
@@ -87,4 +118,93 @@ def run_interest(args) -> int:
     if run is not None:
         out["run"] = run.pk
     print(json.dumps(out, indent=2))
+    return 0
+
+
+def _day(text: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{flag} {text!r}: give a date as YYYY-MM-DD") from None
+
+
+def _pence(text: str, flag: str) -> int:
+    pounds, dot, pence = text.strip().lstrip("£").replace(",", "").partition(".")
+    if not pounds.isdigit() or (dot and not (len(pence) == 2 and pence.isdigit())):
+        raise CommandError(f"{flag} {text!r}: give an amount in pounds such as 20000 or 250.50")
+    return int(pounds) * 100 + (int(pence) if dot else 0)
+
+
+def _offer(organisation, pk: int):
+    from mutualise.stake.models import ShareOffer
+
+    offer = ShareOffer.objects.filter(organisation=organisation, pk=pk).first()
+    if offer is None:
+        raise CommandError(f"no offer {pk} in {organisation.slug}")
+    return offer
+
+
+def _print_offer(offer) -> None:
+    from mutualise.stake import offer_pages
+
+    print(json.dumps(offer_pages.progress(offer).as_dict(), indent=2))
+
+
+def run_offer_open(args) -> int:
+    setup_django()
+    from mutualise.stake import services
+
+    organisation = _organisation(args.org)
+    try:
+        offer = services.open_offer(
+            organisation, title=args.title, kind=args.kind,
+            opens_on=_day(args.opens, "--opens"), closes_on=_day(args.closes, "--closes"),
+            minimum_pence=_pence(args.minimum, "--minimum"),
+            optimum_pence=_pence(args.optimum, "--optimum"),
+            maximum_pence=_pence(args.maximum, "--maximum"), policy=args.policy, actor="cli",
+        )  # fmt: skip
+    except services.StakeError as exc:
+        raise CommandError(str(exc)) from None
+    _print_offer(offer)
+    return 0
+
+
+def run_offer_apply(args) -> int:
+    setup_django()
+    from django.utils import timezone
+
+    from mutualise.register.models import Member
+    from mutualise.stake import services
+
+    organisation = _organisation(args.org)
+    offer = _offer(organisation, args.offer)
+    member = Member.objects.filter(organisation=organisation, number=args.member).first()
+    if member is None:
+        raise CommandError(f"no member {args.member} in {organisation.slug}")
+    try:
+        services.apply(offer, member, args.shares, at=timezone.now(), priority=args.priority,
+                       actor="cli")  # fmt: skip
+    except services.StakeError as exc:
+        raise CommandError(str(exc)) from None
+    _print_offer(offer)
+    return 0
+
+
+def run_offer_close(args) -> int:
+    setup_django()
+    from mutualise.stake import services
+
+    organisation = _organisation(args.org)
+    try:
+        offer = services.close_offer(_offer(organisation, args.offer),
+                                     on=_day(args.on, "--on"), actor="cli")  # fmt: skip
+    except services.StakeError as exc:
+        raise CommandError(str(exc)) from None
+    _print_offer(offer)
+    return 0
+
+
+def run_offer_show(args) -> int:
+    setup_django()
+    _print_offer(_offer(_organisation(args.org), args.offer))
     return 0

@@ -41,7 +41,7 @@ class InterestPreview:
     by_account: list[tuple[int, int]] = field(default_factory=list, repr=False)  # (account, p)
 
     def digest(self) -> str:
-        return bulk.digest(f"{n}:{p}" for n, p in sorted(self.by_member.items()))
+        return bulk.digest(f"{n}:{p}" for n, p in self.by_member.items())  # in number order
 
     def as_dict(self) -> dict:
         return {

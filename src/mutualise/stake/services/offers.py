@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mutualise.audit import services as audit
+from mutualise.constitution.calendar import add_months
 from mutualise.constitution.money import Application, scale_offer
 
-from ..models import OfferApplication, ShareAccount, ShareOffer
+from ..models import OfferApplication, ShareAccount, ShareOffer, WithdrawalSuspension
 from .errors import StakeError, require, shares_rules
 from .ledger import Kind, _append, account_for, maximum_holding
 
@@ -28,11 +30,16 @@ def open_offer(
     policy: str,
     minimum_holding_pence: int | None = None,
     maximum_holding_pence: int | None = None,
+    kind: str = ShareOffer.Kind.TIME_BOUND,
     actor=None,
 ) -> ShareOffer:
-    """An offer's holding range defaults to the rulebook's and may only narrow it."""
+    """An offer's holding range defaults to the rulebook's and may only narrow it. No open
+    offer while withdrawals are suspended; no more time-bound offers in any twelve months than
+    the rulebook allows (shares.time_bound_offers_a_year)."""
     require(actor, "stake.keep_register", organisation, "open a share offer")
     shares = shares_rules(organisation)
+    if kind not in ShareOffer.Kind.values:
+        raise StakeError(f"unknown kind {kind!r}; kinds are {', '.join(ShareOffer.Kind.values)}")
     if policy not in ShareOffer.Policy.values:
         raise StakeError(
             f"unknown policy {policy!r}; policies are {', '.join(ShareOffer.Policy.values)}"
@@ -41,6 +48,25 @@ def open_offer(
         raise StakeError(f"the offer closes ({closes_on}) before it opens ({opens_on})")
     if not minimum_pence <= optimum_pence <= maximum_pence:
         raise StakeError("the targets must be minimum <= optimum <= maximum")
+    if kind == ShareOffer.Kind.OPEN:
+        suspended = suspended_between(organisation, opens_on, closes_on)
+        if suspended is not None:
+            raise StakeError(
+                f"withdrawals are suspended from {suspended.from_on}: an open offer must not "
+                "run while withdrawals are suspended (Community Shares Handbook 4.5)"
+            )
+    if kind == ShareOffer.Kind.TIME_BOUND:
+        since = add_months(opens_on, -12)
+        earlier = ShareOffer.objects.filter(
+            organisation=organisation, kind=ShareOffer.Kind.TIME_BOUND,
+            opens_on__gt=since, opens_on__lte=opens_on,
+        ).exclude(state=ShareOffer.State.REFUNDED)  # fmt: skip
+        if earlier.count() >= shares.time_bound_offers_a_year:
+            raise StakeError(
+                f"'{earlier.first()}' opened on {earlier.first().opens_on}: the rules allow "
+                f"{shares.time_bound_offers_a_year} time-bound offer(s) in any twelve months "
+                "(shares.time_bound_offers_a_year)"
+            )
     least = max(minimum_holding_pence or 0, shares.minimum_holding_pence)
     ceiling = maximum_holding(organisation)
     most = (
@@ -53,22 +79,35 @@ def open_offer(
             organisation=organisation, title=title, opens_on=opens_on, closes_on=closes_on,
             minimum_pence=minimum_pence, optimum_pence=optimum_pence,
             maximum_pence=maximum_pence, minimum_holding_pence=least,
-            maximum_holding_pence=most, policy=policy,
+            maximum_holding_pence=most, policy=policy, kind=kind,
         )  # fmt: skip
         audit.record(organisation, "shares.offer_opened", actor=actor, subject=offer,
                      data={"maximum": maximum_pence, "policy": policy})  # fmt: skip
     return offer
 
 
+def suspended_between(organisation, first: date, last: date) -> WithdrawalSuspension | None:
+    """A suspension of withdrawals in force on any day from `first` to `last`."""
+    return (
+        WithdrawalSuspension.objects.filter(organisation=organisation, from_on__lte=last)
+        .filter(Q(lifted_on__isnull=True) | Q(lifted_on__gt=first))
+        .first()
+    )
+
+
 def apply(offer: ShareOffer, member, shares: int, *, at: datetime, priority: int = 0, actor=None):
     """An application for whole shares, paid in full with it (the money is held, not allotted)."""
     organisation = offer.organisation
+    if getattr(actor, "pk", None) is None or member.user_id != actor.pk:  # not their own
+        require(actor, "stake.keep_register", organisation, "apply for a member")
     nominal = shares_rules(organisation).nominal_value_pence
     day = timezone.localtime(at).date()
     if offer.state != ShareOffer.State.OPEN or not offer.opens_on <= day <= offer.closes_on:
         raise StakeError(f"'{offer}' takes applications from {offer.opens_on} to {offer.closes_on}")
     if member.organisation_id != organisation.pk:
         raise StakeError(f"member {member.number} is not on {organisation}'s register")
+    if offer.kind == ShareOffer.Kind.OPEN and suspended_between(organisation, day, day):
+        raise StakeError("withdrawals are suspended, so the open offer takes no applications")
     pence = shares * nominal
     held = ShareAccount.objects.filter(member=member).values_list("balance_pence", flat=True)
     holding = (held.first() or 0) + pence

@@ -19,10 +19,9 @@ from django.utils import timezone
 from mutualise.audit import services as audit
 from mutualise.constitution import money
 from mutualise.constitution.schema import MEMBER_DISTRIBUTIONS, LegalForm, SurplusUse, percent
-from mutualise.register.models import Member
 
 from .. import bulk
-from ..models import SurplusPayment, SurplusPot, SurplusRun
+from ..models import SurplusPot, SurplusRun
 from .errors import StakeError, require
 
 Use = SurplusUse
@@ -48,6 +47,16 @@ def read_amounts(text: str, column: str, what: str) -> dict[int, int]:
             continue
         number = row[at_number].strip() if at_number < len(row) else ""
         amount = row[at_amount].strip() if at_amount < len(row) else ""
+        pounds, dot, pence = amount.partition(".")
+        if (
+            number.isdigit()
+            and pounds.isdigit()
+            and (not dot or len(pence) == 2 and pence.isdigit())
+        ):
+            key = int(number)  # the common row, without the pattern
+            if key not in found:
+                found[key] = int(pounds) * 100 + (int(pence) if dot else 0)
+                continue
         match = _POUNDS.fullmatch(amount)
         if not number.isdigit():
             errors.append(f"row {line}, 'Membership number': {number!r} is not a number")
@@ -67,19 +76,6 @@ def read_amounts(text: str, column: str, what: str) -> dict[int, int]:
             + (f"; and {more} more" if more > 0 else "")
         )
     return found
-
-
-def _members(organisation, numbers, what: str) -> list[tuple[int, int]]:
-    """(member pk, number) for each number, in number order; unknown numbers refused."""
-    members = Member.objects.filter(organisation=organisation)
-    if len(numbers) < 10_000:
-        members = members.filter(number__in=numbers)
-    known = dict(members.values_list("number", "pk").iterator(20_000))
-    missing = sorted(set(numbers) - known.keys())
-    if missing:
-        shown = ", ".join(map(str, missing[:ROW_ERRORS_SHOWN]))
-        raise StakeError(f"the {what} file names members not on the register: {shown}")
-    return [(known[n], n) for n in sorted(numbers)]
 
 
 def preview_surplus(
@@ -114,7 +110,7 @@ def preview_surplus(
         if pence < 0:
             raise StakeError(f"'{use}' is given {pence}p; a pot cannot be negative")
         amounts[use] = pence
-    bases: dict[Use, list[tuple[int, int, int]]] = {}
+    bases: dict[Use, list[tuple[int, int]]] = {}  # (membership number, trade or pay)
     rates: dict[Use, Fraction] = {}
     if Use.PATRONAGE_DIVIDEND in amounts:
         if c.organisation.legal_form is LegalForm.COMMUNITY_BENEFIT_SOCIETY:
@@ -125,15 +121,13 @@ def preview_surplus(
         if trade is None:
             raise StakeError("a patronage dividend needs each member's trade (a trade file)")
         traded = read_amounts(trade, "Trade", "trade")
-        bases[Use.PATRONAGE_DIVIDEND] = [
-            (pk, n, traded[n]) for pk, n in _members(organisation, list(traded), "trade")
-        ]
+        bases[Use.PATRONAGE_DIVIDEND] = sorted(traded.items())
     if Use.EQUAL_PERCENTAGE_OF_PAY in order and (payroll is not None or bonus_rate is not None):
         if payroll is None:
             raise StakeError("an equal percentage of pay needs the payroll file")
         pay = read_amounts(payroll, "Gross pay", "payroll")
-        rows = [(pk, n, pay[n]) for pk, n in _members(organisation, list(pay), "payroll")]
-        total_pay = sum(p for _, _, p in rows)
+        rows = sorted(pay.items())
+        total_pay = sum(p for _, p in rows)
         if bonus_rate is not None:
             if bonus_rate <= 0:
                 raise StakeError("the bonus must be a percentage of pay above nothing")
@@ -200,16 +194,21 @@ def _store(organisation, year_ending, surplus, distributable, order, amounts, ba
             pot = SurplusPot.objects.create(
                 organisation=organisation, run=run, position=order.index(use), use=use,
                 amount_pence=amounts[use], rate=str(rates.get(use, "")),
-                basis_pence=sum(b for _, _, b in rows) if rows is not None else None,
+                basis_pence=sum(b for _, b in rows) if rows is not None else None,
             )  # fmt: skip
             if rows:
-                parts = money.split(amounts[use], [b for _, _, b in rows])
-                bulk.insert_rows(
-                    SurplusPayment._meta.db_table,
-                    ["organisation_id", "pot_id", "member_id", "basis_pence", "amount_pence"],
-                    [(organisation.pk, pot.pk, pk, b, p)
-                     for (pk, _, b), p in zip(rows, parts, strict=True)],
-                )  # fmt: skip
+                parts = money.split(amounts[use], [b for _, b in rows])
+                bulk.load_parts([(n, b, p) for (n, b), p in zip(rows, parts, strict=True)],
+                                columns=("id", "basis", "pence"))  # fmt: skip
+                missing = bulk.numbers_not_on_register(organisation.pk)
+                if missing:
+                    what = "payroll" if use == Use.EQUAL_PERCENTAGE_OF_PAY else "trade"
+                    raise StakeError(
+                        f"the {what} file names members not on the register: "
+                        + ", ".join(map(str, missing[:ROW_ERRORS_SHOWN]))
+                    )
+                bulk.insert_payments(organisation.pk, pot.pk)
+                bulk.drop_parts()
         audit.record(organisation, "shares.surplus_previewed", actor=actor, subject=run,
                      data={"surplus": surplus, "pots": {str(u): amounts[u] for u in amounts}})  # fmt: skip
     return run
@@ -263,14 +262,8 @@ def approve_surplus(run: SurplusRun, *, approved_on, reference: str = "", resolu
 
 
 def surplus_digest(run: SurplusRun) -> str:
-    """SHA-256 of every payment, "use:member number:pence" in pot then number order."""
-    rows = SurplusPayment.objects.filter(pot__run=run).order_by("pot__position", "member__number")
-    return bulk.digest(
-        f"{use}:{n}:{p}"
-        for use, n, p in rows.values_list("pot__use", "member__number", "amount_pence").iterator(
-            50_000
-        )
-    )
+    """SHA-256 of every payment, "use:member number:pence" lines in pot then number order."""
+    return bulk.payments_digest(run.pk)
 
 
 def post_surplus(run: SurplusRun, *, actor=None) -> SurplusRun:
