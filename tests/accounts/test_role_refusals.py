@@ -150,3 +150,19 @@ def test_a_candidate_cannot_be_made_returning_officer(coop, people):
         )
     Election.objects.filter(pk=election.pk).update(state="declared")
     assert services.grant_problems(coop, people["member"], Role.Kind.RETURNING_OFFICER) == []
+
+
+@pytest.mark.parametrize("held", [Role.Kind.OFFICER, Role.Kind.BOARD, Role.Kind.CHAIR])
+def test_the_nhs_rulebook_keeps_board_and_chair_apart_from_the_returning_officer(db, held):
+    """The NHS model names officer, board and chair in returning_officer_excludes: each way round
+    is refused, and an administrator (not named) may also be returning officer."""
+    from mutualise.register import services as register
+
+    trust = register.create_from_model(
+        model="nhs-foundation-trust", name="Tyneside Hospitals", slug="tyne", actor="test"
+    )
+    person = make_user("pat", org=trust, kind=held)
+    assert services.grant_problems(trust, person, Role.Kind.RETURNING_OFFICER)
+    officer = make_user("rae", org=trust, kind=Role.Kind.RETURNING_OFFICER)
+    assert services.grant_problems(trust, officer, held)
+    assert services.grant_problems(trust, officer, Role.Kind.ADMINISTRATOR) == []
