@@ -90,3 +90,7 @@ class Invitation(models.Model):
         if self.expires_at <= now:
             return "expired"
         return "open"
+
+
+# Members' sign-ins, their requests and officers' recovery codes (a module of their own).
+from .member_models import AccountRequest, DetailsChange, RecoveryCode, RecoveryCodes  # noqa: E402, F401

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .member_urls import urlpatterns as member_urlpatterns
 from .views import founding, invitations, roles
 
 app_name = "accounts"
@@ -13,3 +14,4 @@ urlpatterns = [
     path("organisations/new/<slug:model>/rulebook/", founding.rulebook, name="found_rulebook"),
     path("o/<slug:slug>/roles/", roles.roles, name="roles"),
 ]
+urlpatterns += member_urlpatterns

@@ -432,6 +432,10 @@ class Membership(Strict):
     # A group is under-represented when its share of members over its share of the population
     # is below this (NHS foundation trusts report it; None: not checked).
     representation_threshold: Proportion | None = None
+    # Details a member changes for themselves that wait for the membership secretary to
+    # confirm them (an address can move a member's constituency; a name or email can be a
+    # takeover). Empty: a member's own changes take effect at once.
+    secretary_confirms: tuple[Literal["name", "address", "email"], ...] = ()
 
 
 class Attestation(Strict):

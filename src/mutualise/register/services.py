@@ -1189,3 +1189,32 @@ __all__ = [
     "upload_import",
     "upload_population",
 ]
+
+
+def link_sign_in(member: Member, user, *, actor=None) -> Member:
+    """Make `user` the member's sign-in (an invitation or a claim accepted: the accounts app
+    checks who may). A sign-in is linked to at most one record per organisation, and a record
+    to one sign-in."""
+    with transaction.atomic():
+        _locked(member)
+        if member.erased_at:
+            raise MemberError(f"member {member.number} has been erased")
+        if member.user_id == user.pk:
+            return member
+        if member.user_id is not None:
+            raise MemberError("This membership has a sign-in already: sign in with it.")
+        if Member.objects.filter(organisation_id=member.organisation_id, user=user).exists():
+            raise MemberError(
+                f"{user.get_username()} is the sign-in of another membership of "
+                f"{member.organisation.name} already."
+            )
+        member.user = user
+        member.save(update_fields=["user"])
+        audit.record(
+            member.organisation,
+            "member.sign_in_linked",
+            actor=_as(actor, member),
+            subject=member,
+            data={"number": member.number, "user_id": user.pk},
+        )
+    return member

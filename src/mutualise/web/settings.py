@@ -180,6 +180,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000  # larger uploads spool to a temporary f
 MUTUALISE_INVITATION_DAYS = int(os.environ.get("MUTUALISE_INVITATION_DAYS", "7"))
 MUTUALISE_SITE_URL = os.environ.get("MUTUALISE_SITE_URL", "http://localhost:8000")
 MUTUALISE_OPEN_FOUNDING = os.environ.get("MUTUALISE_OPEN_FOUNDING", "0") == "1"
+# Claims of a membership and password resets (accounts/claims.py): tries per membership number
+# or email address, and per client address, in a window of minutes. A reset link works for an
+# hour (ASVS 2.5), and once.
+MUTUALISE_CLAIM_LIMIT = int(os.environ.get("MUTUALISE_CLAIM_LIMIT", "5"))
+MUTUALISE_CLAIM_CLIENT_LIMIT = int(os.environ.get("MUTUALISE_CLAIM_CLIENT_LIMIT", "20"))
+MUTUALISE_CLAIM_WINDOW_MINUTES = int(os.environ.get("MUTUALISE_CLAIM_WINDOW_MINUTES", "60"))
+PASSWORD_RESET_TIMEOUT = 3600
 
 # A large member import on PostgreSQL proves its foreign keys set-wise instead of by a trigger
 # per row, where the role may set session_replication_role (register/bulkwrite.py). "0" keeps
@@ -205,7 +212,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "accounts:landing"  # a member lands on their membership
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-gb"

@@ -1,9 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mutualise.accounts.member_urls import password_urlpatterns
 from mutualise.governance import urls as governance_urls
 
-from . import org_home, outbox, signin, views
+from . import membership, org_home, outbox, signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,8 +13,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", signin.two_factor, name="two_factor"),
     path("", include("mutualise.accounts.urls")),
+    path("", include(password_urlpatterns)),
     path("outbox/", outbox.install_outbox, name="outbox"),
     path("o/<slug:slug>/", org_home.organisation, name="organisation"),
+    path("o/<slug:slug>/membership/", membership.membership, name="membership"),
     path("o/<slug:slug>/outbox/", outbox.organisation_outbox, name="organisation_outbox"),
     path("o/<slug:slug>/constitution/", views.constitution, name="constitution"),
     # Each app's pages live under its organisation: /o/<slug>/...
