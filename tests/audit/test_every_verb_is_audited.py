@@ -13,6 +13,10 @@ READS = {
     "accounts.services.errors": ["require_role_manager"],
     "accounts.services.founding": ["may_found"],
     "accounts.services.invitations": ["lookup"],
+    "accounts.services.members": ["require_secretary", "member_link", "uninvited_members"],
+    "accounts.services.membership": ["require_own", "needs_confirming", "waiting_changes"],
+    "accounts.services.passwords": ["organisations_of", "reset_link"],
+    "accounts.services.recovery": ["normalise", "has_authenticator", "codes_left"],
     "accounts.services.roles": ["site_url", "invitation_link", "grant_problems", "role_holders"],
     "audit.services": [
         "actor_name", "chain_head", "head_at", "latest_event", "events_about", "notice_record",
@@ -71,6 +75,11 @@ WRITES_WITHOUT_EVENT = {
     "jobs.services.save_output": (
         "the job's file, written in the work's own final transaction by a verb that records "
         "itself (e.g. elections.poll cards issue the codes and audit them)"
+    ),
+    "accounts.services.claims.request_claim": (
+        "records an anonymous claim (keyed digests only: the throttle and what the worker "
+        "checks); a claim that matches is audited by check_claim as the invitation it sends, "
+        "and one that does not must leave no trace anyone could read as an answer"
     ),
     "audit.services.record": "it is the audit log: it writes the event itself",
     "audit.services.redact_subject": (

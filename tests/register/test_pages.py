@@ -298,3 +298,34 @@ def test_a_failed_import_says_why_and_keeps_nothing(org, monkeypatch):
         services.run_pending_import(pending.pk)
     pending.refresh_from_db()
     assert (pending.state, pending.error) == ("failed", "an internal error")
+
+
+def test_an_officer_adding_a_member_through_join_is_never_linked_to_them(client, org, officer):
+    """Issue 13: the secretary signed in, adding someone through the public Join form, used to
+    become that member's sign-in."""
+    officer.email = "secretary@example.org"
+    officer.save()
+    client.force_login(officer)
+    assert client.post(f"/o/{org.slug}/join/", JOIN).status_code == 302
+    member = Member.objects.get()
+    assert member.user is None
+    # Even with the officer's own email: an officer is linked only by invitation or a claim.
+    client.post(f"/o/{org.slug}/join/", {**JOIN, "display_name": "Bo Other",
+                                         "email": "secretary@example.org"})  # fmt: skip
+    assert not Member.objects.filter(user=officer).exists()
+    from mutualise.audit.models import AuditEvent
+
+    applied = AuditEvent.objects.filter(action="member.applied").order_by("sequence").first()
+    assert applied.actor == "secretary"  # recorded as the officer who added them
+
+
+def test_a_signed_in_person_joining_with_someone_elses_email_is_not_linked(client, org):
+    user = get_user_model().objects.create_user(
+        "kim", email="kim@example.org", password="a-long-password-9"
+    )
+    client.force_login(user)
+    client.post(f"/o/{org.slug}/join/", JOIN)  # ada@example.org: not kim's own
+    assert Member.objects.get().user is None
+    client.post(f"/o/{org.slug}/join/", {**JOIN, "display_name": "Kim Lee", "email": "kim@example.org",
+                                         "postcode": "ne1 7rr"})  # fmt: skip
+    assert Member.objects.get(display_name="Kim Lee").user == user

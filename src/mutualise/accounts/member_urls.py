@@ -47,7 +47,5 @@ password_urlpatterns = [
         passwords.PasswordResetConfirm.as_view(),
         name="password_reset_confirm",
     ),
-    path(
-        "accounts/reset/done/", passwords.password_reset_complete, name="password_reset_complete"
-    ),
+    path("accounts/reset/done/", passwords.password_reset_complete, name="password_reset_complete"),
 ]

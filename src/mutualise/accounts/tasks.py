@@ -24,9 +24,7 @@ def invite_members(job_id: int, organisation_id: int, actor_id: int | None):
     organisation = Organisation.objects.get(pk=organisation_id)
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     with jobs.running(job_id) as run:
-        result = members.run_member_invitations(
-            organisation, actor=actor or "worker", run=run
-        )
+        result = members.run_member_invitations(organisation, actor=actor or "worker", run=run)
         from django.db import transaction
 
         with transaction.atomic():

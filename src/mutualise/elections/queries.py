@@ -23,3 +23,12 @@ def latest_declared(organisation, limit: int = 3):
     return Election.objects.filter(organisation=organisation, state=State.DECLARED).order_by(
         "-declared_at", "title"
     )[:limit]
+
+
+def polls_for(member):
+    """Open polls the member is on the roll of (they vote with the code they were sent)."""
+    return (
+        open_polls(member.organisation)
+        .filter(roll__member=member, roll__removed=False)
+        .distinct()
+    )

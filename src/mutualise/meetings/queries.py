@@ -57,3 +57,26 @@ def advance_votes(organisation, now=None):
         .select_related("meeting")
         .order_by("meeting__starts_at", "number")
     )
+
+
+def meetings_for_members(organisation, now=None):
+    """Meetings a member may attend and vote at: called and still to come, or in session."""
+    now = now or timezone.now()
+    called = Meeting.objects.filter(
+        organisation=organisation, state=MeetingState.CALLED, starts_at__gte=now
+    )
+    return (called | in_session(organisation)).order_by("starts_at")
+
+
+def proxies_of(member):
+    """The member's proxy appointments in force, for meetings not yet closed: those they made
+    and those they hold for others."""
+    from .models import ProxyAppointment
+
+    live = ProxyAppointment.objects.filter(
+        organisation_id=member.organisation_id, revoked_at__isnull=True
+    ).exclude(meeting__state__in=[MeetingState.CLOSED, MeetingState.CANCELLED])
+    live = live.select_related("meeting", "appointer", "proxy_member").order_by(
+        "meeting__starts_at"
+    )
+    return list(live.filter(appointer=member)), list(live.filter(proxy_member=member))

@@ -21,7 +21,7 @@ from . import exports, representation, services
 from .errors import DuplicateMember, MemberError, NotEligible
 from .forms import CeaseForm, DetailsForm, ImportForm, JoinForm, PopulationForm, SearchForm
 from .importing import check_file
-from .models import Member, Organisation, PendingImport, PopulationTable
+from .models import Member, Organisation, PendingImport, PopulationTable, Role
 from .search import search
 from .tabular import TableError, whole_number
 
@@ -80,6 +80,24 @@ def _membership_cost(constitution) -> str:
     return f"Membership costs {pounds}: you buy {count:,} {plural} of {value} each."
 
 
+def _joining_sign_in(request, organisation, email: str):
+    """The sign-in a Join form's new member is linked to, or None. Only a person joining
+    themselves: never anyone holding a role in the organisation (a secretary adding a member
+    through the public form), never a sign-in with a membership here already, and never when
+    the form gives an email other than the sign-in's own."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    if Role.objects.filter(organisation=organisation, user=user).exists():
+        return None
+    if Member.objects.filter(organisation=organisation, user=user).exists():
+        return None  # a sign-in account links to one record per organisation
+    own = (user.email or "").strip().lower()
+    if own and email and email.strip().lower() != own:
+        return None
+    return user
+
+
 def join(request, slug):
     organisation = _organisation(slug)
     constitution = organisation.constitution
@@ -89,16 +107,11 @@ def join(request, slug):
         valid = form.is_valid() and not form.date_errors
         errors = _field_errors(form)
         if valid:
-            user = request.user if request.user.is_authenticated else None
-            if (
-                user is not None
-                and Member.objects.filter(organisation=organisation, user=user).exists()
-            ):
-                user = None  # a sign-in account links to one record per organisation
+            user = _joining_sign_in(request, organisation, form.details().get("email", ""))
             try:
                 member = services.join(
                     organisation,
-                    actor=request.user if user else "public",
+                    actor=request.user if request.user.is_authenticated else "public",
                     user=user,
                     constituency_id=form.cleaned_data.get("constituency_id") or None,
                     class_id=form.cleaned_data.get("class_id") or "",

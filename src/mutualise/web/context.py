@@ -18,7 +18,7 @@ def _navigation(request, organisation) -> list[dict]:
     if has_perm("register.manage_roles", user, organisation):
         items.append(("Roles", reverse("accounts:roles", args=[slug]), False))
     if user.is_authenticated:
-        items.append(("My membership", reverse("register:my_membership", args=[slug]), False))
+        items.append(("My membership", reverse("membership", args=[slug]), False))
     else:
         items.append(("Join", reverse("register:join", args=[slug]), False))
     navigation = []

@@ -42,7 +42,9 @@ def require_secretary(actor, organisation) -> None:
 def member_link(token: str, base: str | None = None) -> str:
     from django.urls import reverse
 
-    return f"{(base or site_url()).rstrip('/')}{reverse('accounts:member_invitation', args=[token])}"
+    return (
+        f"{(base or site_url()).rstrip('/')}{reverse('accounts:member_invitation', args=[token])}"
+    )
 
 
 def uninvited_members(organisation):
@@ -157,9 +159,9 @@ def run_member_invitations(organisation, *, actor, run=None) -> dict:
     where it stopped (a member invited already has an open link and is passed over)."""
     require_secretary(actor, organisation)
     waiting = uninvited_members(organisation).exclude(
-        pk__in=mechanics.open_invitations(
-            organisation, Invitation.Purpose.MEMBER_ACCOUNT
-        ).values("member_id")
+        pk__in=mechanics.open_invitations(organisation, Invitation.Purpose.MEMBER_ACCOUNT).values(
+            "member_id"
+        )
     )
     sent = passed = 0
     for pk in list(waiting.order_by("number").values_list("pk", flat=True)):

@@ -71,7 +71,8 @@ def change_details(request, slug, group):
             "errors": errors,
             "field_error": field_error,
             "confirms": services.needs_confirming(member.organisation, group),
-            "page_title": ("Error: " if errors else "") + f"Change your {services.GROUP_NAMES[group]}",
+            "page_title": ("Error: " if errors else "")
+            + f"Change your {services.GROUP_NAMES[group]}",
         },
         status=400 if errors else 200,
     )

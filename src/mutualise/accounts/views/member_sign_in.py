@@ -52,9 +52,7 @@ def member_invitation(request, token):
                 password = request.POST.get("password", "")
                 if password != request.POST.get("password2", ""):
                     raise AccountsError("The two passwords are not the same", field="password")
-                user, _ = services.accept_as_new_user(
-                    token, password=password, full_name=full_name
-                )
+                user, _ = services.accept_as_new_user(token, password=password, full_name=full_name)
                 login(request, user, backend=BACKEND)
         except (AccountsError, InvitationError, NotPermitted) as exc:
             field = getattr(exc, "field", "")
