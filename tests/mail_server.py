@@ -3,6 +3,7 @@ addresses it refuses for good (550) or for now (450) can be named."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -37,6 +38,7 @@ class Received:
 class Handler:
     received: list = field(default_factory=list)
     refuse: dict = field(default_factory=dict)  # address -> reply, e.g. "550 5.1.1 no such user"
+    delay: float = 0.0  # seconds before each message is accepted: a slow server
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -46,6 +48,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.received.append(
                 Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)

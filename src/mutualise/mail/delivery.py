@@ -150,9 +150,11 @@ def claim(me: str, size: int) -> list[Message]:
 
 
 def _settle(message: Message, me: str, **fields) -> None:
-    fields.setdefault("claimed_by", "")
+    """Record an outcome; a final one keeps the worker that reached it and forgets secrets."""
     if fields.get("status") in FINAL:
         fields["secrets"] = {}
+    else:
+        fields["claimed_by"] = ""
     Message.objects.filter(pk=message.pk, status=Status.SENDING, claimed_by=me).update(
         updated_at=timezone.now(), **fields
     )
