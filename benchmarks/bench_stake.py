@@ -192,7 +192,7 @@ def main() -> None:
 
     def bonus():
         run = services.preview_surplus(
-            partners, year_ending=date(2026, 1, 31), surplus_pence=100_000_000_000,
+            partners, year_ending=date(2026, 1, 31), surplus_pence=10**12,
             pots={}, bonus_rate=Fraction(11, 100), payroll=payroll, actor="bench",
         )  # fmt: skip
         services.approve_surplus(run, approved_on=date(2026, 3, 1), reference="bench")

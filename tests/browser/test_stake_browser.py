@@ -29,3 +29,44 @@ def test_member_reads_their_share_account(page, sign_in, assert_accessible):
     assert page.inner_text("#held") == "£512.34"
     assert "Interest credited" in page.inner_text("table")
     assert_accessible(page, "share account")
+
+
+def test_member_applies_to_an_offer_and_the_secretary_reads_the_register(
+    page, sign_in, assert_accessible
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mutualise.register import services as register
+    from mutualise.register.models import Role
+
+    org = found()
+    today = timezone.localdate()
+    offer = services.open_offer(
+        org, title="Community wind turbine", opens_on=today - timedelta(days=3),
+        closes_on=today + timedelta(days=60), minimum_pence=1_000_000,
+        optimum_pence=2_000_000, maximum_pence=3_000_000, policy="pro-rata",
+    )  # fmt: skip
+    user = get_user_model().objects.create_user("ann", password=PASSWORD)
+    (member,) = make_members(org, 1)
+    Member.objects.filter(pk=member.pk).update(user=user)
+    sign_in("ann", PASSWORD)
+    page.goto(f"/o/{org.slug}/shares/offers/{offer.pk}/")
+    assert_accessible(page, "offer")
+    page.fill("#id_shares", "12")
+    page.click("button:has-text('Apply')")
+    assert "the least one may hold" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page, "offer with an error")
+    page.fill("#id_shares", "2500")
+    page.click("button:has-text('Apply')")
+    assert page.inner_text("#raised").startswith("£2,500.00 applied for by 1 member")
+    assert_accessible(page, "offer after applying")
+    sec = get_user_model().objects.create_user("sec", password=PASSWORD)
+    register.grant_role(org, sec, Role.Kind.OFFICER, actor="test")
+    services.record_movement(org, member, "allotment", 30_000, on=date(2025, 1, 1))
+    page.context.clear_cookies()
+    sign_in("sec", PASSWORD)
+    page.goto(f"/o/{org.slug}/shares/register/")
+    assert "300.00" in page.inner_text("table")
+    assert_accessible(page, "share register")

@@ -6,4 +6,7 @@ app_name = "stake"
 
 urlpatterns = [
     path("", views.my_account, name="my_account"),
+    path("offers/", views.offers, name="offers"),
+    path("offers/<int:pk>/", views.offer, name="offer"),
+    path("register/", views.register_view, name="register"),
 ]

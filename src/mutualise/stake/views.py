@@ -1,15 +1,20 @@
-"""A member's own share account: what they hold and every movement on it (CCBSA Part 8: a
-member may inspect their own account). Nobody sees another member's account here."""
+"""Stake's pages: a member's own share account (CCBSA Part 8: a member may inspect their own
+account; nobody sees another's here), the share offers with their progress and application
+form, and the officers' view of the share register with its exports."""
 
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from mutualise.register.models import Member, Organisation
 
-from .models import Movement, ShareAccount
+from . import exports, services
+from .models import Movement, OfferApplication, ShareAccount, ShareOffer
+from .offer_pages import progress
 
 
 def pounds(pence: int) -> str:
@@ -43,5 +48,116 @@ def my_account(request, slug):
                 for m in movements
             ],
             "page_title": "Your shares",
+        },
+    )
+
+
+def offers(request, slug):
+    """Every share offer of the organisation, newest first, with its progress."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if organisation.constitution.shares is None:
+        raise Http404("this organisation issues no shares")
+    listed = ShareOffer.objects.filter(organisation=organisation).order_by("-opens_on", "-id")
+    return render(
+        request,
+        "stake/offers.html",
+        {
+            "organisation": organisation,
+            "offers": [(o, progress(o)) for o in listed],
+            "page_title": "Share offers",
+        },
+    )
+
+
+def offer(request, slug, pk):
+    """An offer's page: its terms, progress to its targets (an SVG chart, no script) and, for
+    a signed-in member while it is open, the application form."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    shares = organisation.constitution.shares
+    if shares is None:
+        raise Http404("this organisation issues no shares")
+    the_offer = get_object_or_404(ShareOffer, organisation=organisation, pk=pk)
+    member = None
+    if request.user.is_authenticated:
+        member = Member.objects.filter(organisation=organisation, user=request.user).first()
+    errors, applied = [], None
+    if request.method == "POST":
+        if member is None:
+            return redirect_to_login(request.get_full_path())
+        raw = request.POST.get("shares", "").strip()
+        if not raw.isdigit() or int(raw) <= 0:
+            errors.append(("id_shares", "Enter how many shares you want, as a whole number"))
+        else:
+            try:
+                applied = services.apply(the_offer, member, int(raw), at=timezone.now(),
+                                         actor=request.user)  # fmt: skip
+            except services.StakeError as exc:
+                errors.append(("id_shares", str(exc)))
+        if applied is not None:
+            return redirect("stake:offer", slug=slug, pk=pk)
+    mine = (
+        OfferApplication.objects.filter(offer=the_offer, member=member).first() if member else None
+    )
+    day = timezone.localdate()
+    is_open = (
+        the_offer.state == ShareOffer.State.OPEN
+        and the_offer.opens_on <= day <= the_offer.closes_on
+    )
+    shown = progress(the_offer)
+    return render(
+        request,
+        "stake/offer.html",
+        {
+            "organisation": organisation,
+            "offer": the_offer,
+            "progress": shown,
+            "raised": pounds(shown.raised_pence),
+            "targets": [(name, pounds(p), at) for name, p, at in shown.markers],
+            "nominal": pounds(shares.nominal_value_pence),
+            "least": pounds(the_offer.minimum_holding_pence),
+            "most": pounds(the_offer.maximum_holding_pence)
+            if the_offer.maximum_holding_pence is not None
+            else None,
+            "member": member,
+            "mine": mine,
+            "mine_paid": pounds(mine.paid_pence) if mine else "",
+            "is_open": is_open,
+            "errors": errors,
+            "entered": request.POST.get("shares", ""),
+            "page_title": the_offer.title,
+        },
+    )
+
+
+def register_view(request, slug):
+    """The officer's view of the share register (s.30), with the full and duplicate exports."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("stake.view_register", organisation):
+        raise PermissionDenied("Only the membership secretary, an administrator or the board "
+                               "may see the share register.")  # fmt: skip
+    if organisation.constitution.shares is None:
+        raise Http404("this organisation issues no shares")
+    duplicate = request.GET.get("duplicate") == "1"
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(
+            exports.register_csv(organisation, duplicate=duplicate),
+            content_type="text/csv; charset=utf-8",
+        )
+        name = "duplicate-register" if duplicate else "share-register"
+        response["Content-Disposition"] = f'attachment; filename="{slug}-{name}.csv"'
+        return response
+    rows = list(exports.register_rows(organisation, duplicate=duplicate))
+    return render(
+        request,
+        "stake/register.html",
+        {
+            "organisation": organisation,
+            "header": rows[0],
+            "rows": rows[1:501],
+            "more": max(0, len(rows) - 501),
+            "duplicate": duplicate,
+            "page_title": "Duplicate register" if duplicate else "Share register",
         },
     )
