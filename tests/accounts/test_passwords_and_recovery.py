@@ -9,8 +9,7 @@ from django.core import mail
 from django.test import override_settings
 
 from mutualise.accounts.member_models import AccountRequest, RecoveryCode, RecoveryCodes
-from mutualise.accounts.services import NotPermitted
-from mutualise.accounts.services import recovery
+from mutualise.accounts.services import NotPermitted, recovery
 from mutualise.accounts.tokens import hash_token
 from mutualise.audit.models import AuditEvent
 from mutualise.mail.models import Message
