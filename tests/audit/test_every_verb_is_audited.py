@@ -21,18 +21,29 @@ READS = {
     "audit.services": [
         "actor_name", "chain_head", "head_at", "latest_event", "events_about", "notice_record",
     ],
-    "elections.services": [
-        "timetable", "facts", "ballot_candidates", "roll_counts", "ballot_rules", "parse_marks",
-        "check_marks", "marks_text", "check_receipt",
-    ],
+    "elections.services.casting": ["ballot_rules", "parse_marks", "check_marks", "marks_text"],
+    "elections.services.common": ["timetable", "facts"],
+    "elections.services.nominations": ["ballot_candidates"],
+    "elections.services.receipts": ["check_receipt"],
+    "elections.services.roll": ["roll_counts"],
     "governance.services.errors": ["require"],
     "governance.services.health": ["health_all"],
     "governance.services.holders": ["current_holders", "officers_register"],
     "governance.services.reminders": ["ahead_days", "open_reminders"],
-    "meetings.services": [
-        "member_for", "agenda", "kind_rules", "is_present", "proxy_deadline", "live_proxies",
+    "jobs.services": [
+        "on_failure", "job_for", "live", "kind", "may_view", "back_url", "unfinished", "latest",
+    ],
+    "mail.services": ["from_address", "render", "check_address"],
+    "meetings.services.agenda": ["agenda", "kind_rules"],
+    "meetings.services.attendance": ["is_present"],
+    "meetings.services.common": ["member_for"],
+    "meetings.services.minutes": ["minutes_text"],
+    "meetings.services.motions": ["word_count"],
+    "meetings.services.notice": ["members_by_post"],
+    "meetings.services.proxies": ["proxy_deadline", "live_proxies"],
+    "meetings.services.results": [
         "ballots_digest", "receipts_digest", "published_ballots", "published_receipts",
-        "check_receipt", "tally", "word_count", "minutes_text", "members_by_post",
+        "check_receipt", "tally",
     ],
     "participation.services.common": [
         "now_or", "today", "require", "require_member", "member_for",
@@ -40,21 +51,20 @@ READS = {
     "participation.services.counting": ["instance_for", "pb_text"],
     "participation.services.delivery": ["deliveries_csv"],
     "participation.services.voting": ["eligibility", "has_voted", "validate"],
+    "register.services.details": [
+        "today", "normalise_details", "find_duplicates", "eligibility_reasons", "active_members",
+    ],
+    "register.services.privacy": ["member_history", "subject_access"],
+    "register.services.standing": ["recheck_register"],
     "stake.services.errors": ["require", "shares_rules"],
-    "stake.services.interest": ["parse_rate", "preview_interest", "posted_digest", "run_reference"],
+    "stake.services.interest": [
+        "parse_rate", "preview_interest", "posted_digest", "run_reference",
+    ],
     "stake.services.ledger": ["maximum_holding", "verify_ledger"],
     "stake.services.nominations": ["nomination_on"],
     "stake.services.offers": ["suspended_between"],
     "stake.services.surplus": ["read_amounts", "required_approval", "surplus_digest"],
     "stake.services.withdrawals": ["suspension_on", "yearly_allowance"],
-    "register.services": [
-        "today", "normalise_details", "find_duplicates", "eligibility_reasons",
-        "active_members", "recheck_register", "member_history", "subject_access",
-    ],
-    "mail.services": ["from_address", "render", "check_address"],
-    "jobs.services": [
-        "on_failure", "job_for", "live", "kind", "may_view", "back_url", "unfinished", "latest",
-    ],
 }  # fmt: skip
 
 # Writes that carry no event of their own, each for a stated reason.
@@ -89,7 +99,7 @@ WRITES_WITHOUT_EVENT = {
     # elections.services cast, key_paper_ballot and check_code reach audit.record only through
     # the code-guessing alarm: by design no event per ballot (secrecy; the close of poll
     # audits the counts), as meetings.cast_vote below.
-    "meetings.services.cast_vote": (
+    "meetings.services.voting.cast_vote": (
         "ballot secrecy, as elections.cast: the declaration audits the counts and seals every "
         "ballot"
     ),
@@ -101,7 +111,7 @@ WRITES_WITHOUT_EVENT = {
         "opens an empty share account on first use; no money moves, and the movement that "
         "needs the account is what its caller audits"
     ),
-    "register.services.reserve_numbers": (
+    "register.services.details.reserve_numbers": (
         "advances the membership-number counter for a caller that audits what it numbers "
         "(join, admit, import)"
     ),

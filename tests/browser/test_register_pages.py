@@ -192,7 +192,7 @@ def test_large_import_shows_a_progress_bar(
 ):
     from mutualise.register import views
 
-    monkeypatch.setattr(views, "BACKGROUND_ROWS", 1)  # treat the small file as a large one
+    monkeypatch.setattr(views.imports, "BACKGROUND_ROWS", 1)  # treat the small file as a large one
     sign_in("secretary", PASSWORD)
     page.goto(f"/o/{org.slug}/members/import/")
     page.get_by_label("Upload a CSV or Excel (XLSX) file").set_input_files(str(BAD_ROWS))

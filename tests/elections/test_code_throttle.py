@@ -43,7 +43,7 @@ def test_wrong_codes_from_a_shared_address_do_not_lock_out_its_voters(client, po
 
 def test_wrong_codes_are_counted_per_election_and_audited_past_the_alarm(polling, monkeypatch):
     election, drive, codes = polling
-    monkeypatch.setattr(services, "ELECTION_ALARM", 5)
+    monkeypatch.setattr(services.credentials, "ELECTION_ALARM", 5)  # where check_code reads it
     for k in range(6):  # from six addresses: no one client reaches its limit
         with pytest.raises(services.CodeRefused):
             services.check_code(election, WRONG, client=f"203.0.113.{k}")

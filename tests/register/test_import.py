@@ -239,7 +239,7 @@ def test_nothing_is_written_when_the_import_fails_midway(org, monkeypatch):
     from mutualise.register import bulkwrite, importing
 
     monkeypatch.setattr(bulkwrite, "BATCH", 1)
-    monkeypatch.setattr(importing, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(importing.checker, "PROGRESS_EVERY", 1)  # where the checker reads it
     calls = {"n": 0}
 
     def boom(written):

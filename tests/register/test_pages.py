@@ -177,7 +177,7 @@ def test_large_imports_run_in_the_background(officer_client, org, monkeypatch):
     from mutualise.jobs.models import Job
     from mutualise.jobs.worker import run_queued
 
-    monkeypatch.setattr(views, "BACKGROUND_ROWS", 1)
+    monkeypatch.setattr(views.imports, "BACKGROUND_ROWS", 1)
     upload = SimpleUploadedFile("bad_rows.csv", BAD_ROWS.read_bytes(), "text/csv")
     response = officer_client.post(f"/o/{org.slug}/members/import/", {"file": upload})
     page = officer_client.post(response.url, follow=True).content.decode()
@@ -293,7 +293,9 @@ def test_a_failed_import_says_why_and_keeps_nothing(org, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "accept_import", broken)
+    monkeypatch.setattr(
+        services.imports, "accept_import", broken
+    )  # where run_pending_import finds it
     with pytest.raises(RuntimeError):
         services.run_pending_import(pending.pk)
     pending.refresh_from_db()

@@ -1,0 +1,115 @@
+"""Setting an election up: creating it, moving its close of poll."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+
+from mutualise.audit import services as audit
+from mutualise.constitution.calendar import ElectionTimetable
+
+from .. import lifecycle, seats
+from ..lifecycle import State
+from ..models import Election
+from .common import ElectionError, _check_close_of_poll, _now, _require
+
+
+def create_election(
+    organisation,
+    *,
+    body_id: str,
+    seat_group_id: str,
+    close_of_poll: date,
+    actor=None,
+    title: str = "",
+    now: datetime | None = None,
+) -> Election:
+    """A draft election for one seat group, its vacancies derived from the register of
+    office-holders as at the close of poll."""
+    constitution = organisation.constitution
+    try:
+        body, group = seats.seat_group(constitution, body_id, seat_group_id)
+        constituency_id, class_id = seats.electorate(constitution, group.electorate)
+    except (seats.SeatError, KeyError) as exc:
+        raise ElectionError(str(exc)) from None
+    table = _check_close_of_poll(constitution, close_of_poll)
+    if table.notice_of_election < _now(now):
+        raise ElectionError(
+            f"close_of_poll: too soon; the notice of election would have been due by "
+            f"{table.notice_of_election:%d %B %Y}"
+        )
+    free = seats.vacancies(organisation, body_id, seat_group_id, close_of_poll)
+    if free.count <= 0:
+        raise ElectionError(f"no seats of '{seat_group_id}' fall vacant by {close_of_poll}")
+    method = body.election_method or constitution.elections.method
+    with transaction.atomic():
+        election = Election.objects.create(
+            organisation=organisation,
+            title=title
+            or f"{body.name}: {group.name or constitution.constituency(constituency_id).name}",
+            body_id=body_id,
+            seat_group_id=seat_group_id,
+            constituency_id=constituency_id,
+            class_id=class_id,
+            vacancies=free.count,
+            vacancies_explained=free.as_dict(),
+            method=str(method),
+            method_options=dict(constitution.elections.method_options),
+            close_of_poll=close_of_poll,
+            created_by=audit.actor_name(actor),
+        )
+        _require("manage", actor, election)
+        audit.record(
+            organisation,
+            "election.created",
+            actor=actor,
+            subject=election,
+            data={"title": election.title, "vacancies": free.as_dict(), "method": str(method)},
+        )
+    return election
+
+
+def move_close_of_poll(
+    election: Election, close_of_poll: date, *, actor=None, now: datetime | None = None
+) -> ElectionTimetable:
+    """Move the poll; the rulebook's timetable is computed again and every deadline the
+    election has already passed must still have been met on the new dates."""
+    _require("returning_officer", actor, election)
+    if election.state_enum not in lifecycle.BEFORE_POLL:
+        raise ElectionError("the close of poll cannot move once the poll has opened")
+    table = _check_close_of_poll(election.organisation.constitution, close_of_poll)
+    now = _now(now)
+    reached = {
+        State.DRAFT: [],
+        State.NOTICE_PUBLISHED: [],
+        State.NOMINATIONS_OPEN: [],
+        State.NOMINATIONS_CLOSED: ["nominations_close"],
+        State.WITHDRAWALS_CLOSED: ["nominations_close", "withdrawals_close"],
+    }[election.state_enum]
+    if election.state_enum == State.DRAFT and table.notice_of_election < now:
+        raise ElectionError(
+            f"close_of_poll: the notice of election would have been due by "
+            f"{table.notice_of_election:%d %B %Y}, which has passed"
+        )
+    early = election.state_enum in (State.NOTICE_PUBLISHED, State.NOMINATIONS_OPEN)
+    if early and table.nominations_close < now:
+        raise ElectionError("close_of_poll: nominations would already have closed")
+    for step in reached:
+        if getattr(table, step) and getattr(table, step) > now:
+            raise ElectionError(
+                f"close_of_poll: '{step.replace('_', ' ')}' has happened already but would "
+                f"now fall on {getattr(table, step):%d %B %Y}"
+            )
+    with transaction.atomic():
+        old = election.close_of_poll
+        election.close_of_poll = close_of_poll
+        election.save(update_fields=["close_of_poll"])
+        audit.record(
+            election.organisation,
+            "election.timetable_moved",
+            actor=actor,
+            subject=election,
+            data={"from": str(old), "to": str(close_of_poll)},
+        )
+    return table

@@ -1,0 +1,151 @@
+"""The lifecycle's transitions and their effects: transition, void."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import models, transaction
+
+from mutualise.audit import services as audit
+
+from .. import lifecycle, mixing, seats
+from ..models import (
+    Ballot,
+    Candidate,
+    Election,
+    OfficeTerm,
+    VoteRecord,
+)
+from ..sealed import SEALED_ACTION
+from .common import ElectionError, _now, _require, _standing, facts
+from .nominations import _assign_positions, _close_nominations, ballot_candidates
+
+
+def transition(election: Election, name: str, *, actor=None, now: datetime | None = None):
+    """Move the election along the lifecycle, or raise ElectionError saying why not."""
+    if name not in lifecycle.BY_NAME:
+        raise ElectionError(f"unknown step '{name}'; steps are {', '.join(lifecycle.BY_NAME)}")
+    _require("returning_officer", actor, election)
+    step = lifecycle.BY_NAME[name]
+    special = {
+        "close_nominations": _close_nominations,
+        "declare_uncontested": _declare_uncontested,
+        "open_poll": _open_poll,
+        "close_poll": _close_poll,
+        "count": _count,
+        "declare": _declare,
+    }
+    original = election
+    with transaction.atomic():
+        election = Election.objects.select_for_update().get(pk=election.pk)
+        allowed, reason = lifecycle.check(name, facts(election, now))
+        if not allowed:
+            raise ElectionError(f"cannot {step.label.lower()}: {reason}")
+        data = special[name](election, _now(now)) if name in special else {}
+        election.state = step.target
+        election.save()
+        audit.record(
+            election.organisation, step.audit_action, actor=actor, subject=election, data=data
+        )
+    original.refresh_from_db()
+    return original
+
+
+def void(election: Election, *, reason: str, actor=None) -> Election:
+    if not reason.strip():
+        raise ElectionError("reason: say why the election is void")
+    with transaction.atomic():
+        Election.objects.filter(pk=election.pk).update(void_reason=reason)
+        return transition(election, "void", actor=actor)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening, closing, counting and declaring (called inside `transition`)
+
+
+def _declare_uncontested(election: Election, now: datetime) -> dict:
+    _assign_positions(election)
+    standing = ballot_candidates(election)
+    _standing(election).update(elected=True, elected_unopposed=True)
+    _record_terms(election, [c.pk for c in standing], now)
+    election.declared_at = now
+    return {
+        "elected_unopposed": [c.member.number for c in standing],
+        "vacancies_left": election.vacancies - len(standing),
+    }
+
+
+def _open_poll(election: Election, now: datetime) -> dict:
+    election.poll_opened_at = now
+    return {
+        "voters": election.roll.filter(removed=False).count(),
+        "candidates": _standing(election).count(),
+    }
+
+
+def _close_poll(election: Election, now: datetime) -> dict:
+    election.poll_closed_at = now
+    by_channel = dict(
+        VoteRecord.objects.filter(election=election)
+        .values_list("channel")
+        .annotate(n=models.Count("id"))
+        .order_by("channel")
+    )
+    cast = Ballot.objects.filter(election=election).count() + mixing.waiting(election)
+    return {"ballots": cast, "by_channel": by_channel}
+
+
+def _count(election: Election, now: datetime) -> dict:
+    from .. import tally
+
+    # The last batch: every ballot still sealed (at least K of them, or all if fewer voted),
+    # with any postal ballots keyed since the close.
+    mixing.mix(election, final=True)
+    # The ballots as counted, sealed into the audit chain: `audit verify` names any changed later.
+    sealed = audit.seal_ballots(election.organisation, SEALED_ACTION, subject=election)
+    election.seed = secrets.randbelow(2**31)
+    outcome = tally.count_election(election)
+    election.result = outcome.result_data
+    election.report_text = outcome.report_text
+    election.turnout = outcome.turnout
+    election.counted_at = now
+    return {
+        "ballots": outcome.turnout["ballots"],
+        "elected": outcome.result_data["elected_names"],
+        "seed": election.seed,
+        "ballots_sha256": sealed.data["ballots_sha256"],
+    }
+
+
+def _record_terms(election: Election, candidate_ids: list[int], now: datetime) -> None:
+    body = election.organisation.constitution.body(election.body_id)
+    _, group = seats.seat_group(
+        election.organisation.constitution, election.body_id, election.seat_group_id
+    )
+    years = (group.term or body.term).years
+    start = election.close_of_poll + timedelta(days=1)
+    for candidate in Candidate.objects.filter(pk__in=candidate_ids).select_related("member"):
+        OfficeTerm.objects.create(
+            organisation=election.organisation,
+            body_id=election.body_id,
+            seat_group_id=election.seat_group_id,
+            member=candidate.member,
+            holder_name=candidate.ballot_name,
+            started_on=start,
+            ends_on=start.replace(year=start.year + years),
+            election=election,
+        )
+
+
+def _declare(election: Election, now: datetime) -> dict:
+    elected_positions = election.result["elected_positions"]
+    elected = list(_standing(election).filter(position__in=elected_positions))
+    Candidate.objects.filter(pk__in=[c.pk for c in elected]).update(elected=True)
+    _record_terms(election, [c.pk for c in elected], now)
+    election.declared_at = now
+    return {
+        "elected": [c.member.number for c in elected],
+        "vacancies_left": election.vacancies - len(elected),
+        "turnout": election.turnout,
+    }

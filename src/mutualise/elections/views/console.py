@@ -1,0 +1,170 @@
+"""The returning officer's console."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .. import codes, lifecycle, mixing, pdf, rules, services
+from .common import _election, _require
+from .voting import _raw_marks
+
+# ---------------------------------------------------------------------------------------------
+# Officer console
+
+
+@login_required
+def console(request, slug, pk):
+    from .. import mailing
+    from ..mailing_views import latest_job
+
+    election = _election(slug, pk)
+    _require(rules.can_manage, request.user, election)
+    facts = services.facts(election)
+    is_ro = rules.is_returning_officer(request.user, election)
+    return render(
+        request,
+        "elections/console.html",
+        {
+            "election": election,
+            "timetable": services.timetable(election).steps(),
+            "steps": lifecycle.available(facts),
+            "is_ro": is_ro,
+            "candidates": election.candidates.order_by("position", "ballot_name"),
+            "roll": services.roll_counts(election),
+            "facts": facts,
+            "contents_receipts": mixing.contents_receipts(election),
+            "email_job": latest_job(election),
+            "to_email": mailing.voters_to_email(election).count() if is_ro else 0,
+            "page_title": f"Run: {election.title}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def step(request, slug, pk, name):
+    election = _election(slug, pk)
+    try:
+        if name == "void":
+            services.void(election, reason=request.POST.get("reason", ""), actor=request.user)
+        else:
+            services.transition(election, name, actor=request.user)
+    except services.NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from None
+    except services.ElectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Done: {lifecycle.BY_NAME[name].label}")
+    return redirect("elections:console", slug, pk)
+
+
+@login_required
+@require_POST
+def move_poll(request, slug, pk):
+    election = _election(slug, pk)
+    try:
+        day = date.fromisoformat(request.POST.get("close_of_poll", ""))
+    except ValueError:
+        messages.error(request, "close of poll: enter a date like 2027-06-15")
+        return redirect("elections:console", slug, pk)
+    try:
+        services.move_close_of_poll(election, day, actor=request.user)
+    except services.NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from None
+    except services.ElectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The poll now closes on {day:%d %B %Y}; timetable recomputed")
+    return redirect("elections:console", slug, pk)
+
+
+@login_required
+@require_POST
+def freeze_roll(request, slug, pk):
+    election = _election(slug, pk)
+    _require(rules.is_returning_officer, request.user, election)
+    try:
+        n = services.freeze_roll(election, actor=request.user)
+    except services.ElectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The roll is frozen: {n} voters")
+    return redirect("elections:console", slug, pk)
+
+
+@login_required
+@require_POST
+def issue_codes(request, slug, pk):
+    """Issue codes to every voter without one; the poll cards come back as one PDF to print."""
+    election = _election(slug, pk)
+    _require(rules.is_returning_officer, request.user, election)
+    try:
+        issued = services.issue_credentials(election, actor=request.user)
+    except services.ElectionError as exc:
+        messages.error(request, str(exc))
+        return redirect("elections:console", slug, pk)
+    if not issued:
+        messages.success(request, "Every voter already has a voting code")
+        return redirect("elections:console", slug, pk)
+    vote_url = request.build_absolute_uri(reverse("elections:vote", args=[slug, pk]))
+    response = HttpResponse(
+        pdf.poll_cards(election, issued, vote_url=vote_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="election-{pk}-poll-cards.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def paper_discard(request, slug, pk):
+    election = _election(slug, pk)
+    _require(rules.is_returning_officer, request.user, election)
+    code = request.POST.get("code", "")
+    if services.discard_paper_keying(election, code, actor=request.user):
+        messages.success(request, "The first keying of that paper was discarded")
+    else:
+        messages.error(request, "No paper with that voting code is waiting for a second keying")
+    return redirect("elections:paper", slug, pk)
+
+
+@login_required
+def paper_entry(request, slug, pk):
+    election = _election(slug, pk)
+    _require(rules.is_returning_officer, request.user, election)
+    problems: list[str] = []
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        raw = _raw_marks(request, election)
+        try:
+            if not codes.looks_like_code(code):
+                raise services.ElectionError("voting code: enter the 16 characters on the paper")
+            marks = services.parse_marks(election, raw)
+            receipt_code = services.key_paper_ballot(election, code, marks, actor=request.user)
+        except services.BallotInvalid as exc:
+            problems = exc.problems
+        except services.ElectionError as exc:
+            problems = [str(exc)]
+        else:
+            if receipt_code:
+                messages.success(request, f"Second keying matched: ballot cast ({receipt_code})")
+            else:
+                messages.success(request, "First keying held: another officer must key it again")
+            return redirect("elections:paper", slug, pk)
+    return render(
+        request,
+        "elections/paper.html",
+        {
+            "election": election,
+            "candidates": services.ballot_candidates(election),
+            "problems": problems,
+            "page_title": "Enter postal ballots",
+        },
+    )

@@ -1,0 +1,171 @@
+"""Voting: the ballot page, the API cast, receipts."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .. import ballot_parser, services, tally
+from ..lifecycle import State
+from ..models import Election
+from .common import _client, _declared, _election
+
+
+def _ballot_context(election, code, raw=None, problems=None):
+    return {
+        "election": election,
+        "candidates": services.ballot_candidates(election),
+        "code": code,
+        "raw": raw or {},
+        "problems": problems or [],
+        "page_title": "Your ballot",
+    }
+
+
+def _raw_marks(request, election) -> dict[int, str]:
+    raw = {}
+    for candidate in services.ballot_candidates(election):
+        value = request.POST.get(f"c{candidate.position}", "")
+        if not election.is_ranked:
+            value = "X" if value else ""
+        raw[candidate.position] = value
+    return raw
+
+
+def vote(request, slug, pk):
+    """Code -> ballot -> check -> receipt, each step a POST that re-checks the code."""
+    election = _election(slug, pk)
+    if election.state != State.POLL_OPEN:
+        return render(
+            request, "elections/closed.html", {"election": election, "page_title": "Vote"}
+        )
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    code = request.POST.get("code", "")
+    if step:
+        try:
+            services.check_code(election, code, client=_client(request))
+        except services.CodeRefused as exc:
+            return render(
+                request,
+                "elections/code.html",
+                {"election": election, "error": str(exc), "code": code, "page_title": "Vote"},
+                status=400,
+            )
+    if step == "code":
+        return render(request, "elections/ballot.html", _ballot_context(election, code))
+    if step in ("ballot", "confirm"):
+        raw = _raw_marks(request, election)
+        try:
+            marks = services.parse_marks(election, raw)
+        except services.BallotInvalid as exc:
+            context = _ballot_context(election, code, raw, exc.problems)
+            return render(request, "elections/ballot.html", context, status=400)
+        by_position = {c.position: c for c in services.ballot_candidates(election)}
+        if step == "ballot" or request.POST.get("change"):
+            context = _ballot_context(election, code, raw)
+            if request.POST.get("change"):
+                return render(request, "elections/ballot.html", context)
+            context["choices"] = [by_position[m] for m in marks]
+            context["page_title"] = "Check your vote"
+            return render(request, "elections/confirm.html", context)
+        try:
+            receipt = services.cast(election, code, marks, client=_client(request))
+        except services.ElectionError as exc:
+            return render(
+                request,
+                "elections/code.html",
+                {"election": election, "error": str(exc), "page_title": "Vote"},
+                status=400,
+            )
+        response = render(
+            request,
+            "elections/receipt.html",
+            {"election": election, "receipt": receipt, "page_title": "Your vote has been cast"},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "elections/code.html", {"election": election, "page_title": "Vote"})
+
+
+@csrf_exempt
+@require_POST
+def api_cast(request, slug, pk):
+    """JSON casting for telephone/text gateways and load tests: {"code", "marks": [1, 3, 2]}.
+
+    No cookie authenticates it (the voting code does), so cross-site forgery gains nothing."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > ballot_parser.MAX_BODY_BYTES:
+        problem = f"body: a ballot is at most {ballot_parser.MAX_BODY_BYTES} bytes"
+        return JsonResponse({"error": "invalid ballot", "problems": [problem]}, status=413)
+    election, standing = _open_poll(slug, pk)
+    try:
+        rules = services.ballot_rules(election, standing)
+        # The same parser as the form and paper keying: what it returns is what is stored.
+        request_ = ballot_parser.from_json(request.body, rules, channels=("internet", "telephone"))
+        receipt = services.cast(
+            election,
+            request_.code,
+            list(request_.marks),
+            channel=request_.channel,
+            client=_client(request),
+        )
+    except ballot_parser.BallotInvalid as exc:
+        return JsonResponse({"error": "invalid ballot", "problems": exc.problems}, status=400)
+    except services.ElectionError as exc:
+        return JsonResponse({"error": str(exc)}, status=409)
+    return JsonResponse({"receipt": receipt})
+
+
+_OPEN_POLLS: dict[tuple[str, int], tuple[Election, int]] = {}
+
+
+def _open_poll(slug: str, pk: int) -> tuple[Election, int]:
+    """The election and its number of candidates, kept per process while its poll is open.
+
+    Nothing on the ballot can change once the poll is open, and on PostgreSQL the casting
+    statement itself checks that the poll is still open, so a stale copy cannot let a late
+    ballot in. Elsewhere the election is read afresh each time."""
+    cached = _OPEN_POLLS.get((slug, pk))
+    if cached is not None:
+        return cached
+    election = _election(slug, pk)
+    found = (election, len(services.ballot_candidates(election)))
+    if election.state == State.POLL_OPEN and connection.vendor == "postgresql":
+        _OPEN_POLLS[(slug, pk)] = found
+    return found
+
+
+def receipt(request, slug, pk):
+    """Check a receipt is in the count. By POST only: a receipt never travels in a URL, so it
+    never lands in an access log, a proxy's log or the browser's history."""
+    election = _election(slug, pk)
+    checked, marks = None, []
+    if request.method == "POST" and election.state == State.DECLARED:
+        text = request.POST.get("receipt", "").strip()
+        if text:
+            checked = services.check_receipt(election, text)
+            if checked and checked.marks:
+                names = tally.candidate_names(election)
+                marks = [names[m - 1] for m in checked.marks]
+    response = render(
+        request,
+        "elections/receipt_lookup.html",
+        {
+            "election": election,
+            "checked": checked,
+            "marks": marks,
+            "page_title": "Check your ballot was counted",
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def receipts_txt(request, slug, pk):
+    election = _declared(slug, pk)
+    response = HttpResponse(tally.receipts_text(election), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="election-{pk}-receipts.txt"'
+    return response

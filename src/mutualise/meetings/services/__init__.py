@@ -1,0 +1,95 @@
+"""The verbs of general meetings. Each checks the rulebook, changes state in one transaction and
+writes its audit event (votes excepted: see `_write_vote`). Views, the CLI and tests call
+these, never the models directly."""
+
+from __future__ import annotations
+
+from .agenda import add_paper, add_resolution, agenda, create_meeting, kind_rules
+from .attendance import check_in, check_in_many, is_present, leave, register_attendance
+from .common import DISCRETION, Acknowledgement, MeetingError, member_for, receipt_hash
+from .minutes import approve_minutes, draft_minutes, minutes_text, publish_minutes
+from .motions import accept_motion, submit_motion, support_motion, word_count
+from .notice import NoticeSent, members_by_post, send_notice
+from .proxies import appoint_proxy, live_proxies, proxy_deadline
+from .requisitions import (
+    convene_requisitioned_meeting,
+    sign_requisition,
+    start_requisition,
+    submit_requisition,
+)
+from .results import (
+    ReceiptCheck,
+    ballots_digest,
+    check_receipt,
+    declare_result,
+    propose_confirmation,
+    published_ballots,
+    published_receipts,
+    receipts_digest,
+    tally,
+)
+from .states import (
+    adjourn_meeting,
+    call_meeting,
+    cancel_meeting,
+    close_meeting,
+    open_meeting,
+    record_short_notice_consents,
+)
+from .voting import _write_vote, cast_vote, demand_poll, open_vote, withdraw_resolution
+
+__all__ = [
+    "Acknowledgement",
+    "DISCRETION",
+    "MeetingError",
+    "NoticeSent",
+    "ReceiptCheck",
+    "_write_vote",
+    "accept_motion",
+    "add_paper",
+    "add_resolution",
+    "adjourn_meeting",
+    "agenda",
+    "appoint_proxy",
+    "approve_minutes",
+    "ballots_digest",
+    "call_meeting",
+    "cancel_meeting",
+    "cast_vote",
+    "check_in",
+    "check_in_many",
+    "check_receipt",
+    "close_meeting",
+    "convene_requisitioned_meeting",
+    "create_meeting",
+    "declare_result",
+    "demand_poll",
+    "draft_minutes",
+    "is_present",
+    "kind_rules",
+    "leave",
+    "live_proxies",
+    "member_for",
+    "members_by_post",
+    "minutes_text",
+    "open_meeting",
+    "open_vote",
+    "propose_confirmation",
+    "proxy_deadline",
+    "publish_minutes",
+    "published_ballots",
+    "published_receipts",
+    "receipt_hash",
+    "receipts_digest",
+    "record_short_notice_consents",
+    "register_attendance",
+    "send_notice",
+    "sign_requisition",
+    "start_requisition",
+    "submit_motion",
+    "submit_requisition",
+    "support_motion",
+    "tally",
+    "withdraw_resolution",
+    "word_count",
+]

@@ -1,0 +1,147 @@
+"""Who is present: checking in and leaving."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from mutualise.audit import services as audit
+from mutualise.register import services as register
+
+from .. import facts
+from ..lifecycle import MeetingState
+from ..models import (
+    Attendance,
+    Meeting,
+)
+from .common import MeetingError, _now, _require_member
+
+# --- attendance -----------------------------------------------------------------------------
+
+
+def register_attendance(meeting: Meeting, member, *, mode: str, actor=None, now=None) -> Attendance:
+    if mode not in Attendance.Mode.values:
+        raise MeetingError(f"unknown attendance mode {mode!r}")
+    if mode == Attendance.Mode.ONLINE and not meeting.online:
+        raise MeetingError("this meeting has no online attendance")
+    _require_member(meeting.organisation, member, meeting.date)
+    with transaction.atomic():
+        attendance, _ = Attendance.objects.update_or_create(
+            meeting=meeting,
+            member=member,
+            defaults={
+                "organisation": meeting.organisation,
+                "mode": mode,
+                "registered_at": _now(now),
+            },
+        )
+        audit.record(
+            meeting.organisation,
+            "meeting.registered",
+            actor=actor,
+            subject=meeting,
+            data={"member": member.number, "mode": mode},
+        )
+    return attendance
+
+
+def check_in(
+    meeting: Meeting, member, *, mode: str = Attendance.Mode.IN_PERSON, actor=None, now=None
+):
+    """Mark a member present (at the door, or joining online). Returns the live quorum."""
+    if meeting.state not in (MeetingState.CALLED, MeetingState.IN_SESSION, MeetingState.ADJOURNED):
+        raise MeetingError("members check in to a called meeting or one in session")
+    _require_member(meeting.organisation, member, meeting.date)
+    if mode == Attendance.Mode.ONLINE and not meeting.online:
+        raise MeetingError("this meeting has no online attendance")
+    with transaction.atomic():
+        attendance, _ = Attendance.objects.get_or_create(
+            meeting=meeting,
+            member=member,
+            defaults={
+                "organisation": meeting.organisation,
+                "mode": mode,
+                "registered_at": _now(now),
+            },
+        )
+        attendance.mode = mode
+        attendance.checked_in_at = _now(now)
+        attendance.left_at = None
+        attendance.save(update_fields=["mode", "checked_in_at", "left_at"])
+        audit.record(
+            meeting.organisation,
+            "meeting.checked_in",
+            actor=actor,
+            subject=meeting,
+            data={"member": member.number, "mode": mode},
+        )
+    return facts.quorum(meeting)
+
+
+def check_in_many(
+    meeting: Meeting, members, *, mode: str = Attendance.Mode.IN_PERSON, actor=None, now=None
+):
+    """Check in a batch (a door list or the online waiting room); one audit event."""
+    members = list(members)
+    if meeting.state not in (MeetingState.CALLED, MeetingState.IN_SESSION, MeetingState.ADJOURNED):
+        raise MeetingError("members check in to a called meeting or one in session")
+    if mode == Attendance.Mode.ONLINE and not meeting.online:
+        raise MeetingError("this meeting has no online attendance")
+    entitled = set(
+        register.active_members(meeting.organisation, on=meeting.date)
+        .filter(pk__in=[m.pk for m in members])
+        .values_list("pk", flat=True)
+    )
+    strangers = sorted(m.number for m in members if m.pk not in entitled)
+    if strangers:
+        shown = ", ".join(map(str, strangers[:10])) + (" ..." if len(strangers) > 10 else "")
+        raise MeetingError(f"not members on {meeting.date:%-d %B %Y}: numbers {shown}")
+    at = _now(now)
+    with transaction.atomic():
+        Attendance.objects.bulk_create(
+            [
+                Attendance(
+                    organisation=meeting.organisation,
+                    meeting=meeting,
+                    member=member,
+                    mode=mode,
+                    registered_at=at,
+                    checked_in_at=at,
+                )
+                for member in members
+            ],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["meeting", "member"],
+            update_fields=["mode", "checked_in_at", "left_at"],
+        )
+        audit.record(
+            meeting.organisation,
+            "meeting.checked_in",
+            actor=actor,
+            subject=meeting,
+            data={"members": [m.number for m in members], "mode": mode},
+        )
+    return facts.quorum(meeting)
+
+
+def leave(meeting: Meeting, member, *, actor=None, now=None):
+    with transaction.atomic():
+        updated = Attendance.objects.filter(
+            meeting=meeting, member=member, checked_in_at__isnull=False, left_at__isnull=True
+        ).update(left_at=_now(now))
+        if not updated:
+            raise MeetingError(f"member {member.number} is not checked in")
+        audit.record(
+            meeting.organisation,
+            "meeting.left",
+            actor=actor,
+            subject=meeting,
+            data={"member": member.number},
+        )
+    return facts.quorum(meeting)
+
+
+def is_present(meeting: Meeting, member) -> bool:
+    return Attendance.objects.filter(
+        meeting=meeting, member=member, checked_in_at__isnull=False, left_at__isnull=True
+    ).exists()

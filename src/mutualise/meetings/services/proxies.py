@@ -1,0 +1,120 @@
+"""Appointing proxies."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from mutualise.audit import services as audit
+
+from ..ballot_parser import ChoiceInvalid, parse_instruction
+from ..lifecycle import MeetingState
+from ..models import (
+    Meeting,
+    ProxyAppointment,
+)
+from .common import MeetingError, _now, _require_member, _today
+
+# --- proxies --------------------------------------------------------------------------------
+
+
+def proxy_deadline(meeting: Meeting) -> datetime | None:
+    hours = meeting.organisation.constitution.meetings.proxies.lodge_hours_before
+    return None if hours is None else meeting.starts_at - timedelta(hours=hours)
+
+
+def appoint_proxy(
+    meeting: Meeting,
+    appointer,
+    *,
+    proxy_member=None,
+    proxy_name: str = "",
+    instructions: dict | None = None,
+    actor=None,
+    now=None,
+) -> ProxyAppointment:
+    """Appoint a proxy for this meeting; without one named, the chair of the meeting.
+
+    `instructions` maps resolution numbers to for / against / abstain / discretion (the
+    default). A new appointment replaces the member's earlier one. The rulebook's limit of
+    proxies per person applies to members named as proxies, not to the chair of the meeting,
+    who holds every proxy that names no one.
+    """
+    rules = meeting.organisation.constitution.meetings.proxies
+    now = _now(now)
+    if not rules.allowed:
+        raise MeetingError("the rules of this organisation do not allow proxies")
+    if meeting.state not in (MeetingState.DRAFT, MeetingState.CALLED):
+        raise MeetingError("proxies are appointed before the meeting opens")
+    deadline = proxy_deadline(meeting)
+    if deadline is not None and now > deadline:
+        raise MeetingError(
+            f"proxies had to be lodged by {timezone.localtime(deadline):%-d %B %Y %H:%M} "
+            f"({rules.lodge_hours_before} hours before the meeting)"
+        )
+    _require_member(meeting.organisation, appointer, _today(now))
+    if proxy_name and rules.proxy_must_be_member:
+        raise MeetingError("a proxy must be a member under these rules: choose a member")
+    if proxy_member is not None:
+        if proxy_member.pk == appointer.pk:
+            raise MeetingError("a member cannot be their own proxy")
+        _require_member(meeting.organisation, proxy_member, _today(now), "the proxy")
+    numbers = {str(r.number) for r in meeting.resolutions.all()}
+    clean = {}
+    for key, choice in (instructions or {}).items():
+        if str(key) not in numbers:
+            raise MeetingError(f"instructions: there is no resolution {key} on the agenda")
+        try:
+            clean[str(key)] = parse_instruction(choice, f"instructions: resolution {key}")
+        except ChoiceInvalid as exc:
+            raise MeetingError(str(exc)) from None
+    with transaction.atomic():
+        if proxy_member is not None and rules.max_per_proxy is not None:
+            held = (
+                ProxyAppointment.objects.select_for_update()
+                .filter(meeting=meeting, proxy_member=proxy_member, revoked_at__isnull=True)
+                .exclude(appointer=appointer)
+                .count()
+            )
+            if held >= rules.max_per_proxy:
+                raise MeetingError(
+                    f"{proxy_member.display_name} already holds {held} proxies, the most the "
+                    f"rules allow ({rules.max_per_proxy})"
+                )
+        ProxyAppointment.objects.filter(
+            meeting=meeting, appointer=appointer, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        appointment = ProxyAppointment.objects.create(
+            organisation=meeting.organisation,
+            meeting=meeting,
+            appointer=appointer,
+            proxy_member=proxy_member,
+            proxy_name=proxy_name,
+            is_chair=proxy_member is None and not proxy_name,
+            instructions=clean,
+            lodged_at=now,
+        )
+        audit.record(
+            meeting.organisation,
+            "proxy.appointed",
+            actor=actor,
+            subject=appointment,
+            data={
+                "meeting": meeting.pk,
+                "appointer": appointer.number,
+                "holder": appointment.holder,
+            },
+        )
+    return appointment
+
+
+def live_proxies(meeting: Meeting):
+    """Appointments in force: not revoked, and the appointer has not come in person."""
+    present = meeting.attendances.filter(checked_in_at__isnull=False, left_at__isnull=True)
+    return (
+        ProxyAppointment.objects.filter(meeting=meeting, revoked_at__isnull=True)
+        .exclude(appointer_id__in=present.values("member_id"))
+        .select_related("appointer", "proxy_member")
+    )

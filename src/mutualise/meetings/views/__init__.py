@@ -1,0 +1,29 @@
+"""Meeting pages: the members' page (notice, papers, vote in advance or online, appoint a proxy),
+the chair's console, and a live results screen. Every change goes through services.py."""
+
+from __future__ import annotations
+
+from .console import console, console_action, paper_poll
+from .members import appoint_proxy, join_online, vote
+from .pages import letters_pdf, meeting_detail, meeting_list, notice_pdf
+from .requisitions import motions, requisitions
+from .results import ballots_csv, receipts_csv, results, results_json
+
+__all__ = [
+    "appoint_proxy",
+    "ballots_csv",
+    "console",
+    "console_action",
+    "join_online",
+    "letters_pdf",
+    "meeting_detail",
+    "meeting_list",
+    "motions",
+    "notice_pdf",
+    "paper_poll",
+    "receipts_csv",
+    "requisitions",
+    "results",
+    "results_json",
+    "vote",
+]

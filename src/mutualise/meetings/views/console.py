@@ -1,0 +1,192 @@
+"""The chair's console: the meeting's and resolutions' actions, the paper poll."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mutualise.register.models import Member
+
+from .. import facts, services
+from ..forms import CheckInForm, HandsForm, PaperBallotForm
+from ..lifecycle import MEETING_TRANSITIONS, RESOLUTION_TRANSITIONS, available
+from ..models import Minutes, Resolution, VoteRecord
+from ..services import MeetingError
+from .common import _form_errors, _meeting, _require, _sentence
+
+
+def console(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    _require(request, "meetings.run_meeting", meeting.organisation)
+    resolutions = []
+    for resolution in services.agenda(meeting):
+        resolutions.append(
+            {
+                "resolution": resolution,
+                "kind": services.kind_rules(resolution),
+                "actions": available(RESOLUTION_TRANSITIONS, resolution),
+                "voted": VoteRecord.objects.filter(resolution=resolution).count(),
+                "hands_form": HandsForm(prefix=f"r{resolution.number}"),
+            }
+        )
+    today = timezone.localdate()
+    days = facts.notice_days(meeting)
+    return render(
+        request,
+        "meetings/console.html",
+        {
+            "meeting": meeting,
+            "notice_days": days,
+            "earliest_if_called_today": facts.earliest_meeting_date(today, days),
+            "agm_due_by": facts.agm_due_by(meeting),
+            "can_send_notice": meeting.state in ("called", "in-session"),
+            "quorum": facts.quorum(meeting),
+            "actions": available(MEETING_TRANSITIONS, meeting),
+            "resolutions": resolutions,
+            "check_in_form": CheckInForm(),
+            "earlier_minutes": Minutes.objects.filter(
+                organisation=meeting.organisation,
+                meeting__starts_at__lt=meeting.starts_at,
+                state__in=[Minutes.State.DRAFT, Minutes.State.APPROVED],
+            ).select_related("meeting"),
+            "page_title": f"Chair's console: {meeting.title}",
+        },
+    )
+
+
+_MEETING_ACTIONS = {
+    "call": services.call_meeting,
+    "open": services.open_meeting,
+    "adjourn": services.adjourn_meeting,
+    "close": services.close_meeting,
+    "cancel": services.cancel_meeting,
+}
+
+
+@require_POST
+def console_action(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    _require(request, "meetings.run_meeting", meeting.organisation)
+    action = request.POST.get("action", "")
+    try:
+        if action in _MEETING_ACTIONS:
+            _MEETING_ACTIONS[action](meeting, actor=request.user)
+            messages.success(request, f"Done: {MEETING_TRANSITIONS[action].label.lower()}.")
+        elif action == "send_notice":
+            sent = services.send_notice(meeting, actor=request.user)
+            messages.success(
+                request,
+                f"Notice emailed to {sent.emailed} members; {sent.letters} letters are ready to "
+                "print.",
+            )
+        elif action in ("approve_minutes", "publish_minutes"):
+            minutes = get_object_or_404(
+                Minutes, organisation=meeting.organisation, pk=request.POST.get("minutes")
+            )
+            if action == "approve_minutes":
+                services.approve_minutes(minutes, at_meeting=meeting, actor=request.user)
+                messages.success(request, f"Minutes of {minutes.meeting.title} approved.")
+            else:
+                services.publish_minutes(minutes, actor=request.user)
+                messages.success(request, f"Minutes of {minutes.meeting.title} published.")
+        elif action == "check_in":
+            form = CheckInForm(request.POST)
+            if not form.is_valid():
+                raise MeetingError("Enter a membership number")
+            member = Member.objects.filter(
+                organisation=meeting.organisation, number=form.cleaned_data["number"]
+            ).first()
+            if member is None:
+                raise MeetingError(f"There is no member number {form.cleaned_data['number']}")
+            state = services.check_in(meeting, member, actor=request.user)
+            messages.success(request, f"Member {member.number} checked in. Quorum: {state}.")
+        elif action in ("open_vote", "declare", "withdraw"):
+            resolution = get_object_or_404(
+                Resolution, meeting=meeting, number=request.POST.get("number")
+            )
+            _resolution_action(request, resolution, action)
+        else:
+            raise MeetingError(f"Unknown action {action!r}")
+    except MeetingError as exc:
+        messages.error(request, str(exc))
+    return redirect("meetings:console", slug, pk)
+
+
+def _resolution_action(request, resolution, action):
+    if action == "open_vote":
+        services.open_vote(resolution, actor=request.user)
+        messages.success(request, f"Voting on resolution {resolution.number} is open.")
+    elif action == "withdraw":
+        services.withdraw_resolution(resolution, actor=request.user)
+        messages.success(request, f"Resolution {resolution.number} withdrawn.")
+    else:
+        hands = None
+        casting = ""
+        if resolution.method == Resolution.Method.HANDS:
+            form = HandsForm(request.POST, prefix=f"r{resolution.number}")
+            if not form.is_valid():
+                raise MeetingError("Enter the show of hands: for, against and abstain")
+            data = form.cleaned_data
+            hands = (data["hands_for"], data["hands_against"], data["hands_abstain"])
+            casting = data["casting_vote"]
+        declared = services.declare_result(
+            resolution, hands=hands, casting_vote=casting, actor=request.user
+        )
+        messages.success(request, f"Resolution {declared.number}: {declared.result_reason}")
+
+
+def paper_poll(request, slug, pk, number):
+    """Key paper poll cards for a resolution decided on a poll, one card at a time. Each card
+    is the member's vote on the paper channel (services.cast_vote): the member must be checked
+    in and may vote once, however the vote is cast."""
+    meeting = _meeting(request, slug, pk)
+    _require(request, "meetings.enter_paper_votes", meeting.organisation)
+    resolution = get_object_or_404(Resolution, meeting=meeting, number=number)
+    resolution.meeting = meeting
+    taking = resolution.method == Resolution.Method.POLL and resolution.state == "open"
+    form = PaperBallotForm()
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        form = PaperBallotForm(request.POST)
+        if form.is_valid():
+            card = form.cleaned_data["number"]
+            voter = Member.objects.filter(organisation=meeting.organisation, number=card).first()
+            try:
+                if voter is None:
+                    raise MeetingError(f"There is no member number {card}")
+                receipt = services.cast_vote(
+                    resolution,
+                    voter,
+                    form.cleaned_data["choice"],
+                    channel=VoteRecord.Channel.PAPER,
+                    actor=request.user,
+                )
+            except MeetingError as exc:
+                errors.append(("number", _sentence(str(exc))))
+            else:
+                messages.success(
+                    request,
+                    f"Poll card of member {card} recorded. Receipt for the voter: "
+                    f"{receipt.receipt}",
+                )
+                return redirect("meetings:paper_poll", slug, pk, number)
+        else:
+            errors = _form_errors(form)
+    records = VoteRecord.objects.filter(resolution=resolution)
+    return render(
+        request,
+        "meetings/paper_poll.html",
+        {
+            "meeting": meeting,
+            "resolution": resolution,
+            "taking": taking,
+            "voted": records.count(),
+            "on_paper": records.filter(channel=VoteRecord.Channel.PAPER).count(),
+            "form": form,
+            "errors": errors,
+            "error_for": dict(errors),
+            "page_title": f"{'Error: ' if errors else ''}Paper poll cards: resolution {number}",
+        },
+    )

@@ -1,0 +1,108 @@
+"""A member at a meeting: voting, appointing a proxy, joining online."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from mutualise.register.models import Member
+
+from .. import services
+from ..forms import ProxyForm, VoteForm
+from ..models import Resolution
+from ..services import MeetingError
+from .common import _meeting, _wants_json
+
+
+@require_POST
+def vote(request, slug, pk, number):
+    """One member's vote. Answers JSON to clients that ask for it (the load test does)."""
+    # One query for the resolution, its meeting and organisation: this is the busiest page.
+    resolution = get_object_or_404(
+        Resolution.objects.select_related("meeting__organisation"),
+        meeting__organisation__slug=slug,
+        meeting_id=pk,
+        number=number,
+    )
+    meeting = resolution.meeting
+    member = services.member_for(request.user, meeting.organisation)
+    if member is None or meeting.state == "draft":
+        raise PermissionDenied
+    form = VoteForm(request.POST, prefix=f"r{number}")
+    try:
+        if not form.is_valid():
+            raise MeetingError("Choose for, against or abstain")
+        channel = "advance" if meeting.state == "called" else "online"
+        receipt = services.cast_vote(
+            resolution, member, form.cleaned_data["choice"], channel=channel, actor=request.user
+        )
+    except MeetingError as exc:
+        if _wants_json(request):
+            return JsonResponse({"error": str(exc)}, status=409)
+        messages.error(request, str(exc))
+        return redirect("meetings:detail", slug, pk)
+    if _wants_json(request):
+        return JsonResponse({"resolution": number, "receipt": receipt.receipt})
+    messages.success(
+        request, f"Your vote on resolution {number} is recorded. Your receipt: {receipt.receipt}"
+    )
+    return redirect("meetings:detail", slug, pk)
+
+
+@require_POST
+def appoint_proxy(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    member = services.member_for(request.user, meeting.organisation)
+    if member is None:
+        raise PermissionDenied
+    rules = meeting.organisation.constitution.meetings.proxies
+    form = ProxyForm(
+        request.POST,
+        resolutions=meeting.resolutions.order_by("number"),
+        non_members_allowed=not rules.proxy_must_be_member,
+    )
+    try:
+        if not form.is_valid():
+            raise MeetingError("Check the proxy form: " + "; ".join(form.errors.keys()))
+        number = form.cleaned_data["proxy_number"]
+        proxy_member = None
+        if number:
+            proxy_member = Member.objects.filter(
+                organisation=meeting.organisation, number=number
+            ).first()
+            if proxy_member is None:
+                raise MeetingError(f"There is no member number {number}")
+        proxy_name = form.cleaned_data.get("proxy_name", "").strip()
+        if proxy_member is not None and proxy_name:
+            raise MeetingError("Give a membership number or a name, not both")
+        appointment = services.appoint_proxy(
+            meeting,
+            member,
+            proxy_member=proxy_member,
+            proxy_name=proxy_name,
+            instructions=form.instructions(),
+            actor=request.user,
+        )
+    except MeetingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Your proxy is {appointment.holder}.")
+    return redirect("meetings:detail", slug, pk)
+
+
+@require_POST
+def join_online(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    member = services.member_for(request.user, meeting.organisation)
+    if member is None:
+        raise PermissionDenied
+    try:
+        services.check_in(meeting, member, mode="online", actor=request.user)
+    except MeetingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "You have joined the meeting online.")
+    return redirect("meetings:detail", slug, pk)

@@ -1,0 +1,128 @@
+"""Meeting pages: the list, a meeting, its notice and letters."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from rules import has_perm  # never the superuser shortcut: roles are per organisation
+
+from mutualise.register.models import Organisation
+
+from .. import pdf, services
+from ..forms import ProxyForm, VoteForm
+from ..models import Meeting, Resolution, VoteRecord
+from .common import _meeting, _require
+
+
+def meeting_list(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    meetings = Meeting.objects.filter(organisation=organisation)
+    if not has_perm("meetings.view_draft", request.user, organisation):
+        meetings = meetings.exclude(state="draft")
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "meetings": meetings,
+            "runs_meetings": has_perm("meetings.run_meeting", request.user, organisation),
+            "members_may_requisition": organisation.constitution.meetings.requisition is not None,
+            "page_title": "Meetings",
+        },
+    )
+
+
+def meeting_detail(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    member = services.member_for(request.user, meeting.organisation)
+    resolutions = services.agenda(meeting)
+    voted = set()
+    if member is not None:
+        voted = set(
+            VoteRecord.objects.filter(resolution__meeting=meeting, member=member).values_list(
+                "resolution_id", flat=True
+            )
+        )
+    present = member is not None and services.is_present(meeting, member)
+    now = timezone.now()
+    items = []
+    for resolution in resolutions:
+        can_vote = (
+            member is not None
+            and resolution.pk not in voted
+            and resolution.method == Resolution.Method.POLL
+            and (
+                (
+                    resolution.advance_voting
+                    and meeting.state == "called"
+                    and now < meeting.starts_at
+                    and resolution.state == "proposed"
+                )
+                or (resolution.state == "open" and present)
+            )
+        )
+        items.append(
+            {
+                "resolution": resolution,
+                "kind": services.kind_rules(resolution),
+                "voted": resolution.pk in voted,
+                "can_vote": can_vote,
+                "form": VoteForm(prefix=f"r{resolution.number}"),
+            }
+        )
+    proxies = meeting.organisation.constitution.meetings.proxies
+    deadline = services.proxy_deadline(meeting)
+    proxy_open = (
+        member is not None
+        and proxies.allowed
+        and meeting.state in ("draft", "called")
+        and (deadline is None or now <= deadline)
+    )
+    minutes = getattr(meeting, "minutes", None)
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "notice": pdf.notice_lines(meeting),
+            "papers": meeting.papers.all(),
+            "items": items,
+            "member": member,
+            "present": present,
+            "proxy_open": proxy_open,
+            "proxy_deadline": deadline,
+            "proxy_form": ProxyForm(
+                resolutions=resolutions, non_members_allowed=not proxies.proxy_must_be_member
+            )
+            if proxy_open
+            else None,
+            "can_join_online": member is not None
+            and meeting.online
+            and meeting.state == "in-session"
+            and not present,
+            "minutes": minutes if minutes and minutes.state == "published" else None,
+            "runs_meetings": has_perm("meetings.run_meeting", request.user, meeting.organisation),
+            "page_title": meeting.title,
+        },
+    )
+
+
+def notice_pdf(request, slug, pk):
+    meeting = _meeting(request, slug, pk)
+    response = HttpResponse(pdf.notice_pdf(meeting), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{meeting.pk}.pdf"'
+    return response
+
+
+def letters_pdf(request, slug, pk):
+    """Post-ready letters for members who do not take email (one page or more each)."""
+    meeting = _meeting(request, slug, pk)
+    _require(request, "meetings.run_meeting", meeting.organisation)
+    if meeting.notice_given_on is None:
+        raise PermissionDenied
+    response = HttpResponse(
+        pdf.letters_pdf(meeting, services.members_by_post(meeting)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="letters-{meeting.pk}.pdf"'
+    return response

@@ -1,0 +1,101 @@
+"""Verbs on organisations, their constitutions and their members.
+
+Each verb that changes state runs in one transaction and writes an audit event (about the
+organisation, a constitution version or a member, with ids rather than personal data).
+
+Members, for other apps (elections freeze a roll from `active_members`; meetings count quorum):
+
+- `join(organisation, *, display_name, ..., actor)` applies; the rulebook's eligibility decides
+  the constituency and whether the board must admit (`membership.admission_by_board`).
+- `admit`, `decline`, `cease(member, reason, actor)`, `rejoin`, `change_constituency`,
+  `update_details`, `merge`, `erase`: the rest of a membership's life.
+- `active_members(organisation, on=None, constituency_id=None)`: members on a date.
+"""
+
+from __future__ import annotations
+
+from mutualise.constitution import RulebookError
+
+from ..errors import DuplicateMember, MemberError, NotEligible
+from ..exports import neutralise as neutralise_cell
+from .details import (
+    DETAIL_FIELDS,
+    active_members,
+    eligibility_reasons,
+    find_duplicates,
+    normalise_details,
+    reserve_numbers,
+    today,
+)
+from .imports import (
+    accept_import,
+    discard_import,
+    queue_import,
+    run_pending_import,
+    upload_import,
+    upload_population,
+)
+from .members import (
+    admit,
+    cease,
+    change_constituency,
+    decline,
+    join,
+    link_sign_in,
+    rejoin,
+    update_details,
+)
+from .merging import merge
+from .organisations import (
+    OrganisationError,
+    adopt_constitution,
+    create_from_file,
+    create_from_model,
+    create_organisation,
+    grant_role,
+)
+from .privacy import PERSONAL_FIELDS, erase, member_history, subject_access
+from .standing import LostEligibility, confirm_ineligible, recheck_register
+
+__all__ = [
+    "DETAIL_FIELDS",
+    "DuplicateMember",
+    "LostEligibility",
+    "MemberError",
+    "NotEligible",
+    "OrganisationError",
+    "PERSONAL_FIELDS",
+    "RulebookError",
+    "accept_import",
+    "active_members",
+    "admit",
+    "adopt_constitution",
+    "cease",
+    "change_constituency",
+    "confirm_ineligible",
+    "create_from_file",
+    "create_from_model",
+    "create_organisation",
+    "decline",
+    "discard_import",
+    "eligibility_reasons",
+    "erase",
+    "find_duplicates",
+    "grant_role",
+    "join",
+    "link_sign_in",
+    "member_history",
+    "merge",
+    "neutralise_cell",
+    "normalise_details",
+    "queue_import",
+    "recheck_register",
+    "rejoin",
+    "reserve_numbers",
+    "run_pending_import",
+    "subject_access",
+    "today",
+    "update_details",
+    "upload_import",
+    "upload_population",
+]

@@ -1,0 +1,315 @@
+"""A membership's life: join, admit, decline, cease, rejoin, change constituency, update details."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from mutualise.audit import services as audit
+
+from ..eligibility import check_details
+from ..errors import DuplicateMember, MemberError, NotEligible
+from ..models import (
+    Member,
+    MembershipPeriod,
+    Organisation,
+    StatusChange,
+)
+from .details import (
+    DETAIL_FIELDS,
+    _as,
+    _history,
+    _locked,
+    eligibility_reasons,
+    find_duplicates,
+    normalise_details,
+    reserve_numbers,
+    today,
+)
+
+
+def join(
+    organisation: Organisation,
+    *,
+    actor=None,
+    constituency_id: str | None = None,
+    class_id: str = "",
+    on: date | None = None,
+    user=None,
+    allow_duplicate: bool = False,
+    **details,
+) -> Member:
+    """Apply for membership; returns the new Member (status 'admitted' or 'applied').
+
+    `details` are any of DETAIL_FIELDS (display_name is required). Without `constituency_id`
+    the first constituency the rulebook lets the applicant join is chosen. Raises NotEligible
+    (with every reason, in words), DuplicateMember (unless `allow_duplicate`), or MemberError.
+    Admission is automatic unless the rulebook says the board admits members.
+    """
+    on = on or today()
+    details = normalise_details(details)
+    if not details.get("display_name"):
+        raise MemberError("a name is required")
+    constitution = organisation.constitution
+    constituency_id, class_id = check_details(constitution, details, constituency_id, class_id, on)
+    if not allow_duplicate:
+        matches = find_duplicates(
+            organisation,
+            email=details.get("email", ""),
+            display_name=details["display_name"],
+            date_of_birth=details.get("date_of_birth"),
+            postcode=details.get("postcode", ""),
+        )
+        if matches:
+            raise DuplicateMember(matches)
+    with transaction.atomic():
+        member = Member.objects.create(
+            organisation=organisation,
+            number=reserve_numbers(organisation),
+            user=user,
+            constituency_id=constituency_id,
+            class_id=class_id,
+            applied_on=on,
+            status=Member.Status.APPLIED,
+            **details,
+        )
+        _history(member, StatusChange.Event.APPLIED, on, actor)
+        audit.record(
+            organisation,
+            "member.applied",
+            actor=_as(actor, member),
+            subject=member,
+            data={"number": member.number, "constituency": constituency_id, "class": class_id},
+        )
+        if not constitution.membership.admission_by_board:
+            _admit(member, actor, on, note="admitted automatically, as the rulebook provides")
+    return member
+
+
+def _admit(member: Member, actor, on: date, note: str = "") -> None:
+    member.status = Member.Status.ADMITTED
+    member.admitted_on = on
+    member.ceased_on = None
+    member.save(update_fields=["status", "admitted_on", "ceased_on"])
+    MembershipPeriod.objects.create(
+        organisation_id=member.organisation_id,
+        member=member,
+        constituency_id=member.constituency_id,
+        class_id=member.class_id,
+        started_on=on,
+    )
+    _history(member, StatusChange.Event.ADMITTED, on, actor, note=note)
+    audit.record(
+        member.organisation,
+        "member.admitted",
+        actor=_as(actor, member),
+        subject=member,
+        data={"number": member.number, "constituency": member.constituency_id},
+    )
+
+
+def admit(member: Member, *, actor=None, on: date | None = None) -> Member:
+    """Admit an applicant (the board's decision). Eligibility is checked again on the day."""
+    on = on or today()
+    with transaction.atomic():
+        _locked(member)
+        if member.status != Member.Status.APPLIED:
+            raise MemberError(
+                f"member {member.number} is '{member.get_status_display()}', not an applicant"
+            )
+        reasons = eligibility_reasons(member, on)
+        if reasons:
+            raise NotEligible(reasons)
+        _admit(member, actor, on)
+    return member
+
+
+def decline(member: Member, *, actor=None, on: date | None = None, note: str = "") -> Member:
+    """Decline an application (the board's decision). The number is not reused."""
+    on = on or today()
+    with transaction.atomic():
+        _locked(member)
+        if member.status != Member.Status.APPLIED:
+            raise MemberError(f"member {member.number} has no application to decline")
+        member.status = Member.Status.DECLINED
+        member.save(update_fields=["status"])
+        _history(member, StatusChange.Event.DECLINED, on, actor, note=note)
+        audit.record(
+            member.organisation,
+            "member.declined",
+            actor=_as(actor, member),
+            subject=member,
+            data={"number": member.number},
+        )
+    return member
+
+
+def cease(
+    member: Member, reason: str, *, actor=None, on: date | None = None, note: str = ""
+) -> Member:
+    """End a membership for one of StatusChange.Reason (resigned, died, moved_out_of_area,
+    no_longer_eligible, expelled). From `on` the person is no longer a member."""
+    on = on or today()
+    if reason not in StatusChange.Reason.values:
+        raise MemberError(
+            f"unknown reason '{reason}'; reasons are {', '.join(StatusChange.Reason.values)}"
+        )
+    with transaction.atomic():
+        _locked(member)
+        if member.status != Member.Status.ADMITTED:
+            raise MemberError(f"member {member.number} is not a current member")
+        if member.admitted_on and on < member.admitted_on:
+            raise MemberError(f"a membership cannot end before it began ({member.admitted_on})")
+        member.status = Member.Status.CEASED
+        member.ceased_on = on
+        member.save(update_fields=["status", "ceased_on"])
+        MembershipPeriod.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+        _history(member, StatusChange.Event.CEASED, on, actor, reason=reason, note=note)
+        audit.record(
+            member.organisation,
+            "member.ceased",
+            actor=_as(actor, member),
+            subject=member,
+            data={"number": member.number, "reason": reason},
+        )
+    return member
+
+
+def rejoin(
+    member: Member,
+    *,
+    actor=None,
+    on: date | None = None,
+    constituency_id: str | None = None,
+    class_id: str | None = None,
+) -> Member:
+    """A former member joins again under the same number, keeping the history. Eligibility is
+    checked afresh; the board admits them if the rulebook says so."""
+    on = on or today()
+    with transaction.atomic():
+        _locked(member)
+        if member.status != Member.Status.CEASED or member.erased_at:
+            raise MemberError(f"member {member.number} is not a former member")
+        last = member.history.filter(event=StatusChange.Event.CEASED).last()
+        if last is not None and last.reason == StatusChange.Reason.DIED:
+            raise MemberError(f"member {member.number} is recorded as having died")
+        if member.ceased_on and on < member.ceased_on:
+            raise MemberError(f"cannot re-join before the membership ended ({member.ceased_on})")
+        constitution = member.organisation.constitution
+        details = {f: getattr(member, f) for f in DETAIL_FIELDS}
+        member.constituency_id, member.class_id = check_details(
+            constitution,
+            details,
+            constituency_id,
+            member.class_id if class_id is None else class_id,
+            on,
+        )
+        member.status = Member.Status.APPLIED
+        member.applied_on = on
+        member.save(update_fields=["status", "applied_on", "constituency_id", "class_id"])
+        _history(member, StatusChange.Event.REJOINED, on, actor)
+        audit.record(
+            member.organisation,
+            "member.rejoined",
+            actor=_as(actor, member),
+            subject=member,
+            data={"number": member.number, "constituency": member.constituency_id},
+        )
+        if not constitution.membership.admission_by_board:
+            _admit(member, actor, on, note="re-admitted automatically")
+    return member
+
+
+def change_constituency(
+    member: Member, constituency_id: str, *, class_id: str = "", actor=None, on=None
+) -> Member:
+    """Move a current member to another constituency (or class) they are eligible for."""
+    on = on or today()
+    with transaction.atomic():
+        _locked(member)
+        if member.status != Member.Status.ADMITTED:
+            raise MemberError(f"member {member.number} is not a current member")
+        details = {f: getattr(member, f) for f in DETAIL_FIELDS}
+        constituency_id, class_id = check_details(
+            member.organisation.constitution, details, constituency_id, class_id, on
+        )
+        MembershipPeriod.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+        MembershipPeriod.objects.create(
+            organisation_id=member.organisation_id,
+            member=member,
+            constituency_id=constituency_id,
+            class_id=class_id,
+            started_on=on,
+        )
+        old = member.constituency_id
+        member.constituency_id, member.class_id = constituency_id, class_id
+        member.save(update_fields=["constituency_id", "class_id"])
+        _history(member, StatusChange.Event.MOVED, on, actor, note=f"from {old}")
+        audit.record(
+            member.organisation,
+            "member.moved",
+            actor=_as(actor, member),
+            subject=member,
+            data={"number": member.number, "from": old, "to": constituency_id},
+        )
+    return member
+
+
+def update_details(member: Member, *, actor=None, **changes) -> Member:
+    """Change a member's contact or personal details. Eligibility is not re-judged here: the
+    re-check (`recheck_register`) lists who no longer qualifies, for an officer to confirm."""
+    changes = normalise_details(changes)
+    if "display_name" in changes and not changes["display_name"]:
+        raise MemberError("a name is required")
+    if changes.get("postcode"):
+        from mutualise.constitution.postcodes import is_valid_postcode
+
+        if not is_valid_postcode(changes["postcode"]):
+            raise MemberError(f"'{changes['postcode']}' is not a valid UK postcode")
+    with transaction.atomic():
+        _locked(member)
+        if member.erased_at:
+            raise MemberError(f"member {member.number} has been erased")
+        changed = sorted(k for k, v in changes.items() if getattr(member, k) != v)
+        for name in changed:
+            setattr(member, name, changes[name])
+        if changed:
+            member.save(update_fields=changed)
+            audit.record(
+                member.organisation,
+                "member.details_changed",
+                actor=_as(actor, member),
+                subject=member,
+                data={"number": member.number, "fields": changed},
+            )
+    return member
+
+
+def link_sign_in(member: Member, user, *, actor=None) -> Member:
+    """Make `user` the member's sign-in (an invitation or a claim accepted: the accounts app
+    checks who may). A sign-in is linked to at most one record per organisation, and a record
+    to one sign-in."""
+    with transaction.atomic():
+        _locked(member)
+        if member.erased_at:
+            raise MemberError(f"member {member.number} has been erased")
+        if member.user_id == user.pk:
+            return member
+        if member.user_id is not None:
+            raise MemberError("This membership has a sign-in already: sign in with it.")
+        if Member.objects.filter(organisation_id=member.organisation_id, user=user).exists():
+            raise MemberError(
+                f"{user.get_username()} is the sign-in of another membership of "
+                f"{member.organisation.name} already."
+            )
+        member.user = user
+        member.save(update_fields=["user"])
+        audit.record(
+            member.organisation,
+            "member.sign_in_linked",
+            actor=_as(actor, member),
+            subject=member,
+            data={"number": member.number, "user_id": user.pk},
+        )
+    return member

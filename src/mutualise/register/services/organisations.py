@@ -1,0 +1,150 @@
+"""Organisations: creating one, adopting its constitution, granting roles."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from mutualise.audit import services as audit
+from mutualise.constitution import load_text, model_path
+from mutualise.constitution.asset_lock import lock_change_refusal
+
+from ..models import (
+    ConstitutionVersion,
+    Organisation,
+    Role,
+)
+
+
+class OrganisationError(ValueError):
+    """A request the organisation's rules or the register cannot accept."""
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_organisation(
+    *,
+    name: str,
+    constitution_text: str,
+    source_name: str,
+    actor=None,
+    slug: str | None = None,
+    model_slug: str = "",
+) -> Organisation:
+    """Found an organisation on a rulebook. The rulebook is checked in full before anything is
+    written: a rulebook with any problem raises RulebookError and nothing is stored."""
+    load_text(constitution_text, source_name)  # raises RulebookError listing every problem
+    if slug and Organisation.objects.filter(slug=slug).exists():
+        raise OrganisationError(f"an organisation with slug '{slug}' already exists")
+    with transaction.atomic():
+        organisation = Organisation.objects.create(
+            slug=slug or _unique_slug(name), name=name, model_slug=model_slug
+        )
+        version = _add_version(organisation, constitution_text, source_name, actor, "founded")
+        audit.record(
+            organisation,
+            "organisation.created",
+            actor=actor,
+            subject=organisation,
+            data={"name": name, "model": model_slug, "constitution_sha256": version.sha256},
+        )
+    return organisation
+
+
+def create_from_model(*, model: str, name: str, actor=None, slug: str | None = None):
+    path = model_path(model)
+    return create_organisation(
+        name=name,
+        constitution_text=Path(path).read_text(encoding="utf-8"),
+        source_name=Path(path).name,
+        actor=actor,
+        slug=slug,
+        model_slug=model,
+    )
+
+
+def create_from_file(*, path: str | Path, name: str | None = None, actor=None, slug=None):
+    path = Path(path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise OrganisationError(
+            f"{path}, line {line}: a rulebook must be UTF-8 text (save it as UTF-8 and try again)"
+        ) from None
+    constitution = load_text(text, str(path))
+    return create_organisation(
+        name=name or constitution.organisation.name,
+        constitution_text=text,
+        source_name=str(path),
+        actor=actor,
+        slug=slug,
+    )
+
+
+def adopt_constitution(
+    organisation: Organisation, *, text: str, source_name: str, actor=None, reason: str
+) -> ConstitutionVersion:
+    """Adopt an amended rulebook as a new version, keeping every earlier one.
+
+    The caller (e.g. the meetings app, after a special resolution passes) supplies the reason.
+    A change that removes or weakens a statutory or non-removable asset lock is refused.
+    """
+    amended = load_text(text, source_name)
+    refusal = lock_change_refusal(organisation.constitution, amended)
+    if refusal:
+        raise OrganisationError(f"{source_name}: {refusal}")
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        version = _add_version(organisation, text, source_name, actor, reason)
+        audit.record(
+            organisation,
+            "constitution.adopted",
+            actor=actor,
+            subject=version,
+            data={"number": version.number, "sha256": version.sha256, "reason": reason},
+        )
+    organisation.__dict__.pop("current_version", None)
+    return version
+
+
+def _add_version(organisation, text, source_name, actor, reason) -> ConstitutionVersion:
+    latest = organisation.constitution_versions.order_by("-number").first()
+    return ConstitutionVersion.objects.create(
+        organisation=organisation,
+        number=(latest.number + 1) if latest else 1,
+        source_name=Path(source_name).name,
+        source_text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        adopted_at=timezone.now(),
+        adopted_by=audit.actor_name(actor),
+        reason=reason,
+    )
+
+
+def grant_role(organisation: Organisation, user, kind: str, *, actor=None) -> Role:
+    if kind not in Role.Kind.values:
+        raise OrganisationError(f"unknown role '{kind}'; roles are {', '.join(Role.Kind.values)}")
+    with transaction.atomic():
+        role, created = Role.objects.get_or_create(organisation=organisation, user=user, kind=kind)
+        if created:
+            audit.record(
+                organisation,
+                "role.granted",
+                actor=actor,
+                subject=role,
+                data={"user": user.get_username(), "role": kind},
+            )
+    return role

@@ -1,0 +1,43 @@
+"""The register's pages: join, my membership, and the membership secretary's pages."""
+
+from __future__ import annotations
+
+from .common import DATE_PARTS, officer_required
+from .imports import (
+    BACKGROUND_BYTES,
+    BACKGROUND_ROWS,
+    import_discard,
+    import_preview,
+    import_progress,
+    import_rejected,
+    import_status,
+    import_upload,
+    report,
+)
+from .members import export, member, member_action, member_data, member_edit, members, recheck
+from .membership import join, join_done, my_data, my_membership
+
+__all__ = [
+    "BACKGROUND_BYTES",
+    "BACKGROUND_ROWS",
+    "DATE_PARTS",
+    "export",
+    "import_discard",
+    "import_preview",
+    "import_progress",
+    "import_rejected",
+    "import_status",
+    "import_upload",
+    "join",
+    "join_done",
+    "member",
+    "member_action",
+    "member_data",
+    "member_edit",
+    "members",
+    "my_data",
+    "my_membership",
+    "officer_required",
+    "recheck",
+    "report",
+]
