@@ -7,7 +7,7 @@ app_name = "register"
 urlpatterns = [
     path("join/", views.join, name="join"),
     path("join/done/", views.join_done, name="join_done"),
-    path("membership/", views.my_membership, name="my_membership"),
+    # membership/ itself is the web app's page (web/membership.py): it shows every app's part
     path("membership/data.json", views.my_data, name="my_data"),
     path("members/", views.members, name="members"),
     path("members/export.<str:fmt>", views.export, name="export"),

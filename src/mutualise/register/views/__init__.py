@@ -15,7 +15,7 @@ from .imports import (
     report,
 )
 from .members import export, member, member_action, member_data, member_edit, members, recheck
-from .membership import join, join_done, my_data, my_membership
+from .membership import join, join_done, my_data
 
 __all__ = [
     "BACKGROUND_BYTES",
@@ -36,7 +36,6 @@ __all__ = [
     "member_edit",
     "members",
     "my_data",
-    "my_membership",
     "officer_required",
     "recheck",
     "report",

@@ -9,7 +9,7 @@ from .. import services
 from ..errors import DuplicateMember, MemberError, NotEligible
 from ..forms import JoinForm
 from ..models import Member, Role
-from .common import DATE_PARTS, _constituency_name, _field_errors, _json_download, _organisation
+from .common import DATE_PARTS, _field_errors, _json_download, _organisation
 
 # ---------------------------------------------------------------------------------------------
 # Public
@@ -142,22 +142,6 @@ def join_done(request, slug):
         request,
         "register/join_done.html",
         {"member": member, "page_title": "Application received"},
-    )
-
-
-@login_required
-def my_membership(request, slug):
-    organisation = _organisation(slug)
-    member = Member.objects.filter(organisation=organisation, user=request.user).first()
-    return render(
-        request,
-        "register/membership.html",
-        {
-            "member": member,
-            "history": services.member_history(member) if member else [],
-            "constituency": _constituency_name(organisation, member),
-            "page_title": "Your membership",
-        },
     )
 
 
