@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "mutualise.governance.cli",
     "mutualise.stake.cli",
     "mutualise.jobs.cli",
+    "mutualise.mail.cli",
 ]
 
 # A command that needs only its own module: `mutualise count` then loads no app (importing every

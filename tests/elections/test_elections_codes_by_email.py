@@ -122,3 +122,36 @@ def test_a_job_stopped_half_way_keeps_whole_chunks_and_a_retry_does_the_rest(
         "gone@example.org",
     ]
     assert Credential.objects.filter(election=election).count() == 3
+
+
+def test_the_cli_emails_the_codes_with_progress_then_sends_them(
+    frozen, smtp_server, capsys, monkeypatch
+):
+    from mutualise.cli import main
+
+    election, voters = frozen
+    make_user(election.organisation, "ro", Role.Kind.RETURNING_OFFICER)
+    monkeypatch.setenv("MUTUALISE_PROGRESS", "plain")
+    args = ["election", "email-codes", str(election.pk), "--as", "ro", "--vote-url", "https://v/"]
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    assert "4 voting codes issued and put in the outbox" not in out  # one address is unusable
+    assert "3 voting codes issued and put in the outbox; 1 addresses could not be used" in out
+    assert "Emailing voting codes: " in err and "4 of 4 messages" in err  # the bar's last line
+    assert smtp_server.handler.received == []  # queued for the worker, not yet sent
+    assert main(["mail", "send"]) == 0
+    out, err = capsys.readouterr()
+    assert "3 sent, 0 bounced, 0 failed, 0 retried" in out and "Sending:" in err
+    assert len(smtp_server.handler.received) == 3
+    assert main(["mail", "status", "--org", election.organisation.slug]) == 0
+    assert "Sent                         3" in capsys.readouterr().out
+
+
+def test_the_cli_can_leave_the_job_to_the_worker(frozen, capsys):
+    from mutualise.cli import main
+
+    election, voters = frozen
+    make_user(election.organisation, "ro", Role.Kind.RETURNING_OFFICER)
+    assert main(["election", "email-codes", str(election.pk), "--as", "ro", "--no-wait"]) == 0
+    assert "queued: 4 voters to email; `mutualise worker` runs it" in capsys.readouterr().out
+    assert Credential.objects.filter(election=election).count() == 0

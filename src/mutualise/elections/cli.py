@@ -56,6 +56,18 @@ def register(subparsers) -> None:
     codes.add_argument("--vote-url", default="", help="the voting page's address, for the cards")
     codes.set_defaults(handler=issue_codes)
 
+    email = sub.add_parser(
+        "email-codes",
+        help="email a voting code to every voter with an email address and none yet"
+        " (returning officer); runs here with progress, or --no-wait for the worker",
+    )
+    email.add_argument("election", type=int, metavar="ELECTION")
+    email.add_argument("--as", dest="user", required=True, metavar="USERNAME")
+    email.add_argument("--vote-url", default="", help="the voting page's address, for the mail")
+    email.add_argument("--no-wait", action="store_true", help="leave the job to the worker")
+    email.add_argument("--quiet", action="store_true", help="no progress bar")
+    email.set_defaults(handler=email_codes)
+
 
 def _election(number: int):
     from .models import Election
@@ -164,4 +176,33 @@ def issue_codes(args) -> int:
             pdf_file.write(pdf.poll_cards(election, issued, vote_url=args.vote_url))
             written.append(f"poll cards {args.pdf}")
     print(f"{len(issued)} voting codes issued; written: {', '.join(written)}")
+    return 0
+
+
+def email_codes(args) -> int:
+    setup_django()
+    from mutualise.jobs import terminal
+    from mutualise.jobs.worker import run_one
+
+    from . import services
+
+    election = _election(args.election)
+    actor = _user(args.user)
+    try:
+        job = services.email_credentials(election, actor=actor, vote_url=args.vote_url)
+    except services.ElectionError as exc:
+        raise CommandError(str(exc)) from None
+    if args.no_wait:
+        print(f"job {job.pk} queued: {job.total} voters to email; `mutualise worker` runs it")
+        return 0
+    job = terminal.follow(job, work=lambda: run_one(job.task_id), quiet=args.quiet)
+    if job.state != "done":
+        raise CommandError(f"job {job.pk} {job.state}: {job.error or 'see the worker'}")
+    result = job.result
+    unusable = result.get("unusable_addresses", 0)
+    print(
+        f"{result.get('emailed', 0)} voting codes issued and put in the outbox"
+        + (f"; {unusable} addresses could not be used" if unusable else "")
+        + "; the worker sends them (or now: mutualise mail send)"
+    )
     return 0

@@ -159,6 +159,25 @@ def run_queued(worker_id: str = "") -> int:
         ran += 1
 
 
+def run_one(task_id: str, worker_id: str = "") -> bool:
+    """Run one queued task here and now, if it is still ready (the CLI's --wait for the job it
+    queued); False if a worker took it first."""
+    autodiscover_modules("tasks")
+    worker = Worker(
+        queue_names=["*"], interval=0, batch=True, backend_name="default",
+        startup_delay=False, max_tasks=None, excluded_queue_names=[],
+    )  # fmt: skip
+    if worker_id:
+        worker.worker_id = worker_id
+    with transaction.atomic():
+        task = DBTaskResult.objects.ready().filter(pk=task_id).get_locked()
+        if task is None:
+            return False
+        task.claim(worker.worker_id)
+    worker.run_task(task)
+    return True
+
+
 def run_worker(
     *,
     interval: float = 1.0,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 from mutualise.cli import CommandError, setup_django
@@ -54,31 +53,9 @@ def _organisation(slug: str):
     return organisation
 
 
-class ProgressBar:
-    """A one-line bar on stderr: rows written out of (roughly) the rows in the file."""
-
-    def __init__(self, total: int, stream=None, width: int = 30):
-        self.total, self.stream, self.width = max(total, 1), stream or sys.stderr, width
-        self.started = time.perf_counter()
-
-    def __call__(self, done: int) -> None:
-        share = min(done / self.total, 1.0)
-        filled = int(share * self.width)
-        rate = done / max(time.perf_counter() - self.started, 1e-9)
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {share:5.1%} "
-            f"{done:,} rows checked ({rate:,.0f}/s)"
-        )
-        self.stream.flush()
-
-    def close(self, done: int) -> None:
-        self.total = max(done, 1)  # the estimate counted blank and multi-line rows
-        self(done)
-        self.stream.write("\n")
-
-
 def members_import(args) -> int:
     setup_django()
+    from mutualise.jobs import terminal
     from mutualise.register import services
     from mutualise.register.importing import check_file, parse_mapping
     from mutualise.register.tabular import TableError
@@ -91,18 +68,19 @@ def members_import(args) -> int:
     try:
         mapping = parse_mapping(args.mapping)
         if args.accept:
-            bar = None if args.quiet else ProgressBar(data.count(b"\n") - 1)
-            batch, result = services.accept_import(
-                organisation,
-                data,
-                path.name,
-                mapping=mapping,
-                actor="cli",
-                progress=bar,
-                as_applicants=args.as_applicants,
-            )
-            if bar:
-                bar.close(result.rows_total)
+            rows = max(data.count(b"\n") - 1, 1)
+            label = f"Importing {path.name}"
+            with terminal.bar(rows, unit="rows", label=label, quiet=args.quiet) as shown:
+                batch, result = services.accept_import(
+                    organisation,
+                    data,
+                    path.name,
+                    mapping=mapping,
+                    actor="cli",
+                    progress=shown,
+                    as_applicants=args.as_applicants,
+                )
+                shown.update(result.rows_total, result.rows_total)  # blank lines were counted
         else:
             result = check_file(organisation, data, path.name, mapping=mapping)
     except (TableError, services.MemberError) as exc:
