@@ -218,6 +218,8 @@ def test_a_new_person_makes_a_sign_in_and_lands_on_their_officer_page(client, co
 def test_a_used_link_is_gone_for_anyone_else(client, coop, link):
     signed_in = make_user("first")
     client.force_login(signed_in)
+    page = client.get(link).content.decode()
+    assert "This invitation was sent to new@example.org" in page  # not this sign-in's address
     assert client.post(link, {"action": "accept"}).status_code == 302
     client.logout()
     assert client.get(link).status_code == 410
