@@ -28,6 +28,11 @@ def register(subparsers) -> None:
     interest.add_argument("--post", action="store_true", help="credit it (otherwise a preview)")
     interest.add_argument("--format", choices=["json"], default="json")
     interest.set_defaults(handler=run_interest)
+    hmrc = sub.add_parser("hmrc", help="the interest return to HMRC (ITA 2007 s.887), CSV")
+    hmrc.add_argument("--org", required=True, help="organisation slug")
+    hmrc.add_argument("--period", required=True, help="the accounting period START:END")
+    hmrc.add_argument("--output", "-o", help="file to write (otherwise standard output)")
+    hmrc.set_defaults(handler=run_hmrc)
     offer = sub.add_parser("offer", help="share offers: open, apply, close, show")
     acts = offer.add_subparsers(dest="offer_command", required=True, metavar="ACTION")
     opening = acts.add_parser("open", help="open a share offer")
@@ -207,4 +212,24 @@ def run_offer_close(args) -> int:
 def run_offer_show(args) -> int:
     setup_django()
     _print_offer(_offer(_organisation(args.org), args.offer))
+    return 0
+
+
+def run_hmrc(args) -> int:
+    setup_django()
+    from mutualise.stake import documents
+    from mutualise.stake.services import StakeError
+
+    organisation = _organisation(args.org)
+    start, end = _period(args.period)
+    try:
+        data = documents.hmrc_return_csv(organisation, start, end).encode()
+    except StakeError as exc:
+        raise CommandError(str(exc)) from None
+    if args.output:
+        with open(args.output, "wb") as handle:
+            handle.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
     return 0

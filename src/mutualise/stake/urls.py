@@ -9,4 +9,6 @@ urlpatterns = [
     path("offers/", views.offers, name="offers"),
     path("offers/<int:pk>/", views.offer, name="offer"),
     path("register/", views.register_view, name="register"),
+    path("statements/<int:year>.pdf", views.statement, name="statement"),
+    path("certificates/<int:pk>.pdf", views.certificate, name="certificate"),
 ]

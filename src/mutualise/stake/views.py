@@ -4,6 +4,8 @@ form, and the officers' view of the share register with its exports."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -47,6 +49,12 @@ def my_account(request, slug):
                 (m.on, m.get_kind_display(), pounds(m.amount_pence), pounds(m.balance_after_pence))
                 for m in movements
             ],
+            "certificates": [m for m in movements if m.kind == Movement.Kind.ALLOTMENT]
+            if shares.certificates
+            else [],
+            "statement_years": sorted(
+                {_year_ending(organisation, m.on) for m in movements}, reverse=True
+            ),  # fmt: skip
             "page_title": "Your shares",
         },
     )
@@ -161,3 +169,56 @@ def register_view(request, slug):
             "page_title": "Duplicate register" if duplicate else "Share register",
         },
     )
+
+
+def _own_member(request, organisation):
+    member = Member.objects.filter(organisation=organisation, user=request.user).first()
+    if member is None:
+        raise Http404("your sign-in is not linked to a membership here")
+    return member
+
+
+def statement(request, slug, year):
+    """The signed-in member's statement for the financial year ending in `year`, as PDF."""
+    from mutualise.constitution.calendar import financial_year
+
+    from .documents import statement_pdf
+
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if organisation.constitution.shares is None:
+        raise Http404("this organisation issues no shares")
+    member = _own_member(request, organisation)
+    end = organisation.constitution.organisation.financial_year_end
+    first, last = financial_year(date(year, end.month, 1), end.day, end.month)
+    response = HttpResponse(statement_pdf(organisation, member, first, last),
+                            content_type="application/pdf")  # fmt: skip
+    response["Content-Disposition"] = f'inline; filename="statement-{year}.pdf"'
+    return response
+
+
+def certificate(request, slug, pk):
+    """The share certificate for one of the signed-in member's allotments (PDF)."""
+    from .documents import certificate_pdf
+
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    member = _own_member(request, organisation)
+    movement = get_object_or_404(Movement, organisation=organisation, pk=pk, account__member=member)
+    try:
+        data = certificate_pdf(organisation, movement)
+    except services.StakeError as exc:
+        raise Http404(str(exc)) from None
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{pk}.pdf"'
+    return response
+
+
+def _year_ending(organisation, day) -> int:
+    """The calendar year in which the financial year holding `day` ends."""
+    from mutualise.constitution.calendar import financial_year
+
+    end = organisation.constitution.organisation.financial_year_end
+    return financial_year(day, end.day, end.month)[1].year

@@ -34,6 +34,9 @@ class Shares(Strict):
     # Nominations on death are valid only up to this much property (CCBSA 2014 s.37: GBP 5,000).
     nomination_limit_pence: Pence | None = None
     certificates: bool = False  # the rules issue a share certificate on allotment
+    # Payees of at least this much interest in an accounting period go on the return to HMRC
+    # (ITA 2007 s.887 says GBP 15; in practice HMRC asks only for payees of GBP 250 or more).
+    interest_return_threshold_pence: Pence = 25000
     # Time-bound offers that may open in any twelve months (Community Shares Handbook 4.5.9).
     time_bound_offers_a_year: PositiveCount = 1
     interest_cap: Proportion | None = None
