@@ -33,9 +33,11 @@ from meeting_helpers import at, make_members, new_meeting, notice_day
 
 from mutualise.audit.models import AuditEvent
 from mutualise.constitution import model_path
-from mutualise.meetings import sealing, services
+from mutualise.meetings import services
+from mutualise.meetings.mixing import SEAL
 from mutualise.meetings.models import Ballot, PollReceipt, SealedBallot, VoteRecord
 from mutualise.register import services as register
+from mutualise.secrecy.sealing import SealBroken
 
 pytestmark = pytest.mark.django_db(transaction=True)
 VOTERS, MID, K = 60, 45, 20
@@ -269,9 +271,9 @@ def _sealed_ballots_say_nothing():
     for text in sealed:
         assert not {"for", "against", "abstain"} & set(text.split('"'))
         assert not any(r in text for r in receipts)
-    with pytest.raises(sealing.SealBroken):
+    with pytest.raises(SealBroken):
         tampered = sealed[0][:-4] + ("AAAA" if not sealed[0].endswith("AAAA") else "BBBB")
-        sealing.unseal(tampered)
+        SEAL.unseal(tampered)
 
 
 def test_no_table_of_the_ballot_box_holds_a_time():

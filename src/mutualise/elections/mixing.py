@@ -22,8 +22,12 @@ import uuid
 
 from django.db import connection, transaction
 
-from . import sealing
+from mutualise.secrecy.sealing import Sealer
+
 from .models import Ballot, Election, Receipt, SealedBallot, VoteRecord
+
+# Ballots waiting to be mixed are sealed to this fixed size: room for 200 preferences and the receipt.
+SEAL = Sealer("elections", 1024)
 
 CHUNK = 5000
 _RANDOM = secrets.SystemRandom()
@@ -56,7 +60,7 @@ def contents_receipts(election: Election) -> bool:
 
 
 def seal_cast(marks: str, receipt: str, record_id: uuid.UUID) -> str:
-    return sealing.seal({"m": marks, "r": receipt, "v": record_id.hex})
+    return SEAL.seal({"m": marks, "r": receipt, "v": record_id.hex})
 
 
 def _locked(election: Election, wait: bool) -> bool:
@@ -89,7 +93,7 @@ def mix(election: Election, *, final: bool = False, k: int | None = None) -> int
             return 0
         if not batch:
             return 0
-        opened = [sealing.unseal(sealed) for _, sealed in batch]
+        opened = [SEAL.unseal(sealed) for _, sealed in batch]
         for ids in _chunks([pk for pk, _ in batch]):
             SealedBallot.objects.filter(pk__in=ids).delete()
         keep_receipt = contents_receipts(election)

@@ -199,7 +199,7 @@ class VoteRecord(models.Model):
 
 class SealedBallot(models.Model):
     """A cast ballot waiting for the mixer: its marks, receipt and vote record's key, sealed
-    (sealing.py). Written in the cast's transaction; deleted when mixed."""
+    (mutualise/secrecy/sealing.py). Written in the cast's transaction; deleted when mixed."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")

@@ -24,9 +24,13 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from . import sealing
+from mutualise.secrecy.sealing import Sealer
+
 from .lifecycle import ResolutionState
 from .models import Ballot, PollReceipt, Resolution, SealedBallot, VoteRecord, random_id
+
+# Ballots waiting to be mixed are sealed to this fixed size: a choice, a receipt hash and a member id.
+SEAL = Sealer("meetings", 160)
 
 log = logging.getLogger(__name__)
 _shuffle = random.SystemRandom().shuffle
@@ -106,7 +110,7 @@ def write_vote(resolution: Resolution, member, choice: str, channel: str, state:
         "member": member.pk,
         "channel": channel,
         "sealed_id": random_id(),
-        "sealed": sealing.seal(opened),
+        "sealed": SEAL.seal(opened),
     }
     if connection.vendor == "postgresql":
         sql = _VOTE_SQL.format(
@@ -157,7 +161,7 @@ def _write_with_orm(rows: dict) -> tuple[bool, bool, int]:
 
 
 def _open_into_tables(resolution: Resolution, sealed: list[str]) -> None:
-    opened = [sealing.unseal(text) for text in sealed]
+    opened = [SEAL.unseal(text) for text in sealed]
     contents = shows_contents(resolution)
     _shuffle(opened)
     Ballot.objects.bulk_create(

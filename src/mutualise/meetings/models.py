@@ -206,7 +206,7 @@ class VoteRecord(models.Model):
 
 
 class SealedBallot(models.Model):
-    """A vote as cast, sealed (`sealing.py`): written with its `VoteRecord` in one transaction,
+    """A vote as cast, sealed (`mutualise/secrecy/sealing.py`): written with its `VoteRecord` in one transaction,
     opened only by the mixer, which moves it into `Ballot` among at least K others."""
 
     id = RandomIdField()

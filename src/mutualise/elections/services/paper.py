@@ -8,8 +8,9 @@ from django.db import transaction
 
 from mutualise.audit import services as audit
 
-from .. import codes, sealing
+from .. import codes
 from ..lifecycle import State
+from ..mixing import SEAL
 from ..models import (
     Credential,
     Election,
@@ -43,7 +44,7 @@ def key_paper_ballot(
             PaperEntry.objects.create(
                 election=election,
                 code_hash=digest,
-                marks_digest=sealing.keyed_digest(digest, marks_text(marks)),
+                marks_digest=SEAL.keyed_digest(digest, marks_text(marks)),
                 keyed_by=None if isinstance(actor, str) else actor,
                 keyed_by_name=name,
             )
@@ -51,7 +52,7 @@ def key_paper_ballot(
         if first.keyed_by_name == name:
             raise ElectionError("the second keying must be done by a different officer")
         if not hmac.compare_digest(
-            first.marks_digest, sealing.keyed_digest(digest, marks_text(marks))
+            first.marks_digest, SEAL.keyed_digest(digest, marks_text(marks))
         ):
             raise ElectionError(
                 "this keying does not match the first one: check the paper, or discard the "
