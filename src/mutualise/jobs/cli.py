@@ -23,6 +23,48 @@ def register(subparsers) -> None:
         help="seconds without progress after which another machine's task counts as lost",
     )
     worker.set_defaults(handler=run)
+    listing = subparsers.add_parser(
+        "jobs", help="the latest long work and how far it has got; --follow ID to watch one"
+    )
+    listing.add_argument("--organisation", "--org", default="", help="an organisation's slug")
+    listing.add_argument("--limit", type=int, default=20)
+    listing.add_argument("--follow", type=int, default=None, metavar="ID",
+                         help="follow one job's progress until it ends (exit 1 if it fails)")  # fmt: skip
+    listing.set_defaults(handler=show_jobs)
+
+
+def bar(job, width: int = 30) -> str:
+    """`[#########.....]  45%  450 of 1000 rows` for a terminal (no colour, no library)."""
+    filled = width * job.percent // 100
+    counts = f"{job.done} of {job.total} {job.unit}" if job.total else job.get_state_display()
+    return f"[{'#' * filled}{'.' * (width - filled)}] {job.percent:3d}%  {counts}"
+
+
+def show_jobs(args) -> int:
+    setup_django()
+    from .models import Job
+    from .services import live
+
+    if args.follow is not None:
+        from . import terminal
+
+        job = Job.objects.filter(pk=args.follow).first()
+        if job is None:
+            print(f"mutualise jobs: there is no job {args.follow}", file=sys.stderr)
+            return 2
+        job = terminal.follow(job, interval=1.0)
+        print(f"{job.label}: {job.get_state_display().lower()}")
+        if job.error:
+            print(job.error, file=sys.stderr)
+        return 0 if job.state == "done" else 1
+    jobs = Job.objects.select_related("organisation").order_by("-pk")
+    if args.organisation:
+        jobs = jobs.filter(organisation__slug=args.organisation)
+    for job in jobs[: args.limit]:
+        live(job)
+        where = job.organisation.slug if job.organisation else "(install)"
+        print(f"{job.pk:>6}  {job.state:<8} {where:<20} {job.label[:40]:<40} {bar(job, 20)}")
+    return 0
 
 
 def run(args) -> int:
