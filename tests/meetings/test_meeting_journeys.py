@@ -17,7 +17,7 @@ from mutualise.meetings.services import MeetingError
 pytestmark = pytest.mark.django_db
 
 
-def test_supporters_trust_agm(trust):
+def test_supporters_trust_agm(trust, django_capture_on_commit_callbacks):
     members = make_members(trust, 50)  # quorum: 10% of 50 = 5
     agm = new_meeting(
         trust, kind="agm", day=date(2026, 11, 20), financial_year=2026, motion_supporters_required=2
@@ -52,9 +52,12 @@ def test_supporters_trust_agm(trust):
     assert direction.method == "poll" and direction.secret
 
     services.call_meeting(agm, now=notice_day(agm))
-    sent = services.send_notice(agm)
+    with django_capture_on_commit_callbacks(execute=True):  # recorded, then sent on commit
+        sent = services.send_notice(agm)
     assert sent.emailed == 25 and sent.letters == 25
     assert len(mail.outbox) == 25 and mail.outbox[0].attachments[0][2] == "application/pdf"
+    assert mail.outbox[0].subject == f"Notice of {agm.title}, {agm.date:%-d %B %Y}"
+    assert "Agenda and resolutions".upper() in mail.outbox[0].body
     assert sent.letters_pdf.startswith(b"%PDF")
 
     before = at(agm.date - timedelta(days=2))

@@ -121,14 +121,19 @@ def test_cli_lists_meetings_prints_quorum_and_writes_notices(tmp_path, capsys):
     assert "no meeting with id 999999" in capsys.readouterr().err
 
 
-def test_console_sends_the_notice_and_gives_the_letters(mailoutbox):
+def test_console_sends_the_notice_and_gives_the_letters(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     org, users, members, meeting, resolution = _setup("called")
     chair = _client(users, "chair")
     page = chair.get(f"/o/coop/meetings/{meeting.pk}/console/").content.decode()
     assert "14 clear days; given on" in page
-    response = chair.post(
-        f"/o/coop/meetings/{meeting.pk}/console/action", {"action": "send_notice"}, follow=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # recorded, then sent on commit
+        response = chair.post(
+            f"/o/coop/meetings/{meeting.pk}/console/action",
+            {"action": "send_notice"},
+            follow=True,
+        )
     assert "Notice emailed to 3 members; 3 letters are ready" in response.content.decode()
     assert len(mailoutbox) == 3
     letters = chair.get(f"/o/coop/meetings/{meeting.pk}/letters.pdf")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from mutualise.audit import services as audit
+from mutualise.mail import services as mail
 from mutualise.register import services as register
 
 from ..lifecycle import MeetingState
@@ -34,35 +35,48 @@ def members_by_post(meeting: Meeting) -> list:
     return list(members.order_by("postcode", "number"))
 
 
-def send_notice(meeting: Meeting, *, actor=None) -> NoticeSent:
+def send_notice(meeting: Meeting, *, actor=None, meeting_url: str = "") -> NoticeSent:
     """Email the notice (PDF attached) to members who take email, and make one post-ready PDF
-    of letters for the rest. The meeting must have been called (notice given)."""
-    from django.core.mail import EmailMessage, get_connection
-
+    of letters for the rest. The meeting must have been called (notice given). The messages
+    are recorded in the outbox with the audit event, in one transaction, and the worker sends
+    them (mutualise.mail): one copy of the PDF however many members it goes to."""
     from .. import pdf
 
     if meeting.state == MeetingState.DRAFT or meeting.notice_given_on is None:
         raise MeetingError("call the meeting (give notice) before sending the notice")
     members = register.active_members(meeting.organisation, on=meeting.notice_given_on)
-    by_email = list(members.filter(_TAKES_EMAIL))
-    by_post = members_by_post(meeting)
-    attachment = pdf.notice_pdf(meeting)
-    subject = f"Notice of {meeting.title}, {meeting.date:%-d %B %Y}"
-    body = "\n\n".join(text for _, text in pdf.notice_lines(meeting))
-    messages = []
-    for member in by_email:
-        message = EmailMessage(subject, body, to=[member.email])
-        message.attach(f"notice-{meeting.pk}.pdf", attachment, "application/pdf")
-        messages.append(message)
-    with get_connection() as connection:
-        connection.send_messages(messages)
+    by_email, unusable = [], []
+    for member in members.filter(_TAKES_EMAIL).order_by("number"):
+        try:
+            mail.check_address(member.email)
+        except mail.MailError:  # an address that cannot be used: the member gets a letter
+            unusable.append(member)
+        else:
+            by_email.append(member)
+    by_post = members_by_post(meeting) + unusable
+    lines = pdf.notice_lines(meeting)
     letters = pdf.letters_pdf(meeting, by_post)
     with transaction.atomic():
+        attached = mail.attachment(
+            meeting.organisation, f"notice-{meeting.pk}.pdf", pdf.notice_pdf(meeting),
+            "application/pdf",
+        )  # fmt: skip
+        for member in by_email:
+            mail.send(
+                organisation=meeting.organisation,
+                to=member.email,
+                template="meetings/notice",
+                context={"name": member.display_name, "meeting": meeting, "lines": lines,
+                         "meeting_url": meeting_url},
+                reason="meeting-notice",
+                attachments=[attached],
+            )  # fmt: skip
         audit.record(
             meeting.organisation,
             "meeting.notice_sent",
             actor=actor,
             subject=meeting,
-            data={"emailed": len(by_email), "letters": len(by_post)},
-        )
+            data={"emailed": len(by_email), "letters": len(by_post),
+                  "unusable_addresses": len(unusable)},
+        )  # fmt: skip
     return NoticeSent(len(by_email), len(by_post), letters)

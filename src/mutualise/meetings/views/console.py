@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -75,7 +76,10 @@ def console_action(request, slug, pk):
             _MEETING_ACTIONS[action](meeting, actor=request.user)
             messages.success(request, f"Done: {MEETING_TRANSITIONS[action].label.lower()}.")
         elif action == "send_notice":
-            sent = services.send_notice(meeting, actor=request.user)
+            page = reverse("meetings:detail", args=[slug, meeting.pk])
+            sent = services.send_notice(
+                meeting, actor=request.user, meeting_url=request.build_absolute_uri(page)
+            )
             messages.success(
                 request,
                 f"Notice emailed to {sent.emailed} members; {sent.letters} letters are ready to "
