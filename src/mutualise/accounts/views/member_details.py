@@ -16,6 +16,12 @@ from ..services import membership as services
 CHANNELS = Member.Channel.choices
 
 
+def clean_text(value: str) -> str:
+    """What a person typed, without surrounding spaces or NUL characters (which PostgreSQL
+    text cannot hold)."""
+    return (value or "").replace("\x00", "").strip()
+
+
 def _own_member(request, slug) -> Member | None:
     organisation = get_object_or_404(Organisation, slug=slug)
     return Member.objects.filter(
@@ -35,7 +41,11 @@ def change_details(request, slug, group):
     values = {f: getattr(member, f) for f in fields}
     errors = []
     if request.method == "POST":
-        values = {f: request.POST.get(f, "").strip() for f in fields}
+        values = {f: clean_text(request.POST.get(f, "")) for f in fields}
+        for name, value in values.items():
+            limit = Member._meta.get_field(name).max_length
+            if limit and len(value) > limit:
+                errors.append((f"id_{name}", f"Use {limit} characters or fewer"))
         for flag in ("large_print", "easy_read"):
             if flag in values:
                 values[flag] = request.POST.get(flag) == "on"
@@ -84,7 +94,7 @@ def resign(request, slug):
     member = _own_member(request, slug)
     if member is None:
         raise Http404("Your sign-in is not linked to a membership here")
-    errors, reason = [], request.POST.get("reason", "")[:500]
+    errors, reason = [], clean_text(request.POST.get("reason", ""))[:500]
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
             errors.append(("id_confirm", "Tick the box to say you want to resign"))

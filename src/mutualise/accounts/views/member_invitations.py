@@ -19,6 +19,7 @@ from ..member_models import DetailsChange
 from ..services import AccountsError, NotPermitted
 from ..services import membership as member_services
 from ..services.members import INVITE_KIND
+from .member_details import clean_text
 
 
 def _secretary(request, slug) -> Organisation:
@@ -109,7 +110,7 @@ def decide_change(request, slug, pk):
             messages.success(request, f"Member {change.member.number}'s change confirmed.")
         else:
             member_services.refuse_change(
-                change, actor=request.user, reason=request.POST.get("reason", "")
+                change, actor=request.user, reason=clean_text(request.POST.get("reason", ""))
             )
             messages.success(request, f"Member {change.member.number}'s change refused.")
     except (AccountsError, NotPermitted) as exc:

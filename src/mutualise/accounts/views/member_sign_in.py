@@ -18,6 +18,7 @@ from ..invitations import REFUSALS
 from ..models import Invitation
 from ..services import AccountsError, InvitationError, NotPermitted
 from ..services import claims as claim_services
+from .member_details import clean_text
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 DATE_PARTS = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
@@ -48,7 +49,7 @@ def member_invitation(request, token):
             if request.user.is_authenticated:
                 services.accept(token, user=request.user)
             else:
-                full_name = request.POST.get("full_name", "")[:150]
+                full_name = clean_text(request.POST.get("full_name", ""))[:150]
                 password = request.POST.get("password", "")
                 if password != request.POST.get("password2", ""):
                     raise AccountsError("The two passwords are not the same", field="password")
