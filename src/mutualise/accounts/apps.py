@@ -5,3 +5,10 @@ class AccountsConfig(AppConfig):
     name = "mutualise.accounts"
     label = "accounts"
     verbose_name = "Sign-ins, invitations and roles"
+
+    def ready(self):
+        from mutualise.register import erasure
+
+        from .erasure import forget_member
+
+        erasure.also_erase(forget_member)

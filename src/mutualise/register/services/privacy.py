@@ -6,7 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from mutualise.audit import services as audit
+from mutualise.mail import privacy as mail
 
+from .. import erasure
 from ..errors import MemberError
 from ..models import (
     Member,
@@ -134,7 +136,9 @@ def erase(member: Member, *, actor=None) -> Member:
     blanked (`audit.redact_subject`), which keeps the chain verifiable. A linked sign-in account
     is unlinked, and deleted only when nothing else holds it (a membership or a role in any
     organisation): one account can sign in to several, and erasure here must not reach there.
-    A current member must cease first.
+    Mail to the member's addresses is forgotten (mail.forget_recipient), and the apps above the
+    register forget what they hold through their erasure hooks (erasure.py). A current member
+    must cease first.
     """
     with transaction.atomic():
         _locked(member)
@@ -146,6 +150,7 @@ def erase(member: Member, *, actor=None) -> Member:
         if member.erased_at:
             raise MemberError(f"member {member.number} has already been erased")
         username = member.user.get_username() if member.user_id else None
+        emails = {m.email for m in [member, *Member.objects.filter(merged_into=member)] if m.email}
         merged_records = list(Member.objects.filter(merged_into=member))
         _forget_in_uploads(member, [member, *merged_records], actor=actor)
         blank = {}
@@ -173,6 +178,9 @@ def erase(member: Member, *, actor=None) -> Member:
         if username:
             history.filter(actor=username).update(actor="(erased)")
         account = _release_account(user)
+        for email in sorted(emails):
+            mail.forget_recipient(member.organisation, email)
+        erasure.run_hooks(member, emails=sorted(emails))
         for pk in ids:
             audit.redact_subject(member.organisation, "Member", pk)
         audit.record(
