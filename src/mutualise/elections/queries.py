@@ -28,7 +28,5 @@ def latest_declared(organisation, limit: int = 3):
 def polls_for(member):
     """Open polls the member is on the roll of (they vote with the code they were sent)."""
     return (
-        open_polls(member.organisation)
-        .filter(roll__member=member, roll__removed=False)
-        .distinct()
+        open_polls(member.organisation).filter(roll__member=member, roll__removed=False).distinct()
     )

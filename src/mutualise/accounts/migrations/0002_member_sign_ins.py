@@ -7,77 +7,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('register', '0012_organisation_mail_from'),
+        ("accounts", "0001_initial"),
+        ("register", "0012_organisation_mail_from"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RecoveryCodes',
+            name="RecoveryCodes",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The human-readable name of this device.', max_length=64)),
-                ('confirmed', models.BooleanField(default=True, help_text='Is this device ready for use?')),
-                ('throttling_failure_timestamp', models.DateTimeField(blank=True, default=None, help_text='A timestamp of the last failed verification attempt. Null if last attempt succeeded.', null=True)),
-                ('throttling_failure_count', models.PositiveIntegerField(default=0, help_text='Number of successive failed attempts.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(help_text='The user that this device belongs to.', on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The human-readable name of this device.", max_length=64
+                    ),
+                ),
+                (
+                    "confirmed",
+                    models.BooleanField(default=True, help_text="Is this device ready for use?"),
+                ),
+                (
+                    "throttling_failure_timestamp",
+                    models.DateTimeField(
+                        blank=True,
+                        default=None,
+                        help_text="A timestamp of the last failed verification attempt. Null if last attempt succeeded.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "throttling_failure_count",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Number of successive failed attempts."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        help_text="The user that this device belongs to.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='AccountRequest',
+            name="AccountRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('claim', 'Claim of a membership'), ('reset', 'Password reset')], max_length=8)),
-                ('subject_key', models.CharField(help_text='Keyed digest of the number/email', max_length=64)),
-                ('client_key', models.CharField(help_text='Keyed digest of the client address', max_length=64)),
-                ('details_key', models.CharField(blank=True, help_text='Keyed digest (claims)', max_length=64)),
-                ('number', models.PositiveBigIntegerField(blank=True, help_text='The number tried', null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(blank=True, help_text='The organisation a claim is for; empty for a password reset (install-wide)', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='register.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("claim", "Claim of a membership"), ("reset", "Password reset")],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "subject_key",
+                    models.CharField(help_text="Keyed digest of the number/email", max_length=64),
+                ),
+                (
+                    "client_key",
+                    models.CharField(help_text="Keyed digest of the client address", max_length=64),
+                ),
+                (
+                    "details_key",
+                    models.CharField(blank=True, help_text="Keyed digest (claims)", max_length=64),
+                ),
+                (
+                    "number",
+                    models.PositiveBigIntegerField(
+                        blank=True, help_text="The number tried", null=True
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The organisation a claim is for; empty for a password reset (install-wide)",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="register.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['kind', 'subject_key', 'created_at'], name='account_req_subject'), models.Index(fields=['kind', 'client_key', 'created_at'], name='account_req_client')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['claim', 'reset'])), name='account_request_kind_known'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'claim'), _negated=True), ('organisation__isnull', False), _connector='OR'), name='account_request_claim_names_organisation')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["kind", "subject_key", "created_at"], name="account_req_subject"
+                    ),
+                    models.Index(
+                        fields=["kind", "client_key", "created_at"], name="account_req_client"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["claim", "reset"])),
+                        name="account_request_kind_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "claim"), _negated=True),
+                            ("organisation__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="account_request_claim_names_organisation",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DetailsChange',
+            name="DetailsChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(help_text='name, address or email', max_length=16)),
-                ('changes', models.JSONField(help_text='The new values, by register field')),
-                ('state', models.CharField(choices=[('waiting', 'Waiting for the membership secretary'), ('confirmed', 'Confirmed'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn')], default='waiting', max_length=12)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.CharField(blank=True, max_length=150)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='details_changes', to='register.member')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='register.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("group", models.CharField(help_text="name, address or email", max_length=16)),
+                ("changes", models.JSONField(help_text="The new values, by register field")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting for the membership secretary"),
+                            ("confirmed", "Confirmed"),
+                            ("refused", "Refused"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="waiting",
+                        max_length=12,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_by", models.CharField(blank=True, max_length=150)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="details_changes",
+                        to="register.member",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="register.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation_id', 'requested_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['waiting', 'confirmed', 'refused', 'withdrawn'])), name='details_change_state_known'), models.UniqueConstraint(condition=models.Q(('state', 'waiting')), fields=('member', 'group'), name='details_change_one_waiting_per_group')],
+                "ordering": ["organisation_id", "requested_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("state__in", ["waiting", "confirmed", "refused", "withdrawn"])
+                        ),
+                        name="details_change_state_known",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "waiting")),
+                        fields=("member", "group"),
+                        name="details_change_one_waiting_per_group",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RecoveryCode',
+            name="RecoveryCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='accounts.recoverycodes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("digest", models.CharField(max_length=64)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codes",
+                        to="accounts.recoverycodes",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('device', 'digest'), name='recovery_code_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("device", "digest"), name="recovery_code_unique"
+                    )
+                ],
             },
         ),
     ]

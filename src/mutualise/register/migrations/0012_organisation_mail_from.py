@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('register', '0011_pendingimport_job'),
+        ("register", "0011_pendingimport_job"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='mail_from',
-            field=models.CharField(blank=True, help_text="Its mail comes from this address, e.g. 'Northshire FT <membership@northshire.example>'; empty: the install's MUTUALISE_EMAIL_FROM", max_length=254),
+            model_name="organisation",
+            name="mail_from",
+            field=models.CharField(
+                blank=True,
+                help_text="Its mail comes from this address, e.g. 'Northshire FT <membership@northshire.example>'; empty: the install's MUTUALISE_EMAIL_FROM",
+                max_length=254,
+            ),
         ),
     ]
