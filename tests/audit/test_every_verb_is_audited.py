@@ -14,7 +14,9 @@ READS = {
     "accounts.services.founding": ["may_found"],
     "accounts.services.invitations": ["lookup"],
     "accounts.services.members": ["require_secretary", "member_link", "uninvited_members"],
-    "accounts.services.membership": ["require_own", "needs_confirming", "waiting_changes"],
+    "accounts.services.membership": [
+        "require_own", "needs_confirming", "waiting_changes", "recent_refusals",
+    ],
     "accounts.services.passwords": ["organisations_of", "reset_link"],
     "accounts.services.recovery": ["normalise", "has_authenticator", "codes_left"],
     "accounts.services.roles": ["site_url", "invitation_link", "grant_problems", "role_holders"],

@@ -174,7 +174,7 @@ def test_a_change_the_rulebook_names_waits_for_the_secretary(client, housing):
         services.refuse_change(change, actor=secretary, reason="late")
 
 
-def test_a_refusal_needs_a_reason(housing):
+def test_a_refusal_needs_a_reason_and_the_member_sees_it(client, housing):
     tenant = member_of(housing, "Tia Tenant", "tenant-or-applicant", sign_in=user("tia"))
     change = services.change_my_details(
         tenant, "address", actor=tenant.user, address="x", postcode="M1 1AA"
@@ -185,6 +185,9 @@ def test_a_refusal_needs_a_reason(housing):
     services.refuse_change(change, actor=secretary, reason="No tenancy at that address")
     tenant.refresh_from_db()
     assert tenant.postcode == "NE1 4ST"
+    client.force_login(tenant.user)
+    text = page(client, housing)
+    assert "did not make the change of your address: No tenancy at that address" in text
 
 
 def test_bad_details_get_a_clear_error(client, coop, pat):

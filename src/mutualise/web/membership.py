@@ -60,6 +60,10 @@ def membership(request, slug):
             "proxies_made": made,
             "proxies_held": held_for,
             "waiting": waiting,
+            "refused": [
+                (accounts.GROUP_NAMES.get(c.group, c.group), c)
+                for c in accounts.recent_refusals(member)
+            ],
             "waiting_names": [accounts.GROUP_NAMES[g] for g in waiting],
             "confirms": [
                 accounts.GROUP_NAMES[g] for g in constitution.membership.secretary_confirms

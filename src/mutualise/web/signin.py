@@ -12,6 +12,7 @@ import logging
 
 import django_otp
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -64,6 +65,12 @@ def two_factor(request):
             django_otp.login(request, device)
             request.session.cycle_key()  # a new session id once the sign-in is complete
             log.info("second factor %s for user %s", "enrolled" if enrolling else "ok", user.pk)
+            if enrolling:
+                messages.info(
+                    request,
+                    "Two-factor sign-in is set up. In case you lose your phone, make recovery "
+                    "codes at Recovery codes (/accounts/two-factor/recovery-codes/).",
+                )
             return redirect(target)
     context = {"enrolling": enrolling, "error": error, "next": target, "page_title": "Two-factor"}
     if enrolling:

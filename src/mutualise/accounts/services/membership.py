@@ -52,6 +52,13 @@ def waiting_changes(member: Member):
     return DetailsChange.objects.filter(member=member, state=DetailsChange.State.WAITING)
 
 
+def recent_refusals(member: Member, limit: int = 3):
+    """The member's changes the secretary refused lately, newest first, with the reason."""
+    return DetailsChange.objects.filter(
+        member=member, state=DetailsChange.State.REFUSED
+    ).order_by("-decided_at")[:limit]
+
+
 def change_my_details(member: Member, group: str, *, actor, **values):
     """Change one group of the member's details, or ask the secretary to confirm it. Returns
     the DetailsChange waiting, or None when the register changed at once."""
