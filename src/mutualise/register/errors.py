@@ -1,5 +1,7 @@
 """What the register refuses, and why, in words a member or officer can act on."""
 
+from django.core.exceptions import PermissionDenied
+
 
 class MemberError(ValueError):
     """A change to a member the register cannot make; the message says why."""
@@ -24,3 +26,18 @@ class DuplicateMember(MemberError):
         self.matches = list(matches)
         numbers = ", ".join(str(m.number) for m in self.matches)
         super().__init__(f"This person may already be a member (membership number {numbers}).")
+
+
+class NotPermitted(PermissionDenied):
+    """The actor may not do this (shown as 403 Forbidden); the message says who may."""
+
+
+def require(permission: str, actor, organisation, message: str) -> None:
+    """A signed-in actor needs `permission` in this organisation. A string actor (the CLI, a
+    task) or None (the system) is trusted, as in the other apps."""
+    from rules import has_perm  # never the superuser shortcut: roles are per organisation
+
+    if actor is None or isinstance(actor, str):
+        return
+    if not has_perm(permission, actor, organisation):
+        raise NotPermitted(message)

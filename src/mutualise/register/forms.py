@@ -260,3 +260,70 @@ class DetailsForm(forms.Form):
         except forms.ValidationError as exc:
             self.date_errors["employment_end"] = exc.messages[0]
         return data
+
+
+class BrowseForm(forms.Form):
+    """Filters for the officers' register: choices are the rulebook's names."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+    constituency = forms.ChoiceField(label="Constituency", required=False)
+    member_class = forms.ChoiceField(label="Class", required=False)
+
+    def __init__(self, *args, constitution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.date_errors: dict[str, str] = {}
+        self.fields["status"].choices = [("", "Any status"), *Member.Status.choices]
+        self.fields["constituency"].choices = [("", "Every constituency")] + [
+            (c.id, c.name) for c in constitution.constituencies
+        ]
+        classes = [(k.id, f"{c.name}: {k.name}") for c in constitution.constituencies
+                   for k in c.classes]  # fmt: skip
+        if classes:
+            self.fields["member_class"].choices = [("", "Every class"), *classes]
+        else:
+            del self.fields["member_class"]
+
+    def clean(self):
+        data = super().clean()
+        for name, label in (("joined_from", "joining date from"), ("joined_to", "joining date to")):
+            try:
+                data[name] = _date_from(self.data, name, label, False)
+            except forms.ValidationError as exc:
+                self.date_errors[name] = exc.messages[0]
+        return data
+
+
+class AddMemberForm(JoinForm):
+    """The membership secretary adds a member directly (the register's own form, not Join)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        wording = {
+            "contact_channel": "How should we contact them?",
+            "consent_news": "They agreed to news about the organisation, not only what members "
+            "must receive",
+            "constituency_id": "Which constituency?",
+            "is_staff": "Do they work for us?",
+            "contract": "If they work for us, what is their contract?",
+            "class_id": "If they work for us, which staff group are they in?",
+            "attestations": "They confirmed",
+            "email": "Email address (optional)",
+        }
+        for name, label in wording.items():
+            if name in self.fields:
+                self.fields[name].label = label
+        if "constituency_id" in self.fields:
+            self.fields["constituency_id"].choices = [
+                ("", "Work it out from the answers"),
+                *self.fields["constituency_id"].choices[1:],
+            ]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["joined_on"] = _date_from(self.data, "joined_on", "date they joined", False)
+            if data["joined_on"] and data["joined_on"] > date.today():
+                raise forms.ValidationError("The date they joined must not be in the future")
+        except forms.ValidationError as exc:
+            self.date_errors["joined_on"] = exc.messages[0]
+        return data

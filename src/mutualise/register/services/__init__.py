@@ -36,6 +36,7 @@ from .imports import (
     upload_population,
 )
 from .members import (
+    add_member,
     admit,
     cease,
     change_constituency,
@@ -68,6 +69,7 @@ __all__ = [
     "RulebookError",
     "accept_import",
     "active_members",
+    "add_member",
     "admit",
     "adopt_constitution",
     "cease",

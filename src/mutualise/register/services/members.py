@@ -9,7 +9,7 @@ from django.db import transaction
 from mutualise.audit import services as audit
 
 from ..eligibility import check_details
-from ..errors import DuplicateMember, MemberError, NotEligible
+from ..errors import DuplicateMember, MemberError, NotEligible, require
 from ..models import (
     Member,
     MembershipPeriod,
@@ -313,3 +313,31 @@ def link_sign_in(member: Member, user, *, actor=None) -> Member:
             data={"number": member.number, "user_id": user.pk},
         )
     return member
+
+
+def add_member(
+    organisation: Organisation,
+    *,
+    actor,
+    joined_on: date | None = None,
+    allow_duplicate: bool = False,
+    **details,
+) -> Member:
+    """The membership secretary adds a member directly (a paper form, a member by phone). As
+    `join`, but only an officer may, the officer's sign-in is never linked to the new member,
+    and `joined_on` may date the membership from the day the person actually joined."""
+    require(
+        "register.manage_members",
+        actor,
+        organisation,
+        f"Only the membership secretary of {organisation.name} can add members.",
+    )
+    details.pop("user", None)
+    return join(
+        organisation,
+        actor=actor,
+        user=None,
+        on=joined_on,
+        allow_duplicate=allow_duplicate,
+        **details,
+    )

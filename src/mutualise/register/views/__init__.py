@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import browse
+from .browse import add_member, import_template
 from .common import DATE_PARTS, officer_required
 from .imports import (
     BACKGROUND_BYTES,
@@ -14,15 +16,20 @@ from .imports import (
     import_upload,
     report,
 )
-from .members import export, member, member_action, member_data, member_edit, members, recheck
+from .members import export, member, member_action, member_data, member_edit, recheck
 from .membership import join, join_done, my_data
+
+# The list of members is browse.members; the submodule .members would shadow that name.
+members = browse.members
 
 __all__ = [
     "BACKGROUND_BYTES",
     "BACKGROUND_ROWS",
     "DATE_PARTS",
+    "add_member",
     "export",
     "import_discard",
+    "import_template",
     "import_preview",
     "import_progress",
     "import_rejected",

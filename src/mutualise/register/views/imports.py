@@ -15,7 +15,7 @@ from rules import has_perm  # never the superuser shortcut: roles are per organi
 from .. import representation, services
 from ..errors import MemberError
 from ..forms import ImportForm, PopulationForm
-from ..importing import check_file
+from ..importing import check_file, template
 from ..models import PendingImport, PopulationTable
 from ..tabular import TableError
 from .common import _field_errors, officer_required
@@ -57,7 +57,12 @@ def import_upload(request, slug):
     return render(
         request,
         "register/import_upload.html",
-        {"form": form, "errors": errors, "page_title": "Import members"},
+        {
+            "form": form,
+            "errors": errors,
+            "guide": template.guide(request.organisation.constitution),
+            "page_title": "Import members",
+        },
         status=400 if errors else 200,
     )
 

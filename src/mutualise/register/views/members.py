@@ -11,36 +11,13 @@ from rules import has_perm  # never the superuser shortcut: roles are per organi
 
 from .. import exports, services
 from ..errors import MemberError
-from ..forms import CeaseForm, DetailsForm, SearchForm
+from ..forms import CeaseForm, DetailsForm
 from ..models import Member
-from ..search import search
 from ..tabular import whole_number
 from .common import DATE_PARTS, _constituency_name, _field_errors, _json_download, officer_required
 
 # ---------------------------------------------------------------------------------------------
 # Officers
-
-
-@officer_required
-def members(request, slug):
-    organisation = request.organisation
-    form = SearchForm(request.GET or None)
-    query = request.GET.get("q", "").strip()
-    results = list(search(organisation, query)) if query else []
-    return render(
-        request,
-        "register/members.html",
-        {
-            "form": form,
-            "query": query,
-            "results": results,
-            "counts": exports.counts(organisation),
-            "pending": Member.objects.filter(
-                organisation=organisation, status=Member.Status.APPLIED
-            ).order_by("number")[:50],
-            "page_title": "Members",
-        },
-    )
 
 
 def _member(request, number) -> Member:
