@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import date
 from operator import itemgetter
 
+from mutualise.constitution.money import WITHDRAWABLE_CAP_PENCE
+
 from .. import keys
 from ..tabular import Table, whole_number
 from .fields import (
@@ -154,6 +156,19 @@ def _check_rows(
     has_attestations = "attestations" in position
     has_months = "contract_months" in position
     has_local_authority = "local_authority_code" in position
+    has_shares = "opening_shares" in position
+    i_shares = slot.get("opening_shares", unmapped)
+    share_rules = constitution.shares
+    if share_rules is not None:  # the most one may hold: the rulebook's, and the Act's s.24 cap
+        share_limits = (
+            [share_rules.maximum_holding_pence]
+            if share_rules.maximum_holding_pence is not None
+            else []
+        )
+        if share_rules.withdrawable:
+            share_limits.append(WITHDRAWABLE_CAP_PENCE)
+        share_ceiling = min(share_limits) if share_limits else None
+    opening_shares = result.opening_shares
     # Date text -> date, for dates read before (good ones only: a bad date is explained afresh).
     dates: dict = {}
     dates_get = dates.get
@@ -305,6 +320,24 @@ def _check_rows(
                     months = None
             else:
                 months = None
+        shares_pence = 0
+        if has_shares and values[i_shares]:
+            held = values[i_shares]
+            count_of = whole_number(held, max_digits=9)
+            if share_rules is None:
+                bad(
+                    ("opening_shares", "the rulebook issues no shares (shares: null)", "bad_shares")
+                )
+            elif count_of is None:
+                bad(("opening_shares", f"'{held}' is not a whole number of shares", "bad_shares"))
+            else:
+                shares_pence = count_of * share_rules.nominal_value_pence
+                if 0 < shares_pence < share_rules.minimum_holding_pence:
+                    bad(("opening_shares", f"{count_of} shares ({shares_pence}p) is below the least "
+                         f"a member holds ({share_rules.minimum_holding_pence}p)", "bad_shares"))  # fmt: skip
+                elif share_ceiling is not None and shares_pence > share_ceiling:
+                    bad(("opening_shares", f"{count_of} shares ({shares_pence}p) is above the most "
+                         f"a member may hold ({share_ceiling}p)", "bad_shares"))  # fmt: skip
         postcode = values[i_postcode] or ""
         sector = no_sector  # (outward code, first character of the inward code)
         if postcode:
@@ -593,6 +626,8 @@ def _check_rows(
             continue
         rows_ready += 1
         by_constituency[constituency_id] += 1
+        if shares_pence:
+            opening_shares[ref] = shares_pence
         # (Yes-no fields are True, False or None by now: `is True` is their bool.)
         row = (
             ref, name, born, values[i_address] or "", postcode, local_authority,

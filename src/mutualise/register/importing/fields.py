@@ -62,6 +62,10 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "employment_end": ("Employment end", ("employmentend", "enddate", "leavingdate", "left")),
     "last_service_use": ("Last service use", ("lastserviceuse", "lastattended", "lastappointment")),
     "attestations": ("Confirmations", ("attestations", "confirmations")),
+    "opening_shares": (
+        "Shares",
+        ("shares", "sharesheld", "shareholding", "numberofshares", "openingshares"),
+    ),
     "admitted_on": (
         "Joined",
         ("joined", "joinedon", "datejoined", "admittedon", "admitted", "membersince"),
@@ -146,6 +150,8 @@ class CheckResult:
     rejected_rows: list[tuple[int, list]] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
     by_constituency: Counter = field(default_factory=Counter)
+    # Good rows' opening holdings from a "Shares" column: external reference -> pence.
+    opening_shares: dict = field(default_factory=dict)
 
     @property
     def rows_rejected(self) -> int:

@@ -90,6 +90,13 @@ def accept_import(
         batch.rows_already_present = result.rows_already_present
         batch.rows_rejected = result.rows_rejected
         batch.save()
+        if result.opening_shares and not as_applicants:
+            from ..signals import members_imported
+
+            members_imported.send(
+                sender=Organisation, organisation=organisation, batch=batch,
+                opening_shares=result.opening_shares, on=on, actor=actor,
+            )  # fmt: skip
         audit.record(
             organisation,
             "members.imported",
