@@ -123,8 +123,17 @@ def test_a_whole_election_in_the_browser(page, tyneside, sign_in, assert_accessi
     fake.moment = table.withdrawals_close + timedelta(minutes=1)
     page.goto(console)
     page.get_by_role("button", name="Close withdrawals").click()
+    # The poll cards are the worker's job: its page shows the bar, then the PDF to download.
+    page.get_by_role("button", name=re.compile("Issue voting codes")).click()
+    assert "/jobs/" in page.url and page.locator("progress").count() == 1
+    assert_accessible(page, "poll cards job waiting")
+    from mutualise.jobs.worker import run_queued
+
+    assert run_queued() == 1  # what `mutualise worker` does
+    page.reload()
     with page.expect_download() as download:
-        page.get_by_role("button", name=re.compile("Issue voting codes")).click()
+        page.get_by_role("link", name=re.compile("Download election-")).click()
+    assert_accessible(page, "poll cards job done")
     codes = _codes_in_pdf(Path(download.value.path()).read_bytes())
     assert len(codes) == 8
     page.goto(console)
@@ -166,6 +175,9 @@ def test_a_whole_election_in_the_browser(page, tyneside, sign_in, assert_accessi
     page.goto(console)
     page.get_by_role("button", name="Close the poll").click()
     page.get_by_role("button", name="Count the votes").click()
+    assert "/jobs/" in page.url  # the count runs in the worker
+    assert run_queued() == 1
+    page.goto(console)
     page.get_by_role("button", name="Declare the result").click()
     page.goto(f"{base}{election.pk}/results/")
     assert "Grace Hopper" in page.locator("#elected").inner_text()

@@ -27,12 +27,15 @@ def _document(title: str) -> FPDF:
     return doc
 
 
-def poll_cards(election, issued, vote_url: str = "") -> bytes:
-    """One page per voter: who they are, the election, how to vote, and their code."""
+def poll_cards(election, issued, vote_url: str = "", progress=None) -> bytes:
+    """One page per voter: who they are, the election, how to vote, and their code.
+    `progress(cards_done)` is called as the pages are laid out (the worker's job)."""
     close = localtime(services.timetable(election).close_of_poll)
     doc = _document(f"Poll cards: {election.title}")
     members = {m.pk: m for m in _members(issued)}
-    for item in issued:
+    for done, item in enumerate(issued):
+        if progress is not None:
+            progress(done)
         member = members[item.roll_entry.member_id]
         doc.add_page()
         doc.set_font("Helvetica", size=11)

@@ -70,16 +70,31 @@ def extract_csv(organisation: Organisation, on: date | None = None) -> Iterator[
     yield buffer.getvalue()
 
 
-def extract_xlsx(organisation: Organisation, on: date | None = None) -> bytes:
+def extract_xlsx(organisation: Organisation, on: date | None = None, *, wrap=None) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Register")
-    for row in extract_rows(organisation, on):
+    rows = extract_rows(organisation, on)
+    for row in wrap(rows) if wrap else rows:
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def extract_bytes(organisation: Organisation, fmt: str, *, wrap=None) -> bytes:
+    """The whole extract as one file's bytes (for the worker's export job); `wrap(rows)` may
+    pass the rows through, e.g. to count them."""
+    if fmt == "xlsx":
+        return extract_xlsx(organisation, wrap=wrap)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    rows = extract_rows(organisation)
+    for row in wrap(rows) if wrap else rows:
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")
 
 
 def counts(organisation: Organisation, on: date | None = None) -> list[dict]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("members/", views.members, name="members"),
     path("members/export.<str:fmt>", views.export, name="export"),
     path("members/add/", views.add_member, name="add_member"),
+    path("members/export/", views.export_job, name="export_job"),
     path("members/recheck/", views.recheck, name="recheck"),
     path("members/report/", views.report, name="report"),
     path("members/import/", views.import_upload, name="import"),

@@ -33,8 +33,13 @@ from .receipts import ReceiptCheck, check_receipt
 from .roll import correct_roll, freeze_roll, roll_counts
 from .setup import create_election, move_close_of_poll
 from .transitions import transition, void
+from .work import COUNT_JOB, POLL_CARDS_JOB, queue_count, queue_poll_cards
 
 __all__ = [
+    "COUNT_JOB",
+    "POLL_CARDS_JOB",
+    "queue_count",
+    "queue_poll_cards",
     "BallotInvalid",
     "CodeRefused",
     "ELECTION_ALARM",

@@ -7,12 +7,11 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import codes, lifecycle, mixing, pdf, rules, services
+from .. import codes, lifecycle, mixing, rules, services
 from .common import _election, _require
 from .voting import _raw_marks
 
@@ -42,10 +41,19 @@ def console(request, slug, pk):
             "facts": facts,
             "contents_receipts": mixing.contents_receipts(election),
             "email_job": latest_job(election),
+            "cards_job": _job(services.POLL_CARDS_JOB, election),
+            "count_job": _job(services.COUNT_JOB, election),
             "to_email": mailing.voters_to_email(election).count() if is_ro else 0,
             "page_title": f"Run: {election.title}",
         },
     )
+
+
+def _job(kind: str, election):
+    """The latest job of this kind for the election (still running, or just finished)."""
+    from mutualise.jobs import services as jobs
+
+    return jobs.live(jobs.latest(kind, f"election:{election.pk}"))
 
 
 @login_required
@@ -53,6 +61,9 @@ def console(request, slug, pk):
 def step(request, slug, pk, name):
     election = _election(slug, pk)
     try:
+        if name == "count":  # the count runs in the worker; its page shows how far
+            job = services.queue_count(election, actor=request.user)
+            return redirect("jobs:job", slug=slug, pk=job.pk)
         if name == "void":
             services.void(election, reason=request.POST.get("reason", ""), actor=request.user)
         else:
@@ -103,23 +114,17 @@ def freeze_roll(request, slug, pk):
 @login_required
 @require_POST
 def issue_codes(request, slug, pk):
-    """Issue codes to every voter without one; the poll cards come back as one PDF to print."""
+    """Issue codes to every voter without one, as the worker's job that lays out the poll cards
+    as one PDF (the job's page offers it to download)."""
     election = _election(slug, pk)
     _require(rules.is_returning_officer, request.user, election)
+    vote_url = request.build_absolute_uri(reverse("elections:vote", args=[slug, pk]))
     try:
-        issued = services.issue_credentials(election, actor=request.user)
+        job = services.queue_poll_cards(election, actor=request.user, vote_url=vote_url)
     except services.ElectionError as exc:
         messages.error(request, str(exc))
         return redirect("elections:console", slug, pk)
-    if not issued:
-        messages.success(request, "Every voter already has a voting code")
-        return redirect("elections:console", slug, pk)
-    vote_url = request.build_absolute_uri(reverse("elections:vote", args=[slug, pk]))
-    response = HttpResponse(
-        pdf.poll_cards(election, issued, vote_url=vote_url), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="election-{pk}-poll-cards.pdf"'
-    return response
+    return redirect("jobs:job", slug=slug, pk=job.pk)
 
 
 @login_required

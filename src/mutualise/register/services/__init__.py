@@ -27,6 +27,7 @@ from .details import (
     reserve_numbers,
     today,
 )
+from .extracts import queue_export
 from .imports import (
     accept_import,
     discard_import,
@@ -59,6 +60,7 @@ from .privacy import PERSONAL_FIELDS, erase, member_history, subject_access
 from .standing import LostEligibility, confirm_ineligible, recheck_register
 
 __all__ = [
+    "queue_export",
     "DETAIL_FIELDS",
     "DuplicateMember",
     "LostEligibility",

@@ -16,7 +16,7 @@ from .imports import (
     import_upload,
     report,
 )
-from .members import export, member, member_action, member_data, member_edit, recheck
+from .members import export, export_job, member, member_action, member_data, member_edit, recheck
 from .membership import join, join_done, my_data
 
 # The list of members is browse.members; the submodule .members would shadow that name.
@@ -28,6 +28,7 @@ __all__ = [
     "DATE_PARTS",
     "add_member",
     "export",
+    "export_job",
     "import_discard",
     "import_template",
     "import_preview",

@@ -162,6 +162,19 @@ def member_data(request, slug, number):
 
 
 @officer_required
+@require_POST
+def export_job(request, slug):
+    """Start the register extract as the worker's job; its page offers the file."""
+    try:
+        job = services.queue_export(
+            request.organisation, request.POST.get("format", ""), actor=request.user
+        )
+    except MemberError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    return redirect("jobs:job", slug=slug, pk=job.pk)
+
+
+@officer_required
 def export(request, slug, fmt):
     organisation = request.organisation
     if fmt not in ("csv", "xlsx"):
