@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rules import has_perm  # never the superuser shortcut: roles are per organisation
 
+from mutualise.jobs import services as jobs
+
 from .. import representation, services
 from ..errors import MemberError
 from ..forms import ImportForm, PopulationForm
@@ -127,14 +129,14 @@ def import_progress(request, slug, pk):
     return render(
         request,
         "register/import_progress.html",
-        {"pending": pending, "job": pending.job, "page_title": "Importing members"},
+        {"pending": pending, "job": jobs.live(pending.job), "page_title": "Importing members"},
     )
 
 
 @officer_required
 def import_status(request, slug, pk):
     pending = _pending(request, pk)
-    job = pending.job
+    job = jobs.live(pending.job)  # with the progress the running import has reported
     done = pending.rows_done if pending.batch_id or not job else job.done
     total = job.total if job else pending.rows_total
     return JsonResponse(
