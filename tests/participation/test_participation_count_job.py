@@ -67,3 +67,18 @@ def test_a_member_may_not_start_it(closed):
     member = get_user_model().objects.get(username=demo.MEMBER_USER)
     with pytest.raises(services.ParticipationError, match="may not count"):
         services.queue_count(budget, actor=member)
+
+
+def test_the_daily_close_counts_what_no_officer_counted(closed):
+    from datetime import datetime
+
+    from mutualise.constitution.calendar import LONDON
+    from mutualise.jobs import schedule
+
+    org, budget = closed
+    assert "participation.close" in schedule.run_due(datetime.now(LONDON).replace(hour=12))
+    run_queued()
+    budget.refresh_from_db()
+    assert budget.state == "results"
+    job = Job.objects.get(kind="schedule.participation.close")
+    assert job.state == "done" and job.result["summary"].startswith("1 budget(s) counted")

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from mutualise.constitution.calendar import LONDON
 
@@ -58,6 +59,7 @@ def local_now(now: datetime | None = None) -> datetime:
 
 def run_due(now: datetime | None = None) -> list[str]:
     """Queue every daily job that is due and has not run today; returns the names queued."""
+    autodiscover_modules("tasks")  # the apps declare their daily jobs beside their tasks
     now = local_now(now)
     queued = []
     for entry in sorted(DAILY.values(), key=lambda d: (d.hour, d.name)):

@@ -1,7 +1,8 @@
 """Participation's long work, run by the worker (`mutualise worker`): a budget's count started
-by an officer (services.queue_count), and the scheduled close: count every budget whose voting
-has closed, expire proposals whose time ran out (`close_due`; each count runs in its own
-locked transaction, services.count_budget)."""
+by an officer (services.queue_count), and the daily close (jobs/schedule.py, just after
+midnight): count every budget whose voting has closed and no officer has counted, expire
+proposals whose time ran out (`close_due`; each count runs in its own locked transaction,
+services.count_budget, so a retry counts only what is still uncounted)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ try:
 except ImportError:  # Django 5.2: the backport
     from django_tasks import task
 
+from mutualise.jobs import schedule
 from mutualise.jobs import services as jobs
 
 
@@ -70,3 +72,13 @@ def close_due(now=None) -> tuple[int, int]:
         counted += 1
     expired = sum(services.expire_proposals(org, now=now) for org in Organisation.objects.all())
     return counted, expired
+
+
+@schedule.daily("participation.close", label="Closed budgets counted, lapsed proposals expired")
+@task()
+def close_daily(job_id: int, day: str) -> dict:
+    with jobs.running(job_id) as run:
+        counted, expired = close_due()
+        result = {"summary": f"{counted} budget(s) counted, {expired} proposal(s) expired"}
+        run.finish(result)
+    return result
