@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mutualise.constitution.money import (
@@ -104,3 +104,28 @@ def test_first_come_first_served_and_priority_groups():
     assert scale_offer(apps, 250, "priority") == {"b": 150, "c": 100, "a": 0}
     with pytest.raises(ValueError, match="unknown oversubscription policy 'lottery'"):
         scale_offer(apps, 10, "lottery")
+
+
+@settings(deadline=None, max_examples=50)  # a thousand parts a case: no timing asserted
+@given(
+    st.integers(0, 10**12),
+    st.lists(st.integers(0, 10**9), min_size=1001, max_size=1500),
+)
+def test_split_of_many_parts_loses_no_penny_and_matches_the_exact_rule(total, weights):
+    """Over 1,000 parts the leftover pence are placed with NumPy: the same parts as the
+    Fraction rule, and the total exact."""
+    from mutualise.constitution.money import split
+
+    if sum(weights) == 0:
+        weights[0] = 1
+    parts = split(total, weights)
+    assert sum(parts) == total
+    exact = largest_remainder(total, {i: Fraction(w) for i, w in enumerate(weights)})
+    # largest_remainder itself goes through split: check against the plain definition too.
+    weight = sum(weights)
+    floors = [total * w // weight for w in weights]
+    left = total - sum(floors)
+    order = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % weight), i))
+    for i in order[:left]:
+        floors[i] += 1
+    assert parts == floors == [exact[i] for i in range(len(weights))]

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 
-from django.db import connection
+from django.conf import settings
+from django.db import IntegrityError, connection
 
 PARTS = "stake_run_parts"
 
@@ -109,6 +110,9 @@ def post_interest_parts(
         if connection.vendor == "postgresql":
             # One statement: the UPDATE locks each account it credits, so the balance after
             # stored on the movement is the balance the account holds.
+            set_based = _may_switch_off_row_triggers(cursor)
+            if set_based:  # the foreign keys are proved below, set-wise (as register.bulkwrite)
+                cursor.execute("SET LOCAL session_replication_role = replica")
             cursor.execute(
                 f"""WITH credited AS (
                     UPDATE stake_shareaccount a SET balance_pence = a.balance_pence + p.pence
@@ -129,7 +133,11 @@ def post_interest_parts(
                 {"org": organisation_id, "ceiling": ceiling, "on": on, "at": recorded_at,
                  "by": recorded_by, "ref": reference, "run": run_id},
             )  # fmt: skip
-            return cursor.fetchone()[0]
+            credited = cursor.fetchone()[0]
+            if set_based:
+                cursor.execute("SET LOCAL session_replication_role = origin")
+                _prove_interest_keys(cursor, organisation_id, run_id)
+            return credited
         cursor.execute(
             f"""INSERT INTO stake_movement ({columns})
             SELECT %s, a.id, 'interest', p.pence, a.balance_pence + p.pence, %s, %s, %s, NULL,
@@ -157,6 +165,47 @@ def post_interest_parts(
             [reference, organisation_id],
         )
         return credited
+
+
+def _may_switch_off_row_triggers(cursor) -> bool:
+    """Whether this role may set session_replication_role (register/bulkwrite.py says why)."""
+    if not getattr(settings, "MUTUALISE_IMPORT_SET_BASED_CHECKS", True):
+        return False
+    if connection.pg_version >= 150000:
+        cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+    else:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    return bool(cursor.fetchone()[0])
+
+
+def _prove_interest_keys(cursor, organisation_id, run_id) -> None:
+    """What the switched-off foreign-key triggers would have checked for an interest posting.
+    Each movement's account is a row the same statement updated (so it exists and is locked
+    until commit) and its organisation the one locked here; each paid-out part's run was
+    created in this transaction, and its member is locked here against deletion."""
+    cursor.execute(
+        "SELECT id FROM register_organisation WHERE id = %s FOR KEY SHARE", [organisation_id]
+    )
+    organisations = len(cursor.fetchall())
+    cursor.execute(
+        "SELECT id FROM stake_interestrun WHERE id = %s AND organisation_id = %s FOR KEY SHARE",
+        [run_id, organisation_id],
+    )
+    runs = len(cursor.fetchall())
+    cursor.execute("SELECT count(*) FROM stake_interestpayment WHERE run_id = %s", [run_id])
+    paid = cursor.fetchone()[0]
+    cursor.execute(
+        """SELECT count(*) FROM (SELECT m.id FROM register_member m
+            JOIN stake_interestpayment p ON p.member_id = m.id
+            WHERE p.run_id = %s AND m.organisation_id = %s FOR KEY SHARE OF m) AS locked""",
+        [run_id, organisation_id],
+    )
+    members = cursor.fetchone()[0]
+    if (organisations, runs, members) != (1, 1, paid):
+        raise IntegrityError(
+            f"interest run {run_id}: the set-wise posting does not match its foreign keys "
+            f"(organisation {organisations}, run {runs}, members {members} of {paid})"
+        )
 
 
 def pence_days(organisation_id, start, end) -> list[tuple[int, int, int]]:
