@@ -32,6 +32,12 @@ def register(subparsers) -> None:
     create.set_defaults(handler=org_create)
     listing = org_sub.add_parser("list", help="list organisations")
     listing.set_defaults(handler=org_list)
+    sender = org_sub.add_parser(
+        "mail-from", help="the address an organisation's mail comes from ('' for the install's)"
+    )
+    sender.add_argument("slug")
+    sender.add_argument("address", help="e.g. 'Northshire FT <membership@northshire.example>'")
+    sender.set_defaults(handler=org_mail_from)
 
     audit = subparsers.add_parser("audit", help="check the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
@@ -103,6 +109,21 @@ def org_list(args) -> int:
 
     for org in Organisation.objects.all():
         print(f"{org.slug}\t{org.name}\tconstitution v{org.current_version.number}")
+    return 0
+
+
+def org_mail_from(args) -> int:
+    setup_django()
+    from mutualise.register import services
+
+    (organisation,) = _organisations(args.slug)
+    try:
+        services.set_mail_from(organisation, args.address, actor="cli")
+    except services.OrganisationError as exc:
+        raise CommandError(str(exc)) from None
+    print(
+        f"{organisation.slug}: mail comes from {organisation.mail_from or 'the install (MUTUALISE_EMAIL_FROM)'}"
+    )
     return 0
 
 

@@ -186,3 +186,20 @@ def test_a_living_workers_batch_is_left_alone(org):
         living.kill()
         living.wait()
     assert Message.objects.get().status == Status.SENDING
+
+
+def test_the_organisations_address_is_set_checked_and_audited(org, capsys):
+    from mutualise.audit.models import AuditEvent
+    from mutualise.cli import main
+
+    assert main(["org", "mail-from", "ayrshire", "Ayrshire  Trust <board@ayrshire.example>"]) == 0
+    assert "mail comes from Ayrshire Trust <board@ayrshire.example>" in capsys.readouterr().out
+    org.refresh_from_db()
+    assert mail.from_address(org) == "Ayrshire Trust <board@ayrshire.example>"
+    assert AuditEvent.objects.filter(action="organisation.mail_from_set").count() == 1
+    assert main(["org", "mail-from", "ayrshire", "board at ayrshire"]) == 2
+    assert "is not an address mail can come from" in capsys.readouterr().err
+    with pytest.raises(register.OrganisationError):
+        register.set_mail_from(org, "Someone <>")
+    register.set_mail_from(org, "")
+    assert mail.from_address(org) == "mutualise@localhost"

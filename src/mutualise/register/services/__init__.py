@@ -55,6 +55,7 @@ from .organisations import (
     create_from_model,
     create_organisation,
     grant_role,
+    set_mail_from,
 )
 from .privacy import PERSONAL_FIELDS, erase, member_history, subject_access
 from .standing import LostEligibility, confirm_ineligible, recheck_register
@@ -80,6 +81,7 @@ __all__ = [
     "create_from_file",
     "create_from_model",
     "create_organisation",
+    "set_mail_from",
     "decline",
     "discard_import",
     "eligibility_reasons",

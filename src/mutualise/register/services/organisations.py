@@ -148,3 +148,37 @@ def grant_role(organisation: Organisation, user, kind: str, *, actor=None) -> Ro
                 data={"user": user.get_username(), "role": kind},
             )
     return role
+
+
+def set_mail_from(organisation: Organisation, address: str, *, actor=None) -> Organisation:
+    """The address the organisation's mail comes from, e.g. 'Northshire FT
+    <membership@northshire.example>' (one the install's mail server may send for); empty: the
+    install's MUTUALISE_EMAIL_FROM."""
+    from email.utils import formataddr, parseaddr
+
+    from mutualise.mail import services as mail
+
+    text = " ".join((address or "").split())
+    if text:
+        name, email = parseaddr(text)
+        try:
+            mail.check_address(email)
+        except mail.MailError:
+            raise OrganisationError(
+                f"'{address}' is not an address mail can come from, e.g. "
+                "'Northshire FT <membership@northshire.example>'"
+            ) from None
+        text = formataddr((name, email)) if name else email
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        before, locked.mail_from = locked.mail_from, text
+        locked.save(update_fields=["mail_from"])
+        audit.record(
+            locked,
+            "organisation.mail_from_set",
+            actor=actor,
+            subject=locked,
+            data={"from": text, "before": before},
+        )
+    organisation.mail_from = text
+    return organisation
