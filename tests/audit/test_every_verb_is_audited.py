@@ -42,7 +42,9 @@ READS = {
     "meetings.services.minutes": ["minutes_text"],
     "meetings.services.motions": ["word_count"],
     "meetings.services.notice": ["members_by_post"],
+    "meetings.services.organising": ["require", "earliest_lawful_date"],
     "meetings.services.proxies": ["proxy_deadline", "live_proxies"],
+    "meetings.services.record": ["attendance_list", "record_text"],
     "meetings.services.results": [
         "ballots_digest", "receipts_digest", "published_ballots", "published_receipts",
         "check_receipt", "tally",

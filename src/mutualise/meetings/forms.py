@@ -135,3 +135,95 @@ class PaperBallotForm(forms.Form):
         label="Vote marked on the card",
         error_messages={"required": "Choose the vote marked on the card: for, against or abstain"},
     )
+
+
+def _when(data, prefix: str, label: str):
+    """A GOV.UK date (three boxes) and an HH:MM time, as (date, time) or a ValidationError."""
+    from datetime import date, time
+
+    parts = [str(data.get(f"{prefix}_{p}") or "").strip() for p in ("day", "month", "year")]
+    if not all(parts):
+        raise forms.ValidationError(f"Enter the {label}'s date, like 15 9 2026")
+    try:
+        day = date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        raise forms.ValidationError(f"The {label}'s date must be a real date") from None
+    if day.year < 2000:
+        raise forms.ValidationError(f"The year of the {label} must include 4 numbers")
+    hour = str(data.get(f"{prefix}_time") or "").strip()
+    try:
+        hours, minutes = (int(x) for x in hour.replace(".", ":").split(":"))
+        return day, time(hours, minutes)
+    except ValueError:
+        raise forms.ValidationError(
+            f"Enter the {label}'s time as hours and minutes, like 19:00"
+        ) from None
+
+
+def parse_time(text: str, label: str):
+    """'19:30' (or '19.30') as a time; empty is None."""
+    from datetime import time
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        hours, minutes = (int(x) for x in text.replace(".", ":").split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        raise forms.ValidationError(f"Enter {label} as hours and minutes, like 19:30") from None
+
+
+class MeetingForm(forms.Form):
+    """A new general meeting: the kinds are those the rulebook provides for."""
+
+    kind = forms.ChoiceField(label="What kind of meeting?")
+    title = forms.CharField(label="Title", max_length=200)
+    place = forms.CharField(label="Where (optional for a meeting held only online)", max_length=300,
+                            required=False)  # fmt: skip
+    online = forms.BooleanField(label="Members may attend and vote online", required=False)
+    remote_url = forms.URLField(
+        label="Video call address (optional)",
+        help_text="For members attending remotely, for example https://meet.example.org/agm",
+        required=False,
+        max_length=500,
+    )
+    financial_year = forms.IntegerField(
+        label="For an annual meeting: the year its financial year ends in",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+    )
+    takes_motions = forms.BooleanField(
+        label="Members may propose motions until notice is given", required=False
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+        self.starts = None
+        self.date_error = ""
+
+    def clean(self):
+        data = super().clean()
+        try:
+            self.starts = _when(self.data, "starts", "meeting")
+        except forms.ValidationError as exc:
+            self.date_error = exc.messages[0]
+        url = data.get("remote_url") or ""
+        if url and not url.startswith("https://"):
+            self.add_error("remote_url", "The video call address must start with https://")
+        return data
+
+
+class ResolutionForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    text = forms.CharField(label="The resolution's text", widget=forms.Textarea)
+    kind_id = forms.ChoiceField(label="Kind of resolution")
+    method = forms.ChoiceField(label="How it is voted on")
+    proposed_by = forms.CharField(label="Proposed by (optional)", max_length=200, required=False)
+
+    def __init__(self, *args, kinds, methods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind_id"].choices = kinds
+        self.fields["method"].choices = methods

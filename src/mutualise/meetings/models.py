@@ -52,6 +52,12 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField()
     place = models.CharField(max_length=300, blank=True)
     online = models.BooleanField(default=False, help_text="Members may attend and vote online")
+    remote_url = models.URLField(
+        max_length=500, blank=True, help_text="The video call members join to attend remotely"
+    )
+    takes_motions = models.BooleanField(
+        default=False, help_text="Members may propose motions until notice is given"
+    )
     state = models.CharField(max_length=16, choices=MeetingState.choices, default="draft")
     financial_year = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="For an AGM: the calendar year the financial year ends in"
@@ -424,6 +430,18 @@ class Minutes(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The record the chair or secretary keeps (services/record.py); `text` is made from it.
+    chair_name = models.CharField(max_length=200, blank=True)
+    started_at = models.TimeField(null=True, blank=True, help_text="When the meeting began")
+    ended_at = models.TimeField(null=True, blank=True, help_text="When it ended")
+    attendance = models.TextField(blank=True, help_text="Who attended, and apologies")
+    discussion = models.JSONField(
+        default=dict, blank=True, help_text="Agenda item number -> what was discussed"
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.CharField(
+        max_length=150, blank=True, help_text="Who signed them as a true record"
+    )
 
     def __str__(self) -> str:
         return f"minutes of meeting {self.meeting_id} ({self.state})"

@@ -48,6 +48,8 @@ def notice_lines(meeting) -> list[tuple[str, str]]:
     ]
     if meeting.online:
         lines.append(("p", "Members may attend and vote online."))
+    if meeting.remote_url:
+        lines.append(("p", f"To attend remotely, join the video call: {meeting.remote_url}"))
     days = facts.notice_days(meeting)
     lines.append(("p", f"The rules require {days} clear days' notice of this meeting."))
     lines.append(("h2", "Agenda and resolutions"))

@@ -34,3 +34,7 @@ rules.add_perm("meetings.support_motion", is_member)
 rules.add_perm("meetings.accept_motion", runs_meetings)
 # Paper poll cards are keyed from the chair's console.
 rules.add_perm("meetings.enter_paper_votes", runs_meetings)
+# Calling a general meeting from the browser: its agenda and notice.
+rules.add_perm("meetings.call_meeting", is_officer | is_chair | is_board | is_administrator)
+# Minutes: the chair or the membership secretary keeps, signs and publishes them.
+rules.add_perm("meetings.keep_minutes", is_chair | is_officer)

@@ -6,8 +6,11 @@ app_name = "meetings"
 
 urlpatterns = [
     path("", views.meeting_list, name="list"),
+    path("new/", views.meeting_new, name="new"),
     path("requisitions/", views.requisitions, name="requisitions"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/prepare/", views.meeting_prepare, name="prepare"),
+    path("<int:pk>/minutes/", views.minutes, name="minutes"),
     path("<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
     path("<int:pk>/resolutions/<int:number>/vote", views.vote, name="vote"),
     path("<int:pk>/resolutions/<int:number>/ballots.csv", views.ballots_csv, name="ballots_csv"),

@@ -10,7 +10,15 @@ from .common import DISCRETION, Acknowledgement, MeetingError, member_for, recei
 from .minutes import approve_minutes, draft_minutes, minutes_text, publish_minutes
 from .motions import accept_motion, submit_motion, support_motion, word_count
 from .notice import NoticeSent, members_by_post, send_notice
+from .organising import (
+    NotPermitted,
+    earliest_lawful_date,
+    plan_meeting,
+    propose_resolution,
+    publish_notice,
+)
 from .proxies import appoint_proxy, live_proxies, proxy_deadline
+from .record import attendance_list, edit_minutes, publish_record, record_text, sign_minutes
 from .requisitions import (
     convene_requisitioned_meeting,
     sign_requisition,
@@ -42,6 +50,7 @@ __all__ = [
     "Acknowledgement",
     "DISCRETION",
     "MeetingError",
+    "NotPermitted",
     "NoticeSent",
     "ReceiptCheck",
     "_write_vote",
@@ -52,6 +61,7 @@ __all__ = [
     "agenda",
     "appoint_proxy",
     "approve_minutes",
+    "attendance_list",
     "ballots_digest",
     "call_meeting",
     "cancel_meeting",
@@ -65,6 +75,8 @@ __all__ = [
     "declare_result",
     "demand_poll",
     "draft_minutes",
+    "earliest_lawful_date",
+    "edit_minutes",
     "is_present",
     "kind_rules",
     "leave",
@@ -74,16 +86,22 @@ __all__ = [
     "minutes_text",
     "open_meeting",
     "open_vote",
+    "plan_meeting",
     "propose_confirmation",
+    "propose_resolution",
     "proxy_deadline",
     "publish_minutes",
+    "publish_notice",
+    "publish_record",
     "published_ballots",
     "published_receipts",
     "receipt_hash",
     "receipts_digest",
     "record_short_notice_consents",
+    "record_text",
     "register_attendance",
     "send_notice",
+    "sign_minutes",
     "sign_requisition",
     "start_requisition",
     "submit_motion",

@@ -60,6 +60,8 @@ def create_meeting(
     online: bool = False,
     financial_year: int | None = None,
     motion_supporters_required: int = 0,
+    remote_url: str = "",
+    takes_motions: bool = False,
     actor=None,
 ) -> Meeting:
     if kind not in Meeting.Kind.values:
@@ -76,6 +78,14 @@ def create_meeting(
         raise MeetingError("starts_at must be an aware datetime (Europe/London)")
     if kind in (Meeting.Kind.AGM, Meeting.Kind.ANNUAL_MEMBERS) and financial_year is None:
         raise MeetingError("an annual meeting needs the financial_year it reports on")
+    if remote_url:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import URLValidator
+
+        try:
+            URLValidator(schemes=["https"])(remote_url)
+        except ValidationError:
+            raise MeetingError(f"{remote_url!r} is not an https address") from None
     with transaction.atomic():
         meeting = Meeting.objects.create(
             organisation=organisation,
@@ -86,6 +96,8 @@ def create_meeting(
             online=online,
             financial_year=financial_year,
             motion_supporters_required=motion_supporters_required,
+            remote_url=remote_url,
+            takes_motions=takes_motions,
         )
         audit.record(
             organisation,

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from .console import console, console_action, paper_poll
 from .members import appoint_proxy, join_online, vote
+from .organise import meeting_new, meeting_prepare
 from .pages import letters_pdf, meeting_detail, meeting_list, notice_pdf
+from .record import minutes
 from .requisitions import motions, requisitions
 from .results import ballots_csv, receipts_csv, results, results_json
 
@@ -18,6 +20,9 @@ __all__ = [
     "letters_pdf",
     "meeting_detail",
     "meeting_list",
+    "meeting_new",
+    "meeting_prepare",
+    "minutes",
     "motions",
     "notice_pdf",
     "paper_poll",

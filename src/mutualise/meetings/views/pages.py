@@ -20,13 +20,18 @@ def meeting_list(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     meetings = Meeting.objects.filter(organisation=organisation)
     if not has_perm("meetings.view_draft", request.user, organisation):
-        meetings = meetings.exclude(state="draft")
+        # A draft taking members' motions is shown to members: they propose until notice.
+        if has_perm("meetings.view_motions", request.user, organisation):
+            meetings = meetings.exclude(state="draft", takes_motions=False)
+        else:
+            meetings = meetings.exclude(state="draft")
     return render(
         request,
         "meetings/list.html",
         {
             "meetings": meetings,
             "runs_meetings": has_perm("meetings.run_meeting", request.user, organisation),
+            "may_call": has_perm("meetings.call_meeting", request.user, organisation),
             "members_may_requisition": organisation.constitution.meetings.requisition is not None,
             "page_title": "Meetings",
         },
@@ -103,6 +108,8 @@ def meeting_detail(request, slug, pk):
             and not present,
             "minutes": minutes if minutes and minutes.state == "published" else None,
             "runs_meetings": has_perm("meetings.run_meeting", request.user, meeting.organisation),
+            "may_call": has_perm("meetings.call_meeting", request.user, meeting.organisation),
+            "keeps_minutes": has_perm("meetings.keep_minutes", request.user, meeting.organisation),
             "page_title": meeting.title,
         },
     )

@@ -1,0 +1,146 @@
+"""Calling a general meeting from the browser: a new meeting, its agenda, its notice."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from mutualise.constitution.calendar import london
+from mutualise.register.models import Organisation
+
+from .. import facts, services
+from ..forms import MeetingForm, ResolutionForm
+from ..models import Meeting, Resolution
+from .common import _form_errors, _meeting, _require, _sentence
+
+DATE_PARTS = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
+
+
+def _earliest(organisation, kinds) -> list[dict]:
+    today = timezone.localdate()
+    rules = organisation.constitution.meetings
+    found = []
+    for value, label in kinds:
+        annual = value in (Meeting.Kind.AGM, Meeting.Kind.ANNUAL_MEMBERS)
+        found.append(
+            {
+                "kind": label,
+                "days": rules.agm.notice_clear_days if annual else rules.general.notice_clear_days,
+                "date": services.earliest_lawful_date(organisation, value, today),
+            }
+        )
+    return found
+
+
+def meeting_new(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    _require(request, "meetings.call_meeting", organisation)
+    kinds = [(k, Meeting.Kind(k).label) for k in facts.meeting_kinds(organisation.constitution)]
+    form = MeetingForm(request.POST or None, kinds=kinds)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        valid = form.is_valid() and not form.date_error
+        errors = [(f"id_{name}", message) for name, message in _form_errors(form)]
+        if form.date_error:
+            errors.append(("id_starts_day", form.date_error))
+        if valid:
+            day, at = form.starts
+            data = form.cleaned_data
+            try:
+                meeting = services.plan_meeting(
+                    organisation,
+                    actor=request.user,
+                    kind=data["kind"],
+                    title=data["title"],
+                    starts_at=london(day, at),
+                    place=data["place"],
+                    online=data["online"],
+                    remote_url=data["remote_url"],
+                    financial_year=data["financial_year"],
+                    takes_motions=data["takes_motions"],
+                )
+            except services.MeetingError as exc:
+                errors.append(("id_kind", _sentence(str(exc))))
+            else:
+                messages.success(request, f"{meeting.title} is drafted: add its resolutions.")
+                return redirect("meetings:prepare", slug, meeting.pk)
+    return render(
+        request,
+        "meetings/new.html",
+        {
+            "form": form,
+            "errors": errors,
+            "parts": DATE_PARTS,
+            "starts": {
+                p: request.POST.get(f"starts_{p}", "") for p in ("day", "month", "year", "time")
+            },
+            "earliest": _earliest(organisation, kinds),
+            "today": timezone.localdate(),
+            "page_title": ("Error: " if errors else "") + "Call a general meeting",
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _resolution_form(organisation, data=None) -> ResolutionForm:
+    kinds = [(k.id, f"{k.name} (needs {k.threshold})")
+             for k in organisation.constitution.meetings.resolutions]  # fmt: skip
+    return ResolutionForm(data, kinds=kinds, methods=Resolution.Method.choices)
+
+
+def meeting_prepare(request, slug, pk):
+    """A draft meeting's agenda: add resolutions, see when it may lawfully be held, publish
+    the notice."""
+    meeting = _meeting(request, slug, pk)
+    organisation = meeting.organisation
+    _require(request, "meetings.call_meeting", organisation)
+    form = _resolution_form(organisation)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "resolution":
+                form = _resolution_form(organisation, request.POST)
+                if form.is_valid():
+                    resolution = services.propose_resolution(
+                        meeting, actor=request.user, **form.cleaned_data
+                    )
+                    messages.success(request, f"Resolution {resolution.number} added.")
+                    return redirect("meetings:prepare", slug, pk)
+                errors = [(f"id_{name}", message) for name, message in _form_errors(form)]
+            elif action == "publish":
+                url = request.build_absolute_uri(reverse("meetings:detail", args=[slug, pk]))
+                sent = services.publish_notice(meeting, actor=request.user, meeting_url=url)
+                messages.success(
+                    request,
+                    f"Notice given: emailed to {sent.emailed} member{'s' * (sent.emailed != 1)};"
+                    f" {sent.letters} letter{'s' * (sent.letters != 1)} to post.",
+                )
+                return redirect("meetings:detail", slug, pk)
+        except services.MeetingError as exc:
+            anchor = "id_title" if action == "resolution" else "publish"
+            errors.append((anchor, _sentence(str(exc))))
+    today = timezone.localdate()
+    lawful, why = facts.notice_check(meeting, today)
+    return render(
+        request,
+        "meetings/prepare.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "errors": errors,
+            "resolutions": [(r, services.kind_rules(r)) for r in services.agenda(meeting)],
+            "today": today,
+            "notice_days": facts.notice_days(meeting),
+            "earliest": services.earliest_lawful_date(organisation, meeting.kind, today),
+            "lawful": lawful,
+            "why": why,
+            "members_by_post": len(services.members_by_post(meeting))
+            if meeting.state == "draft"
+            else 0,
+            "page_title": ("Error: " if errors else "") + f"Prepare {meeting.title}",
+        },
+        status=400 if errors else 200,
+    )
