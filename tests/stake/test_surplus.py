@@ -124,3 +124,23 @@ def test_a_cic_dividend_is_capped_at_its_share_of_distributable_profits(db):
     run = services.preview_surplus(cic, year_ending=YEAR_END, surplus_pence=100_000,
                                    pots={"dividend": 35_000}, distributable_pence=100_000)  # fmt: skip
     assert SurplusPot.objects.get(run=run, use="dividend").amount_pence == 35_000
+
+
+def test_the_surplus_command_previews_or_approves_and_posts(db, tmp_path, capsys):
+    import json
+
+    from mutualise.cli import main
+
+    jlp = found("employee-owned-partnership", "partners")
+    make_members(jlp, 4)
+    payroll = tmp_path / "payroll.csv"
+    payroll.write_text(PAYROLL)
+    args = ["shares", "surplus", "--org", "partners", "--year-ending", "2026-01-31",
+            "--surplus", "100000", "--bonus", "11%", "--payroll", str(payroll)]  # fmt: skip
+    assert main(args) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["state"] == "previewed" and shown["pots"][1]["payments"] == 4
+    assert main([*args, "--approved-on", "2026-03-05", "--reference", "Board minute 14"]) == 0
+    assert json.loads(capsys.readouterr().out)["state"] == "posted"
+    assert main([*args[:-1], str(tmp_path / "missing.csv")]) == 2
+    assert "cannot read" in capsys.readouterr().err

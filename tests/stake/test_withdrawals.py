@@ -131,3 +131,21 @@ def test_a_nominee_who_is_an_officer_must_be_a_close_relative(energy):
                              made_on=date(2025, 1, 1), nominee_is_officer_or_employee=True,
                              relationship="Niece")  # fmt: skip
     assert made.relationship == "niece"
+
+
+def test_the_withdrawals_command_pays_what_is_due(energy, capsys):
+    import json
+
+    from mutualise.cli import main
+
+    members = make_members(energy, 10)
+    holding(energy, members, 100_000)
+    services.request_withdrawal(energy, members[0], 100_000, on=date(2025, 1, 6))
+    services.request_withdrawal(energy, members[1], 50_000, on=date(2025, 1, 6))
+    assert main(["shares", "withdrawals", "--org", energy.slug, "--on", "2025-06-01"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown == {"on": "2025-06-01", "allowance_pence": 100_000, "paid_pence": 100_000,
+                     "paid": 2, "queued_pence": 50_000}  # fmt: skip
+    services.suspend_withdrawals(energy, from_on=date(2025, 7, 1), reason="repairs")
+    assert main(["shares", "withdrawals", "--org", energy.slug, "--on", "2025-07-02"]) == 2
+    assert "suspended from 2025-07-01 (repairs)" in capsys.readouterr().err

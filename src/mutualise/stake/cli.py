@@ -33,6 +33,24 @@ def register(subparsers) -> None:
     hmrc.add_argument("--period", required=True, help="the accounting period START:END")
     hmrc.add_argument("--output", "-o", help="file to write (otherwise standard output)")
     hmrc.set_defaults(handler=run_hmrc)
+    surplus = sub.add_parser("surplus", help="allocate a year's surplus: preview, approve, post")
+    surplus.add_argument("--org", required=True, help="organisation slug")
+    surplus.add_argument("--year-ending", required=True, help="YYYY-MM-DD")
+    surplus.add_argument("--surplus", required=True, help="the surplus in GBP")
+    surplus.add_argument("--pot", action="append", default=[], metavar="USE=GBP",
+                         help="a pot, e.g. community-purposes=5000 (reserves take the rest)")  # fmt: skip
+    surplus.add_argument("--bonus", help="an equal percentage of pay, e.g. 11%%")
+    surplus.add_argument("--payroll", help="payroll CSV: Membership number, Gross pay")
+    surplus.add_argument("--trade", help="trade CSV: Membership number, Trade")
+    surplus.add_argument("--distributable", help="distributable profits in GBP (a CIC's cap)")
+    surplus.add_argument("--approved-on", help="YYYY-MM-DD: record the approval and post")
+    surplus.add_argument("--reference", default="", help="where the approval is minuted")
+    surplus.add_argument("--resolution", type=int, help="the carried resolution's id")
+    surplus.set_defaults(handler=run_surplus)
+    withdrawals = sub.add_parser("withdrawals", help="pay the withdrawals due on a day")
+    withdrawals.add_argument("--org", required=True, help="organisation slug")
+    withdrawals.add_argument("--on", required=True, help="YYYY-MM-DD")
+    withdrawals.set_defaults(handler=run_withdrawals)
     offer = sub.add_parser("offer", help="share offers: open, apply, close, show")
     acts = offer.add_subparsers(dest="offer_command", required=True, metavar="ACTION")
     opening = acts.add_parser("open", help="open a share offer")
@@ -232,4 +250,64 @@ def run_hmrc(args) -> int:
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+    return 0
+
+
+def _read(path: str | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def run_surplus(args) -> int:
+    setup_django()
+    from mutualise.stake import services
+    from mutualise.stake.services.interest import parse_rate
+
+    organisation = _organisation(args.org)
+    pots = {}
+    for text in args.pot:
+        use, _, amount = text.partition("=")
+        pots[use.strip()] = _pence(amount, f"--pot {use}")
+    try:
+        run = services.preview_surplus(
+            organisation, year_ending=_day(args.year_ending, "--year-ending"),
+            surplus_pence=_pence(args.surplus, "--surplus"), pots=pots,
+            bonus_rate=parse_rate(args.bonus) if args.bonus else None,
+            payroll=_read(args.payroll), trade=_read(args.trade),
+            distributable_pence=_pence(args.distributable, "--distributable")
+            if args.distributable else None, actor="cli",
+        )  # fmt: skip
+        if args.approved_on:
+            services.approve_surplus(run, approved_on=_day(args.approved_on, "--approved-on"),
+                                     reference=args.reference, resolution_id=args.resolution,
+                                     actor="cli")  # fmt: skip
+            run = services.post_surplus(run, actor="cli")
+    except services.StakeError as exc:
+        raise CommandError(str(exc)) from None
+    out = {
+        "run": run.pk, "state": run.state, "surplus_pence": run.surplus_pence,
+        "pots": [{"use": p.use, "pence": p.amount_pence, "rate": p.rate,
+                  "payments": p.payments.count()} for p in run.pots.order_by("position")],
+    }  # fmt: skip
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+def run_withdrawals(args) -> int:
+    setup_django()
+    from mutualise.stake import services
+
+    organisation = _organisation(args.org)
+    try:
+        paid = services.pay_withdrawals(organisation, on=_day(args.on, "--on"), actor="cli")
+    except services.StakeError as exc:
+        raise CommandError(str(exc)) from None
+    print(json.dumps({"on": args.on, "allowance_pence": paid.limit_pence,
+                      "paid_pence": paid.paid_pence, "paid": len(paid.paid),
+                      "queued_pence": sum(paid.queued.values())}, indent=2))  # fmt: skip
     return 0
