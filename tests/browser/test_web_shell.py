@@ -40,9 +40,10 @@ def test_sign_in_and_out(page, demo_org, sign_in, assert_accessible):
     page.goto(f"/o/{demo.DEMO_SLUG}/")
     assert page.get_by_role("button", name="Sign out (secretary)").is_visible()
     # On a phone the menu is folded behind its toggle.
-    assert not page.get_by_role("link", name="Elections", exact=True).is_visible()
+    menu = page.get_by_role("navigation", name="Menu")
+    assert not menu.get_by_role("link", name="Elections", exact=True).is_visible()
     page.get_by_role("button", name="Menu").click()
-    assert page.get_by_role("link", name="Elections", exact=True).is_visible()
+    assert menu.get_by_role("link", name="Elections", exact=True).is_visible()
     assert_accessible(page, "menu open")
     page.get_by_role("button", name="Sign out (secretary)").click()
     assert page.get_by_role("link", name="Sign in").is_visible()
