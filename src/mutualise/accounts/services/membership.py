@@ -54,9 +54,9 @@ def waiting_changes(member: Member):
 
 def recent_refusals(member: Member, limit: int = 3):
     """The member's changes the secretary refused lately, newest first, with the reason."""
-    return DetailsChange.objects.filter(
-        member=member, state=DetailsChange.State.REFUSED
-    ).order_by("-decided_at")[:limit]
+    return DetailsChange.objects.filter(member=member, state=DetailsChange.State.REFUSED).order_by(
+        "-decided_at"
+    )[:limit]
 
 
 def change_my_details(member: Member, group: str, *, actor, **values):
