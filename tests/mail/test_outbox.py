@@ -203,3 +203,22 @@ def test_the_organisations_address_is_set_checked_and_audited(org, capsys):
         register.set_mail_from(org, "Someone <>")
     register.set_mail_from(org, "")
     assert mail.from_address(org) == "mutualise@localhost"
+
+
+def test_the_rate_paces_each_message_after_the_first(org, smtp_server, monkeypatch, settings):
+    """MUTUALISE_EMAIL_RATE messages a second: with a clock that moves only when the worker
+    sleeps, five messages at two a second take two seconds of sleeping (no timing measured)."""
+    clock = {"now": 1000.0, "slept": []}
+
+    def sleep(seconds):
+        clock["slept"].append(round(seconds, 6))
+        clock["now"] += seconds
+
+    monkeypatch.setattr(delivery.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(delivery.time, "sleep", sleep)
+    settings.MUTUALISE_EMAIL_RATE = 2
+    for n in range(5):
+        _code(org, f"v{n}@example.org")
+    assert delivery.deliver().sent == 5
+    assert sum(clock["slept"]) == pytest.approx(2.0) and clock["slept"][0] == 0
+    assert len(smtp_server.handler.received) == 5
