@@ -24,10 +24,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-DB = "mutualise_elections_bench"
+DB = os.environ.get("BENCH_DB", "mutualise_elections_bench")
 URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -209,11 +210,14 @@ def _stop(server: subprocess.Popen, sig=signal.SIGTERM) -> None:
     server.wait(timeout=30)
 
 
-def _load(port: int, path: str, codes_file: Path, out_file: Path, retry_seconds: float = 0):
-    """Run the load generator in a second process; returns its report."""
+def _load(port: int, path: str, codes_file: Path, out_file: Path, retry_seconds: float = 0,
+          warm: int = 0, skip: int = 0):  # fmt: skip
+    """Run the load generator in a second process; returns its report. `warm` casts only the
+    first so many codes (to start the workers and their connections); `skip` leaves them out."""
     subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_elections", "load", str(port), path,
-         str(codes_file), str(out_file), str(CONCURRENCY), str(retry_seconds)],
+         str(codes_file), str(out_file), str(CONCURRENCY), str(retry_seconds), str(warm),
+         str(skip)],
         cwd=REPO, check=True,
     )  # fmt: skip
     return json.loads(out_file.read_text())
@@ -253,10 +257,12 @@ class _Connection:
         self.reader = self.writer = None
 
 
-def load_main(port, path, codes_file, out_file, concurrency, retry_seconds) -> None:
+def load_main(port, path, codes_file, out_file, concurrency, retry_seconds, warm="0",
+              skip="0") -> None:  # fmt: skip
     """The second process: cast one ballot per code, `concurrency` at a time. With
     `retry_seconds`, a cast whose connection fails is retried (the server may be restarting)."""
     codes = Path(codes_file).read_text().split()
+    codes = codes[: int(warm)] if int(warm) else codes[int(skip) :]
     port, concurrency, retry_seconds = int(port), int(concurrency), float(retry_seconds)
     latencies: list[float] = []
     acknowledged: dict[str, str] = {}
@@ -310,25 +316,95 @@ def load_main(port, path, codes_file, out_file, concurrency, retry_seconds) -> N
 # The four measurements
 
 
-def pgbench_figure() -> float:
-    _psql("CREATE TABLE IF NOT EXISTS bench_insert (id uuid PRIMARY KEY DEFAULT "
-          "gen_random_uuid(), receipt text, marks text)", DB)  # fmt: skip
+PGBENCH_BALLOTS = int(os.environ.get("BENCH_PGBENCH_BALLOTS", "40000"))
+
+
+def _cpu_seconds(pids) -> float:
+    """User + system CPU of these processes so far (from /proc), in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(server: subprocess.Popen) -> list[int]:
+    """gunicorn's master and workers: the process group it was started in."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == server.pid:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _backend_pids() -> list[int]:
+    """The PostgreSQL backends serving this database, but not this process's own."""
+    out = _psql(f"SELECT pid FROM pg_stat_activity WHERE datname = '{DB}' "
+                "AND pid <> pg_backend_pid()", DB)  # fmt: skip
+    return [int(p) for p in out.split()]
+
+
+def pgbench_figure(election, codes: list[str]) -> tuple[float, float]:
+    """pgbench running the cast's own statement (services/casting.py _CAST_SQL: credential
+    look-up, vote record, sealed ballot of the real length, one transaction) for `codes` of the
+    same election, CONCURRENCY clients, so the ratio is of the same transactions. Returns
+    (transactions/s, PostgreSQL CPU ms per transaction)."""
+    from mutualise.elections import codes as codes_module
+    from mutualise.elections import mixing
+    from mutualise.elections.services import casting
+
+    rows = "\n".join(f"{n}\t{codes_module.code_hash(election.pk, c)}" for n, c in
+                      enumerate(codes, 1))  # fmt: skip
+    _psql("DROP TABLE IF EXISTS bench_codes; CREATE TABLE bench_codes (n int PRIMARY KEY, "
+          "hash text); DROP SEQUENCE IF EXISTS bench_seq; CREATE SEQUENCE bench_seq", DB)  # fmt: skip
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DB, "-qc",
+                    "COPY bench_codes FROM STDIN"], input=rows + "\n", text=True,
+                   check=True)  # fmt: skip
+    sealed = mixing.seal_cast("1 2", "ABCD-EFGH-JKMN", uuid.uuid4())
+    sql = casting._CAST_SQL % {
+        "hash": "(SELECT hash FROM bench_codes WHERE n = (SELECT nextval('bench_seq')))",
+        "election": str(election.pk),
+        "record_id": "gen_random_uuid()",
+        "channel": "'internet'",
+        "ballot_id": "gen_random_uuid()",
+        "sealed": f"'{sealed}'",
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write(
-            "INSERT INTO bench_insert (receipt, marks) VALUES (md5(random()::text), '1 2');\n"
-        )
-    out = subprocess.run(
+        script.write(" ".join(sql.split()) + ";\n")
+    per_client = len(codes) // CONCURRENCY
+    pg = subprocess.Popen(
         ["pgbench", "-h", "127.0.0.1", "-U", "postgres", "-n", "-c", str(CONCURRENCY), "-j", "2",
-         "-T", "10", "-f", script.name, DB],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+         "-t", str(per_client), "-f", script.name, DB],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    # pgbench's backends live as long as its run: sample their CPU just before they end.
+    cpu, pids = 0.0, set()
+    while pg.poll() is None:
+        pids.update(_backend_pids())
+        cpu = max(cpu, _cpu_seconds(pids))
+        time.sleep(0.5)
+    out = pg.stdout.read()
     tps = float(next(line for line in out.splitlines() if line.startswith("tps")).split()[2])
-    print(f"pgbench: {tps:,.0f} single-row INSERT transactions/s ({CONCURRENCY} clients, "
-          "synchronous commit)")  # fmt: skip
-    return tps
+    done = int(_psql(f"SELECT count(*) FROM elections_sealedballot WHERE sealed = '{sealed}'", DB))
+    print(f"pgbench: {tps:,.0f} cast transactions/s (the cast's own statement, {done:,} ballots, "
+          f"{CONCURRENCY} clients, synchronous commit); PostgreSQL CPU >= "
+          f"{1000 * cpu / max(done, 1):.2f} ms per ballot (sampled)")  # fmt: skip
+    # Not real ballots (one seal for all): out of the way of any later count.
+    _psql("DELETE FROM elections_voterecord WHERE roll_entry_id IN (SELECT c.roll_entry_id "
+          "FROM elections_credential c JOIN bench_codes b ON b.hash = c.code_hash); "
+          f"DELETE FROM elections_sealedballot WHERE sealed = '{sealed}'", DB)  # fmt: skip
+    return tps, 1000 * cpu / max(done, 1)
 
 
-def http_casting(org, tps: float) -> None:
+def http_casting(org) -> None:
     from mutualise.elections import mixing
     from mutualise.elections.models import Ballot, VoteRecord
 
@@ -339,23 +415,34 @@ def http_casting(org, tps: float) -> None:
     server = _start_server(port)
     try:
         path = f"/o/{org.slug}/elections/{election.pk}/api/cast"
-        report = _load(port, path, work / "codes", work / "out.json")
+        _load(port, path, work / "codes", work / "warm.json", warm=200)
+        workers, backends = _server_pids(server), _backend_pids()
+        cpu_before = _cpu_seconds(workers), _cpu_seconds(backends)
+        report = _load(port, path, work / "codes", work / "out.json", skip=200)
+        backends = sorted(set(backends) | set(_backend_pids()))
+        app_cpu = _cpu_seconds(workers) - cpu_before[0]
+        db_cpu = _cpu_seconds(backends) - cpu_before[1]
     finally:
         _stop(server)
     n = len(report["acknowledged"])
     rate = n / report["elapsed"]
+    load = os.getloadavg()
     print(f"HTTP casting: {n:,} ballots in {report['elapsed']:.1f} s = {rate:,.0f} ballots/s "
           f"(target >= 500); latency p50 {report['p50'] * 1000:.0f} ms, p99 "
           f"{report['p99'] * 1000:.0f} ms (target < 250), max {report['max'] * 1000:.0f} ms; "
           f"statuses {report['statuses']}")  # fmt: skip
-    print(f"  gunicorn {WORKERS} workers x {THREADS} threads, {CONCURRENCY} keep-alive clients; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; ratio to "
-          f"pgbench single-row inserts: {rate / tps:.2f}")  # fmt: skip
+    print(f"  CPU per ballot: gunicorn {1000 * app_cpu / n:.2f} ms (middleware, parser, seal, "
+          f"mixing), PostgreSQL {1000 * db_cpu / n:.2f} ms; load average "
+          f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")  # fmt: skip
     print(f"  mixing on: {Ballot.objects.filter(election=election).count():,} mixed in batches "
           f"of >= {mixing.batch_size(election)} during the load, {mixing.waiting(election):,} "
           "still sealed")  # fmt: skip
-    assert mixing.cast_count(election) == n
-    assert VoteRecord.objects.filter(election=election).count() == n
+    assert mixing.cast_count(election) == n + 200
+    assert VoteRecord.objects.filter(election=election).count() == n + 200
+    tps, _ = pgbench_figure(election, codes[BALLOTS : BALLOTS + PGBENCH_BALLOTS])
+    print(f"  gunicorn {WORKERS} workers x {THREADS} threads, {CONCURRENCY} keep-alive clients; "
+          f"HTTP casting / pgbench of the same transactions in this run: {rate / tps:.2f} "
+          f"({rate:,.0f} / {tps:,.0f})")  # fmt: skip
 
 
 def durability(org) -> None:
@@ -490,12 +577,12 @@ def run() -> None:
     setup_django()
     org = _organisation()
     started = time.perf_counter()
-    _clone_members(org, "public-newcastle", BALLOTS)
+    _clone_members(org, "public-newcastle", BALLOTS + PGBENCH_BALLOTS)
     _clone_members(org, "public-gateshead", DURABILITY_BALLOTS)
-    print(f"set-up: {BALLOTS + DURABILITY_BALLOTS:,} members in "
+    print(f"set-up: {BALLOTS + PGBENCH_BALLOTS + DURABILITY_BALLOTS:,} members in "
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
-    tps = pgbench_figure()
-    http_casting(org, tps)
+    print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+    http_casting(org)
     durability(org)
     million(org)
 

@@ -21,7 +21,12 @@ GROUP = 4
 
 
 def _random(length: int) -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+    """`length` letters drawn uniformly from ALPHABET: one draw below 29**length, in base 29."""
+    number, letters = secrets.randbelow(len(ALPHABET) ** length), []
+    for _ in range(length):
+        number, digit = divmod(number, len(ALPHABET))
+        letters.append(ALPHABET[digit])
+    return "".join(letters)
 
 
 def group(text: str) -> str:

@@ -93,28 +93,90 @@ def mix(election: Election, *, final: bool = False, k: int | None = None) -> int
             return 0
         if not batch:
             return 0
-        opened = [SEAL.unseal(sealed) for _, sealed in batch]
-        for ids in _chunks([pk for pk, _ in batch]):
-            SealedBallot.objects.filter(pk__in=ids).delete()
+        opened = SEAL.unseal_many([sealed for _, sealed in batch])
         keep_receipt = contents_receipts(election)
-        ballots = [
-            Ballot(
-                id=uuid.uuid4(),
-                election_id=election.pk,
-                marks=item["m"],
-                receipt=item["r"] if keep_receipt else "",
-            )
-            for item in opened
-        ]
-        receipts = [
-            Receipt(id=uuid.uuid4(), election_id=election.pk, receipt=item["r"]) for item in opened
-        ]
+        ballots = [(item["m"], item["r"] if keep_receipt else "") for item in opened]
+        receipts = [item["r"] for item in opened]
+        records = [uuid.UUID(item["v"]) for item in opened]
         _RANDOM.shuffle(ballots)
         _RANDOM.shuffle(receipts)
-        Ballot.objects.bulk_create(ballots, batch_size=CHUNK)
-        Receipt.objects.bulk_create(receipts, batch_size=CHUNK)
-        _rewrite_vote_records(election, [uuid.UUID(item["v"]) for item in opened])
+        if connection.vendor == "postgresql":
+            _write_setwise(election, [pk for pk, _ in batch], ballots, receipts, records)
+        else:
+            _write_by_rows(election, [pk for pk, _ in batch], ballots, receipts, records)
     return len(batch)
+
+
+def _columns(model, given: dict[str, str]) -> tuple[str, str]:
+    """The model's columns and, for each, the SQL that fills it: `given` for those named there,
+    the election's own value for any other (organisation_id), so a new column is carried."""
+    columns = [f.column for f in model._meta.concrete_fields]
+    values = [given.get(c, f"e.{c}") for c in columns]
+    return ", ".join(columns), ", ".join(values)
+
+
+def _write_setwise(election, sealed_ids, ballots, receipts, records) -> None:
+    """PostgreSQL: the batch in four statements, whatever its size (the million at the count
+    included), each list inserted in the order Python shuffled it (WITH ORDINALITY)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {SealedBallot._meta.db_table} WHERE id = ANY(%s::uuid[])", [sealed_ids]
+        )
+        columns, values = _columns(
+            Ballot,
+            {
+                "id": "gen_random_uuid()",
+                "election_id": "e.id",
+                "marks": "b.marks",
+                "receipt": "b.receipt",
+            },
+        )
+        cursor.execute(
+            f"INSERT INTO {Ballot._meta.db_table} ({columns}) SELECT {values} FROM "
+            f"{Election._meta.db_table} e, unnest(%s::text[], %s::text[]) WITH ORDINALITY "
+            "AS b(marks, receipt, n) WHERE e.id = %s ORDER BY b.n",
+            [[m for m, _ in ballots], [r for _, r in ballots], election.pk],
+        )
+        columns, values = _columns(
+            Receipt, {"id": "gen_random_uuid()", "election_id": "e.id", "receipt": "b.receipt"}
+        )
+        cursor.execute(
+            f"INSERT INTO {Receipt._meta.db_table} ({columns}) SELECT {values} FROM "
+            f"{Election._meta.db_table} e, unnest(%s::text[]) WITH ORDINALITY AS b(receipt, n) "
+            "WHERE e.id = %s ORDER BY b.n",
+            [receipts, election.pk],
+        )
+        # The vote records: deleted and written again under fresh keys in a fresh random
+        # order (gen_random_uuid is drawn from the operating system's random source).
+        table = VoteRecord._meta.db_table
+        kept = [f.column for f in VoteRecord._meta.concrete_fields if f.column != "id"]
+        cursor.execute(
+            f"WITH gone AS (DELETE FROM {table} WHERE election_id = %s AND id = ANY(%s::uuid[]) "
+            f"RETURNING {', '.join(kept)}) INSERT INTO {table} (id, {', '.join(kept)}) "
+            f"SELECT gen_random_uuid(), {', '.join(kept)} FROM gone ORDER BY gen_random_uuid()",
+            [election.pk, records],
+        )
+        if cursor.rowcount != len(records):
+            raise MixFailed(
+                f"{len(records)} sealed ballots but {cursor.rowcount} vote records: not mixed"
+            )
+
+
+def _write_by_rows(election, sealed_ids, ballots, receipts, records) -> None:
+    for ids in _chunks(sealed_ids):
+        SealedBallot.objects.filter(pk__in=ids).delete()
+    Ballot.objects.bulk_create(
+        [
+            Ballot(id=uuid.uuid4(), election_id=election.pk, marks=marks, receipt=receipt)
+            for marks, receipt in ballots
+        ],
+        batch_size=CHUNK,
+    )
+    Receipt.objects.bulk_create(
+        [Receipt(id=uuid.uuid4(), election_id=election.pk, receipt=r) for r in receipts],
+        batch_size=CHUNK,
+    )
+    _rewrite_vote_records(election, records)
 
 
 def _rewrite_vote_records(election: Election, record_ids: list[uuid.UUID]) -> None:

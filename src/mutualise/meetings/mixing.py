@@ -161,7 +161,7 @@ def _write_with_orm(rows: dict) -> tuple[bool, bool, int]:
 
 
 def _open_into_tables(resolution: Resolution, sealed: list[str]) -> None:
-    opened = [SEAL.unseal(text) for text in sealed]
+    opened = SEAL.unseal_many(sealed)
     contents = shows_contents(resolution)
     _shuffle(opened)
     Ballot.objects.bulk_create(

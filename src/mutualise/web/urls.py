@@ -19,9 +19,10 @@ urlpatterns = [
     path("o/<slug:slug>/membership/", membership.membership, name="membership"),
     path("o/<slug:slug>/outbox/", outbox.organisation_outbox, name="organisation_outbox"),
     path("o/<slug:slug>/constitution/", views.constitution, name="constitution"),
-    # Each app's pages live under its organisation: /o/<slug>/...
-    path("o/<slug:slug>/", include("mutualise.register.urls")),
+    # Each app's pages live under its organisation: /o/<slug>/... Elections first: casting is
+    # the busiest path, and the register's patterns would otherwise all be tried before it.
     path("o/<slug:slug>/elections/", include("mutualise.elections.urls")),
+    path("o/<slug:slug>/", include("mutualise.register.urls")),
     path("o/<slug:slug>/meetings/", include("mutualise.meetings.urls")),
     path("o/<slug:slug>/participation/", include("mutualise.participation.urls")),
     path("o/<slug:slug>/accountability/", include("mutualise.governance.urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from csp.decorators import csp_exempt
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -90,6 +91,7 @@ def vote(request, slug, pk):
     return render(request, "elections/code.html", {"election": election, "page_title": "Vote"})
 
 
+@csp_exempt()  # JSON, never rendered as a page: no policy to build per ballot
 @csrf_exempt
 @require_POST
 def api_cast(request, slug, pk):
@@ -100,9 +102,8 @@ def api_cast(request, slug, pk):
     if not length.isdigit() or int(length) > ballot_parser.MAX_BODY_BYTES:
         problem = f"body: a ballot is at most {ballot_parser.MAX_BODY_BYTES} bytes"
         return JsonResponse({"error": "invalid ballot", "problems": [problem]}, status=413)
-    election, standing = _open_poll(slug, pk)
+    election, rules = _open_poll(slug, pk)
     try:
-        rules = services.ballot_rules(election, standing)
         # The same parser as the form and paper keying: what it returns is what is stored.
         request_ = ballot_parser.from_json(request.body, rules, channels=("internet", "telephone"))
         receipt = services.cast(
@@ -119,11 +120,11 @@ def api_cast(request, slug, pk):
     return JsonResponse({"receipt": receipt})
 
 
-_OPEN_POLLS: dict[tuple[str, int], tuple[Election, int]] = {}
+_OPEN_POLLS: dict[tuple[str, int], tuple[Election, object]] = {}
 
 
-def _open_poll(slug: str, pk: int) -> tuple[Election, int]:
-    """The election and its number of candidates, kept per process while its poll is open.
+def _open_poll(slug: str, pk: int) -> tuple[Election, object]:
+    """The election and its ballot's rules, kept per process while its poll is open.
 
     Nothing on the ballot can change once the poll is open, and on PostgreSQL the casting
     statement itself checks that the poll is still open, so a stale copy cannot let a late
@@ -132,7 +133,7 @@ def _open_poll(slug: str, pk: int) -> tuple[Election, int]:
     if cached is not None:
         return cached
     election = _election(slug, pk)
-    found = (election, len(services.ballot_candidates(election)))
+    found = (election, services.ballot_rules(election, len(services.ballot_candidates(election))))
     if election.state == State.POLL_OPEN and connection.vendor == "postgresql":
         _OPEN_POLLS[(slug, pk)] = found
     return found
