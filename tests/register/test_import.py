@@ -69,8 +69,13 @@ def test_every_bad_row_is_reported_with_row_column_and_reason(org, existing):
         by_row[8]
     )
     assert "row 9, column 'Date of birth'" in str(by_row[9]) and "not a real date" in str(by_row[9])
-    assert "public-gateshead" in by_row[23].reason
-    assert "row 2" in by_row[25].reason
+    # Constituencies by name; each problem under the column it concerns, said once.
+    assert "Public constituency - Gateshead" in by_row[23].reason
+    assert by_row[23].column == "Postcode"
+    assert by_row[22].column == "Date of birth" and by_row[22].reason.count("at least 16") == 1
+    assert "same email as row 2" in by_row[25].reason
+    summary = result.problem_summary()
+    assert summary.startswith("1 row with") and "_" not in summary
     assert (result.rows_total, result.rows_ready, result.rows_rejected) == (27, 4, 23)
     assert Member.objects.count() == 1  # checking writes nothing
     assert result.by_constituency == {"public-newcastle": 2, "public-gateshead": 1, "staff": 1}

@@ -208,8 +208,10 @@ def test_verdicts_remembered_per_key_still_depend_on_the_constituency_asked_for(
     assert [(p.row, p.kind) for p in result.problems] == [
         (3, "wrong_constituency"),  # same key as row 2, another constituency asked for
         (5, "class_required"),
-        (6, "not_eligible"),  # a staff class, but no confirmation
-        (7, "wrong_constituency"),  # the same, and not staff
+        (6, "not_eligible"),  # a staff class, but a contract that does not qualify (Staff)
+        (6, "not_eligible"),  # and no confirmation (the file has no Confirmations column)
+        (7, "wrong_constituency"),  # the same, and not staff: under Staff
+        (7, "wrong_constituency"),  # and no confirmation
         (9, "not_eligible"),
         (10, "not_eligible"),
     ]

@@ -160,6 +160,16 @@ def assess(
     constitution: Constitution, constituency_id: str, facts: ApplicantFacts, on: date
 ) -> Assessment:
     """Every rule of the constituency (or constituency class) the applicant fails, in words."""
+    reasons = [reason for _, reason in failing_facts(constitution, constituency_id, facts, on)]
+    return Assessment(eligible=not reasons, reasons=reasons)
+
+
+def failing_facts(
+    constitution: Constitution, constituency_id: str, facts: ApplicantFacts, on: date
+) -> list[tuple[str, str]]:
+    """As `assess`, each reason with the applicant's fact its rule reads: 'date_of_birth',
+    'postcode' (or local authority), 'staff', 'last_service_use' or 'attestations', so that a
+    form or an import report can show the reason beside the answer it concerns."""
     extra: tuple[Attestation, ...] = ()
     found = constitution.find_class(constituency_id)
     if found is not None:
@@ -168,14 +178,13 @@ def assess(
     else:
         constituency = constitution.constituency(constituency_id)
     rules = constituency.eligibility
-    reasons = [
-        *_age_reasons(rules, facts, on),
-        *_area_reasons(rules, facts),
-        *_staff_reasons(rules, facts, on),
-        *_service_reasons(rules, facts, on),
-        *_attestation_reasons(rules.attestations + extra, facts),
+    return [
+        *(("date_of_birth", r) for r in _age_reasons(rules, facts, on)),
+        *(("postcode", r) for r in _area_reasons(rules, facts)),
+        *(("staff", r) for r in _staff_reasons(rules, facts, on)),
+        *(("last_service_use", r) for r in _service_reasons(rules, facts, on)),
+        *(("attestations", r) for r in _attestation_reasons(rules.attestations + extra, facts)),
     ]
-    return Assessment(eligible=not reasons, reasons=reasons)
 
 
 def constituency_for(constitution: Constitution, facts: ApplicantFacts, on: date) -> list[str]:

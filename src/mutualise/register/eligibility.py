@@ -80,9 +80,10 @@ def check_details(
     constituency = _known(constitution, constituency_id)
     class_ids = [k.id for k in constituency.classes]
     if class_ids and class_id not in class_ids:
-        names = ", ".join(f"{k.id} ({k.name})" for k in constituency.classes)
+        names = "; ".join(k.name for k in constituency.classes)
         raise MemberError(
-            f"Choose which part of the {constituency.name} constituency: {names}.",
+            f"Choose which part of the {constituency.name.removesuffix(' constituency')} "
+            f"constituency: {names}.",
             field="class_id",
         )
     if class_id and not class_ids:

@@ -31,9 +31,15 @@ from .fields import (
     RowProblem,
 )
 from .parsing import parse_date
+from .reasons import by_column, no_constituency
 from .verdicts import RegisterKeys, _details, _Eligibility, derived_ref
 
 PROGRESS_EVERY = 5000
+
+
+def _called(name: str) -> str:
+    """'Staff constituency' as it is; 'Members' as 'the Members constituency'."""
+    return name if name.lower().endswith("constituency") else f"the {name} constituency"
 
 
 def check_rows(*args, **kwargs) -> CheckResult:
@@ -94,7 +100,7 @@ def _check_rows(
         c.eligibility.minimum_age is not None for c in constitution.constituencies
     )
     rules = _Eligibility(constitution, on)
-    seen_refs: set[int] = set()
+    seen_refs: dict[int, int] = {}  # hashed reference -> the row it was first on
     seen_emails: dict[int, int] = {}
     seen_people: dict[int, int] = {}
     register_refs, register_emails, register_people = (
@@ -102,6 +108,7 @@ def _check_rows(
         register.emails,
         register.people,
     )
+    email_people = register.email_people
     problems = result.problems
     rejected = result.rejected_rows
     by_constituency = result.by_constituency
@@ -399,7 +406,7 @@ def _check_rows(
                         (
                             "constituency_id",
                             f"there is no constituency '{wanted}'; they are "
-                            f"{', '.join(constituencies)}",
+                            f"{'; '.join(c.name for c in constituencies.values())}",
                             "unknown_constituency",
                         )
                     )
@@ -412,7 +419,7 @@ def _check_rows(
                         (
                             "class_id",
                             f"there is no class '{wanted_class}'; classes are "
-                            f"{', '.join(classes) or 'none'}",
+                            f"{'; '.join(k.name for _, k in classes.values()) or 'none'}",
                             "unknown_class",
                         )
                     )
@@ -422,7 +429,8 @@ def _check_rows(
                     bad(
                         (
                             "class_id",
-                            f"class '{class_id}' is not part of '{constituency_id}'",
+                            f"{classes[class_id][1].name} is not a class of "
+                            f"{constituencies[constituency_id].name}",
                             "unknown_class",
                         )
                     )
@@ -510,43 +518,29 @@ def _check_rows(
                     if qualifying:
                         constituency_id = qualifying[0]
                     else:
-                        bad(
-                            (
-                                "postcode" if "postcode" in position else "constituency_id",
-                                "qualifies for no constituency: "
-                                + " ".join(
-                                    rules.reasons(c, key, details)[0] for c in constituencies
-                                ),
-                                "not_eligible",
-                            )
-                        )
+                        found.extend(no_constituency(rules, constituencies, key, details, position))
                 constituency = constituencies.get(constituency_id)
                 if constituency is not None:
                     if constituency.classes and not class_id:
                         bad(
                             (
                                 "class_id",
-                                f"the {constituency.name} constituency needs a class: "
-                                f"{', '.join(k.id for k in constituency.classes)}",
+                                f"{_called(constituency.name)} needs a class: "
+                                f"{', '.join(k.name for k in constituency.classes)}",
                                 "class_required",
                             )
                         )
                     else:
-                        reasons = rules.reasons(class_id or constituency_id, key, details)
-                        if reasons:
+                        failing = rules.failing(class_id or constituency_id, key, details)
+                        if failing:
                             others = [
-                                c
+                                constituencies[c].name
                                 for c in rules.constituencies(key, details)
                                 if c != constituency_id
                             ]
-                            hint = f" They qualify for {', '.join(others)}." if others else ""
-                            bad(
-                                (
-                                    "constituency_id" if wanted else "postcode",
-                                    " ".join(reasons) + hint,
-                                    "wrong_constituency" if others else "not_eligible",
-                                )
-                            )
+                            hint = f"They qualify for {', '.join(others)}." if others else ""
+                            kind = "wrong_constituency" if others else "not_eligible"
+                            found.extend(by_column(failing, position, kind, hint))
                 verdicts[(age, sector, asked)] = (constituency_id, tuple(found))
             else:
                 constituency_id, said = verdict
@@ -565,23 +559,36 @@ def _check_rows(
         seen_email = hash(email) if email else None
         seen_ref = hash(ref)
         if seen_ref in seen_refs:
-            bad(
-                (
-                    "external_ref",
-                    f"reference '{ref}' appears earlier in the file",
-                    "duplicate_ref_in_file",
+            if values[i_ref]:
+                said = f"reference '{ref}' is also on row {seen_refs[seen_ref]}"
+            else:  # a reference made from the row: say what matched, not the reference
+                said = (
+                    f"the same person as row {seen_refs[seen_ref]} (same name, date of birth, "
+                    "postcode and email)"
                 )
+            bad(("external_ref" if values[i_ref] else "display_name", said,
+                 "duplicate_ref_in_file" if values[i_ref] else "duplicate_in_file"))  # fmt: skip
+        elif (
+            ref in register_refs
+            or (person and person in register_people)
+            or (
+                email
+                and email in register_emails
+                and email_people.get(email, (None, None))[0] == key_name
+                and email_people[email][1] in (None, born)
             )
-        elif ref in register_refs:
+        ):
+            # Already on the register (imported before, or exported and imported back): counted,
+            # not added again and not a problem.
             if not found:
                 already_present += 1
-                seen_refs.add(seen_ref)
+                seen_refs[seen_ref] = line
                 continue
         elif email and seen_email in seen_emails:
             bad(
                 (
                     "email",
-                    f"the same email is on row {seen_emails[seen_email]}",
+                    f"the same email as row {seen_emails[seen_email]}",
                     "duplicate_in_file",
                 )
             )
@@ -589,8 +596,8 @@ def _check_rows(
             bad(
                 (
                     "display_name",
-                    "the same name, date of birth and postcode are on row "
-                    f"{seen_people[seen_person]}",
+                    f"the same person as row {seen_people[seen_person]} (same name, date of "
+                    "birth and postcode)",
                     "duplicate_in_file",
                 )
             )
@@ -598,20 +605,13 @@ def _check_rows(
             bad(
                 (
                     "email",
-                    "this person is already on the register (same email)",
+                    "someone already on the register has this email, with another name or "
+                    "date of birth",
                     "duplicate_in_register",
                 )
             )
-        elif person and person in register_people:
-            bad(
-                (
-                    "display_name",
-                    "this person is already on the register (same name, date of "
-                    "birth and postcode)",
-                    "duplicate_in_register",
-                )
-            )
-        seen_refs.add(seen_ref)
+        if seen_ref not in seen_refs:
+            seen_refs[seen_ref] = line
         if email and seen_email not in seen_emails:
             seen_emails[seen_email] = line
         if person and seen_person not in seen_people:

@@ -160,6 +160,26 @@ class CheckResult:
     def problem_counts(self) -> Counter:
         return Counter(p.kind for p in self.problems)
 
+    def problem_summary(self) -> str:
+        """The problems in words: '3 rows with a date that does not exist, 1 with no name'."""
+        from .reasons import kind_words
+
+        rows: dict[str, set[int]] = {}
+        for problem in self.problems:
+            rows.setdefault(problem.kind, set()).add(problem.row)
+        parts = sorted(rows.items(), key=lambda item: (-len(item[1]), item[0]))
+        said = [
+            f"{len(lines)} {'row' if len(lines) == 1 else 'rows'} with {kind_words(kind)}"
+            if i == 0
+            else f"{len(lines)} with {kind_words(kind)}"
+            for i, (kind, lines) in enumerate(parts)
+        ]
+        return ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1] if said else ""
+
+    def columns_read(self) -> list[tuple[str, str]]:
+        """(the file's column, the register field it is read as, by its name)."""
+        return [(column, FIELDS[target][0]) for target, column in self.mapping.items()]
+
     def rejected_csv(self) -> str:
         """The rejected rows as they were, plus a 'Problems' column: fix and import again."""
         out = io.StringIO()

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from mutualise.constitution.eligibility import age_on, assess, constituency_for
+from mutualise.constitution.eligibility import age_on, constituency_for, failing_facts
 
 from ..eligibility import facts_for
 
@@ -55,10 +55,14 @@ class _Eligibility:
         return self.facts[key]
 
     def reasons(self, target: str, key: tuple, details: dict) -> list[str]:
+        return [reason for _, reason in self.failing(target, key, details)]
+
+    def failing(self, target: str, key: tuple, details: dict) -> list[tuple[str, str]]:
+        """(fact, reason) for each rule of `target` the row fails (`failing_facts`)."""
         found = self.assessments.get((target, key))
         if found is None:
             facts = self._facts(key, details)
-            found = assess(self.constitution, target, facts, self.on).reasons
+            found = failing_facts(self.constitution, target, facts, self.on)
             self.assessments[(target, key)] = found
         return found
 
@@ -77,6 +81,9 @@ class RegisterKeys:
     refs: set[str] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
     people: set[tuple] = field(default_factory=set)
+    # email -> (name key, date of birth) of the member holding it: the same person again (a
+    # register exported and imported back) is already present, not a problem.
+    email_people: dict[str, tuple] = field(default_factory=dict)
 
     @classmethod
     def load(cls, organisation) -> RegisterKeys:
@@ -93,6 +100,7 @@ class RegisterKeys:
                 found.refs.add(ref)
             if email:
                 found.emails.add(email)
+                found.email_people[email] = (name, born)
             if name and born and postcode:
                 found.people.add((name, born, postcode))
         return found

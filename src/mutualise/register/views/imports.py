@@ -96,6 +96,13 @@ def import_preview(request, slug, pk):
         error = ""
     except TableError as exc:
         result, error = None, str(exc)
+    if result is not None:
+        from ..browse import names
+
+        constituencies, classes = names(request.organisation)
+        for row in result.preview:
+            row["constituency_name"] = constituencies.get(row["constituency_id"], "")
+            row["class_name"] = classes.get(row["class_id"], "")
     return render(
         request,
         "register/import_preview.html",
