@@ -63,7 +63,7 @@ def state() -> dict:
     from mutualise.register.models import ImportBatch, Member, MembershipPeriod, PendingImport
     from mutualise.register.tasks import import_members
 
-    job = live(Job.objects.get())  # with the progress its running work has reported
+    job = live(Job.objects.get(kind="register.import"))  # with its reported progress
     pending = PendingImport.objects.get()
     numbers = list(Member.objects.order_by("number").values_list("number", flat=True))
     with connection.cursor() as cursor:
