@@ -34,6 +34,7 @@ READS = {
     "governance.services.reminders": ["ahead_days", "open_reminders"],
     "jobs.services": [
         "on_failure", "job_for", "live", "kind", "may_view", "back_url", "unfinished", "latest",
+        "downloads_once",
     ],
     "mail.services": ["from_address", "render", "check_address"],
     "meetings.services.agenda": ["agenda", "kind_rules"],

@@ -56,13 +56,18 @@ def test_poll_cards_are_made_by_the_worker_for_the_returning_officer(frozen, cli
     assert job.state == "done" and job.result["issued"] == 3
     assert Credential.objects.filter(election=election).count() == 3
     page = client.get(f"/o/{election.organisation.slug}/jobs/{job.pk}/").content.decode()
-    assert "3 poll cards to print" in page and "voting codes" in page
+    assert "3 poll cards to print" in page and "deleted as it is downloaded" in page
     pdf = client.get(f"/o/{election.organisation.slug}/jobs/{job.pk}/file")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF") and pdf.content.count(b"/Type /Page\n") == 3
-    assert AuditEvent.objects.filter(action="job.file_downloaded").count() == 1
-    client.force_login(secretary)  # an officer, but not the returning officer: no codes
+    event = AuditEvent.objects.get(action="job.file_downloaded")
+    assert event.data["deleted"] is True  # the plain codes are kept only until fetched
+    assert not JobOutput.objects.filter(job=job).exists()
     assert client.get(f"/o/{election.organisation.slug}/jobs/{job.pk}/file").status_code == 403
+    page = client.get(f"/o/{election.organisation.slug}/jobs/{job.pk}/").content.decode()
+    assert "downloaded and deleted" in page
+    client.force_login(secretary)  # an officer, but not the returning officer: no codes
+    assert client.get(f"/o/{election.organisation.slug}/jobs/{job.pk}/").status_code == 403
 
     client.force_login(officer)
     client.post(console(election) + "codes/")

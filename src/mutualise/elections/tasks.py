@@ -140,6 +140,6 @@ def _console(job) -> str:
     )
 
 
-# Poll cards hold the plain codes: the returning officer's alone.
-jobs.kind(POLL_CARDS_JOB, may_view=_returning_officer_sees, back=_console)
+# Poll cards hold the plain codes: the returning officer's alone, and kept only until fetched.
+jobs.kind(POLL_CARDS_JOB, may_view=_returning_officer_sees, back=_console, once=True)
 jobs.kind(COUNT_JOB, may_view=_may_manage, back=_console)

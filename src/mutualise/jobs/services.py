@@ -222,10 +222,18 @@ def latest(kind: str, subject: str) -> Job | None:
 _KINDS: dict[str, dict] = {}
 
 
-def kind(name: str, *, may_view: Callable, back: Callable | None = None) -> None:
+def kind(
+    name: str, *, may_view: Callable, back: Callable | None = None, once: bool = False
+) -> None:
     """Say who may see (and download) jobs of this kind, `may_view(user, job)`, and where
-    their page leads back to, `back(job) -> url` (each app, beside its tasks)."""
-    _KINDS[name] = {"may_view": may_view, "back": back}
+    their page leads back to, `back(job) -> url` (each app, beside its tasks). With `once`, a
+    job's file is deleted as it is downloaded (poll cards: the plain voting codes are kept
+    no longer than it takes to fetch them)."""
+    _KINDS[name] = {"may_view": may_view, "back": back, "once": once}
+
+
+def downloads_once(job: Job) -> bool:
+    return bool(_KINDS.get(job.kind, {}).get("once"))
 
 
 def may_view(user, job: Job) -> bool:
@@ -261,11 +269,20 @@ def download_output(job: Job, *, actor):
     with transaction.atomic():
         output = JobOutput.objects.select_for_update().get(job=job)
         output.downloads += 1
-        output.save(update_fields=["downloads"])
+        once = downloads_once(job)
         audit.record(
             job.organisation, "job.file_downloaded", actor=actor, subject=job,
-            data={"kind": job.kind, "file": output.file_name, "bytes": output.size},
+            data={"kind": job.kind, "file": output.file_name, "bytes": output.size,
+                  "deleted": once},
         )  # fmt: skip
+        if once:
+            content = bytes(output.content)
+            output.delete()
+            job.result = {**(job.result or {}), "downloaded_once": True}
+            Job.objects.filter(pk=job.pk).update(result=job.result)
+            output.content = content  # the caller's copy, for this one response
+        else:
+            output.save(update_fields=["downloads"])
     return output
 
 

@@ -37,6 +37,7 @@ def job_page(request, slug, pk):
             "organisation": job.organisation,
             "output": getattr(job, "output", None) if job.state == "done" else None,
             "back": jobs.back_url(job),
+            "once": jobs.downloads_once(job),
             "page_title": job.label,
         },
     )
