@@ -25,6 +25,10 @@ def pytest_configure(config):
     # (django.core.mail.outbox); tests/mail sends through the worker's task and a real server.
     settings.MUTUALISE_EMAIL_EAGER = True
     settings.MUTUALISE_EMAIL_RATE = 0
+    # The demo clock's offset lives in a file: the suite's own, never a demo's under var/.
+    import tempfile
+
+    settings.MUTUALISE_DEMO_CLOCK_FILE = str(Path(tempfile.mkdtemp()) / "demo-clock")
 
 
 def pytest_collection_modifyitems(config, items):

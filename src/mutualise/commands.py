@@ -57,7 +57,7 @@ def register(subparsers) -> None:
     reseal.add_argument("--org", help="only this organisation (slug)")
     reseal.set_defaults(handler=audit_reseal)
 
-    demo = subparsers.add_parser("demo", help="load the demo organisation and serve it")
+    demo = subparsers.add_parser("demo", help="load the demo organisations and serve them")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", default="8000")
     demo.add_argument("--no-serve", action="store_true", help="load the demo data only")
@@ -191,7 +191,7 @@ def run_demo(args) -> int:
     # The demo runs on throwaway keys (web/settings_dev.py) unless told otherwise.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualise.web.settings_dev")
     setup_django()
-    from mutualise.web import demo
+    from mutualise import demo
 
     if args.code:
         try:
@@ -200,8 +200,7 @@ def run_demo(args) -> int:
             raise CommandError(str(exc)) from exc
         return 0
     address = f"http://{args.host}:{args.port}/"
-    info = demo.load()
-    print(info.describe(address))
+    print(demo.load().describe(address))
     if args.no_serve:
         return 0
     sys.stdout.flush()

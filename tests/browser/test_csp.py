@@ -3,9 +3,9 @@ this site only, no inline script or style) with no violation reported by the bro
 
 import pytest
 
+from mutualise.demo import nhs_trust as demo
 from mutualise.elections.models import Election
 from mutualise.meetings.models import Meeting
-from mutualise.web import demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,7 +3,7 @@ sign in and out, and no serious accessibility problem on any of it."""
 
 import pytest
 
-from mutualise.web import demo
+from mutualise.demo import nhs_trust as demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

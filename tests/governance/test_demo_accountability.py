@@ -5,9 +5,9 @@ declaration), and the rest of the council is still vacant."""
 import pytest
 from django.urls import reverse
 
+from mutualise.demo import nhs_trust as demo
 from mutualise.governance import services
 from mutualise.governance.models import OfficeHolding
-from mutualise.web import demo
 
 pytestmark = pytest.mark.django_db
 

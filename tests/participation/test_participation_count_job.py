@@ -8,9 +8,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from mutualise.audit.models import AuditEvent
+from mutualise.demo import council_board as demo
 from mutualise.jobs.models import Job
 from mutualise.jobs.worker import run_queued
-from mutualise.participation import demo, services
+from mutualise.participation import services
 from mutualise.participation.models import Budget
 from mutualise.register.models import Organisation
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def closed(db):
-    demo.load("pw")
+    demo.load()
     org = Organisation.objects.get(slug=demo.SLUG)
     live = Budget.objects.get(organisation=org, state="voting")
     Budget.objects.filter(pk=live.pk).update(voting_closes_at=timezone.now() - timedelta(hours=1))
@@ -54,7 +55,7 @@ def test_the_officer_starts_the_count_and_follows_it(closed, client):
 
 
 def test_a_count_that_may_not_start_says_why_at_once(db):
-    demo.load("pw")
+    demo.load()
     org = Organisation.objects.get(slug=demo.SLUG)
     live = Budget.objects.get(organisation=org, state="voting")  # voting still open
     with pytest.raises(services.ParticipationError):

@@ -206,9 +206,9 @@ def test_rejected_rows_csv_neutralises_formulas(org):
 
 
 def test_published_ballots_csv_neutralises_candidate_names():
+    from mutualise.demo import nhs_trust as demo
     from mutualise.elections import tally
     from mutualise.elections.models import Candidate, Election
-    from mutualise.web import demo
 
     info = demo.load()
     declared = Election.objects.filter(organisation=info.organisation).order_by("pk").first()

@@ -9,9 +9,9 @@ import sys
 import pytest
 from django.test import override_settings
 
+from mutualise.demo import nhs_trust as demo
 from mutualise.elections import services as elections
 from mutualise.elections.models import Election
-from mutualise.web import demo
 
 SRC = os.path.join(os.path.dirname(__file__), "..", "..", "src")
 

@@ -16,9 +16,9 @@ import hmac
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from mutualise import clock
 from mutualise.constitution.postcodes import normalise_postcode
 
 from .member_models import AccountRequest
@@ -60,7 +60,7 @@ class Throttled(Exception):
 def check_throttle(kind: str, subject_key: str, client_key: str, now=None) -> None:
     """Refuse when this number (or address) or this client has had its fill of tries lately.
     Counted whether or not the number exists, so the refusal says nothing about it."""
-    now = now or timezone.now()
+    now = now or clock.now()
     since = now - window()
     per_subject, per_client = limits()
     recent = AccountRequest.objects.filter(kind=kind, created_at__gt=since)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
+
+from mutualise import clock
 
 from .models import Invitation
 from .tokens import hash_token, new_token
@@ -26,7 +27,7 @@ def make(organisation, *, purpose, email, actor, role_kind="", member=None):
     from mutualise.audit.services import actor_name
 
     token, digest = new_token()
-    now = timezone.now()
+    now = clock.now()
     invitation = Invitation.objects.create(
         organisation=organisation,
         purpose=purpose,
@@ -70,7 +71,7 @@ def claim(token: str, user) -> Invitation:
     state = invitation.state()
     if state != "open":
         raise InvitationError(REFUSALS[state])
-    invitation.accepted_at = timezone.now()
+    invitation.accepted_at = clock.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return invitation
@@ -82,5 +83,5 @@ def open_invitations(organisation, purpose):
         purpose=purpose,
         accepted_at__isnull=True,
         withdrawn_at__isnull=True,
-        expires_at__gt=timezone.now(),
+        expires_at__gt=clock.now(),
     )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from mutualise import clock
 from mutualise.register.models import Member, Organisation, Role
 
 
@@ -82,7 +83,7 @@ class Invitation(models.Model):
 
     def state(self, now=None) -> str:
         """'accepted', 'withdrawn', 'expired' or 'open'."""
-        now = now or timezone.now()
+        now = now or clock.now()
         if self.accepted_at:
             return "accepted"
         if self.withdrawn_at:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models, transaction
-from django.utils import timezone
+
+from mutualise import clock
 
 from . import digests
 from .chain import data_digest, event_hash, event_seal_message, head_seal_message
@@ -37,7 +38,7 @@ def record(organisation, action: str, *, actor=None, subject=None, data: dict | 
         raise RuntimeError("audit.record must be called inside a transaction")
     key = signing_key()
     head, _ = AuditHead.objects.select_for_update().get_or_create(organisation=organisation)
-    occurred_at = timezone.now()
+    occurred_at = clock.now()
     salt = secrets.token_hex(16)
     data = data or {}
     digest = data_digest(data, salt)
@@ -84,7 +85,7 @@ def redact_subject(organisation, subject_type: str, subject_id: str) -> int:
     the salted digest stays in the hash, and each blanked event is resealed as redacted, so
     data blanked by anything but this service shows in `verify`."""
     key = signing_key()
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         events = list(
             AuditEvent.objects.select_for_update().filter(

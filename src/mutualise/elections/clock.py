@@ -1,8 +1,9 @@
-"""The one place the elections app reads the time, so tests (and a rehearsal of an election on
-a demo site) can run a timetable months long in minutes."""
+"""Where the elections app reads the time: the install's one clock (mutualise/clock.py), so a
+demo clock moves an election's timetable too. Tests replace `now` here to run a timetable months
+long in minutes."""
 
-from django.utils import timezone
+from mutualise import clock
 
 
 def now():
-    return timezone.now()
+    return clock.now()

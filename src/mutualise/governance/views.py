@@ -7,9 +7,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mutualise import clock
 from mutualise.register import representation
 from mutualise.register.models import Member, Organisation, PopulationTable
 
@@ -19,7 +19,7 @@ from .models import HealthReport
 
 def accountability(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    today = timezone.localdate()
+    today = clock.localdate()
     findings = services.check_organisation(organisation, today=today, verify_audit=False)
     dates, series = public.members_over_time(organisation, today)
     holders, elected, seats = public.holders(organisation, today)
@@ -60,7 +60,7 @@ def annual_report(request, slug, kind, fmt):
     if kind not in ("membership", "annual-return") or fmt not in ("csv", "pdf"):
         raise Http404("reports are membership or annual-return, as csv or pdf")
     organisation = get_object_or_404(Organisation, slug=slug)
-    year_end = reports.last_year_end(organisation, timezone.localdate())
+    year_end = reports.last_year_end(organisation, clock.localdate())
     year = request.GET.get("year", "")
     if year:  # the financial year ending in this calendar year
         if not (year.isdigit() and 1900 < int(year) <= year_end.year):
@@ -92,7 +92,7 @@ def all_organisations(request):
             report = stored[o.pk]
             findings, checked = report.findings, report.checked_on
         else:
-            findings, checked = [f.as_dict() for f in live[o.pk]], timezone.localdate()
+            findings, checked = [f.as_dict() for f in live[o.pk]], clock.localdate()
         serious = sum(1 for f in findings if f["severity"] == "serious")
         rows.append(
             {

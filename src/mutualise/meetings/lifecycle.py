@@ -14,6 +14,8 @@ from datetime import datetime
 from django.db import models
 from django.utils import timezone
 
+from mutualise import clock
+
 
 class MeetingState(models.TextChoices):
     DRAFT = "draft", "Being prepared"
@@ -131,10 +133,10 @@ def check(table: dict[str, Transition], obj, name: str, now=None) -> tuple[bool,
             False,
             f"The {label} is {obj.get_state_display().lower()}: cannot {transition.label.lower()}.",
         )
-    return transition.guard(obj, now or timezone.now())
+    return transition.guard(obj, now or clock.now())
 
 
 def available(table: dict[str, Transition], obj, now=None) -> list[tuple[Transition, bool, str]]:
     """Each transition from the object's current state, with whether it is allowed and why not."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return [(t, *t.guard(obj, now)) for t in table.values() if obj.state in t.sources]

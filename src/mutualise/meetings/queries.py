@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
+from mutualise import clock
 
 from .lifecycle import MeetingState, ResolutionState
 from .models import Meeting, Resolution
@@ -16,7 +16,7 @@ def in_session(organisation):
 
 def next_meeting(organisation, now=None) -> Meeting | None:
     """The next general meeting members have been given notice of."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return (
         Meeting.objects.filter(
             organisation=organisation, state=MeetingState.CALLED, starts_at__gte=now
@@ -45,7 +45,7 @@ def latest_declared(organisation, limit: int = 3):
 
 def advance_votes(organisation, now=None):
     """Resolutions of a called meeting that members may vote on before it starts."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return (
         Resolution.objects.filter(
             organisation=organisation,
@@ -61,7 +61,7 @@ def advance_votes(organisation, now=None):
 
 def meetings_for_members(organisation, now=None):
     """Meetings a member may attend and vote at: called and still to come, or in session."""
-    now = now or timezone.now()
+    now = now or clock.now()
     called = Meeting.objects.filter(
         organisation=organisation, state=MeetingState.CALLED, starts_at__gte=now
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.utils import timezone
+
+from mutualise import clock
 
 from .lifecycle import BudgetFacts, BudgetState, ProposalFacts, ProposalState
 from .models import Budget, BudgetProject, Proposal
@@ -16,7 +17,7 @@ def budget_facts(budget: Budget, now=None) -> BudgetFacts:
         accepted=Count("pk", filter=Q(review=BudgetProject.Review.ACCEPTED)),
     )
     return BudgetFacts(
-        now=now or timezone.now(),
+        now=now or clock.now(),
         state=BudgetState(budget.state),
         pot_pence=budget.pot_pence,
         projects=counts["total"],
@@ -29,7 +30,7 @@ def budget_facts(budget: Budget, now=None) -> BudgetFacts:
 
 def proposal_facts(proposal: Proposal, now=None) -> ProposalFacts:
     return ProposalFacts(
-        now=now or timezone.now(),
+        now=now or clock.now(),
         state=ProposalState(proposal.state),
         supporters=proposal.supporters,
         threshold=proposal.threshold,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+
+from mutualise import clock
 
 try:
     from django.tasks import task  # Django 6
@@ -65,7 +66,7 @@ def close_due(now=None) -> tuple[int, int]:
     from .lifecycle import BudgetState
     from .models import Budget
 
-    now = now or timezone.now()
+    now = now or clock.now()
     counted = 0
     for budget in Budget.objects.filter(state=BudgetState.VOTING, voting_closes_at__lte=now):
         services.count_budget(budget, actor="scheduler", now=now)

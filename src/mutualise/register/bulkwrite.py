@@ -36,7 +36,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, connections
-from django.utils import timezone
+
+from mutualise import clock
 
 from .importing import COLUMNS
 from .models import MemberNumberSequence
@@ -80,7 +81,7 @@ class MemberWriter:
         self.first_number = self.next_number = self.sequence.last_number + 1
         self.buffer: list[tuple] = []
         self.written = 0
-        now = timezone.now()
+        now = clock.now()
         self.postgres = self.connection.vendor == "postgresql"
         self.now = now if self.postgres else self.connection.ops.adapt_datetimefield_value(now)
         self.queue: queue.Queue = queue.Queue(maxsize=4)

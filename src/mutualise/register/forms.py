@@ -7,6 +7,7 @@ from datetime import date
 from django import forms
 from django.conf import settings
 
+from mutualise import clock
 from mutualise.constitution.postcodes import is_valid_postcode, normalise_postcode
 
 from .models import Member, StatusChange
@@ -123,7 +124,7 @@ class JoinForm(forms.Form):
             data["date_of_birth"] = _date_from(
                 self.data, "date_of_birth", "date of birth", self.needs_age
             )
-            if data["date_of_birth"] and data["date_of_birth"] > date.today():
+            if data["date_of_birth"] and data["date_of_birth"] > clock.localdate():
                 raise forms.ValidationError("Date of birth must be in the past")
         except forms.ValidationError as exc:
             self.date_errors["date_of_birth"] = exc.messages[0]

@@ -9,6 +9,7 @@ import json
 import sys
 from datetime import date
 
+from mutualise import clock
 from mutualise.cli import CommandError, setup_django
 
 
@@ -194,7 +195,6 @@ def run_offer_open(args) -> int:
 
 def run_offer_apply(args) -> int:
     setup_django()
-    from django.utils import timezone
 
     from mutualise.register.models import Member
     from mutualise.stake import services
@@ -205,7 +205,7 @@ def run_offer_apply(args) -> int:
     if member is None:
         raise CommandError(f"no member {args.member} in {organisation.slug}")
     try:
-        services.apply(offer, member, args.shares, at=timezone.now(), priority=args.priority,
+        services.apply(offer, member, args.shares, at=clock.now(), priority=args.priority,
                        actor="cli")  # fmt: skip
     except services.StakeError as exc:
         raise CommandError(str(exc)) from None

@@ -10,8 +10,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.register.models import Member, Organisation
 
 from . import exports, services
@@ -97,7 +97,7 @@ def offer(request, slug, pk):
             errors.append(("id_shares", "Enter how many shares you want, as a whole number"))
         else:
             try:
-                applied = services.apply(the_offer, member, int(raw), at=timezone.now(),
+                applied = services.apply(the_offer, member, int(raw), at=clock.now(),
                                          actor=request.user)  # fmt: skip
             except services.StakeError as exc:
                 errors.append(("id_shares", str(exc)))
@@ -106,7 +106,7 @@ def offer(request, slug, pk):
     mine = (
         OfferApplication.objects.filter(offer=the_offer, member=member).first() if member else None
     )
-    day = timezone.localdate()
+    day = clock.localdate()
     is_open = (
         the_offer.state == ShareOffer.State.OPEN
         and the_offer.opens_on <= day <= the_offer.closes_on

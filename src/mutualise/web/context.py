@@ -43,7 +43,10 @@ def site(request):
         from mutualise.register.models import Organisation
 
         organisation = Organisation.objects.filter(slug=slug).first()
+    from .demo_clock import banner
+
     return {
+        "demo_clock": banner(),
         "organisation": organisation,
         "site_name": organisation.name if organisation else "mutualise",
         "navigation": _navigation(request, organisation) if organisation else [],

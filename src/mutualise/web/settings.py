@@ -169,6 +169,11 @@ MUTUALISE_AUDIT_OLD_KEYS = [
 ]
 MUTUALISE_AUDIT_THROWAWAY_KEY = DEBUG or os.environ.get("MUTUALISE_AUDIT_THROWAWAY_KEY") == "1"
 
+# The demo clock (mutualise/clock.py) is for demo installs only: no environment variable turns
+# it on here; web/settings_dev.py does, for the demo and the tests.
+MUTUALISE_DEMO_CLOCK = False
+MUTUALISE_DEMO_CLOCK_FILE = ""
+
 # The largest member file an officer may upload (a proxy in front should refuse bigger bodies
 # too, e.g. nginx client_max_body_size); XLSX cell limits are in register/tabular.py.
 MUTUALISE_UPLOAD_MAX_BYTES = int(os.environ.get("MUTUALISE_UPLOAD_MAX_BYTES", 100_000_000))

@@ -33,3 +33,8 @@ from .settings import *  # noqa: E402, F403
 
 # The worker kill test's pause point (jobs/testing.py): "KIND:N", never set in production.
 MUTUALISE_TEST_PAUSE_JOB = os.environ.get("MUTUALISE_TEST_PAUSE_JOB", "")
+
+# The demo clock (mutualise/clock.py): a newcomer may move this install's time forward. Never in
+# production: web/settings.py turns it off and the clock refuses the production settings module.
+MUTUALISE_DEMO_CLOCK = True
+MUTUALISE_DEMO_CLOCK_FILE = os.environ.get("MUTUALISE_DEMO_CLOCK_FILE", str(_var / "demo-clock"))

@@ -4,11 +4,12 @@ from django.urls import include, path
 from mutualise.accounts.member_urls import password_urlpatterns
 from mutualise.governance import urls as governance_urls
 
-from . import membership, org_home, outbox, signin, views
+from . import demo_clock, membership, org_home, outbox, signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("demo/clock/", demo_clock.page, name="demo_clock"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", signin.two_factor, name="two_factor"),

@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.register.models import Member
 
 from .. import claims as mechanics
@@ -56,7 +56,7 @@ def check_claim(request_id: int) -> bool:
         request = AccountRequest.objects.select_for_update().filter(pk=request_id).first()
         if request is None or request.checked_at is not None:
             return False
-        request.checked_at = timezone.now()
+        request.checked_at = clock.now()
         request.save(update_fields=["checked_at"])
         member = (
             Member.objects.select_for_update()

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from rules import has_perm
 
+from mutualise import clock
 from mutualise.audit import services as audit
 
 from .. import invitations as mechanics
@@ -104,7 +104,7 @@ def withdraw(invitation: Invitation, *, actor) -> Invitation:
         if locked.accepted_at:
             raise AccountsError("That invitation has been accepted already: revoke the role.")
         if locked.withdrawn_at is None:
-            locked.withdrawn_at = timezone.now()
+            locked.withdrawn_at = clock.now()
             locked.save(update_fields=["withdrawn_at"])
             audit.record(
                 locked.organisation,

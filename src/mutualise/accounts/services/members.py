@@ -10,9 +10,9 @@ here, so pages, the CLI and the worker's task are covered. Every invitation is a
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from rules import has_perm
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.mail import services as mail
 from mutualise.register import services as register
@@ -78,7 +78,7 @@ def _issue(member: Member, *, actor, reason: str, base_url=None) -> Invitation:
         .filter(member=member)
         .values_list("pk", flat=True)
     )
-    Invitation.objects.filter(pk__in=replaced).update(withdrawn_at=timezone.now())
+    Invitation.objects.filter(pk__in=replaced).update(withdrawn_at=clock.now())
     invitation, token = mechanics.make(
         organisation,
         purpose=Invitation.Purpose.MEMBER_ACCOUNT,

@@ -9,9 +9,9 @@ themselves may ask, only the membership secretary may decide, each step audited.
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from rules import has_perm
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.register import services as register
 from mutualise.register.errors import MemberError
@@ -87,7 +87,7 @@ def change_my_details(member: Member, group: str, *, actor, **values):
     wanted = {k: clean[k] for k in fields if k in clean}
     with transaction.atomic():
         waiting_changes(member).filter(group=group).update(
-            state=DetailsChange.State.WITHDRAWN, decided_at=timezone.now(), decided_by="member"
+            state=DetailsChange.State.WITHDRAWN, decided_at=clock.now(), decided_by="member"
         )
         change = DetailsChange.objects.create(
             organisation=organisation, member=member, group=group, changes=wanted
@@ -120,7 +120,7 @@ def _decide(change: DetailsChange, state: str, *, actor, reason: str = "") -> De
                 register.update_details(locked.member, actor=actor, **locked.changes)
             except MemberError as exc:
                 raise AccountsError(str(exc)) from None
-        locked.state, locked.decided_at = state, timezone.now()
+        locked.state, locked.decided_at = state, clock.now()
         locked.decided_by = audit.actor_name(actor)
         locked.reason = reason.strip()[:500]
         locked.save(update_fields=["state", "decided_at", "decided_by", "reason"])

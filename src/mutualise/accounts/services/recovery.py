@@ -11,9 +11,9 @@ from __future__ import annotations
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.register.models import Organisation
 
@@ -89,7 +89,7 @@ def use_recovery_code(device: RecoveryCodes, code: str) -> bool:
         if found is None:
             device.throttle_increment()
             return False
-        found.used_at = timezone.now()
+        found.used_at = clock.now()
         found.save(update_fields=["used_at"])
         device.throttle_reset()
         left = RecoveryCode.objects.filter(device=device, used_at__isnull=True).count()

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.mail import services as mail
 from mutualise.register import services as register
@@ -80,7 +80,7 @@ def invite_to_role(organisation, *, email: str, kind: str, actor, base_url: str 
             .filter(email=email, role_kind=kind)
             .values_list("pk", flat=True)
         )
-        Invitation.objects.filter(pk__in=replaced).update(withdrawn_at=timezone.now())
+        Invitation.objects.filter(pk__in=replaced).update(withdrawn_at=clock.now())
         invitation, token = mechanics.make(
             organisation,
             purpose=Invitation.Purpose.ROLE,

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import models, transaction
-from django.utils import timezone
 
 from mutualise.audit import services as audit
 
-from .. import codes
+from .. import clock, codes
 from ..lifecycle import State
 from ..models import (
     Credential,
@@ -52,7 +51,7 @@ def issue_credentials(
         raise ElectionError(
             "voting codes are issued between the close of nominations and of the poll"
         )
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         if entries is None:
             live = Credential.objects.filter(

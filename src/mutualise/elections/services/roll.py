@@ -10,6 +10,7 @@ from django.utils import timezone
 from mutualise.audit import services as audit
 from mutualise.register import services as register
 
+from .. import clock
 from ..lifecycle import State
 from ..models import (
     Credential,
@@ -98,7 +99,7 @@ def correct_roll(election: Election, member, *, add: bool, reason: str, actor=No
             entry.removed = True
             entry.correction_reason = reason
             entry.save(update_fields=["removed", "correction_reason"])
-            entry.credentials.filter(voided_at__isnull=True).update(voided_at=timezone.now())
+            entry.credentials.filter(voided_at__isnull=True).update(voided_at=clock.now())
         audit.record(
             election.organisation,
             "election.roll_corrected",

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.register.models import Organisation
 
@@ -43,7 +43,7 @@ def check_organisation(
     audit chain (REG-7); `store` keeps the result as the organisation's latest report."""
     if store:
         require("governance.run_health", actor, organisation)
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     constitution = facts.constitutions([organisation.pk])[organisation.pk]
     lines = {}
     if constitution.membership.representation_threshold is not None:
@@ -55,7 +55,7 @@ def check_organisation(
     findings = checks.run(constitution, snapshot)
     if store:
         with transaction.atomic():
-            _store(organisation.pk, findings, today, timezone.now())
+            _store(organisation.pk, findings, today, clock.now())
             audit.record(
                 organisation,
                 "health.checked",
@@ -74,7 +74,7 @@ def _with_audit(snapshot, result):
 def health_all(organisations=None, *, today: date | None = None) -> dict[int, list[checks.Finding]]:
     """Findings for many organisations at once, set-wise (a constant number of queries, not
     one per organisation). The audit chain is not walked here: that reads every event."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     organisations = list(organisations if organisations is not None else Organisation.objects.all())
     rulebooks = facts.constitutions([o.pk for o in organisations])
     tabled = facts.with_population_table([o.pk for o in organisations])
@@ -90,9 +90,9 @@ def health_all(organisations=None, *, today: date | None = None) -> dict[int, li
 def run_daily(today: date | None = None) -> int:
     """The scheduled run: check every organisation and store each one's latest report.
     Returns how many organisations have a serious finding."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     results = health_all(today=today)
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         for organisation_id, findings in results.items():
             _store(organisation_id, findings, today, now)

@@ -7,8 +7,8 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution.schema import SeatFill
 
@@ -53,7 +53,7 @@ def _create(organisation, *, actor, action, **fields) -> OfficeHolding:
         raise GovernanceError("the term must end after it starts")
     holding = OfficeHolding.objects.create(
         organisation=organisation,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
         recorded_by=audit.actor_name(actor),
         **fields,
     )
@@ -333,7 +333,7 @@ def sync_elected_term(term) -> OfficeHolding:
 
 
 def current_holders(organisation, on: date | None = None):
-    on = on or timezone.localdate()
+    on = on or clock.localdate()
     return (
         OfficeHolding.objects.filter(_current(on), organisation=organisation)
         .select_related("election", "member")

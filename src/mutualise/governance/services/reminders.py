@@ -10,8 +10,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.elections.models import Election
 from mutualise.mail import services as mail
@@ -65,7 +65,7 @@ def refresh_reminders(
     """The daily run: for each organisation, raise (and mail) every reminder now due that is
     not yet recorded, and close the open ones that no longer apply. Running it twice on one
     day raises and mails nothing the second time. `progress(done, total)` after each."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     organisations = list(organisations if organisations is not None else Organisation.objects.all())
     for organisation in organisations:
         require("governance.run_health", actor, organisation)
@@ -147,7 +147,7 @@ def close_reminder(reminder: Reminder, *, actor) -> Reminder:
         locked = Reminder.objects.select_for_update().get(pk=reminder.pk)
         if locked.state != Reminder.State.OPEN:
             raise GovernanceError("this reminder has already been closed")
-        _close(locked, timezone.localdate(), actor, "dealt with by an officer")
+        _close(locked, clock.localdate(), actor, "dealt with by an officer")
     return locked
 
 

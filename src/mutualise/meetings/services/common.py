@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from mutualise import clock
 from mutualise.register import services as register
 
 from .. import mixing
@@ -20,7 +21,7 @@ class MeetingError(ValueError):
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
+    return now or clock.now()
 
 
 def _today(now: datetime | None) -> date:

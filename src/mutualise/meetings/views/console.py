@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mutualise import clock
 from mutualise.register.models import Member
 
 from .. import facts, services
@@ -32,7 +32,7 @@ def console(request, slug, pk):
                 "hands_form": HandsForm(prefix=f"r{resolution.number}"),
             }
         )
-    today = timezone.localdate()
+    today = clock.localdate()
     days = facts.notice_days(meeting)
     return render(
         request,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from rules import has_perm  # never the superuser shortcut: roles are per organisation
 
+from mutualise import clock
 from mutualise.register.models import Organisation
 
 from .. import pdf, services
@@ -50,7 +50,7 @@ def meeting_detail(request, slug, pk):
             )
         )
     present = member is not None and services.is_present(meeting, member)
-    now = timezone.now()
+    now = clock.now()
     items = []
     for resolution in resolutions:
         can_vote = (

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.register import services as register
 
@@ -18,7 +19,7 @@ class ParticipationError(ValueError):
 
 
 def now_or(now: datetime | None) -> datetime:
-    return now or timezone.now()
+    return now or clock.now()
 
 
 def today(now: datetime | None) -> date:

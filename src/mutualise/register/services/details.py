@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 
 from .. import keys
@@ -51,7 +51,7 @@ DETAIL_FIELDS = (
 
 
 def today() -> date:
-    return timezone.localdate()
+    return clock.localdate()
 
 
 def normalise_details(details: dict) -> dict:
@@ -139,7 +139,7 @@ def _history(member, event, on, actor, reason="", note=""):
         event=event,
         reason=reason,
         effective_on=on,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
         actor=audit.actor_name(actor),
         note=note[:500],
     )

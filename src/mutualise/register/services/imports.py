@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 
 from ..errors import MemberError
@@ -64,7 +64,7 @@ def accept_import(
             file_name=Path(file_name).name[:255],
             file_sha256=hashlib.sha256(data).hexdigest(),
             as_applicants=as_applicants,
-            accepted_at=timezone.now(),
+            accepted_at=clock.now(),
             accepted_by=audit.actor_name(actor),
         )
         # Read everything the checker needs first: while the writer runs, the connection is its.

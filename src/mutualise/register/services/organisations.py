@@ -6,9 +6,9 @@ import hashlib
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution import load_text, model_path
 from mutualise.constitution.asset_lock import lock_change_refusal
@@ -128,7 +128,7 @@ def _add_version(organisation, text, source_name, actor, reason) -> Constitution
         source_name=Path(source_name).name,
         source_text=text,
         sha256=hashlib.sha256(text.encode()).hexdigest(),
-        adopted_at=timezone.now(),
+        adopted_at=clock.now(),
         adopted_by=audit.actor_name(actor),
         reason=reason,
     )

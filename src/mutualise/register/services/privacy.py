@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.mail import privacy as mail
 
@@ -160,7 +160,7 @@ def erase(member: Member, *, actor=None) -> Member:
         for name, value in blank.items():
             setattr(member, name, value)
         member.display_name = ""
-        member.erased_at = timezone.now()
+        member.erased_at = clock.now()
         user = member.user
         member.user = None
         member.save()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution.asset_lock import transfer_refusal
 
@@ -38,7 +38,7 @@ def transfer_assets(
             amount_pence=amount_pence,
             on=on,
             purpose=purpose,
-            recorded_at=timezone.now(),
+            recorded_at=clock.now(),
             recorded_by=audit.actor_name(actor),
         )
         audit.record(

@@ -8,8 +8,8 @@ from datetime import date
 from fractions import Fraction
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution import money
 
@@ -96,7 +96,7 @@ def post_interest(organisation, rate: Fraction, starts_on: date, ends_on: date, 
         with transaction.atomic():
             run = InterestRun.objects.create(
                 organisation=organisation, rate=str(rate), starts_on=starts_on,
-                ends_on=ends_on, total_pence=preview.total_pence, posted_at=timezone.now(),
+                ends_on=ends_on, total_pence=preview.total_pence, posted_at=clock.now(),
                 posted_by=audit.actor_name(actor),
             )  # fmt: skip
             bulk.load_parts(preview.by_account)

@@ -8,8 +8,8 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution.money import WITHDRAWABLE_CAP_PENCE
 
@@ -35,7 +35,7 @@ def account_for(organisation, member, on: date | None = None) -> ShareAccount:
     account, _ = ShareAccount.objects.get_or_create(
         organisation=organisation,
         member=member,
-        defaults={"opened_on": on or timezone.localdate()},
+        defaults={"opened_on": on or clock.localdate()},
     )
     return account
 
@@ -81,7 +81,7 @@ def _append(organisation, account_pk, kind, amount, on, actor, reference, note, 
         amount_pence=signed,
         balance_after_pence=after,
         on=on,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
         recorded_by=audit.actor_name(actor),
         counterpart=counterpart,
         reference=reference,

@@ -8,8 +8,8 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution.money import NOMINEE_RELATIONS_FOR_OFFICERS
 
@@ -61,7 +61,7 @@ def nominate(
             organisation=organisation, member=member, nominee_name=nominee_name.strip(),
             nominee_address=nominee_address.strip(), relationship=relation,
             nominee_is_officer_or_employee=nominee_is_officer_or_employee, made_on=made_on,
-            recorded_at=timezone.now(), recorded_by=audit.actor_name(actor),
+            recorded_at=clock.now(), recorded_by=audit.actor_name(actor),
         )  # fmt: skip
         audit.record(organisation, "shares.nominated", actor=actor, subject=nomination,
                      data={"member": member.number, "varies": len(earlier)})  # fmt: skip

@@ -14,8 +14,8 @@ from fractions import Fraction
 
 from django.apps import apps
 from django.db import transaction
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution import money
 from mutualise.constitution.schema import MEMBER_DISTRIBUTIONS, LegalForm, SurplusUse, percent
@@ -184,7 +184,7 @@ def _store(organisation, year_ending, surplus, distributable, order, amounts, ba
     with transaction.atomic():
         run = SurplusRun.objects.create(
             organisation=organisation, year_ending=year_ending, surplus_pence=surplus,
-            distributable_pence=distributable, created_at=timezone.now(),
+            distributable_pence=distributable, created_at=clock.now(),
             created_by=audit.actor_name(actor),
         )  # fmt: skip
         for use in order:
@@ -274,7 +274,7 @@ def post_surplus(run: SurplusRun, *, actor=None) -> SurplusRun:
         run = SurplusRun.objects.select_for_update().get(pk=run.pk)
         if run.state != SurplusRun.State.APPROVED:
             raise StakeError(f"a run is posted once approved; this one is {run.state}")
-        run.state, run.posted_at = SurplusRun.State.POSTED, timezone.now()
+        run.state, run.posted_at = SurplusRun.State.POSTED, clock.now()
         run.save(update_fields=["state", "posted_at"])
         members = [p.use for p in run.pots.all() if p.use in MEMBER_DISTRIBUTIONS]
         audit.record(organisation, "shares.surplus_posted", actor=actor, subject=run,

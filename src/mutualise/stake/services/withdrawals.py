@@ -11,8 +11,8 @@ from fractions import Fraction
 
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution import money
 from mutualise.constitution.calendar import add_period, financial_year
@@ -80,7 +80,7 @@ def request_withdrawal(organisation, member, amount_pence: int, *, on: date, act
             due = max(due, free_from)
         request = WithdrawalRequest.objects.create(
             organisation=organisation, member=member, amount_pence=amount_pence,
-            requested_on=on, due_on=due, recorded_at=timezone.now(),
+            requested_on=on, due_on=due, recorded_at=clock.now(),
             recorded_by=audit.actor_name(actor),
         )  # fmt: skip
         audit.record(organisation, "shares.withdrawal_requested", actor=actor, subject=request,

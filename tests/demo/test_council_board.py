@@ -1,7 +1,7 @@
 """The co-operative council demo: a live budget with votes in, last year's counted and in
 delivery, proposals; loading twice changes nothing."""
 
-from mutualise.participation import demo
+from mutualise.demo import council_board as demo
 from mutualise.participation.models import (
     Budget,
     BudgetVoteRecord,
@@ -13,8 +13,8 @@ from mutualise.register.models import Organisation
 
 
 def test_demo_loads_once_with_a_live_budget(db):
-    line = demo.load("pw")
-    assert "lambeth-parks-trust/participation/" in line
+    info = demo.load()
+    assert "lambeth-parks-trust/participation/" in info.describe("http://127.0.0.1:8000/")
     org = Organisation.objects.get(slug=demo.SLUG)
     live = Budget.objects.get(organisation=org, state="voting")
     assert HeldBudgetBallot.objects.filter(budget=live).count() == 20
@@ -25,7 +25,7 @@ def test_demo_loads_once_with_a_live_budget(db):
         past.result["selected"]
     )
     assert Proposal.objects.filter(organisation=org, state="routed").count() == 1
-    demo.load("pw")
+    demo.load()
     assert Budget.objects.filter(organisation=org).count() == 2
 
 
@@ -36,7 +36,7 @@ def test_the_scheduled_close_counts_the_live_budget(db):
 
     from mutualise.participation.tasks import close_due
 
-    demo.load("pw")
+    demo.load()
     org = Organisation.objects.get(slug=demo.SLUG)
     assert close_due() == (0, 0)
     counted, _ = close_due(timezone.now() + timedelta(days=13))

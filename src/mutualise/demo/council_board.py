@@ -1,9 +1,8 @@
-"""The co-operative council demo: a parks and libraries trust whose residents propose, back each
-other's proposals and decide a live participatory budget by equal shares on their phones; last
-year's budget is counted, and its funded projects are tracked to delivery.
+"""The co-operative council service board: a parks and libraries trust whose residents propose,
+back each other's proposals and decide a live participatory budget by equal shares on their
+phones; last year's budget is counted, and its funded projects are tracked to delivery.
 
-Everything goes through the services, with an explicit clock for last year's steps. Idempotent:
-an organisation already there is left as it is.
+Everything goes through the services, with an explicit clock for last year's steps.
 """
 
 from __future__ import annotations
@@ -11,16 +10,15 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.utils import timezone
-
+from mutualise import clock
 from mutualise.constitution.calendar import LONDON
-from mutualise.register import services as register
-from mutualise.register.models import Member, MembershipPeriod, Organisation, Role
+from mutualise.participation import services
+from mutualise.register.models import Role
 
-from . import services
+from . import common
+from .common import DemoInfo
 
+MODEL = "cooperative-council-board"
 SLUG = "lambeth-parks-trust"
 NAME = "Lambeth Parks and Libraries Trust"
 MEMBER_USER = "resident"
@@ -47,35 +45,6 @@ def _at(day: date, hour: int = 12) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=LONDON)
 
 
-def _members(organisation, count: int, rng: random.Random) -> list[Member]:
-    joined = date(2024, 4, 1)
-    members = [
-        Member(
-            organisation=organisation,
-            number=i + 1,
-            status=Member.Status.ADMITTED,
-            constituency_id="residents",
-            display_name=f"Resident {i + 1}",
-            email=f"resident{i + 1}@example.org",
-            postcode="SW2 1AA",
-            local_authority_code="E09000022",
-            date_of_birth=date(1950 + rng.randrange(55), 1 + rng.randrange(12), 1),
-            applied_on=joined,
-            admitted_on=joined,
-        )
-        for i in range(count)
-    ]
-    Member.objects.bulk_create(members)
-    members = list(Member.objects.filter(organisation=organisation).order_by("number"))
-    MembershipPeriod.objects.bulk_create(
-        MembershipPeriod(
-            organisation=organisation, member=m, constituency_id="residents", started_on=joined
-        )
-        for m in members
-    )
-    return members
-
-
 def _budget(organisation, title, pot, projects, now):
     budget = services.create_budget(organisation, title=title, pot_pence=pot, actor="demo")
     services.transition(budget, "open_proposals", actor="demo", now=now)
@@ -93,42 +62,30 @@ def _vote(budget, voters, codes, weights, rng, now):
         services.cast_ballot(budget, member, [(c, 1) for c in picks or codes[:1]], now=now)
 
 
-def load(password: str) -> str:
-    """Load the demo if it is not there (its users sign in with `password`); returns a line
-    to print."""
-    with transaction.atomic():
-        return _load(password)
+def load() -> DemoInfo:
+    organisation, fresh = common.found(MODEL, NAME, SLUG)
+    info = DemoInfo(organisation)
+    common.officers(organisation, info, [(OFFICER_USER, Role.Kind.OFFICER)])
+    info.sign_ins.append((MEMBER_USER, "member, resident"))
+    info.member_user = MEMBER_USER
+    if fresh:
+        _fill(organisation)
+    info.todo = "the 2026 parks and libraries budget is open: vote by equal shares"
+    info.todo_path = "participation/"
+    return info
 
 
-def _load(password: str) -> str:
-    organisation = Organisation.objects.filter(slug=SLUG).first()
-    if organisation is None:
-        organisation = register.create_from_model(
-            model="cooperative-council-board", name=NAME, slug=SLUG, actor="demo"
-        )
-        _fill(organisation, password)
-    return (
-        f"co-operative council demo: o/{SLUG}/participation/ (vote as {MEMBER_USER!r}; "
-        f"delivery at o/{SLUG}/participation/delivery/)"
-    )
-
-
-def _fill(organisation, password: str) -> None:
+def _fill(organisation) -> None:
     rng = random.Random(2026)
-    User = get_user_model()
-    members = _members(organisation, 60, rng)
-    resident, _ = User.objects.get_or_create(username=MEMBER_USER)
-    resident.set_password(password)
-    resident.save()
-    Member.objects.filter(pk=members[0].pk).update(user=resident)
-    officer, _ = User.objects.get_or_create(username=OFFICER_USER)
-    officer.set_password(password)
-    officer.save()
-    register.grant_role(organisation, officer, Role.Kind.OFFICER, actor="demo")
+    members = common.join_many(
+        organisation, "residents", 60, rng=rng, postcodes=("SW2 1AA", "SW9 8EH", "SE24 0PB"),
+        on=date(2024, 4, 1), first_user=common.user(MEMBER_USER),
+        local_authority_code="E09000022",
+    )  # fmt: skip
 
     # Last year's budget: counted by equal shares, its projects now being delivered.
-    now = timezone.now()
-    start = timezone.localdate() - timedelta(days=300)
+    now = clock.now()
+    start = clock.localdate() - timedelta(days=300)
     past, _ = _budget(
         organisation, "Parks and libraries budget 2025", 70_000_00, LAST_YEAR, _at(start)
     )
