@@ -9,8 +9,8 @@ workers and the task worker see the same time.
 The demo clock is refused outright outside demo installs: it runs only when the settings say
 MUTUALISE_DEMO_CLOCK = True (web/settings_dev.py does; web/settings.py sets False and reads no
 environment variable for it) and the settings module is not the production one, whatever the
-file holds. Worker heartbeats (jobs) stay on the wall clock: they measure whether a process is
-alive, not the organisation's calendar.
+file holds. Worker heartbeats (jobs) and the mail queue's retries (mail) stay on the wall clock:
+they pace processes, not the organisation's calendar.
 """
 
 from __future__ import annotations

@@ -267,3 +267,48 @@ def test_the_cooperative_agm_from_notice_to_approved_minutes(
     sign_in(member, cooperative_society.MEMBER_USER)
     text = visit(member, f"/o/{slug}/meetings/{agm.pk}/", assert_accessible, "AGM with minutes")
     assert "Minutes" in text and "7 for, 1 against" in text
+
+
+def test_the_demo_administrator_founds_the_thirteenth_model_and_staffs_it(
+    demo_site, open_page, assert_accessible
+):
+    """Setting up from a model in the browser (the accounts app's founding pages): the one
+    shipped model the demo has no organisation for, a community benefit society, is founded by
+    the demo administrator, who invites its secretary; she accepts from the mailed link."""
+    from django.core import mail
+
+    name = "Ashby Arms Community Pub Limited"
+    admin = open_page()
+    sign_in(admin, demo.ADMIN_USER)
+    admin.goto("/")
+    admin.get_by_role("link", name="Set up a new organisation").click()
+    admin.get_by_label("Community benefit society with the statutory asset lock").check()
+    admin.get_by_role("button", name="Continue").click()
+    admin.locator("#s-organisation-name").fill(name)
+    admin.get_by_role("button", name="Check and read it again").click()
+    expect(admin.get_by_text("has no problems")).to_be_visible()
+    assert_accessible(admin, "founding: the settings form")
+    admin.get_by_role("button", name="Adopt this rulebook").click()
+    expect(admin.get_by_role("heading", name="Roles")).to_be_visible()
+    admin.get_by_label("Their email address").fill("landlady@example.org")
+    admin.get_by_label("Membership secretary", exact=True).check()
+    admin.get_by_role("button", name="Send the invitation").click()
+    expect(admin.get_by_text("Invitation sent to landlady@example.org")).to_be_visible()
+    assert_accessible(admin, "founding: the roles page")
+
+    message = next(m for m in reversed(mail.outbox) if m.to == ["landlady@example.org"])
+    link = re.search(r"https?://\S+/accounts/invitations/[^/\s]+/", message.body).group(0)
+    secretary = open_page(PHONE)
+    secretary.goto(link)
+    secretary.get_by_label("Your name").fill("Lou Landlady")
+    secretary.get_by_label("Choose a password").fill(demo.PASSWORD)
+    secretary.get_by_label("Type the password again").fill(demo.PASSWORD)
+    secretary.get_by_role("button", name="Make my sign-in and accept").click()
+    secretary.wait_for_load_state()
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="landlady@example.org")
+    secretary.get_by_label("Code from your app").fill(current_code(user))
+    secretary.get_by_role("button", name="Continue").click()
+    expect(secretary.get_by_role("heading", name="Members", exact=True)).to_be_visible()
+    assert_accessible(secretary, "the new secretary's register, on a phone")
