@@ -68,7 +68,7 @@ def load() -> DemoInfo:
         _election_on_notice(organisation, returning_officer)
         _annual_members_meeting(organisation, people[Role.Kind.OFFICER])
     else:
-        info.notes.append("(the voting code was printed when the demo was first loaded)")
+        info.notes.append(common.CODE_PRINTED)
     on_notice = organisation.elections.filter(seat_group_id="public-north-tyneside").first()
     info.todo = (
         "nominations are open for the North Tyneside governors (stand as 'nominee'; "

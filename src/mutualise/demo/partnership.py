@@ -31,6 +31,8 @@ def load() -> DemoInfo:
     info.sign_ins.append((MEMBER_USER, "partner in group functions"))
     if fresh:
         info.voting_code = _fill(organisation, people[Role.Kind.RETURNING_OFFICER])
+    else:
+        info.notes.append(common.CODE_PRINTED)
     election = organisation.elections.first()
     info.todo = "the Partnership Council election for group functions is open: vote as 'partner'"
     info.todo_path = f"elections/{election.pk}/"

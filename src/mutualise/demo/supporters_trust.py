@@ -35,6 +35,8 @@ def load() -> DemoInfo:
     info.sign_ins.append((MEMBER_USER, "supporter member"))
     if fresh:
         info.voting_code = _fill(organisation, people[Role.Kind.RETURNING_OFFICER])
+    else:
+        info.notes.append(common.CODE_PRINTED)
     election = organisation.elections.first()
     info.todo = "the Trust Board election's poll is open: vote as 'supporter'"
     info.todo_path = f"elections/{election.pk}/"
