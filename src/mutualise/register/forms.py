@@ -323,7 +323,7 @@ class AddMemberForm(JoinForm):
         data = super().clean()
         try:
             data["joined_on"] = _date_from(self.data, "joined_on", "date they joined", False)
-            if data["joined_on"] and data["joined_on"] > date.today():
+            if data["joined_on"] and data["joined_on"] > clock.localdate():
                 raise forms.ValidationError("The date they joined must not be in the future")
         except forms.ValidationError as exc:
             self.date_errors["joined_on"] = exc.messages[0]

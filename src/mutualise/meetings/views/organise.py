@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.constitution.calendar import london
 from mutualise.register.models import Organisation
 
@@ -19,7 +19,7 @@ DATE_PARTS = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
 
 
 def _earliest(organisation, kinds) -> list[dict]:
-    today = timezone.localdate()
+    today = clock.localdate()
     rules = organisation.constitution.meetings
     found = []
     for value, label in kinds:
@@ -77,7 +77,7 @@ def meeting_new(request, slug):
                 p: request.POST.get(f"starts_{p}", "") for p in ("day", "month", "year", "time")
             },
             "earliest": _earliest(organisation, kinds),
-            "today": timezone.localdate(),
+            "today": clock.localdate(),
             "page_title": ("Error: " if errors else "") + "Call a general meeting",
         },
         status=400 if errors else 200,
@@ -122,7 +122,7 @@ def meeting_prepare(request, slug, pk):
         except services.MeetingError as exc:
             anchor = "id_title" if action == "resolution" else "publish"
             errors.append((anchor, _sentence(str(exc))))
-    today = timezone.localdate()
+    today = clock.localdate()
     lawful, why = facts.notice_check(meeting, today)
     return render(
         request,

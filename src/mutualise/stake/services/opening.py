@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.register.models import Member
 
@@ -48,7 +48,7 @@ def record_opening_balances(organisation, batch, opening_shares: dict, *, on: da
                        'opening balance'
                 FROM {bulk.PARTS} p JOIN stake_shareaccount a ON a.member_id = p.id""",
                 [organisation.pk, ops.adapt_datefield_value(on),
-                 ops.adapt_datetimefield_value(timezone.now()), audit.actor_name(actor),
+                 ops.adapt_datetimefield_value(clock.now()), audit.actor_name(actor),
                  reference],
             )  # fmt: skip
         bulk.drop_parts()
