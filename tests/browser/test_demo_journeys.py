@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 from mutualise import clock, demo
 from mutualise.demo import cooperative_society, nhs_trust
 from mutualise.elections.models import Election
+from mutualise.jobs.worker import run_queued
 from mutualise.meetings.models import Meeting
 from mutualise.register.models import Member
 
@@ -185,8 +186,13 @@ def test_the_trust_governor_election_from_notice_to_result(demo_site, open_page,
     _move_clock(ro, "withdraw")
     ro.goto(console)
     ro.get_by_role("button", name="Close withdrawals").click()
+    # The poll cards are the worker's job (make demo runs `mutualise worker` beside the server).
+    ro.get_by_role("button", name=re.compile("Issue voting codes")).click()
+    assert "/jobs/" in ro.url
+    assert run_queued() == 1
+    ro.reload()
     with ro.expect_download() as download:
-        ro.get_by_role("button", name=re.compile("Issue voting codes")).click()
+        ro.get_by_role("link", name=re.compile("Download election-")).click()
     codes = _codes_in_pdf(Path(download.value.path()).read_bytes())
     assert len(codes) >= 3  # printed in member-number order
     ro.goto(console)
@@ -213,6 +219,9 @@ def test_the_trust_governor_election_from_notice_to_result(demo_site, open_page,
     ro.goto(console)
     ro.get_by_role("button", name="Close the poll").click()
     ro.get_by_role("button", name="Count the votes").click()
+    assert "/jobs/" in ro.url  # the count runs in the worker
+    assert run_queued() == 1
+    ro.goto(console)
     ro.get_by_role("button", name="Declare the result").click()
     text = visit(ro, base + "results/", assert_accessible, "declared result")
     elected = ro.locator("#elected").inner_text()
