@@ -53,7 +53,9 @@ def _url(election, tail=""):
 def _vote_by_form(client, election, code, ranking: dict[str, str]):
     client.post(_url(election, "vote/"), {"step": "code", "code": code})
     client.post(_url(election, "vote/"), {"step": "ballot", "code": code, **ranking})
-    page = client.post(_url(election, "vote/"), {"step": "confirm", "code": code, **ranking})
+    page = client.post(
+        _url(election, "vote/"), {"step": "confirm", "code": code, **ranking}, follow=True
+    )
     return re.search(r'id="receipt">([A-Z0-9-]+)<', page.content.decode()).group(1)
 
 

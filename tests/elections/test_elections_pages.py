@@ -70,9 +70,13 @@ def test_voting_by_web_form_with_clear_messages(client, polling):
     assert b"Check your vote" in page.content
     assert page.content.index(b"Cal Cedar") < page.content.index(b"Ann Ash")
     assert Ballot.objects.count() == 0  # nothing is cast until confirmed
-    page = client.post(url(election, "vote/"), {**good, "step": "confirm"})
+    cast = client.post(url(election, "vote/"), {**good, "step": "confirm"})
+    assert cast.status_code == 302 and cast["Location"] == url(election, "vote/receipt/")
+    page = client.get(cast["Location"])
     assert b"Your vote has been cast" in page.content
     assert page["Cache-Control"] == "no-store"
+    refreshed = client.get(cast["Location"])  # a refresh shows the same receipt, casts nothing
+    assert refreshed.context["receipt"] == page.context["receipt"]
     assert not Ballot.objects.exists() and mixing.waiting(election) == 1  # sealed until mixed
     mixing.mix(election, final=True)
     assert Ballot.objects.get().marks == "3 1"

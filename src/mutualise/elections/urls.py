@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/nominate/", views.nominate, name="nominate"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/vote/", views.vote, name="vote"),
+    path("<int:pk>/vote/receipt/", views.cast_receipt, name="cast_receipt"),
     path("<int:pk>/api/cast", views.api_cast, name="api_cast"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
     path("<int:pk>/results/", views.results, name="results"),

@@ -29,7 +29,7 @@ from .credentials import (
 )
 from .nominations import ballot_candidates, nominate, reject_nomination, withdraw
 from .paper import discard_paper_keying, key_paper_ballot
-from .receipts import ReceiptCheck, check_receipt
+from .receipts import ReceiptCheck, check_receipt, email_receipt
 from .roll import correct_roll, freeze_roll, roll_counts
 from .setup import create_election, move_close_of_poll
 from .transitions import transition, void
@@ -56,6 +56,7 @@ __all__ = [
     "check_code",
     "check_marks",
     "check_receipt",
+    "email_receipt",
     "codes",
     "correct_roll",
     "create_election",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from csp.decorators import csp_exempt
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .. import ballot_parser, services, tally
+from .. import ballot_parser, mixing, services, tally
 from ..lifecycle import State
 from ..models import Election
 from .common import _client, _declared, _election
@@ -81,12 +82,20 @@ def vote(request, slug, pk):
                 {"election": election, "error": str(exc), "page_title": "Vote"},
                 status=400,
             )
-        response = render(
-            request,
-            "elections/receipt.html",
-            {"election": election, "receipt": receipt, "page_title": "Your vote has been cast"},
+        # Post, redirect, get: the receipt page can be refreshed and printed without casting
+        # again. The receipt travels in a signed cookie for that page only, never in a URL and
+        # never in the database (docs/secrecy.md, "The receipt page").
+        response = redirect("elections:cast_receipt", slug=slug, pk=pk)
+        response.set_signed_cookie(
+            _RECEIPT_COOKIE,
+            receipt,
+            salt=f"elections.receipt:{election.pk}",
+            max_age=RECEIPT_PAGE_SECONDS,
+            path=reverse("elections:cast_receipt", args=[slug, pk]),
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Strict",
         )
-        response["Cache-Control"] = "no-store"
         return response
     return render(request, "elections/code.html", {"election": election, "page_title": "Vote"})
 
@@ -118,6 +127,39 @@ def api_cast(request, slug, pk):
     except services.ElectionError as exc:
         return JsonResponse({"error": str(exc)}, status=409)
     return JsonResponse({"receipt": receipt})
+
+
+_RECEIPT_COOKIE = "mutualise_receipt"
+RECEIPT_PAGE_SECONDS = 3600  # how long the receipt page shows the receipt after the vote
+
+
+def cast_receipt(request, slug, pk):
+    """The receipt after the vote (GET: refreshing resubmits nothing), and, by POST, sending it
+    to an address the voter types."""
+    election = _election(slug, pk)
+    receipt = request.get_signed_cookie(
+        _RECEIPT_COOKIE, default=None, salt=f"elections.receipt:{election.pk}",
+        max_age=RECEIPT_PAGE_SECONDS,
+    )  # fmt: skip
+    context = {
+        "election": election,
+        "receipt": receipt,
+        "may_email": not mixing.contents_receipts(election),
+        "page_title": "Your vote has been cast" if receipt else "Your receipt",
+    }
+    status = 200
+    if request.method == "POST" and receipt:
+        address = request.POST.get("email", "").strip()
+        try:
+            services.email_receipt(election, receipt, address)
+        except services.ElectionError as exc:
+            context.update(email_error=str(exc), email=address)
+            status = 400
+        else:
+            context["emailed"] = True
+    response = render(request, "elections/receipt.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 _OPEN_POLLS: dict[tuple[str, int], tuple[Election, object]] = {}
