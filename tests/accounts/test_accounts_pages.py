@@ -2,6 +2,7 @@
 
 import pytest
 from account_helpers import make_user, token_from
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
@@ -213,6 +214,21 @@ def test_a_new_person_makes_a_sign_in_and_lands_on_their_officer_page(client, co
     assert done.url == reverse("register:members", args=[coop.slug])
     assert Role.objects.filter(user__username="new@example.org", kind="officer").exists()
     assert client.get(link).url == done.url  # their own used link takes them to their pages
+
+
+def test_a_nul_in_the_name_is_dropped_not_a_server_error(client, coop, link):
+    """PostgreSQL text cannot hold NUL: the name typed on the invitation page is cleaned."""
+    done = client.post(
+        link,
+        {
+            "action": "create",
+            "full_name": "Nia\x00 New",
+            "password": "tidal quartz meadow",
+            "password2": "tidal quartz meadow",
+        },
+    )
+    assert done.status_code == 302
+    assert get_user_model().objects.get(username="new@example.org").first_name == "Nia New"
 
 
 def test_a_used_link_is_gone_for_anyone_else(client, coop, link):

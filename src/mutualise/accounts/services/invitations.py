@@ -67,7 +67,8 @@ def accept_as_new_user(token: str, *, password: str, full_name: str = ""):
         raise AccountsError(
             f"There is already a sign-in for {email}: sign in with it to accept.", field="password"
         )
-    candidate = User(username=email, email=email, first_name=full_name.strip()[:150])
+    name = (full_name or "").replace("\x00", "")  # PostgreSQL text cannot hold NUL
+    candidate = User(username=email, email=email, first_name=" ".join(name.split())[:150])
     try:
         password_validation.validate_password(password, candidate)
     except ValidationError as exc:
