@@ -521,17 +521,18 @@ def million(org) -> None:
             [election.pk, org.pk, election.constituency_id],
         )
         cursor.execute(
-            f"INSERT INTO {VoteRecord._meta.db_table} (id, election_id, roll_entry_id, channel) "
-            f"SELECT gen_random_uuid(), election_id, id, 'internet' FROM "
+            f"INSERT INTO {VoteRecord._meta.db_table} (id, organisation_id, election_id, "
+            f"roll_entry_id, channel) SELECT gen_random_uuid(), organisation_id, election_id, id, "
+            f"'internet' FROM "
             f"{RollEntry._meta.db_table} WHERE election_id = %s ORDER BY random() LIMIT %s",
             [election.pk, MILLION],
         )
         cursor.execute(
-            f"INSERT INTO {Ballot._meta.db_table} (id, election_id, receipt, marks) "
-            f"SELECT gen_random_uuid(), %s, '',"
+            f"INSERT INTO {Ballot._meta.db_table} (id, organisation_id, election_id, receipt, "
+            f"marks) SELECT gen_random_uuid(), %s, %s, '',"
             f" (%s::text[])[1 + floor(power(random(), 2) * %s)::int] "
             f"FROM generate_series(1, %s) g",
-            [election.pk, rankings, len(rankings), MILLION],
+            [org.pk, election.pk, rankings, len(rankings), MILLION],
         )
         # Mixing included: what the mixer had not yet moved at the close (up to 3K in the
         # holding table) is sealed, and mixed by the count.
@@ -547,7 +548,7 @@ def million(org) -> None:
         )
         held = [row[0] for row in cursor.fetchall()]
     SealedBallot.objects.bulk_create(
-        [SealedBallot(election=election, sealed=mixing.seal_cast(rankings[i % len(rankings)],
+        [SealedBallot(organisation_id=org.pk, election=election, sealed=mixing.seal_cast(rankings[i % len(rankings)],
                       f"R{i:013d}", record)) for i, record in enumerate(held)]
     )  # fmt: skip
     with connection.cursor() as cursor:

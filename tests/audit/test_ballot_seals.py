@@ -86,7 +86,9 @@ def test_nineteen_ballots_edited_with_raw_sql_are_named(declared, capsys):
 def test_a_deleted_and_an_added_ballot_are_named(declared):
     victim = Ballot.objects.filter(election=declared).order_by("id").first()
     Ballot.objects.filter(pk=victim.pk).delete()
-    stuffed = Ballot.objects.create(election=declared, receipt="STUFFED", marks="5")
+    stuffed = Ballot.objects.create(
+        organisation=declared.organisation, election=declared, receipt="STUFFED", marks="5"
+    )
     text = "\n".join(verify(declared.organisation).problems)
     assert f"ballot {victim.pk} was deleted (it read {victim.marks!r} at the count)" in text
     assert f"ballot {stuffed.pk} was added ('5')" in text

@@ -167,13 +167,27 @@ def _write_by_rows(election, sealed_ids, ballots, receipts, records) -> None:
         SealedBallot.objects.filter(pk__in=ids).delete()
     Ballot.objects.bulk_create(
         [
-            Ballot(id=uuid.uuid4(), election_id=election.pk, marks=marks, receipt=receipt)
+            Ballot(
+                id=uuid.uuid4(),
+                organisation_id=election.organisation_id,
+                election_id=election.pk,
+                marks=marks,
+                receipt=receipt,
+            )
             for marks, receipt in ballots
         ],
         batch_size=CHUNK,
     )
     Receipt.objects.bulk_create(
-        [Receipt(id=uuid.uuid4(), election_id=election.pk, receipt=r) for r in receipts],
+        [
+            Receipt(
+                id=uuid.uuid4(),
+                organisation_id=election.organisation_id,
+                election_id=election.pk,
+                receipt=r,
+            )
+            for r in receipts
+        ],
         batch_size=CHUNK,
     )
     _rewrite_vote_records(election, records)
@@ -194,7 +208,13 @@ def _rewrite_vote_records(election: Election, record_ids: list[uuid.UUID]) -> No
     for ids in _chunks(record_ids):
         VoteRecord.objects.filter(election=election, pk__in=ids).delete()
     fresh = [
-        VoteRecord(id=uuid.uuid4(), election_id=election.pk, roll_entry_id=entry, channel=channel)
+        VoteRecord(
+            id=uuid.uuid4(),
+            organisation_id=election.organisation_id,
+            election_id=election.pk,
+            roll_entry_id=entry,
+            channel=channel,
+        )
         for entry, channel in records
     ]
     _RANDOM.shuffle(fresh)

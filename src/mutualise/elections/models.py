@@ -187,6 +187,7 @@ class VoteRecord(models.Model):
         TELEPHONE = "telephone", "Telephone"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
     roll_entry = models.OneToOneField(
         RollEntry, on_delete=models.PROTECT, related_name="vote_record"
@@ -202,6 +203,7 @@ class SealedBallot(models.Model):
     (mutualise/secrecy/sealing.py). Written in the cast's transaction; deleted when mixed."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
     sealed = models.TextField()
 
@@ -215,6 +217,7 @@ class Ballot(models.Model):
     `receipt` is empty unless the rulebook chose receipts that show a ballot's contents."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
     receipt = models.CharField(max_length=16, blank=True)
     marks = models.CharField(max_length=400)
@@ -233,6 +236,7 @@ class Receipt(models.Model):
     Written by the mixer in an order independent of the ballots'."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
     receipt = models.CharField(max_length=16)
 
@@ -249,6 +253,7 @@ class PaperEntry(models.Model):
     row ties the credential to what the paper says. Deleted when the ballot is cast."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
     code_hash = models.CharField(max_length=64)
     marks_digest = models.CharField(max_length=64, default="")
@@ -269,6 +274,7 @@ class PaperEntry(models.Model):
 class EntryThrottle(models.Model):
     """Wrong codes entered from one client (a keyed hash of its address) in one time window."""
 
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
     client = models.CharField(max_length=64)
     window_start = models.DateTimeField()

@@ -363,6 +363,7 @@ class Requisition(models.Model):
 
 
 class RequisitionSignature(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     requisition = models.ForeignKey(
         Requisition, on_delete=models.CASCADE, related_name="signatures"
     )
@@ -402,6 +403,7 @@ class Motion(models.Model):
 
 
 class MotionSupporter(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="supporters")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
 

@@ -72,6 +72,7 @@ def _record_ballot(election: Election, credential: Credential, marks, channel: s
         with transaction.atomic():
             VoteRecord.objects.create(
                 id=record_id,
+                organisation_id=election.organisation_id,
                 election_id=election.pk,
                 roll_entry_id=credential.roll_entry_id,
                 channel=channel,
@@ -79,6 +80,7 @@ def _record_ballot(election: Election, credential: Credential, marks, channel: s
     except IntegrityError:
         raise CodeRefused("a ballot has already been cast with this voter's code") from None
     SealedBallot.objects.create(
+        organisation_id=election.organisation_id,
         election_id=election.pk,
         sealed=mixing.seal_cast(marks_text(marks), receipt, record_id),
     )
@@ -179,13 +181,13 @@ WITH live AS (
     JOIN elections_election e ON e.id = c.election_id AND e.state = 'poll_open'
     WHERE c.code_hash = %(hash)s AND c.election_id = %(election)s AND c.voided_at IS NULL
 ), record AS (
-    INSERT INTO elections_voterecord (id, election_id, roll_entry_id, channel)
-    SELECT %(record_id)s, %(election)s, roll_entry_id, %(channel)s FROM live
+    INSERT INTO elections_voterecord (id, organisation_id, election_id, roll_entry_id, channel)
+    SELECT %(record_id)s, %(organisation)s, %(election)s, roll_entry_id, %(channel)s FROM live
     ON CONFLICT (roll_entry_id) DO NOTHING
     RETURNING 1
 ), ballot AS (
-    INSERT INTO elections_sealedballot (id, election_id, sealed)
-    SELECT %(ballot_id)s, %(election)s, %(sealed)s FROM record
+    INSERT INTO elections_sealedballot (id, organisation_id, election_id, sealed)
+    SELECT %(ballot_id)s, %(organisation)s, %(election)s, %(sealed)s FROM record
     RETURNING 1
 )
 SELECT count(*) FROM ballot
@@ -197,6 +199,7 @@ def _cast_in_one_statement(election, code, marks, channel, key, now) -> str | No
     params = {
         "hash": codes.code_hash(election.pk, code),
         "election": election.pk,
+        "organisation": election.organisation_id,
         "record_id": record_id,
         "channel": channel,
         "ballot_id": uuid.uuid4(),

@@ -148,7 +148,10 @@ def _note_failure(election: Election, client: str, now: datetime) -> None:
     with transaction.atomic():
         for key in (client, _WHOLE_ELECTION):
             row, _ = EntryThrottle.objects.get_or_create(
-                election=election, client=key, window_start=window
+                election=election,
+                client=key,
+                window_start=window,
+                defaults={"organisation_id": election.organisation_id},
             )
             EntryThrottle.objects.filter(pk=row.pk).update(failures=models.F("failures") + 1)
         failures = EntryThrottle.objects.filter(

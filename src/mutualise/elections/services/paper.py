@@ -42,6 +42,7 @@ def key_paper_ballot(
         if first is None:
             check_code(election, code)
             PaperEntry.objects.create(
+                organisation_id=election.organisation_id,
                 election=election,
                 code_hash=digest,
                 marks_digest=SEAL.keyed_digest(digest, marks_text(marks)),

@@ -78,7 +78,9 @@ def support_motion(motion: Motion, member, *, actor=None, on: date | None = None
         raise MeetingError("the proposer cannot also be a supporter")
     try:
         with transaction.atomic():
-            MotionSupporter.objects.create(motion=motion, member=member)
+            MotionSupporter.objects.create(
+                organisation_id=motion.organisation_id, motion=motion, member=member
+            )
             audit.record(
                 motion.organisation,
                 "motion.supported",

@@ -1,0 +1,55 @@
+"""Every organisation-owned table carries `organisation` (issue 20 item 7): vote records, sealed ballots, ballots, receipts, paper keyings and code throttles
+gain it, filled from their election's."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+TABLES = {
+    "VoteRecord": "election",
+    "SealedBallot": "election",
+    "Ballot": "election",
+    "Receipt": "election",
+    "PaperEntry": "election",
+    "EntryThrottle": "election",
+}
+
+
+def fill(apps, schema_editor):
+    for name, parent in TABLES.items():
+        model = apps.get_model("elections", name)
+        owner = model._meta.get_field(parent).related_model
+        model.objects.update(
+            organisation_id=models.Subquery(
+                owner.objects.filter(pk=models.OuterRef(f"{parent}_id")).values("organisation_id")[
+                    :1
+                ]
+            )
+        )
+
+
+def _field(null):
+    return models.ForeignKey(
+        null=null,
+        on_delete=django.db.models.deletion.PROTECT,
+        related_name="+",
+        to="register.organisation",
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("elections", "0002_secrecy_mixing"),
+        ("register", "0012_organisation_mail_from"),
+    ]
+
+    operations = [
+        *[
+            migrations.AddField(model_name=name.lower(), name="organisation", field=_field(True))
+            for name in TABLES
+        ],
+        migrations.RunPython(fill, migrations.RunPython.noop),
+        *[
+            migrations.AlterField(model_name=name.lower(), name="organisation", field=_field(False))
+            for name in TABLES
+        ],
+    ]
