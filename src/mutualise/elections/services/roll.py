@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from mutualise.audit import services as audit
+from mutualise.constitution.eligibility import may_vote
 from mutualise.register import services as register
 
 from .. import clock
@@ -23,9 +24,29 @@ from .common import ElectionError, _require, timetable
 # The electoral roll
 
 
+def _voters(election: Election, members, on: date) -> tuple[list[tuple[int, int]], int]:
+    """(pk, number) of the members who may vote on `on`, and how many members may not: the
+    rulebook's voting age and, for a building society, membership at the last year end
+    (`membership.voting_minimum_age`, `vote_requires_membership_at_year_end`)."""
+    constitution = election.organisation.constitution
+    rules = constitution.membership
+    members = members.order_by("number")
+    if rules.voting_minimum_age is None and not rules.vote_requires_membership_at_year_end:
+        return list(members.values_list("pk", "number")), 0
+    voters, left_off = [], 0
+    rows = members.values_list("pk", "number", "date_of_birth", "admitted_on", "applied_on")
+    for pk, number, born, admitted, applied in rows.iterator(chunk_size=5000):
+        if may_vote(constitution, born, admitted or applied, on).eligible:
+            voters.append((pk, number))
+        else:
+            left_off += 1
+    return voters, left_off
+
+
 def freeze_roll(election: Election, *, actor=None, on: date | None = None) -> int:
     """Take the roll from the register: the constituency's (and class's) members on the cut-off
-    (the close of nominations, unless `on` is given). Returns the number of voters."""
+    (the close of nominations, unless `on` is given) who may vote then under the rulebook's
+    membership rules. Returns the number of voters."""
     _require("returning_officer", actor, election)
     if election.state_enum not in (State.NOMINATIONS_CLOSED, State.WITHDRAWALS_CLOSED):
         raise ElectionError("the roll is frozen after nominations close, before the poll opens")
@@ -38,6 +59,7 @@ def freeze_roll(election: Election, *, actor=None, on: date | None = None) -> in
     if election.class_id:
         members = members.filter(class_id=election.class_id)
     with transaction.atomic():
+        voters, left_off = _voters(election, members, on)
         entries = [
             RollEntry(
                 organisation=election.organisation,
@@ -45,7 +67,7 @@ def freeze_roll(election: Election, *, actor=None, on: date | None = None) -> in
                 member_id=pk,
                 member_number=number,
             )
-            for pk, number in members.order_by("number").values_list("pk", "number")
+            for pk, number in voters
         ]
         RollEntry.objects.bulk_create(entries, batch_size=5000)
         election.roll_frozen_on = on
@@ -55,7 +77,7 @@ def freeze_roll(election: Election, *, actor=None, on: date | None = None) -> in
             "election.roll_frozen",
             actor=actor,
             subject=election,
-            data={"cut_off": str(on), "voters": len(entries)},
+            data={"cut_off": str(on), "voters": len(entries), "may_not_vote": left_off},
         )
     return len(entries)
 
@@ -78,6 +100,16 @@ def correct_roll(election: Election, member, *, add: bool, reason: str, actor=No
         if add:
             if entry is not None and not entry.removed:
                 raise ElectionError(f"member {member.number} is already on the roll")
+            verdict = may_vote(
+                election.organisation.constitution,
+                member.date_of_birth,
+                member.admitted_on or member.applied_on,
+                election.roll_frozen_on,
+            )
+            if not verdict.eligible:
+                raise ElectionError(
+                    f"member {member.number} may not vote: {' '.join(verdict.reasons)}"
+                )
             if entry is None:
                 entry = RollEntry.objects.create(
                     organisation=election.organisation,
