@@ -120,6 +120,22 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
+def _birthday(born: date, year: int) -> date:
+    # Someone born on 29 February is taken to come of age on 1 March in a common year: the
+    # Scottish statutory rule as recalled [R] (Age of Legal Capacity (Scotland) Act 1991);
+    # English law has no statute on it, so confirm before relying on the edge.
+    try:
+        return born.replace(year=year)
+    except ValueError:
+        return date(year, 3, 1)
+
+
+def age_on(born: date, on: date) -> int:
+    """Whole years of age on `on`."""
+    age = on.year - born.year
+    return age if on >= _birthday(born, on.year) else age - 1
+
+
 def london(day: date, at: time) -> datetime:
     """A wall-clock time in London on `day`, as an aware datetime (GMT or BST as the day has)."""
     return datetime.combine(day, at, tzinfo=LONDON)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .calendar import add_months
+from .calendar import add_months, age_on
 from .postcodes import (
     in_areas,
     is_valid_postcode,
@@ -48,21 +48,6 @@ class ApplicantFacts:
 class Assessment:
     eligible: bool
     reasons: list[str]
-
-
-def _birthday(born: date, year: int) -> date:
-    # Someone born on 29 February is taken to come of age on 1 March in a common year: the
-    # Scottish statutory rule as recalled [R] (Age of Legal Capacity (Scotland) Act 1991);
-    # English law has no statute on it, so confirm before relying on the edge.
-    try:
-        return born.replace(year=year)
-    except ValueError:
-        return date(year, 3, 1)
-
-
-def age_on(born: date, on: date) -> int:
-    age = on.year - born.year
-    return age if on >= _birthday(born, on.year) else age - 1
 
 
 def _age_reasons(rules: Eligibility, facts: ApplicantFacts, on: date) -> list[str]:

@@ -3,7 +3,6 @@ office-holders (terms ending, retirement by rotation, casual vacancies)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -60,15 +59,6 @@ def electorate(constitution, electorate_id: str) -> tuple[str, str]:
     return electorate_id, ""
 
 
-def _rotation_count(rotation, seats: int) -> int:
-    exact = rotation.fraction * seats
-    if rotation.rounding == "up":
-        return math.ceil(exact)
-    if rotation.rounding == "down":
-        return math.floor(exact)
-    return math.floor(exact + 0.5)
-
-
 def vacancies(organisation, body_id: str, seat_group_id: str, starts_on: date) -> Vacancies:
     """Seats free on `starts_on`, the day the new terms begin.
 
@@ -92,7 +82,7 @@ def vacancies(organisation, body_id: str, seat_group_id: str, starts_on: date) -
             continue
         continuing.append(term)
     if body.rotation is not None:
-        due = _rotation_count(body.rotation, group.seats)
+        due = body.rotation.retiring(group.seats)
         already = len(result.terms_ending) + len(result.casual)
         for term in continuing[: max(0, due - already)]:
             result.retiring_by_rotation.append(term.holder_name)

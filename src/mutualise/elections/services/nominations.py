@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mutualise.audit import services as audit
+from mutualise.constitution.calendar import age_on
 from mutualise.register import services as register
 
 from ..lifecycle import State
@@ -57,15 +58,8 @@ def nominate(
         problems.append("candidate: not a member of the constituency")
     minimum_age = body.member_minimum_age
     born = getattr(member, "date_of_birth", None)
-    if minimum_age and born is not None:
-        polling_day = election.close_of_poll
-        age = (
-            polling_day.year
-            - born.year
-            - ((polling_day.month, polling_day.day) < (born.month, born.day))
-        )
-        if age < minimum_age:
-            problems.append(f"candidate: must be at least {minimum_age} on polling day")
+    if minimum_age and born is not None and age_on(born, election.close_of_poll) < minimum_age:
+        problems.append(f"candidate: must be at least {minimum_age} on polling day")
     limit = rules.statement_word_limit
     words = len(statement.split())
     if limit and words > limit:

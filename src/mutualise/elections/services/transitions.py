@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db import models, transaction
 
 from mutualise.audit import services as audit
+from mutualise.constitution.calendar import add_period
 
 from .. import lifecycle, mixing, seats
 from ..models import (
@@ -133,7 +134,7 @@ def _record_terms(election: Election, candidate_ids: list[int], now: datetime) -
             member=candidate.member,
             holder_name=candidate.ballot_name,
             started_on=start,
-            ends_on=start.replace(year=start.year + years),
+            ends_on=add_period(start, years, "years"),  # 29 February: 28 February
             election=election,
         )
 

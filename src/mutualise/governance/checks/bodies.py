@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+from mutualise.constitution.calendar import add_period
 from mutualise.constitution.checks import seat_selected
 from mutualise.constitution.eligibility import age_on
 from mutualise.constitution.schema import (
@@ -252,10 +253,7 @@ def coopted_until_agm(c: Constitution, f: Facts) -> list[Finding]:
 
 
 def _years_after(start: date, years: int) -> date:
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        return start.replace(year=start.year + years, day=28)
+    return add_period(start, years, "years")  # 29 February: 28 February
 
 
 def total_service(c: Constitution, f: Facts) -> list[Finding]:

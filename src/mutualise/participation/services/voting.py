@@ -16,11 +16,11 @@ id, which only this request knows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.db import IntegrityError, transaction
 
 from mutualise.audit import services as audit
+from mutualise.constitution.calendar import age_on
 
 from ..lifecycle import BudgetState
 from ..models import Budget, BudgetProject, BudgetVoteRecord, HeldBudgetBallot
@@ -31,10 +31,6 @@ from .common import ParticipationError, now_or, require, today
 class Eligibility:
     allowed: bool
     reason: str = ""
-
-
-def _age_on(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def eligibility(budget: Budget, member, now=None) -> Eligibility:
@@ -60,7 +56,7 @@ def eligibility(budget: Budget, member, now=None) -> Eligibility:
                 f"voters must be {budget.minimum_age} or over, and the "
                 "register has no date of birth for you",
             )
-        if _age_on(member.date_of_birth, on) < budget.minimum_age:
+        if age_on(member.date_of_birth, on) < budget.minimum_age:
             return Eligibility(False, f"voters must be {budget.minimum_age} or over")
     return Eligibility(True)
 
