@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db.models import Count
 
-from .models import Member, Organisation
+from .models import Organisation
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 # The extract's columns, in this order where the rulebook has them: the import's own headings
@@ -204,7 +204,3 @@ def counts(organisation: Organisation, on: date | None = None) -> list[dict]:
             }
         )
     return table
-
-
-def member_count(organisation: Organisation) -> int:
-    return Member.objects.filter(organisation=organisation).count()

@@ -5,7 +5,7 @@ these, never the models directly."""
 from __future__ import annotations
 
 from .agenda import add_paper, add_resolution, agenda, create_meeting, kind_rules
-from .attendance import check_in, check_in_many, is_present, leave, register_attendance
+from .attendance import check_in, check_in_many, is_present, leave
 from .common import DISCRETION, Acknowledgement, MeetingError, member_for, receipt_hash
 from .minutes import approve_minutes, draft_minutes, minutes_text, publish_minutes
 from .motions import accept_motion, submit_motion, support_motion, word_count
@@ -99,7 +99,6 @@ __all__ = [
     "receipts_digest",
     "record_short_notice_consents",
     "record_text",
-    "register_attendance",
     "send_notice",
     "sign_minutes",
     "sign_requisition",

@@ -18,32 +18,6 @@ from .common import MeetingError, _now, _require_member
 # --- attendance -----------------------------------------------------------------------------
 
 
-def register_attendance(meeting: Meeting, member, *, mode: str, actor=None, now=None) -> Attendance:
-    if mode not in Attendance.Mode.values:
-        raise MeetingError(f"unknown attendance mode {mode!r}")
-    if mode == Attendance.Mode.ONLINE and not meeting.online:
-        raise MeetingError("this meeting has no online attendance")
-    _require_member(meeting.organisation, member, meeting.date)
-    with transaction.atomic():
-        attendance, _ = Attendance.objects.update_or_create(
-            meeting=meeting,
-            member=member,
-            defaults={
-                "organisation": meeting.organisation,
-                "mode": mode,
-                "registered_at": _now(now),
-            },
-        )
-        audit.record(
-            meeting.organisation,
-            "meeting.registered",
-            actor=actor,
-            subject=meeting,
-            data={"member": member.number, "mode": mode},
-        )
-    return attendance
-
-
 def check_in(
     meeting: Meeting, member, *, mode: str = Attendance.Mode.IN_PERSON, actor=None, now=None
 ):

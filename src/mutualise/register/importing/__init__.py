@@ -29,7 +29,7 @@ from .fields import (
     CheckResult,
     RowProblem,
 )
-from .files import check_file, iter_chunks
+from .files import check_file
 from .parsing import auto_mapping, parse_date, parse_mapping, resolve_mapping
 from .verdicts import RegisterKeys, _Eligibility, derived_ref
 
@@ -56,7 +56,6 @@ __all__ = [
     "check_file",
     "check_rows",
     "derived_ref",
-    "iter_chunks",
     "parse_date",
     "parse_mapping",
     "resolve_mapping",

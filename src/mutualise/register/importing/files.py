@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 from ..tabular import read_table
@@ -27,14 +26,3 @@ def check_file(
     return check_rows(
         table, resolved, organisation.constitution, RegisterKeys.load(organisation), on or today()
     )
-
-
-def iter_chunks(items: Iterator, size: int) -> Iterator[list]:
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
