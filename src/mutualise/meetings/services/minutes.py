@@ -86,21 +86,28 @@ def draft_minutes(meeting: Meeting, *, actor=None, now=None) -> Minutes:
     return minutes
 
 
-def approve_minutes(minutes: Minutes, *, at_meeting: Meeting, actor=None, now=None) -> Minutes:
+def _locked_minutes(given: Minutes) -> Minutes:
+    locking = Minutes.objects.select_for_update(of=("self",)).select_related("meeting")
+    return locking.get(pk=given.pk)
+
+
+def approve_minutes(given: Minutes, *, at_meeting: Meeting, actor=None, now=None) -> Minutes:
     """Minutes are approved at a later meeting, while it is in session and quorate."""
-    if minutes.state != Minutes.State.DRAFT:
-        raise MeetingError("these minutes are already approved")
-    if (
-        at_meeting.organisation_id != minutes.organisation_id
-        or at_meeting.starts_at <= minutes.meeting.starts_at
-    ):
-        raise MeetingError("minutes are approved at a later meeting of the same organisation")
-    if at_meeting.state != MeetingState.IN_SESSION:
-        raise MeetingError("the approving meeting must be in session")
-    state = facts.quorum(at_meeting)
-    if not state.quorate:
-        raise MeetingError(f"the approving meeting is inquorate: {state}")
     with transaction.atomic():
+        minutes = _locked_minutes(given)
+        at_meeting = Meeting.objects.select_for_update().get(pk=at_meeting.pk)
+        if minutes.state != Minutes.State.DRAFT:
+            raise MeetingError("these minutes are already approved")
+        if (
+            at_meeting.organisation_id != minutes.organisation_id
+            or at_meeting.starts_at <= minutes.meeting.starts_at
+        ):
+            raise MeetingError("minutes are approved at a later meeting of the same organisation")
+        if at_meeting.state != MeetingState.IN_SESSION:
+            raise MeetingError("the approving meeting must be in session")
+        state = facts.quorum(at_meeting)
+        if not state.quorate:
+            raise MeetingError(f"the approving meeting is inquorate: {state}")
         minutes.state = Minutes.State.APPROVED
         minutes.approved_at_meeting = at_meeting
         minutes.approved_at = _now(now)
@@ -112,15 +119,18 @@ def approve_minutes(minutes: Minutes, *, at_meeting: Meeting, actor=None, now=No
             subject=minutes,
             data={"at_meeting": at_meeting.pk},
         )
-    return minutes
+    given.refresh_from_db()
+    return given
 
 
-def publish_minutes(minutes: Minutes, *, actor=None, now=None) -> Minutes:
-    if minutes.state != Minutes.State.APPROVED:
-        raise MeetingError("only approved minutes are published")
+def publish_minutes(given: Minutes, *, actor=None, now=None) -> Minutes:
     with transaction.atomic():
+        minutes = _locked_minutes(given)
+        if minutes.state != Minutes.State.APPROVED:
+            raise MeetingError("only approved minutes are published")
         minutes.state = Minutes.State.PUBLISHED
         minutes.published_at = _now(now)
         minutes.save(update_fields=["state", "published_at"])
         audit.record(minutes.organisation, "minutes.published", actor=actor, subject=minutes)
-    return minutes
+    given.refresh_from_db()
+    return given

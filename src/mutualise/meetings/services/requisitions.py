@@ -32,38 +32,50 @@ def start_requisition(organisation, *, purpose: str, actor=None, on: date | None
     return requisition
 
 
-def sign_requisition(requisition: Requisition, member, *, on: date | None = None, actor=None):
+def _locked(given: Requisition) -> Requisition:
+    return Requisition.objects.select_for_update().get(pk=given.pk)
+
+
+def sign_requisition(given: Requisition, member, *, on: date | None = None, actor=None):
     on = on or register.today()
-    if requisition.state != Requisition.State.COLLECTING:
-        raise MeetingError("this requisition has been submitted")
-    _require_member(requisition.organisation, member, on)
-    try:
-        with transaction.atomic():
-            signature = RequisitionSignature.objects.create(
-                requisition=requisition, member=member, signed_on=on
-            )
-            audit.record(
-                requisition.organisation,
-                "requisition.signed",
-                actor=actor,
-                subject=requisition,
-                data={"member": member.number},
-            )
-    except IntegrityError:
-        raise MeetingError(f"member {member.number} has already signed") from None
+    with transaction.atomic():
+        requisition = _locked(given)  # a submission waits for the signature, or goes first
+        if requisition.state != Requisition.State.COLLECTING:
+            raise MeetingError("this requisition has been submitted")
+        _require_member(requisition.organisation, member, on)
+        try:
+            with transaction.atomic():
+                signature = RequisitionSignature.objects.create(
+                    organisation_id=requisition.organisation_id,
+                    requisition=requisition,
+                    member=member,
+                    signed_on=on,
+                )
+        except IntegrityError:
+            raise MeetingError(f"member {member.number} has already signed") from None
+        audit.record(
+            requisition.organisation,
+            "requisition.signed",
+            actor=actor,
+            subject=requisition,
+            data={"member": member.number},
+        )
     return signature
 
 
-def submit_requisition(requisition: Requisition, *, on: date | None = None, actor=None):
+def submit_requisition(given: Requisition, *, on: date | None = None, actor=None):
     """Count the signatures of those still members against the rulebook's threshold. A valid
     requisition starts the board's deadline to convene, and the meeting's."""
     on = on or register.today()
-    rules = requisition.organisation.constitution.meetings.requisition
-    active = register.active_members(requisition.organisation, on=on)
-    valid = requisition.signatures.filter(member__in=active).count()
-    total = active.count()
-    needed = requisition_threshold(rules, total)
     with transaction.atomic():
+        requisition = _locked(given)
+        if requisition.state != Requisition.State.COLLECTING:
+            raise MeetingError("this requisition has been submitted")
+        rules = requisition.organisation.constitution.meetings.requisition
+        active = register.active_members(requisition.organisation, on=on)
+        valid = requisition.signatures.filter(member__in=active).count()
+        total = active.count()
+        needed = requisition_threshold(rules, total)
         requisition.submitted_on = on
         requisition.members_at_submission = total
         requisition.signatures_needed = needed
@@ -84,11 +96,12 @@ def submit_requisition(requisition: Requisition, *, on: date | None = None, acto
             subject=requisition,
             data={"valid": valid, "needed": needed, "members": total, "state": requisition.state},
         )
-    return requisition
+    given.refresh_from_db()
+    return given
 
 
 def convene_requisitioned_meeting(
-    requisition: Requisition,
+    given: Requisition,
     meeting: Meeting,
     *,
     by_members: tuple = (),
@@ -98,37 +111,38 @@ def convene_requisitioned_meeting(
     """The board convenes the meeting; or, once the board's deadline has passed, the number of
     members the rules name convene it themselves (`by_members`)."""
     on = on or register.today()
-    rules = requisition.organisation.constitution.meetings.requisition
-    if requisition.state != Requisition.State.VALID:
-        raise MeetingError(f"this requisition is {requisition.get_state_display().lower()}")
-    if requisition.meeting_deadline and meeting.date > requisition.meeting_deadline:
-        raise MeetingError(
-            f"the requisitioned meeting must be held by {requisition.meeting_deadline:%-d %B %Y}"
-        )
-    if by_members:
-        if rules.otherwise_convened_by_members is None:
-            raise MeetingError("these rules do not let members convene the meeting themselves")
-        if requisition.board_deadline is None or on <= requisition.board_deadline:
-            raise MeetingError(
-                f"the board has until {requisition.board_deadline:%-d %B %Y} to convene it"
-                if requisition.board_deadline
-                else "the rules set the board no deadline"
-            )
-        conveners = {m.pk for m in by_members if _is_member(requisition.organisation, m, on)}
-        if len(conveners) < rules.otherwise_convened_by_members:
-            raise MeetingError(
-                f"{rules.otherwise_convened_by_members} members must convene it; "
-                f"{len(conveners)} valid"
-            )
-        state = Requisition.State.CONVENED_BY_MEMBERS
-    else:
-        if requisition.board_deadline and on > requisition.board_deadline:
-            raise MeetingError(
-                f"the board's deadline ({requisition.board_deadline:%-d %B %Y}) has passed; "
-                "the members may convene the meeting"
-            )
-        state = Requisition.State.CONVENED_BY_BOARD
     with transaction.atomic():
+        requisition = _locked(given)
+        rules = requisition.organisation.constitution.meetings.requisition
+        if requisition.state != Requisition.State.VALID:
+            raise MeetingError(f"this requisition is {requisition.get_state_display().lower()}")
+        if requisition.meeting_deadline and meeting.date > requisition.meeting_deadline:
+            raise MeetingError(
+                f"the requisitioned meeting must be held by {requisition.meeting_deadline:%-d %B %Y}"
+            )
+        if by_members:
+            if rules.otherwise_convened_by_members is None:
+                raise MeetingError("these rules do not let members convene the meeting themselves")
+            if requisition.board_deadline is None or on <= requisition.board_deadline:
+                raise MeetingError(
+                    f"the board has until {requisition.board_deadline:%-d %B %Y} to convene it"
+                    if requisition.board_deadline
+                    else "the rules set the board no deadline"
+                )
+            conveners = {m.pk for m in by_members if _is_member(requisition.organisation, m, on)}
+            if len(conveners) < rules.otherwise_convened_by_members:
+                raise MeetingError(
+                    f"{rules.otherwise_convened_by_members} members must convene it; "
+                    f"{len(conveners)} valid"
+                )
+            state = Requisition.State.CONVENED_BY_MEMBERS
+        else:
+            if requisition.board_deadline and on > requisition.board_deadline:
+                raise MeetingError(
+                    f"the board's deadline ({requisition.board_deadline:%-d %B %Y}) has passed; "
+                    "the members may convene the meeting"
+                )
+            state = Requisition.State.CONVENED_BY_BOARD
         requisition.state = state
         requisition.meeting = meeting
         requisition.save(update_fields=["state", "meeting"])
@@ -139,4 +153,5 @@ def convene_requisitioned_meeting(
             subject=requisition,
             data={"meeting": meeting.pk, "by": state},
         )
-    return requisition
+    given.refresh_from_db()
+    return given

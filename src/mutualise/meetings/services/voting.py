@@ -139,19 +139,27 @@ def open_vote(given: Resolution, *, actor=None, now=None) -> Resolution:
     return given
 
 
-def demand_poll(resolution: Resolution, demanders, *, actor=None) -> Resolution:
+def _locked_resolution(given: Resolution) -> Resolution:
+    locking = Resolution.objects.select_for_update(of=("self",)).select_related("meeting")
+    return locking.get(pk=given.pk)
+
+
+def demand_poll(given: Resolution, demanders, *, actor=None) -> Resolution:
     """Members present demand a poll instead of a show of hands, as many as the rules name."""
-    needed = resolution.organisation.constitution.meetings.ballot_demanded_by
-    if resolution.method == Resolution.Method.POLL:
-        raise MeetingError("this resolution is already decided on a poll")
-    if resolution.state not in (ResolutionState.PROPOSED, ResolutionState.OPEN):
-        raise MeetingError("a poll is demanded before the result is declared")
-    valid = {m.pk for m in demanders if is_present(resolution.meeting, m)}
+    needed = given.organisation.constitution.meetings.ballot_demanded_by
     if needed is None:
         raise MeetingError("these rules give members present no right to demand a poll")
-    if len(valid) < needed:
-        raise MeetingError(f"a poll needs {needed} members present to demand it; {len(valid)} did")
     with transaction.atomic():
+        resolution = _locked_resolution(given)
+        if resolution.method == Resolution.Method.POLL:
+            raise MeetingError("this resolution is already decided on a poll")
+        if resolution.state not in (ResolutionState.PROPOSED, ResolutionState.OPEN):
+            raise MeetingError("a poll is demanded before the result is declared")
+        valid = {m.pk for m in demanders if is_present(resolution.meeting, m)}
+        if len(valid) < needed:
+            raise MeetingError(
+                f"a poll needs {needed} members present to demand it; {len(valid)} did"
+            )
         resolution.method = Resolution.Method.POLL
         resolution.save(update_fields=["method"])
         audit.record(
@@ -161,11 +169,13 @@ def demand_poll(resolution: Resolution, demanders, *, actor=None) -> Resolution:
             subject=resolution,
             data={"members": sorted(m.number for m in demanders)},
         )
-    return resolution
+    given.refresh_from_db()
+    return given
 
 
-def withdraw_resolution(resolution: Resolution, *, actor=None, now=None) -> Resolution:
+def withdraw_resolution(given: Resolution, *, actor=None, now=None) -> Resolution:
     with transaction.atomic():
+        resolution = _locked_resolution(given)
         allowed, reason = check(RESOLUTION_TRANSITIONS, resolution, "withdraw", now)
         if not allowed:
             raise MeetingError(reason)
@@ -174,7 +184,8 @@ def withdraw_resolution(resolution: Resolution, *, actor=None, now=None) -> Reso
         audit.record(
             resolution.organisation, "resolution.withdrawn", actor=actor, subject=resolution
         )
-    return resolution
+    given.refresh_from_db()
+    return given
 
 
 def _instructed_proxy_votes(resolution: Resolution) -> dict[str, list]:

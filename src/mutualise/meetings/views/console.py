@@ -47,6 +47,9 @@ def console(request, slug, pk):
             "actions": available(MEETING_TRANSITIONS, meeting),
             "resolutions": resolutions,
             "check_in_form": CheckInForm(),
+            "shorter_notice_consent": (
+                meeting.organisation.constitution.meetings.general.shorter_notice_consent
+            ),
             "earlier_minutes": Minutes.objects.filter(
                 organisation=meeting.organisation,
                 meeting__starts_at__lt=meeting.starts_at,
@@ -95,6 +98,12 @@ def console_action(request, slug, pk):
             else:
                 services.publish_minutes(minutes, actor=request.user)
                 messages.success(request, f"Minutes of {minutes.meeting.title} published.")
+        elif action == "short_notice_consents":
+            count = request.POST.get("consents", "").strip()
+            if not count.isdigit():
+                raise MeetingError("Consents: enter how many members agreed in writing, e.g. 45")
+            services.record_short_notice_consents(meeting, int(count), actor=request.user)
+            messages.success(request, f"{int(count)} members' consents to shorter notice recorded.")
         elif action == "check_in":
             form = CheckInForm(request.POST)
             if not form.is_valid():
