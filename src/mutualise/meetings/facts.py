@@ -13,22 +13,21 @@ from datetime import date, timedelta
 
 from mutualise.constitution.calendar import add_months
 from mutualise.constitution.meetings_rules import agm_deadline, notice_deadline, quorum_required
+from mutualise.constitution.schema import BodyKind, LegalForm
 from mutualise.register import services as register
+
+from .kinds import MeetingKind
 
 
 def meeting_kinds(constitution) -> list[str]:
     """The kinds of meeting this rulebook provides for. An NHS foundation trust holds an annual
     members' meeting rather than an AGM; only a rulebook with a council of governors has its
     meetings."""
-    from mutualise.constitution.schema import BodyKind, LegalForm
-
-    from .models import Meeting
-
     nhs = constitution.organisation.legal_form == LegalForm.NHS_FOUNDATION_TRUST
-    kinds = [Meeting.Kind.ANNUAL_MEMBERS if nhs else Meeting.Kind.AGM]
-    kinds += [Meeting.Kind.GENERAL, Meeting.Kind.SPECIAL]
+    kinds = [MeetingKind.ANNUAL_MEMBERS if nhs else MeetingKind.AGM]
+    kinds += [MeetingKind.GENERAL, MeetingKind.SPECIAL]
     if any(body.kind == BodyKind.COUNCIL_OF_GOVERNORS for body in constitution.bodies):
-        kinds.append(Meeting.Kind.COUNCIL_OF_GOVERNORS)
+        kinds.append(MeetingKind.COUNCIL_OF_GOVERNORS)
     return [str(kind) for kind in kinds]
 
 
@@ -83,10 +82,9 @@ def agm_due_by(meeting) -> date | None:
     """The AGM deadline for this meeting's financial year, from the year end and previous AGM."""
     if not meeting.is_annual or meeting.financial_year is None:
         return None
-    from .models import Meeting
-
     previous = (
-        Meeting.objects.filter(
+        type(meeting)
+        .objects.filter(
             organisation=meeting.organisation,
             kind=meeting.kind,
             state="closed",

@@ -4,6 +4,7 @@ from django import forms
 
 from .ballot_parser import ChoiceInvalid, parse_choice
 from .models import Choice
+from .services import word_count
 
 PROXY_CHOICES = [*Choice.choices, ("discretion", "Let my proxy decide")]
 
@@ -108,7 +109,6 @@ class MotionForm(forms.Form):
             self.fields["statement"].help_text = f"The rules allow at most {word_limit} words."
 
     def clean_statement(self):
-        from .services import word_count
 
         statement = self.cleaned_data["statement"]
         if self.word_limit is not None and word_count(statement) > self.word_limit:

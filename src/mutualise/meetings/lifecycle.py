@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from mutualise import clock
 
+from .facts import notice_check, quorum
+
 
 class MeetingState(models.TextChoices):
     DRAFT = "draft", "Being prepared"
@@ -56,8 +58,6 @@ def _always(obj, now):
 
 
 def _notice_lawful(meeting, now):
-    from .facts import notice_check
-
     return notice_check(meeting, timezone.localtime(now).date())
 
 
@@ -97,8 +97,6 @@ MEETING_TRANSITIONS: dict[str, Transition] = {
 
 
 def _binding_vote_may_open(resolution, now):
-    from .facts import quorum
-
     if resolution.meeting.state != MeetingState.IN_SESSION:
         return False, "The meeting is not in session."
     if resolution.meeting.resolutions.filter(state=ResolutionState.OPEN).exists():

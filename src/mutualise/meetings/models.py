@@ -16,6 +16,7 @@ from django.db import models
 
 from mutualise.register.models import Member, Organisation
 
+from .kinds import MeetingKind
 from .lifecycle import MeetingState, ResolutionState
 
 
@@ -39,12 +40,7 @@ class RandomIdField(models.BigIntegerField):
 
 
 class Meeting(models.Model):
-    class Kind(models.TextChoices):
-        AGM = "agm", "Annual general meeting"
-        ANNUAL_MEMBERS = "annual-members", "Annual members' meeting"
-        GENERAL = "general", "General meeting"
-        SPECIAL = "special", "Special general meeting (requisitioned)"
-        COUNCIL_OF_GOVERNORS = "council-of-governors", "Meeting of the council of governors"
+    Kind = MeetingKind
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=24, choices=Kind.choices)

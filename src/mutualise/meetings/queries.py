@@ -5,7 +5,7 @@ from __future__ import annotations
 from mutualise import clock
 
 from .lifecycle import MeetingState, ResolutionState
-from .models import Meeting, Resolution
+from .models import Meeting, ProxyAppointment, Resolution
 
 
 def in_session(organisation):
@@ -71,7 +71,6 @@ def meetings_for_members(organisation, now=None):
 def proxies_of(member):
     """The member's proxy appointments in force, for meetings not yet closed: those they made
     and those they hold for others."""
-    from .models import ProxyAppointment
 
     live = ProxyAppointment.objects.filter(
         organisation_id=member.organisation_id, revoked_at__isnull=True

@@ -6,6 +6,7 @@ the board and the membership secretary run the meeting from the chair's console.
 
 import rules
 
+from mutualise.register.models import Member
 from mutualise.register.rules import is_administrator, is_board, is_chair, is_officer
 
 
@@ -13,7 +14,6 @@ from mutualise.register.rules import is_administrator, is_board, is_chair, is_of
 def is_member(user, organisation):
     if not getattr(user, "is_authenticated", False) or organisation is None:
         return False
-    from mutualise.register.models import Member
 
     return Member.objects.filter(
         organisation=organisation, user=user, status=Member.Status.ADMITTED

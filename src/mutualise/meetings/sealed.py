@@ -1,6 +1,7 @@
 """The poll ballots the audit chain seals at the declaration (audit/digests.py), read the one
 way both the declaration and `mutualise audit verify` read them: each ballot's id and choice."""
 
+from . import mixing
 from .models import Ballot, Resolution
 
 SEALED_ACTION = "resolution.ballots_sealed"
@@ -13,6 +14,5 @@ def stored_ballots(resolution_id: str):
 
 def published_digest(resolution_id: str) -> str:
     """`ballots_sha256` as the result page prints it: the SHA-256 of the published ballot list."""
-    from . import mixing
 
     return mixing.digest(mixing.ballots_text(Resolution.objects.get(pk=int(resolution_id))))

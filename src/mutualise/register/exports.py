@@ -15,6 +15,7 @@ from datetime import date
 from django.db.models import Count
 
 from .models import Organisation
+from .queries import active_members
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 # The extract's columns, in this order where the rulebook has them: the import's own headings
@@ -85,8 +86,6 @@ def _typed(organisation: Organisation):
 def extract_rows(organisation: Organisation, on: date | None = None) -> Iterator[list]:
     """The heading, then one row per current member, in number order: text neutralised, numbers
     and dates as themselves."""
-    from .services import active_members
-
     found = columns(organisation)
     yield [label for _, label in found]
     fields = [name for name, _ in found]
@@ -170,8 +169,6 @@ def extract_bytes(organisation: Organisation, fmt: str, *, wrap=None) -> bytes:
 
 def counts(organisation: Organisation, on: date | None = None) -> list[dict]:
     """Current members by constituency and class, in rulebook order, with names."""
-    from .services import active_members
-
     constitution = organisation.constitution
     found = {
         (r["constituency_id"], r["class_id"]): r["n"]

@@ -13,6 +13,7 @@ from html import escape
 
 from mutualise.constitution.eligibility import age_on
 
+from .queries import active_members, today
 from .tabular import TableError, decode, whole_number
 
 DIMENSIONS = {
@@ -109,7 +110,6 @@ class Section:
 
 def report(organisation, population_rows: list[list] | None = None, on: date | None = None):
     """One section per dimension: members (current, on `on`) beside the population table."""
-    from .services import active_members, today
 
     on = on or today()
     constitution = organisation.constitution

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
+from .models import PendingImport
+
 try:
     from django.tasks import task  # Django 6
 except ImportError:  # Django 5.2: the backport
@@ -33,7 +35,6 @@ def import_members(job_id: int, pending_id: int, actor_id: int | None, as_applic
 def _import_failed(job) -> None:
     """Nothing of the import was kept; the upload shows why (and stays erasable: only a
     running upload is out of erasure's reach, and this one no longer runs)."""
-    from .models import PendingImport
 
     PendingImport.objects.filter(job=job).exclude(state="done").update(
         state="failed", error=job.error

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from mutualise import clock
 from mutualise.register import services as register
+from mutualise.register.models import Member
 
 from .. import mixing
 
@@ -39,7 +40,6 @@ def _require_member(organisation, member, on: date, who: str = "") -> None:
 
 def member_for(user, organisation):
     """The signed-in user's membership of this organisation, or None."""
-    from mutualise.register.models import Member
 
     if not getattr(user, "is_authenticated", False):
         return None

@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..exports import neutralise  # the officer opens it in a spreadsheet: no formulas
+
 # target field -> (label, headings it is recognised by, after keys.name_key folding)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "external_ref": (
@@ -183,7 +185,6 @@ class CheckResult:
     def rejected_csv(self) -> str:
         """The rejected rows as they were, plus a 'Problems' column: fix and import again."""
         out = io.StringIO()
-        from ..exports import neutralise  # the officer opens it in a spreadsheet: no formulas
 
         writer = csv.writer(out)
         writer.writerow([neutralise(h) for h in [*self.header, "Problems"]])

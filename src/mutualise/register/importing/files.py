@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..queries import today
 from ..tabular import read_table
 from .checker import check_rows
 from .fields import CheckResult
@@ -19,7 +20,6 @@ def check_file(
     on: date | None = None,
 ) -> CheckResult:
     """Read and check a file against the organisation's rulebook and register. Writes nothing."""
-    from ..services import today
 
     table = read_table(data, file_name)
     resolved = resolve_mapping(table.header, mapping)

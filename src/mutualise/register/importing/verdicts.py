@@ -9,6 +9,7 @@ from datetime import date
 from mutualise.constitution.eligibility import age_on, constituency_for, failing_facts
 
 from ..eligibility import facts_for
+from ..models import Member
 
 
 class _Eligibility:
@@ -87,7 +88,6 @@ class RegisterKeys:
 
     @classmethod
     def load(cls, organisation) -> RegisterKeys:
-        from ..models import Member
 
         found = cls()
         rows = (

@@ -18,14 +18,13 @@ from mutualise.constitution import RulebookError
 
 from ..errors import DuplicateMember, MemberError, NotEligible
 from ..exports import neutralise as neutralise_cell
+from ..queries import active_members, today
 from .details import (
     DETAIL_FIELDS,
-    active_members,
     eligibility_reasons,
     find_duplicates,
     normalise_details,
     reserve_numbers,
-    today,
 )
 from .extracts import queue_export
 from .imports import (

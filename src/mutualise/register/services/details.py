@@ -1,4 +1,4 @@
-"""A member's details: normalising them, finding duplicates, numbers, history rows; who is a member on a date."""
+"""A member's details: normalising them, finding duplicates, numbers, history rows."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from django.db import models
 
 from mutualise import clock
 from mutualise.audit import services as audit
+from mutualise.constitution.eligibility import assess
+from mutualise.constitution.postcodes import normalise_postcode
 
 from .. import keys
 from ..eligibility import facts_for
@@ -15,10 +17,10 @@ from ..errors import MemberError
 from ..models import (
     Member,
     MemberNumberSequence,
-    MembershipPeriod,
     Organisation,
     StatusChange,
 )
+from ..queries import today
 
 # ---------------------------------------------------------------------------------------------
 # Members
@@ -50,13 +52,8 @@ DETAIL_FIELDS = (
 )
 
 
-def today() -> date:
-    return clock.localdate()
-
-
 def normalise_details(details: dict) -> dict:
     """Tidy what people type (postcode and email case, spaces) and fill the search keys."""
-    from mutualise.constitution.postcodes import normalise_postcode
 
     unknown = sorted(set(details) - set(DETAIL_FIELDS))
     if unknown:
@@ -156,7 +153,6 @@ def _locked(member: Member) -> Member:
 
 def eligibility_reasons(member: Member, on: date | None = None) -> list[str]:
     """Why the member would not qualify for their constituency (and class) today: [] if fine."""
-    from mutualise.constitution.eligibility import assess
 
     on = on or today()
     constitution = member.organisation.constitution
@@ -167,17 +163,3 @@ def eligibility_reasons(member: Member, on: date | None = None) -> list[str]:
             r for r in assess(constitution, member.class_id, facts, on).reasons if r not in reasons
         ]
     return reasons
-
-
-def active_members(
-    organisation: Organisation, on: date | None = None, constituency_id: str | None = None
-) -> models.QuerySet:
-    """Members admitted and not ceased on `on` (default today), optionally only those in one
-    constituency on that date. Exact for past dates: it reads the membership periods."""
-    on = on or today()
-    periods = MembershipPeriod.objects.filter(
-        member=models.OuterRef("pk"), started_on__lte=on
-    ).filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=on))
-    if constituency_id is not None:
-        periods = periods.filter(constituency_id=constituency_id)
-    return Member.objects.filter(organisation=organisation).filter(models.Exists(periods))

@@ -10,10 +10,16 @@ from django.db import transaction
 
 from mutualise import clock
 from mutualise.audit import services as audit
+from mutualise.jobs import services as jobs
 
+from .. import checkproc
+from ..bulkwrite import MemberWriter
 from ..errors import MemberError
-from ..models import Organisation
-from .details import today
+from ..importing import RegisterKeys, check_rows, resolve_mapping
+from ..models import ImportBatch, Organisation, PendingImport, PopulationTable
+from ..queries import today
+from ..representation import parse_population
+from ..tabular import TableError, read_table
 
 # ---------------------------------------------------------------------------------------------
 # Bulk import
@@ -41,11 +47,6 @@ def accept_import(
     become applicants for the board to decide on, not members. `before_commit(batch, result)`
     runs last inside the import's transaction (what records the import's end commits with it).
     """
-    from .. import checkproc
-    from ..bulkwrite import MemberWriter
-    from ..importing import RegisterKeys, check_rows
-    from ..models import ImportBatch
-    from ..tabular import read_table
 
     on = on or today()
     if as_applicants and not organisation.constitution.membership.admission_by_board:
@@ -54,7 +55,6 @@ def accept_import(
             " members, or change the rulebook first"
         )
     table = read_table(data, file_name)
-    from ..importing import resolve_mapping
 
     resolved = resolve_mapping(table.header, mapping)
     with transaction.atomic():
@@ -119,7 +119,6 @@ def upload_import(
     organisation: Organisation, data: bytes, file_name: str, *, mapping=None, actor=None
 ):
     """Keep an uploaded file for the preview; nothing about members is written yet."""
-    from ..models import PendingImport
 
     with transaction.atomic():
         pending = PendingImport.objects.create(
@@ -143,9 +142,7 @@ def _expected_rows(pending) -> int:
 def queue_import(pending, *, actor=None, as_applicants: bool = False):
     """Put an accepted upload's import on the worker's queue (`mutualise worker`), with a job
     whose progress any web worker can show. Returns the Job."""
-    from mutualise.jobs import services as jobs
 
-    from ..models import PendingImport
     from ..tasks import import_members
 
     with transaction.atomic():
@@ -179,8 +176,6 @@ def run_pending_import(pending_id: int, *, actor=None, as_applicants: bool = Fal
     `run`): write it, keep only the rejected rows for download, and drop the file itself.
     The upload is marked done, and the job finished, in the import's own transaction: a
     worker killed half way leaves nothing written and the job to be retried (jobs/worker.py)."""
-    from ..models import PendingImport
-    from ..tabular import TableError
 
     pending = PendingImport.objects.get(pk=pending_id)
     if pending.state not in ("uploaded", "queued", "running"):
@@ -239,8 +234,6 @@ def discard_import(pending, *, actor=None) -> None:
 def upload_population(organisation: Organisation, data: bytes, file_name: str, *, actor=None):
     """Store a population table (CSV: dimension, category, people) for the representativeness
     report. A bad file raises TableError naming the line and column; nothing is stored."""
-    from ..models import PopulationTable
-    from ..representation import parse_population
 
     rows = parse_population(data, file_name)
     with transaction.atomic():

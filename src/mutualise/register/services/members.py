@@ -7,6 +7,7 @@ from datetime import date
 from django.db import transaction
 
 from mutualise.audit import services as audit
+from mutualise.constitution.postcodes import is_valid_postcode
 
 from ..eligibility import check_details
 from ..errors import DuplicateMember, MemberError, NotEligible, require
@@ -16,6 +17,7 @@ from ..models import (
     Organisation,
     StatusChange,
 )
+from ..queries import today
 from .details import (
     DETAIL_FIELDS,
     _as,
@@ -25,7 +27,6 @@ from .details import (
     find_duplicates,
     normalise_details,
     reserve_numbers,
-    today,
 )
 
 
@@ -262,11 +263,8 @@ def update_details(member: Member, *, actor=None, **changes) -> Member:
     changes = normalise_details(changes)
     if "display_name" in changes and not changes["display_name"]:
         raise MemberError("a name is required")
-    if changes.get("postcode"):
-        from mutualise.constitution.postcodes import is_valid_postcode
-
-        if not is_valid_postcode(changes["postcode"]):
-            raise MemberError(f"'{changes['postcode']}' is not a valid UK postcode")
+    if changes.get("postcode") and not is_valid_postcode(changes["postcode"]):
+        raise MemberError(f"'{changes['postcode']}' is not a valid UK postcode")
     with transaction.atomic():
         _locked(member)
         if member.erased_at:

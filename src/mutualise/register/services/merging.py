@@ -14,7 +14,8 @@ from ..models import (
     MembershipPeriod,
     StatusChange,
 )
-from .details import DETAIL_FIELDS, _history, _locked, normalise_details, today
+from ..queries import today
+from .details import DETAIL_FIELDS, _history, _locked, normalise_details
 
 # ---------------------------------------------------------------------------------------------
 # Duplicates

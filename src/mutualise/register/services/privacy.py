@@ -6,13 +6,15 @@ from django.db import transaction
 
 from mutualise import clock
 from mutualise.audit import services as audit
+from mutualise.audit.services import events_about
 from mutualise.mail import privacy as mail
 
-from .. import erasure
+from .. import erasure, uploads
 from ..errors import MemberError
 from ..models import (
     Member,
     MembershipPeriod,
+    PendingImport,
     Role,
     StatusChange,
 )
@@ -63,7 +65,6 @@ PERSONAL_FIELDS = (
 def subject_access(member: Member) -> dict:
     """Everything the register holds about a member, including the audit events about them,
     as plain data (for JSON and for the readable page)."""
-    from mutualise.audit.services import events_about
 
     fields = {
         f.name: getattr(member, f.attname)
@@ -207,8 +208,6 @@ def _release_account(user) -> str:
 def _forget_in_uploads(member: Member, records: list[Member], *, actor=None) -> None:
     """Erasure reaches the import files still held (see uploads.py): an upload waiting for a
     decision that holds the person is discarded; their rejected rows are taken out."""
-    from .. import uploads
-    from ..models import PendingImport
 
     people = [uploads.Person.of(record) for record in records]
     pending_imports = PendingImport.objects.filter(organisation=member.organisation).exclude(

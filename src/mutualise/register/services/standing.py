@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..errors import MemberError
+from ..importing import _Eligibility
 from ..models import (
     Member,
     Organisation,
     StatusChange,
 )
-from .details import active_members, eligibility_reasons, today
+from ..queries import active_members, today
+from .details import eligibility_reasons
 from .members import cease
 
 # ---------------------------------------------------------------------------------------------
@@ -30,7 +32,6 @@ def recheck_register(organisation: Organisation, on: date | None = None) -> list
     of the area, staff contract ended, ...). Changes nothing: an officer confirms each one with
     `confirm_ineligible` (or corrects the member's details). Answers are memoised as for an
     import, so a large register is re-checked quickly."""
-    from ..importing import _Eligibility
 
     on = on or today()
     rules = _Eligibility(organisation.constitution, on)

@@ -17,7 +17,7 @@ from mutualise.jobs import services as jobs
 from .. import representation, services
 from ..errors import MemberError
 from ..forms import ImportForm, PopulationForm
-from ..importing import check_file, template
+from ..importing import check_file, parse_mapping, template
 from ..models import PendingImport, PopulationTable
 from ..tabular import TableError
 from .common import _field_errors, officer_required
@@ -41,8 +41,6 @@ def import_upload(request, slug):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                from ..importing import parse_mapping
-
                 mapping = parse_mapping(form.cleaned_data["mapping"])
             except TableError as exc:
                 errors.append(("id_mapping", str(exc)))
