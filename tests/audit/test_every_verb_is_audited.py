@@ -56,9 +56,7 @@ READS = {
     "participation.services.counting": ["instance_for", "pb_text"],
     "participation.services.delivery": ["deliveries_csv"],
     "participation.services.voting": ["eligibility", "has_voted", "validate"],
-    "register.services.details": [
-        "today", "normalise_details", "find_duplicates", "eligibility_reasons", "active_members",
-    ],
+    "register.services.details": ["normalise_details", "find_duplicates", "eligibility_reasons"],
     "register.services.privacy": ["member_history", "subject_access"],
     "register.services.standing": ["recheck_register"],
     "stake.services.errors": ["require", "shares_rules"],

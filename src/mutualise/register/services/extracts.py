@@ -9,7 +9,7 @@ from rules import has_perm
 from mutualise.audit import services as audit
 
 from ..errors import MemberError
-from .details import active_members
+from ..queries import active_members
 
 
 def queue_export(organisation, fmt: str, *, actor=None):

@@ -31,7 +31,7 @@ def _field(null):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0003_secret_poll_mixing"),
+        ("meetings", "0004_meeting_record"),
         ("register", "0012_organisation_mail_from"),
     ]
 
