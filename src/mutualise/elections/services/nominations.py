@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mutualise.audit import services as audit
-from mutualise.constitution.calendar import age_on
+from mutualise.constitution.calendar import add_period, age_on
 from mutualise.register import services as register
 
+from .. import seats
 from ..lifecycle import State
-from ..models import (
-    Candidate,
-    Election,
-)
+from ..models import Candidate, Election, OfficeTerm
 from .common import ElectionError, _now, _require, _standing, facts, timetable
 
 # ---------------------------------------------------------------------------------------------
@@ -29,6 +27,48 @@ def _is_constituency_member(election: Election, member, on: date) -> bool:
     if election.class_id:
         members = members.filter(class_id=election.class_id)
     return members.filter(pk=member.pk).exists()
+
+
+def _term_limits(election: Election, member, body) -> list[str]:
+    """The rulebook's limits on service (the seat group's or body's `term`: `max_terms`,
+    `max_years`, `re_election_allowed`), read against the register of office-holders: the terms
+    on this body the member has held or holds before the new term would start."""
+    _, group = seats.seat_group(
+        election.organisation.constitution, election.body_id, election.seat_group_id
+    )
+    term = group.term or body.term
+    if term.max_terms is None and term.max_years is None and term.re_election_allowed:
+        return []
+    starts = election.close_of_poll + timedelta(days=1)
+    held = list(
+        OfficeTerm.objects.filter(
+            organisation=election.organisation,
+            body_id=election.body_id,
+            member=member,
+            started_on__lt=starts,
+        )
+    )
+    problems = []
+    if held and not term.re_election_allowed:
+        problems.append(f"candidate: the rules do not allow re-election to the {body.name}")
+    if term.max_terms is not None and len(held) >= term.max_terms:
+        problems.append(
+            f"candidate: has served {len(held)} terms on the {body.name}; the rules allow "
+            f"{term.max_terms}"
+        )
+    if term.max_years is not None and held:
+        served = sum(
+            (min(t.ended_on or t.ends_on, t.ends_on, starts) - t.started_on).days for t in held
+        )
+        first = min(t.started_on for t in held)
+        allowed = (add_period(first, term.max_years, "years") - first).days
+        coming = (add_period(starts, term.years, "years") - starts).days
+        if served + coming > allowed:
+            problems.append(
+                f"candidate: another {term.years}-year term would take their service on the "
+                f"{body.name} past the rules' {term.max_years} years"
+            )
+    return problems
 
 
 def nominate(
@@ -60,6 +100,7 @@ def nominate(
     born = getattr(member, "date_of_birth", None)
     if minimum_age and born is not None and age_on(born, election.close_of_poll) < minimum_age:
         problems.append(f"candidate: must be at least {minimum_age} on polling day")
+    problems += _term_limits(election, member, body)
     limit = rules.statement_word_limit
     words = len(statement.split())
     if limit and words > limit:
