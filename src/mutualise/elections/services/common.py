@@ -124,3 +124,22 @@ def facts(election: Election, now: datetime | None = None) -> lifecycle.Facts:
         method_available=election.method in METHODS,
         method=election.method,
     )
+
+
+# How a ballot arrives (VoteRecord.Channel) -> the rulebook's name for it (`elections.channels`).
+_CHANNEL_RULES = {
+    "internet": ("internet",),
+    "telephone": ("telephone", "text"),
+    "post": ("postal",),
+    "paper": ("in-person",),
+}
+
+
+def require_channel(election: Election, channel: str) -> None:
+    """Refuse a ballot by a channel the rulebook does not provide (`elections.channels`)."""
+    allowed = election.organisation.constitution.elections.channels
+    if not set(_CHANNEL_RULES.get(channel, (channel,))) & set(allowed):
+        raise ElectionError(
+            f"the rules provide for voting {', '.join(allowed)}; not by {channel} "
+            "(elections.channels)"
+        )
