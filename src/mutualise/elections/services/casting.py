@@ -21,9 +21,9 @@ from .common import (
     CodeRefused,
     ElectionError,
     _now,
+    _require_channel,
     _standing,
     logger,
-    require_channel,
     timetable,
 )
 from .credentials import _note_failure, _throttled, check_code
@@ -144,7 +144,7 @@ def cast(
     now = _now(now)
     if now >= _poll_closes_at(election):
         raise ElectionError("the poll has closed")
-    require_channel(election, channel)
+    _require_channel(election, channel)
     marks = _checked_for_poll(election, marks)
     key = codes.client_key(election.pk, client) if client else ""
     if connection.vendor == "postgresql":

@@ -135,7 +135,7 @@ _CHANNEL_RULES = {
 }
 
 
-def require_channel(election: Election, channel: str) -> None:
+def _require_channel(election: Election, channel: str) -> None:
     """Refuse a ballot by a channel the rulebook does not provide (`elections.channels`)."""
     allowed = election.organisation.constitution.elections.channels
     if not set(_CHANNEL_RULES.get(channel, (channel,))) & set(allowed):

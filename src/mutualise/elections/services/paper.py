@@ -17,7 +17,7 @@ from ..models import (
     PaperEntry,
 )
 from .casting import _checked_for_poll, _mix_after_cast, _record_ballot, marks_text
-from .common import CodeRefused, ElectionError, _require, require_channel
+from .common import CodeRefused, ElectionError, _require, _require_channel
 from .credentials import check_code
 
 
@@ -30,7 +30,7 @@ def key_paper_ballot(
     _require("returning_officer", actor, election)
     if election.state not in (State.POLL_OPEN, State.POLL_CLOSED):
         raise ElectionError("postal and paper ballots are entered while the poll is open or closed")
-    require_channel(election, channel)
+    _require_channel(election, channel)
     marks = _checked_for_poll(election, marks)
     digest = codes.code_hash(election.pk, code)
     name = audit.actor_name(actor)
