@@ -14,10 +14,11 @@ from datetime import date
 
 from django.db.models import Count
 
+from .cells import DANGEROUS_FIRST, neutralise  # noqa: F401 (re-exported for other apps)
+from .importing.template import columns as template_columns
 from .models import Organisation
 from .queries import active_members
 
-DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 # The extract's columns, in this order where the rulebook has them: the import's own headings
 # (importing/template.py), so that a register exported imports back as it is.
 ORDER = (
@@ -29,22 +30,9 @@ ORDER = (
 NUMBER_FORMAT = {"date": "DD/MM/YYYY"}
 
 
-def neutralise(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = str(value)
-    if text.startswith(DANGEROUS_FIRST):
-        return "'" + text
-    return text
-
-
 def columns(organisation: Organisation) -> list[tuple[str, str]]:
     """(field, heading): the membership number, then the import template's columns for this
     rulebook (constituency and class always, where it has them)."""
-    from .importing.template import columns as template_columns
-
     constitution = organisation.constitution
     found = {c.field: c.heading for c in template_columns(constitution)}
     found.setdefault("constituency_id", "Constituency")

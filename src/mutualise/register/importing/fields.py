@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..exports import neutralise  # the officer opens it in a spreadsheet: no formulas
+from ..cells import neutralise  # the officer opens it in a spreadsheet: no formulas
 
 # target field -> (label, headings it is recognised by, after keys.name_key folding)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
