@@ -1,4 +1,4 @@
-"""The outbox page of a demo install (MUTUALISE_DEMO, on in settings_dev): the mail the install
+"""The outbox page of a demo install (MUTUALISE_DEMO, on in settings_dev only): the mail the install
 has sent, bodies and all, so a demonstration shows what members would receive. An organisation's
 officers see its mail; a superuser sees the whole install's. Without MUTUALISE_DEMO (production
 settings) the page does not exist: 404 for everyone, before anything else is looked at."""

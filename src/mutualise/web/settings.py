@@ -81,8 +81,10 @@ MUTUALISE_REMINDER_DAYS_AHEAD = int(os.environ.get("MUTUALISE_REMINDER_DAYS_AHEA
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
 
 # A demo install (settings_dev, `make demo`): the outbox page shows the mail sent, bodies and all.
-# Never on for real members (the page would show every officer what every member was sent).
-MUTUALISE_DEMO = os.environ.get("MUTUALISE_DEMO", "0") == "1"
+# Never on for real members (the page would show every officer what every member was sent), so
+# these settings turn it off whatever the environment says; only settings_dev turns it on.
+MUTUALISE_DEMO = False
+_DEMO_SETTINGS = os.environ.get("DJANGO_SETTINGS_MODULE") == "mutualise.web.settings_dev"
 
 # Mail (mail/config.py): MUTUALISE_EMAIL_URL, e.g. smtp://user:password@host:587?tls=1, or
 # MUTUALISE_EMAIL_HOST/_PORT/_USER/_PASSWORD/_USE_TLS. Messages are recorded in the outbox in
@@ -91,10 +93,10 @@ MUTUALISE_DEMO = os.environ.get("MUTUALISE_DEMO", "0") == "1"
 _mail = email_settings(os.environ)
 EMAIL_BACKEND = _mail.pop("EMAIL_BACKEND")
 globals().update(_mail)
-if EMAIL_BACKEND in NOT_DELIVERING and not (DEBUG or MUTUALISE_DEMO):
+if EMAIL_BACKEND in NOT_DELIVERING and not (DEBUG or _DEMO_SETTINGS):
     raise ImproperlyConfigured(
         f"MUTUALISE_EMAIL_URL: {EMAIL_BACKEND.split('.')[-2]} mail is not delivered to anyone;"
-        " outside a demo (MUTUALISE_DEMO=1) or debugging use smtp:// or smtps://"
+        " outside a demo (mutualise.web.settings_dev) or debugging use smtp:// or smtps://"
     )
 MUTUALISE_EMAIL_CONFIGURED = email_configured(os.environ)
 DEFAULT_FROM_EMAIL = os.environ.get("MUTUALISE_EMAIL_FROM", "mutualise@localhost")

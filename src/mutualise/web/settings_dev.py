@@ -24,12 +24,14 @@ def _throwaway(name: str) -> str:
 for _name in ("MUTUALISE_SECRET_KEY", "MUTUALISE_CREDENTIAL_KEY"):
     os.environ.setdefault(_name, _throwaway(_name))
 os.environ.setdefault("MUTUALISE_AUDIT_THROWAWAY_KEY", "1")  # audit/keys.py makes one in var/
-# A demo: the outbox page is on, and mail is written to files under var/mail unless an SMTP
-# server is given (the tests send through their own server, mail/tests).
-os.environ.setdefault("MUTUALISE_DEMO", "1")
+# A demo: mail is written to files under var/mail unless an SMTP server is given (the tests send
+# through their own server, tests/mail), and the outbox page is on (below).
 os.environ.setdefault("MUTUALISE_EMAIL_URL", f"file://{_var / 'mail'}")
 
 from .settings import *  # noqa: E402, F403
+
+# A demo install: the outbox page shows the mail sent (web/outbox.py).
+MUTUALISE_DEMO = True
 
 # The worker kill test's pause point (jobs/testing.py): "KIND:N", never set in production.
 MUTUALISE_TEST_PAUSE_JOB = os.environ.get("MUTUALISE_TEST_PAUSE_JOB", "")
