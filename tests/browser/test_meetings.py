@@ -2,6 +2,7 @@
 the chair runs a meeting from the console (quorum, check-in, show of hands) and the live results
 screen shows the declared figures. axe checks every page."""
 
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -85,10 +86,23 @@ def test_chair_runs_the_meeting_from_the_console(desktop_page, sign_in, assert_a
     page.get_by_role("button", name="Open the meeting").click()
     assert page.get_by_role("button", name="Open the vote (1)").is_disabled()
     assert "inquorate: 0 present, 3 needed" in page.locator("main").inner_text()
-    for member in members[:3]:
+    for member in members[:4]:
         page.get_by_label("Membership number").fill(str(member.number))
-        page.get_by_role("button", name="Check in").click()
+        page.get_by_role("button", name="Find the member").click()
+        # The name, to confirm who they are, before checking them in.
+        assert member.display_name in page.locator("#confirm-check-in").inner_text()
+        page.get_by_role("button", name=f"Check in {member.display_name}").click()
     assert "Quorate" in page.locator("#quorum").inner_text()
+    page.get_by_label("Membership number").fill(str(members[0].number))
+    page.get_by_role("button", name="Find the member").click()
+    assert "Already checked in" in page.locator("#confirm-check-in").inner_text()
+    assert page.get_by_role("button", name=f"Check in {members[0].display_name}").count() == 0
+    assert_accessible(page, "console refusing a second check-in")
+    leaving = re.compile(rf"^Record leaving\W+{members[3].display_name}$")
+    page.get_by_role("button", name=leaving).click()
+    assert "3 present" in page.locator("#quorum").inner_text()  # quorum follows
+    assert members[3].display_name in page.locator("#attendance").inner_text()
+    assert page.get_by_label("Chair's casting vote (only if the vote is tied)").count() == 0
     page.get_by_role("button", name="Open the vote (1)").click()
     page.get_by_label("For", exact=True).fill("2")
     page.get_by_label("Against", exact=True).fill("1")
@@ -99,7 +113,8 @@ def test_chair_runs_the_meeting_from_the_console(desktop_page, sign_in, assert_a
     assert_accessible(page, "console after declaring")
 
     page.get_by_role("link", name="Open the live results screen").click()
-    assert "CARRIED" in page.locator("#results").inner_text()
+    results = page.locator("#results").inner_text()
+    assert "CARRIED" in results and "Show of hands" in results and "\t0\t" not in results
     assert_accessible(page, "live results")
 
 

@@ -75,9 +75,16 @@ class HandsForm(forms.Form):
     hands_abstain = forms.IntegerField(min_value=0, label="Abstain", initial=0)
     casting_vote = forms.ChoiceField(
         required=False,
-        label="Chair's casting vote (only if tied and the rules give one)",
+        label="Chair's casting vote (only if the vote is tied)",
         choices=[("", "None"), ("for", "For"), ("against", "Against")],
     )
+
+    def __init__(self, *args, casting: bool = False, **kwargs):
+        """`casting`: the rulebook gives the chair a casting vote (meetings.chair_casting_vote);
+        without one there is no such choice to make: a tie is lost."""
+        super().__init__(*args, **kwargs)
+        if not casting:
+            del self.fields["casting_vote"]
 
 
 class MotionForm(forms.Form):
@@ -183,6 +190,7 @@ class MeetingForm(forms.Form):
                             required=False)  # fmt: skip
     online = forms.BooleanField(label="Members may attend and vote online", required=False)
     remote_url = forms.URLField(
+        assume_scheme="https",
         label="Video call address (optional)",
         help_text="For members attending remotely, for example https://meet.example.org/agm",
         required=False,

@@ -21,7 +21,9 @@ from .common import MeetingError, _now, _require_member
 def check_in(
     meeting: Meeting, member, *, mode: str = Attendance.Mode.IN_PERSON, actor=None, now=None
 ):
-    """Mark a member present (at the door, or joining online). Returns the live quorum."""
+    """Mark a member present (at the door, or joining online). Returns the live quorum.
+    Refused for a member already present (someone else giving their number); a member who
+    left may check in again."""
     if meeting.state not in (MeetingState.CALLED, MeetingState.IN_SESSION, MeetingState.ADJOURNED):
         raise MeetingError("members check in to a called meeting or one in session")
     _require_member(meeting.organisation, member, meeting.date)
@@ -37,6 +39,16 @@ def check_in(
                 "registered_at": _now(now),
             },
         )
+        attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
+        if attendance.checked_in_at is not None and attendance.left_at is None:
+            from django.utils import timezone
+
+            since = timezone.localtime(attendance.checked_in_at)
+            raise MeetingError(
+                f"member {member.number} ({member.display_name}) is already checked in "
+                f"({attendance.get_mode_display().lower()}, since {since:%H:%M}): a second "
+                "check-in is refused"
+            )
         attendance.mode = mode
         attendance.checked_in_at = _now(now)
         attendance.left_at = None

@@ -13,14 +13,33 @@ from mutualise.register.models import Member
 from .. import facts, services
 from ..forms import CheckInForm, HandsForm, PaperBallotForm
 from ..lifecycle import MEETING_TRANSITIONS, RESOLUTION_TRANSITIONS, available
-from ..models import Minutes, Resolution, VoteRecord
+from ..models import Attendance, Minutes, Resolution, VoteRecord
 from ..services import MeetingError
 from .common import _form_errors, _meeting, _require, _sentence
+
+
+def _to_confirm(request, meeting) -> dict | None:
+    """The member whose number was typed at the door, shown by name so the chair can confirm
+    who they are before checking them in (and told if they are already in)."""
+    form = CheckInForm(request.GET)
+    if "number" not in request.GET:
+        return None
+    if not form.is_valid():
+        return {"error": "Enter a membership number, like 1234"}
+    number = form.cleaned_data["number"]
+    member = Member.objects.filter(organisation=meeting.organisation, number=number).first()
+    if member is None:
+        return {"error": f"There is no member number {number}"}
+    here = Attendance.objects.filter(
+        meeting=meeting, member=member, checked_in_at__isnull=False, left_at__isnull=True
+    ).first()
+    return {"member": member, "already": here}
 
 
 def console(request, slug, pk):
     meeting = _meeting(request, slug, pk)
     _require(request, "meetings.run_meeting", meeting.organisation)
+    casting = meeting.organisation.constitution.meetings.chair_casting_vote
     resolutions = []
     for resolution in services.agenda(meeting):
         resolutions.append(
@@ -29,7 +48,7 @@ def console(request, slug, pk):
                 "kind": services.kind_rules(resolution),
                 "actions": available(RESOLUTION_TRANSITIONS, resolution),
                 "voted": VoteRecord.objects.filter(resolution=resolution).count(),
-                "hands_form": HandsForm(prefix=f"r{resolution.number}"),
+                "hands_form": HandsForm(prefix=f"r{resolution.number}", casting=casting),
             }
         )
     today = clock.localdate()
@@ -50,6 +69,11 @@ def console(request, slug, pk):
             "shorter_notice_consent": (
                 meeting.organisation.constitution.meetings.general.shorter_notice_consent
             ),
+            "to_confirm": _to_confirm(request, meeting),
+            "attendance": meeting.attendances.filter(checked_in_at__isnull=False)
+            .select_related("member")
+            .order_by("left_at", "member__display_name"),
+            "casting": casting,
             "earlier_minutes": Minutes.objects.filter(
                 organisation=meeting.organisation,
                 meeting__starts_at__lt=meeting.starts_at,
@@ -114,7 +138,18 @@ def console_action(request, slug, pk):
             if member is None:
                 raise MeetingError(f"There is no member number {form.cleaned_data['number']}")
             state = services.check_in(meeting, member, actor=request.user)
-            messages.success(request, f"Member {member.number} checked in. Quorum: {state}.")
+            messages.success(
+                request,
+                f"Member {member.number}, {member.display_name}, checked in. Quorum: {state}.",
+            )
+        elif action == "leave":
+            member = get_object_or_404(
+                Member, organisation=meeting.organisation, number=request.POST.get("number")
+            )
+            state = services.leave(meeting, member, actor=request.user)
+            messages.success(
+                request, f"Member {member.number}, {member.display_name}, left. Quorum: {state}."
+            )
         elif action in ("open_vote", "declare", "withdraw"):
             resolution = get_object_or_404(
                 Resolution, meeting=meeting, number=request.POST.get("number")
@@ -138,12 +173,13 @@ def _resolution_action(request, resolution, action):
         hands = None
         casting = ""
         if resolution.method == Resolution.Method.HANDS:
-            form = HandsForm(request.POST, prefix=f"r{resolution.number}")
+            casting_allowed = resolution.organisation.constitution.meetings.chair_casting_vote
+            form = HandsForm(request.POST, prefix=f"r{resolution.number}", casting=casting_allowed)
             if not form.is_valid():
                 raise MeetingError("Enter the show of hands: for, against and abstain")
             data = form.cleaned_data
             hands = (data["hands_for"], data["hands_against"], data["hands_abstain"])
-            casting = data["casting_vote"]
+            casting = data.get("casting_vote", "")
         declared = services.declare_result(
             resolution, hands=hands, casting_vote=casting, actor=request.user
         )

@@ -99,7 +99,10 @@ def _results_data(meeting):
                 "number": resolution.number,
                 "title": resolution.title,
                 "state": resolution.state,
-                "voted": VoteRecord.objects.filter(resolution=resolution).count(),
+                # A show of hands has no count of members who voted: only a poll has.
+                "voted": VoteRecord.objects.filter(resolution=resolution).count()
+                if resolution.method == "poll"
+                else None,
                 "summary": summary,
                 "reason": resolution.result_reason if declared else "",
                 "resolution": resolution,

@@ -10,7 +10,7 @@
         var tr = document.createElement("tr"); tr.className = "govuk-table__row";
         var th = cell(row.number + ". " + row.title, "govuk-table__header", "th"); th.scope = "row";
         tr.appendChild(th);
-        tr.appendChild(cell(String(row.voted), "govuk-table__cell govuk-table__cell--numeric"));
+        tr.appendChild(cell(row.voted === null ? "Show of hands" : String(row.voted), "govuk-table__cell govuk-table__cell--numeric"));
         var result = cell("", "govuk-table__cell"); var strong = document.createElement("strong");
         strong.textContent = row.summary; result.appendChild(strong);
         if (row.reason) { result.appendChild(document.createElement("br")); var s = document.createElement("span"); s.className = "govuk-body-s"; s.textContent = row.reason; result.appendChild(s); }
