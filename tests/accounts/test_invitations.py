@@ -126,3 +126,21 @@ def test_bad_email_and_unknown_role_say_which_field(coop, admin):
     with pytest.raises(services.AccountsError) as bad:
         services.invite_to_role(coop, email="a@example.org", kind="king", actor=admin)
     assert bad.value.field == "role"
+
+
+def test_a_sign_in_made_meanwhile_is_refused_in_words_not_a_server_error(invite, monkeypatch):
+    """Two submits of the new-sign-in form at once (a double click): the second finds the
+    address taken only when it saves; it is told to sign in, and the link is not used up."""
+    from django.contrib.auth import password_validation
+
+    _, token = invite()
+    real = password_validation.validate_password
+
+    def meanwhile(password, user=None, password_validators=None):
+        make_user("sam@example.org", email="sam@example.org")  # the other request's sign-in
+        return real(password, user, password_validators)
+
+    monkeypatch.setattr(password_validation, "validate_password", meanwhile)
+    with pytest.raises(services.AccountsError, match="sign in with it"):
+        services.accept_as_new_user(token, password="correct horse battery staple")
+    assert services.lookup(token).state() == "open"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from rules import has_perm
 
 from mutualise import clock
@@ -73,9 +73,16 @@ def accept_as_new_user(token: str, *, password: str, full_name: str = ""):
         password_validation.validate_password(password, candidate)
     except ValidationError as exc:
         raise AccountsError(" ".join(exc.messages), field="password") from None
+    taken = AccountsError(
+        f"There is already a sign-in for {email}: sign in with it to accept.", field="password"
+    )
     with transaction.atomic():
         candidate.set_password(password)
-        candidate.save()
+        try:
+            with transaction.atomic():  # another request (a double click) made it meanwhile
+                candidate.save()
+        except IntegrityError:
+            raise taken from None
         invitation = mechanics.claim(token, candidate)
         audit.record(
             invitation.organisation,
