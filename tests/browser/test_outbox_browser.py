@@ -4,8 +4,8 @@ page is axe clean and runs under the Content Security Policy."""
 import pytest
 from test_csp import COLLECT
 
+from mutualise.demo import nhs_trust as demo
 from mutualise.mail import services as mail
-from mutualise.web import demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

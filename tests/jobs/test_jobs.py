@@ -136,3 +136,19 @@ def test_another_machines_task_is_lost_only_after_a_quiet_spell():
     DBTaskResult.objects.filter(pk=job.task_id).update(started_at=quiet)
     Job.objects.filter(pk=job.pk).update(updated_at=quiet)
     assert recover_lost("me") == [(job.pk, "queued again")]
+
+
+@task()
+def finishing_task(job_id: int):
+    with jobs.running(job_id) as run:
+        run.finish({"checked": 1})  # work that stores nothing of its own: no transaction around it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_may_finish_outside_a_transaction_of_its_own():
+    """The daily health check and participation's close finish outside any transaction; on
+    PostgreSQL the job's row lock then needs one of its own (select_for_update refuses autocommit)."""
+    job = jobs.start(finishing_task, kind="test.finish", label="Finishing")
+    assert run_queued() == 1
+    job.refresh_from_db()
+    assert (job.state, job.result) == ("done", {"checked": 1})

@@ -85,16 +85,19 @@ def start(
 
 
 def _move(job_id: int, to: State, **fields) -> Job:
-    job = Job.objects.select_for_update().get(pk=job_id)
-    allowed, reason = may_move(job.state, to)
-    if not allowed:
-        raise JobStateError(f"job {job_id}: {reason}")
-    job.state = to.value
-    for name, value in fields.items():
-        setattr(job, name, value)
-    if to in (State.DONE, State.FAILED):
-        job.finished_at = timezone.now()
-    job.save()
+    # Inside the work's transaction when there is one (the job ends as the work commits); its own
+    # otherwise, as for work that changes nothing stored (a daily check's report is its result).
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        allowed, reason = may_move(job.state, to)
+        if not allowed:
+            raise JobStateError(f"job {job_id}: {reason}")
+        job.state = to.value
+        for name, value in fields.items():
+            setattr(job, name, value)
+        if to in (State.DONE, State.FAILED):
+            job.finished_at = timezone.now()
+        job.save()
     return job
 
 
