@@ -128,3 +128,9 @@ def test_a_superuser_with_no_role_sees_no_register_export_or_console(org, client
         response = client.get(f"/o/{org.slug}/{path}")
         assert response.status_code in (403, 404), path
     assert b"Register" not in client.get(f"/o/{org.slug}/").content
+
+
+def test_the_sign_in_page_is_titled_mutualise_not_the_host(client, db):
+    page = client.get("/accounts/login/").content.decode()
+    assert "mutualise</title>" in page
+    assert "testserver" not in page  # Django's site_name is the request's host

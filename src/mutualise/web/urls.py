@@ -10,7 +10,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("demo/clock/", demo_clock.page, name="demo_clock"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # Django puts the request's host in site_name; the service is called mutualise here.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(extra_context={"site_name": "mutualise"}),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", signin.two_factor, name="two_factor"),
     path("", include("mutualise.accounts.urls")),
