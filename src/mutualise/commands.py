@@ -219,6 +219,9 @@ def run_demo(args) -> int:
             "4",
             "--access-logfile",
             "-",
+            # Links carry tokens (invitations, password resets): the log masks them.
+            "--logger-class",
+            "mutualise.web.access_log.RedactingLogger",
         ]
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop both, as Ctrl+C does
