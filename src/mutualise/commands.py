@@ -199,6 +199,10 @@ def run_demo(args) -> int:
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
         return 0
+    # A fresh database is migrated first (`make demo` does it too), never a traceback.
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
     address = f"http://{args.host}:{args.port}/"
     print(demo.load().describe(address))
     if args.no_serve:
