@@ -72,3 +72,26 @@ def test_the_separate_settings_and_the_default():
     assert email_settings({})["EMAIL_HOST"] == "localhost"
     with pytest.raises(EmailURLError, match="MUTUALISE_EMAIL_PORT: 'x'"):
         email_settings({**env, "MUTUALISE_EMAIL_PORT": "x"})
+
+
+@pytest.mark.parametrize(
+    "url, said",
+    [
+        ("smtp://u:hunter2@[mx", "not a URL"),  # urlsplit's "Invalid IPv6 URL", raised unmasked
+        ("smtp://u:hunter2\uff03@mx", "not a URL"),  # NFKC: urlsplit's message held the password
+        ("smtp://u:hunter2@mx:0", "port 0"),  # was taken as "no port": 25
+        ("smtp://u:hunter2@mx?timeout=-5", "above 0"),  # failed only when the worker sent
+        ("smtp://u:hunter2@mx?timeout=nan", "above 0"),
+        ("://u:hunter2@mx", "unknown scheme ''"),  # no scheme: urlsplit found no password
+    ],
+)
+def test_urls_urlsplit_refuses_or_misreads_say_so_without_the_password(url, said):
+    with pytest.raises(EmailURLError) as caught:
+        parse_email_url(url)
+    assert said in str(caught.value) and "hunter2" not in str(caught.value)
+
+
+def test_a_password_with_a_raw_at_or_percent_is_read_whole():
+    assert parse_email_url("smtp://u:p@ss@mx")["EMAIL_HOST_PASSWORD"] == "p@ss"
+    assert parse_email_url("smtp://u:p@ss@mx")["EMAIL_HOST"] == "mx"
+    assert parse_email_url("smtp://u:100%25@mx")["EMAIL_HOST_PASSWORD"] == "100%"

@@ -88,6 +88,8 @@ def test_check_deploy_is_clean_with_the_documented_production_settings():
         ("smtp://user:s3cret@mail.example.org:99999", "port must be a number"),
         ("smpt://mail.example.org", "unknown scheme 'smpt'"),
         ("smtp://user:s3cret@mail.example.org?tsl=1", "unknown option(s) tsl"),
+        ("smtp://user:s3cret@[mail.example.org", "not a URL"),  # was a ValueError traceback
+        ("smtp://user:s3cret\uff03@mail.example.org", "not a URL"),  # was one with the password
         ("console://", "console mail is not delivered to anyone"),
         ("file:///tmp/mail", "filebased mail is not delivered to anyone"),
     ],

@@ -49,12 +49,18 @@ def _flag(name: str, value: str) -> bool:
 
 
 def _shown(url: str) -> str:
-    """The URL as it may be printed: the password replaced by ***."""
-    parts = urlsplit(url)
-    if parts.password is None:
+    """The URL as it may be printed: whatever stands between the user's ':' and the last '@'
+    (the password, even one with a raw '@', '/' or '%' in it) replaced by ***. Works on the raw
+    text, so a URL that urlsplit refuses is masked as well."""
+    at = url.rfind("@")
+    if at < 0:
         return url
-    netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    start = url.find("//")
+    start = start + 2 if 0 <= start < at else 0
+    colon = url.find(":", start, at)
+    if colon < 0:
+        return url
+    return url[: colon + 1] + "***" + url[at:]
 
 
 def parse_email_url(url: str) -> dict:
@@ -62,9 +68,14 @@ def parse_email_url(url: str) -> dict:
     where = f"MUTUALISE_EMAIL_URL={_shown(url)!r}"
     try:
         parts = urlsplit(url.strip())
+    except ValueError:  # "Invalid IPv6 URL", NFKC: the message repeats the password
+        raise EmailURLError(f"{where}: not a URL (a '[' or ']' or odd characters?)") from None
+    try:
         port = parts.port
     except ValueError as exc:
         raise EmailURLError(f"{where}: {exc} (the port must be a number 1-65535)") from None
+    if port == 0:
+        raise EmailURLError(f"{where}: port 0 (the port must be a number 1-65535)")
     scheme = parts.scheme.lower()
     if scheme in ("file", "console", "memory"):
         settings = {"EMAIL_BACKEND": BACKENDS[scheme]}
@@ -100,9 +111,12 @@ def parse_email_url(url: str) -> dict:
     }
     if "timeout" in query:
         try:
-            settings["EMAIL_TIMEOUT"] = float(query["timeout"][-1])
+            timeout = float(query["timeout"][-1])
         except ValueError:
-            raise EmailURLError(f"{where}: ?timeout must be a number of seconds") from None
+            timeout = 0.0
+        if not 0 < timeout < float("inf"):
+            raise EmailURLError(f"{where}: ?timeout must be a number of seconds above 0")
+        settings["EMAIL_TIMEOUT"] = timeout
     return settings
 
 
