@@ -85,4 +85,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m mutualise.cli` runs this file as `__main__`; the subcommands import
+    # `mutualise.cli`, a second copy whose CommandError this copy's `except` would not catch
+    # (a traceback instead of one line). Run the importable copy's main instead.
+    from mutualise.cli import main as importable_main
+
+    sys.exit(importable_main())

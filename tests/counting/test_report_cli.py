@@ -137,6 +137,28 @@ def test_mutualise_count_loads_no_app(tmp_path):
     assert json.loads(done.stdout)["elected"] == [5, 4, 1, 7]
 
 
+def test_python_m_mutualise_cli_gives_one_line_not_a_traceback(tmp_path):
+    # Run as `python -m mutualise.cli`, the module is `__main__` and the subcommand's CommandError
+    # came from a second copy of it: the error escaped as a traceback.
+    import os
+    import subprocess
+    import sys
+
+    import mutualise
+
+    bad = tmp_path / "bad.blt"
+    bad.write_text("2 1\n1 1 2\n0\n")
+    src = str(Path(mutualise.__file__).parents[1])  # this checkout, not the installed one
+    done = subprocess.run(
+        [sys.executable, "-m", "mutualise.cli", "count", str(bad)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": src},
+    )
+    assert done.returncode == 2
+    assert done.stderr == f"mutualise: error: {bad}:2: ballot line must end with 0\n"
+
+
 def test_the_methods_listing_comes_from_the_index(capsys):
     code, out, _ = run(capsys, "--methods")
     assert code == 0
