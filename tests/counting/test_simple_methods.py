@@ -59,6 +59,14 @@ def test_alternative_vote_majority_of_continuing_papers():
         irv.count(profile, 2)
 
 
+def test_alternative_vote_refuses_a_file_for_two_seats_rather_than_fill_one():
+    # `mutualise count two-seats.blt -m irv` gave one winner for a two-seat election.
+    profile = from_lists("ABC", [(6, [A, B]), (1, [B]), (2, [C])], seats=2)
+    with pytest.raises(CountError, match="fills one seat, not 2"):
+        irv.count(profile, seed=0)
+    assert irv.count(profile, 1, seed=0).elected == [A]
+
+
 @pytest.mark.parametrize(
     ("yes", "no", "options", "carried"),
     [

@@ -40,9 +40,11 @@ def count(
 ) -> CountResult:
     if options:
         raise CountError(f"{NAME} takes no options {sorted(options)}")
-    seats = 1 if seats is None else seats
+    seats = profile.seats if seats is None else seats
     if seats != 1:
-        raise CountError("the alternative vote fills one seat; use an STV method for more")
+        raise CountError(
+            f"the alternative vote fills one seat, not {seats}; use an STV method for more"
+        )
     profile = profile.strict_prefix()
     n = profile.n_candidates
     standing = [c for c in range(n) if c not in profile.withdrawn]
