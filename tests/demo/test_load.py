@@ -9,6 +9,7 @@ from mutualise import demo
 from mutualise.constitution import available_models
 from mutualise.demo import housing_coop
 from mutualise.elections.models import Election
+from mutualise.governance import services as governance
 from mutualise.meetings.models import Meeting
 from mutualise.participation.models import Budget
 from mutualise.register.models import Member, Organisation, Role
@@ -59,6 +60,21 @@ def test_twelve_organisations_each_with_people_and_something_to_do_now():
         assert info.todo
     assert all(n >= 2 for n in states.values()), states
     assert "demo/clock/" in printed and f"'{demo.ADMIN_USER}'" in printed
+    # the health check: every demo organisation is run as its rules say (its bodies seated in
+    # the register of office holders) but the NHS trust, whose mostly vacant council is the
+    # live finding on its accountability page (tests/governance/test_demo_accountability.py)
+    serious = {
+        info.organisation.slug: sorted(
+            {
+                f.id
+                for f in governance.check_organisation(info.organisation)
+                if f.severity == "serious"
+            }
+        )
+        for info in infos
+    }
+    live = {slug: ids for slug, ids in serious.items() if ids}
+    assert live == {demo.nhs_trust.DEMO_SLUG: ["NHS-2"]}, live
 
     before = _rows()
     again = demo.load()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from . import (
+    bodies,
     building_society,
     common,
     community_mutual,
@@ -82,4 +83,10 @@ def load() -> Demo:
             admin.is_staff = admin.is_superuser = True
             admin.save(update_fields=["is_staff", "is_superuser"])
         key = common.authenticator(admin)
-        return Demo([module.load() for module in ORGANISATIONS], key)
+        infos = []
+        for module in ORGANISATIONS:
+            info = module.load()
+            if getattr(module, "SEAT_BODIES", True):
+                bodies.seat_bodies(info.organisation)
+            infos.append(info)
+        return Demo(infos, key)

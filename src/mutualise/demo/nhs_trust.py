@@ -51,6 +51,10 @@ PREFERENCES = [  # (voters, marks by ballot position) for the declared election
     (5, {5: "1", 4: "2"}),
 ]
 
+# The trust's council is left mostly vacant: the demo's live finding on its accountability page
+# (NHS-2: no staff or local-authority governors). demo.bodies seats every other demo body.
+SEAT_BODIES = False
+
 
 def load() -> DemoInfo:
     """The trust (inside the caller's transaction: mutualise.demo.load_all)."""
