@@ -10,7 +10,7 @@ from datetime import date
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 
-from mutualise.constitution import load_text
+from mutualise.constitution import RulebookError, load_text
 from mutualise.constitution.calendar import LONDON
 from mutualise.elections.models import Election
 from mutualise.meetings.models import Attendance, Meeting, Requisition, Resolution
@@ -27,9 +27,11 @@ from .checks import (
 from .models import BodyMeeting, Declaration, OfficeHolding
 
 
-def constitutions(organisation_ids) -> dict[int, object]:
+def constitutions(organisation_ids, unreadable: dict | None = None) -> dict[int, object]:
     """Each organisation's adopted rulebook, parsed once per distinct text (organisations on
-    the same model rulebook share one parse)."""
+    the same model rulebook share one parse). A stored rulebook that no longer parses (the
+    schema moved on since it was adopted) is left out, its problem put in `unreadable` by
+    organisation: one bad rulebook must not stop the check of every other organisation."""
     latest = ConstitutionVersion.objects.filter(
         organisation_id__in=organisation_ids,
         number=Subquery(
@@ -45,8 +47,15 @@ def constitutions(organisation_ids) -> dict[int, object]:
     texts = ConstitutionVersion.objects.filter(pk__in=first_pk.values()).values_list(
         "sha256", "source_text", "source_name"
     )
-    parsed = {sha: load_text(text, name) for sha, text, name in texts}
-    return {org_id: parsed[sha] for org_id, sha in by_org.items()}
+    parsed, problems = {}, {}
+    for sha, text, name in texts:
+        try:
+            parsed[sha] = load_text(text, name)
+        except RulebookError as error:
+            problems[sha] = str(error)
+    if unreadable is not None:
+        unreadable.update({o: problems[sha] for o, sha in by_org.items() if sha in problems})
+    return {org_id: parsed[sha] for org_id, sha in by_org.items() if sha in parsed}
 
 
 def _count(queryset, group_by: str):

@@ -16,6 +16,23 @@ _MINIMUM_STATUTE = {
 }
 
 
+def unreadable_rulebook(problem: str) -> list[Finding]:
+    """REG-0 (beyond part B): the adopted rulebook no longer parses, so no other check can run
+    (the service calls this in place of `checks.run`)."""
+    first = problem.splitlines()[0] if problem else "it does not parse"
+    return [
+        Finding(
+            "REG-0",
+            Severity.SERIOUS,
+            f"The adopted rulebook cannot be read, so its rules cannot be checked: {first}",
+            "the rulebook (register.ConstitutionVersion, latest version)",
+            "Correct the rulebook and adopt the corrected version (mutualise constitution check "
+            "shows every problem).",
+            "register",
+        )
+    ]
+
+
 def minimum_members(c: Constitution, f: Facts) -> list[Finding]:
     """REG-1: fewer members than the rulebook's (and the statute's) minimum."""
     minimum = c.membership.minimum_members

@@ -44,7 +44,13 @@ def check_organisation(
     if store:
         require("governance.run_health", actor, organisation)
     today = today or clock.localdate()
-    constitution = facts.constitutions([organisation.pk])[organisation.pk]
+    unreadable: dict[int, str] = {}
+    constitution = facts.constitutions([organisation.pk], unreadable).get(organisation.pk)
+    if constitution is None:
+        findings = checks.register.unreadable_rulebook(unreadable.get(organisation.pk, ""))
+        if store:
+            _keep(organisation, findings, today, actor)
+        return findings
     lines = {}
     if constitution.membership.representation_threshold is not None:
         lines[organisation.pk] = facts.representation_lines(organisation, today)
@@ -54,15 +60,16 @@ def check_organisation(
         snapshot = _with_audit(snapshot, result)
     findings = checks.run(constitution, snapshot)
     if store:
-        with transaction.atomic():
-            _store(organisation.pk, findings, today, clock.now())
-            audit.record(
-                organisation,
-                "health.checked",
-                actor=actor,
-                data={"findings": [f.id for f in findings]},
-            )
+        _keep(organisation, findings, today, actor)
     return findings
+
+
+def _keep(organisation, findings, today: date, actor) -> None:
+    with transaction.atomic():
+        _store(organisation.pk, findings, today, clock.now())
+        audit.record(
+            organisation, "health.checked", actor=actor, data={"findings": [f.id for f in findings]}
+        )
 
 
 def _with_audit(snapshot, result):
@@ -76,7 +83,8 @@ def health_all(organisations=None, *, today: date | None = None) -> dict[int, li
     one per organisation). The audit chain is not walked here: that reads every event."""
     today = today or clock.localdate()
     organisations = list(organisations if organisations is not None else Organisation.objects.all())
-    rulebooks = facts.constitutions([o.pk for o in organisations])
+    unreadable: dict[int, str] = {}
+    rulebooks = facts.constitutions([o.pk for o in organisations], unreadable)
     tabled = facts.with_population_table([o.pk for o in organisations])
     lines = {
         o.pk: facts.representation_lines(o, today)
@@ -84,7 +92,12 @@ def health_all(organisations=None, *, today: date | None = None) -> dict[int, li
         if o.pk in tabled and rulebooks[o.pk].membership.representation_threshold is not None
     }
     snapshots = facts.build(organisations, today, lines)
-    return {o.pk: checks.run(rulebooks[o.pk], snapshots[o.pk]) for o in organisations}
+    return {
+        o.pk: checks.run(rulebooks[o.pk], snapshots[o.pk])
+        if o.pk in rulebooks
+        else checks.register.unreadable_rulebook(unreadable.get(o.pk, ""))
+        for o in organisations
+    }
 
 
 def run_daily(today: date | None = None) -> int:

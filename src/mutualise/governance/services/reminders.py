@@ -76,6 +76,8 @@ def refresh_reminders(
     officers = _officer_addresses(ids)
     outcome = Refreshed()
     for done, organisation in enumerate(organisations, start=1):
+        if organisation.pk not in rulebooks:  # unreadable: the health check says so (REG-0)
+            continue
         found = due_rules.due(
             rulebooks[organisation.pk],
             snapshots[organisation.pk],
