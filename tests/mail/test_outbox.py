@@ -97,6 +97,38 @@ def test_a_bad_address_or_template_is_refused_with_what_is_wrong(org):
                   reason="x")  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "to, said",
+    [
+        ("a@b.example\nBcc: x@y.example", r"'a@b.example\\nBcc: x@y.example' is not an email"),
+        ("a@b.example\rBcc: x@y.example", "is not an email address"),
+        ("a\x00@b.example", r"'a\\x00@b.example' is not an email address"),
+        ("Ann <a@b.example>", "is not an email address"),
+        ("a@b.example, c@d.example", "is not an email address"),
+        ("\u202ea@b.example", "is not an email address"),
+        # validate_email allows 320 characters; Message.to holds 254 (PostgreSQL: a DataError)
+        ("a" * 290 + "@example.org", "longer than an email address can be"),
+    ],
+)
+def test_a_hostile_address_is_refused_in_one_line_and_nothing_is_stored(org, to, said):
+    with pytest.raises(mail.MailError, match=said.replace("(", r"\(")) as caught:
+        _code(org, to)
+    assert "\n" not in str(caught.value) and "\x00" not in str(caught.value)
+    assert Message.objects.count() == 0
+
+
+def test_a_newline_rendered_into_the_subject_becomes_a_space(org):
+    message = mail.send(
+        organisation=org,
+        to="a@example.org",
+        template="elections/voting_code",
+        context={"name": "A", "election": {"title": "Board\nBcc: x@y.example"}, "close": CLOSE},
+        secrets={"code": "X"},
+        reason="voting-code",
+    )
+    assert "\n" not in message.subject and "Board Bcc: x@y.example" in message.subject
+
+
 def test_a_refused_recipient_is_recorded_with_the_servers_reply(org, smtp_server):
     smtp_server.handler.refuse["gone@example.org"] = "550 5.1.1 <gone@example.org>: no such user"
     smtp_server.handler.refuse["full@example.org"] = "452 4.2.2 mailbox full"

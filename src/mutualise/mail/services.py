@@ -32,6 +32,7 @@ from django.template.loader import get_template, render_to_string
 
 from .models import Attachment, Message
 
+MAX_ADDRESS = 254  # RFC 5321's limit, and Message.to's
 PLACEHOLDER = "\u27e6{}\u27e7"  # ⟦name⟧: where a secret value goes when the message is sent
 
 
@@ -65,10 +66,12 @@ def render(template: str, context: dict) -> tuple[str, str, str | None]:
 
 def check_address(to: str) -> str:
     address = (to or "").strip()
+    if len(address) > MAX_ADDRESS:  # validate_email allows 320; the outbox column holds 254
+        raise MailError(f"{address[:40]!r}... is longer than an email address can be (254)")
     try:
         validate_email(address)
-    except ValidationError:
-        raise MailError(f"'{to}' is not an email address") from None
+    except ValidationError:  # repr: a newline or NUL in it is shown, not printed
+        raise MailError(f"{to!r} is not an email address") from None
     return address
 
 
