@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 
 from mutualise.constitution import RulebookError, load_text
@@ -25,6 +25,19 @@ from .checks import (
     ResolutionDeclared,
 )
 from .models import BodyMeeting, Declaration, OfficeHolding
+
+
+def _largest_holdings(ids) -> dict[int, int]:
+    """The largest share account of a current member, per organisation (REG-8): one GROUP BY."""
+    from mutualise.stake.models import ShareAccount
+
+    rows = (
+        ShareAccount.objects.filter(organisation_id__in=ids, member__status=Member.Status.ADMITTED)
+        .values_list("organisation_id")
+        .annotate(largest=Max("balance_pence"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def constitutions(organisation_ids, unreadable: dict | None = None) -> dict[int, object]:
@@ -225,6 +238,7 @@ def build(organisations, today: date, representation: dict | None = None) -> dic
     meetings = _meetings(ids)
     resolutions = _resolutions(ids)
     requisitions = _requisitions(ids)
+    largest = _largest_holdings(ids)
     body_meetings = defaultdict(list)
     for org_id, body_id, held_on in BodyMeeting.objects.filter(organisation_id__in=ids).values_list(
         "organisation_id", "body_id", "held_on"
@@ -238,6 +252,7 @@ def build(organisations, today: date, representation: dict | None = None) -> dic
             members=sum(by_constituency.get(o.pk, {}).values()),
             members_by_constituency=dict(by_constituency.get(o.pk, {})),
             members_missing_address=missing.get(o.pk, 0),
+            largest_holding_pence=largest.get(o.pk) or 0,
             holders=tuple(holders.get(o.pk, ())),
             meetings=tuple(meetings.get(o.pk, ())),
             resolutions=tuple(resolutions.get(o.pk, ())),

@@ -115,6 +115,7 @@ class Facts:
     members: int = 0
     members_by_constituency: Mapping[str, int] = field(default_factory=dict)
     members_missing_address: int = 0
+    largest_holding_pence: int = 0  # the most any current member holds in shares (stake ledger)
     holders: tuple[Holder, ...] = ()
     meetings: tuple[MeetingHeld, ...] = ()
     resolutions: tuple[ResolutionDeclared, ...] = ()

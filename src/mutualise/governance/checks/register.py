@@ -53,6 +53,32 @@ def minimum_members(c: Constitution, f: Facts) -> list[Finding]:
     ]
 
 
+def _gbp(pence: int) -> str:
+    pounds, rest = divmod(pence, 100)
+    return f"GBP {pounds:,}" + (f".{rest:02d}" if rest else "")
+
+
+def holding_cap(c: Constitution, f: Facts) -> list[Finding]:
+    """REG-8: a member holds more in shares than the rulebook's maximum holding (for
+    withdrawable shares the rulebook's cap is at most the statute's, CCBSA 2014 s.24)."""
+    cap = c.shares.maximum_holding_pence if c.shares is not None else None
+    if cap is None or f.largest_holding_pence <= cap:
+        return []
+    statute = " (CCBSA 2014 s.24: withdrawable shares)" if c.shares.withdrawable else ""
+    return [
+        Finding(
+            "REG-8",
+            Severity.SERIOUS,
+            f"A member holds {_gbp(f.largest_holding_pence)} in shares: the rules allow at most "
+            f"{_gbp(cap)}.",
+            f"shares.maximum_holding_pence: {cap}{statute}",
+            "Find the holdings above the maximum in the share ledger and return the excess to "
+            "the member (a withdrawal or a transfer), as the rules provide.",
+            "register",
+        )
+    ]
+
+
 def register_fields(c: Constitution, f: Facts) -> list[Finding]:
     """REG-5: current members whose register entry lacks a postal address."""
     if not f.members_missing_address:
@@ -160,4 +186,11 @@ def representation(c: Constitution, f: Facts) -> list[Finding]:
     return findings
 
 
-CHECKS = (minimum_members, register_fields, officers_register, audit_chain, representation)
+CHECKS = (
+    minimum_members,
+    holding_cap,
+    register_fields,
+    officers_register,
+    audit_chain,
+    representation,
+)
