@@ -107,6 +107,10 @@ BAD = [
     ("2 1\n-3\n1 1 0\n0\n", 2, "out of range"),
     ("2 1\n[nick a]\n", 2, "[nick] names 1 of 2"),
     ('2 1\n[withdrawn 1 2]\n1 1 0\n0\n"A"\n"B"\n"t"\n', 1, "every candidate is withdrawn"),
+    # A withdrawn line names each candidate -N: `-1 2` withdrew candidate 2 too, silently, and
+    # a negative weight `-1 1 0` was read as one and refused as "candidate 0 is out of range".
+    ('3 1\n-1 2\n1 3 0\n0\n"A"\n"B"\n"C"\n"t"\n', 2, "withdrawn candidates are written -N"),
+    ('2 1\n-1 1 0\n1 2 0\n0\n"A"\n"B"\n"t"\n', 2, "a ballot weight cannot be negative"),
 ]
 
 

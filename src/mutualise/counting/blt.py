@@ -129,7 +129,7 @@ class _BltParser:
             if content is None:
                 raise self.error("file ends before the ballots", len(self.lines) - 1)
             if content.startswith("-"):
-                withdrawn |= {self.candidate(tok, start, withdrawn=True) for tok in content.split()}
+                withdrawn |= self.withdrawn_line(content, start)
             elif content.startswith("["):
                 name, args = self.option(content, start)
                 options[name] = args
@@ -160,6 +160,17 @@ class _BltParser:
         if profile.withdrawn and len(profile.withdrawn) >= n:
             raise self.error("every candidate is withdrawn", header_at)
         return profile
+
+    def withdrawn_line(self, content: str, index: int) -> set[int]:
+        tokens = content.split()
+        unsigned = [tok for tok in tokens if not tok.startswith("-")]
+        if unsigned:
+            raise self.error(
+                f"withdrawn candidates are written -N, found {unsigned[0][:40]!r} "
+                "(a ballot weight cannot be negative)",
+                index,
+            )
+        return {self.candidate(tok, index, withdrawn=True) for tok in tokens}
 
     def option(self, content: str, index: int) -> tuple[str, list[str]]:
         if not content.endswith("]"):
