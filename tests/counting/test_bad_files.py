@@ -15,6 +15,7 @@ from mutualise.counting import cli
 from mutualise.counting.ballots import MAX_BALLOTS, BallotError, Profile, from_lists
 from mutualise.counting.blt import parse_blt, read_blt
 from mutualise.counting.cvr import parse_cvr_csv, read_cvr_csv
+from mutualise.counting.stv import scottish
 
 pytestmark = pytest.mark.pure
 
@@ -212,3 +213,11 @@ def test_one_long_line_among_many_short_ones_is_refused_before_allocating(equal)
         parse_blt(text, source="wide.blt")
     if not equal:
         assert caught.value.line == 100_003  # the long line itself
+
+
+def test_cvr_rank_columns_are_read_in_rank_order_not_column_order():
+    # `rank 2,rank 1` read the rank 2 column as the first preference: A won, not B.
+    profile = parse_cvr_csv("rank 2,rank 1\nA,B\nA,B\nC,B\nA,C\n", source="order.csv")
+    assert scottish.count(profile, seed=0).elected == [profile.candidates.index("B")]
+    with pytest.raises(BallotError, match=r"order.csv:1: .* more than one `rank 1` column"):
+        parse_cvr_csv("rank 1,Rank 1\nA,B\n", source="order.csv")

@@ -66,9 +66,14 @@ def parse_cvr_csv(
         if header is None:
             raise BallotError("empty CSV file", source=source)
         keys = [h.strip().lower() for h in header]
-        rank_cols = [k for k, h in enumerate(keys) if re.fullmatch(r"rank ?\d{1,6}", h)]
-        if not rank_cols:
+        # Preferences in the order of the rank numbers, whatever the order of the columns.
+        ranks = {k: int(h[4:]) for k, h in enumerate(keys) if re.fullmatch(r"rank ?\d{1,6}", h)}
+        if not ranks:
             raise error("no `rank 1`, `rank 2`... columns in the header")
+        if len(set(ranks.values())) < len(ranks):
+            twice = sorted(r for r in set(ranks.values()) if list(ranks.values()).count(r) > 1)
+            raise error(f"the header has more than one `rank {twice[0]}` column")
+        rank_cols = sorted(ranks, key=ranks.__getitem__)
         if len(rank_cols) > MAX_CANDIDATES:
             raise error(
                 f"{len(rank_cols):,} rank columns: at most {MAX_CANDIDATES:,} candidates can stand"
