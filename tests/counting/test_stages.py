@@ -113,6 +113,16 @@ def test_the_last_vacancy_rule_is_named():
     ) in views[3].reasons
 
 
+def test_meek_first_stage_states_the_quota_then_not_the_last():
+    # Meek's quota falls as papers exhaust; stage 1 said "the quota is 3.000000001" (the last
+    # stage's) for 12 votes and one seat, whose quota then was 6.000000001.
+    profile = from_lists("ABCD", [(6, [0]), (3, [1]), (2, [2, 1]), (1, [3, 2, 1])], seats=1)
+    data = report.to_dict(get_method("meek-stv")(profile, seed=1))
+    assert data["quota"] == "3.000000001"
+    first = explain(data)[0].reasons[0]
+    assert first == "First preferences counted: 12 valid votes; the quota is 6.000000001"
+
+
 def test_names_never_method_ids():
     text = report.to_text(get_method("nhs-mer")(from_lists("AB", [(3, [0]), (1, [1])]), seed=1))
     assert "Method: NHS Model Election Rules STV" in text and "nhs-mer" not in text

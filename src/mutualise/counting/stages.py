@@ -181,8 +181,9 @@ def _moved(data, stage, previous, rules, places) -> list[str]:
     subjects = stage["subjects"]
     if action == "first":
         text = f"First preferences counted: {data['valid_poll']} valid votes"
-        if data.get("quota") is not None:
-            text += f"; the quota is {data['quota']}"
+        quota = _stage_quota(stage, data.get("quota"))
+        if quota is not None:
+            text += f"; the quota is {quota}"
         return [text]
     if action == "surplus":
         name = _names(data, subjects)
