@@ -111,6 +111,8 @@ BAD = [
     # a negative weight `-1 1 0` was read as one and refused as "candidate 0 is out of range".
     ('3 1\n-1 2\n1 3 0\n0\n"A"\n"B"\n"C"\n"t"\n', 2, "withdrawn candidates are written -N"),
     ('2 1\n-1 1 0\n1 2 0\n0\n"A"\n"B"\n"t"\n', 2, "a ballot weight cannot be negative"),
+    # A name `""` was read as an empty name: "Elected, in order: " with nobody named.
+    ('2 1\n2 1 0\n1 2 0\n0\n""\n"A"\n"t"\n', 5, "a candidate's name is empty"),
 ]
 
 

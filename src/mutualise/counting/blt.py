@@ -329,6 +329,9 @@ class _BltParser:
             if content:
                 found.append((index, _unquote(content)))
         n = self.n
+        blank = next((index for index, name in found[:n] if not name), None)
+        if blank is not None:
+            raise self.error("a candidate's name is empty", blank)
         if len(found) >= n + 1:
             names = [_display_name(name) for _, name in found[:n]]
             return names, found[n][1], [text for _, text in found[n + 1 :]]
