@@ -2,23 +2,49 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
+import math
 import sys
 
 from mutualise.cli import setup_django
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds (0 or more)")
+    return value
+
+
+def _count(text: str) -> int:
+    if not (text.isdecimal() and int(text) > 0):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number above 0")
+    return int(text)
+
+
+def _queues(text: str) -> str:
+    if not all(name.strip() for name in text.split(",")):
+        raise argparse.ArgumentTypeError(f"'{text}' has an empty queue name")
+    return text
 
 
 def register(subparsers) -> None:
     worker = subparsers.add_parser(
         "worker", help="run queued work (imports, mail, reminders) until stopped"
     )
-    worker.add_argument("--interval", type=float, default=1.0, help="seconds between looks")
+    worker.add_argument("--interval", type=_seconds, default=1.0, help="seconds between looks")
     worker.add_argument("--batch", action="store_true", help="run what is queued, then stop")
-    worker.add_argument("--max-tasks", type=int, default=None)
-    worker.add_argument("--queues", default="*", help="comma-separated queue names (default all)")
+    worker.add_argument("--max-tasks", type=_count, default=None)
+    worker.add_argument(
+        "--queues", type=_queues, default="*", help="comma-separated queue names (default all)"
+    )
     worker.add_argument(
         "--stale-after",
-        type=int,
+        type=_count,
         default=15 * 60,
         help="seconds without progress after which another machine's task counts as lost",
     )
@@ -27,7 +53,7 @@ def register(subparsers) -> None:
         "jobs", help="the latest long work and how far it has got; --follow ID to watch one"
     )
     listing.add_argument("--organisation", "--org", default="", help="an organisation's slug")
-    listing.add_argument("--limit", type=int, default=20)
+    listing.add_argument("--limit", type=_count, default=20)
     listing.add_argument("--follow", type=int, default=None, metavar="ID",
                          help="follow one job's progress until it ends (exit 1 if it fails)")  # fmt: skip
     listing.set_defaults(handler=show_jobs)
@@ -59,6 +85,13 @@ def show_jobs(args) -> int:
         return 0 if job.state == "done" else 1
     jobs = Job.objects.select_related("organisation").order_by("-pk")
     if args.organisation:
+        from mutualise.register.models import Organisation
+
+        if not Organisation.objects.filter(slug=args.organisation).exists():
+            print(
+                f"mutualise jobs: there is no organisation '{args.organisation}'", file=sys.stderr
+            )
+            return 2
         jobs = jobs.filter(organisation__slug=args.organisation)
     for job in jobs[: args.limit]:
         live(job)
