@@ -85,9 +85,8 @@ def show_jobs(args) -> int:
         return 0 if job.state == "done" else 1
     jobs = Job.objects.select_related("organisation").order_by("-pk")
     if args.organisation:
-        from mutualise.register.models import Organisation
-
-        if not Organisation.objects.filter(slug=args.organisation).exists():
+        organisations = Job._meta.get_field("organisation").related_model.objects  # layers
+        if not organisations.filter(slug=args.organisation).exists():
             print(
                 f"mutualise jobs: there is no organisation '{args.organisation}'", file=sys.stderr
             )
