@@ -245,9 +245,10 @@ def test_the_cooperative_agm_from_notice_to_approved_minutes(
         _move_clock(chair, label)
         chair.goto(f"/o/{slug}/meetings/{meeting.pk}/console/")
         chair.get_by_role("button", name="Open the meeting").click()
-        for number in numbers:
+        for number in numbers:  # find the member, see their name, then check them in
             chair.get_by_label("Membership number").fill(str(number))
-            chair.get_by_role("button", name="Check in").click()
+            chair.get_by_role("button", name="Find the member").click()
+            chair.locator("#confirm-check-in").get_by_role("button", name="Check in").click()
         expect(chair.locator("#quorum")).to_contain_text("Quorate")
 
     name = agm.organisation.name
