@@ -11,11 +11,11 @@ the end, as the transactional tests leave it.
 
 import re
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from pdf_codes import codes_in_pdf
 from playwright.sync_api import expect
 
 from mutualise import clock, demo
@@ -31,7 +31,6 @@ from two_factor import current_code  # noqa: E402
 SLUGS = [module.SLUG for module in demo.ORGANISATIONS]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-CODE = re.compile(rb"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}")
 
 
 @pytest.fixture(scope="module")
@@ -144,17 +143,6 @@ def _move_clock(page, label, assert_accessible=None):
     expect(page.locator("#demo-clock")).to_be_visible()
 
 
-def _codes_in_pdf(data: bytes) -> list[str]:
-    found = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            text = zlib.decompress(stream)
-        except zlib.error:
-            text = stream
-        found += [m.decode() for m in CODE.findall(text)]
-    return found
-
-
 def test_the_trust_governor_election_from_notice_to_result(demo_site, open_page, assert_accessible):
     election = Election.objects.get(
         organisation__slug=nhs_trust.SLUG, seat_group_id="public-north-tyneside"
@@ -193,7 +181,7 @@ def test_the_trust_governor_election_from_notice_to_result(demo_site, open_page,
     ro.reload()
     with ro.expect_download() as download:
         ro.get_by_role("link", name=re.compile("Download election-")).click()
-    codes = _codes_in_pdf(Path(download.value.path()).read_bytes())
+    codes = codes_in_pdf(Path(download.value.path()).read_bytes())
     assert len(codes) >= 3  # printed in member-number order
     ro.goto(console)
     ro.get_by_role("button", name="Open the poll").click()

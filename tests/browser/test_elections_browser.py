@@ -4,12 +4,12 @@ mistake), closing, counting, the result and a receipt look-up."""
 
 import re
 import sys
-import zlib
 from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from pdf_codes import codes_in_pdf
 from playwright.sync_api import expect
 
 from mutualise.constitution.calendar import london
@@ -22,18 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "elections"))
 from election_helpers import CLOSE_OF_POLL, PASSWORD, make_members, nhs_rulebook  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
-CODE = re.compile(rb"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}")
-
-
-def _codes_in_pdf(data: bytes) -> list[str]:
-    found = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            text = zlib.decompress(stream)
-        except zlib.error:
-            text = stream
-        found += [m.decode() for m in CODE.findall(text)]
-    return found
 
 
 class Clock:
@@ -134,7 +122,7 @@ def test_a_whole_election_in_the_browser(page, tyneside, sign_in, assert_accessi
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download election-")).click()
     assert_accessible(page, "poll cards job done")
-    codes = _codes_in_pdf(Path(download.value.path()).read_bytes())
+    codes = codes_in_pdf(Path(download.value.path()).read_bytes())
     assert len(codes) == 8
     page.goto(console)
     page.get_by_role("button", name="Open the poll").click()
