@@ -58,3 +58,12 @@ def test_the_cli_says_what_is_wrong(capsys):
     assert "invalid choice: 'xml'" in capsys.readouterr().err
     assert main(["health"]) == 2
     assert "give an organisation slug, or --all" in capsys.readouterr().err
+
+
+def test_the_pages_of_an_organisation_whose_rulebook_cannot_be_read_are_not_a_server_error(client):
+    broken = found("co-operative-society", "broken-pages")
+    _break_rulebook(broken)
+    for path in (f"/o/{broken.slug}/accountability/", f"/o/{broken.slug}/"):
+        page = client.get(path)
+        assert page.status_code == 503, path  # a page that says what is wrong, not a crash
+        assert "minimum_membrs: unknown field" in page.content.decode(), path

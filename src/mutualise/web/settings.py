@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "mutualise.web.rulebook_errors.UnreadableRulebookMiddleware",
 ]
 
 ROOT_URLCONF = "mutualise.web.urls"
