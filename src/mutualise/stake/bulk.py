@@ -28,6 +28,8 @@ def load_parts(rows: Sequence[tuple[int, ...]], columns: Sequence[str] = ("id", 
     names = ", ".join(columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # A second load in one transaction (a preview, then the posting) replaces the first.
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{PARTS}")
             cursor.execute(
                 f"CREATE TEMP TABLE {PARTS} ({typed}, PRIMARY KEY ({columns[0]})) ON COMMIT DROP"
             )
