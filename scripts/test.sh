@@ -23,7 +23,8 @@ if [ "$pg_ok" != "yes" ] && [ "${CI:-}" = "true" ]; then
 fi
 
 # The throwaway keys under var/ are made once, here, before two passes could race to make them.
-env -u DATABASE_URL $PY -m mutualise.cli manage check >/dev/null
+DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-mutualise.web.settings_dev} MUTUALISE_AUDIT_THROWAWAY_KEY=1 \
+  env -u DATABASE_URL $PY -c "import django; django.setup(); from mutualise.audit import keys; keys.signing_key()"
 
 pg_log=$(mktemp)
 pg_pid=""
