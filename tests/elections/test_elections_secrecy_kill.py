@@ -102,5 +102,8 @@ def test_sigkill_mid_cast_or_mid_mix_loses_no_acknowledged_ballot(nhs_org, retur
     assert all(stored[r] == 1 for r in acknowledged), "an acknowledged ballot lost or doubled"
     ballots = Ballot.objects.filter(election=election).count()
     records = VoteRecord.objects.filter(election=election).count()
-    assert ballots == records == sum(stored.values()) >= len(acknowledged) >= VOTERS - 3
+    # Every code was tried until it was cast: the ones cast but not yet acknowledged when the kill
+    # landed (a loaded machine runs a few past the kill) are refused as already cast on the retry.
+    assert ballots == records == sum(stored.values()) == VOTERS
+    assert len(acknowledged) >= VOTERS // 2, "the kills left too little of the run to test"
     assert not SealedBallot.objects.filter(election=election).exists()
