@@ -39,11 +39,11 @@ READS = {
     "mail.services": ["from_address", "render", "check_address"],
     "meetings.services.agenda": ["agenda", "kind_rules"],
     "meetings.services.attendance": ["is_present"],
-    "meetings.services.common": ["member_for"],
+    "meetings.services.common": ["member_for", "may", "require", "is_self", "require_self"],
     "meetings.services.minutes": ["minutes_text"],
     "meetings.services.motions": ["word_count"],
     "meetings.services.notice": ["members_by_post"],
-    "meetings.services.organising": ["require", "earliest_lawful_date"],
+    "meetings.services.organising": ["earliest_lawful_date"],
     "meetings.services.proxies": ["proxy_deadline", "live_proxies"],
     "meetings.services.record": ["attendance_list", "record_text"],
     "meetings.services.results": [

@@ -83,7 +83,7 @@ def test_close_meeting_and_its_draft_minutes_commit_together(coop, monkeypatch):
     def minutes_fail(*args, **kwargs):
         raise RuntimeError("the minutes could not be drafted")
 
-    _break(monkeypatch, states, "draft_minutes", minutes_fail)
+    _break(monkeypatch, states, "_draft", minutes_fail)
     with pytest.raises(RuntimeError):
         services.close_meeting(meeting, now=at(meeting.date, 21))
     meeting.refresh_from_db()

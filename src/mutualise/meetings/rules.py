@@ -1,7 +1,10 @@
 """Who may do what at general meetings (django-rules predicates; the object is the organisation).
 
 Notices, agendas and declared results are public. Members vote and appoint proxies; the chair,
-the board and the membership secretary run the meeting from the chair's console.
+the board and the membership secretary run the meeting from the chair's console. Every service
+verb checks one of these permissions (`services.common.require`), so the CLI, the API and the
+pages are equally safe; what a member does for themselves (vote, appoint a proxy, sign, support)
+is checked as "the member themselves" (`services.common.require_self`).
 """
 
 import rules
@@ -38,3 +41,25 @@ rules.add_perm("meetings.enter_paper_votes", runs_meetings)
 rules.add_perm("meetings.call_meeting", is_officer | is_chair | is_board | is_administrator)
 # Minutes: the chair or the membership secretary keeps, signs and publishes them.
 rules.add_perm("meetings.keep_minutes", is_chair | is_officer)
+# Members start requisitions; those who run meetings count and convene them.
+rules.add_perm("meetings.requisition", is_member)
+
+# Who holds each permission, in words, for refusals ("Only ... may do this.").
+WHO = {
+    "meetings.vote": "a member",
+    "meetings.appoint_proxy": "a member",
+    "meetings.run_meeting": "the chair, the board or the membership secretary",
+    "meetings.view_draft": "the chair, the board or the membership secretary",
+    "meetings.view_motions": "a member or those who run meetings",
+    "meetings.submit_motion": "a member",
+    "meetings.support_motion": "a member",
+    "meetings.accept_motion": "the chair, the board or the membership secretary",
+    "meetings.enter_paper_votes": "the chair, the board or the membership secretary",
+    "meetings.call_meeting": "the chair, the board or the membership secretary",
+    "meetings.keep_minutes": "the chair or the membership secretary",
+    "meetings.requisition": "a member",
+}
+
+
+def refusal(permission: str, organisation) -> str:
+    return f"Only {WHO[permission]} of {organisation.name} may do this."

@@ -18,7 +18,7 @@ from ..models import (
     Paper,
     Resolution,
 )
-from .common import MeetingError, _now
+from .common import MeetingError, _now, require
 
 
 def agenda(meeting: Meeting) -> list[Resolution]:
@@ -64,6 +64,7 @@ def create_meeting(
     takes_motions: bool = False,
     actor=None,
 ) -> Meeting:
+    require("meetings.call_meeting", actor, organisation)
     if kind not in Meeting.Kind.values:
         raise MeetingError(
             f"unknown meeting kind {kind!r}; kinds are {', '.join(Meeting.Kind.values)}"
@@ -124,6 +125,7 @@ def add_resolution(
     confirms: Resolution | None = None,
 ) -> Resolution:
     """Put a resolution on the agenda. The agenda is fixed when notice is given."""
+    require("meetings.call_meeting", actor, meeting.organisation)
     if meeting.state != MeetingState.DRAFT:
         raise MeetingError("resolutions are added before notice is given; this meeting is called")
     try:
@@ -166,6 +168,7 @@ def add_resolution(
 
 def add_paper(meeting: Meeting, *, title: str, url: str, actor=None, now=None) -> Paper:
     """Publish a paper with the meeting (a link to the annual report, the accounts, ...)."""
+    require("meetings.call_meeting", actor, meeting.organisation)
     from django.core.exceptions import ValidationError
     from django.core.validators import URLValidator
 

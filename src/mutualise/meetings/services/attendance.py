@@ -13,7 +13,7 @@ from ..models import (
     Attendance,
     Meeting,
 )
-from .common import MeetingError, _now, _require_member
+from .common import MeetingError, _now, _require_member, require, require_self
 
 # --- attendance -----------------------------------------------------------------------------
 
@@ -23,7 +23,12 @@ def check_in(
 ):
     """Mark a member present (at the door, or joining online). Returns the live quorum.
     Refused for a member already present (someone else giving their number); a member who
-    left may check in again."""
+    left may check in again. Members join online themselves; the door is the chair's."""
+    if mode == Attendance.Mode.ONLINE:
+        require_self(actor, member, meeting.organisation, what="join the meeting online",
+                     or_permission="meetings.run_meeting")  # fmt: skip
+    else:
+        require("meetings.run_meeting", actor, meeting.organisation)
     if meeting.state not in (MeetingState.CALLED, MeetingState.IN_SESSION, MeetingState.ADJOURNED):
         raise MeetingError("members check in to a called meeting or one in session")
     _require_member(meeting.organisation, member, meeting.date)
@@ -67,6 +72,7 @@ def check_in_many(
     meeting: Meeting, members, *, mode: str = Attendance.Mode.IN_PERSON, actor=None, now=None
 ):
     """Check in a batch (a door list or the online waiting room); one audit event."""
+    require("meetings.run_meeting", actor, meeting.organisation)
     members = list(members)
     if meeting.state not in (MeetingState.CALLED, MeetingState.IN_SESSION, MeetingState.ADJOURNED):
         raise MeetingError("members check in to a called meeting or one in session")
@@ -111,6 +117,8 @@ def check_in_many(
 
 
 def leave(meeting: Meeting, member, *, actor=None, now=None):
+    require_self(actor, member, meeting.organisation, what="record leaving the meeting",
+                 or_permission="meetings.run_meeting")  # fmt: skip
     with transaction.atomic():
         updated = Attendance.objects.filter(
             meeting=meeting, member=member, checked_in_at__isnull=False, left_at__isnull=True

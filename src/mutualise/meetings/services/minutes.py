@@ -19,7 +19,7 @@ from ..models import (
     Resolution,
 )
 from .agenda import agenda, kind_rules
-from .common import MeetingError, _now
+from .common import MeetingError, _now, require
 
 # --- minutes --------------------------------------------------------------------------------
 
@@ -73,6 +73,12 @@ def minutes_text(meeting: Meeting) -> str:
 
 
 def draft_minutes(meeting: Meeting, *, actor=None, now=None) -> Minutes:
+    """(Re)draft the minutes from the meeting's record (closing the meeting drafts them)."""
+    require("meetings.keep_minutes", actor, meeting.organisation)
+    return _draft(meeting, actor=actor, now=now)
+
+
+def _draft(meeting: Meeting, *, actor, now) -> Minutes:
     with transaction.atomic():
         minutes, _ = Minutes.objects.update_or_create(
             meeting=meeting,
@@ -93,6 +99,7 @@ def _locked_minutes(given: Minutes) -> Minutes:
 
 def approve_minutes(given: Minutes, *, at_meeting: Meeting, actor=None, now=None) -> Minutes:
     """Minutes are approved at a later meeting, while it is in session and quorate."""
+    require("meetings.run_meeting", actor, given.organisation)
     with transaction.atomic():
         minutes = _locked_minutes(given)
         at_meeting = Meeting.objects.select_for_update().get(pk=at_meeting.pk)
@@ -124,6 +131,7 @@ def approve_minutes(given: Minutes, *, at_meeting: Meeting, actor=None, now=None
 
 
 def publish_minutes(given: Minutes, *, actor=None, now=None) -> Minutes:
+    require("meetings.run_meeting", actor, given.organisation)
     with transaction.atomic():
         minutes = _locked_minutes(given)
         if minutes.state != Minutes.State.APPROVED:

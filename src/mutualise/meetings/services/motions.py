@@ -17,7 +17,7 @@ from ..models import (
     Resolution,
 )
 from .agenda import add_resolution
-from .common import MeetingError, _now, _require_member, _today
+from .common import MeetingError, _now, _require_member, _today, require, require_self
 
 # --- members' motions -----------------------------------------------------------------------
 
@@ -37,6 +37,7 @@ def submit_motion(
     actor=None,
     now=None,
 ) -> Motion:
+    require_self(actor, proposer, meeting.organisation, what="propose their motion")
     if meeting.state != MeetingState.DRAFT:
         raise MeetingError("motions are taken before notice of the meeting is given")
     _require_member(meeting.organisation, proposer, _today(now))
@@ -71,6 +72,7 @@ def submit_motion(
 
 
 def support_motion(motion: Motion, member, *, actor=None, on: date | None = None):
+    require_self(actor, member, motion.organisation, what="support a motion")
     if motion.meeting.state != MeetingState.DRAFT:
         raise MeetingError("motions are supported before notice of the meeting is given")
     _require_member(motion.organisation, member, on or register.today())
@@ -95,6 +97,7 @@ def support_motion(motion: Motion, member, *, actor=None, on: date | None = None
 def accept_motion(given: Motion, *, actor=None) -> Resolution:
     """Put a members' motion on the agenda as a resolution, once it has the supporters the
     meeting needs. A motion is accepted once."""
+    require("meetings.accept_motion", actor, given.organisation)
     with transaction.atomic():
         motion = Motion.objects.select_for_update().select_related("meeting").get(pk=given.pk)
         if motion.state != Motion.State.SUBMITTED:

@@ -13,7 +13,7 @@ from mutualise.register import services as register
 
 from ..lifecycle import MeetingState
 from ..models import Meeting
-from .common import MeetingError
+from .common import MeetingError, require
 
 # --- sending the notice ---------------------------------------------------------------------
 
@@ -42,6 +42,7 @@ def send_notice(meeting: Meeting, *, actor=None, meeting_url: str = "") -> Notic
     them (mutualise.mail): one copy of the PDF however many members it goes to."""
     from .. import pdf
 
+    require("meetings.call_meeting", actor, meeting.organisation)
     if meeting.state == MeetingState.DRAFT or meeting.notice_given_on is None:
         raise MeetingError("call the meeting (give notice) before sending the notice")
     members = register.active_members(meeting.organisation, on=meeting.notice_given_on)

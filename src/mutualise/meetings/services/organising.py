@@ -6,28 +6,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from rules import has_perm  # never the superuser shortcut: roles are per organisation
 
 from .. import facts
 from ..models import Meeting, Resolution
 from .agenda import add_resolution, create_meeting
+from .common import NotPermitted, require
 from .notice import NoticeSent, send_notice
 from .states import call_meeting
 
-
-class NotPermitted(PermissionDenied):
-    """The actor may not do this (403); the message says who may."""
-
-
-def require(permission: str, actor, organisation, message: str) -> None:
-    """A signed-in actor needs `permission` in this organisation; a string actor (the CLI, a
-    task) or None (the system) is trusted, as in the other apps."""
-    if actor is None or isinstance(actor, str):
-        return
-    if not has_perm(permission, actor, organisation):
-        raise NotPermitted(message)
+__all__ = ["NotPermitted", "earliest_lawful_date", "plan_meeting", "propose_resolution",
+           "publish_notice"]  # fmt: skip
 
 
 def _may_call(actor, organisation) -> None:

@@ -15,7 +15,7 @@ from ..models import (
     Meeting,
     ProxyAppointment,
 )
-from .common import MeetingError, _now, _require_member, _today
+from .common import MeetingError, _now, _require_member, _today, require_self
 
 # --- proxies --------------------------------------------------------------------------------
 
@@ -42,6 +42,9 @@ def appoint_proxy(
     proxies per person applies to members named as proxies, not to the chair of the meeting,
     who holds every proxy that names no one.
     """
+    # A member appoints their own proxy; the secretary may enter a paper proxy form.
+    require_self(actor, appointer, meeting.organisation, what="appoint their proxy",
+                 or_permission="meetings.run_meeting")  # fmt: skip
     rules = meeting.organisation.constitution.meetings.proxies
     now = _now(now)
     if not rules.allowed:

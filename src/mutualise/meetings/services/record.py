@@ -12,9 +12,8 @@ from mutualise.audit import services as audit
 
 from ..models import Attendance, Meeting, Minutes
 from .agenda import agenda
-from .common import MeetingError, _now
-from .minutes import _figures, draft_minutes, publish_minutes
-from .organising import require
+from .common import MeetingError, _now, require
+from .minutes import _draft, _figures, publish_minutes
 
 
 def _may_keep(actor, organisation) -> None:
@@ -76,7 +75,7 @@ def _locked(meeting: Meeting) -> Minutes:
     if minutes is None:
         if meeting.state != "closed":
             raise MeetingError("minutes are kept once the meeting has closed")
-        draft_minutes(meeting)
+        _draft(meeting, actor=None, now=None)
         minutes = Minutes.objects.select_for_update().get(meeting=meeting)
     minutes.meeting = meeting
     return minutes

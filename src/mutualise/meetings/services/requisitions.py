@@ -16,12 +16,22 @@ from ..models import (
     Requisition,
     RequisitionSignature,
 )
-from .common import MeetingError, _is_member, _require_member
+from .common import (
+    MeetingError,
+    NotPermitted,
+    _is_member,
+    _require_member,
+    is_self,
+    may,
+    require,
+    require_self,
+)
 
 # --- requisition ----------------------------------------------------------------------------
 
 
 def start_requisition(organisation, *, purpose: str, actor=None, on: date | None = None):
+    require("meetings.requisition", actor, organisation)
     if organisation.constitution.meetings.requisition is None:
         raise MeetingError("the rules of this organisation give members no right to requisition")
     with transaction.atomic():
@@ -37,6 +47,7 @@ def _locked(given: Requisition) -> Requisition:
 
 
 def sign_requisition(given: Requisition, member, *, on: date | None = None, actor=None):
+    require_self(actor, member, given.organisation, what="sign a requisition")
     on = on or register.today()
     with transaction.atomic():
         requisition = _locked(given)  # a submission waits for the signature, or goes first
@@ -66,6 +77,7 @@ def sign_requisition(given: Requisition, member, *, on: date | None = None, acto
 def submit_requisition(given: Requisition, *, on: date | None = None, actor=None):
     """Count the signatures of those still members against the rulebook's threshold. A valid
     requisition starts the board's deadline to convene, and the meeting's."""
+    require("meetings.run_meeting", actor, given.organisation)
     on = on or register.today()
     with transaction.atomic():
         requisition = _locked(given)
@@ -109,7 +121,15 @@ def convene_requisitioned_meeting(
     actor=None,
 ) -> Requisition:
     """The board convenes the meeting; or, once the board's deadline has passed, the number of
-    members the rules name convene it themselves (`by_members`)."""
+    members the rules name convene it themselves (`by_members`): one of them, or someone who
+    runs meetings recording it, acts."""
+    if not by_members:
+        require("meetings.run_meeting", actor, given.organisation)
+    elif not (may("meetings.run_meeting", actor, given.organisation)
+              or any(is_self(actor, m) for m in by_members)):  # fmt: skip
+        raise NotPermitted(
+            "Only one of the convening members, or someone who runs meetings, may record it."
+        )
     on = on or register.today()
     with transaction.atomic():
         requisition = _locked(given)

@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..sealed import SEALED_ACTION
 from .agenda import add_resolution, kind_rules
-from .common import MeetingError, _now, _today, receipt_hash
+from .common import MeetingError, _now, _today, receipt_hash, require
 from .proxies import live_proxies
 from .voting import _instructed_proxy_votes, _write_vote
 
@@ -104,6 +104,7 @@ def declare_result(
     abstain) and how discretionary proxies were used; instructed proxies are added as
     instructed. On a poll every vote is a ballot, instructed proxies are cast here.
     A tie goes to the chair's casting vote if the rules give one, else it is lost."""
+    require("meetings.run_meeting", actor, given.organisation)
     rules = given.organisation.constitution.meetings
     if casting_vote and not rules.chair_casting_vote:
         raise MeetingError("the chair has no casting vote under these rules: a tie is lost")
@@ -230,6 +231,7 @@ def _take_effect(resolution: Resolution, actor) -> None:
 
 def propose_confirmation(original: Resolution, meeting: Meeting, *, actor=None) -> Resolution:
     """Put the confirming vote a carried resolution needs on a later meeting's agenda."""
+    require("meetings.call_meeting", actor, meeting.organisation)
     rule = original.organisation.constitution.resolution(original.kind_id).confirmation
     if rule is None:
         raise MeetingError("this kind of resolution needs no confirming meeting")

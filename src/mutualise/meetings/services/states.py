@@ -8,14 +8,17 @@ from mutualise.audit import services as audit
 
 from ..lifecycle import MEETING_TRANSITIONS, MeetingState, check
 from ..models import Meeting
-from .common import MeetingError, _now, _today
-from .minutes import draft_minutes
+from .common import MeetingError, _now, _today, require
+from .minutes import _draft
 
 
 def _transition(given: Meeting, name: str, actor, now, effects=None, **data) -> Meeting:
     """One locked transaction: the meeting's row locked, its state checked, the transition and
     its effects (`effects(meeting)` sets fields on the locked row and returns their names; it
-    may write more rows) written, and the audit event, or nothing at all."""
+    may write more rows) written, and the audit event, or nothing at all. Giving notice is
+    `meetings.call_meeting`; the other moves are the chair's console (`meetings.run_meeting`)."""
+    permission = "meetings.call_meeting" if name == "call" else "meetings.run_meeting"
+    require(permission, actor, given.organisation)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=given.pk)
         allowed, reason = check(MEETING_TRANSITIONS, meeting, name, now)
@@ -46,6 +49,7 @@ def call_meeting(meeting: Meeting, *, actor=None, now=None) -> Meeting:
 def record_short_notice_consents(meeting: Meeting, count: int, *, actor=None) -> Meeting:
     """The members who agreed in writing to shorter notice (the rulebook's
     `meetings.general.shorter_notice_consent`), recorded before the meeting is called."""
+    require("meetings.call_meeting", actor, meeting.organisation)
     if count < 0:
         raise MeetingError("consents: a number of members, 0 or more")
     with transaction.atomic():
@@ -91,7 +95,7 @@ def close_meeting(meeting: Meeting, *, actor=None, now=None) -> Meeting:
     def effects(locked: Meeting) -> list[str]:
         locked.closed_at = _now(now)
         locked.save(update_fields=["closed_at", "state"])
-        draft_minutes(locked, actor=actor, now=now)
+        _draft(locked, actor=actor, now=now)
         return []
 
     return _transition(meeting, "close", actor, now, effects)

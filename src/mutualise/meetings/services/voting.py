@@ -23,7 +23,18 @@ from ..models import (
     VoteRecord,
 )
 from .attendance import is_present
-from .common import DISCRETION, Acknowledgement, MeetingError, _is_member, _now
+from .common import (
+    DISCRETION,
+    Acknowledgement,
+    MeetingError,
+    NotPermitted,
+    _is_member,
+    _now,
+    is_self,
+    may,
+    require,
+    require_self,
+)
 from .proxies import live_proxies
 
 # --- votes ----------------------------------------------------------------------------------
@@ -65,7 +76,10 @@ def cast_vote(
 ) -> Acknowledgement:
     """One member's vote on a poll: in advance online, online or on paper at the meeting, or by
     their proxy using discretion. Returns the voter's receipt. `choice` is read by the one
-    parser every route shares (`ballot_parser.parse_choice`); what it returns is stored."""
+    parser every route shares (`ballot_parser.parse_choice`); what it returns is stored.
+    Who: the member themselves; a paper poll card, whoever keys them (`enter_paper_votes`); a
+    proxy's vote, the proxy (the chair's console for proxies the chair holds)."""
+    _may_cast(resolution, member, channel, proxy_holder, actor)
     try:
         choice = parse_choice(choice)
     except ChoiceInvalid as exc:
@@ -101,6 +115,17 @@ def cast_vote(
     return _write_vote(resolution, member, choice, channel, actor)
 
 
+def _may_cast(resolution: Resolution, member, channel: str, proxy_holder, actor) -> None:
+    organisation = resolution.organisation
+    if channel == VoteRecord.Channel.PAPER:
+        require("meetings.enter_paper_votes", actor, organisation)
+    elif channel == VoteRecord.Channel.PROXY:
+        if not (is_self(actor, proxy_holder) or may("meetings.run_meeting", actor, organisation)):
+            raise NotPermitted("Only the appointed proxy may vote for this member.")
+    else:
+        require_self(actor, member, organisation, what="cast their vote")
+
+
 def _present_and_entitled(meeting: Meeting, member) -> bool:
     """Checked in and on the register on the meeting's day, in one query (the hot path)."""
     entitled = register.active_members(meeting.organisation, on=meeting.date)
@@ -115,6 +140,7 @@ def _present_and_entitled(meeting: Meeting, member) -> bool:
 
 def open_vote(given: Resolution, *, actor=None, now=None) -> Resolution:
     """Open a binding vote. Refused while the meeting is inquorate; the quorum is recorded."""
+    require("meetings.run_meeting", actor, given.organisation)
     with transaction.atomic():
         resolution = (
             Resolution.objects.select_for_update().select_related("meeting").get(pk=given.pk)
@@ -145,7 +171,11 @@ def _locked_resolution(given: Resolution) -> Resolution:
 
 
 def demand_poll(given: Resolution, demanders, *, actor=None) -> Resolution:
-    """Members present demand a poll instead of a show of hands, as many as the rules name."""
+    """Members present demand a poll instead of a show of hands, as many as the rules name:
+    one of them, or the chair recording the demand, acts."""
+    if not (may("meetings.run_meeting", actor, given.organisation)
+            or any(is_self(actor, m) for m in demanders)):  # fmt: skip
+        raise NotPermitted("Only a member demanding the poll, or the chair, may record it.")
     needed = given.organisation.constitution.meetings.ballot_demanded_by
     if needed is None:
         raise MeetingError("these rules give members present no right to demand a poll")
@@ -174,6 +204,7 @@ def demand_poll(given: Resolution, demanders, *, actor=None) -> Resolution:
 
 
 def withdraw_resolution(given: Resolution, *, actor=None, now=None) -> Resolution:
+    require("meetings.run_meeting", actor, given.organisation)
     with transaction.atomic():
         resolution = _locked_resolution(given)
         allowed, reason = check(RESOLUTION_TRANSITIONS, resolution, "withdraw", now)
