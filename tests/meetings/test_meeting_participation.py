@@ -6,7 +6,7 @@ import pytest
 from meeting_helpers import at, found, make_members, new_meeting, notice_day
 
 from mutualise.meetings import services
-from mutualise.meetings.facts import agm_due_by
+from mutualise.meetings.facts import agm_due_by, meeting_facts, resolution_facts
 from mutualise.meetings.lifecycle import MEETING_TRANSITIONS, RESOLUTION_TRANSITIONS, available
 from mutualise.meetings.models import Ballot, VoteRecord
 from mutualise.meetings.services import MeetingError
@@ -191,7 +191,9 @@ def test_lifecycle_guards_say_why(coop):
     members = make_members(coop, 8)
     meeting = new_meeting(coop)
     resolution = services.add_resolution(meeting, title="R", text="...", kind_id="ordinary")
-    options = {t.name: (ok, why) for t, ok, why in available(MEETING_TRANSITIONS, meeting)}
+    options = {
+        t.name: (ok, why) for t, ok, why in available(MEETING_TRANSITIONS, meeting_facts(meeting))
+    }
     assert set(options) == {"call", "cancel"}
     services.call_meeting(meeting, now=notice_day(meeting))
     with pytest.raises(MeetingError, match="added before notice"):
@@ -199,7 +201,7 @@ def test_lifecycle_guards_say_why(coop):
     options = {
         t.name: (ok, why)
         for t, ok, why in available(
-            MEETING_TRANSITIONS, meeting, now=at(meeting.date - timedelta(1))
+            MEETING_TRANSITIONS, meeting_facts(meeting, now=at(meeting.date - timedelta(1)))
         )
     }
     assert options["open"][0] is False and "cannot open before then" in options["open"][1]
@@ -208,7 +210,7 @@ def test_lifecycle_guards_say_why(coop):
     meeting = services.open_meeting(meeting, now=at(meeting.date))
     (open_vote,) = [
         (ok, why)
-        for t, ok, why in available(RESOLUTION_TRANSITIONS, resolution)
+        for t, ok, why in available(RESOLUTION_TRANSITIONS, resolution_facts(resolution))
         if t.name == "open_vote"
     ]
     assert open_vote == (

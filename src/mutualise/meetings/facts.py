@@ -1,4 +1,5 @@
-"""What the rulebook says about one meeting: notice, deadlines and quorum, read live.
+"""What the rulebook says about one meeting: notice, deadlines and quorum, read live; and the
+facts snapshots the lifecycle's pure guards read (`meeting_facts`, `resolution_facts`, ...).
 
 The arithmetic itself is `mutualise.constitution.meetings_rules`; this module only gathers the
 meeting's facts (its date, kind, the register) and asks it. Two small helpers the rulebook
@@ -9,14 +10,19 @@ library lacks live here: the earliest meeting date for a day of notice (the inve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.utils import timezone
+
+from mutualise import clock
 from mutualise.constitution.calendar import add_months
 from mutualise.constitution.meetings_rules import agm_deadline, notice_deadline, quorum_required
 from mutualise.constitution.schema import BodyKind, LegalForm
 from mutualise.register import services as register
 
+from . import lifecycle
 from .kinds import MeetingKind
+from .lifecycle import MeetingState, ResolutionState
 
 
 def meeting_kinds(constitution) -> list[str]:
@@ -55,26 +61,76 @@ def members_total(meeting) -> int:
 
 
 def notice_check(meeting, on: date) -> tuple[bool, str]:
+    """Whether notice given on `on` is lawful for this meeting, and why (the `call` guard)."""
+    return lifecycle.notice_verdict(_with_notice(meeting, on))
+
+
+def _with_notice(meeting, on: date, **known) -> lifecycle.MeetingFacts:
     days = notice_days(meeting)
     latest = notice_deadline(meeting.date, days)
-    if on <= latest:
-        return True, ""
     consent = meeting.organisation.constitution.meetings.general.shorter_notice_consent
-    total = members_total(meeting)
-    if (
-        not meeting.is_annual
-        and consent is not None
-        and consent.met(meeting.short_notice_consents, total)
-    ):
-        return True, (
-            f"Shorter notice: {meeting.short_notice_consents} of {total} members agreed in "
-            f"writing ({consent} needed)."
-        )
-    return False, (
-        f"The rules need {days} clear days' notice: notice for a meeting on "
-        f"{meeting.date:%-d %B %Y} had to be given by {latest:%-d %B %Y}. With notice given on "
-        f"{on:%-d %B %Y} the earliest lawful date is "
-        f"{earliest_meeting_date(on, days):%-d %B %Y}."
+    total, met = 0, False
+    if on > latest:  # too late: the register's size says whether the consents suffice
+        total = members_total(meeting)
+        met = consent is not None and consent.met(meeting.short_notice_consents, total)
+    return lifecycle.MeetingFacts(
+        state=meeting.state,
+        today=on,
+        meeting_date=meeting.date,
+        notice_days=days,
+        notice_latest=latest,
+        is_annual=meeting.is_annual,
+        consent_rule=str(consent) if consent is not None else "",
+        consent_met=met,
+        short_notice_consents=meeting.short_notice_consents,
+        members_total=total,
+        **known,
+    )
+
+
+def _local_day(now: datetime | None) -> date:
+    return timezone.localtime(now or clock.now()).date()
+
+
+def meeting_facts(meeting, now: datetime | None = None) -> lifecycle.MeetingFacts:
+    """The snapshot the meeting's transitions read: only what the current state's guards need
+    (the notice while a draft, open votes in session, declarations before the meeting)."""
+    today = _local_day(now)
+    state = meeting.state
+    resolutions = meeting.resolutions
+    declared = 0
+    if state in (MeetingState.DRAFT, MeetingState.CALLED):
+        declared = resolutions.filter(state=ResolutionState.DECLARED).count()
+    votes_open = 0
+    if state == MeetingState.IN_SESSION:
+        votes_open = resolutions.filter(state=ResolutionState.OPEN).count()
+    if state == MeetingState.DRAFT:
+        return _with_notice(meeting, today, declared=declared)
+    return lifecycle.MeetingFacts(
+        state=state,
+        today=today,
+        meeting_date=meeting.date,
+        votes_open=votes_open,
+        declared=declared,
+    )
+
+
+def resolution_facts(resolution, now: datetime | None = None) -> lifecycle.ResolutionFacts:
+    """The snapshot the resolution's transitions read: the meeting's state, another open vote,
+    the quorum and the confirmed resolution, read only when a vote could open."""
+    meeting = resolution.meeting
+    if resolution.state != ResolutionState.PROPOSED or meeting.state != MeetingState.IN_SESSION:
+        return lifecycle.ResolutionFacts(state=resolution.state, meeting_state=meeting.state)
+    others = meeting.resolutions.filter(state=ResolutionState.OPEN).exclude(pk=resolution.pk)
+    state = quorum(meeting)
+    return lifecycle.ResolutionFacts(
+        state=resolution.state,
+        meeting_state=meeting.state,
+        other_vote_open=others.exists(),
+        quorum_present=state.present,
+        quorum_required=state.required,
+        confirms=resolution.confirms_id is not None,
+        confirms_carried=bool(resolution.confirms_id) and resolution.confirms.carried is True,
     )
 
 
@@ -127,3 +183,53 @@ def quorum(meeting) -> QuorumState:
     if meeting.adjourned_for_quorum and rules.quorum_inquorate == "adjourn-then-present-are-quorum":
         required = 1  # at the adjourned meeting, the members present are a quorum
     return QuorumState(present_count(meeting), required, total)
+
+
+def requisition_facts(requisition, on: date, *, meeting=None, by_members=()):
+    """The snapshot a requisition's transitions read: its counts and deadlines; convening, the
+    meeting's date and how many of the members convening it are members on `on`."""
+    rules = requisition.organisation.constitution.meetings.requisition
+    conveners = 0
+    if by_members:
+        active = register.active_members(requisition.organisation, on=on)
+        conveners = active.filter(pk__in={m.pk for m in by_members}).count()
+    return lifecycle.RequisitionFacts(
+        state=requisition.state,
+        today=on,
+        valid_signatures=requisition.valid_signatures or 0,
+        signatures_needed=requisition.signatures_needed or 0,
+        board_deadline=requisition.board_deadline,
+        meeting_deadline=requisition.meeting_deadline,
+        meeting_date=meeting.date if meeting is not None else None,
+        members_may_convene=rules.otherwise_convened_by_members if rules else None,
+        conveners=conveners,
+    )
+
+
+def motion_facts(motion) -> lifecycle.MotionFacts:
+    return lifecycle.MotionFacts(
+        state=motion.state,
+        meeting_state=motion.meeting.state,
+        supporters=motion.supporters.count(),
+        supporters_needed=motion.meeting.motion_supporters_required,
+    )
+
+
+def minutes_facts(minutes, at_meeting=None) -> lifecycle.MinutesFacts:
+    """The snapshot the minutes' transitions read; approving, the meeting approving them."""
+    if at_meeting is None or minutes.state != lifecycle.MinutesState.DRAFT:
+        return lifecycle.MinutesFacts(state=minutes.state, chair_named=bool(minutes.chair_name))
+    later = (
+        at_meeting.organisation_id == minutes.organisation_id
+        and at_meeting.starts_at > minutes.meeting.starts_at
+    )
+    in_session = at_meeting.state == MeetingState.IN_SESSION
+    state = quorum(at_meeting) if later and in_session else None
+    return lifecycle.MinutesFacts(
+        state=minutes.state,
+        chair_named=bool(minutes.chair_name),
+        at_later_meeting=later,
+        at_meeting_in_session=in_session,
+        at_meeting_quorum=str(state) if state else "",
+        at_meeting_quorate=bool(state and state.quorate),
+    )

@@ -17,7 +17,7 @@ from django.db import models
 from mutualise.register.models import Member, Organisation
 
 from .kinds import MeetingKind
-from .lifecycle import MeetingState, ResolutionState
+from .lifecycle import MeetingState, MinutesState, MotionState, RequisitionState, ResolutionState
 
 
 def random_id() -> int:
@@ -333,12 +333,7 @@ class ProxyAppointment(models.Model):
 
 
 class Requisition(models.Model):
-    class State(models.TextChoices):
-        COLLECTING = "collecting", "Collecting signatures"
-        VALID = "valid", "Valid: the board must convene the meeting"
-        TOO_FEW = "too-few", "Not enough valid signatures"
-        CONVENED_BY_BOARD = "board", "Convened by the board"
-        CONVENED_BY_MEMBERS = "members", "Convened by members"
+    State = RequisitionState  # its transitions: lifecycle.REQUISITION_TRANSITIONS
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     purpose = models.TextField()
@@ -376,10 +371,7 @@ class RequisitionSignature(models.Model):
 
 
 class Motion(models.Model):
-    class State(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        ACCEPTED = "accepted", "On the agenda"
-        REJECTED = "rejected", "Not accepted"
+    State = MotionState  # its transitions: lifecycle.MOTION_TRANSITIONS
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="motions")
@@ -413,10 +405,7 @@ class MotionSupporter(models.Model):
 
 
 class Minutes(models.Model):
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        APPROVED = "approved", "Approved"
-        PUBLISHED = "published", "Published"
+    State = MinutesState  # its transitions: lifecycle.MINUTES_TRANSITIONS
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")

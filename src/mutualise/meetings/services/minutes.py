@@ -7,10 +7,7 @@ from django.db import transaction
 from mutualise.audit import services as audit
 
 from .. import facts
-from ..lifecycle import (
-    MeetingState,
-    ResolutionState,
-)
+from ..lifecycle import MINUTES_TRANSITIONS, ResolutionState, check
 from ..models import (
     Attendance,
     Meeting,
@@ -103,18 +100,11 @@ def approve_minutes(given: Minutes, *, at_meeting: Meeting, actor=None, now=None
     with transaction.atomic():
         minutes = _locked_minutes(given)
         at_meeting = Meeting.objects.select_for_update().get(pk=at_meeting.pk)
-        if minutes.state != Minutes.State.DRAFT:
-            raise MeetingError("these minutes are already approved")
-        if (
-            at_meeting.organisation_id != minutes.organisation_id
-            or at_meeting.starts_at <= minutes.meeting.starts_at
-        ):
-            raise MeetingError("minutes are approved at a later meeting of the same organisation")
-        if at_meeting.state != MeetingState.IN_SESSION:
-            raise MeetingError("the approving meeting must be in session")
-        state = facts.quorum(at_meeting)
-        if not state.quorate:
-            raise MeetingError(f"the approving meeting is inquorate: {state}")
+        allowed, reason = check(
+            MINUTES_TRANSITIONS, facts.minutes_facts(minutes, at_meeting), "approve"
+        )
+        if not allowed:
+            raise MeetingError(reason)
         minutes.state = Minutes.State.APPROVED
         minutes.approved_at_meeting = at_meeting
         minutes.approved_at = _now(now)
@@ -134,8 +124,9 @@ def publish_minutes(given: Minutes, *, actor=None, now=None) -> Minutes:
     require("meetings.run_meeting", actor, given.organisation)
     with transaction.atomic():
         minutes = _locked_minutes(given)
-        if minutes.state != Minutes.State.APPROVED:
-            raise MeetingError("only approved minutes are published")
+        allowed, reason = check(MINUTES_TRANSITIONS, facts.minutes_facts(minutes), "publish")
+        if not allowed:
+            raise MeetingError(reason)
         minutes.state = Minutes.State.PUBLISHED
         minutes.published_at = _now(now)
         minutes.save(update_fields=["state", "published_at"])

@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from mutualise.audit import services as audit
 from mutualise.register import services as register
 
-from ..lifecycle import MeetingState
+from .. import facts
+from ..lifecycle import MOTION_TRANSITIONS, MeetingState, check
 from ..models import (
     Meeting,
     Motion,
@@ -100,12 +101,11 @@ def accept_motion(given: Motion, *, actor=None) -> Resolution:
     require("meetings.accept_motion", actor, given.organisation)
     with transaction.atomic():
         motion = Motion.objects.select_for_update().select_related("meeting").get(pk=given.pk)
-        if motion.state != Motion.State.SUBMITTED:
-            raise MeetingError(f"this motion is {motion.get_state_display().lower()} already")
-        needed = motion.meeting.motion_supporters_required
-        have = motion.supporters.count()
-        if have < needed:
-            raise MeetingError(f"the motion has {have} supporters; {needed} are needed")
+        known = facts.motion_facts(motion)
+        allowed, reason = check(MOTION_TRANSITIONS, known, "accept")
+        if not allowed:
+            raise MeetingError(reason)
+        have = known.supporters
         resolution = add_resolution(
             motion.meeting,
             title=motion.title,

@@ -10,6 +10,8 @@ from django.db import transaction
 
 from mutualise.audit import services as audit
 
+from .. import facts
+from ..lifecycle import MINUTES_TRANSITIONS, check
 from ..models import Attendance, Meeting, Minutes
 from .agenda import agenda
 from .common import MeetingError, _now, require
@@ -102,8 +104,9 @@ def edit_minutes(
         raise MeetingError(f"there is no agenda item {', '.join(unknown)}")
     with transaction.atomic():
         minutes = _locked(meeting)
-        if minutes.state != Minutes.State.DRAFT:
-            raise MeetingError("these minutes are signed; a signed record is not edited")
+        allowed, reason = check(MINUTES_TRANSITIONS, facts.minutes_facts(minutes), "edit")
+        if not allowed:
+            raise MeetingError(reason)
         minutes.chair_name = chair_name.strip()[:200]
         minutes.started_at, minutes.ended_at = started_at, ended_at
         minutes.attendance = attendance.strip()
@@ -126,10 +129,9 @@ def sign_minutes(meeting: Meeting, *, actor, now=None) -> Minutes:
     _may_keep(actor, meeting.organisation)
     with transaction.atomic():
         minutes = _locked(meeting)
-        if minutes.state != Minutes.State.DRAFT:
-            raise MeetingError("these minutes are already approved")
-        if not minutes.chair_name:
-            raise MeetingError("say who chaired the meeting before approving the minutes")
+        allowed, reason = check(MINUTES_TRANSITIONS, facts.minutes_facts(minutes), "sign")
+        if not allowed:
+            raise MeetingError(reason)
         minutes.state = Minutes.State.APPROVED
         minutes.approved_at = _now(now)
         minutes.approved_by = audit.actor_name(actor)[:150]

@@ -11,6 +11,7 @@ from mutualise.constitution.meetings_rules import requisition_threshold
 from mutualise.register import services as register
 
 from .. import facts
+from ..lifecycle import REQUISITION_TRANSITIONS, check
 from ..models import (
     Meeting,
     Requisition,
@@ -19,7 +20,6 @@ from ..models import (
 from .common import (
     MeetingError,
     NotPermitted,
-    _is_member,
     _require_member,
     is_self,
     may,
@@ -46,13 +46,18 @@ def _locked(given: Requisition) -> Requisition:
     return Requisition.objects.select_for_update().get(pk=given.pk)
 
 
+def _check(requisition: Requisition, name: str, on: date) -> None:
+    allowed, reason = check(REQUISITION_TRANSITIONS, facts.requisition_facts(requisition, on), name)
+    if not allowed:
+        raise MeetingError(reason)
+
+
 def sign_requisition(given: Requisition, member, *, on: date | None = None, actor=None):
     require_self(actor, member, given.organisation, what="sign a requisition")
     on = on or register.today()
     with transaction.atomic():
         requisition = _locked(given)  # a submission waits for the signature, or goes first
-        if requisition.state != Requisition.State.COLLECTING:
-            raise MeetingError("this requisition has been submitted")
+        _check(requisition, "sign", on)
         _require_member(requisition.organisation, member, on)
         try:
             with transaction.atomic():
@@ -81,8 +86,7 @@ def submit_requisition(given: Requisition, *, on: date | None = None, actor=None
     on = on or register.today()
     with transaction.atomic():
         requisition = _locked(given)
-        if requisition.state != Requisition.State.COLLECTING:
-            raise MeetingError("this requisition has been submitted")
+        _check(requisition, "sign", on)  # still collecting
         rules = requisition.organisation.constitution.meetings.requisition
         active = register.active_members(requisition.organisation, on=on)
         valid = requisition.signatures.filter(member__in=active).count()
@@ -92,7 +96,9 @@ def submit_requisition(given: Requisition, *, on: date | None = None, actor=None
         requisition.members_at_submission = total
         requisition.signatures_needed = needed
         requisition.valid_signatures = valid
-        if valid >= needed:
+        if check(REQUISITION_TRANSITIONS, facts.requisition_facts(requisition, on), "count_valid")[
+            0
+        ]:
             requisition.state = Requisition.State.VALID
             if rules.board_convenes_within is not None:
                 requisition.board_deadline = facts.add_period(on, rules.board_convenes_within)
@@ -133,36 +139,12 @@ def convene_requisitioned_meeting(
     on = on or register.today()
     with transaction.atomic():
         requisition = _locked(given)
-        rules = requisition.organisation.constitution.meetings.requisition
-        if requisition.state != Requisition.State.VALID:
-            raise MeetingError(f"this requisition is {requisition.get_state_display().lower()}")
-        if requisition.meeting_deadline and meeting.date > requisition.meeting_deadline:
-            raise MeetingError(
-                f"the requisitioned meeting must be held by {requisition.meeting_deadline:%-d %B %Y}"
-            )
-        if by_members:
-            if rules.otherwise_convened_by_members is None:
-                raise MeetingError("these rules do not let members convene the meeting themselves")
-            if requisition.board_deadline is None or on <= requisition.board_deadline:
-                raise MeetingError(
-                    f"the board has until {requisition.board_deadline:%-d %B %Y} to convene it"
-                    if requisition.board_deadline
-                    else "the rules set the board no deadline"
-                )
-            conveners = {m.pk for m in by_members if _is_member(requisition.organisation, m, on)}
-            if len(conveners) < rules.otherwise_convened_by_members:
-                raise MeetingError(
-                    f"{rules.otherwise_convened_by_members} members must convene it; "
-                    f"{len(conveners)} valid"
-                )
-            state = Requisition.State.CONVENED_BY_MEMBERS
-        else:
-            if requisition.board_deadline and on > requisition.board_deadline:
-                raise MeetingError(
-                    f"the board's deadline ({requisition.board_deadline:%-d %B %Y}) has passed; "
-                    "the members may convene the meeting"
-                )
-            state = Requisition.State.CONVENED_BY_BOARD
+        name = "convene_by_members" if by_members else "convene_by_board"
+        known = facts.requisition_facts(requisition, on, meeting=meeting, by_members=by_members)
+        allowed, reason = check(REQUISITION_TRANSITIONS, known, name)
+        if not allowed:
+            raise MeetingError(reason)
+        state = REQUISITION_TRANSITIONS[name].target
         requisition.state = state
         requisition.meeting = meeting
         requisition.save(update_fields=["state", "meeting"])

@@ -114,7 +114,9 @@ def declare_result(
         resolution = (
             Resolution.objects.select_for_update().select_related("meeting").get(pk=given.pk)
         )
-        allowed, reason = check(RESOLUTION_TRANSITIONS, resolution, "declare", now)
+        allowed, reason = check(
+            RESOLUTION_TRANSITIONS, facts.resolution_facts(resolution, now), "declare"
+        )
         if not allowed:
             raise MeetingError(reason)
         meeting = resolution.meeting

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from mutualise.audit import services as audit
 
+from .. import facts
 from ..lifecycle import MEETING_TRANSITIONS, MeetingState, check
 from ..models import Meeting
 from .common import MeetingError, _now, _today, require
@@ -21,7 +22,7 @@ def _transition(given: Meeting, name: str, actor, now, effects=None, **data) -> 
     require(permission, actor, given.organisation)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=given.pk)
-        allowed, reason = check(MEETING_TRANSITIONS, meeting, name, now)
+        allowed, reason = check(MEETING_TRANSITIONS, facts.meeting_facts(meeting, now), name)
         if not allowed:
             raise MeetingError(reason)
         meeting.state = MEETING_TRANSITIONS[name].target

@@ -145,7 +145,9 @@ def open_vote(given: Resolution, *, actor=None, now=None) -> Resolution:
         resolution = (
             Resolution.objects.select_for_update().select_related("meeting").get(pk=given.pk)
         )
-        allowed, reason = check(RESOLUTION_TRANSITIONS, resolution, "open_vote", now)
+        allowed, reason = check(
+            RESOLUTION_TRANSITIONS, facts.resolution_facts(resolution, now), "open_vote"
+        )
         if not allowed:
             raise MeetingError(reason)
         state = facts.quorum(resolution.meeting)
@@ -207,7 +209,9 @@ def withdraw_resolution(given: Resolution, *, actor=None, now=None) -> Resolutio
     require("meetings.run_meeting", actor, given.organisation)
     with transaction.atomic():
         resolution = _locked_resolution(given)
-        allowed, reason = check(RESOLUTION_TRANSITIONS, resolution, "withdraw", now)
+        allowed, reason = check(
+            RESOLUTION_TRANSITIONS, facts.resolution_facts(resolution, now), "withdraw"
+        )
         if not allowed:
             raise MeetingError(reason)
         resolution.state = ResolutionState.WITHDRAWN

@@ -46,7 +46,7 @@ def console(request, slug, pk):
             {
                 "resolution": resolution,
                 "kind": services.kind_rules(resolution),
-                "actions": available(RESOLUTION_TRANSITIONS, resolution),
+                "actions": available(RESOLUTION_TRANSITIONS, facts.resolution_facts(resolution)),
                 "voted": VoteRecord.objects.filter(resolution=resolution).count(),
                 "hands_form": HandsForm(prefix=f"r{resolution.number}", casting=casting),
             }
@@ -63,7 +63,7 @@ def console(request, slug, pk):
             "agm_due_by": facts.agm_due_by(meeting),
             "can_send_notice": meeting.state in ("called", "in-session"),
             "quorum": facts.quorum(meeting),
-            "actions": available(MEETING_TRANSITIONS, meeting),
+            "actions": available(MEETING_TRANSITIONS, facts.meeting_facts(meeting)),
             "resolutions": resolutions,
             "check_in_form": CheckInForm(),
             "shorter_notice_consent": (
