@@ -8,6 +8,7 @@ import email
 import email.policy
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
@@ -24,6 +25,7 @@ class Received:
     mail_from: str
     rcpt_tos: list
     data: bytes
+    at: float = 0.0  # time.time() when it was accepted
 
     @property
     def message(self):
@@ -52,7 +54,12 @@ class Handler:
             await asyncio.sleep(self.delay)
         with self.lock:
             self.received.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+                Received(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    envelope.original_content,
+                    time.time(),
+                )
             )
         return "250 Message accepted for delivery"
 

@@ -9,18 +9,14 @@ helper `install.py`, and `mutualise worker`, as an operator's machine would.
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import dj_database_url
 import pytest
+import worker_db
 
 HERE = Path(__file__).resolve().parent
-SRC = HERE.parents[1] / "src"
 # Large enough that the import checks in a second process (register/checkproc.MIN_ROWS), as a
 # real large import does; the pause point is a third of the way in.
 ROWS = 30_000
@@ -30,59 +26,17 @@ PAUSE_AT = 10_000
 @pytest.fixture
 def install(tmp_path):
     """Environment for a throwaway install on the database the suite runs on."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(SRC),
-        "MUTUALISE_VAR_DIR": str(tmp_path),
-        "MUTUALISE_AUDIT_KEY": "worker-kill-test-" + "k" * 32,
-        # The development settings: the only ones that honour the test's pause point.
-        "DJANGO_SETTINGS_MODULE": "mutualise.web.settings_dev",
-    }
-    url = os.environ.get("DATABASE_URL", "")
-    dropped = None
-    if url.startswith("postgres"):
-        import psycopg
-
-        config = dj_database_url.parse(url)
-        name = f"{config['NAME']}_worker_kill"
-        admin = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"]}
-        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{name}"
-        dropped = (admin, name)
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'install.sqlite3'}"
-    _run(env, "-m", "mutualise.cli", "manage", "migrate", "--noinput")
-    yield env
-    if dropped:
-        import psycopg
-
-        admin, name = dropped
-        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    # The development settings: the only ones that honour the test's pause point.
+    settings = {"DJANGO_SETTINGS_MODULE": "mutualise.web.settings_dev"}
+    with worker_db.install(tmp_path, "worker_kill", **settings) as env:
+        yield env
 
 
-def _run(env, *args, timeout=300) -> str:
-    done = subprocess.run(
-        [sys.executable, *args], env=env, capture_output=True, text=True, timeout=timeout
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
+_run, _worker = worker_db.run, worker_db.worker
 
 
 def _state(env) -> dict:
     return json.loads(_run(env, str(HERE / "install.py"), "state"))
-
-
-def _worker(env, *extra) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "mutualise.cli", "worker", "--interval", "0.2", *extra],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
 
 
 def _kill_mid_import(env, job_id: int) -> tuple[dict, dict, dict]:

@@ -3,8 +3,8 @@
 A run claims queued messages in batches (their state moves queued -> sending in one
 transaction, so two workers never hold the same message; on PostgreSQL the claim skips rows
 another worker is claiming), hands them one at a time, oldest first, to the configured backend
-over one connection, at most MUTUALISE_EMAIL_RATE a second, and records each outcome as soon as
-the server has answered:
+over one connection, at most MUTUALISE_EMAIL_RATE a second across all the workers together
+(pace.py), and records each outcome as soon as the server has answered:
 
 - accepted: sent, and its secret values forgotten;
 - an address refused for good (5xx to RCPT): bounced, with the server's reply;
@@ -39,6 +39,7 @@ from django.utils.html import escape
 
 from mutualise.jobs.worker import is_lost, new_worker_id
 
+from . import pace
 from .models import FINAL, Message, Status
 from .services import PLACEHOLDER
 
@@ -247,7 +248,6 @@ def deliver(*, me: str | None = None, run_seconds: float = RUN_SECONDS) -> Outco
     outcome = Outcome(recovered=recover_lost(me))
     rate = settings.MUTUALISE_EMAIL_RATE
     started = time.monotonic()
-    handed = 0
     backend = None
     try:
         while time.monotonic() - started < run_seconds:
@@ -257,9 +257,7 @@ def deliver(*, me: str | None = None, run_seconds: float = RUN_SECONDS) -> Outco
             backend = backend or get_connection(fail_silently=False)
             connected = True
             for message in batch:
-                if rate:
-                    time.sleep(max(0.0, started + handed / rate - time.monotonic()))
-                handed += 1
+                pace.wait_for_slot(rate)  # the install's rate, shared by every worker
                 try:
                     backend.open()
                 except Exception as exc:  # the server is not there: nothing was handed over
