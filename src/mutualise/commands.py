@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -199,6 +201,8 @@ def run_demo(args) -> int:
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
         return 0
+    if not args.no_serve:
+        check_port_free(args.host, args.port)  # before minutes of loading, not after
     # A fresh database is migrated first (`make demo` does it too), never a traceback.
     from django.core.management import call_command
 
@@ -242,6 +246,31 @@ def run_demo(args) -> int:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def check_port_free(host: str, port) -> None:
+    """Say which port is taken and how to choose another, instead of gunicorn's traceback."""
+    try:
+        number = int(port)
+        if not 0 < number < 65536:
+            raise ValueError
+    except ValueError:
+        raise CommandError(f"--port {port!r}: give a port number from 1 to 65535") from None
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host, number))
+        except OSError as exc:
+            busy = exc.errno in (errno.EADDRINUSE, errno.EACCES)
+            what = (
+                "is already in use (is another server running?)"
+                if busy
+                else f"cannot be used: {exc.strerror}"
+            )
+            raise CommandError(
+                f"port {number} on {host} {what}. Choose another port: "
+                f"PORT={number + 1} make demo, or mutualise demo --port {number + 1}"
+            ) from None
 
 
 def run_manage(args) -> int:
