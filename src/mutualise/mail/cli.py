@@ -15,6 +15,20 @@ def register(subparsers) -> None:
     send = sub.add_parser("send", help="send the mail that is due now, here, with progress")
     send.add_argument("--quiet", action="store_true", help="no progress bar")
     send.set_defaults(handler=send_due)
+    read = sub.add_parser(
+        "read-bounces",
+        help="read delivery status notifications: the addresses they report are marked bouncing",
+        description="Read the bounces (RFC 3464 delivery status notifications) delivered to the "
+        "install's bounce address: a maildir (MUTUALISE_BOUNCE_MAILDIR by default; each message "
+        "read is marked seen) or an mbox file (reading it again changes nothing).",
+    )
+    source = read.add_mutually_exclusive_group()
+    source.add_argument("--maildir", help="a maildir folder (with cur/, new/, tmp/)")
+    source.add_argument("--mbox", help="an mbox file")
+    read.set_defaults(handler=read_bounces)
+    listing = sub.add_parser("bounces", help="the addresses that bounce")
+    listing.add_argument("--org", default="", help="one organisation's (its slug)")
+    listing.set_defaults(handler=show_bounces)
 
 
 def show_status(args) -> int:
@@ -59,4 +73,47 @@ def send_due(args) -> int:
     print(", ".join(f"{n} {name}" for name, n in totals.items()))
     if outcome.later is not None:
         print(f"the next retry is due at {timezone.localtime(outcome.later):%H:%M:%S %d %B}")
+    return 0
+
+
+def read_bounces(args) -> int:
+    import os
+
+    from mutualise.cli import CommandError
+
+    setup_django()
+    from . import bounces
+
+    maildir = args.maildir or (None if args.mbox else os.environ.get("MUTUALISE_BOUNCE_MAILDIR"))
+    if not maildir and not args.mbox:
+        raise CommandError(
+            "say where the bounces are: --maildir, --mbox or MUTUALISE_BOUNCE_MAILDIR"
+        )
+    path = maildir or args.mbox
+    if not os.path.exists(path) or (maildir and not os.path.isdir(os.path.join(path, "new"))):
+        what = "maildir (a folder with cur/, new/ and tmp/)" if maildir else "mbox file"
+        raise CommandError(f"{path}: no such {what}")
+    outcome = bounces.read_maildir(maildir) if maildir else bounces.read_mbox(args.mbox)
+    print(
+        f"{outcome.messages} message{'s' if outcome.messages != 1 else ''} read, "
+        f"{outcome.reports} delivery report{'s' if outcome.reports != 1 else ''}: "
+        f"{len(outcome.bounced)} address{'es' if len(outcome.bounced) != 1 else ''} marked "
+        f"bouncing, {outcome.already} already recorded, {outcome.unmatched} not ours"
+    )
+    for address in outcome.bounced:
+        print(f"  bouncing: {address}")
+    return 0
+
+
+def show_bounces(args) -> int:
+    setup_django()
+    from .models import Bounce
+
+    rows = Bounce.objects.filter(cleared_at__isnull=True).select_related("organisation")
+    if args.org:
+        rows = rows.filter(organisation__slug=args.org)
+    for row in rows:
+        where = row.organisation.slug if row.organisation else "(install)"
+        print(f"{where:20} {row.address:40} {row.status:8} {row.last_at:%Y-%m-%d} "
+              f"x{row.count} {row.diagnostic[:60]}")  # fmt: skip
     return 0

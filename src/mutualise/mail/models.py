@@ -90,3 +90,52 @@ class Message(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in FINAL
+
+
+class SendingPace(models.Model):
+    """The install's one sending rate, shared by every worker (pace.py): the earliest moment,
+    in seconds since the epoch, at which the next message may be handed to the mail server."""
+
+    name = models.CharField(max_length=40, unique=True, default="smtp")
+    next_slot = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bounce(models.Model):
+    """An address the mail server behind ours reported it could not deliver to, for good (a
+    delivery status notification, RFC 3464, read by bounces.py): shown to the membership
+    secretary beside the member, until the address is changed or the bounce is cleared."""
+
+    organisation = models.ForeignKey(
+        "register.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mail_bounces",
+        help_text="Empty for the install's own mail",
+    )
+    address = models.CharField(max_length=254)
+    status = models.CharField(max_length=20, help_text="The DSN's status, e.g. 5.1.1")
+    diagnostic = models.TextField(blank=True, help_text="What the remote server said")
+    reported_by = models.CharField(max_length=254, blank=True, help_text="The reporting MTA")
+    count = models.PositiveIntegerField(default=1)
+    first_at = models.DateTimeField(default=timezone.now)
+    last_at = models.DateTimeField(default=timezone.now)
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The latest message that bounced",
+    )  # fmt: skip
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "address"], name="mail_bounce_once_per_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} bouncing ({self.status})"

@@ -4,7 +4,7 @@ from django.urls import include, path
 from mutualise.accounts.member_urls import password_urlpatterns
 from mutualise.governance import urls as governance_urls
 
-from . import demo_clock, membership, org_home, outbox, signin, views
+from . import bounces, demo_clock, membership, org_home, outbox, signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +24,7 @@ urlpatterns = [
     path("o/<slug:slug>/", org_home.organisation, name="organisation"),
     path("o/<slug:slug>/membership/", membership.membership, name="membership"),
     path("o/<slug:slug>/outbox/", outbox.organisation_outbox, name="organisation_outbox"),
+    path("o/<slug:slug>/bouncing/", bounces.bouncing, name="bouncing"),
     path("o/<slug:slug>/constitution/", views.constitution, name="constitution"),
     # Each app's pages live under its organisation: /o/<slug>/... Elections first: casting is
     # the busiest path, and the register's patterns would otherwise all be tried before it.
