@@ -4,6 +4,8 @@ the returning officer's alone to download; the count runs as the lifecycle's ste
 
 from __future__ import annotations
 
+import re
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -137,3 +139,56 @@ def test_the_count_runs_as_a_job(nhs_org, monkeypatch, client):
     assert job.result["ballots"] == 3
     page = client.get(f"/o/{nhs_org.slug}/jobs/{job.pk}/").content.decode()
     assert "3 ballots counted" in page and console(election) in page
+
+
+def test_poll_cards_are_stored_sealed_and_deleted_when_not_fetched_in_time(frozen, monkeypatch):
+    """The stored file holds no plain code (sealed under a key outside the database); cards
+    not downloaded are deleted by the daily jobs.expire_files once their two days are up,
+    here by moving the demo clock (the days skipped run their daily jobs)."""
+    from mutualise import clock as install_clock
+    from mutualise.jobs import schedule
+    from mutualise.jobs import services as jobs
+
+    election, _ = frozen
+    officer = make_user(election.organisation, "ro-user", Role.Kind.RETURNING_OFFICER)
+    codes = []
+    issue = services.issue_credentials
+
+    def noting(*args, **kwargs):
+        issued = issue(*args, **kwargs)
+        codes.extend(item.code for item in issued)
+        return issued
+
+    monkeypatch.setattr(services, "issue_credentials", noting)
+    install_clock.reset()
+    try:
+        job = services.queue_poll_cards(election, actor=officer)
+        schedule.run_due()  # today's daily jobs, so that the days skipped are known
+        run_queued()
+        output = JobOutput.objects.get(job=job)
+        stored = bytes(output.content)
+        assert len(codes) == 3 and output.sealed and not stored.startswith(b"%PDF")
+        for code in codes:
+            for form in (code, code.replace("-", "")):
+                assert form.encode() not in stored and form.encode("utf-16-be") not in stored
+        plain = jobs._plain(output)
+        assert plain.startswith(b"%PDF") and output.size == len(plain)
+        text = b"".join(
+            zlib.decompress(stream)
+            for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", plain, re.S)
+        )
+        assert all(code.encode() in text for code in codes)  # so the check above means it
+
+        install_clock.advance(timedelta(days=1))
+        schedule.run_due()
+        run_queued()
+        assert JobOutput.objects.filter(job=job).exists()  # a day on: still there
+        install_clock.advance(timedelta(days=2))
+        schedule.run_due()
+        run_queued()
+        assert not JobOutput.objects.filter(job=job).exists()  # expired, and gone
+        job.refresh_from_db()
+        assert job.result["expired"] is True
+        assert AuditEvent.objects.filter(action="job.file_expired").count() == 1
+    finally:
+        install_clock.reset()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 
 try:
@@ -140,6 +142,10 @@ def _console(job) -> str:
     )
 
 
-# Poll cards hold the plain codes: the returning officer's alone, and kept only until fetched.
-jobs.kind(POLL_CARDS_JOB, may_view=_returning_officer_sees, back=_console, once=True)
+# Poll cards hold the plain codes: the returning officer's alone, sealed while kept, kept only
+# until fetched, and deleted unfetched after two days (printing is the next step, not a later one).
+jobs.kind(
+    POLL_CARDS_JOB, may_view=_returning_officer_sees, back=_console, once=True,
+    keep_for=timedelta(days=2),
+)  # fmt: skip
 jobs.kind(COUNT_JOB, may_view=_may_manage, back=_console)

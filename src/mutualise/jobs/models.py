@@ -93,8 +93,9 @@ class ScheduledRun(models.Model):
 class JobOutput(models.Model):
     """What a finished job made for its starter to download (poll cards, an export), written
     in the job's own final transaction: there is a file exactly when the job is done. It may
-    hold personal data or voting codes: only the kind's viewers may download it, downloads are
-    audited, and it can be deleted once fetched."""
+    hold personal data or voting codes: it is stored sealed (secrecy.sealing, under a key kept
+    out of the database), only the kind's viewers may download it, downloads are audited, it can
+    be deleted once fetched, and it is deleted anyway when it expires (its kind says when)."""
 
     organisation = models.ForeignKey(
         "register.Organisation", on_delete=models.CASCADE, related_name="+"
@@ -102,9 +103,13 @@ class JobOutput(models.Model):
     job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="output")
     file_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
-    content = models.BinaryField()
-    size = models.PositiveBigIntegerField()
+    content = models.BinaryField(help_text="Sealed (services.save_output) unless `sealed` is off")
+    sealed = models.BooleanField(default=False, help_text="Files from before sealing: False")
+    size = models.PositiveBigIntegerField(help_text="The file's own size, unsealed")
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Deleted by the daily jobs.expire_files after this"
+    )
     downloads = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:

@@ -15,12 +15,15 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from mutualise import clock
 from mutualise.audit import services as audit
+from mutualise.secrecy.sealing import Sealer
 
 from . import progress as side_progress
 from . import testing
@@ -225,14 +228,25 @@ def latest(kind: str, subject: str) -> Job | None:
 _KINDS: dict[str, dict] = {}
 
 
+KEEP_FILES_FOR = timedelta(days=7)
+# Job files hold personal data and voting codes: sealed in the database, the key outside it.
+_FILES = Sealer("job-files", size=0)
+
+
 def kind(
-    name: str, *, may_view: Callable, back: Callable | None = None, once: bool = False
+    name: str,
+    *,
+    may_view: Callable,
+    back: Callable | None = None,
+    once: bool = False,
+    keep_for: timedelta = KEEP_FILES_FOR,
 ) -> None:
     """Say who may see (and download) jobs of this kind, `may_view(user, job)`, and where
     their page leads back to, `back(job) -> url` (each app, beside its tasks). With `once`, a
     job's file is deleted as it is downloaded (poll cards: the plain voting codes are kept
-    no longer than it takes to fetch them)."""
-    _KINDS[name] = {"may_view": may_view, "back": back, "once": once}
+    no longer than it takes to fetch them); a file not fetched is deleted `keep_for` after it
+    was made (the daily jobs.expire_files)."""
+    _KINDS[name] = {"may_view": may_view, "back": back, "once": once, "keep_for": keep_for}
 
 
 def downloads_once(job: Job) -> bool:
@@ -253,10 +267,16 @@ def save_output(run: Run, *, file_name: str, content_type: str, content: bytes) 
     """Keep the job's file: call inside the work's final transaction, before `run.finish`."""
     from .models import JobOutput
 
+    keep_for = _KINDS.get(run.job.kind, {}).get("keep_for", KEEP_FILES_FOR)
     JobOutput.objects.create(
         organisation_id=run.job.organisation_id, job_id=run.job.pk, file_name=file_name[:200],
-        content_type=content_type, content=content, size=len(content),
+        content_type=content_type, content=_FILES.seal_bytes(content), sealed=True,
+        size=len(content), expires_at=clock.now() + keep_for,
     )  # fmt: skip
+
+
+def _plain(output) -> bytes:
+    return _FILES.unseal_bytes(output.content) if output.sealed else bytes(output.content)
 
 
 def _require_viewer(job: Job, actor) -> None:
@@ -278,14 +298,14 @@ def download_output(job: Job, *, actor):
             data={"kind": job.kind, "file": output.file_name, "bytes": output.size,
                   "deleted": once},
         )  # fmt: skip
+        content = _plain(output)
         if once:
-            content = bytes(output.content)
             output.delete()
             job.result = {**(job.result or {}), "downloaded_once": True}
             Job.objects.filter(pk=job.pk).update(result=job.result)
-            output.content = content  # the caller's copy, for this one response
         else:
             output.save(update_fields=["downloads"])
+    output.content = content  # the caller's plain copy, for this one response (never saved)
     return output
 
 
@@ -303,3 +323,24 @@ def delete_output(job: Job, *, actor) -> None:
             data={"kind": job.kind, "file": output.file_name, "downloads": output.downloads},
         )  # fmt: skip
         output.delete()
+
+
+def expire_files(now=None) -> int:
+    """Delete every job file past its expiry, each audited; returns how many."""
+    from .models import JobOutput
+
+    now = now or clock.now()
+    deleted = 0
+    expired = JobOutput.objects.filter(expires_at__lte=now).select_related("job__organisation")
+    for output in expired.iterator():
+        with transaction.atomic():
+            audit.record(
+                output.job.organisation, "job.file_expired", subject=output.job,
+                data={"kind": output.job.kind, "file": output.file_name,
+                      "downloads": output.downloads},
+            )  # fmt: skip
+            Job.objects.filter(pk=output.job_id).update(
+                result={**(output.job.result or {}), "expired": True}
+            )
+            deleted += JobOutput.objects.filter(pk=output.pk).delete()[0]
+    return deleted

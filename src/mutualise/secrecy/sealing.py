@@ -94,6 +94,21 @@ class Sealer:
             opened.append(json.loads(plain.rstrip(b" ")))
         return opened
 
+    def seal_bytes(self, data: bytes) -> bytes:
+        """A file sealed as it is (no padding: its length is not the secret), for a binary
+        column: the nonce, then the ciphertext and its tag."""
+        nonce = secrets.token_bytes(NONCE)
+        return nonce + self._cipher().encrypt(nonce, bytes(data), None)
+
+    def unseal_bytes(self, raw: bytes) -> bytes:
+        raw = bytes(raw)
+        try:
+            return self._cipher().decrypt(raw[:NONCE], raw[NONCE:], None)
+        except InvalidTag:
+            raise SealBroken(
+                f"a sealed {self.purpose} file was altered or sealed under another key"
+            ) from None
+
     def keyed_digest(self, *parts: str) -> str:
         """A keyed hash of `parts` (to compare two keyings of a paper without storing marks)."""
         key = _derive(_secret(), f"digest:{self.purpose}")
