@@ -1,7 +1,7 @@
 """The daily schedule: a job due today is queued once however often the worker looks, waits
 for its hour, runs again the next day; the worker looks on start and plans its next look."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django_tasks_db.models import DBTaskResult
@@ -88,3 +88,51 @@ def test_governance_declares_its_daily_jobs():
     from mutualise.governance import tasks  # noqa: F401
 
     assert {"governance.health", "governance.reminders"} <= set(schedule.DAILY)
+
+
+def test_the_days_a_look_missed_run_in_order_once(daily):
+    assert schedule.run_due(at(2, 7)) == ["test.tally"]
+    run_queued()
+    # Looked at again on the 5th (the worker was down, or a demo's clock moved on): the 3rd
+    # and the 4th run too, each for its own day, then the 5th.
+    assert schedule.run_due(at(5, 7)) == [
+        "test.tally 2026-03-03", "test.tally 2026-03-04", "test.tally",
+    ]  # fmt: skip
+    assert schedule.run_due(at(5, 8)) == []  # idempotent: a second look queues nothing
+    run_queued()
+    assert RAN == ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"]
+    # Before its hour on the 7th: the 6th (missed) runs, the 7th waits for its hour.
+    assert schedule.run_due(at(7, 5)) == ["test.tally 2026-03-06"]
+    # A first run ever runs today only: a new install does not run the past.
+    ScheduledRun.objects.all().delete()
+    assert schedule.run_due(at(20, 7)) == ["test.tally"]
+
+
+def test_catching_up_goes_back_at_most_catch_up_days(daily):
+    schedule.run_due(datetime(2025, 1, 1, 7, tzinfo=LONDON))
+    queued = schedule.run_due(at(2, 7))
+    assert len(queued) == schedule.CATCH_UP_DAYS + 1
+    assert queued[0] == "test.tally 2026-01-21" and queued[-1] == "test.tally"
+
+
+def test_moving_the_demo_clock_runs_the_daily_jobs_of_the_days_skipped(daily, client):
+    from django.contrib.auth import get_user_model
+
+    from mutualise import clock
+
+    schedule.daily("test.tally", label="Tally", hour=0)(tally)  # due at any hour
+    clock.reset()
+    try:
+        today = clock.localdate()
+        assert schedule.run_due() == ["test.tally"] and run_queued() == 1
+        admin = get_user_model().objects.create_superuser("demo-admin", password="x" * 14)
+        client.force_login(admin)
+        assert client.post("/demo/clock/", {"step": "week"}).status_code == 302
+        assert clock.localdate() == today + timedelta(days=7)
+        run_queued()  # the look the move asked for, then the seven days it queued
+        assert [(today + timedelta(days=n)).isoformat() for n in range(8)] == RAN
+        assert client.post("/demo/clock/", {"step": "hour"}).status_code == 302
+        run_queued()  # looked again: nothing more (or the next day, past midnight)
+        assert len(RAN) == len(set(RAN)) == 8 + (clock.localdate() != today + timedelta(7))
+    finally:
+        clock.reset()

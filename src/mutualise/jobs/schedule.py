@@ -11,6 +11,13 @@ queues the next check, so the look survives restarts like any queued task). A lo
 daily job whose hour has come (Europe/London) and that has no run recorded for today: the run's
 row (`ScheduledRun`, unique per job and day) is created in the same transaction as the job and
 its task, so two looks on one day, or two workers looking at once, queue it once.
+
+Days are the install's clock's (mutualise.clock): on a demo install, moving the demo clock
+forward moves the schedule too. A look also runs the days it missed: a daily job that last ran
+on Monday, looked at on Thursday, is queued for Tuesday, Wednesday and Thursday, in order (each
+run is given its own day, and each daily job is idempotent), at most CATCH_UP_DAYS back. So the
+days a demo skips are not skipped by its reminders, nor the days a real install's worker was
+down.
 """
 
 from __future__ import annotations
@@ -19,15 +26,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from mutualise import clock
 from mutualise.constitution.calendar import LONDON
 
 from . import services as jobs
 from .models import ScheduledRun
 
 CHECK_EVERY = timedelta(minutes=30)
+CATCH_UP_DAYS = 40  # the most missed days one look runs (a clock moved a year runs the last 40)
 
 
 @dataclass(frozen=True)
@@ -54,19 +62,38 @@ def daily(name: str, *, label: str, hour: int = 0):
 
 
 def local_now(now: datetime | None = None) -> datetime:
-    return (now or timezone.now()).astimezone(LONDON)
+    return (now or clock.now()).astimezone(LONDON)
+
+
+def days_due(entry: Daily, now: datetime) -> list[date]:
+    """The days this daily job is due for at `now` (London): today once its hour has come, and
+    every day missed since its last run (see the module's doc)."""
+    today = now.date()
+    last = (
+        ScheduledRun.objects.filter(name=entry.name, day__lt=today)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    days = []
+    if last is not None:
+        first = max(last + timedelta(days=1), today - timedelta(days=CATCH_UP_DAYS))
+        days = [first + timedelta(days=n) for n in range((today - first).days)]
+    if now.hour >= entry.hour:
+        days.append(today)
+    return days
 
 
 def run_due(now: datetime | None = None) -> list[str]:
-    """Queue every daily job that is due and has not run today; returns the names queued."""
+    """Queue every daily job that is due and not yet run for its day; returns what was queued
+    (a name, or `name YYYY-MM-DD` for a missed day's run)."""
     autodiscover_modules("tasks")  # the apps declare their daily jobs beside their tasks
     now = local_now(now)
     queued = []
     for entry in sorted(DAILY.values(), key=lambda d: (d.hour, d.name)):
-        if now.hour < entry.hour:
-            continue
-        if _queue_once(entry, now.date()):
-            queued.append(entry.name)
+        for day in days_due(entry, now):
+            if _queue_once(entry, day):
+                queued.append(entry.name if day == now.date() else f"{entry.name} {day}")
     return queued
 
 

@@ -18,6 +18,7 @@ from mutualise import clock
 from mutualise.elections import services as elections
 from mutualise.elections.lifecycle import FINAL
 from mutualise.elections.models import Election
+from mutualise.jobs.tasks import look_now
 from mutualise.meetings.models import Meeting
 from mutualise.register.models import Role
 
@@ -106,6 +107,7 @@ def page(request):
         except ValueError as exc:
             messages.error(request, f"The clock was not moved: {exc}.")
         else:
+            look_now()  # the daily jobs of the days skipped run too (jobs/schedule.py)
             messages.success(
                 request, f"The demo clock now says {timezone.localtime(moved):%-d %B %Y, %H:%M}."
             )
