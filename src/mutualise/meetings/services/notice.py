@@ -35,11 +35,14 @@ def members_by_post(meeting: Meeting) -> list:
     return list(members.order_by("postcode", "number"))
 
 
-def send_notice(meeting: Meeting, *, actor=None, meeting_url: str = "") -> NoticeSent:
+def send_notice(
+    meeting: Meeting, *, actor=None, meeting_url: str = "", progress=None
+) -> NoticeSent:
     """Email the notice (PDF attached) to members who take email, and make one post-ready PDF
     of letters for the rest. The meeting must have been called (notice given). The messages
     are recorded in the outbox with the audit event, in one transaction, and the worker sends
-    them (mutualise.mail): one copy of the PDF however many members it goes to."""
+    them (mutualise.mail): one copy of the PDF however many members it goes to. `progress(n, of)`,
+    if given, hears how many are recorded (the worker's job: meetings/tasks.py)."""
     from .. import pdf
 
     require("meetings.call_meeting", actor, meeting.organisation)
@@ -62,7 +65,9 @@ def send_notice(meeting: Meeting, *, actor=None, meeting_url: str = "") -> Notic
             meeting.organisation, f"notice-{meeting.pk}.pdf", pdf.notice_pdf(meeting),
             "application/pdf",
         )  # fmt: skip
-        for member in by_email:
+        for done, member in enumerate(by_email, 1):
+            if progress is not None:
+                progress(done, len(by_email))
             mail.send(
                 organisation=meeting.organisation,
                 to=member.email,
