@@ -47,7 +47,7 @@ def queue_notice(meeting, *, actor, meeting_url: str = "", now=None):
 
     from . import services
     from .models import Meeting
-    from .services.organising import require
+    from .services.common import require
 
     subject = f"meeting:{meeting.pk}"
     require(
@@ -110,10 +110,10 @@ def send_notice(job_id: int, meeting_id: int, actor_id, actor_name: str, meeting
 def queue_poll_count(resolution, *, actor, casting_vote: str = "", now=None):
     """Count and declare a poll as the worker's job (see the module's doc); returns the job.
     Refused at once, with the reason, when it may not be declared now."""
-    from . import services
+    from . import facts, services
     from .lifecycle import RESOLUTION_TRANSITIONS, check
     from .models import Resolution
-    from .services.organising import require
+    from .services.common import require
 
     require(
         "meetings.run_meeting", actor, resolution.organisation,
@@ -127,7 +127,9 @@ def queue_poll_count(resolution, *, actor, casting_vote: str = "", now=None):
         waiting = jobs.unfinished(POLL_COUNT_JOB, f"{subject}:{locked.number}")
         if waiting is not None:
             return waiting
-        allowed, reason = check(RESOLUTION_TRANSITIONS, locked, "declare", now)
+        allowed, reason = check(
+            RESOLUTION_TRANSITIONS, facts.resolution_facts(locked, now), "declare"
+        )
         if not allowed:
             raise services.MeetingError(reason)
         job = jobs.start(
