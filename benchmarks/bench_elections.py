@@ -372,6 +372,7 @@ def pgbench_figure(election, codes: list[str]) -> tuple[float, float]:
     sql = casting._CAST_SQL % {
         "hash": "(SELECT hash FROM bench_codes WHERE n = (SELECT nextval('bench_seq')))",
         "election": str(election.pk),
+        "organisation": str(election.organisation_id),
         "record_id": "gen_random_uuid()",
         "channel": "'internet'",
         "ballot_id": "gen_random_uuid()",
