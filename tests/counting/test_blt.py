@@ -134,7 +134,13 @@ def test_unreadable_and_non_utf8_files(tmp_path):
         read_blt(latin)
 
 
-@given(profiles(), st.lists(NAMES, min_size=7, max_size=7), NAMES, st.sets(st.integers(0, 6)))
+# Names unique: a file naming two candidates alike is refused.
+@given(
+    profiles(),
+    st.lists(NAMES, min_size=7, max_size=7, unique=True),
+    NAMES,
+    st.sets(st.integers(0, 6)),
+)
 def test_round_trip(profile, names, title, withdrawn):
     profile.candidates = names[: profile.n_candidates]
     profile.title = title
@@ -206,3 +212,44 @@ def test_any_arrangement_of_plausible_lines(lines):
         assert exc.line is None or 1 <= exc.line <= max(len(lines), 1)
         return
     same(parse_blt(write_blt(profile)), profile)
+
+
+def test_a_tie_order_line_is_kept_with_its_line():
+    profile = read_blt(EDGE / "42t.blt")
+    assert profile.options["tie"] == ["3", "2", "1"]
+    assert profile.options["tie_at"] == [str(EDGE / "42t.blt"), "2"]
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("[tie 3 2 9]", "candidate 9 is out of range 1..3"),
+        ("[tie 3 2 3]", "names candidate 3 twice"),
+    ],
+)
+def test_a_bad_tie_order_line_is_refused_naming_it(line, message):
+    text = f'3 1\n{line}\n1 1 0\n0\n"A"\n"B"\n"C"\n"T"\n'
+    with pytest.raises(BallotError, match=rf"vote.blt:2: .*{message}"):
+        parse_blt(text, source="vote.blt")
+
+
+@pytest.mark.parametrize(
+    "names, line, first",
+    [
+        ('"Ann"\n"Bob"\n"Ann"\n"T"\n', 7, 5),  # quoted, with a title
+        ("Ann\nBob\nAnn\n", 7, 5),  # unquoted, no title
+        ('"Lab ""Ann"" "\n"Bob"\n"Ann (Lab)"\n"T"\n', 7, 5),  # the same name as shown
+    ],
+)
+def test_two_candidates_of_one_name_are_refused_naming_the_line_and_name(names, line, first):
+    text = "3 1\n1 1 0\n1 2 0\n0\n" + names
+    with pytest.raises(BallotError) as caught:
+        parse_blt(text, source="vote.blt")
+    assert str(caught.value).startswith(f"vote.blt:{line}: candidate name 'Ann")
+    assert f"first at line {first}" in str(caught.value)
+
+
+def test_alternative_names_given_twice_are_refused():
+    text = "2 1\n1 1 0\n0\n# ALTERNATIVE NAME 1: Ann\n# ALTERNATIVE NAME 2: Ann\n"
+    with pytest.raises(BallotError, match="vote.blt:5: candidate name 'Ann' is given twice"):
+        parse_blt(text, source="vote.blt")

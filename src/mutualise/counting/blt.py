@@ -11,6 +11,11 @@ the title. Dialects accepted (see ../shared/conformance/README.md):
 - no name lines, the names given as `# ALTERNATIVE NAME n: ...` comments (Glasgow 2007);
 - free text after the title (droop's test files), kept in `options["notes"]`.
 
+Options: `[withdrawn ...]` and `[nick ...]` are applied; `[tie ...]` (OpenSTV's tie-break order)
+is checked (each candidate once) and kept in `options` with its line in `options["tie_at"]`; no
+counting method can use a given order, so a count refuses it naming that line (`ties.py`); any
+other option is kept raw. Two candidates with the same name are refused, naming the line.
+
 Limits (`ballots.MAX_CANDIDATES`, `ballots.MAX_BALLOTS`): a header claiming more candidates, a
 weight or a running total of ballots beyond the limit, or a number too long to be one, is refused
 with its line before anything is allocated or counted.
@@ -24,7 +29,6 @@ irregularity falls back to the line-by-line reader, which gives the exact line o
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -39,6 +43,7 @@ from .ballots import (
     check_cells,
     pad_rankings,
 )
+from .blt_write import write_blt  # noqa: F401  (reader and writer are used together)
 from .cvr import read_cvr_csv, write_cvr_csv  # noqa: F401  (the file formats live together)
 
 _DIGITS_SPACES_NEWLINES = b"0123456789 \n"
@@ -139,6 +144,10 @@ class _BltParser:
                     self.nicks = {nick: k for k, nick in enumerate(args)}
                 elif name == "withdrawn":
                     withdrawn |= {self.candidate(tok, start) for tok in args}
+                elif name == "tie":
+                    self.tie_order(args, start)
+                    # Kept with where it was: a count refuses an order it cannot use (ties.py).
+                    options["tie_at"] = [str(self.source or "<text>"), str(start + 1)]
             else:
                 self.i = start
                 break
@@ -160,6 +169,14 @@ class _BltParser:
         if profile.withdrawn and len(profile.withdrawn) >= n:
             raise self.error("every candidate is withdrawn", header_at)
         return profile
+
+    def tie_order(self, args: list[str], index: int) -> None:
+        seen: set[int] = set()
+        for token in args:
+            c = self.candidate(token, index)
+            if c in seen:
+                raise self.error(f"[tie] names candidate {token[:40]} twice", index)
+            seen.add(c)
 
     def withdrawn_line(self, content: str, index: int) -> set[int]:
         tokens = content.split()
@@ -318,12 +335,14 @@ class _BltParser:
     def names(self) -> tuple[list[str], str, list[str]]:
         found: list[tuple[int, str]] = []
         alternatives: dict[int, str] = {}
+        alternative_at: dict[int, int] = {}
         for index in range(self.i, len(self.lines)):
             raw = self.lines[index].strip()
             if raw.startswith("#"):
                 match = _ALT_NAME.match(raw)
                 if match and len(match.group(1)) <= 6:
                     alternatives[int(match.group(1))] = match.group(2)
+                    alternative_at[int(match.group(1))] = index
                 continue
             content = _clean(raw)
             if content:
@@ -334,16 +353,32 @@ class _BltParser:
             raise self.error("a candidate's name is empty", blank)
         if len(found) >= n + 1:
             names = [_display_name(name) for _, name in found[:n]]
+            self.unique(names, [index for index, _ in found[:n]])
             return names, found[n][1], [text for _, text in found[n + 1 :]]
         if set(alternatives) == set(range(1, n + 1)) and len(found) <= 1:
             title = found[0][1] if found else ""
-            return [alternatives[k] for k in range(1, n + 1)], title, []
+            names = [alternatives[k] for k in range(1, n + 1)]
+            self.unique(names, [alternative_at[k] for k in range(1, n + 1)])
+            return names, title, []
         if len(found) == n:
-            return [_display_name(name) for _, name in found], "", []
+            names = [_display_name(name) for _, name in found]
+            self.unique(names, [index for index, _ in found])
+            return names, "", []
         raise self.error(
             f"expected {n} candidate names and a title after the ballots, found {len(found)} lines",
             self.i - 1,
         )
+
+    def unique(self, names: list[str], indexes: list[int]) -> None:
+        """Two candidates of one name could not be told apart on a result: refused."""
+        first: dict[str, int] = {}
+        for name, index in zip(names, indexes, strict=True):
+            if name in first:
+                raise self.error(
+                    f"candidate name {name[:80]!r} is given twice (first at line {first[name] + 1})",
+                    index,
+                )
+            first[name] = index
 
 
 def _is_clean_block(block: str, n_lines: int) -> bool:
@@ -364,39 +399,3 @@ def _unquote(text: str) -> str:
 def _display_name(name: str) -> str:
     match = _PARTY_FIRST.match(name)
     return f"{match.group(2)} ({match.group(1)})" if match else name
-
-
-def _quote(text: str) -> str:
-    if "\n" in text or "\r" in text:
-        raise BallotError(f"a name or title cannot span lines: {text!r}")
-    return '"' + text.replace('"', '""') + '"'
-
-
-def write_blt(profile: Profile) -> str:
-    """The profile as BLT text; `parse_blt(write_blt(p))` gives back the same profile."""
-    out = io.StringIO()
-    out.write(f"{profile.n_candidates} {profile.seats}\n")
-    if profile.withdrawn:
-        out.write(" ".join(f"-{c + 1}" for c in sorted(profile.withdrawn)) + "\n")
-    levels = profile.levels
-    for k, (weight, row) in enumerate(zip(profile.weights, profile.rankings, strict=True)):
-        prefs = [int(c) for c in row if c != PAD]
-        if levels is None:
-            body = " ".join(str(c + 1) for c in prefs)
-        else:
-            groups: list[list[str]] = []
-            previous = None
-            for c, level in zip(prefs, levels[k], strict=False):
-                if level != previous:
-                    groups.append([])
-                    previous = level
-                groups[-1].append(str(c + 1))
-            body = " ".join("=".join(g) for g in groups)
-        out.write(f"{int(weight)} {body} 0\n")
-    if profile.invalid:
-        out.write(f"{profile.invalid} 0\n")
-    out.write("0\n")
-    for name in profile.candidates:
-        out.write(_quote(name) + "\n")
-    out.write(_quote(profile.title) + "\n")
-    return out.getvalue()
