@@ -9,7 +9,7 @@ from .ballots import PAD, Profile
 from .info import BallotKind, MethodInfo
 from .plurality import check_seats, single_stage_result, tally, usable_marks
 from .result import CountError, CountResult
-from .ties import TieBreaker
+from .ties import TieBreaker, refuse_tie_order
 
 NAME = "approval"
 INFO = MethodInfo(
@@ -31,6 +31,7 @@ def count(
 ) -> CountResult:
     if options:
         raise CountError(f"{NAME} takes no options {sorted(options)}")
+    refuse_tie_order(profile, INFO.name)
     seats = profile.seats if seats is None else seats
     standing = [c for c in range(profile.n_candidates) if c not in profile.withdrawn]
     check_seats(seats, standing)

@@ -18,7 +18,7 @@ from .info import BallotKind, MethodInfo
 from .plurality import check_seats
 from .result import CountError, CountResult, Stage
 from .stv.papers import EXHAUSTED, Papers, sum_by_candidate
-from .ties import TieBreaker
+from .ties import TieBreaker, refuse_tie_order
 
 NAME = "irv"
 ALIASES = ("av", "alternative-vote", "instant-runoff")
@@ -40,6 +40,7 @@ def count(
 ) -> CountResult:
     if options:
         raise CountError(f"{NAME} takes no options {sorted(options)}")
+    refuse_tie_order(profile, INFO.name)
     seats = profile.seats if seats is None else seats
     if seats != 1:
         raise CountError(

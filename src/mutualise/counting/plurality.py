@@ -18,7 +18,7 @@ import numpy as np
 from .ballots import PAD, Profile
 from .info import BallotKind, MethodInfo, Parameter
 from .result import CountError, CountResult, Stage
-from .ties import TieBreaker, choose_top
+from .ties import TieBreaker, choose_top, refuse_tie_order
 
 NAME = "fptp"
 ALIASES = ("plurality", "first-past-the-post")
@@ -44,6 +44,7 @@ def count(
 ) -> CountResult:
     if options:
         raise CountError(f"{NAME} takes no options {sorted(options)}")
+    refuse_tie_order(profile, INFO.name)
     seats = profile.seats if seats is None else seats
     standing = [c for c in range(profile.n_candidates) if c not in profile.withdrawn]
     check_seats(seats, standing)

@@ -20,7 +20,7 @@ from typing import Any
 from .ballots import PAD, Profile
 from .info import BallotKind, MethodInfo, Parameter
 from .result import CountError, CountResult, Stage
-from .ties import TieBreaker
+from .ties import TieBreaker, refuse_tie_order
 
 NAME = "referendum"
 ALIASES = ("yes-no",)
@@ -52,6 +52,7 @@ def count(
 ) -> CountResult:
     if options:
         raise CountError(f"{NAME} takes no options {sorted(options)}")
+    refuse_tie_order(profile, INFO.name)
     if seats not in (None, 1):
         raise CountError("a yes/no vote has no seats")
     if profile.n_candidates != 2:

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .result import CountResult, TieBreak, Value
+from .result import CountError, CountResult, TieBreak, Value
 
 MAX_OUTCOMES = 64
 
@@ -74,6 +74,25 @@ class TieBreaker:
                 self.records.append(TieBreak(stage, purpose, sorted(tied), remaining[0], how))
                 return remaining[0]
         return self.lot(remaining, stage, purpose)
+
+
+def refuse_tie_order(profile: Any, method: str) -> None:
+    """Refuse a profile whose BLT file gave a tie-break order (`[tie 3 2 1]`, OpenSTV's option).
+
+    No method here can use one: every rule's tie rule is its own (look back or forward through
+    the stages), and where that fails the rule says lot, which this package draws from a
+    published seed, never from an order written into the ballot file. Counting such a file
+    quietly by lot would ignore what its author asked for, so it is refused, naming the line.
+    """
+    if "tie" not in profile.options:
+        return
+    where = ":".join(profile.options.get("tie_at", []))
+    raise CountError(
+        (f"{where}: " if where else "")
+        + f"the [tie] line gives an order for breaking ties, but {method} breaks ties by its own "
+        "rule and then by lot from a published seed, never by a given order; remove the line "
+        "to count under the rule"
+    )
 
 
 CountFn = Callable[..., CountResult]

@@ -99,6 +99,7 @@ class LastParcelCount:
         self.labels: list[str] = []
         self.non_transferable = 0
         self.notes: list[str] = []
+        self.forming = False  # True while a transfer is under way and its stage not yet recorded
 
     # -- hooks ---------------------------------------------------------------------------
     def first_quota(self, valid: int) -> int:
@@ -154,6 +155,9 @@ class LastParcelCount:
                 # elected and no further transfer is made (ERS97 5.5.1; NI 52(1), 52(3)). The
                 # excluded are shown, untransferred, at the last stage.
                 self.stages[-1].excluded += group
+                for tie in self.ties.records:  # the tie that chose them belongs here too
+                    if tie.stage == len(self.stages) + 1:
+                        tie.stage = len(self.stages)
                 self.elect_all([c for c in continuing if c not in group])
                 break
             self.exclude(group)
@@ -193,11 +197,19 @@ class LastParcelCount:
             left.remove(pick)
         return ordered
 
-    def forward(self, tied: list[int], purpose: str, *, lowest: bool, lot: bool = True):
+    def stage_now(self) -> int:
+        """The stage a decision belongs to: the one being formed, or the last one recorded."""
+        return len(self.stages) + self.forming
+
+    def forward(
+        self, tied: list[int], purpose: str, *, lowest: bool, lot: bool = True, ahead: bool = False
+    ):
+        # `ahead`: the tie decides what the next stage does (surplus order, exclusion), so it is
+        # noted on that stage, not on the one before.
+        stage = len(self.stages) + 1 if ahead else self.stage_now()
         return look_forward(
-            self.ties, tied, self.points, self.labels, len(self.stages), purpose,
-            lowest=lowest, lot=lot,
-        )  # fmt: skip
+            self.ties, tied, self.points, self.labels, stage, purpose, lowest=lowest, lot=lot
+        )
 
     # -- deferral and exclusion ----------------------------------------------------------------
     def fits(self, low_total: int, deferred: int, above: int) -> bool:
@@ -236,7 +248,7 @@ class LastParcelCount:
         tied = [c for c in order if self.totals[c] == bottom]
         if len(tied) == 1:
             return tied
-        pick = self.forward(tied, "exclusion", lowest=True)
+        pick = self.forward(tied, "exclusion", lowest=True, ahead=True)
         assert pick is not None
         return [pick]
 
@@ -247,7 +259,7 @@ class LastParcelCount:
         tied = [c for c in pending if self.totals[c] == top]
         if len(tied) == 1:
             return tied[0]
-        pick = self.forward(tied, "surplus order", lowest=False)
+        pick = self.forward(tied, "surplus order", lowest=False, ahead=True)
         assert pick is not None
         return pick
 
@@ -273,6 +285,7 @@ class LastParcelCount:
     def transfer_surplus(self, candidate: int) -> None:
         papers = self.papers
         surplus = int(self.totals[candidate]) - self.quota
+        self.forming = True
         rows = self.surplus_parcel(candidate)
         holders = papers.advance(rows, self.continuing)
         transferable = rows[holders != EXHAUSTED]
@@ -297,6 +310,7 @@ class LastParcelCount:
         lost = surplus - int(gained.sum())
         self.non_transferable += lost
         self.record("surplus", [candidate], before, lost)
+        self.forming = False
         if value > surplus:
             self.stages[-1].transfer_value = votes(surplus // count)
         self.point(f"stage {len(self.stages)}")
@@ -314,6 +328,7 @@ class LastParcelCount:
         parcels = self.exclusion_parcels(rows)
         before = self.totals.copy()
         stage_lost = 0
+        self.forming = True
         for i, parcel in enumerate(parcels):
             note = parcel_note(self, parcel)
             origin = papers.holder[parcel].copy()
@@ -326,17 +341,20 @@ class LastParcelCount:
             self.after_batch(exhausted)
             if self.BATCH_IS_STAGE:
                 self.record("exclusion", list(group), before, stage_lost, note=note)
+                self.forming = False
                 self.stages[-1].excluded = list(group) if i == 0 else []
                 self.point(f"stage {len(self.stages)}")
                 self.deem_elected()
                 self.attach()
                 before = self.totals.copy()
                 stage_lost = 0
+                self.forming = True
             else:
                 self.point(f"stage {len(self.stages) + 1} batch {i + 1}")
                 self.deem_elected()
             if self.count_complete():
                 break
+        self.forming = False  # (a batch-per-stage exclusion has recorded its stages already)
         if not self.BATCH_IS_STAGE or not parcels:
             self.record("exclusion", list(group), before, stage_lost)
             self.stages[-1].excluded = list(group)

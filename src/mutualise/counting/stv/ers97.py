@@ -30,7 +30,7 @@ import numpy as np
 from ..ballots import Profile
 from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult
-from ..ties import TieBreaker
+from ..ties import TieBreaker, refuse_tie_order
 from ._last_parcel import UNIT, LastParcelCount, votes
 
 NAME = "ers97-stv"
@@ -60,6 +60,7 @@ def count(
 ) -> CountResult:
     if options:
         raise CountError(f"ers97-stv takes no options {sorted(options)}")
+    refuse_tie_order(profile, INFO.name)
     return _Ers97Count(profile, seats, tie_breaker or TieBreaker(seed)).run()
 
 
@@ -119,10 +120,13 @@ class _Ers97Count(LastParcelCount):
             # decides; equal at every point, none of them is deemed elected at this stage.
             pick = self.forward(tied, "election", lowest=False, lot=False)
             if pick is None:
+                names = [self.profile.candidates[c] for c in tied]
                 self.notes.append(
-                    f"stage {len(self.stages)}: equal votes of "
-                    + ", ".join(self.profile.candidates[c] for c in tied)
-                    + " at every point; none deemed elected (rule 5.6.2)"
+                    f"stage {self.stage_now()}: {', '.join(names[:-1])} and {names[-1]} have "
+                    f"equal votes of at least the quota ({votes(top)}) for {remaining} place"
+                    f"{'s' if remaining > 1 else ''} left, and had equal votes at every earlier "
+                    "point of the count: none of them is deemed elected at this stage; the count "
+                    "goes on (rule 5.6.2)"
                 )
                 return
             self.elect(pick)

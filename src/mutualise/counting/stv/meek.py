@@ -45,7 +45,7 @@ import numpy as np
 from ..ballots import Profile
 from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult, Stage
-from ..ties import TieBreaker
+from ..ties import TieBreaker, refuse_tie_order
 from .papers import standing_candidates
 
 NAME = "meek-stv"
@@ -77,6 +77,8 @@ def count(
 ) -> CountResult:
     if options:
         raise CountError(f"meek-stv takes no options {sorted(options)}")
+    refuse_tie_order(profile, INFO.name)
+    refuse_tie_order(profile, INFO.name)
     return _MeekCount(profile, seats, tie_breaker or TieBreaker(seed)).run()
 
 
@@ -207,8 +209,9 @@ class _MeekCount:
         tied = sorted(c for c in self.hopeful if self.votes[c] <= bottom + self.surplus)
         if len(tied) == 1:
             return tied[0]
+        # The exclusion is the next stage: the tie is noted there.
         return self.ties.look_back(
-            tied, self.history[:-1], len(self.stages), "exclusion", lowest=True
+            tied, self.history[:-1], len(self.stages) + 1, "exclusion", lowest=True
         )
 
     def by_votes(self, candidates: list[int], purpose: str) -> list[int]:

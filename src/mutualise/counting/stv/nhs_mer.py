@@ -51,7 +51,7 @@ import numpy as np
 from ..ballots import Profile
 from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult, Value
-from ..ties import TieBreaker
+from ..ties import TieBreaker, refuse_tie_order
 from ._last_parcel import UNIT, LastParcelCount
 
 NAME = "nhs-mer-stv"
@@ -81,6 +81,7 @@ def count(
 ) -> CountResult:
     if options:
         raise CountError(f"nhs-mer-stv takes no options {sorted(options)}")
+    refuse_tie_order(profile, INFO.name)
     return _MerCount(profile, seats, tie_breaker or TieBreaker(seed)).run()
 
 

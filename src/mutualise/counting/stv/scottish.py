@@ -17,7 +17,7 @@ import numpy as np
 from ..ballots import Profile
 from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult, Stage, Value
-from ..ties import TieBreaker
+from ..ties import TieBreaker, refuse_tie_order
 from .papers import EXHAUSTED, Papers, standing_candidates, sum_by_candidate
 
 NAME = "scottish-stv"
@@ -47,6 +47,7 @@ def count(
 ) -> CountResult:
     if options:
         raise CountError(f"scottish-stv takes no options {sorted(options)}")
+    refuse_tie_order(profile, INFO.name)
     return _ScottishCount(profile, seats, tie_breaker or TieBreaker(seed)).run()
 
 
@@ -120,9 +121,10 @@ class _ScottishCount:
 
     def break_tie(self, tied: list[int], purpose: str, *, lowest: bool) -> int:
         # Look back to the most recent preceding stage at which the tied candidates had unequal
-        # votes; equal at every stage: decided by lot.
+        # votes; equal at every stage: decided by lot. Both ties (surplus order, exclusion)
+        # decide what the next stage does, so they are noted on that stage.
         return self.ties.look_back(
-            tied, self.history[:-1], len(self.stages), purpose, lowest=lowest
+            tied, self.history[:-1], len(self.stages) + 1, purpose, lowest=lowest
         )
 
     # -- rule 49: surpluses in order of size, the largest first; equal surpluses by look-back,

@@ -24,7 +24,7 @@ import numpy as np
 from ..ballots import Profile
 from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult, Stage
-from ..ties import TieBreaker
+from ..ties import TieBreaker, refuse_tie_order
 from .papers import EXHAUSTED, Papers, standing_candidates
 
 NAME = "wigm-stv"
@@ -52,6 +52,7 @@ def count(
 ) -> CountResult:
     if options:
         raise CountError(f"wigm-stv takes no options {sorted(options)}")
+    refuse_tie_order(profile, INFO.name)
     return _WigmCount(profile, seats, tie_breaker or TieBreaker(seed)).run()
 
 
@@ -140,9 +141,10 @@ class _WigmCount:
         return ordered
 
     def break_tie(self, tied: list[int], purpose: str, *, lowest: bool) -> int:
-        return self.ties.look_back(
-            tied, self.history[:-1], len(self.stages), purpose, lowest=lowest
-        )
+        # The order of election belongs to the stage just counted; a tie for surplus order or
+        # exclusion decides the next stage, and is noted there.
+        stage = len(self.stages) + (purpose in ("surplus order", "exclusion"))
+        return self.ties.look_back(tied, self.history[:-1], stage, purpose, lowest=lowest)
 
     # -- rules 48-49: the largest surplus, from all the candidate's papers, exactly ------------
     def largest_surplus(self) -> int:
