@@ -140,3 +140,27 @@ def test_equal_candidates_for_the_last_place_are_not_elected_by_lot():
     other = 3 - lots[0].chosen
     assert result.elected == [0, other]
     assert (result.stages[-1].excluded, result.stages[-1].elected) == ([lots[0].chosen], [other])
+
+
+def test_a_two_way_tie_at_the_quota_is_explained_as_rule_5_6_2_says():
+    from mutualise.counting import report, stages
+
+    # Ann and Bob each have the quota (5.00 of 10 for one place) and were equal throughout.
+    profile = from_lists(["Ann", "Bob"], [(5, [0]), (5, [1])], seats=1)
+    result = get_method("ers97-stv")(profile, seed=1)
+    (view,) = stages.explain(report.to_dict(result))
+    winner = result.candidates[result.elected[0]]
+    loser = ({"Ann", "Bob"} - {winner}).pop()
+    text = " | ".join(view.reasons)
+    # 5.6.2: equal at every point, neither is deemed elected on the quota at this stage ...
+    assert (
+        "Ann and Bob have equal votes of at least the quota (5.00) for 1 place left, and had "
+        "equal votes at every earlier point of the count: none of them is deemed elected at "
+        "this stage; the count goes on (rule 5.6.2)"
+    ) in view.reasons
+    # ... so the lot excludes one (5.2.5) and the other fills the place (5.5.1), not the quota.
+    assert f"{loser} excluded rather than {winner}: equal fewest votes, decided by lot" in text
+    assert (
+        f"{winner} elected: the continuing candidates equal the vacancies left (rule 5.5.1)" in text
+    )
+    assert "reached the quota" not in text

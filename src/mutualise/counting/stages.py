@@ -136,7 +136,12 @@ def explain(data: dict[str, Any]) -> list[StageView]:
     previous: dict[str, Any] = {}
     for stage in data["stages"]:
         view = StageView(stage["stage"], stage_title(data, stage))
-        view.reasons += _what_moved(data, stage, previous, rules, places)
+        view.reasons += _moved(data, stage, previous, rules, places)
+        prefix = f"stage {stage['stage']}: "  # a rule's own remark on the stage (ERS97 5.6.2)
+        view.reasons += [
+            n.removeprefix(prefix) for n in data.get("notes", []) if n.startswith(prefix)
+        ]
+        view.reasons += _excluded_untransferred(data, stage, rules)
         left = seats - elected_so_far
         continuing -= set(stage["excluded"])
         view.reasons += _why_elected(data, stage, rules, quota, left, len(continuing))
@@ -145,15 +150,29 @@ def explain(data: dict[str, Any]) -> list[StageView]:
         view.reasons += _residue(stage, places)
         for tie in data.get("tie_breaks", []):
             if tie["stage"] == stage["stage"]:
-                others = [c for c in tie["tied"] if c != tie["chosen"]]
-                view.reasons.append(
-                    f"{_names(data, [tie['chosen']])} chosen over {_names(data, others)} "
-                    f"({tie['purpose']}) by {tie['how']}"
-                    + (f" (draw {tie['draw']} of seed {data.get('seed')})" if tie["draw"] else "")
-                )
+                view.reasons.append(_tie(data, tie))
         views.append(view)
         previous = stage
     return views
+
+
+def _tie(data: dict[str, Any], tie: dict[str, Any]) -> str:
+    """A tie in words: who was chosen for what, over whom, and how (look-back/forward, lot)."""
+    chosen = _names(data, [tie["chosen"]])
+    others = _names(data, [c for c in tie["tied"] if c != tie["chosen"]])
+    how = tie["how"]
+    if tie.get("draw") is not None:
+        how += f" (draw {tie['draw']} of seed {data.get('seed')})"
+    purpose = tie["purpose"]
+    if purpose == "exclusion":
+        return f"{chosen} excluded rather than {others}: equal fewest votes, decided by {how}"
+    if purpose == "surplus order":
+        return (
+            f"{chosen}'s surplus transferred before {others}'s: equal surpluses, decided by {how}"
+        )
+    if purpose in ("order of election", "election"):
+        return f"{chosen} elected before {others}: equal votes, decided by {how}"
+    return f"{chosen} chosen over {others} ({purpose}) by {how}"
 
 
 def stage_title(data: dict[str, Any], stage: dict[str, Any]) -> str:
@@ -166,14 +185,13 @@ def stage_title(data: dict[str, Any], stage: dict[str, Any]) -> str:
     }.get(stage["action"], f"{stage['action']} {names}".strip().capitalize())
 
 
-def _what_moved(data, stage, previous, rules, places) -> list[str]:
-    moved = _moved(data, stage, previous, rules, places)
+def _excluded_untransferred(data, stage, rules) -> list[str]:
     if stage["action"] != "exclusion" and stage["excluded"]:
-        moved.append(
+        return [
             f"{_names(data, stage['excluded'])} excluded without further transfer: the others "
             f"fill the places left{_cite(rules, 'last_vacancies')}"
-        )
-    return moved
+        ]
+    return []
 
 
 def _moved(data, stage, previous, rules, places) -> list[str]:
@@ -244,10 +262,15 @@ def _why_elected(data, stage, rules, quota, left, continuing) -> list[str]:
     quota = _stage_quota(stage, quota)
     out = []
     together = []
+    # Candidates excluded at a stage that is not an exclusion left as many continuing as places:
+    # whoever is elected with them fills the last places, whatever their votes.
+    last_places = stage["action"] != "exclusion" and bool(stage["excluded"])
     for c in stage["elected"]:
         name = _names(data, [c])
         votes = number(stage["totals"][str(c)])
-        if quota is not None and votes >= number(quota):
+        if last_places:
+            together.append(c)
+        elif quota is not None and votes >= number(quota):
             out.append(f"{name} elected: reached the quota of {quota}{_cite(rules, 'quota')}")
         elif "majority" in rules:
             out.append(f"{name} elected: more than half of the votes on continuing papers")
