@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from mutualise.counting.ballots import from_lists
+from mutualise.counting.blt import parse_blt
 from mutualise.counting.methods import get_method
 from mutualise.counting.stv import meek
 
@@ -88,3 +89,21 @@ def test_a_clear_lowest_beyond_the_surplus_is_not_tied():
     result = meek.count(from_lists("ABCD", ballots, seats=2), seed=1)
     assert not result.tie_breaks
     assert result.stages[2].excluded == [2]
+
+
+def test_identical_papers_are_distributed_as_one_group_with_the_same_result():
+    from mutualise.counting.ties import TieBreaker
+
+    # 3,000 lines of five rankings, ungrouped as a BLT file may give them: five groups.
+    rankings = [[0, 1, 2], [1, 0], [2, 3, 0], [3], [1, 2, 3, 0]]
+    lines = "".join(
+        "1 " + " ".join(str(c + 1) for c in rankings[k % 5]) + " 0\n" for k in range(3000)
+    )
+    spread = parse_blt(f"4 2\n{lines}0\nA\nB\nC\nD\nT\n")
+    assert len(spread.weights) == 3000
+    grouped = from_lists(list("ABCD"), [(600, r) for r in rankings], seats=2)
+    count = meek._MeekCount(spread, None, TieBreaker(1))
+    assert len(count.weights) == 5 and sum(len(c) for c in count.columns) == 13
+    one, other = meek.count(spread, seed=1), meek.count(grouped, seed=1)
+    assert [s.totals for s in one.stages] == [s.totals for s in other.stages]
+    assert one.elected == other.elected and one.extra == other.extra
