@@ -195,13 +195,31 @@ OLD_SHORTCUT_WINNERS_DIFFER = {
 
 
 def test_the_old_shortcut_elected_someone_else_in_nine_real_wards():
+    """And "stages differ from the old rule in 159 wards, not the issue's 8" (a session's open
+    note) is explained: in 159 more wards the old shortcut stopped part-way through an
+    exclusion, while the excluded candidate still held sub-parcels not yet transferred; the
+    same candidates are elected in the same order, and every stage the old count shows is
+    shown the same by the fixed one, which goes on through the remaining sub-parcels (a stage
+    each, NI 51(4), 51(10)) until no transfer still to come could change the last place: one to
+    four stages more. So a comparison of the stages both counts show finds no difference there;
+    only the number of stages differs. The issue's 8 counted differences against an independent
+    implementation we do not have, which the fixed count matches on all 1,100 wards (issue 12),
+    so they are not these 159."""
     from mutualise.counting.ties import TieBreaker
 
-    differ = set()
+    differ, longer = set(), set()
     for path in sorted(WARDS.glob("*.blt")):
         profile = read_blt(path)
         fixed = nhs_mer._MerCount(profile, None, TieBreaker(0)).run()
         old = _OldShortcut(profile, None, TieBreaker(0)).run()
         if sorted(fixed.elected) != sorted(old.elected):
             differ.add(path.name)
+            continue
+        shown = len(old.stages)
+        assert fixed.elected == old.elected
+        assert [s.totals for s in fixed.stages[:shown]] == [s.totals for s in old.stages]
+        assert shown <= len(fixed.stages) <= shown + 4
+        if len(fixed.stages) > shown:
+            longer.add(path.name)
     assert differ == OLD_SHORTCUT_WINNERS_DIFFER
+    assert len(longer) == 159
