@@ -135,6 +135,10 @@ def test_equal_candidates_for_the_last_place_are_not_elected_by_lot():
     result = ers97.count(from_lists("ABC", ballots, seats=2), seed=4)
     assert totals(result, 2) == ["6.67", "5.00", "5.00"]
     assert any("5.6.2" in note for note in result.notes)
+    # Elected here by the total active vote (5.3.13(b)), not the quota: the note says neither.
+    (note,) = [n for n in result.notes if "5.6.2" in n]
+    assert "B and C have equal votes (5.00), each enough to be deemed elected" in note
+    assert "quota" not in note
     lots = [t for t in result.tie_breaks if t.how == "lot"]
     assert [(t.purpose, t.tied) for t in lots] == [("exclusion", [1, 2])]
     other = 3 - lots[0].chosen
@@ -154,9 +158,9 @@ def test_a_two_way_tie_at_the_quota_is_explained_as_rule_5_6_2_says():
     text = " | ".join(view.reasons)
     # 5.6.2: equal at every point, neither is deemed elected on the quota at this stage ...
     assert (
-        "Ann and Bob have equal votes of at least the quota (5.00) for 1 place left, and had "
-        "equal votes at every earlier point of the count: none of them is deemed elected at "
-        "this stage; the count goes on (rule 5.6.2)"
+        "Ann and Bob have equal votes (5.00), each enough to be deemed elected, with only 1 "
+        "place left, and their votes were equal at the first stage and after every batch of "
+        "papers: none of them is deemed elected at this stage (rule 5.6.2)"
     ) in view.reasons
     # ... so the lot excludes one (5.2.5) and the other fills the place (5.5.1), not the quota.
     assert f"{loser} excluded rather than {winner}: equal fewest votes, decided by lot" in text

@@ -15,6 +15,12 @@ further transfer; `LastParcelCount.run`) and 5.1.7(b) with 5.6.1 (votes above th
 vote over places left + 1, where the active vote still includes every paper not yet
 transferred; `deem_elected`). ERS97 has no shortcut like NI 52(2).
 
+Equal votes among candidates to be deemed elected (5.1.7, 5.3.13, 5.4.9) with not enough places
+for them all (5.6.2): chosen in descending order of votes at the first stage or the earliest
+point after a batch of papers where they differed; equal at all such points, "none of them shall
+be deemed elected at that stage". The count goes on, and the stage explanation says so (checked
+against the text of the rules as OpenSTV's ERS97 plugin reproduces them).
+
 Where the rules are silent this module chooses, and says so: the "total active vote" test of
 5.1.7(b) needs a vote above zero; a bulk exclusion never splits candidates with equal votes; a
 candidate elected only because the quota fell (5.4.8) with no batch received passes on all
@@ -120,13 +126,16 @@ class _Ers97Count(LastParcelCount):
             # decides; equal at every point, none of them is deemed elected at this stage.
             pick = self.forward(tied, "election", lowest=False, lot=False)
             if pick is None:
+                # 5.6.2 applies to deeming elected under 5.1.7, 5.3.13 or 5.4.9: by the quota
+                # or by the total active vote, so the note does not say which.
                 names = [self.profile.candidates[c] for c in tied]
+                places = f"{remaining} place{'s' if remaining > 1 else ''}"
                 self.notes.append(
                     f"stage {self.stage_now()}: {', '.join(names[:-1])} and {names[-1]} have "
-                    f"equal votes of at least the quota ({votes(top)}) for {remaining} place"
-                    f"{'s' if remaining > 1 else ''} left, and had equal votes at every earlier "
-                    "point of the count: none of them is deemed elected at this stage; the count "
-                    "goes on (rule 5.6.2)"
+                    f"equal votes ({votes(top)}), each enough to be deemed elected, with only "
+                    f"{places} left, and their votes were equal at the first stage and after "
+                    "every batch of papers: none of them is deemed elected at this stage "
+                    "(rule 5.6.2)"
                 )
                 return
             self.elect(pick)
