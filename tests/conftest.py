@@ -7,11 +7,16 @@ A test client's force_login (and login) stands for a whole sign-in, second facto
 (tests/two_factor.py); the tests of the second factor itself sign in through the real forms.
 """
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# Processes the tests start (workers, servers, killed children) import this checkout's code too.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(REPO / "src"), os.environ.get("PYTHONPATH", "")) if p
+)
 SHARED = REPO.parent / "shared"
 PURE_DIRS = ("constitution", "counting", "budgeting")
 

@@ -1,6 +1,7 @@
 """The meeting pages through Django's test client: who may see and do what, in each state of
 the meeting (the Meetings section of docs/roles.md), the JSON vote answer, the notice PDF, the CLI."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -79,7 +80,7 @@ def test_only_members_vote_and_only_while_voting_is_open(role, state):
     if role != "member" or state == "draft":
         assert response.status_code == 403
     elif state == "in-session":
-        assert response.status_code == 200 and len(response.json()["receipt"]) >= 16
+        assert response.status_code == 200 and len(response.json()["receipt"]) == 14
     else:
         assert response.status_code == 409 and response.json()["error"]
 
@@ -210,6 +211,12 @@ def test_ballots_are_published_after_the_declaration_and_receipts_can_be_checked
     assert "3 of 6 members present or represented; quorum when the vote opened 3 present" in shown
     figures = client.get(f"/o/coop/meetings/{meeting.pk}/results.json").json()["resolutions"][0]
     assert figures["summary"].startswith("1 for, 1 against, 0 abstaining: NOT CARRIED (3 of 6")
+    # Receipts are in the election codes' alphabet, found however the member types them.
+    assert re.fullmatch(r"[2-9A-HJKMNP-TW-Z]{4}(-[2-9A-HJKMNP-TW-Z]{4}){2}", receipt)
+    typed = receipt.replace("-", " ").lower()
+    assert (
+        "your ballot is in the count." in client.post(results, {"receipt": typed}).content.decode()
+    )
     page = client.post(results, {"receipt": "nonsense"})
     assert "No counted ballot has that receipt" in page.content.decode()
     page = client.get(results, {"receipt": receipt})  # a GET look-up does nothing

@@ -10,27 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 
 from django.conf import settings
 
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"  # no 0 O 1 I L U V
+from mutualise.secrecy import typeable
+from mutualise.secrecy.typeable import ALPHABET
+
 CODE_LENGTH = 16
-RECEIPT_LENGTH = 12
-GROUP = 4
-
-
-def _random(length: int) -> str:
-    """`length` letters drawn uniformly from ALPHABET: one draw below 29**length, in base 29."""
-    number, letters = secrets.randbelow(len(ALPHABET) ** length), []
-    for _ in range(length):
-        number, digit = divmod(number, len(ALPHABET))
-        letters.append(ALPHABET[digit])
-    return "".join(letters)
-
-
-def group(text: str) -> str:
-    return "-".join(text[i : i + GROUP] for i in range(0, len(text), GROUP))
+RECEIPT_LENGTH = typeable.RECEIPT_LENGTH
+_random = typeable.random_letters
+group = typeable.group
+normalise = typeable.normalise
 
 
 def new_code() -> str:
@@ -38,13 +28,7 @@ def new_code() -> str:
     return group(_random(CODE_LENGTH))
 
 
-def new_receipt() -> str:
-    return group(_random(RECEIPT_LENGTH))
-
-
-def normalise(text: str) -> str:
-    """What the voter typed, without spaces, dashes or case: 'abcd efgh-jkmn pqrs' -> 'ABCD...'."""
-    return "".join(ch for ch in text.upper() if ch.isalnum())
+new_receipt = typeable.new_receipt
 
 
 def looks_like_code(text: str) -> bool:

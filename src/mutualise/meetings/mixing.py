@@ -18,12 +18,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
-import secrets
 import uuid
 from dataclasses import dataclass
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from mutualise.secrecy import typeable
 from mutualise.secrecy.sealing import Sealer
 
 from .lifecycle import ResolutionState
@@ -96,7 +96,7 @@ def write_vote(resolution: Resolution, member, choice: str, channel: str, state:
     """The "has voted" record and the sealed ballot, together, only while the resolution is in
     `state`. No audit event per vote (the declaration audits the counts and the digests).
     Returns the acknowledgement and how many sealed ballots now wait (for `mix_when_ready`)."""
-    receipt = secrets.token_urlsafe(12)
+    receipt = typeable.new_receipt()
     opened = {
         "c": choice,
         "r": receipt_hash(receipt),

@@ -11,6 +11,7 @@ from django.db.models import Count
 from mutualise.audit import services as audit
 from mutualise.constitution.meetings_rules import resolution_passes
 from mutualise.register import services as register
+from mutualise.secrecy import typeable
 
 from .. import facts, mixing
 from ..lifecycle import (
@@ -74,8 +75,13 @@ def check_receipt(resolution: Resolution, receipt: str) -> ReceiptCheck:
     says). Receipts are looked up by POST, never put in a URL, a log line or an audit event."""
     if resolution.state != ResolutionState.DECLARED:
         raise MeetingError("receipts can be checked once the result is declared")
-    digest = receipt_hash(receipt.strip()[:64])
-    counted = PollReceipt.objects.filter(resolution=resolution, receipt=digest).exists()
+    # As printed ('ABCD-EFGH-JKMN') whatever the case and spacing typed; a receipt given before
+    # receipts used the typeable alphabet is matched as it was given.
+    typed = receipt.strip()[:64]
+    digests = {receipt_hash(typeable.regroup(typed)), receipt_hash(typed)}
+    found_receipt = PollReceipt.objects.filter(resolution=resolution, receipt__in=digests)
+    digest = found_receipt.values_list("receipt", flat=True).first()
+    counted = digest is not None
     choice = None
     if counted and mixing.shows_contents(resolution):
         found = Ballot.objects.filter(resolution=resolution, receipt=digest)
