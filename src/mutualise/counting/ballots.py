@@ -175,6 +175,9 @@ def group_rankings(
     return rankings[first], summed, grouped_levels
 
 
+_KEY_CHUNK = 1 << 16
+
+
 def _group_by_integer_keys(
     rankings: np.ndarray, weights: np.ndarray, base: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -182,7 +185,12 @@ def _group_by_integer_keys(
     decoding the distinct ones is far faster than comparing rows as bytes."""
     width = rankings.shape[1]
     powers = base ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    keys = (rankings.astype(np.int64) + 1) @ powers
+    # In chunks of rows: the int64 copy of a million 15-wide rankings alone would be 120 MB.
+    keys = np.empty(len(rankings), dtype=np.int64)
+    for start in range(0, len(rankings), _KEY_CHUNK):
+        part = rankings[start : start + _KEY_CHUNK].astype(np.int64)
+        part += 1
+        np.matmul(part, powers, out=keys[start : start + _KEY_CHUNK])
     if (weights == 1).all():  # one row per ballot: counting equal keys is enough
         ordered = np.sort(keys)
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
@@ -193,8 +201,10 @@ def _group_by_integer_keys(
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
         summed = np.add.reduceat(weights[order], starts)
     distinct = ordered[starts]
-    digits = (distinct[:, None] // powers[None, :]) % base
-    return (digits - 1).astype(np.int32), summed
+    digits = np.empty((len(distinct), width), dtype=np.int32)
+    for k, power in enumerate(powers.tolist()):  # a column at a time: no (rows, width) int64
+        digits[:, k] = distinct // power % base - 1
+    return digits, summed
 
 
 def pad_rankings(rankings: Sequence[Sequence[int]], width: int | None = None) -> np.ndarray:

@@ -32,10 +32,11 @@ Steps:
 Speed: every iteration distributes every paper, so the papers are laid out once (`lay_out`):
 identical rankings grouped with their count (a paper's path depends only on its ranking and the
 keep values), longest ranking first, each preference column a contiguous array cut to the groups
-that reach it. On a 100,000-line file of ungrouped ballots the count is 3-4 times faster than
-distributing each line through strided columns (0.48 s to 0.12 s), on 82,627 distinct rankings
-about twice (0.84 s to 0.29 s); results are identical on all 1,100 Scottish wards. `np.add.at`
-stays: an exact split-float `np.bincount` was tried and was slower.
+that reach it. Measured against distributing every line through strided columns (best of 3, a
+shared machine): 1,000,000 ungrouped ballots 4.4 s to 0.21 s, peak memory 92 MB to 36 MB; a
+100,000-line file 0.25 s to 0.06 s; 82,627 distinct rankings 0.58 s to 0.20 s (peak 16 MB to 23
+MB: nothing to merge, and the grouping's sort); results identical on all 1,100 Scottish wards.
+`np.add.at` stays: an exact split-float `np.bincount` was tried and was slower.
 
 Stages: stage 1 is the first preferences; each later stage is either a converged iteration
 ("count", with whoever it elected) or an exclusion (totals after one redistribution without the
@@ -106,7 +107,9 @@ class _MeekCount:
         self.hopeful = set(standing)
         rankings = self.profile.rankings
         weights = self.profile.weights
-        marks_standing = np.isin(rankings, standing).any(axis=1)
+        is_standing = np.zeros(n + 1, dtype=bool)  # the last entry: the padding (-1)
+        is_standing[standing] = True
+        marks_standing = is_standing[rankings].any(axis=1)  # (np.isin: 4x the memory)
         # Papers marked only for withdrawn candidates carry no valid preference.
         self.unusable = int(weights[~marks_standing].sum())
         if not marks_standing.all():  # (a copy only when some papers are left out)
