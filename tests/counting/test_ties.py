@@ -32,6 +32,7 @@ TWO_SEATS = from_lists(
     "method, profile",
     [
         ("scottish-stv", ONE_SEAT),
+        ("irv", ONE_SEAT),
         ("wigm-stv", ONE_SEAT),
         ("meek-stv", ONE_SEAT),
         ("ers97-stv", TWO_SEATS),

@@ -75,7 +75,8 @@ def count(
         tied = [c for c in alive if totals[c] == bottom]
         loser = tied[0]
         if len(tied) > 1:
-            loser = breaker.look_back(tied, history[:-1], len(stages), "exclusion", lowest=True)
+            # The exclusion is the next stage: the tie is noted there.
+            loser = breaker.look_back(tied, history[:-1], len(stages) + 1, "exclusion", lowest=True)
         continuing[loser] = False
         moving = papers.held_by(loser)
         new_holders = papers.advance(moving, continuing)
