@@ -59,6 +59,7 @@ READS = {
     "register.services.details": ["normalise_details", "find_duplicates", "eligibility_reasons"],
     "register.services.privacy": ["member_history", "subject_access"],
     "register.services.standing": ["recheck_register"],
+    "stake.services.inspection": ["inspections"],
     "stake.services.errors": ["require", "shares_rules"],
     "stake.services.interest": [
         "parse_rate", "preview_interest", "posted_digest", "run_reference",

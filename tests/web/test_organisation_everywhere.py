@@ -13,6 +13,7 @@ INSTALL_LEVEL = {
     "may hold roles in several organisations)",
     "accounts.RecoveryCode": "one code of a sign-in's recovery set (install-wide, as above)",
     "jobs.ScheduledRun": "one day's run of a daily job, which works through every organisation",
+    "mail.SendingPace": "the install's one sending rate, shared by every worker and organisation",
 }
 
 # Tables whose rows mostly belong to an organisation but may belong to the install: organisation
@@ -23,6 +24,7 @@ INSTALL_OR_ORGANISATION = {
     "jobs.Job": "the daily jobs work through every organisation; the others are one's",
     "mail.Message": "mail about a sign-in (password reset) is the install's",
     "mail.Attachment": "kept with the install's mail as with an organisation's",
+    "mail.Bounce": "a bounce of the install's own mail (a password reset) is the install's",
 }
 
 

@@ -103,7 +103,7 @@ def _period(text: str) -> tuple[date, date]:
 
 def run_register(args) -> int:
     setup_django()
-    from mutualise.stake import exports
+    from mutualise.stake import exports, services
     from mutualise.stake.services import StakeError
 
     organisation = _organisation(args.org)
@@ -112,6 +112,9 @@ def run_register(args) -> int:
             data = exports.register_csv(organisation, duplicate=args.duplicate).encode()
         else:
             data = exports.register_xlsx(organisation, duplicate=args.duplicate)
+        copy = "duplicate" if args.duplicate else "full"
+        services.record_inspection(organisation, copy=copy, form=args.format,
+                                   actor="operator (command line)")  # fmt: skip
     except StakeError as exc:
         raise CommandError(str(exc)) from None
     if args.output:

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import member_pages, views
 
 app_name = "stake"
 
 urlpatterns = [
     path("", views.my_account, name="my_account"),
+    path("withdraw/", member_pages.withdraw, name="withdraw"),
+    path("withdraw/<int:pk>/cancel", member_pages.cancel, name="cancel_withdrawal"),
+    path("nominate/", member_pages.nominate, name="nominate"),
     path("offers/", views.offers, name="offers"),
     path("offers/<int:pk>/", views.offer, name="offer"),
     path("register/", views.register_view, name="register"),

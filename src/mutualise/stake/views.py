@@ -15,7 +15,7 @@ from mutualise import clock
 from mutualise.register.models import Member, Organisation
 
 from . import exports, services
-from .models import Movement, OfferApplication, ShareAccount, ShareOffer
+from .models import Movement, OfferApplication, ShareAccount, ShareOffer, WithdrawalRequest
 from .offer_pages import progress
 
 
@@ -23,6 +23,10 @@ def pounds(pence: int) -> str:
     sign = "-" if pence < 0 else ""
     pence = abs(pence)
     return f"{sign}£{pence // 100:,}.{pence % 100:02d}"
+
+
+def waiting_requests(member):
+    return WithdrawalRequest.objects.filter(member=member, state=WithdrawalRequest.State.WAITING)
 
 
 def my_account(request, slug):
@@ -55,6 +59,20 @@ def my_account(request, slug):
             "statement_years": sorted(
                 {_year_ending(organisation, m.on) for m in movements}, reverse=True
             ),  # fmt: skip
+            "waiting": [
+                {
+                    "pk": r.pk,
+                    "amount": pounds(r.outstanding_pence),
+                    "requested_on": r.requested_on,
+                    "due_on": r.due_on,
+                }
+                for r in waiting_requests(member)
+            ]
+            if member
+            else [],
+            "withdrawable": shares.withdrawable,
+            "held_pence": held,
+            "may_nominate": member is not None and shares.nomination_limit_pence is not None,
             "page_title": "Your shares",
         },
     )
@@ -148,7 +166,10 @@ def register_view(request, slug):
     if organisation.constitution.shares is None:
         raise Http404("this organisation issues no shares")
     duplicate = request.GET.get("duplicate") == "1"
-    if request.GET.get("format") == "csv":
+    as_csv = request.GET.get("format") == "csv"
+    services.record_inspection(organisation, copy="duplicate" if duplicate else "full",
+                               form="csv" if as_csv else "page", actor=request.user)  # fmt: skip
+    if as_csv:
         response = HttpResponse(
             exports.register_csv(organisation, duplicate=duplicate),
             content_type="text/csv; charset=utf-8",
@@ -166,6 +187,7 @@ def register_view(request, slug):
             "rows": rows[1:501],
             "more": max(0, len(rows) - 501),
             "duplicate": duplicate,
+            "inspections": services.inspections(organisation),
             "page_title": "Duplicate register" if duplicate else "Share register",
         },
     )

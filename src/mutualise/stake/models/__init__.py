@@ -1,6 +1,7 @@
 """Stake's data, by subject: the ledger (accounts, movements, interest, asset transfers),
 offers, withdrawals and nominations, and surplus allocation."""
 
+from .inspection import RegisterInspection
 from .ledger import AssetTransfer, InterestPayment, InterestRun, Movement, ShareAccount
 from .offers import OfferApplication, ShareOffer
 from .surplus import SurplusPayment, SurplusPot, SurplusRun
@@ -13,6 +14,7 @@ __all__ = [
     "Movement",
     "Nomination",
     "OfferApplication",
+    "RegisterInspection",
     "ShareAccount",
     "ShareOffer",
     "SurplusPayment",

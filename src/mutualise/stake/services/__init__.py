@@ -3,6 +3,7 @@ audit log."""
 
 from .assets import transfer_assets
 from .errors import StakeError
+from .inspection import inspections, record_inspection
 from .interest import post_interest, posted_digest, preview_interest
 from .ledger import account_for, maximum_holding, record_movement, transfer, verify_ledger
 from .nominations import nominate, nomination_on, settle_on_death
@@ -28,6 +29,8 @@ from .withdrawals import (
 __all__ = [
     "StakeError",
     "account_for",
+    "inspections",
+    "record_inspection",
     "apply",
     "approve_surplus",
     "cancel_withdrawal",

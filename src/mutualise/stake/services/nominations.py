@@ -31,7 +31,10 @@ def nominate(
 ) -> Nomination:
     """Record a signed nomination delivered to the registered office; it revokes any earlier
     one (the earlier stays in the book with the day it was revoked)."""
-    require(actor, "stake.keep_register", organisation, "record a nomination")
+    # A member makes their own nomination from their account page (the signed-in member's
+    # confirmation standing for the signature); anyone else's is recorded by the secretary.
+    if not (getattr(actor, "pk", None) is not None and member.user_id == actor.pk):
+        require(actor, "stake.keep_register", organisation, "record a nomination")
     shares = shares_rules(organisation)
     if shares.nomination_limit_pence is None:
         raise StakeError(

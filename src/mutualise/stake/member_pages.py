@@ -1,0 +1,138 @@
+"""What a member does on their own share account: ask to withdraw shares (the rulebook's
+notice and moratorium decide when it falls due), cancel a request still waiting, and name who
+receives their shares on death (a nomination, up to the rulebook's limit). Every change goes
+through stake's services, which check it is the member's own account."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from mutualise import clock
+from mutualise.constitution.settings import parse_pounds
+from mutualise.register.models import Member, Organisation
+
+from . import services
+from .models import WithdrawalRequest
+from .views import pounds
+
+
+def _member(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if organisation.constitution.shares is None:
+        raise Http404("this organisation issues no shares")
+    member = Member.objects.filter(organisation=organisation, user=request.user).first()
+    if member is None:
+        raise Http404("your sign-in is not linked to a membership here")
+    return organisation, member
+
+
+def withdraw(request, slug):
+    """The withdrawal form (GET) and the request (POST)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    organisation, member = _member(request, slug)
+    shares = organisation.constitution.shares
+    errors, entered = [], ""
+    if request.method == "POST":
+        entered = request.POST.get("amount", "")
+        pence = parse_pounds(entered)
+        if pence is None or pence == 0:
+            errors.append(
+                ("id_amount", "Enter the amount to withdraw in pounds, like 250 or 250.00")
+            )
+        else:
+            try:
+                services.request_withdrawal(organisation, member, pence, on=clock.localdate(),
+                                            actor=request.user)  # fmt: skip
+            except services.StakeError as exc:
+                errors.append(("id_amount", _sentence(str(exc))))
+            else:
+                return redirect("stake:my_account", slug=slug)
+    return render(
+        request,
+        "stake/withdraw.html",
+        {
+            "organisation": organisation,
+            "member": member,
+            "withdrawable": shares.withdrawable,
+            "notice": shares.withdrawal_notice,
+            "errors": errors,
+            "entered": entered,
+            "page_title": ("Error: " if errors else "") + "Withdraw shares",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+def cancel(request, slug, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    organisation, member = _member(request, slug)
+    asked = get_object_or_404(WithdrawalRequest, organisation=organisation, member=member, pk=pk)
+    # Already paid or cancelled (a second click): the account page shows which.
+    with contextlib.suppress(services.StakeError):
+        services.cancel_withdrawal(asked, actor=request.user)
+    return redirect("stake:my_account", slug=slug)
+
+
+def nominate(request, slug):
+    """The nomination form (GET) and the nomination (POST); a new one revokes the last."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    organisation, member = _member(request, slug)
+    limit = organisation.constitution.shares.nomination_limit_pence
+    if limit is None:
+        raise Http404("this organisation's rules make no provision for nominations")
+    errors, entered = [], {}
+    if request.method == "POST":
+        entered = {k: request.POST.get(k, "").strip() for k in ("name", "address", "relationship")}
+        if not entered["name"]:
+            errors.append(("id_name", "Enter the full name of the person you nominate"))
+        if not entered["address"]:
+            errors.append(("id_address", "Enter the address of the person you nominate"))
+        if len(entered["name"]) > 200 or len(entered["address"]) > 300:
+            errors.append(
+                ("id_name", "The name must be at most 200 characters and the address 300")
+            )
+        if not errors:
+            try:
+                services.nominate(
+                    organisation, member, nominee_name=entered["name"],
+                    nominee_address=entered["address"], relationship=entered["relationship"],
+                    made_on=clock.localdate(), actor=request.user,
+                )  # fmt: skip
+            except services.StakeError as exc:
+                errors.append(("id_name", _sentence(str(exc))))
+            else:
+                return redirect("stake:my_account", slug=slug)
+    current = services.nomination_on(member, clock.localdate())
+    return render(
+        request,
+        "stake/nominate.html",
+        {
+            "organisation": organisation,
+            "member": member,
+            "limit": pounds(limit),
+            "current": current,
+            "errors": errors,
+            "entered": entered,
+            "page_title": ("Error: " if errors else "") + "Nominate who receives your shares",
+        },
+        status=400 if errors else 200,
+    )
+
+
+_PENCE = re.compile(r"\b(\d+)p\b")
+
+
+def _sentence(text: str) -> str:
+    """A service's refusal for a member's eyes: a capital letter, and pounds, not pence."""
+    text = _PENCE.sub(lambda m: pounds(int(m.group(1))), text)
+    return text[:1].upper() + text[1:]
