@@ -219,3 +219,21 @@ def test_the_returned_message_id_names_the_message_that_bounced(org, smtp_server
 def test_a_missing_maildir_is_a_clear_error(db, tmp_path, capsys):
     assert main(["mail", "read-bounces", "--maildir", str(tmp_path / "none")]) == 2
     assert "no such maildir" in capsys.readouterr().err
+
+
+def test_the_worker_reads_the_bounce_maildir_daily(org, smtp_server, tmp_path, settings):
+    from mutualise.jobs import schedule
+    from mutualise.jobs import services as jobs
+    from mutualise.mail.tasks import read_bounces
+
+    assert schedule.DAILY["mail.read_bounces"].task is read_bounces
+    (gone,), raw = _sent(org, smtp_server, "fay@far.example")
+    box = mailbox.Maildir(tmp_path / "bounces", create=True)
+    box.add(dsn("fay@far.example", raw["fay@far.example"]))
+    settings.MUTUALISE_BOUNCE_MAILDIR = str(tmp_path / "bounces")
+    job = jobs.start(read_bounces, kind="schedule.mail.read_bounces", label="Bounces",
+                     args=("2026-12-02",))  # fmt: skip
+    run_queued()
+    job.refresh_from_db()
+    assert job.state == "done" and job.result["bounced"] == 1
+    assert Bounce.objects.get().address == "fay@far.example"

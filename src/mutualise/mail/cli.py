@@ -82,9 +82,11 @@ def read_bounces(args) -> int:
     from mutualise.cli import CommandError
 
     setup_django()
+    from django.conf import settings
+
     from . import bounces
 
-    maildir = args.maildir or (None if args.mbox else os.environ.get("MUTUALISE_BOUNCE_MAILDIR"))
+    maildir = args.maildir or (None if args.mbox else settings.MUTUALISE_BOUNCE_MAILDIR)
     if not maildir and not args.mbox:
         raise CommandError(
             "say where the bounces are: --maildir, --mbox or MUTUALISE_BOUNCE_MAILDIR"

@@ -246,7 +246,7 @@ def deliver(*, me: str | None = None, run_seconds: float = RUN_SECONDS) -> Outco
     """Send what is due for up to `run_seconds` (see the module's doc)."""
     me = me or new_worker_id()
     outcome = Outcome(recovered=recover_lost(me))
-    rate = settings.MUTUALISE_EMAIL_RATE
+    pacer = pace.Pacer(settings.MUTUALISE_EMAIL_RATE)
     started = time.monotonic()
     backend = None
     try:
@@ -257,7 +257,7 @@ def deliver(*, me: str | None = None, run_seconds: float = RUN_SECONDS) -> Outco
             backend = backend or get_connection(fail_silently=False)
             connected = True
             for message in batch:
-                pace.wait_for_slot(rate)  # the install's rate, shared by every worker
+                pacer.wait()  # the install's rate, shared by every worker
                 try:
                     backend.open()
                 except Exception as exc:  # the server is not there: nothing was handed over

@@ -13,6 +13,8 @@ try:
 except ImportError:  # Django 5.2: the backport
     from django_tasks import task
 
+from mutualise.jobs import schedule
+from mutualise.jobs import services as jobs
 from mutualise.jobs.worker import on_start
 
 from . import delivery
@@ -54,3 +56,26 @@ def _resume(worker_id: str) -> None:
     waiting = Message.objects.filter(status=Status.QUEUED)
     if waiting.filter(next_attempt_at__lte=timezone.now()).exists():
         queue_delivery()
+
+
+@schedule.daily("mail.read_bounces", label="Reading the bounces that came back", hour=3)
+@task()
+def read_bounces(job_id: int, day: str) -> dict:
+    """The bounce maildir (MUTUALISE_BOUNCE_MAILDIR), if the install has one (bounces.py); run
+    `mutualise mail read-bounces` from cron as well to read them sooner than daily."""
+    import os
+
+    from django.conf import settings
+
+    from . import bounces
+
+    with jobs.running(job_id) as run:
+        folder = settings.MUTUALISE_BOUNCE_MAILDIR
+        if not folder or not os.path.isdir(os.path.join(folder, "new")):
+            result = {"read": 0, "summary": "no bounce maildir (MUTUALISE_BOUNCE_MAILDIR)"}
+        else:
+            outcome = bounces.read_maildir(folder)
+            result = {"read": outcome.messages, "reports": outcome.reports,
+                      "bounced": len(outcome.bounced)}  # fmt: skip
+        run.finish(result)
+    return result

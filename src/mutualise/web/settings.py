@@ -104,6 +104,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MUTUALISE_EMAIL_RATE = number_setting(os.environ, "MUTUALISE_EMAIL_RATE", 10.0)
 MUTUALISE_EMAIL_BATCH = int(number_setting(os.environ, "MUTUALISE_EMAIL_BATCH", 100))
 MUTUALISE_EMAIL_MAX_ATTEMPTS = int(number_setting(os.environ, "MUTUALISE_EMAIL_MAX_ATTEMPTS", 6))
+# Where the bounce address's mail is delivered (a maildir), read daily and by `mail read-bounces`.
+MUTUALISE_BOUNCE_MAILDIR = os.environ.get("MUTUALISE_BOUNCE_MAILDIR", "")
 MUTUALISE_EMAIL_RETRY_SECONDS = number_setting(os.environ, "MUTUALISE_EMAIL_RETRY_SECONDS", 60.0)
 # The test suite (tests/conftest.py) sends on commit in the same process instead of queueing
 # the worker's delivery task: the same code, without a worker.
