@@ -178,6 +178,8 @@ def test_a_dsn_in_a_maildir_marks_the_address_bouncing_for_the_secretary(
     secretary = get_user_model().objects.create_user("secretary", password="x" * 14)
     register.grant_role(org, secretary, Role.Kind.OFFICER, actor="t")
     client.force_login(secretary)
+    home = client.get(f"/o/{org.slug}/").content.decode()
+    assert "Addresses that bounce" in home and page in home  # the secretary's way in
     html = client.get(page).content.decode()
     assert "ann@far.example" in html and f"Ann Bell ({ann.number})" in html
     assert "User unknown" in html and "bob@near.example" not in html

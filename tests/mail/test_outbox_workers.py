@@ -80,9 +80,12 @@ def test_two_workers_send_every_message_exactly_once_at_the_installs_rate(instal
     assert len(processes) == 2  # both workers sent, neither sent what the other did
     codes = {r.part("plain").split("    ")[1].split()[0] for r in server.handler.received}
     assert len(codes) == MESSAGES  # each message carried its own secret
+    # Together at the install's rate: 400 messages take 4 seconds (each worker at RATE would
+    # take 2; unpaced, they take half a second). The busiest second allows for the jitter of
+    # a loaded machine between a message's slot and its arrival, not for a second worker.
     times = [r.at for r in server.handler.received]
-    assert _busiest_second(times) <= RATE + 2, _busiest_second(times)  # +2: clock jitter
     assert max(times) - min(times) >= (MESSAGES - 1) / RATE - 0.1
+    assert _busiest_second(times) <= RATE * 1.2, _busiest_second(times)
 
 
 def test_a_killed_worker_sends_nothing_twice_when_started_again(install, slow_server):

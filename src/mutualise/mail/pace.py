@@ -46,7 +46,8 @@ def take_slots(rate: float, n: int = 1) -> list[float]:
 class Pacer:
     """One worker's run: `wait()` before each message. Slots are taken a fifth of a second's
     worth at a time (one transaction per few messages, not per message: PostgreSQL's commit
-    costs milliseconds); a run that ends with some unused wastes them, never exceeds the rate."""
+    costs milliseconds). Slots a worker fell behind (it was slow to hand a message over) and
+    those left when its run ends are wasted, never used late: the rate is never exceeded."""
 
     AHEAD_SECONDS = 0.2
 
@@ -57,6 +58,8 @@ class Pacer:
     def wait(self) -> None:
         if not self.rate:
             return
+        if self.slots and self.slots[0] < time.time() - 0.5 / self.rate:
+            self.slots = []  # this worker fell behind its slots: never catch up in a burst
         if not self.slots:
             self.slots = take_slots(self.rate, max(1, int(self.rate * self.AHEAD_SECONDS)))
         time.sleep(max(0.0, self.slots.pop(0) - time.time()))

@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
+from rules import has_perm
 
 from mutualise.mail import bounces
 from mutualise.mail.models import Bounce
-from mutualise.register import rules
 from mutualise.register.models import Member, Organisation
 
 
@@ -21,7 +21,7 @@ def bouncing(request, slug):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not rules.is_officer(request.user, organisation):
+    if not has_perm("register.view_register", request.user, organisation):
         raise PermissionDenied("Only the membership secretary sees the addresses that bounce.")
     if request.method == "POST":
         bounce = get_object_or_404(

@@ -10,6 +10,7 @@ from rules import has_perm
 from mutualise.constitution import explain_sections, legal_form_label
 from mutualise.elections import queries as elections
 from mutualise.governance import queries as governance
+from mutualise.mail import bounces
 from mutualise.meetings import queries as meetings
 from mutualise.participation import queries as participation
 from mutualise.register.models import Member, Organisation
@@ -60,6 +61,7 @@ def organisation(request, slug):
         if has_perm("governance.handle_reminders", user, org)
         else None
     )
+    context["bouncing"] = bounces.bouncing(org).count() if context["is_officer"] else 0
     context["anything_now"] = any(
         [polls, votes, advance, budgets, context["nominations"], context["in_session"]]
     )
