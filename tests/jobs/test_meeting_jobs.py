@@ -85,6 +85,26 @@ def test_the_notice_is_queued_with_the_call_and_sent_once_to_each_member(org):
     assert AuditEvent.objects.filter(action="meeting.notice_sent").count() == 1
 
 
+def test_a_failed_notice_job_is_queued_again_without_calling_twice(org):
+    from django_tasks_db.models import DBTaskResult
+
+    from mutualise.jobs import services as jobs
+
+    _members(org, 4)
+    meeting = _meeting(org)
+    when = _at(DAY - timedelta(days=notice_days(meeting) + 1), 12)
+    lost = tasks.queue_notice(meeting, actor="secretary", now=when)
+    jobs.fail(lost.pk, "the work was interrupted (its worker stopped) too often")
+    DBTaskResult.objects.filter(pk=lost.task_id).delete()  # as a lost worker's task, settled
+    again = tasks.queue_notice(meeting, actor="secretary")
+    assert again.pk != lost.pk
+    run_queued()
+    again.refresh_from_db()
+    assert again.state == "done" and again.result["emailed"] == 3
+    assert AuditEvent.objects.filter(action="meeting.call").count() == 1  # called once
+    assert Message.objects.filter(reason="meeting-notice").count() == 3
+
+
 def _poll(org, choices: list[str]):
     members = _members(org, len(choices))
     meeting = _meeting(org)

@@ -42,7 +42,8 @@ def _actor(actor_id, actor_name: str = ""):
 def queue_notice(meeting, *, actor, meeting_url: str = "", now=None):
     """Give notice of the meeting and queue the job that sends it (see the module's doc);
     returns the job. Refused, with the reason, when notice may not be given (too little time
-    left, not a draft) or has been sent already."""
+    left, not a draft) or has been sent already. After a sending job failed (the worker lost
+    too often), the notice stands given and this queues its sending again."""
     from mutualise.register import services as register
 
     from . import services
@@ -60,10 +61,13 @@ def queue_notice(meeting, *, actor, meeting_url: str = "", now=None):
         waiting = jobs.unfinished(NOTICE_JOB, subject)
         if waiting is not None:
             return waiting
-        done = jobs.latest(NOTICE_JOB, subject)
-        if done is not None and done.state == "done":
+        last = jobs.latest(NOTICE_JOB, subject)
+        if last is not None and last.state == "done":
             raise services.MeetingError("the notice of this meeting has been sent already")
-        called = services.call_meeting(meeting, actor=actor, now=now)
+        if last is not None:  # its sending failed: notice stands given, send it again
+            called = Meeting.objects.get(pk=meeting.pk)
+        else:
+            called = services.call_meeting(meeting, actor=actor, now=now)
         members = register.active_members(called.organisation, on=called.notice_given_on)
         job = jobs.start(
             send_notice, kind=NOTICE_JOB, label=f"Notice: {called.title}",
