@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import mailing_views, views
+from .views.notice import notice_pdf_view
 
 app_name = "elections"
 
@@ -8,6 +9,7 @@ urlpatterns = [
     path("", views.election_list, name="list"),
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/notice.pdf", notice_pdf_view, name="notice_pdf"),
     path("<int:pk>/nominate/", views.nominate, name="nominate"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/vote/", views.vote, name="vote"),
