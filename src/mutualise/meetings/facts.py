@@ -17,30 +17,24 @@ from django.utils import timezone
 from mutualise import clock
 from mutualise.constitution.calendar import add_months
 from mutualise.constitution.meetings_rules import agm_deadline, notice_deadline, quorum_required
-from mutualise.constitution.schema import BodyKind, LegalForm
 from mutualise.register import services as register
 
 from . import lifecycle
-from .kinds import MeetingKind
 from .lifecycle import MeetingState, ResolutionState
 
 
 def meeting_kinds(constitution) -> list[str]:
-    """The kinds of meeting this rulebook provides for. An NHS foundation trust holds an annual
-    members' meeting rather than an AGM; only a rulebook with a council of governors has its
-    meetings."""
-    nhs = constitution.organisation.legal_form == LegalForm.NHS_FOUNDATION_TRUST
-    kinds = [MeetingKind.ANNUAL_MEMBERS if nhs else MeetingKind.AGM]
-    kinds += [MeetingKind.GENERAL, MeetingKind.SPECIAL]
-    if any(body.kind == BodyKind.COUNCIL_OF_GOVERNORS for body in constitution.bodies):
-        kinds.append(MeetingKind.COUNCIL_OF_GOVERNORS)
-    return [str(kind) for kind in kinds]
+    """The kinds of meeting this rulebook provides for (`meetings.kinds`)."""
+    return [kind.id for kind in constitution.meeting_kinds()]
 
 
 def notice_days(meeting) -> int:
     """Clear days' notice the rulebook requires for this kind of meeting."""
+    rule = meeting.kind_rule()
+    if rule.notice_clear_days is not None:
+        return rule.notice_clear_days
     rules = meeting.organisation.constitution.meetings
-    return rules.agm.notice_clear_days if meeting.is_annual else rules.general.notice_clear_days
+    return (rules.agm if rule.annual else rules.general).notice_clear_days
 
 
 def earliest_meeting_date(notice_on: date, clear_days: int) -> date:

@@ -43,7 +43,8 @@ class Meeting(models.Model):
     Kind = MeetingKind
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
+    # One of the rulebook's `meetings.kinds` (Constitution.meeting_kinds), not a fixed list.
+    kind = models.CharField(max_length=24)
     title = models.CharField(max_length=200)
     starts_at = models.DateTimeField()
     place = models.CharField(max_length=300, blank=True)
@@ -92,9 +93,24 @@ class Meeting(models.Model):
 
         return timezone.localtime(self.starts_at).date()
 
+    def kind_rule(self):
+        """The rulebook's rule for this kind of meeting; for a kind the rules no longer name
+        (they were amended since), the rule it had when built in."""
+        from mutualise.constitution.schema import MeetingKindRule, NotFound
+
+        try:
+            return self.organisation.constitution.meeting_kind(self.kind)
+        except NotFound:
+            annual = self.kind in (self.Kind.AGM, self.Kind.ANNUAL_MEMBERS)
+            label = self.Kind(self.kind).label if self.kind in self.Kind.values else self.kind
+            return MeetingKindRule(id=self.kind, name=label, annual=annual)
+
+    def get_kind_display(self) -> str:
+        return self.kind_rule().name
+
     @property
     def is_annual(self) -> bool:
-        return self.kind in (self.Kind.AGM, self.Kind.ANNUAL_MEMBERS)
+        return self.kind_rule().annual
 
 
 class Paper(models.Model):

@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import Field
 
 from .bodies import Appointer, Body, Elections
-from .meetings import Meetings, ResolutionKind
+from .kinds import BodyKind, LegalForm
+from .meetings import MeetingKindRule, Meetings, ResolutionKind
 from .membership import Constituency, ConstituencyClass, Membership, Organisation
 from .stake import AssetLock, Participation, Shares, Surplus
 from .types import SCHEMA_VERSION, NotFound, Strict
@@ -49,6 +50,45 @@ class Constitution(Strict):
                 return kind
         known = ", ".join(r.id for r in self.meetings.resolutions)
         raise NotFound(f"no resolution kind {ident!r}; known: {known}")
+
+    def meeting_kinds(self) -> tuple[MeetingKindRule, ...]:
+        """The kinds of meeting these rules provide for: `meetings.kinds`, or for a rulebook
+        that names none (written before kinds were data), those its legal form and bodies imply:
+        an NHS foundation trust's annual members' meeting or else an AGM, general and special
+        meetings, and a council of governors' meetings where there is one."""
+        if self.meetings.kinds:
+            return self.meetings.kinds
+        nhs = self.organisation.legal_form == LegalForm.NHS_FOUNDATION_TRUST
+        kinds = [
+            MeetingKindRule(id="annual-members", name="Annual members' meeting", annual=True)
+            if nhs
+            else MeetingKindRule(id="agm", name="Annual general meeting", annual=True),
+            MeetingKindRule(id="general", name="General meeting"),
+            MeetingKindRule(id="special", name="Special general meeting (requisitioned)"),
+        ]
+        if any(body.kind == BodyKind.COUNCIL_OF_GOVERNORS for body in self.bodies):
+            kinds.append(
+                MeetingKindRule(
+                    id="council-of-governors", name="Meeting of the council of governors"
+                )
+            )
+        return tuple(kinds)
+
+    def meeting_kind(self, ident: str) -> MeetingKindRule:
+        for kind in self.meeting_kinds():
+            if kind.id == ident:
+                return kind
+        known = ", ".join(k.id for k in self.meeting_kinds())
+        raise NotFound(f"the rules provide for no {ident!r} meeting; they provide for {known}")
+
+    def notice_clear_days(self, kind: str) -> int:
+        """Clear days' notice a meeting of this kind needs: the kind's own, else the AGM's (an
+        annual kind) or a general meeting's."""
+        rule = self.meeting_kind(kind)
+        if rule.notice_clear_days is not None:
+            return rule.notice_clear_days
+        meetings = self.meetings
+        return (meetings.agm if rule.annual else meetings.general).notice_clear_days
 
     def find_class(self, ident: str) -> tuple[Constituency, ConstituencyClass] | None:
         for constituency in self.constituencies:

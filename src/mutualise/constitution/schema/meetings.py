@@ -1,4 +1,4 @@
-"""General meetings: quorum, requisitions, the AGM, resolutions, proxies."""
+"""General meetings: their kinds, quorum, requisitions, the AGM, resolutions, proxies."""
 
 from __future__ import annotations
 
@@ -75,6 +75,17 @@ class GeneralMeeting(Strict):
     shorter_notice_consent: Threshold | None = None
 
 
+class MeetingKindRule(Strict):
+    """A kind of meeting the rules provide for (`meetings.kinds`), and the notice it needs."""
+
+    id: Slug
+    name: str = Field(min_length=1)
+    # The annual meeting: it reports on a financial year and the AGM's deadlines apply.
+    annual: bool = False
+    # Clear days' notice; None: the AGM's (an annual kind) or a general meeting's.
+    notice_clear_days: Days | None = None
+
+
 class Confirmation(Strict):
     """A second meeting that must confirm the resolution."""
 
@@ -105,6 +116,9 @@ class Proxies(Strict):
 
 
 class Meetings(Strict):
+    # The kinds of meeting the rules provide for. A rulebook written before kinds were data
+    # names none and gets the kinds its legal form and bodies imply (`Constitution.meeting_kinds`).
+    kinds: tuple[MeetingKindRule, ...] = ()
     agm: AGM
     general: GeneralMeeting
     requisition: Requisition | None = None  # None: members cannot requisition a meeting
@@ -122,3 +136,11 @@ class Meetings(Strict):
     # What a voter's receipt proves: that their ballot is counted ("inclusion"), or also what it
     # says ("contents"), which lets a voter prove their vote to a coercer or a buyer.
     receipts: Literal["inclusion", "contents"] = "inclusion"
+
+    @model_validator(mode="after")
+    def _kinds_once(self) -> Meetings:
+        ids = [kind.id for kind in self.kinds]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"meeting kinds named twice: {', '.join(twice)}")
+        return self

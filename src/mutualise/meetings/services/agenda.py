@@ -65,10 +65,6 @@ def create_meeting(
     actor=None,
 ) -> Meeting:
     require("meetings.call_meeting", actor, organisation)
-    if kind not in Meeting.Kind.values:
-        raise MeetingError(
-            f"unknown meeting kind {kind!r}; kinds are {', '.join(Meeting.Kind.values)}"
-        )
     provided = facts.meeting_kinds(organisation.constitution)
     if kind not in provided:
         raise MeetingError(
@@ -77,7 +73,7 @@ def create_meeting(
         )
     if timezone.is_naive(starts_at):
         raise MeetingError("starts_at must be an aware datetime (Europe/London)")
-    if kind in (Meeting.Kind.AGM, Meeting.Kind.ANNUAL_MEMBERS) and financial_year is None:
+    if organisation.constitution.meeting_kind(kind).annual and financial_year is None:
         raise MeetingError("an annual meeting needs the financial_year it reports on")
     if remote_url:
         from django.core.exceptions import ValidationError

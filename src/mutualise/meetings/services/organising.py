@@ -31,11 +31,9 @@ def _may_call(actor, organisation) -> None:
 
 def earliest_lawful_date(organisation, kind: str, notice_on: date) -> date:
     """The first day a meeting of this kind may be held when notice is given on `notice_on`:
-    the rulebook's clear days' notice (an AGM's or a general meeting's) with neither the day of
+    the rulebook's clear days' notice for the kind (`meetings.kinds`), with neither the day of
     notice nor the day of the meeting counted."""
-    rules = organisation.constitution.meetings
-    annual = kind in (Meeting.Kind.AGM, Meeting.Kind.ANNUAL_MEMBERS)
-    days = rules.agm.notice_clear_days if annual else rules.general.notice_clear_days
+    days = organisation.constitution.notice_clear_days(kind)
     return facts.earliest_meeting_date(notice_on, days)
 
 

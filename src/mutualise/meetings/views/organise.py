@@ -12,7 +12,7 @@ from mutualise.register.models import Organisation
 
 from .. import facts, services
 from ..forms import MeetingForm, ResolutionForm
-from ..models import Meeting, Resolution
+from ..models import Resolution
 from .common import _form_errors, _meeting, _require, _sentence
 
 DATE_PARTS = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
@@ -20,24 +20,20 @@ DATE_PARTS = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
 
 def _earliest(organisation, kinds) -> list[dict]:
     today = clock.localdate()
-    rules = organisation.constitution.meetings
-    found = []
-    for value, label in kinds:
-        annual = value in (Meeting.Kind.AGM, Meeting.Kind.ANNUAL_MEMBERS)
-        found.append(
-            {
-                "kind": label,
-                "days": rules.agm.notice_clear_days if annual else rules.general.notice_clear_days,
-                "date": services.earliest_lawful_date(organisation, value, today),
-            }
-        )
-    return found
+    return [
+        {
+            "kind": label,
+            "days": organisation.constitution.notice_clear_days(value),
+            "date": services.earliest_lawful_date(organisation, value, today),
+        }
+        for value, label in kinds
+    ]
 
 
 def meeting_new(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     _require(request, "meetings.call_meeting", organisation)
-    kinds = [(k, Meeting.Kind(k).label) for k in facts.meeting_kinds(organisation.constitution)]
+    kinds = [(k.id, k.name) for k in organisation.constitution.meeting_kinds()]
     form = MeetingForm(request.POST or None, kinds=kinds)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
