@@ -86,7 +86,11 @@ def _clean(line: str) -> str:
 
 class _BltParser:
     def __init__(self, text: str, source: str | None):
-        self.lines = text.splitlines()
+        # Lines end at \n, \r\n or \r only: str.splitlines() would also break at U+2028, U+0085,
+        # \v, \f and \x1c-\x1e, which may stand inside a name (shifting every name after it).
+        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if self.lines[-1] == "":
+            self.lines.pop()
         self.source = source
         self.i = 0  # index of the next line to read
 

@@ -283,7 +283,7 @@ def _why_elected(data, stage, rules, quota, left, continuing) -> list[str]:
             )
         elif "active_vote" in rules:
             out.append(
-                f"{name} elected: more than the active vote divided by one more than the places "
+                f"{name} elected: at least the total active vote divided by one more than the places "
                 f"left{_cite(rules, 'active_vote')}"
             )
         else:
