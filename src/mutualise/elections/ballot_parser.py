@@ -145,7 +145,7 @@ def from_form(raw: Mapping[int, str], rules: BallotRules) -> tuple[int, ...]:
         return check_marks(sorted(int(p) for p in filled), rules)
     numbers: dict[int, list[int]] = {}
     for pos, value in filled.items():
-        if not value.isdigit() or not 1 <= int(value) <= rules.candidates:
+        if not value.isdecimal() or not 1 <= int(value) <= rules.candidates:
             problems.append(
                 f"candidate {pos}: '{value}' is not a number from 1 to {rules.candidates}"
             )
