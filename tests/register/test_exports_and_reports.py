@@ -112,7 +112,7 @@ def test_representativeness_against_a_population_table(org, members):
     sex = {line.category: line for line in sections["sex"].lines}
     assert sex["Not known"].members == 1
     svg = sections["sex"].svg()
-    assert svg.startswith("<svg") and "<title" in svg and "female" in svg
+    assert svg.startswith("<svg") and "<title" in svg and "Female" in svg
 
 
 def test_population_file_errors_name_line_and_column(org):
@@ -173,3 +173,16 @@ def test_cli_recheck_lists_and_changes_nothing(org, members, capsys):
     assert services.active_members(org).count() == 4
     assert main(["members", "export", "--org", org.slug]) == 0
     assert capsys.readouterr().out.startswith("Membership number,Name")
+
+
+def test_chart_labels_are_words_in_full(org, members):
+    """Issue 19: labels were ids and age bands cut to 24 characters in a 170-unit column."""
+    assert representation.category_words("age_band", "25-34") == "25 to 34"
+    assert representation.category_words("age_band", "0-15") == "Under 16"
+    assert representation.category_words("age_band", "75+") == "75 and over"
+    assert representation.category_words("sex", "female") == "Female"
+    sections = {s.dimension: s for s in representation.report(org, None, ON)}
+    svg = sections["constituency"].svg()
+    # A long constituency name is wrapped onto lines, never cut off.
+    assert "Newcastle upon" in svg and "Tyne" in svg
+    assert "25 to 34" in sections["age_band"].svg()

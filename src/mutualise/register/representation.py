@@ -74,6 +74,30 @@ def parse_population(data: bytes, file_name: str) -> list[list]:
     return rows
 
 
+def category_words(dimension: str, category: str) -> str:
+    """A category as a person reads it: "25 to 34", "Under 16", "75 and over", "Female"."""
+    if dimension == "age_band":
+        low, _, high = category.partition("-")
+        if category.endswith("+") and category[:-1].isdigit():
+            return f"{category[:-1]} and over"
+        if low == "0" and high.isdigit():
+            return f"Under {int(high) + 1}"
+        if low.isdigit() and high.isdigit():
+            return f"{low} to {high}"
+    return category[:1].upper() + category[1:]
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """Words in lines of at most `width` characters (a longer word on a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 @dataclass
 class Line:
     category: str
@@ -81,6 +105,7 @@ class Line:
     member_share: float
     population: int | None
     population_share: float | None
+    label: str = ""  # the category in words (category_words)
 
     @property
     def member_percent(self) -> str:
@@ -104,8 +129,8 @@ class Section:
     title: str
     lines: list[Line]
 
-    def svg(self, width: int = 640) -> str:
-        return bar_chart(self, width)
+    def svg(self, width: int = 0) -> str:
+        return bar_chart(self, width or CHART_WIDTH)
 
 
 def report(organisation, population_rows: list[list] | None = None, on: date | None = None):
@@ -151,47 +176,59 @@ def report(organisation, population_rows: list[list] | None = None, on: date | N
                     share,
                     people,
                     (people or 0) / pop_total if pop_total else None,
+                    category_words(dimension, category),
                 )
             )
         sections.append(Section(dimension, title, lines))
     return sections
 
 
-def bar_chart(section: Section, width: int = 640) -> str:
-    """Paired horizontal bars (members, population) per category, with text labels, so the
-    chart reads without colour; the table beside it carries the same figures."""
+# The chart is drawn for a phone's width: at 390 px one unit is about one pixel, so the text
+# is drawn at the size it is read; on a wide screen the figure's CSS caps its width.
+CHART_WIDTH = 360
+LABEL_CHARS = 40  # characters of a label per line at 14 units
+
+
+def bar_chart(section: Section, width: int = CHART_WIDTH) -> str:
+    """Paired horizontal bars (members, population) per category, each category's name in full
+    above its bars (wrapped, never cut off), with the figures as text, so the chart reads
+    without colour; the table beside it carries the same figures."""
     lines = [line for line in section.lines if line.category != NOT_KNOWN]
-    label_w, bar_h, gap = 170, 14, 12
-    height = len(lines) * (2 * bar_h + gap) + 40
+    bar_h, gap, text_h = 16, 14, 18
+    labels = [wrapped(line.label or line.category, LABEL_CHARS) for line in lines]
+    height = 32 + sum(len(label) * text_h + 2 * bar_h + gap for label in labels)
     scale = max(
         [line.member_share for line in lines]
         + [line.population_share or 0 for line in lines]
         + [0.01]
     )
-    plot_w = width - label_w - 60
+    plot_w = width - 56  # room for "100.0%" after the longest bar
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="chart-{section.dimension}-title">',
+        f'width="100%" role="img" aria-labelledby="chart-{section.dimension}-title" '
+        'font-family="inherit">',
         f'<title id="chart-{section.dimension}-title">Members compared with the population, '
         f"by {escape(section.title.lower())}</title>",
-        f'<rect x="{label_w}" y="4" width="12" height="12" fill="#1d70b8"/>'
-        f'<text x="{label_w + 18}" y="15" font-size="13">Members</text>'
-        f'<rect x="{label_w + 110}" y="4" width="12" height="12" fill="#b1b4b6"/>'
-        f'<text x="{label_w + 128}" y="15" font-size="13">Population</text>',
+        '<rect x="0" y="4" width="14" height="14" fill="#1d70b8"/>'
+        '<text x="20" y="16" font-size="14">Members</text>'
+        '<rect x="110" y="4" width="14" height="14" fill="#b1b4b6"/>'
+        '<text x="130" y="16" font-size="14">Population</text>',
     ]
     y = 32
-    for line in lines:
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + bar_h + 4}" font-size="13" text-anchor="end">'
-            f"{escape(line.category[:24])}</text>"
-        )
+    for line, label in zip(lines, labels, strict=True):
+        for text in label:
+            y += text_h
+            parts.append(
+                f'<text x="0" y="{y - 4}" font-size="14" font-weight="bold" '
+                f'class="mutualise-chart__label">{escape(text)}</text>'
+            )
         for share, colour in ((line.member_share, "#1d70b8"), (line.population_share, "#b1b4b6")):
             if share is not None:
                 w = plot_w * share / scale
                 parts.append(
-                    f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" '
-                    f'fill="{colour}"/><text x="{label_w + w + 4:.1f}" y="{y + bar_h - 2}" '
-                    f'font-size="12">{share * 100:.1f}%</text>'
+                    f'<rect x="0" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
+                    f'fill="{colour}"/><text x="{w + 4:.1f}" y="{y + bar_h - 3}" '
+                    f'font-size="13">{share * 100:.1f}%</text>'
                 )
             y += bar_h
         y += gap
