@@ -11,7 +11,7 @@ from meeting_helpers import found, make_members
 
 from mutualise.audit.models import AuditEvent
 from mutualise.meetings import services
-from mutualise.meetings.models import Minutes, Motion, Requisition
+from mutualise.meetings.models import Minutes, Motion, ProxyAppointment, Requisition
 from mutualise.register import services as register
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,11 @@ def world():
     minutes = Minutes.objects.create(
         organisation=org, meeting=meeting, text="x", drafted_at=timezone.now()
     )
-    return {"org": org, "users": users, "members": members, "meeting": meeting,
+    proxy = ProxyAppointment.objects.create(
+        organisation=org, meeting=meeting, appointer=members[0], proxy_member=members[2],
+        lodged_at=timezone.now(),
+    )  # fmt: skip
+    return {"org": org, "users": users, "members": members, "meeting": meeting, "proxy": proxy,
             "resolution": resolution, "motion": motion, "requisition": requisition,
             "minutes": minutes}  # fmt: skip
 
@@ -152,6 +156,10 @@ FOR_THEMSELVES = {
         lambda w, a: services.appoint_proxy(
             w["meeting"], w["members"][0], proxy_member=w["members"][2], actor=a
         ),
+        ["other_member", "returning_officer", "stranger"],
+    ),
+    "revoke_proxy": (
+        lambda w, a: services.revoke_proxy(w["proxy"], actor=a),
         ["other_member", "returning_officer", "stranger"],
     ),
     "join_online": (

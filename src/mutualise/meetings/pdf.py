@@ -46,6 +46,8 @@ def notice_lines(meeting) -> list[tuple[str, str]]:
         ),
         ("p", f"{meeting.title}: {when:%A %-d %B %Y at %H:%M}, {meeting.place or 'online'}."),
     ]
+    if meeting.state == "draft":
+        lines.insert(0, ("p", "DRAFT FOR CHECKING: notice has not been given of this meeting."))
     if meeting.online:
         lines.append(("p", "Members may attend and vote online."))
     if meeting.remote_url:

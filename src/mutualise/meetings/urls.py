@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/resolutions/<int:number>/paper/", views.paper_poll, name="paper_poll"),
     path("<int:pk>/motions/", views.motions, name="motions"),
     path("<int:pk>/proxy", views.appoint_proxy, name="proxy"),
+    path("<int:pk>/proxy/revoke", views.revoke_proxy, name="revoke_proxy"),
     path("<int:pk>/join", views.join_online, name="join"),
     path("<int:pk>/console/", views.console, name="console"),
     path("<int:pk>/console/action", views.console_action, name="console_action"),

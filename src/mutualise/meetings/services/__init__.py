@@ -17,7 +17,7 @@ from .organising import (
     propose_resolution,
     publish_notice,
 )
-from .proxies import appoint_proxy, live_proxies, proxy_deadline
+from .proxies import appoint_proxy, live_proxies, proxy_deadline, revoke_proxy
 from .record import attendance_list, edit_minutes, publish_record, record_text, sign_minutes
 from .requisitions import (
     convene_requisitioned_meeting,
@@ -99,6 +99,7 @@ __all__ = [
     "receipts_digest",
     "record_short_notice_consents",
     "record_text",
+    "revoke_proxy",
     "send_notice",
     "sign_minutes",
     "sign_requisition",

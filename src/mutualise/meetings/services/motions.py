@@ -52,6 +52,14 @@ def submit_motion(
             f"statement: {word_count(statement)} words; the rules allow at most {limit}"
         )
     with transaction.atomic():
+        # The meeting's row locked: two submissions of the same text cannot both pass the check.
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        same = _same_text(meeting, text)
+        if same is not None:
+            raise MeetingError(
+                f"text: a motion with the same text is already submitted for this meeting "
+                f"(‘{same.title}’); support it instead"
+            )
         motion = Motion.objects.create(
             organisation=meeting.organisation,
             meeting=meeting,
@@ -70,6 +78,20 @@ def submit_motion(
             data={"proposer": proposer.number, "title": title},
         )
     return motion
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold().rstrip(".")
+
+
+def _same_text(meeting: Meeting, text: str) -> Motion | None:
+    """A motion already submitted for this meeting whose text is the same as `text`, ignoring
+    case, spacing and a closing full stop."""
+    wanted = _normal(text)
+    for motion in Motion.objects.filter(meeting=meeting).exclude(state=Motion.State.REJECTED):
+        if _normal(motion.text) == wanted:
+            return motion
+    return None
 
 
 def support_motion(motion: Motion, member, *, actor=None, on: date | None = None):

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mutualise.audit import services as audit
+from mutualise.mail import services as mail
 
 from ..ballot_parser import ChoiceInvalid, parse_instruction
 from ..lifecycle import MeetingState
@@ -111,6 +112,45 @@ def appoint_proxy(
             },
         )
     return appointment
+
+
+def revoke_proxy(given: ProxyAppointment, *, actor=None, now=None) -> ProxyAppointment:
+    """The member withdraws the proxy they appointed, until the meeting opens; the proxy is
+    told by email where they gave an address."""
+    require_self(actor, given.appointer, given.organisation, what="revoke their proxy",
+                 or_permission="meetings.run_meeting")  # fmt: skip
+    now = _now(now)
+    with transaction.atomic():
+        appointment = (
+            ProxyAppointment.objects.select_for_update(of=("self",))
+            .select_related("meeting", "appointer", "proxy_member")
+            .get(pk=given.pk)
+        )
+        if appointment.revoked_at is not None:
+            raise MeetingError("this proxy has been revoked or replaced already")
+        if appointment.meeting.state not in (MeetingState.DRAFT, MeetingState.CALLED):
+            raise MeetingError("a proxy is revoked before the meeting opens")
+        appointment.revoked_at = now
+        appointment.save(update_fields=["revoked_at"])
+        holder = appointment.proxy_member
+        if holder is not None and holder.email:
+            mail.send(
+                organisation=appointment.organisation,
+                to=holder.email,
+                template="meetings/proxy_revoked",
+                context={"name": holder.display_name, "meeting": appointment.meeting,
+                         "appointer": appointment.appointer.display_name},
+                reason="proxy-revoked",
+            )  # fmt: skip
+        audit.record(
+            appointment.organisation,
+            "proxy.revoked",
+            actor=actor,
+            subject=appointment,
+            data={"meeting": appointment.meeting_id, "appointer": appointment.appointer.number},
+        )
+    given.refresh_from_db()
+    return given
 
 
 def live_proxies(meeting: Meeting):

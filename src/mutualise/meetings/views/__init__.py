@@ -4,7 +4,7 @@ the chair's console, and a live results screen. Every change goes through servic
 from __future__ import annotations
 
 from .console import console, console_action, paper_poll
-from .members import appoint_proxy, join_online, vote
+from .members import appoint_proxy, join_online, revoke_proxy, vote
 from .organise import meeting_new, meeting_prepare
 from .pages import letters_pdf, meeting_detail, meeting_list, notice_pdf
 from .record import minutes
@@ -30,5 +30,6 @@ __all__ = [
     "requisitions",
     "results",
     "results_json",
+    "revoke_proxy",
     "vote",
 ]

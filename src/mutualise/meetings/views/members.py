@@ -12,9 +12,9 @@ from mutualise.register.models import Member
 
 from .. import services
 from ..forms import ProxyForm, VoteForm
-from ..models import Resolution
+from ..models import ProxyAppointment, Resolution
 from ..services import MeetingError
-from .common import _meeting, _wants_json
+from .common import _meeting, _sentence, _wants_json
 
 
 @require_POST
@@ -90,6 +90,27 @@ def appoint_proxy(request, slug, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Your proxy is {appointment.holder}.")
+    return redirect("meetings:detail", slug, pk)
+
+
+@require_POST
+def revoke_proxy(request, slug, pk):
+    """The member withdraws the proxy they appointed (services.revoke_proxy)."""
+    meeting = _meeting(request, slug, pk)
+    member = services.member_for(request.user, meeting.organisation)
+    if member is None:
+        raise PermissionDenied
+    appointment = get_object_or_404(
+        ProxyAppointment, meeting=meeting, appointer=member, pk=request.POST.get("proxy")
+    )
+    try:
+        services.revoke_proxy(appointment, actor=request.user)
+    except MeetingError as exc:
+        messages.error(request, _sentence(str(exc)))
+    else:
+        messages.success(
+            request, f"Your proxy is revoked: {appointment.holder} no longer votes for you."
+        )
     return redirect("meetings:detail", slug, pk)
 
 

@@ -12,7 +12,7 @@ from mutualise.register.models import Organisation
 
 from .. import pdf, services
 from ..forms import ProxyForm, VoteForm
-from ..models import Meeting, Resolution, VoteRecord
+from ..models import Meeting, ProxyAppointment, Resolution, VoteRecord
 from .common import _meeting, _require
 
 
@@ -84,6 +84,13 @@ def meeting_detail(request, slug, pk):
         and meeting.state in ("draft", "called")
         and (deadline is None or now <= deadline)
     )
+    my_proxy = None
+    if member is not None:
+        my_proxy = (
+            ProxyAppointment.objects.filter(meeting=meeting, appointer=member, revoked_at=None)
+            .select_related("proxy_member")
+            .first()
+        )
     minutes = getattr(meeting, "minutes", None)
     return render(
         request,
@@ -96,6 +103,8 @@ def meeting_detail(request, slug, pk):
             "member": member,
             "present": present,
             "proxy_open": proxy_open,
+            "my_proxy": my_proxy,
+            "may_revoke_proxy": my_proxy is not None and meeting.state in ("draft", "called"),
             "proxy_deadline": deadline,
             "proxy_form": ProxyForm(
                 resolutions=resolutions, non_members_allowed=not proxies.proxy_must_be_member
