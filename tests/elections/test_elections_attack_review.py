@@ -134,3 +134,22 @@ def test_the_parser_refuses_odd_json(nhs_org, returning_officer, monkeypatch):
         1,
         2,
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a rulebook may set elections.secrecy_batch (and meetings.secrecy_batch) to 1: each "
+    "mix is then one ballot with one vote record in one transaction (xmin), a batch of one",
+)
+@pytest.mark.django_db
+def test_a_rulebook_cannot_set_a_secrecy_batch_of_one(nhs_org):
+    """docs/secrecy.md promises chance among K; K is the rulebook's, with no floor, so a batch
+    of one (or two) is accepted and the mixer's transaction then names each voter's ballot."""
+    from pydantic import ValidationError
+
+    constitution = nhs_org.constitution
+    for section in (constitution.elections, constitution.meetings):
+        data = section.model_dump()
+        data["secrecy_batch"] = 1
+        with pytest.raises(ValidationError):
+            type(section).model_validate(data)
