@@ -1,11 +1,11 @@
 """Members as co-producers: proposals they back, participatory budgets they decide, and a
 delivery record for every decision. Money is integer pence; every table carries organisation.
 
-Secrecy of budget ballots: `BudgetVoteRecord` says who has voted; `BudgetBallot` holds what was
-voted, with a random id and no time, member or order. They are written in separate transactions
-(services/voting.py); a ballot waits in `HeldBudgetBallot` until voting closes and is then moved,
-with every other, in shuffled order in one transaction, so the final table's rows, ids and
-transaction ids say nothing about when each was cast.
+Secrecy of budget ballots (docs/secrecy.md, the elections design): `BudgetVoteRecord` says who
+has voted; `HeldBudgetBallot` holds the ballot sealed (unreadable without the key kept outside the
+database) beside it, written in the same transaction; the mixer (mixing.py) opens shuffled
+batches of at least K into `BudgetBallot` (a random id, no time, member or order) and rewrites
+the batch's vote records under fresh random keys. All four are WITHOUT ROWID on SQLite.
 """
 
 from __future__ import annotations
@@ -142,8 +142,9 @@ class BudgetProject(models.Model):
 
 
 class BudgetVoteRecord(models.Model):
-    """That a member has voted in a budget. Not the vote."""
+    """That a member has voted in a budget. Not the vote. A random key, rewritten by the mixer."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
@@ -159,15 +160,39 @@ class BudgetVoteRecord(models.Model):
 
 
 class HeldBudgetBallot(models.Model):
-    """A ballot cast while voting is open, until the close moves it (shuffled) to BudgetBallot."""
+    """A ballot cast and not yet mixed: its choices and its vote record's key, sealed to a fixed
+    length (mixing.py)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="+")
-    choices = models.JSONField(help_text='[["code", points], ...] in the voter\'s order')
+    sealed = models.TextField()
 
     def __str__(self) -> str:
         return f"held ballot {self.pk}"
+
+
+class BudgetPaperKeying(models.Model):
+    """The first keying of a paper budget ballot, waiting for the second. Keyed digests of the
+    member and of member-and-choices, never the choices nor the member: a matching second keying
+    is recognised, but no row ties a voter to what the paper says. Deleted when it is cast."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="+")
+    member_digest = models.CharField(max_length=64)
+    choices_digest = models.CharField(max_length=64)
+    keyed_by_name = models.CharField(max_length=150)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "member_digest"], name="budget_paper_keying_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "a pending paper keying"
 
 
 class BudgetBallot(models.Model):

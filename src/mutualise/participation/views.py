@@ -78,6 +78,8 @@ def index(request, slug):
             ProposalSupport.objects.filter(member=member).values_list("proposal_id", flat=True)
         )
     rules = organisation.constitution.participation.proposals
+    runs = request.user.has_perm("participation.run_budget", organisation)
+    budgets = Budget.objects.filter(organisation=organisation)
     return render(
         request,
         "participation/index.html",
@@ -89,7 +91,8 @@ def index(request, slug):
             "member": member,
             "can_propose": can_propose and rules.enabled,
             "rules": rules,
-            "budgets": Budget.objects.filter(organisation=organisation, state__in=VISIBLE_BUDGETS),
+            "budgets": budgets if runs else budgets.filter(state__in=VISIBLE_BUDGETS),
+            "runs_budgets": runs,
             "errors": errors,
             "entered": entered,
         },
@@ -174,6 +177,7 @@ def budget_page(request, slug, pk):
             "rule_name": RULE_NAMES.get(budget.rule, budget.rule),
             "ranks": range(1, budget.ranks + 1),
             "runs": runs,
+            "editable": budget.state in services.setup.EDITABLE_STATES,
             "moves": available(BUDGET_TRANSITIONS, budget_facts(budget)) if runs else [],
             "pending": [p for p in projects if p.review == BudgetProject.Review.PENDING],
             "count_job": _count_job(budget) if runs else None,

@@ -1,11 +1,10 @@
-"""Closing a budget's vote: mix the held ballots into the final table, count them under the
+"""Closing a budget's vote: mix the ballots still held into the final table (mixing.py), count them under the
 budget's rule with the pure counter (mutualise.budgeting), publish why each project won or
 lost, and open a delivery record for each funded project. All in one locked transaction."""
 
 from __future__ import annotations
 
 import hashlib
-import random
 from fractions import Fraction
 
 from django.db import transaction
@@ -15,23 +14,13 @@ from mutualise.budgeting.add1 import mes, mes_add1
 from mutualise.budgeting.greedy import greedy
 from mutualise.budgeting.pb import PbInstance, PbProject, PbVote, amount_text, write_pb
 
+from .. import mixing
 from ..facts import budget_facts
 from ..lifecycle import BUDGET_TRANSITIONS, check
-from ..models import Budget, BudgetBallot, BudgetProject, Delivery, HeldBudgetBallot
+from ..models import Budget, BudgetBallot, BudgetProject, Delivery
 from .common import ParticipationError, now_or, require, today
 
 FILE_RULES = {"greedy": "greedy", "mes": "equalshares", "mes-add1": "equalshares/add1"}
-
-
-def _mix(budget: Budget) -> int:
-    """Move every held ballot to the final table in shuffled order, with new random ids."""
-    held = list(HeldBudgetBallot.objects.filter(budget=budget).values_list("choices", flat=True))
-    random.SystemRandom().shuffle(held)
-    BudgetBallot.objects.bulk_create(
-        [BudgetBallot(organisation=budget.organisation, budget=budget, choices=c) for c in held]
-    )
-    HeldBudgetBallot.objects.filter(budget=budget).delete()
-    return len(held)
 
 
 def instance_for(budget: Budget) -> PbInstance:
@@ -88,7 +77,8 @@ def count_budget(given: Budget, *, actor=None, now=None) -> Budget:
         allowed, reason = check(transition, budget_facts(budget, now_or(now)))
         if not allowed:
             raise ParticipationError(reason)
-        ballots = _mix(budget)
+        mixing.mix(budget, final=True)
+        ballots = BudgetBallot.objects.filter(budget=budget).count()
         instance = instance_for(budget)
         if budget.rule == "greedy":
             result = greedy(instance)
@@ -164,8 +154,7 @@ def queue_count(given: Budget, *, actor=None, now=None):
         waiting = jobs.unfinished(COUNT_JOB, subject)
         if waiting is not None:
             return waiting
-        ballots = BudgetBallot.objects.filter(budget=budget).count()
-        ballots += HeldBudgetBallot.objects.filter(budget=budget).count()
+        ballots = mixing.cast_count(budget)
         job = jobs.start(
             count_budget_task,
             kind=COUNT_JOB,

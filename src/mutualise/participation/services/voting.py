@@ -1,30 +1,31 @@
 """Voting in a participatory budget: who may vote, what a valid ballot is, casting it once and
 in secret.
 
-Secrecy. The record that a member voted and the ballot's contents share no key, no time and no
-transaction: the ballot is written first, alone, into a holding table with a random id; then, in
-a second transaction, the record. When voting closes the count moves every held ballot to the
-final table in shuffled order in one transaction (counting.py), so its rows, ids and transaction
-ids say nothing about when each was cast. Until then the holding table's rows sit in commit order
-beside the records' (a copy of the database taken during voting could match them by transaction
-id order): that is the gap the elections app's mixer (moving held ballots in shuffled batches of
-K during the poll) closes; it has not landed yet, so this is the interim, and the limit is stated.
-If the second transaction fails (the member voted meanwhile), the held ballot is deleted by its
-id, which only this request knows.
+Secrecy (docs/secrecy.md, the elections design; mixing.py): the vote record (a random key) and
+the ballot, sealed with that key under a key kept outside the database, are written in ONE
+transaction, so an acknowledged ballot is never lost and a record never exists without its
+ballot; whoever reads the database sees that they belong together, not what the ballot says.
+The mixer, after about one cast in K and at the count, opens shuffled batches of at least K into
+the final table and rewrites their records under fresh keys. No audit event is written per
+ballot (the marked register is the records; the count is audited with the total).
 """
 
 from __future__ import annotations
 
+import logging
+import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from mutualise.audit import services as audit
 from mutualise.constitution.calendar import age_on
 
+from .. import mixing
 from ..lifecycle import BudgetState
 from ..models import Budget, BudgetProject, BudgetVoteRecord, HeldBudgetBallot
 from .common import ParticipationError, now_or, require, today
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -138,22 +139,35 @@ def cast_ballot(
     if has_voted(budget, member):
         raise ParticipationError("you have already voted in this budget")
     clean = validate(budget, choices)
-    with transaction.atomic():
-        held = HeldBudgetBallot.objects.create(
-            organisation=organisation, budget=budget, choices=[list(c) for c in clean]
-        )
     try:
         with transaction.atomic():
-            BudgetVoteRecord.objects.create(
-                organisation=organisation, budget=budget, member=member, channel=channel
-            )
-            audit.record(
-                organisation,
-                "budget.voted",
-                actor=actor,
-                subject=budget,
-                data={"member": member.number, "channel": channel},
-            )
+            record(budget, member, clean, channel)
     except IntegrityError:
-        HeldBudgetBallot.objects.filter(pk=held.pk).delete()
         raise ParticipationError("you have already voted in this budget") from None
+    _mix_after_cast(budget)
+
+
+def record(budget: Budget, member, clean: list[tuple[str, int]], channel: str) -> None:
+    """The vote record and the sealed ballot, in the caller's transaction (raises IntegrityError
+    if the member has voted). `clean` has been through `validate`."""
+    record_id = uuid.uuid4()
+    BudgetVoteRecord.objects.create(
+        id=record_id,
+        organisation=budget.organisation,
+        budget=budget,
+        member=member,
+        channel=channel,
+    )
+    HeldBudgetBallot.objects.create(
+        organisation=budget.organisation,
+        budget=budget,
+        sealed=mixing.seal_cast(clean, record_id),
+    )
+
+
+def _mix_after_cast(budget: Budget) -> None:
+    """The cast has committed; a mixer that fails leaves its batch held for the next one."""
+    try:
+        mixing.after_cast(budget)
+    except Exception:  # noqa: BLE001 - the ballot is safe; the count mixes what is left
+        logger.exception("mixing budget ballots after a cast failed; it will be retried")
