@@ -17,7 +17,7 @@ from mutualise.register.models import Organisation
 
 from . import services
 from .models import Budget
-from .services.setup import EDITABLE_STATES, defaults
+from .services.setup import EDITABLE_STATES, check, defaults
 
 WINDOW = (("voting_opens_at", "Voting opens"), ("voting_closes_at", "Voting closes"))
 PARTS = ("day", "month", "year", "time")
@@ -133,6 +133,9 @@ def budget_form(request, slug, pk=None):
         shown = _shown({f: getattr(budget, f) for f in services.setup.FIELDS})
     if request.method == "POST":
         values = _values(request.POST, organisation, errors)
+        if errors:  # what could not be read, and every other problem too, each at its field
+            flagged = {field for field, _ in errors}
+            errors += [e for e in check(organisation, values) if e[0] not in flagged]
         try:
             if not errors and budget is None:
                 budget = services.set_up_budget(organisation, values, actor=request.user)
