@@ -157,7 +157,9 @@ def _day(text: str, flag: str) -> date:
 
 def _pence(text: str, flag: str) -> int:
     pounds, dot, pence = text.strip().lstrip("£").replace(",", "").partition(".")
-    if not pounds.isdigit() or (dot and not (len(pence) == 2 and pence.isdigit())):
+    if not (pounds.isascii() and pounds.isdigit()) or (
+        dot and not (len(pence) == 2 and pence.isascii() and pence.isdigit())
+    ):
         raise CommandError(f"{flag} {text!r}: give an amount in pounds such as 20000 or 250.50")
     return int(pounds) * 100 + (int(pence) if dot else 0)
 

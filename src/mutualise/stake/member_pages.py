@@ -101,6 +101,8 @@ def nominate(request, slug):
             errors.append(
                 ("id_name", "The name must be at most 200 characters and the address 300")
             )
+        if len(entered["relationship"]) > 40:
+            errors.append(("id_relationship", "The relationship must be at most 40 characters"))
         if not errors:
             try:
                 services.nominate(

@@ -111,7 +111,7 @@ def offer(request, slug, pk):
         if member is None:
             return redirect_to_login(request.get_full_path())
         raw = request.POST.get("shares", "").strip()
-        if not raw.isdigit() or int(raw) <= 0:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) <= 0:
             errors.append(("id_shares", "Enter how many shares you want, as a whole number"))
         else:
             try:
@@ -212,6 +212,8 @@ def statement(request, slug, year):
     if organisation.constitution.shares is None:
         raise Http404("this organisation issues no shares")
     member = _own_member(request, organisation)
+    if not 1900 <= year <= 9998:  # date() refuses years outside 1..9999: not a 500
+        raise Http404(f"no statement for {year}")
     end = organisation.constitution.organisation.financial_year_end
     first, last = financial_year(date(year, end.month, 1), end.day, end.month)
     response = HttpResponse(statement_pdf(organisation, member, first, last),

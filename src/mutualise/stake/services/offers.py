@@ -108,6 +108,8 @@ def apply(offer: ShareOffer, member, shares: int, *, at: datetime, priority: int
         raise StakeError(f"member {member.number} is not on {organisation}'s register")
     if offer.kind == ShareOffer.Kind.OPEN and suspended_between(organisation, day, day):
         raise StakeError("withdrawals are suspended, so the open offer takes no applications")
+    if OfferApplication.objects.filter(offer=offer, member=member).exists():
+        raise StakeError(f"member {member.number} has already applied to '{offer}'")
     pence = shares * nominal
     held = ShareAccount.objects.filter(member=member).values_list("balance_pence", flat=True)
     holding = (held.first() or 0) + pence

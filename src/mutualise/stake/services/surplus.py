@@ -29,6 +29,11 @@ _POUNDS = re.compile(r"£?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?")
 ROW_ERRORS_SHOWN = 20
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also passes '²', which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def read_amounts(text: str, column: str, what: str) -> dict[int, int]:
     """A CSV with 'Membership number' and `column` (pounds, e.g. 1234.56) as {number: pence};
     every bad row is named (row number, column, value) in one error."""
@@ -48,17 +53,13 @@ def read_amounts(text: str, column: str, what: str) -> dict[int, int]:
         number = row[at_number].strip() if at_number < len(row) else ""
         amount = row[at_amount].strip() if at_amount < len(row) else ""
         pounds, dot, pence = amount.partition(".")
-        if (
-            number.isdigit()
-            and pounds.isdigit()
-            and (not dot or len(pence) == 2 and pence.isdigit())
-        ):
+        if _digits(number) and _digits(pounds) and (not dot or len(pence) == 2 and _digits(pence)):
             key = int(number)  # the common row, without the pattern
             if key not in found:
                 found[key] = int(pounds) * 100 + (int(pence) if dot else 0)
                 continue
         match = _POUNDS.fullmatch(amount)
-        if not number.isdigit():
+        if not _digits(number):
             errors.append(f"row {line}, 'Membership number': {number!r} is not a number")
         elif match is None:
             errors.append(f"row {line}, '{column}': {amount!r} is not an amount such as 1234.56")
@@ -197,6 +198,9 @@ def _store(organisation, year_ending, surplus, distributable, order, amounts, ba
                 basis_pence=sum(b for _, b in rows) if rows is not None else None,
             )  # fmt: skip
             if rows:
+                if amounts[use] and not sum(b for _, b in rows):
+                    what = "payroll" if use == Use.EQUAL_PERCENTAGE_OF_PAY else "trade"
+                    raise StakeError(f"the {what} file comes to nothing: '{use}' cannot be shared")
                 parts = money.split(amounts[use], [b for _, b in rows])
                 bulk.load_parts([(n, b, p) for (n, b), p in zip(rows, parts, strict=True)],
                                 columns=("id", "basis", "pence"))  # fmt: skip
