@@ -245,3 +245,20 @@ def test_a_small_budget_is_mixed_whole_at_the_count_and_batches_leave_k_behind()
     services.count_budget(budget, actor="test", now=at(DAY + timedelta(days=15)))
     assert mixing.cast_count(budget) == 45 == BudgetBallot.objects.count()
     assert len(truth) == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_attacks_work_when_the_mixer_does_not_shuffle(monkeypatch):
+    """The control: with the mixer's shuffles removed, PostgreSQL's heap keeps the cast order in
+    both tables and the scan-order attack links the batch far beyond chance."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's WITHOUT ROWID tables keep random-key order even unshuffled")
+    monkeypatch.setattr(mixing._RANDOM, "shuffle", lambda items: None)
+    budget = _voting_budget(found())
+    k = mixing.batch_size(budget)
+    monkeypatch.setattr(mixing, "after_cast", lambda budget: None)
+    truth = _cast(budget, make_members(budget.organisation, VOTERS))
+    services.count_budget(budget, actor="test", now=at(DAY + timedelta(days=15)))
+    records, ballots = _live(budget)
+    with pytest.raises(AssertionError, match="linked to their voters"):
+        _assert_chance("scan order", _pair(records, ballots, lambda x: x["scan"]), truth, k)
