@@ -155,3 +155,15 @@ def test_a_bonus_sum_over_a_payroll_of_no_pay_is_a_clear_error(db):
             pots={"equal-percentage-of-pay": 5_000},
             payroll="Membership number,Gross pay\n1,0.00\n2,0\n",
         )  # fmt: skip
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="post_interest accepts a period that has not ended: interest is credited now, dated "
+    "in the future, for days no one has held yet (members may still leave)",
+)
+def test_interest_for_a_period_not_yet_ended_is_refused(energy):
+    (m,) = make_members(energy, 1)
+    services.record_movement(energy, m, "allotment", 100_000, on=date(2024, 6, 1))
+    with pytest.raises(StakeError):
+        services.post_interest(energy, Fraction(3, 100), date(2099, 1, 1), date(2099, 12, 31))
