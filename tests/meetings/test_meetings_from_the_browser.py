@@ -12,6 +12,7 @@ from django.utils import timezone
 from meeting_helpers import found, make_members
 
 from mutualise.audit.models import AuditEvent as Event
+from mutualise.jobs.worker import run_queued
 from mutualise.mail.models import Message
 from mutualise.meetings import services
 from mutualise.meetings.models import Meeting, Minutes, Resolution
@@ -78,9 +79,11 @@ def test_the_secretary_calls_a_meeting_with_resolutions_and_publishes_its_notice
     meeting.starts_at = timezone.now() + timedelta(days=days + 2)
     meeting.save()
     done = client.post(f"/o/coop/meetings/{meeting.pk}/prepare/", {"action": "publish"})
-    assert done.status_code == 302
+    assert done.status_code == 302 and "/jobs/" in done["Location"]  # the worker sends it
     meeting.refresh_from_db()
     assert meeting.state == "called" and meeting.notice_given_on == today
+    assert not Message.objects.exists()
+    assert run_queued() == 1
     emailed = [m for m in members if m.contact_channel == "email"]
     sent = Message.objects.filter(organisation=org).order_by("to")
     assert [m.to for m in sent] == sorted(m.email for m in emailed)
@@ -88,7 +91,13 @@ def test_the_secretary_calls_a_meeting_with_resolutions_and_publishes_its_notice
     detail = _client(users, "member").get(f"/o/coop/meetings/{meeting.pk}/").content.decode()
     assert "join the video call" in detail
     verbs = set(Event.objects.filter(organisation=org).values_list("action", flat=True))
-    assert {"meeting.created", "resolution.added", "meeting.call", "meeting.notice_sent"} <= verbs
+    assert {
+        "meeting.created",
+        "resolution.added",
+        "meeting.call",
+        "meeting.notice_sent",
+        "meeting.notice_queued",
+    } <= verbs
 
 
 def test_a_bad_meeting_form_says_what_and_where(world):

@@ -64,8 +64,11 @@ def queue_notice(meeting, *, actor, meeting_url: str = "", now=None):
         last = jobs.latest(NOTICE_JOB, subject)
         if last is not None and last.state == "done":
             raise services.MeetingError("the notice of this meeting has been sent already")
-        if last is not None:  # its sending failed: notice stands given, send it again
-            called = Meeting.objects.get(pk=meeting.pk)
+        current = Meeting.objects.get(pk=meeting.pk)
+        if last is not None or current.state != "draft":
+            # Its sending failed, or the meeting was called without sending (the command
+            # line): notice stands given, send it (again).
+            called = current
         else:
             called = services.call_meeting(meeting, actor=actor, now=now)
         members = register.active_members(called.organisation, on=called.notice_given_on)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from mutualise import clock
 from mutualise.register.models import Member
 
-from .. import facts, services
+from .. import facts, services, tasks
 from ..forms import CheckInForm, HandsForm, PaperBallotForm
 from ..lifecycle import MEETING_TRANSITIONS, RESOLUTION_TRANSITIONS, available
 from ..models import Attendance, Minutes, Resolution, VoteRecord
@@ -104,14 +104,11 @@ def console_action(request, slug, pk):
             messages.success(request, f"Done: {MEETING_TRANSITIONS[action].label.lower()}.")
         elif action == "send_notice":
             page = reverse("meetings:detail", args=[slug, meeting.pk])
-            sent = services.send_notice(
+            job = tasks.queue_notice(
                 meeting, actor=request.user, meeting_url=request.build_absolute_uri(page)
             )
-            messages.success(
-                request,
-                f"Notice emailed to {sent.emailed} members; {sent.letters} letters are ready to "
-                "print.",
-            )
+            messages.success(request, "The notice is being sent to every member.")
+            return redirect("jobs:job", slug, job.pk)
         elif action in ("approve_minutes", "publish_minutes"):
             minutes = get_object_or_404(
                 Minutes, organisation=meeting.organisation, pk=request.POST.get("minutes")
@@ -154,7 +151,9 @@ def console_action(request, slug, pk):
             resolution = get_object_or_404(
                 Resolution, meeting=meeting, number=request.POST.get("number")
             )
-            _resolution_action(request, resolution, action)
+            queued = _resolution_action(request, resolution, action)
+            if queued is not None:
+                return queued
         else:
             raise MeetingError(f"Unknown action {action!r}")
     except MeetingError as exc:
@@ -180,10 +179,16 @@ def _resolution_action(request, resolution, action):
             data = form.cleaned_data
             hands = (data["hands_for"], data["hands_against"], data["hands_abstain"])
             casting = data.get("casting_vote", "")
+        if resolution.method == Resolution.Method.POLL:
+            # A poll is counted by the worker (its ballots mixed, sealed and counted as a job).
+            job = tasks.queue_poll_count(resolution, casting_vote=casting, actor=request.user)
+            messages.success(request, f"Resolution {resolution.number}: the poll is being counted.")
+            return redirect("jobs:job", resolution.organisation.slug, job.pk)
         declared = services.declare_result(
             resolution, hands=hands, casting_vote=casting, actor=request.user
         )
         messages.success(request, f"Resolution {declared.number}: {declared.result_reason}")
+    return None
 
 
 def paper_poll(request, slug, pk, number):

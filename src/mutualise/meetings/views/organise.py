@@ -10,7 +10,7 @@ from mutualise import clock
 from mutualise.constitution.calendar import london
 from mutualise.register.models import Organisation
 
-from .. import facts, services
+from .. import facts, services, tasks
 from ..forms import MeetingForm, ResolutionForm
 from ..models import Resolution
 from .common import _form_errors, _meeting, _require, _sentence
@@ -108,13 +108,14 @@ def meeting_prepare(request, slug, pk):
                 errors = [(f"id_{name}", message) for name, message in _form_errors(form)]
             elif action == "publish":
                 url = request.build_absolute_uri(reverse("meetings:detail", args=[slug, pk]))
-                sent = services.publish_notice(meeting, actor=request.user, meeting_url=url)
+                # Notice is given now; the worker sends it to every member (a job to follow).
+                job = tasks.queue_notice(meeting, actor=request.user, meeting_url=url)
                 messages.success(
                     request,
-                    f"Notice given: emailed to {sent.emailed} member{'s' * (sent.emailed != 1)};"
-                    f" {sent.letters} letter{'s' * (sent.letters != 1)} to post.",
+                    "Notice given. The notice is being sent to every member: this page shows "
+                    "how far it has gone, and the letters to post when it is done.",
                 )
-                return redirect("meetings:detail", slug, pk)
+                return redirect("jobs:job", slug, job.pk)
         except services.MeetingError as exc:
             anchor = "id_title" if action == "resolution" else "publish"
             errors.append((anchor, _sentence(str(exc))))
