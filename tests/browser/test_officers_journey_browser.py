@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from mutualise.jobs.worker import run_queued
 from mutualise.mail.models import Message
 from mutualise.meetings import services as meetings
 from mutualise.meetings.models import Meeting, Minutes
@@ -148,10 +149,11 @@ def test_secretary_and_chair_run_the_register_and_a_meeting(
     assert "Extraordinary resolution" in page.locator("main").inner_text()
     assert_accessible(page, "the agenda with two resolutions")
     page.get_by_role("button", name="Publish the notice").click()
-    assert "Notice given: emailed to 25 members" in page.locator("main").inner_text()
-    assert_accessible(page, "the meeting's page after the notice")
+    assert "Notice given." in page.locator("main").inner_text() and "/jobs/" in page.url
+    assert_accessible(page, "the notice's sending job")
     meeting = Meeting.objects.get()
     assert meeting.state == "called"
+    assert run_queued() == 1  # the worker sends it
     assert Message.objects.filter(reason="meeting-notice").count() == 25
 
     # A member sees it on a phone, with the link to attend remotely.
