@@ -167,3 +167,14 @@ def test_interest_for_a_period_not_yet_ended_is_refused(energy):
     services.record_movement(energy, m, "allotment", 100_000, on=date(2024, 6, 1))
     with pytest.raises(StakeError):
         services.post_interest(energy, Fraction(3, 100), date(2099, 1, 1), date(2099, 12, 31))
+
+
+def test_a_trade_amount_too_large_to_store_is_a_row_error(db):
+    coop = found("co-operative-society", "coop")
+    make_members(coop, 2)
+    with pytest.raises(StakeError, match="row 2"):
+        services.preview_surplus(
+            coop, year_ending=date(2026, 1, 31), surplus_pence=10_000,
+            pots={"patronage-dividend": 100},
+            trade="Membership number,Trade\n1," + "9" * 21 + "\n2,10.00\n",
+        )  # fmt: skip

@@ -53,7 +53,12 @@ def read_amounts(text: str, column: str, what: str) -> dict[int, int]:
         number = row[at_number].strip() if at_number < len(row) else ""
         amount = row[at_amount].strip() if at_amount < len(row) else ""
         pounds, dot, pence = amount.partition(".")
-        if _digits(number) and _digits(pounds) and (not dot or len(pence) == 2 and _digits(pence)):
+        if (
+            _digits(number)
+            and _digits(pounds)
+            and len(pounds) <= 12
+            and (not dot or len(pence) == 2 and _digits(pence))
+        ):
             key = int(number)  # the common row, without the pattern
             if key not in found:
                 found[key] = int(pounds) * 100 + (int(pence) if dot else 0)
@@ -65,10 +70,10 @@ def read_amounts(text: str, column: str, what: str) -> dict[int, int]:
             errors.append(f"row {line}, '{column}': {amount!r} is not an amount such as 1234.56")
         elif int(number) in found:
             errors.append(f"row {line}: member {number} is listed twice")
+        elif len(whole := match.group(1).replace(",", "")) > 12:
+            errors.append(f"row {line}, '{column}': {amount!r} is more than any real amount")
         else:
-            found[int(number)] = int(match.group(1).replace(",", "")) * 100 + int(
-                match.group(2) or 0
-            )
+            found[int(number)] = int(whole) * 100 + int(match.group(2) or 0)
     if errors:
         more = len(errors) - ROW_ERRORS_SHOWN
         raise StakeError(
