@@ -62,11 +62,6 @@ def _cast_some(election, codes):
         services.cast(election, code, [1 + n % CANDIDATES])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the count does not compare ballots with vote records: a ballot row written into "
-    "the database during the poll is counted, sealed and verified as genuine",
-)
 @pytest.mark.django_db
 def test_a_ballot_stuffed_into_the_table_mid_poll_is_noticed(
     nhs_org, returning_officer, monkeypatch
@@ -136,11 +131,6 @@ def test_the_parser_refuses_odd_json(nhs_org, returning_officer, monkeypatch):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a rulebook may set elections.secrecy_batch (and meetings.secrecy_batch) to 1: each "
-    "mix is then one ballot with one vote record in one transaction (xmin), a batch of one",
-)
 @pytest.mark.django_db
 def test_a_rulebook_cannot_set_a_secrecy_batch_of_one(nhs_org):
     """docs/secrecy.md promises chance among K; K is the rulebook's, with no floor, so a batch

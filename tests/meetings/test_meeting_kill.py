@@ -15,7 +15,7 @@ from django.db import connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WORKER = Path(__file__).with_name("kill_worker.py")
-VOTERS, BATCH = 80, 2
+VOTERS, BATCH = 80, 5
 
 
 def _database_url(tmp_path) -> str:

@@ -19,7 +19,7 @@ from .kinds import (
     SeatFill,
 )
 from .measures import Threshold
-from .types import Count, PositiveCount, Proportion, Slug, Strict, TimeOfDay
+from .types import Count, PositiveCount, Proportion, SecrecyBatch, Slug, Strict, TimeOfDay
 
 # ---------------------------------------------------------------------------------------------
 # Bodies and seats
@@ -171,7 +171,7 @@ class Elections(Strict):
     ] = ("officer",)
     # Ballot secrecy (docs/secrecy.md): ballots are mixed in shuffled batches of at least this
     # many, so no copy of the database links a ballot to its voter better than chance among K.
-    secrecy_batch: PositiveCount = 20
+    secrecy_batch: SecrecyBatch = 20
     # What a voter's receipt proves: that their ballot is in the count ("inclusion"), or also
     # what it says ("contents"), which lets a voter prove their vote to a coercer or a buyer.
     receipts: Literal["inclusion", "contents"] = "inclusion"

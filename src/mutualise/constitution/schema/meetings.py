@@ -11,7 +11,7 @@ from pydantic import (
 
 from .kinds import Base, Combine
 from .measures import Period, Threshold
-from .types import Count, Days, PositiveCount, Proportion, Slug, Strict
+from .types import Count, Days, PositiveCount, Proportion, SecrecyBatch, Slug, Strict
 
 # ---------------------------------------------------------------------------------------------
 # Meetings
@@ -132,7 +132,7 @@ class Meetings(Strict):
     # Secret polls (docs/secrecy-meeting-polls.md): ballots are mixed in shuffled batches of at
     # least this many, so no copy of the database links a ballot to its voter better than chance
     # among K; a poll with fewer voters is mixed as one batch at the declaration.
-    secrecy_batch: PositiveCount = 20
+    secrecy_batch: SecrecyBatch = 20
     # What a voter's receipt proves: that their ballot is counted ("inclusion"), or also what it
     # says ("contents"), which lets a voter prove their vote to a coercer or a buyer.
     receipts: Literal["inclusion", "contents"] = "inclusion"

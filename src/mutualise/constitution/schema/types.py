@@ -60,6 +60,10 @@ Months = Annotated[int, Field(ge=0, strict=True)]
 Count = Annotated[int, Field(ge=0, strict=True)]
 Pence = Annotated[int, Field(ge=0, strict=True)]
 PositiveCount = Annotated[int, Field(ge=1, strict=True)]
+# The least batch the mixers open (docs/secrecy.md): a batch of one or two would let the mixer's
+# own transaction (xmin, write order) name each voter's ballot, or halve the guess.
+MIN_SECRECY_BATCH = 5
+SecrecyBatch = Annotated[int, Field(ge=MIN_SECRECY_BATCH, strict=True)]
 
 
 def _time_of_day(value: Any) -> Any:

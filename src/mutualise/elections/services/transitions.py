@@ -103,6 +103,16 @@ def _count(election: Election, now: datetime) -> dict:
     # The last batch: every ballot still sealed (at least K of them, or all if fewer voted),
     # with any postal ballots keyed since the close.
     mixing.mix(election, final=True)
+    # One ballot per "has voted" record, or the box was written to outside casting (a ballot
+    # added or removed in the database): the count is refused, naming both numbers.
+    ballots = Ballot.objects.filter(election=election).count()
+    voted = VoteRecord.objects.filter(election=election).count()
+    if ballots != voted:
+        raise ElectionError(
+            f"the ballot box holds {ballots} ballots for {voted} members recorded as having "
+            "voted: ballots were added or removed outside casting, so it is not counted; "
+            "the returning officer must investigate (mutualise audit verify)"
+        )
     # The ballots as counted, sealed into the audit chain: `audit verify` names any changed later.
     sealed = audit.seal_ballots(election.organisation, SEALED_ACTION, subject=election)
     election.seed = secrets.randbelow(2**31)
