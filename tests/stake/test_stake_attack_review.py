@@ -26,11 +26,6 @@ def at(day, hour=12):
     return datetime.combine(day, time(hour), tzinfo=LONDON)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="interest runs are unique only on the exact (start, end) pair: an overlapping "
-    "period posts interest a second time for days already paid",
-)
 def test_interest_is_not_posted_twice_for_the_same_days_by_an_overlapping_period(energy):
     (m,) = make_members(energy, 1)
     services.record_movement(energy, m, "allotment", 100_000, on=date(2024, 6, 1))
@@ -157,11 +152,6 @@ def test_a_bonus_sum_over_a_payroll_of_no_pay_is_a_clear_error(db):
         )  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="post_interest accepts a period that has not ended: interest is credited now, dated "
-    "in the future, for days no one has held yet (members may still leave)",
-)
 def test_interest_for_a_period_not_yet_ended_is_refused(energy):
     (m,) = make_members(energy, 1)
     services.record_movement(energy, m, "allotment", 100_000, on=date(2024, 6, 1))

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution import money
+from mutualise.register.models import Organisation
 
 from .. import bulk
 from ..models import InterestRun, Movement
@@ -87,13 +88,24 @@ def post_interest(organisation, rate: Fraction, starts_on: date, ends_on: date, 
     require(actor, "stake.declare_interest", organisation, "declare interest on shares")
     preview = preview_interest(organisation, rate, starts_on, ends_on)
     ceiling = maximum_holding(organisation)
-    if InterestRun.objects.filter(
-        organisation=organisation, starts_on=starts_on, ends_on=ends_on
-    ).exists():
-        raise StakeError(f"interest for {starts_on}..{ends_on} has already been posted")
+    if ends_on > clock.localdate():
+        raise StakeError(
+            f"the period ends on {ends_on}, which has not passed: interest is posted for days "
+            "already held (members may still join or leave)"
+        )
     ops = connection.ops
     try:
         with transaction.atomic():
+            # One run at a time per organisation, and never twice for a day already paid.
+            Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+            earlier = InterestRun.objects.filter(
+                organisation=organisation, starts_on__lte=ends_on, ends_on__gte=starts_on
+            ).first()
+            if earlier is not None:
+                raise StakeError(
+                    f"interest for {earlier.starts_on}..{earlier.ends_on} has already been "
+                    f"posted, and {starts_on}..{ends_on} shares days with it"
+                )
             run = InterestRun.objects.create(
                 organisation=organisation, rate=str(rate), starts_on=starts_on,
                 ends_on=ends_on, total_pence=preview.total_pence, posted_at=clock.now(),
