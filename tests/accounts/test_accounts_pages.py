@@ -232,13 +232,35 @@ def test_a_nul_in_the_name_is_dropped_not_a_server_error(client, coop, link):
 
 
 def test_a_used_link_is_gone_for_anyone_else(client, coop, link):
-    signed_in = make_user("first")
+    signed_in = make_user("first", email="new@example.org")
     client.force_login(signed_in)
-    page = client.get(link).content.decode()
-    assert "This invitation was sent to new@example.org" in page  # not this sign-in's address
     assert client.post(link, {"action": "accept"}).status_code == 302
     client.logout()
     assert client.get(link).status_code == 410
+
+
+def test_another_signed_in_person_holding_the_link_is_refused_clearly(client, coop, link):
+    """An attacker with a forwarded or leaked link, signed in as themself: no accept button,
+    a plain refusal, a refused POST, the attempt audited, and the link still works for the
+    person it was sent to."""
+    from mutualise.audit.models import AuditEvent
+
+    client.force_login(make_user("mallory", email="mallory@example.org"))
+    page = client.get(link)
+    text = page.content.decode()
+    assert page.status_code == 403
+    assert "You cannot accept this invitation" in text and "n\u2022\u2022\u2022@example.org" in text
+    assert "signed in as mallory" in text and 'id="accept"' not in text
+    refused = client.post(link, {"action": "accept"})
+    assert (
+        refused.status_code == 403 and "Only the person it was sent to" in refused.content.decode()
+    )
+    assert not Role.objects.filter(user__username="mallory").exists()
+    assert AuditEvent.objects.filter(organisation=coop, action="invitation.refused").count() == 1
+    client.logout()
+    client.force_login(make_user("nia", email="New@Example.org"))
+    assert client.post(link, {"action": "accept"}).status_code == 302
+    assert Role.objects.filter(user__username="nia", kind="officer").exists()
 
 
 def test_a_wrong_link_is_not_found(client, db):

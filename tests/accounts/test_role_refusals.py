@@ -105,6 +105,8 @@ def test_independence_is_checked_again_when_the_link_is_accepted(
             coop, email="new@example.org", kind=Role.Kind.RETURNING_OFFICER, actor=people["admin"]
         )
     token = token_from(mail.outbox[-1])
+    people["secretary"].email = "new@example.org"  # the address is hers now
+    people["secretary"].save(update_fields=["email"])
     with pytest.raises(services.AccountsError, match="returning_officer_excludes"):
         services.accept(token, user=people["secretary"])
     assert not Role.objects.filter(

@@ -112,6 +112,15 @@ def _fill(body: str, secrets: dict, html: bool = False) -> str:
     return body
 
 
+def kept_after_sending(secrets: dict | None) -> dict:
+    """Nothing, once a message is sent or given up; a demo install (MUTUALISE_DEMO is True, set by
+    settings_dev only) keeps a one-time link, so its outbox page can show a newcomer the link to
+    follow. A voting code is forgotten even there."""
+    if getattr(settings, "MUTUALISE_DEMO", False) is True and (secrets or {}).get("link"):
+        return {"link": secrets["link"]}
+    return {}
+
+
 def email_for(message: Message) -> EmailMultiAlternatives:
     secrets = message.secrets or {}
     email = EmailMultiAlternatives(
@@ -153,7 +162,7 @@ def claim(me: str, size: int) -> list[Message]:
 def _settle(message: Message, me: str, **fields) -> None:
     """Record an outcome; a final one keeps the worker that reached it and forgets secrets."""
     if fields.get("status") in FINAL:
-        fields["secrets"] = {}
+        fields["secrets"] = kept_after_sending(message.secrets)
     else:
         fields["claimed_by"] = ""
     Message.objects.filter(pk=message.pk, status=Status.SENDING, claimed_by=me).update(

@@ -34,6 +34,8 @@ def _page(request, messages, organisation):
     page = Paginator(messages.prefetch_related("attachments"), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    for message in page:
+        _show_demo_link(message)
     return render(
         request,
         "web/outbox.html",
@@ -46,6 +48,18 @@ def _page(request, messages, organisation):
             "page_title": "Outbox (demo)",
         },
     )
+
+
+def _show_demo_link(message) -> None:
+    """A demo install keeps a sent message's one-time link (mail.delivery.kept_after_sending) so a
+    newcomer can follow an invitation from here; it is put back where the placeholder stands.
+    Never in production: the page is not there, and production forgets the link on sending."""
+    link = (message.secrets or {}).get("link") if settings.MUTUALISE_DEMO is True else None
+    message.demo_link = link or ""
+    if link:
+        mark = PLACEHOLDER.format("link")
+        message.text = message.text.replace(mark, link)
+        message.html = message.html.replace(mark, link)
 
 
 def install_outbox(request):

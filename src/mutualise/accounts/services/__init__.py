@@ -2,7 +2,7 @@
 
 from .errors import AccountsError, InvitationError, NotPermitted, require_role_manager
 from .founding import found_organisation, may_found
-from .invitations import accept, accept_as_new_user, lookup, withdraw
+from .invitations import accept, accept_as_new_user, lookup, withdraw, wrong_person
 from .members import invite_all_members, invite_member, uninvited_members  # noqa: F401
 from .roles import (
     grant_problems,
@@ -30,4 +30,5 @@ __all__ = [
     "role_holders",
     "site_url",
     "withdraw",
+    "wrong_person",
 ]

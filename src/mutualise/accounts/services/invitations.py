@@ -34,9 +34,50 @@ def accept(token: str, *, user):
     """Accept an invitation as the signed-in `user`: mark it used and do what it was for."""
     if not getattr(user, "is_authenticated", False):
         raise NotPermitted("Sign in, or create your sign-in, to accept this invitation.")
+    found = mechanics.find(token)
+    refusal = wrong_person(found, user) if found and found.state() == "open" else ""
+    if refusal:
+        with transaction.atomic():  # a forwarded or leaked link tried: on the record
+            audit.record(
+                found.organisation,
+                "invitation.refused",
+                actor=user,
+                subject=found,
+                data={"purpose": found.purpose, "role": found.role_kind, "why": "wrong person"},
+            )
+        raise NotPermitted(refusal)
     with transaction.atomic():
         invitation = mechanics.claim(token, user)
         return _apply(invitation, user)
+
+
+def _addresses(user) -> set[str]:
+    return {
+        (value or "").strip().lower()
+        for value in (getattr(user, "email", ""), user.get_username())
+        if value and "@" in value
+    }
+
+
+def wrong_person(invitation, user) -> str:
+    """Why `user` may not accept this role invitation, or "" if they may: it is bound to the
+    address it was sent to, so only a sign-in with that address (or one made from the link for
+    it, accept_as_new_user) accepts it; a forwarded or leaked link is refused to anyone else."""
+    if invitation.purpose != Invitation.Purpose.ROLE or not getattr(user, "is_authenticated", 0):
+        return ""
+    if invitation.email.strip().lower() in _addresses(user):
+        return ""
+    return (
+        f"This invitation was sent to {mask(invitation.email)}, and you are signed in as "
+        f"{user.get_username()}. Only the person it was sent to can accept it: sign out, then "
+        "sign in with that address (or make a sign-in for it from this link)."
+    )
+
+
+def mask(email: str) -> str:
+    """s•••@example.org: enough for the right person to recognise, not to harvest."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
 
 
 def _apply(invitation, user):

@@ -78,8 +78,9 @@ def invitation(request, token):
                 )
             return redirect(_landing(found))
     user = request.user
+    wrong_person = services.wrong_person(found, user)
     problems = []
-    if user.is_authenticated and found.purpose == Invitation.Purpose.ROLE:
+    if user.is_authenticated and found.purpose == Invitation.Purpose.ROLE and not wrong_person:
         problems = services.grant_problems(found.organisation, user, found.role_kind)
     context = {
         "page_title": "Invitation",
@@ -91,9 +92,15 @@ def invitation(request, token):
         "password_error": password_error,
         "full_name": full_name,
         "problems": problems,
+        "wrong_person": wrong_person,
         "login_url": f"{reverse('login')}?next={request.path}",
     }
-    return render(request, "accounts/invitation.html", context, status=400 if errors else 200)
+    return render(
+        request,
+        "accounts/invitation.html",
+        context,
+        status=403 if wrong_person else 400 if errors else 200,
+    )
 
 
 def _refusal(state: str) -> str:

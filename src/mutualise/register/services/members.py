@@ -273,6 +273,7 @@ def update_details(member: Member, *, actor=None, **changes) -> Member:
         for name in changed:
             setattr(member, name, changes[name])
         if changed:
+            old_email = member.email if "email" in changed else ""
             member.save(update_fields=changed)
             audit.record(
                 member.organisation,
@@ -281,7 +282,35 @@ def update_details(member: Member, *, actor=None, **changes) -> Member:
                 subject=member,
                 data={"number": member.number, "fields": changed},
             )
+            if "email" in changed and member.user_id and changes["email"]:
+                _follow_email(member, old_email, actor)
     return member
+
+
+def _follow_email(member: Member, old: str, actor) -> None:
+    """The member's sign-in takes their new address (password resets and invitations go
+    there); a sign-in named by its old address is renamed too. Refused if another sign-in
+    already has the new address as its name. Inside update_details' transaction."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.select_for_update().get(pk=member.user_id)
+    new, fields = member.email, ["email"]
+    if user.get_username().lower() in {e.lower() for e in (old, user.email) if e}:
+        if get_user_model().objects.filter(username__iexact=new).exclude(pk=user.pk).exists():
+            raise MemberError(f"another sign-in uses {new} already", field="email")
+        user.username = new
+        fields.append("username")
+    if user.email == new and fields == ["email"]:
+        return
+    user.email = new
+    user.save(update_fields=fields)
+    audit.record(
+        member.organisation,
+        "account.email_changed",
+        actor=_as(actor, member),
+        subject=member,
+        data={"number": member.number, "user_id": user.pk, "username": "username" in fields},
+    )
 
 
 def link_sign_in(member: Member, user, *, actor=None) -> Member:
