@@ -12,7 +12,7 @@ from verb_walker import Index
 READS = {
     "accounts.services.errors": ["require_role_manager"],
     "accounts.services.founding": ["may_found"],
-    "accounts.services.invitations": ["lookup"],
+    "accounts.services.invitations": ["lookup", "wrong_person"],
     "accounts.services.members": ["require_secretary", "member_link", "uninvited_members"],
     "accounts.services.membership": [
         "require_own", "needs_confirming", "waiting_changes", "recent_refusals",

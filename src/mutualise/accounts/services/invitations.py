@@ -68,13 +68,13 @@ def wrong_person(invitation, user) -> str:
     if invitation.email.strip().lower() in _addresses(user):
         return ""
     return (
-        f"This invitation was sent to {mask(invitation.email)}, and you are signed in as "
+        f"This invitation was sent to {_mask(invitation.email)}, and you are signed in as "
         f"{user.get_username()}. Only the person it was sent to can accept it: sign out, then "
         "sign in with that address (or make a sign-in for it from this link)."
     )
 
 
-def mask(email: str) -> str:
+def _mask(email: str) -> str:
     """s•••@example.org: enough for the right person to recognise, not to harvest."""
     local, _, domain = email.partition("@")
     return f"{local[:1]}•••@{domain}"
