@@ -122,11 +122,6 @@ def bad_and_good(tmp_path):
     return tmp_path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`mutualise count DIR` reads DIR as one file ('cannot read file: Is a directory') "
-    "instead of counting the ballot files in it",
-)
 def test_count_over_a_directory_counts_each_file_and_reports_the_bad_one(tmp_path, capsys):
     folder = bad_and_good(tmp_path)
     code, out, _ = run_cli(capsys, str(folder), "--format", "jsonl", "--seed", "1")
@@ -136,11 +131,6 @@ def test_count_over_a_directory_counts_each_file_and_reports_the_bad_one(tmp_pat
     assert '"elected": [1]' in lines[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with the text format the first bad file stops the whole run (exit 2): the files "
-    "after it are never counted; only jsonl goes on",
-)
 def test_count_text_format_reports_a_bad_file_and_goes_on(tmp_path, capsys):
     folder = bad_and_good(tmp_path)
     files = [str(folder / "a_bad.blt"), str(folder / "b_good.blt")]

@@ -95,6 +95,26 @@ def list_methods() -> str:
     return "\n".join(lines) + "\n"
 
 
+BALLOT_SUFFIXES = (".blt", ".csv")
+
+
+def expand_directories(paths: list[str]) -> list[str]:
+    """Each directory named stands for the ballot files in it (BLT and CSV), in name order."""
+    from pathlib import Path
+
+    found: list[str] = []
+    for path in paths:
+        folder = Path(path)
+        if folder.is_dir():
+            found += sorted(
+                str(p) for p in folder.iterdir()
+                if p.is_file() and p.suffix.lower() in BALLOT_SUFFIXES
+            )  # fmt: skip
+        else:
+            found.append(path)
+    return found
+
+
 def handle(args: argparse.Namespace) -> int:
     from mutualise.cli import CommandError
 
@@ -104,18 +124,24 @@ def handle(args: argparse.Namespace) -> int:
     if not args.files:
         raise CommandError("name at least one ballot file (or --methods to list the methods)")
     options = parse_options(args.option)
-    if len(args.files) > 1 and args.fmt in ("json", "html"):
+    files = expand_directories(args.files)
+    if len(files) > 1 and args.fmt in ("json", "html"):
         raise CommandError(f"--format {args.fmt} takes one file; use --format jsonl for several")
     failures = 0
     out = sys.stdout
-    for path in args.files:
+    for path in files:
         try:
             result = count_file(path, args, options)
         except (BallotError, CountError) as exc:
-            if args.fmt != "jsonl":
-                raise CommandError(str(exc) if path in str(exc) else f"{path}: {exc}") from None
+            message = str(exc) if path in str(exc) else f"{path}: {exc}"
+            if len(files) == 1 and args.fmt != "jsonl":
+                raise CommandError(message) from None
+            # Several files: say what is wrong with this one and count the rest.
             failures += 1
-            out.write(json.dumps({"file": path, "error": str(exc)}, ensure_ascii=False) + "\n")
+            if args.fmt == "jsonl":
+                out.write(json.dumps({"file": path, "error": str(exc)}, ensure_ascii=False) + "\n")
+            else:
+                print(f"mutualise: {message}", file=sys.stderr)
             continue
         if args.fmt == "jsonl":
             out.write(report.to_json(result, indent=None, file=path) + "\n")
@@ -124,12 +150,12 @@ def handle(args: argparse.Namespace) -> int:
         elif args.fmt == "html":
             out.write(report.to_html(result))
         else:
-            if len(args.files) > 1:
+            if len(files) > 1:
                 out.write(f"### {path}\n")
             out.write(report.to_text(result) + "\n")
     if failures:
         print(
-            f"mutualise: {failures} of {len(args.files)} files could not be counted",
+            f"mutualise: {failures} of {len(files)} files could not be counted",
             file=sys.stderr,
         )
         return 1
