@@ -43,7 +43,7 @@ def test_a_repeated_number_is_refused(ranking):
         return
     written = _written(ranking)
     written[ranking[-1]] = "1"
-    with pytest.raises(services.BallotInvalid, match="you gave 1 to 2 candidates"):
+    with pytest.raises(services.BallotInvalid, match="you gave 1 to .+ and .+: give each number once"):
         services.parse_marks(STV, written, standing=8)
 
 
@@ -58,7 +58,27 @@ def test_crosses_up_to_the_number_of_seats(marked):
 
 
 def test_words_and_blank_ballots_are_refused():
-    with pytest.raises(services.BallotInvalid, match="'one' is not a number from 1 to 8"):
+    with pytest.raises(
+        services.BallotInvalid, match="enter a number from 1 to 8 \\('one' is not one\\)"
+    ):
         services.parse_marks(STV, {1: "one"}, standing=8)
     with pytest.raises(services.BallotInvalid, match="mark at least one"):
         services.parse_marks(STV, {1: " ", 2: ""}, standing=8)
+
+
+@pytest.mark.django_db
+def test_ballot_errors_name_the_candidate(nhs_org):
+    """Issue 19: 'You ranked Jane Smith twice', not an id; a superscript digit is no number."""
+    from mutualise.elections import ballot_parser
+
+    names = ("Ann Able", "Jane Smith", "Ian Jarvis")
+    rules = ballot_parser.rules_for("scottish-stv", seats=1, candidates=3, names=names)
+    with pytest.raises(ballot_parser.BallotInvalid) as twice:
+        ballot_parser.from_form({1: "1", 2: "1"}, rules)
+    assert "you gave 1 to Ann Able and Jane Smith: give each number once" in twice.value.problems
+    with pytest.raises(ballot_parser.BallotInvalid) as word:
+        ballot_parser.from_form({3: "²"}, rules)
+    assert word.value.problems[0].startswith("Ian Jarvis: enter a number from 1 to 3")
+    with pytest.raises(ballot_parser.BallotInvalid) as repeated:
+        ballot_parser.check_marks([2, 2], rules)
+    assert repeated.value.problems == ["marks: you marked Jane Smith more than once"]

@@ -62,10 +62,17 @@ class BallotRules:
     kind: Kind
     candidates: int
     most: int
+    names: tuple[str, ...] = ()  # the candidates in ballot order, to name them in errors
 
     @property
     def ranked(self) -> bool:
         return self.kind == Kind.RANKED
+
+    def name(self, position: int) -> str:
+        """The candidate at a ballot position, by name where known."""
+        if 1 <= position <= len(self.names):
+            return self.names[position - 1]
+        return f"candidate {position}"
 
     def describe(self) -> str:
         if self.ranked:
@@ -75,7 +82,9 @@ class BallotRules:
         return f"vote for up to {self.most}"
 
 
-def rules_for(method: str, *, seats: int, candidates: int) -> BallotRules:
+def rules_for(
+    method: str, *, seats: int, candidates: int, names: tuple[str, ...] = ()
+) -> BallotRules:
     kind = method_kind(method)
     most = {
         Kind.RANKED: candidates,
@@ -83,7 +92,7 @@ def rules_for(method: str, *, seats: int, candidates: int) -> BallotRules:
         Kind.APPROVAL: candidates,
         Kind.SINGLE: min(1, candidates),
     }[kind]
-    return BallotRules(kind=kind, candidates=candidates, most=most)
+    return BallotRules(kind=kind, candidates=candidates, most=most, names=tuple(names))
 
 
 def _is_whole_number(value: object) -> bool:
@@ -110,7 +119,7 @@ def check_marks(marks: object, rules: BallotRules, *, where: str = "marks") -> t
         else:
             seen.add(value)
     for value in sorted(set(repeated)):
-        problems.append(f"{where}: candidate {value} is marked more than once")
+        problems.append(f"{where}: you marked {rules.name(value)} more than once")
     if not marks:
         problems.append(f"{where}: mark at least one candidate")
     if len(marks) > rules.most:
@@ -145,17 +154,19 @@ def from_form(raw: Mapping[int, str], rules: BallotRules) -> tuple[int, ...]:
         return check_marks(sorted(int(p) for p in filled), rules)
     numbers: dict[int, list[int]] = {}
     for pos, value in filled.items():
-        if not value.isdecimal() or not 1 <= int(value) <= rules.candidates:
+        # ASCII digits only, and short: '²' passes isdigit() but int() refuses it.
+        plain = value.isascii() and value.isdigit() and len(value) <= 6
+        if not plain or not 1 <= int(value) <= rules.candidates:
             problems.append(
-                f"candidate {pos}: '{value}' is not a number from 1 to {rules.candidates}"
+                f"{rules.name(int(pos))}: enter a number from 1 to {rules.candidates}"
+                f" ('{value[:20]}' is not one)"
             )
             continue
         numbers.setdefault(int(value), []).append(int(pos))
     for number, positions in sorted(numbers.items()):
         if len(positions) > 1:
-            problems.append(
-                f"you gave {number} to {len(positions)} candidates: give each number once"
-            )
+            who = " and ".join(rules.name(p) for p in sorted(positions))
+            problems.append(f"you gave {number} to {who}: give each number once")
     if numbers:
         missing = [k for k in range(1, max(numbers) + 1) if k not in numbers]
         if missing:

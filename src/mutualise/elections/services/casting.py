@@ -34,9 +34,15 @@ from .credentials import _note_failure, _throttled, check_code
 
 def ballot_rules(election: Election, standing: int | None = None) -> ballot_parser.BallotRules:
     """What this election's ballot may say: its method's kind, the candidates standing, seats."""
-    n = standing if standing is not None else _standing(election).count()
+    names: tuple[str, ...] = ()
+    if election.pk is not None:
+        standing_names = _standing(election).order_by("position").values_list("ballot_name")
+        names = tuple(name for (name,) in standing_names)
+    n = standing if standing is not None else len(names)
     try:
-        return ballot_parser.rules_for(election.method, seats=election.vacancies, candidates=n)
+        return ballot_parser.rules_for(
+            election.method, seats=election.vacancies, candidates=n, names=names[:n]
+        )
     except ballot_parser.BallotInvalid as exc:
         raise BallotInvalid(exc.problems) from None
 
