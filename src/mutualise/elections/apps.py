@@ -9,8 +9,9 @@ class ElectionsConfig(AppConfig):
         from mutualise.accounts.independence import register_check
         from mutualise.audit import digests
 
-        from .grant_checks import returning_officer_in_a_race
+        from .grant_checks import returning_officer_in_a_race, returning_officer_not_independent
         from .sealed import SEALED_ACTION, stored_ballots
 
         digests.register(SEALED_ACTION, stored_ballots)
         register_check(returning_officer_in_a_race)
+        register_check(returning_officer_not_independent)

@@ -55,6 +55,12 @@ class Facts:
     pending_paper_entries: int = 0
     method_available: bool = True
     method: str = ""
+    # The rulebook's `elections.when_uncontested`: declare-elected, hold-approval-vote or
+    # reopen-nominations.
+    when_uncontested: str = "declare-elected"
+    # A tie the rulebook leaves to the chair's casting vote (`elections.ties`), still to be given:
+    # the tied candidates in words, or "".
+    casting_vote_pending: str = ""
 
 
 Guard = Callable[[Facts], tuple[bool, str]]
@@ -92,16 +98,42 @@ def _withdrawals_deadline_passed(f: Facts):
     return OK
 
 
+_UNCONTESTED_RULE = {
+    "hold-approval-vote": "the rulebook still holds a vote on uncontested candidates "
+    "(elections.when_uncontested: hold-approval-vote): open the poll",
+    "reopen-nominations": "the rulebook reopens nominations when an election is uncontested "
+    "(elections.when_uncontested: reopen-nominations)",
+}
+
+
 def _uncontested(f: Facts):
     if f.standing > f.vacancies:
         return False, (
             f"{f.standing} candidates stand for {f.vacancies} seats: the election is contested"
         )
+    if f.when_uncontested != "declare-elected":
+        return False, _UNCONTESTED_RULE[f.when_uncontested]
     return OK
 
 
+def _may_reopen(f: Facts):
+    if f.when_uncontested != "reopen-nominations":
+        return False, "the rulebook does not reopen nominations (elections.when_uncontested)"
+    if f.standing > f.vacancies:
+        return False, (
+            f"{f.standing} candidates stand for {f.vacancies} seats: the election is contested"
+        )
+    return OK  # the new close of poll, given with the step, must leave time to nominate
+
+
 def _poll_can_open(f: Facts):
-    if f.standing <= f.vacancies:
+    approval_vote = f.when_uncontested == "hold-approval-vote" and f.standing > 0
+    if f.standing <= f.vacancies and not approval_vote:
+        if f.when_uncontested == "reopen-nominations" and f.standing:
+            return False, (
+                f"{f.standing} candidates for {f.vacancies} seats: the rulebook reopens "
+                "nominations (elections.when_uncontested)"
+            )
         return False, (
             f"{f.standing} candidates for {f.vacancies} seats: declare them elected without a poll"
         )
@@ -134,6 +166,15 @@ def _can_count(f: Facts):
 
 
 def _always(f: Facts):
+    return OK
+
+
+def _no_casting_vote_pending(f: Facts):
+    if f.casting_vote_pending:
+        return False, (
+            f"{f.casting_vote_pending} are tied and the rulebook leaves it to the chair's "
+            "casting vote (elections.ties: chair-casting-vote)"
+        )
     return OK
 
 
@@ -189,6 +230,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         "election.declared_uncontested",
     ),
     Transition(
+        "reopen_nominations",
+        "Reopen nominations",
+        (State.WITHDRAWALS_CLOSED,),
+        State.NOMINATIONS_OPEN,
+        _may_reopen,
+        "election.nominations_reopened",
+    ),
+    Transition(
         "open_poll",
         "Open the poll",
         (State.WITHDRAWALS_CLOSED,),
@@ -217,7 +266,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Declare the result",
         (State.COUNTED,),
         State.DECLARED,
-        _always,
+        _no_casting_vote_pending,
         "election.declared",
     ),
     Transition(

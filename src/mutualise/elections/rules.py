@@ -44,6 +44,22 @@ def holds_excluded_role(user, election):
     return _holds(user, election, *_excluded_kinds(election))
 
 
+@rules.predicate
+def not_independent(user, election):
+    """Where the rulebook wants an independent returning officer
+    (`elections.independent_returning_officer`), one who is a member of the organisation or
+    holds any other role in it is not independent."""
+    if not _authenticated(user, election):
+        return False
+    if not election.organisation.constitution.elections.independent_returning_officer:
+        return False
+    others = Role.objects.filter(organisation_id=election.organisation_id, user=user).exclude(
+        kind=Role.Kind.RETURNING_OFFICER
+    )
+    member = Member.objects.filter(organisation_id=election.organisation_id, user=user)
+    return others.exists() or member.exists()
+
+
 def _in_election(user, election) -> bool:
     return _authenticated(user, election) and election.pk is not None
 
@@ -74,7 +90,11 @@ def is_member(user, election):
 
 
 is_returning_officer = (
-    holds_returning_officer_role & ~holds_excluded_role & ~is_candidate & ~is_proposer_or_seconder
+    holds_returning_officer_role
+    & ~holds_excluded_role
+    & ~not_independent
+    & ~is_candidate
+    & ~is_proposer_or_seconder
 )
 # Setting an election up (seats, close of poll) is administrative: the membership secretary may.
 can_manage = is_returning_officer | is_officer
@@ -87,7 +107,8 @@ REFUSALS = {
     "returning_officer": (
         "only the returning officer may do this (and not one who is also a candidate, proposer "
         "or seconder in this election, or holds a role the rulebook excludes, such as the "
-        "membership secretary)"
+        "membership secretary, or, where the rulebook wants an independent returning officer, "
+        "is a member or holds any other role here)"
     ),
     "manage": "only the returning officer or the membership secretary may do this",
 }

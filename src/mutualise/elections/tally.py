@@ -16,7 +16,7 @@ from mutualise.counting.blt import write_blt
 from mutualise.counting.methods import get_method
 from mutualise.register.services import neutralise_cell
 
-from . import mixing
+from . import mixing, ties
 from .models import Ballot, Candidate, Election, Receipt, VoteRecord
 
 
@@ -60,11 +60,27 @@ class Outcome:
     turnout: dict
 
 
-def run_count(election: Election, ballots: Profile | None = None):
-    """Count with the rulebook's method and the election's recorded seed."""
+def is_approval_vote(election: Election) -> bool:
+    """An uncontested election the rulebook still puts to the vote
+    (`elections.when_uncontested: hold-approval-vote`): each candidate needs the approval of
+    more than half of the valid ballots."""
+    rule = election.organisation.constitution.elections.when_uncontested
+    standing = election.candidates.filter(status=Candidate.Status.NOMINATED).count()
+    return rule == "hold-approval-vote" and 0 < standing <= election.vacancies
+
+
+def run_count(election: Election, ballots: Profile | None = None, casting_votes=()):
+    """Count with the rulebook's method, the election's recorded seed and the rulebook's way of
+    breaking ties (`elections.ties`, with the chair's casting votes given so far)."""
     ballots = ballots if ballots is not None else profile(election)
     method = get_method(election.method)
-    return method(ballots, election.vacancies, seed=election.seed, **election.method_options)
+    rule = election.organisation.constitution.elections.ties
+    breaker = ties.tie_breaker(rule, election.seed, casting_votes)
+    seats = election.vacancies
+    if is_approval_vote(election):
+        seats = min(seats, len(ballots.candidates))
+    result = method(ballots, seats, tie_breaker=breaker, **election.method_options)
+    return result, breaker
 
 
 def turnout(election: Election, ballots: int) -> dict:
@@ -85,12 +101,28 @@ def turnout(election: Election, ballots: int) -> dict:
     }
 
 
-def count_election(election: Election) -> Outcome:
+def count_election(election: Election, casting_votes=()) -> Outcome:
     ballots = profile(election)
-    result = run_count(election, ballots)
+    result, breaker = run_count(election, ballots, casting_votes)
     data = report.to_dict(result)
-    data["elected_positions"] = [c + 1 for c in result.elected]
-    data["elected_names"] = result.elected_names()
+    elected = list(result.elected)
+    if is_approval_vote(election):
+        approvals = result.stages[0].totals
+        elected = [c for c in elected if 2 * approvals[c] > result.valid_poll]
+        data["approval_vote"] = {
+            "rule": "elected if approved on more than half of the valid ballots",
+            "not_approved": [result.candidates[c] for c in result.elected if c not in elected],
+        }
+    data["elected_positions"] = [c + 1 for c in elected]
+    data["elected_names"] = [result.candidates[c] for c in elected]
+    data["casting_votes"] = list(casting_votes)
+    pending = getattr(breaker, "pending", None)
+    if pending:
+        data["casting_pending"] = {
+            "stage": pending["stage"],
+            "tied_positions": [c + 1 for c in pending["tied"]],
+            "tied_names": [result.candidates[c] for c in pending["tied"]],
+        }
     data["svg"] = report.svg_chart(result)
     data["stage_labels"] = [report.describe_stage(result, s.number) for s in result.stages]
     return Outcome(data, report.to_text(result), turnout(election, ballots.n_ballots))

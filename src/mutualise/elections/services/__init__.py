@@ -33,6 +33,7 @@ from .receipts import ReceiptCheck, check_receipt, email_receipt
 from .roll import correct_roll, freeze_roll, roll_counts
 from .setup import create_election, move_close_of_poll
 from .transitions import transition, void
+from .unfilled import co_opt, give_casting_vote, reopen_nominations
 from .work import COUNT_JOB, POLL_CARDS_JOB, queue_count, queue_poll_cards
 
 __all__ = [
@@ -57,7 +58,10 @@ __all__ = [
     "check_marks",
     "check_receipt",
     "email_receipt",
+    "co_opt",
     "codes",
+    "give_casting_vote",
+    "reopen_nominations",
     "correct_roll",
     "create_election",
     "discard_paper_keying",

@@ -123,7 +123,18 @@ def facts(election: Election, now: datetime | None = None) -> lifecycle.Facts:
         pending_paper_entries=PaperEntry.objects.filter(election=election).count(),
         method_available=election.method in METHODS,
         method=election.method,
+        when_uncontested=election.organisation.constitution.elections.when_uncontested,
+        casting_vote_pending=casting_vote_pending(election),
     )
+
+
+def casting_vote_pending(election: Election) -> str:
+    """The candidates tied where the chair's casting vote is still to be given, in words."""
+    pending = (election.result or {}).get("casting_pending")
+    if not pending:
+        return ""
+    names = pending["tied_names"]
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # How a ballot arrives (VoteRecord.Channel) -> the rulebook's name for it (`elections.channels`).

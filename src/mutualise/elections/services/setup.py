@@ -43,6 +43,14 @@ def create_election(
     if free.count <= 0:
         raise ElectionError(f"no seats of '{seat_group_id}' fall vacant by {close_of_poll}")
     method = body.election_method or constitution.elections.method
+    running = Election.objects.filter(
+        organisation=organisation, body_id=body_id, seat_group_id=seat_group_id
+    ).exclude(state__in=[s.value for s in lifecycle.FINAL])
+    if running.exists():
+        raise ElectionError(
+            f"seat_group_id: '{running.first().title}' is still running for these seats; "
+            "declare or void it before starting another"
+        )
     with transaction.atomic():
         election = Election.objects.create(
             organisation=organisation,

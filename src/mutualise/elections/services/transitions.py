@@ -19,6 +19,7 @@ from ..models import (
     VoteRecord,
 )
 from ..sealed import SEALED_ACTION
+from . import unfilled
 from .common import ElectionError, _now, _require, _standing, facts
 from .nominations import _assign_positions, _close_nominations, ballot_candidates
 
@@ -46,6 +47,8 @@ def transition(election: Election, name: str, *, actor=None, now: datetime | Non
         data = special[name](election, _now(now)) if name in special else {}
         election.state = step.target
         election.save()
+        if name in ("declare", "declare_uncontested"):
+            data.update(unfilled.after_declaring(election, data["vacancies_left"], actor, now))
         audit.record(
             election.organisation, step.audit_action, actor=actor, subject=election, data=data
         )
@@ -78,11 +81,19 @@ def _declare_uncontested(election: Election, now: datetime) -> dict:
 
 
 def _open_poll(election: Election, now: datetime) -> dict:
+    from .. import tally
+
     election.poll_opened_at = now
-    return {
+    data = {
         "voters": election.roll.filter(removed=False).count(),
         "candidates": _standing(election).count(),
     }
+    if tally.is_approval_vote(election):
+        # elections.when_uncontested: hold-approval-vote. Each voter marks every candidate
+        # they approve of; each needs more than half of the valid ballots (tally.py).
+        data["approval_vote"] = {"method_was": election.method}
+        election.method, election.method_options = "approval", {}
+    return data
 
 
 def _close_poll(election: Election, now: datetime) -> dict:
