@@ -251,3 +251,15 @@ def test_without_the_rule_a_member_may_be_returning_officer():
     assert not grant_refusals(org, ro, R.RETURNING_OFFICER)
     outsider = make_user(org, "outsider2", R.RETURNING_OFFICER)
     assert not grant_refusals(org, outsider, R.ADMINISTRATOR)
+
+
+def test_a_second_election_for_seats_being_filled_is_refused():
+    """Issue 19: while one election runs for a seat group, another for it is refused."""
+    org = _org("second")
+    election, drive, ro = _election(org, ["Ann Able"])
+    with pytest.raises(services.ElectionError, match="still running for these seats"):
+        services.create_election(
+            org, body_id="council-of-governors", seat_group_id=SEATS,
+            close_of_poll=CLOSE_OF_POLL + timedelta(days=7), actor=ro,
+            now=moment(CLOSE_OF_POLL - timedelta(days=120)),
+        )  # fmt: skip

@@ -43,7 +43,9 @@ def test_a_repeated_number_is_refused(ranking):
         return
     written = _written(ranking)
     written[ranking[-1]] = "1"
-    with pytest.raises(services.BallotInvalid, match="you gave 1 to .+ and .+: give each number once"):
+    with pytest.raises(
+        services.BallotInvalid, match="you gave 1 to .+ and .+: give each number once"
+    ):
         services.parse_marks(STV, written, standing=8)
 
 

@@ -228,7 +228,9 @@ def test_the_rulebook_decides_which_roles_a_returning_officer_may_not_hold(nhs_o
     assert excluded in nhs_rulebook()
     lenient = register.create_organisation(
         name="Lenient Trust",
-        constitution_text=nhs_rulebook().replace(excluded, "returning_officer_excludes: []"),
+        constitution_text=nhs_rulebook()
+        .replace(excluded, "returning_officer_excludes: []")
+        .replace("independent_returning_officer: true", "independent_returning_officer: false"),
         source_name="lenient.yaml",
         slug="lenient",
         actor="test",
