@@ -53,7 +53,12 @@ def vote(request, slug, pk):
             return render(
                 request,
                 "elections/code.html",
-                {"election": election, "error": str(exc), "code": code, "page_title": "Vote"},
+                {
+                    "election": election,
+                    "error": str(exc),
+                    "code": code,
+                    "page_title": "Error: Vote",
+                },
                 status=400,
             )
     if step == "code":
@@ -64,6 +69,7 @@ def vote(request, slug, pk):
             marks = services.parse_marks(election, raw)
         except services.BallotInvalid as exc:
             context = _ballot_context(election, code, raw, exc.problems)
+            context["page_title"] = "Error: " + context["page_title"]
             return render(request, "elections/ballot.html", context, status=400)
         by_position = {c.position: c for c in services.ballot_candidates(election)}
         if step == "ballot" or request.POST.get("change"):
@@ -79,7 +85,7 @@ def vote(request, slug, pk):
             return render(
                 request,
                 "elections/code.html",
-                {"election": election, "error": str(exc), "page_title": "Vote"},
+                {"election": election, "error": str(exc), "page_title": "Error: Vote"},
                 status=400,
             )
         # Post, redirect, get: the receipt page can be refreshed and printed without casting
