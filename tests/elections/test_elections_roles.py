@@ -89,7 +89,7 @@ LEAVING = {
     State.NOTICE_PUBLISHED: {"open_nominations", "void"},
     State.NOMINATIONS_OPEN: {"close_nominations", "void"},
     State.NOMINATIONS_CLOSED: {"close_withdrawals", "void"},
-    State.WITHDRAWALS_CLOSED: {"open_poll", "declare_uncontested", "void"},
+    State.WITHDRAWALS_CLOSED: {"open_poll", "declare_uncontested", "reopen_nominations", "void"},
     State.POLL_OPEN: {"close_poll", "void"},
     State.POLL_CLOSED: {"count", "void"},
     State.COUNTED: {"declare", "void"},

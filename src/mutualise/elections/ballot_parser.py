@@ -154,8 +154,9 @@ def from_form(raw: Mapping[int, str], rules: BallotRules) -> tuple[int, ...]:
         return check_marks(sorted(int(p) for p in filled), rules)
     numbers: dict[int, list[int]] = {}
     for pos, value in filled.items():
-        # ASCII digits only, and short: '²' passes isdigit() but int() refuses it.
-        plain = value.isascii() and value.isdigit() and len(value) <= 6
+        # Decimal digits (any script's), and short: '²' passes isdigit() but int() refuses it,
+        # and int() refuses a number of more than 4,300 digits.
+        plain = value.isdecimal() and len(value) <= 6
         if not plain or not 1 <= int(value) <= rules.candidates:
             problems.append(
                 f"{rules.name(int(pos))}: enter a number from 1 to {rules.candidates}"
