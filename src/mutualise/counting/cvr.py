@@ -88,6 +88,11 @@ def parse_cvr_csv(
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
+            if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+                raise error(
+                    f"{len(row)} fields but the header names {len(header)} columns: a "
+                    "preference past the last column would be lost"
+                )
             weight = 1
             if weight_col is not None:
                 cell = row[weight_col].strip() if weight_col < len(row) else ""
