@@ -59,6 +59,8 @@ READS = {
     "participation.services.counting": ["instance_for", "pb_text"],
     "participation.services.delivery": ["deliveries_csv"],
     "participation.services.voting": ["eligibility", "has_voted", "validate"],
+    "participation.services.paper": ["waiting_keyings"],
+    "participation.services.setup": ["check", "defaults"],
     "register.services.details": ["normalise_details", "find_duplicates", "eligibility_reasons"],
     "register.services.privacy": ["member_history", "subject_access"],
     "register.services.standing": ["recheck_register"],
@@ -109,6 +111,16 @@ WRITES_WITHOUT_EVENT = {
     "meetings.services.voting.cast_vote": (
         "ballot secrecy, as elections.cast: the declaration audits the counts and seals every "
         "ballot"
+    ),
+    "participation.services.voting.cast_ballot": (
+        "ballot secrecy, as elections.cast: no event per ballot; the count audits the total"
+    ),
+    "participation.services.voting.record": (
+        "the vote record and the sealed ballot, in cast_ballot's transaction (as above)"
+    ),
+    "participation.services.paper.key_paper_ballot": (
+        "a paper ballot's keying, as elections' paper keying: no event per ballot (secrecy); "
+        "the count audits the total"
     ),
     "governance.services.health.run_daily": (
         "stores each organisation's latest health report, derived from the facts and "
