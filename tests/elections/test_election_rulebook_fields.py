@@ -134,6 +134,25 @@ def test_uncontested_reopen_nominations_reopens_them_with_a_later_poll():
     assert AuditEvent.objects.filter(action="election.nominations_reopened").exists()
 
 
+def test_the_console_reopens_nominations_with_the_date_the_officer_gives(client, monkeypatch):
+    from mutualise import clock
+
+    org = _org("u-console", when_uncontested="reopen-nominations")
+    election, drive, ro = _election(org, ["Ann Able"])
+    _to_withdrawals_closed(drive, ro)
+    monkeypatch.setattr(clock, "now", lambda: drive.at("withdrawals_close", 2))
+    client.force_login(ro)
+    console = f"/o/{org.slug}/elections/{election.pk}/console/"
+    assert 'name="close_of_poll"' in client.get(console).content.decode()
+    step = console + "step/reopen_nominations/"
+    page = client.post(step, {"close_of_poll": "soon"}, follow=True).content.decode()
+    assert "New close of poll: enter a date like" in page
+    later = CLOSE_OF_POLL + timedelta(days=70)
+    client.post(step, {"close_of_poll": later.isoformat()})
+    election.refresh_from_db()
+    assert election.state == State.NOMINATIONS_OPEN and election.close_of_poll == later
+
+
 # --- unfilled_seats ------------------------------------------------------------------------
 
 

@@ -66,6 +66,13 @@ def step(request, slug, pk, name):
             return redirect("jobs:job", slug=slug, pk=job.pk)
         if name == "void":
             services.void(election, reason=request.POST.get("reason", ""), actor=request.user)
+        elif name == "reopen_nominations":  # the poll moves to the new date the officer gives
+            try:
+                day = date.fromisoformat(request.POST.get("close_of_poll", ""))
+            except ValueError:
+                messages.error(request, "New close of poll: enter a date like 2027-09-15")
+                return redirect("elections:console", slug, pk)
+            services.reopen_nominations(election, day, actor=request.user)
         else:
             services.transition(election, name, actor=request.user)
     except services.NotPermitted as exc:
