@@ -56,7 +56,10 @@ def test_a_member_asks_to_withdraw_sees_it_waiting_and_cancels_it(client, energy
         ("ten pounds", "Enter the amount to withdraw in pounds"),
         ("-5", "Enter the amount to withdraw in pounds"),
         ("0", "Enter the amount to withdraw in pounds"),
-        ("600", "£600.00 is more than the £500.00 left"),
+        (
+            "600",
+            "You hold £500.00 with £0.00 already asked for; £600.00 is more than the £500.00 left",
+        ),
         ("400", "below the least a member holds (£250.00)"),
     ],
 )

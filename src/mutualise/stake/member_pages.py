@@ -137,4 +137,5 @@ _PENCE = re.compile(r"\b(\d+)p\b")
 def _sentence(text: str) -> str:
     """A service's refusal for a member's eyes: a capital letter, and pounds, not pence."""
     text = _PENCE.sub(lambda m: pounds(int(m.group(1))), text)
+    text = re.sub(r"^member \S+ holds", "you hold", text)  # the member reading it is them
     return text[:1].upper() + text[1:]
