@@ -177,7 +177,7 @@ def test_the_trust_governor_election_from_notice_to_result(demo_site, open_page,
     # The poll cards are the worker's job (make demo runs `mutualise worker` beside the server).
     ro.get_by_role("button", name=re.compile("Issue voting codes")).click()
     assert "/jobs/" in ro.url
-    assert run_queued() == 1
+    assert run_queued() >= 1  # the poll cards, and the daily jobs of the days the clock skipped
     ro.reload()
     with ro.expect_download() as download:
         ro.get_by_role("link", name=re.compile("Download election-")).click()
@@ -208,7 +208,7 @@ def test_the_trust_governor_election_from_notice_to_result(demo_site, open_page,
     ro.get_by_role("button", name="Close the poll").click()
     ro.get_by_role("button", name="Count the votes").click()
     assert "/jobs/" in ro.url  # the count runs in the worker
-    assert run_queued() == 1
+    assert run_queued() >= 1  # the count, and the daily jobs of the days the clock skipped
     ro.goto(console)
     ro.get_by_role("button", name="Declare the result").click()
     text = visit(ro, base + "results/", assert_accessible, "declared result")

@@ -6,7 +6,7 @@ Real processes on a file SQLite database (an in-memory one cannot be shared): on
 20,000 rows while another casts votes in an open election. Today the import writes in one
 transaction, so a cast waits for all of its writing (measured: 4.8 s for a 5.7 s import of
 20,000 rows, load average 19; no 'database is locked' only because the 20 s busy timeout is
-longer than the import). Marked xfail (strict) until the import is written in short committed
+longer than the import). Marked xfail (not strict: on a quiet machine the import may finish within the limit) until the import is written in short committed
 chunks through a holding table and applied in one short final step (not built yet).
 """
 
@@ -51,7 +51,7 @@ def _result(child: subprocess.Popen) -> dict:
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=False,  # on a quiet machine the import can end inside the 2 s: the wait is timing
     reason="issue 11 item 6: the import holds SQLite's write lock for its whole length",
 )
 def test_votes_cast_during_a_large_sqlite_import_are_not_kept_waiting(tmp_path):

@@ -90,12 +90,14 @@ def test_the_page_shows_open_polls_meetings_and_proxies(client, coop, pat):
         coop, body_id="board", seat_group_id="elected-directors", title="Board election 2027",
         close_of_poll=timezone.localdate() + timedelta(days=60), actor="test",
     )  # fmt: skip
-    Election.objects.filter(pk=election.pk).update(state="poll_open")
+    # A second open poll the member is not on the roll of (the same seats, so the first is
+    # set aside while it is made: two running elections for one set of seats are refused).
+    Election.objects.filter(pk=election.pk).update(state="void")
     elsewhere = elections.create_election(
         coop, body_id="board", seat_group_id="elected-directors", title="Not on its roll",
         close_of_poll=timezone.localdate() + timedelta(days=60), actor="test",
     )  # fmt: skip
-    Election.objects.filter(pk=elsewhere.pk).update(state="poll_open")
+    Election.objects.filter(pk__in=[election.pk, elsewhere.pk]).update(state="poll_open")
     RollEntry.objects.create(
         organisation=coop, election=election, member=pat, member_number=pat.number
     )

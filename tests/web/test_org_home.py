@@ -38,15 +38,7 @@ def test_a_quiet_organisation_says_so_and_shows_how_to_join(client, coop):
 
 
 def test_now_leads_with_the_open_poll_the_next_meeting_and_the_results(client, coop):
-    election = elections.create_election(
-        coop,
-        body_id="board",
-        seat_group_id="elected-directors",
-        close_of_poll=timezone.localdate() + timedelta(days=60),
-        title="Board election 2027",
-        actor="test",
-    )
-    Election.objects.filter(pk=election.pk).update(state="poll_open")
+    # Last year's election is declared before this year's is set up for the same seats.
     done = elections.create_election(
         coop,
         body_id="board",
@@ -56,6 +48,15 @@ def test_now_leads_with_the_open_poll_the_next_meeting_and_the_results(client, c
         actor="test",
     )
     Election.objects.filter(pk=done.pk).update(state="declared", declared_at=timezone.now())
+    election = elections.create_election(
+        coop,
+        body_id="board",
+        seat_group_id="elected-directors",
+        close_of_poll=timezone.localdate() + timedelta(days=60),
+        title="Board election 2027",
+        actor="test",
+    )
+    Election.objects.filter(pk=election.pk).update(state="poll_open")
     meeting = meetings.create_meeting(
         coop,
         kind="agm",
