@@ -9,6 +9,8 @@ migration that makes Django remake the table would lose it, and a test checks it
 
 from __future__ import annotations
 
+from mutualise.secrecy.storage import is_without_rowid, rebuild_without_rowid
+
 SECRET_TABLES = (
     "elections_ballot",
     "elections_receipt",
@@ -16,32 +18,4 @@ SECRET_TABLES = (
     "elections_voterecord",
 )
 
-
-def is_without_rowid(connection, table: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
-        row = cursor.fetchone()
-    return bool(row) and row[0].rstrip().upper().endswith("WITHOUT ROWID")
-
-
-def rebuild_without_rowid(connection, table: str) -> None:
-    """Rebuild `table` (keyed by a non-integer primary key) as a WITHOUT ROWID table, keeping
-    its rows and indexes. SQLite only; a no-op if it is one already."""
-    if connection.vendor != "sqlite" or is_without_rowid(connection, table):
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
-        (create,) = cursor.fetchone()
-        cursor.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-            "AND sql IS NOT NULL",
-            [table],
-        )
-        indexes = [row[0] for row in cursor.fetchall()]
-        scratch = f"{table}__without_rowid"
-        cursor.execute(create.replace(f'"{table}"', f'"{scratch}"', 1) + " WITHOUT ROWID")
-        cursor.execute(f'INSERT INTO "{scratch}" SELECT * FROM "{table}" ORDER BY 1')
-        cursor.execute(f'DROP TABLE "{table}"')
-        cursor.execute(f'ALTER TABLE "{scratch}" RENAME TO "{table}"')
-        for index in indexes:
-            cursor.execute(index)
+__all__ = ["SECRET_TABLES", "is_without_rowid", "rebuild_without_rowid"]
