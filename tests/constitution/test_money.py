@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mutualise.constitution.calendar import add_months
 from mutualise.constitution.money import (
     Application,
     Movement,
@@ -129,3 +130,27 @@ def test_split_of_many_parts_loses_no_penny_and_matches_the_exact_rule(total, we
     for i in order[:left]:
         floors[i] += 1
     assert parts == floors == [exact[i] for i in range(len(weights))]
+
+
+@given(st.dates(date(1990, 1, 1), date(2100, 1, 1)), st.integers(0, 365 * 3))
+def test_interest_never_pays_above_the_declared_rate_for_the_time_held(start, length):
+    """Actual/actual from the period's first day: a constant holding earns at most the rate for
+    each year of the period, exactly the rate for a whole year, leap year or not."""
+    end = start + timedelta(days=length)
+    rate, pence = Fraction(7, 100), 10_000_000
+    total, _ = interest({1: [Movement(start, pence)]}, rate, start, end)
+    whole = 0
+    while whole < 4 and add_months(start, 12 * (whole + 1)) - timedelta(days=1) <= end:
+        whole += 1
+    assert rate * pence * whole - 1 < total <= rate * pence * (whole + 1)
+    if add_months(start, 12 * whole) - timedelta(days=1) == end:
+        assert total == rate * pence * whole  # a whole number of years: the rate exactly
+
+
+def test_a_year_across_a_leap_day_earns_the_rate_and_no_more():
+    rate, moves = Fraction(5, 100), {7: [Movement(date(2020, 6, 1), 100_000)]}
+    for start in (date(2024, 1, 1), date(2023, 3, 1), date(2024, 2, 29)):
+        end = add_months(start, 12) - timedelta(days=1)
+        assert interest(moves, rate, start, end) == (5000, {7: 5000})
+    # Half of 2024 (182 of its 366 days): 5% x 182/366 of GBP 1,000, rounded down.
+    assert interest(moves, rate, date(2024, 1, 1), date(2024, 6, 30))[0] == 5000 * 182 // 366

@@ -37,11 +37,6 @@ def test_interest_is_not_posted_twice_for_the_same_days_by_an_overlapping_period
     assert sum(interest) == 3000  # one year at 3% on GBP 1,000, not 3000 + 1512
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="actual/365 in a leap year: a full year's holding earns 366/365 of the declared rate, "
-    "above the rulebook's maximum rate (money.DAYS_IN_YEAR says the rate is the most it earns)",
-)
 def test_a_full_leap_year_earns_no_more_than_the_declared_rate(energy):
     (m,) = make_members(energy, 1)
     services.record_movement(energy, m, "allotment", 100_000, on=date(2023, 6, 1))
@@ -66,12 +61,6 @@ def test_a_second_application_by_one_member_is_a_clear_error_not_an_integrity_er
         services.apply(offer, m, 300, at=at(date(2025, 4, 2)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="apply() checks the holding against the balance plus this application only, not "
-    "the member's applications to other offers running at once: both are accepted, the "
-    "second close then raises on allotment and that offer can never be closed or refunded",
-)
 def test_applications_to_two_offers_past_the_act_cap_leave_both_offers_closable(energy):
     first, second = (
         services.open_offer(

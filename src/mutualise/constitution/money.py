@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
+from .calendar import add_months
+
 # CCBSA 2014 s.24: no member may hold more than GBP 100,000 of withdrawable share capital. The
 # Act's cap, not an organisation's rule; the rulebook's own maximum may only be lower.
 WITHDRAWABLE_CAP_PENCE = 10_000_000
@@ -19,9 +21,11 @@ NOMINEE_RELATIONS_FOR_OFFICERS = frozenset(
     {"spouse", "civil partner", "parent", "child", "brother", "sister", "nephew", "niece"}
 )
 
-# Interest on a yearly rate accrues per day held over a 365-day year (actual/365), as the
-# CSU's pro-rata practice does; the declared rate is the most a full year's holding earns.
-DAYS_IN_YEAR = 365
+# Interest on a yearly rate accrues per day held over the days of the year the day falls in
+# (actual/actual): the period is cut into years from its first day, and a day of a 366-day year
+# earns 1/366 of the rate, so a full year's holding earns exactly the declared rate and never
+# more, leap year or not (actual/365 would pay 366/365 of it). OCA's dividend module divides
+# by the days in the year the same way (reference A2, "Pro-rata interest in practice").
 
 
 def largest_remainder(total: int, exact: Mapping[Hashable, Fraction]) -> dict[Hashable, int]:
@@ -104,23 +108,57 @@ def pence_days(movements: Iterable[Movement], start: date, end: date) -> int:
     return total + balance * ((end - day).days + 1)
 
 
+def interest_years(start: date, end: date) -> list[tuple[date, date, int]]:
+    """The period [start, end] cut into years from its first day: (first, last, days in that
+    year), the last one possibly cut short by `end`. A day in a year of N days earns 1/N of the
+    yearly rate."""
+    if end < start:
+        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    years, first = [], start
+    while first <= end:
+        following = add_months(first, 12)
+        years.append((first, min(end, following - timedelta(days=1)), (following - first).days))
+        first = following
+    return years
+
+
+def interest_weights(
+    pence_days_by_year: Sequence[Sequence[int]], years: Sequence[tuple[date, date, int]]
+) -> tuple[list[int], int]:
+    """Each holder's pence-days over the years of `interest_years` (one list per year, holders
+    in the same order) as integer weights over one common year length: holder i is owed
+    exactly rate x weights[i] / year_days."""
+    year_days = math.lcm(*(length for _, _, length in years))
+    weights = [0] * (len(pence_days_by_year[0]) if pence_days_by_year else 0)
+    for held, (_, _, length) in zip(pence_days_by_year, years, strict=True):
+        scale = year_days // length
+        weights = [w + h * scale for w, h in zip(weights, held, strict=True)]
+    return weights, year_days
+
+
 def interest(
     holdings: Mapping[Hashable, Iterable[Movement]], rate: Fraction, start: date, end: date
 ) -> tuple[int, dict[Hashable, int]]:
     """Interest at yearly `rate` per day held: the total (the exact sum rounded down, so no one
     is paid above the declared rate) and each holder's part by largest remainder."""
     keys = sorted(holdings, key=_sortable)
-    total, parts = interest_parts([pence_days(holdings[k], start, end) for k in keys], rate)
+    moves = {k: list(holdings[k]) for k in keys}
+    years = interest_years(start, end)
+    weights, year_days = interest_weights(
+        [[pence_days(moves[k], first, last) for k in keys] for first, last, _ in years], years
+    )
+    total, parts = interest_parts(weights, rate, year_days)
     return total, {k: p for k, p in zip(keys, parts, strict=True) if p}
 
 
-def interest_parts(pence_days_held: Sequence[int], rate: Fraction) -> tuple[int, list[int]]:
-    """Interest from each holder's pence-days (in the order given, which breaks ties): holder
-    i is owed exactly rate x pence_days[i] / 365; the total is the sum of those rounded down
-    and the parts split it by largest remainder (the rate cancels from the proportions)."""
-    held = sum(pence_days_held)
-    total = rate.numerator * held // (rate.denominator * DAYS_IN_YEAR)
-    return total, split(total, pence_days_held)
+def interest_parts(weights: Sequence[int], rate: Fraction, year_days: int) -> tuple[int, list[int]]:
+    """Interest from each holder's pence-days (`interest_weights`; in the order given, which
+    breaks ties): holder i is owed exactly rate x weights[i] / year_days; the total is the sum
+    of those rounded down and the parts split it by largest remainder (the rate cancels from
+    the proportions)."""
+    held = sum(weights)
+    total = rate.numerator * held // (rate.denominator * year_days)
+    return total, split(total, weights)
 
 
 @dataclass(frozen=True)

@@ -71,13 +71,31 @@ def preview_interest(organisation, rate: Fraction, starts_on: date, ends_on: dat
         )
     if ends_on < starts_on:
         raise StakeError(f"the period ends ({ends_on}) before it starts ({starts_on})")
-    rows = bulk.pence_days(organisation.pk, starts_on, ends_on)
-    total, parts = money.interest_parts([held for _, _, held in rows], rate)
+    rows, weights, year_days = _weights(organisation, starts_on, ends_on)
+    total, parts = money.interest_parts(weights, rate, year_days)
     return InterestPreview(
         rate, starts_on, ends_on, total,
         {number: pence for (_, number, _), pence in zip(rows, parts, strict=True) if pence},
         [(account, pence) for (account, _, _), pence in zip(rows, parts, strict=True) if pence],
     )  # fmt: skip
+
+
+def _weights(organisation, starts_on: date, ends_on: date):
+    """(account, number) rows in number order and their pence-days as weights over one year
+    length (money.interest_years: actual/actual, a full year earns the rate and no more)."""
+    years = money.interest_years(starts_on, ends_on)
+    if len(years) == 1:  # the usual case: one GROUP BY, the pence-days are the weights
+        rows = bulk.pence_days(organisation.pk, starts_on, ends_on)
+        return rows, [held for _, _, held in rows], years[0][2]
+    per_year = [
+        {(a, n): held for a, n, held in bulk.pence_days(organisation.pk, first, last)}
+        for first, last, _ in years
+    ]
+    rows = sorted(set().union(*per_year), key=lambda row: row[1])
+    weights, year_days = money.interest_weights(
+        [[held.get(row, 0) for row in rows] for held in per_year], years
+    )
+    return [(a, n, None) for a, n in rows], weights, year_days
 
 
 def post_interest(organisation, rate: Fraction, starts_on: date, ends_on: date, *, actor=None):

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from mutualise.audit import services as audit
 from mutualise.constitution.calendar import add_months
 from mutualise.constitution.money import Application, scale_offer
+
+from mutualise.register.models import Member
 
 from ..models import OfferApplication, ShareAccount, ShareOffer, WithdrawalSuspension
 from .errors import StakeError, require, shares_rules
@@ -108,21 +110,37 @@ def apply(offer: ShareOffer, member, shares: int, *, at: datetime, priority: int
         raise StakeError(f"member {member.number} is not on {organisation}'s register")
     if offer.kind == ShareOffer.Kind.OPEN and suspended_between(organisation, day, day):
         raise StakeError("withdrawals are suspended, so the open offer takes no applications")
-    if OfferApplication.objects.filter(offer=offer, member=member).exists():
-        raise StakeError(f"member {member.number} has already applied to '{offer}'")
     pence = shares * nominal
-    held = ShareAccount.objects.filter(member=member).values_list("balance_pence", flat=True)
-    holding = (held.first() or 0) + pence
-    if shares <= 0 or holding < offer.minimum_holding_pence:
-        raise StakeError(
-            f"the least one may hold is {offer.minimum_holding_pence}p; {holding}p asked"
-        )
-    if offer.maximum_holding_pence is not None and holding > offer.maximum_holding_pence:
-        raise StakeError(
-            f"member {member.number} would hold {holding}p, above the maximum holding of "
-            f"{offer.maximum_holding_pence}p"
-        )
+    if shares <= 0:
+        raise StakeError(f"an application is for at least one share, not {shares}")
     with transaction.atomic():
+        # The offer's row first (so a close cannot miss an application), then the member's:
+        # two applications by one member, to this offer or to two offers open at once, are
+        # checked one after the other against everything held and everything already applied
+        # for, so together they cannot pass the maximum.
+        locked = ShareOffer.objects.select_for_update().get(pk=offer.pk)
+        if locked.state != ShareOffer.State.OPEN:
+            raise StakeError(f"'{offer}' has closed ({locked.state})")
+        Member.objects.select_for_update().filter(pk=member.pk).first()
+        if OfferApplication.objects.filter(offer=offer, member=member).exists():
+            raise StakeError(f"member {member.number} has already applied to '{offer}'")
+        held = ShareAccount.objects.filter(member=member).values_list("balance_pence", flat=True)
+        pending = applied_for(member)
+        holding = (held.first() or 0) + pending + pence
+        if holding - pending < offer.minimum_holding_pence:
+            raise StakeError(
+                f"the least one may hold is {offer.minimum_holding_pence}p; "
+                f"{holding - pending}p asked"
+            )
+        ceiling = maximum_holding(organisation)
+        limits = [v for v in (offer.maximum_holding_pence, ceiling) if v is not None]
+        if limits and holding > min(limits):
+            waiting = f", {pending}p of it applied for in offers not yet closed" if pending else ""
+            raise StakeError(
+                f"member {member.number} would hold {holding}p{waiting}, above the maximum "
+                f"holding of {min(limits)}p (the offer's, the rulebook's "
+                "shares.maximum_holding_pence, and the Act's GBP 100,000 on withdrawable shares)"
+            )
         application = OfferApplication.objects.create(
             organisation=organisation, offer=offer, member=member, shares=shares,
             priority=priority, paid_pence=pence, applied_at=at,
@@ -130,6 +148,14 @@ def apply(offer: ShareOffer, member, shares: int, *, at: datetime, priority: int
         audit.record(organisation, "shares.offer_application", actor=actor, subject=application,
                      data={"member": member.number, "shares": shares, "pence": pence})  # fmt: skip
     return application
+
+
+def applied_for(member) -> int:
+    """The pence a member has paid with applications to offers not yet closed."""
+    pending = OfferApplication.objects.filter(
+        member=member, offer__state=ShareOffer.State.OPEN
+    ).aggregate(total=Sum("paid_pence"))["total"]
+    return pending or 0
 
 
 def close_offer(offer: ShareOffer, *, on: date, actor=None) -> ShareOffer:
@@ -157,8 +183,10 @@ def close_offer(offer: ShareOffer, *, on: date, actor=None) -> ShareOffer:
                 offer.maximum_pence // nominal,
                 offer.policy,
             )
+            ceiling = maximum_holding(organisation)
+            limits = [v for v in (ceiling, offer.maximum_holding_pence) if v is not None]
             for a in applications:
-                a.allotted_shares = allotted[a.pk]
+                a.allotted_shares = _within(limits, a, allotted[a.pk], nominal)
                 a.refunded_pence = a.paid_pence - a.allotted_shares * nominal
                 a.save(update_fields=["allotted_shares", "refunded_pence"])
                 if a.allotted_shares:
@@ -171,3 +199,14 @@ def close_offer(offer: ShareOffer, *, on: date, actor=None) -> ShareOffer:
                      data={"state": offer.state, "raised": raised,
                            "refunded": sum(a.refunded_pence for a in applications)})  # fmt: skip
     return offer
+
+
+def _within(limits: list[int], application, shares: int, nominal: int) -> int:
+    """The shares the policy allots to `application`, fewer if the member's holding has grown
+    since they applied (a transfer in, interest credited) so that allotting them all would pass
+    the maximum holding: the shares that do not fit are refunded, and the offer still closes."""
+    if not shares or not limits:
+        return shares
+    held = ShareAccount.objects.filter(member_id=application.member_id)
+    room = min(limits) - (held.values_list("balance_pence", flat=True).first() or 0)
+    return max(0, min(shares, room // nominal))
