@@ -12,7 +12,6 @@ from django.utils import timezone
 from mutualise.audit import services as audit
 from mutualise.constitution.calendar import add_months
 from mutualise.constitution.money import Application, scale_offer
-
 from mutualise.register.models import Member
 
 from ..models import OfferApplication, ShareAccount, ShareOffer, WithdrawalSuspension
