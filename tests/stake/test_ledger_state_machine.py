@@ -217,8 +217,8 @@ def test_the_ledger_through_its_services_in_any_order():
     run_state_machine_as_test(
         Ledger,
         settings=settings(
-            max_examples=30,
-            stateful_step_count=20,
+            max_examples=15,
+            stateful_step_count=15,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
         ),  # fmt: skip
