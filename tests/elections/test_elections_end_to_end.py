@@ -240,7 +240,9 @@ def test_a_replaced_code_is_void_and_a_voter_votes_once(nhs_org, returning_offic
     codes = drive.to_poll()
     voter_id, old = next(iter(codes.items()))
     entry = election.roll.get(member_id=voter_id)
-    new = services.replace_credential(entry, channel=Credential.Channel.EMAIL, actor="ro")
+    new = services.replace_credential(
+        entry, channel=Credential.Channel.EMAIL, reason="card lost", actor="ro"
+    )
     with pytest.raises(services.CodeRefused, match="replaced"):
         services.cast(election, old, [1], now=drive.polling)
     receipt = services.cast(election, new, [1, 2], now=drive.polling)

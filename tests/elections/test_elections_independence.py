@@ -147,7 +147,7 @@ ACTIONS = {
         "frozen",
         _deputy_issues,
         lambda e, user, voters, codes: services.replace_credential(
-            _entry(e, voters), channel=Credential.Channel.POST, actor=user
+            _entry(e, voters), channel=Credential.Channel.POST, reason="lost", actor=user
         ),
         _count(Credential, voided_at__isnull=False),
     ),

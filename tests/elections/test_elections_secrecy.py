@@ -362,7 +362,7 @@ def test_concurrent_double_submission_records_one_ballot(nhs_org, returning_offi
     election, drive, people, codes = _contested(nhs_org, returning_officer, voters=3)
     voter = people[0]
     entry = RollEntry.objects.get(election=election, member=voter)
-    replacement = services.replace_credential(entry, channel="email", actor="ro")
+    replacement = services.replace_credential(entry, channel="email", reason="lost", actor="ro")
     # Twelve threads at once: four with the voter's old code (void, must fail cleanly) and
     # eight with the new one.
     attempts = [codes[voter.pk]] * 4 + [replacement] * 8

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections import Counter
 
 from django.db import connection, transaction
 
 from mutualise.secrecy.sealing import Sealer
 
+from . import turnout
 from .models import Ballot, Election, Receipt, SealedBallot, VoteRecord
 
 # Ballots waiting to be mixed are sealed to this fixed size: room for 200 preferences and the receipt.
@@ -101,9 +103,10 @@ def mix(election: Election, *, final: bool = False, k: int | None = None) -> int
         _RANDOM.shuffle(ballots)
         _RANDOM.shuffle(receipts)
         if connection.vendor == "postgresql":
-            _write_setwise(election, [pk for pk, _ in batch], ballots, receipts, records)
+            channels = _write_setwise(election, [pk for pk, _ in batch], ballots, receipts, records)
         else:
-            _write_by_rows(election, [pk for pk, _ in batch], ballots, receipts, records)
+            channels = _write_by_rows(election, [pk for pk, _ in batch], ballots, receipts, records)
+        turnout.record_batch(election, channels)
     return len(batch)
 
 
@@ -115,7 +118,7 @@ def _columns(model, given: dict[str, str]) -> tuple[str, str]:
     return ", ".join(columns), ", ".join(values)
 
 
-def _write_setwise(election, sealed_ids, ballots, receipts, records) -> None:
+def _write_setwise(election, sealed_ids, ballots, receipts, records) -> Counter:
     """PostgreSQL: the batch in four statements, whatever its size (the million at the count
     included), each list inserted in the order Python shuffled it (WITH ORDINALITY)."""
     with connection.cursor() as cursor:
@@ -150,19 +153,23 @@ def _write_setwise(election, sealed_ids, ballots, receipts, records) -> None:
         # order (gen_random_uuid is drawn from the operating system's random source).
         table = VoteRecord._meta.db_table
         kept = [f.column for f in VoteRecord._meta.concrete_fields if f.column != "id"]
+        # The batch's channels come back from the same statement, for the turnout tally.
         cursor.execute(
             f"WITH gone AS (DELETE FROM {table} WHERE election_id = %s AND id = ANY(%s::uuid[]) "
-            f"RETURNING {', '.join(kept)}) INSERT INTO {table} (id, {', '.join(kept)}) "
-            f"SELECT gen_random_uuid(), {', '.join(kept)} FROM gone ORDER BY gen_random_uuid()",
+            f"RETURNING {', '.join(kept)}), fresh AS (INSERT INTO {table} (id, {', '.join(kept)}) "
+            f"SELECT gen_random_uuid(), {', '.join(kept)} FROM gone ORDER BY gen_random_uuid() "
+            "RETURNING channel) SELECT channel, count(*) FROM fresh GROUP BY channel",
             [election.pk, records],
         )
-        if cursor.rowcount != len(records):
+        channels = Counter(dict(cursor.fetchall()))
+        if channels.total() != len(records):
             raise MixFailed(
-                f"{len(records)} sealed ballots but {cursor.rowcount} vote records: not mixed"
+                f"{len(records)} sealed ballots but {channels.total()} vote records: not mixed"
             )
+        return channels
 
 
-def _write_by_rows(election, sealed_ids, ballots, receipts, records) -> None:
+def _write_by_rows(election, sealed_ids, ballots, receipts, records) -> Counter:
     for ids in _chunks(sealed_ids):
         SealedBallot.objects.filter(pk__in=ids).delete()
     Ballot.objects.bulk_create(
@@ -190,10 +197,10 @@ def _write_by_rows(election, sealed_ids, ballots, receipts, records) -> None:
         ],
         batch_size=CHUNK,
     )
-    _rewrite_vote_records(election, records)
+    return _rewrite_vote_records(election, records)
 
 
-def _rewrite_vote_records(election: Election, record_ids: list[uuid.UUID]) -> None:
+def _rewrite_vote_records(election: Election, record_ids: list[uuid.UUID]) -> Counter:
     """Delete the batch's vote records and write them again, shuffled, under new keys, so their
     transaction, position and key say no more than the batch they belong to."""
     records = []
@@ -219,6 +226,7 @@ def _rewrite_vote_records(election: Election, record_ids: list[uuid.UUID]) -> No
     ]
     _RANDOM.shuffle(fresh)
     VoteRecord.objects.bulk_create(fresh, batch_size=CHUNK)
+    return Counter(channel for _, channel in records)
 
 
 def after_cast(election: Election) -> None:

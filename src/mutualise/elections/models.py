@@ -105,6 +105,9 @@ class Candidate(models.Model):
     rejection_reason = models.CharField(max_length=500, blank=True)
     nominated_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Set where the returning officer entered a nomination form received on paper: the day
+    # the form reached them (within the nomination period).
+    received_on = models.DateField(null=True, blank=True)
     position = models.PositiveIntegerField(null=True, blank=True)  # 1-based, on the ballot
     elected = models.BooleanField(default=False)
     elected_unopposed = models.BooleanField(default=False)
@@ -269,6 +272,31 @@ class PaperEntry(models.Model):
 
     def __str__(self) -> str:
         return "a pending paper keying"
+
+
+class TurnoutTally(models.Model):
+    """Live turnout for the returning officer's console: votes in the batches the mixer has
+    mixed, by the day it mixed them and the channel they came by. Written only by the mixer, in
+    its transaction, so each row moves in whole batches of at least K (docs/secrecy.md: a
+    figure that moved with every cast would tell whoever watched it when a voter voted). Not a
+    secret table: a batch's vote records already show their channels."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    channel = models.CharField(max_length=16, choices=VoteRecord.Channel.choices)
+    votes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["election", "day", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "day", "channel"], name="turnout_tally_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.votes} votes by {self.channel} on {self.day}"
 
 
 class EntryThrottle(models.Model):

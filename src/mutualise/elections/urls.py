@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import mailing_views, views
+from .views import officer
 from .views.notice import notice_pdf_view
 
 app_name = "elections"
@@ -34,5 +35,12 @@ urlpatterns = [
     ),
     path("<int:pk>/console/paper/", views.paper_entry, name="paper"),
     path("<int:pk>/console/paper/discard/", views.paper_discard, name="paper_discard"),
+    path("<int:pk>/console/replace/", officer.replace_find, name="replace_find"),
+    path("<int:pk>/console/replace/<int:entry>/", officer.replace_confirm, name="replace_confirm"),
+    path(
+        "<int:pk>/console/nominations/paper/",
+        officer.paper_nomination,
+        name="paper_nomination",
+    ),
     path("<int:pk>/console/reject/<int:candidate>/", views.reject, name="reject"),
 ]

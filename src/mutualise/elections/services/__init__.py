@@ -27,9 +27,16 @@ from .credentials import (
     issue_credentials,
     replace_credential,
 )
-from .nominations import ballot_candidates, nominate, reject_nomination, withdraw
+from .nominations import (
+    ballot_candidates,
+    nominate,
+    nominate_on_paper,
+    reject_nomination,
+    withdraw,
+)
 from .paper import discard_paper_keying, key_paper_ballot
 from .receipts import ReceiptCheck, check_receipt, email_receipt
+from .replacement import find_voters, has_voted, replace_voting_pack, voter
 from .roll import correct_roll, freeze_roll, roll_counts
 from .setup import create_election, move_close_of_poll
 from .transitions import transition, void
@@ -75,6 +82,11 @@ __all__ = [
     "marks_text",
     "move_close_of_poll",
     "nominate",
+    "nominate_on_paper",
+    "find_voters",
+    "has_voted",
+    "replace_voting_pack",
+    "voter",
     "parse_marks",
     "reject_nomination",
     "replace_credential",

@@ -91,11 +91,26 @@ def issue_credentials(
     return issued
 
 
-def replace_credential(entry: RollEntry, *, channel: str, actor=None) -> str:
-    """A new code for one voter (lost card, wrong address); the old code stops working."""
-    if hasattr(entry, "vote_record"):
+def replace_credential(entry: RollEntry, *, channel: str, reason: str, actor=None) -> str:
+    """A new code for one voter (lost card, wrong address), for the reason the returning
+    officer gives; the old code stops working. Returns the new plain code, once."""
+    election = entry.election
+    _require("returning_officer", actor, election)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ElectionError("reason: say why this voter needs a new voting code")
+    if VoteRecord.objects.filter(roll_entry_id=entry.pk).exists():
         raise ElectionError(f"member {entry.member_number} has already voted")
-    return issue_credentials(entry.election, channel=channel, entries=[entry], actor=actor)[0].code
+    with transaction.atomic():
+        code = issue_credentials(election, channel=channel, entries=[entry], actor=actor)[0].code
+        audit.record(
+            election.organisation,
+            "election.credential_replaced",
+            actor=actor,
+            subject=election,
+            data={"member": entry.member_number, "channel": channel, "reason": reason[:500]},
+        )
+    return code
 
 
 def email_credentials(election: Election, *, actor=None, vote_url: str = ""):

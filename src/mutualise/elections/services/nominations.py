@@ -82,8 +82,11 @@ def nominate(
     declarations=(),
     actor=None,
     now: datetime | None = None,
+    received_on: date | None = None,
 ) -> Candidate:
-    """Nominate a member (themself, or recorded by an officer) while nominations are open."""
+    """Nominate a member (themself, or recorded by an officer) while nominations are open.
+    `received_on`: the day a nomination form on paper reached the returning officer
+    (nominate_on_paper checks it)."""
     now = _now(now)
     election.refresh_from_db(fields=["state"])
     rules = election.organisation.constitution.elections.nominations
@@ -137,6 +140,7 @@ def nominate(
                     statement=statement,
                     declarations=list(declarations),
                     nominated_at=now,
+                    received_on=received_on,
                 )
         except IntegrityError:
             raise ElectionError("candidate: already nominated in this election") from None
@@ -147,9 +151,39 @@ def nominate(
             "election.nominated",
             actor=actor,
             subject=candidate,
-            data={"election": election.pk, "member": member.number, "words": words},
+            data={"election": election.pk, "member": member.number, "words": words}
+            | ({"on_paper": True, "received_on": str(received_on)} if received_on else {}),
         )
     return candidate
+
+
+def nominate_on_paper(
+    election: Election,
+    member,
+    *,
+    received_on: date,
+    actor,
+    now: datetime | None = None,
+    **form,
+) -> Candidate:
+    """A nomination form received on paper, entered by the returning officer: the same checks
+    as a nomination made online (the candidate, the proposers and seconders the rulebook asks
+    for, the declarations), and the day it was received, within the nomination period."""
+    _require("returning_officer", actor, election)
+    now = _now(now)
+    table = timetable(election)
+    opened = timezone.localdate(table.notice_of_election)
+    closes = timezone.localdate(table.nominations_close)
+    if received_on < opened:
+        raise ElectionError(
+            f"received on: before the notice of election ({opened:%-d %B %Y}); nominations "
+            "were not yet open"
+        )
+    if received_on > min(timezone.localdate(now), closes):
+        if received_on > closes:
+            raise ElectionError(f"received on: after nominations closed ({closes:%-d %B %Y})")
+        raise ElectionError("received on: that day has not come yet")
+    return nominate(election, member, actor=actor, now=now, received_on=received_on, **form)
 
 
 def withdraw(candidate: Candidate, *, actor=None, now: datetime | None = None) -> Candidate:

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import codes, lifecycle, mixing, rules, services
+from .. import codes, lifecycle, mixing, rules, services, turnout
+from ..models import Election
 from .common import _election, _require
 from .voting import _raw_marks
 
@@ -44,8 +45,20 @@ def console(request, slug, pk):
             "cards_job": _job(services.POLL_CARDS_JOB, election),
             "count_job": _job(services.COUNT_JOB, election),
             "to_email": mailing.voters_to_email(election).count() if is_ro else 0,
+            "turnout": _turnout(request.user, election) if is_ro else None,
             "page_title": f"Run: {election.title}",
         },
+    )
+
+
+def _turnout(user, election):
+    """This election's turnout, with a row for each other election whose poll the same
+    independent returning officer is running now (one constituency each)."""
+    others = Election.objects.filter(
+        organisation=election.organisation, state__in=turnout.SHOWN_IN
+    ).exclude(pk=election.pk)
+    return turnout.live(
+        election, also=[e for e in others.order_by("title") if rules.is_returning_officer(user, e)]
     )
 
 
@@ -159,14 +172,16 @@ def paper_entry(request, slug, pk):
             if not codes.looks_like_code(code):
                 raise services.ElectionError("voting code: enter the 16 characters on the paper")
             marks = services.parse_marks(election, raw)
-            receipt_code = services.key_paper_ballot(election, code, marks, actor=request.user)
+            cast = services.key_paper_ballot(election, code, marks, actor=request.user)
         except services.BallotInvalid as exc:
             problems = exc.problems
         except services.ElectionError as exc:
             problems = [str(exc)]
         else:
-            if receipt_code:
-                messages.success(request, f"Second keying matched: ballot cast ({receipt_code})")
+            # Never the receipt: it finds the ballot, and the officer keying it has the paper
+            # and its voting code in hand (issue 10).
+            if cast:
+                messages.success(request, "Second keying matched: ballot cast")
             else:
                 messages.success(request, "First keying held: another officer must key it again")
             return redirect("elections:paper", slug, pk)
