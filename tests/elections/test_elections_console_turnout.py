@@ -69,7 +69,7 @@ def test_turnout_moves_only_in_whole_batches(nhs_org, client, monkeypatch, no_mi
     after = _turnout(client, s.console)
     electorate = 70 + 7  # the candidates and their proposer and seconder vote too
     row = _cells(after, "turnout-by-constituency")[0]
-    assert row[1:] == [str(electorate), str(k), f"{100 * k / electorate:.1f}%"]
+    assert row[1:] == [f"{k} of {electorate}", f"{100 * k / electorate:.1f}%"]
     _cast(s, s.voters[2 * k : 2 * k + 3])
     assert _turnout(client, s.console) == after, "casts between batches moved the figures"
     assert VoteRecord.objects.filter(election=s.election).count() == 2 * k + 3
@@ -128,7 +128,7 @@ def test_turnout_by_constituency_has_each_poll_the_returning_officer_runs(
     mixing.mix(other.election, final=True)
     client.force_login(other.deputy)
     rows = _cells(_turnout(client, other.console), "turnout-by-constituency")
-    assert [row[1:] for row in rows] == [["37", "30", "81.1%"], ["52", "0", "0.0%"]]
+    assert [row[1:] for row in rows] == [["30 of 37", "81.1%"], ["0 of 52", "0.0%"]]
     assert "Gateshead" in rows[0][0] and "North Tyneside" in rows[1][0]
 
 

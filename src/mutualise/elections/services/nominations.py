@@ -176,12 +176,14 @@ def nominate_on_paper(
     closes = timezone.localdate(table.nominations_close)
     if received_on < opened:
         raise ElectionError(
-            f"received on: before the notice of election ({opened:%-d %B %Y}); nominations "
-            "were not yet open"
+            f"received on: before the notice of election ({opened.day} {opened:%B %Y}); "
+            "nominations were not yet open"
         )
     if received_on > min(timezone.localdate(now), closes):
         if received_on > closes:
-            raise ElectionError(f"received on: after nominations closed ({closes:%-d %B %Y})")
+            raise ElectionError(
+                f"received on: after nominations closed ({closes.day} {closes:%B %Y})"
+            )
         raise ElectionError("received on: that day has not come yet")
     return nominate(election, member, actor=actor, now=now, received_on=received_on, **form)
 
