@@ -36,7 +36,7 @@ from .nominations import (
 )
 from .paper import discard_paper_keying, key_paper_ballot
 from .receipts import ReceiptCheck, check_receipt, email_receipt
-from .replacement import find_voters, has_voted, replace_voting_pack, voter
+from .replacement import SEARCH_LIMIT, find_voters, has_voted, replace_voting_pack, voter
 from .roll import correct_roll, freeze_roll, roll_counts
 from .setup import create_election, move_close_of_poll
 from .transitions import transition, void
@@ -83,6 +83,7 @@ __all__ = [
     "move_close_of_poll",
     "nominate",
     "nominate_on_paper",
+    "SEARCH_LIMIT",
     "find_voters",
     "has_voted",
     "replace_voting_pack",

@@ -52,7 +52,7 @@ def _page(request, template, context, errors):
         "error_at": dict(reversed(errors)),
         "page_title": f"Error: {title}" if errors else title,
     }
-    return render(request, template, context, status=200)
+    return render(request, template, context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -69,7 +69,7 @@ def replace_find(request, slug, pk):
     return _page(
         request,
         "elections/replace_find.html",
-        {"election": election, "query": query, "found": found,
+        {"election": election, "query": query, "found": found, "limit": services.SEARCH_LIMIT,
          "page_title": "Send a voter a new voting code"},
         [],
     )  # fmt: skip
