@@ -32,9 +32,13 @@ def _organisation_slug(request) -> str | None:
     match = getattr(request, "resolver_match", None)
     if match and "slug" in match.kwargs:
         return match.kwargs["slug"]
-    # A page not found under /o/<slug>/ still belongs to that organisation's site.
-    parts = request.path.split("/")
-    return parts[2] if len(parts) > 3 and parts[1] == "o" else None
+    # A page not found under /o/<slug>/ still belongs to that organisation's site, and so does
+    # a page on the way back to one (the sign-in page's ?next=/o/<slug>/...).
+    for path in (request.path, request.GET.get("next", "")):
+        parts = path.split("/")
+        if len(parts) > 3 and parts[0] == "" and parts[1] == "o":
+            return parts[2]
+    return None
 
 
 def site(request):
