@@ -9,6 +9,7 @@ import os
 import shutil
 
 import pytest
+from axe_check import check_accessible
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
 # are still synchronous and safe.
@@ -70,24 +71,6 @@ def desktop_page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-def check_accessible(page, context: str = ""):
-    """Run axe-core on the page; fail listing every serious or critical violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    if bad:
-        lines = [
-            f"- {v['id']} ({v['impact']}): {v['help']} at "
-            + ", ".join(str(n["target"]) for n in v["nodes"][:3])
-            for v in bad
-        ]
-        pytest.fail(
-            f"axe found {len(bad)} serious/critical problems on {page.url} {context}:\n"
-            + "\n".join(lines)
-        )
 
 
 @pytest.fixture
