@@ -60,6 +60,9 @@ def test_the_secretary_invites_one_member_and_the_link_makes_their_sign_in(
     message = mail.outbox[-1]
     assert message.to == ["pat@example.org"]
     assert "Your sign-in for Riverside Wholefoods" in message.subject
+    # The number is named as such: the member needs it to claim a sign-in if the link runs out.
+    assert f"Your membership number is {pat.number}:" in message.body
+    assert f"Your membership number is {pat.number}:" in message.alternatives[0][0]
     link = member_link(message)
     assert invitation.token_hash not in message.body
     page = client.get(link)

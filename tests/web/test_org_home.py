@@ -34,6 +34,8 @@ def test_a_quiet_organisation_says_so_and_shows_how_to_join(client, coop):
     assert "Nothing is open for a vote just now" in text
     assert "No general meeting has been called" in text
     assert "How to join" in text and reverse("register:join", args=[coop.slug]) in text
+    # A member on the register with no sign-in yet (an imported register) is shown the claim.
+    assert reverse("accounts:claim", args=[coop.slug]) in text
     assert text.index("How to join") < text.index("How Riverside Wholefoods is run")
 
 

@@ -134,3 +134,12 @@ def test_the_sign_in_page_is_titled_mutualise_not_the_host(client, db):
     page = client.get("/accounts/login/").content.decode()
     assert "mutualise</title>" in page
     assert "testserver" not in page  # Django's site_name is the request's host
+
+
+def test_the_sign_in_page_on_the_way_to_an_organisation_offers_its_members_the_claim(client, org):
+    claim = f"/o/{org.slug}/sign-in/claim/"
+    page = client.get(f"{LOGIN}?next=/o/{org.slug}/membership/").content.decode()
+    assert claim in page
+    for elsewhere in ("/", "/o/", "/o/no-such-org/membership/", "//o/x/y/", "https://evil/o/x/"):
+        response = client.get(LOGIN, {"next": elsewhere})
+        assert response.status_code == 200 and "/sign-in/claim/" not in response.text, elsewhere
