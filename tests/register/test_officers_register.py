@@ -185,3 +185,18 @@ def test_the_templates_carry_headings_the_import_recognises(client, org, officer
     assert [c.value for c in sheet[1]] == heading
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     assert client.get(f"/o/{org.slug}/members/import/template.pdf").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("model", "needed"), [("nhs-foundation-trust", False), ("employee-owned-partnership", True)]
+)
+def test_the_guide_needs_a_class_only_where_every_constituency_has_classes(model, needed):
+    """The trust's classes are its staff's: a public member's row leaves Class empty (the
+    guide said it was needed; found by issue 13's walk over every model)."""
+    from mutualise.constitution import available_models, load_text
+
+    path = available_models()[model]
+    constitution = load_text(path.read_text(encoding="utf-8"), path.name)
+    (column,) = [c for c in template.columns(constitution) if c.field == "class_id"]
+    assert column.required is needed
+    assert ("empty for Public constituency" in column.accepts) is not needed

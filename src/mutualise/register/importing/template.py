@@ -76,12 +76,17 @@ def columns(constitution) -> list[Column]:
             )
         )
     if classes:
+        # Needed only where every constituency has classes: a member of one without (the
+        # public, beside a staff constituency's classes) leaves it empty.
+        classless = [c.name for c in constituencies if not c.classes]
         found.append(
             Column(
                 "class_id",
                 "Class",
-                True,
-                "One of: " + "; ".join(f"{k.name} ({c.name})" for c, k in classes),
+                not classless,
+                "One of: "
+                + "; ".join(f"{k.name} ({c.name})" for c, k in classes)
+                + (f" (empty for {'; '.join(classless)})" if classless else ""),
             )
         )
     if staff:
