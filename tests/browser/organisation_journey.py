@@ -47,6 +47,7 @@ def looked_at(page, what: str, *, phone: bool = False) -> None:
     """axe on the page; a member's page also fits a phone without scrolling sideways."""
     check_accessible(page, what)
     if phone:
+        assert page.viewport_size == PHONE, f"{what} is a member's page: open it on a phone"
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{page.url} ({what}) is {width}px wide on a phone"
 
@@ -117,6 +118,7 @@ def found_organisation(page, model: str, name: str) -> str:
     rulebook `model`, renamed `name`, and adopts it; returns its slug (from the roles page's
     address, where the founder lands)."""
     page.goto("/")
+    looked_at(page, "the install's home page")
     page.get_by_role("link", name="Set up a new organisation").click()
     expect(page.get_by_role("heading", name="Set up an organisation")).to_be_visible()
     looked_at(page, "choose a model")
@@ -170,16 +172,18 @@ class Person:
     address: str
     postcode: str
     email: str
+    staff: bool = False  # works for the organisation (on a permanent contract since 2020)
 
 
-def people(count: int, domain: str = "example.org") -> list[Person]:
+def people(count: int, postcode: str = "NE1 4ST", staff: bool = False) -> list[Person]:
     return [
         Person(
             name=f"Person {i:02d} Example",
             born=date(1980, 3, 1 + i % 28),
             address=f"{i} Mill Lane",
-            postcode="NE1 4ST",
-            email=f"person{i:02d}@{domain}",
+            postcode=postcode,
+            email=f"person{i:02d}@example.org",
+            staff=staff,
         )
         for i in range(count)
     ]
@@ -215,11 +219,17 @@ def fill_in_template(page, slug: str, who: list[Person]) -> bytes:
             "Address": person.address, "Postcode": person.postcode, "Email": person.email,
             "Contact by": "email",
         })  # fmt: skip
+        if person.staff:
+            row.update({"Staff": "yes", "Fixed-term contract": "no",
+                        "Employment start": "06/01/2020"})  # fmt: skip
+        if "Last service use" in row:  # recently, for a constituency of the service's users
+            row["Last service use"] = f"{date.today() - timedelta(days=30):%d/%m/%Y}"
         accepts = guide.get("Confirmations", (False, ""))[1]
         if "Confirmations" in row and "any of:" in accepts:
             row["Confirmations"] = accepts.split("any of:", 1)[1].strip().replace(" ", "")
-        if "Class" in row:  # "One of: Consumer member (Members); ..."
-            first = guide["Class"][1].split("One of:", 1)[1].split(";")[0]
+        needed, accepts = guide.get("Class", (False, ""))
+        if needed:  # "One of: Consumer member (Members); ..."
+            first = accepts.split("One of:", 1)[1].split(";")[0]
             row["Class"] = first.rsplit(" (", 1)[0].strip()
         writer.writerow({k: v for k, v in row.items() if k in headings})
     return out.getvalue().encode("utf-8")
@@ -259,6 +269,8 @@ def invite_members(page, slug: str, count: int) -> None:
     page.reload()
     expect(page.locator("main")).to_contain_text("Finished")
     looked_at(page, "the invitations' job, done")
+    invited = {m.to[0] for m in mail.outbox if "/accounts/membership-invitations/" in m.body}
+    assert len(invited) >= count, f"{len(invited)} members were sent an invitation, not {count}"
 
 
 def member_number_in_mail(email: str) -> str:
@@ -401,8 +413,9 @@ def call_meeting(page, slug: str, title: str, resolutions: list[tuple[str, str]]
     return f"/o/{slug}{meeting}"
 
 
-def see_meeting(page, path: str, resolutions: list[str]) -> None:
-    page.goto(path)
+def see_meeting_from_its_notice(page, person: Person, resolutions: list[str]) -> None:
+    """A member opens the meeting's page from the notice mailed to them (on a phone)."""
+    page.goto(link_in_mail(person.email, r"/o/[^/\s]+/meetings/\d+/"))
     for title in resolutions:
         expect(page.locator("main")).to_contain_text(title)
     looked_at(page, "the member's meeting page", phone=True)

@@ -32,7 +32,7 @@ from organisation_journey import (
     open_page,
     people,
     reset_password,
-    see_meeting,
+    see_meeting_from_its_notice,
     set_up_election,
     sign_in,
     sign_out,
@@ -81,7 +81,7 @@ def test_found_staff_join_and_run_a_cooperative(browser, live_server):
     reset_password(lee_phone, lee, "copper meadow violin", "quiet orchard kettle")
 
     resolutions = [("Solar roof", "Ordinary resolution"), ("New rules", "Extraordinary resolution")]
-    meeting = call_meeting(secretary, slug, "Autumn general meeting", resolutions)
-    see_meeting(pat_phone, meeting, [title for title, _ in resolutions])
+    call_meeting(secretary, slug, "Autumn general meeting", resolutions)
+    see_meeting_from_its_notice(pat_phone, pat, [title for title, _ in resolutions])
 
     set_up_election(returning_officer, slug, "Board of Directors")
