@@ -54,15 +54,10 @@ def test_a_vertical_tab_does_not_split_a_ballot_line_in_two():
 # -- zero valid ballots -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with no valid ballot Meek, WIGM, ERS97 and NHS MER elect a candidate by lot from "
-    "zero votes; Scottish STV refuses ('no valid ballots to count')",
-)
 @pytest.mark.parametrize("method", ["meek", "wigm", "ers97", "nhs-mer-stv"])
 def test_every_stv_rule_refuses_a_count_with_no_valid_ballot(method):
     profile = parse_blt('3 1\n0\n"A"\n"B"\n"C"\n"T"\n', source="zero.blt")
-    with pytest.raises(CountError):
+    with pytest.raises(CountError, match="no valid ballots to count"):
         get_method(method)(profile, None, seed=1)
 
 

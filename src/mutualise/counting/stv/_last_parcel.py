@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..ballots import Profile
-from ..result import CountResult, Stage, TieBreak, Value
+from ..result import CountError, CountResult, Stage, TieBreak, Value
 from ..ties import TieBreaker
 from .papers import EXHAUSTED, Papers, standing_candidates, sum_by_candidate
 
@@ -129,6 +129,8 @@ class LastParcelCount:
         # Papers marked only for withdrawn candidates carry no valid first preference.
         unusable = int(papers.weights[holders == EXHAUSTED].sum())
         self.valid = int(papers.weights.sum()) - unusable
+        if self.valid == 0:  # nobody to elect from: no lot among candidates with no votes
+            raise CountError("no valid ballots to count")
         self.quota = self.first_quota(self.valid)
         self.totals = sum_by_candidate(holders, papers.amounts(rows), self.n)
         self.record("first", [], np.zeros(self.n, np.int64), 0)

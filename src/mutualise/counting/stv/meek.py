@@ -155,6 +155,8 @@ class _MeekCount:
 
     # -- the count --------------------------------------------------------------------------
     def run(self) -> CountResult:
+        if self.valid == 0:  # nobody to elect from: no lot among candidates with no votes
+            raise CountError("no valid ballots to count")
         self.distribute()
         self.record("first", [], 0, "")
         self.elect(self.reaching_quota())

@@ -81,6 +81,8 @@ class _WigmCount:
         holders = self.papers.advance(rows, self.continuing)
         unusable = sum(self.weight[i] for i in rows[holders == EXHAUSTED])
         self.valid = sum(self.weight) - unusable
+        if self.valid == 0:  # nobody to elect from: no lot among candidates with no votes
+            raise CountError("no valid ballots to count")
         # Rule 46: the quota.
         self.quota = self.valid // (self.seats + 1) + 1
         self.totals = [Fraction(0)] * self.n
