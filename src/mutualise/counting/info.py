@@ -45,8 +45,14 @@ class MethodInfo:
     # Which paragraph of the rule text each kind of step follows, for the result a member
     # reads: keys "quota", "surplus", "exclusion", "bulk_exclusion", "last_vacancies" (as many
     # continuing as places left), "last_vacancy" (one left, at least all the others together),
-    # "active_vote" (ERS97 5.1.7(b)), "majority", "most_votes"; values such as "rule 52(1)".
+    # "active_vote" (ERS97 5.1.7(b)), "majority", "most_votes", "near_tie" (candidates whose
+    # votes differ by less than the surplus still to distribute are tied: Meek step B.3);
+    # values such as "rule 52(1)".
     rules: dict[str, str] = field(default_factory=dict, compare=False)
+    # The rule text's own words for a test where rules differ, as the stage explanation says it:
+    # "bulk_exclusion", the condition for excluding together (default NI 51(12)'s "were fewer
+    # than the next candidate's"; ERS97 5.2.5(b) says "does not exceed").
+    phrases: dict[str, str] = field(default_factory=dict, compare=False)
     slug: str = field(default="", compare=False)  # filled in by the index
     aliases: tuple[str, ...] = field(default=(), compare=False)
 

@@ -3,7 +3,8 @@ up to the valid poll, and each stage said in words, with the paragraph of the ru
 
 Everything here reads the JSON shape of `report.to_dict` (what the elections app stores), so a
 result declared before a field was added still renders: missing fields are worked out or left
-out, never guessed. The rule paragraphs come from the method's own `INFO.rules`.
+out, never guessed. The rule paragraphs come from the method's own `INFO.rules`, and where rules
+word a test differently (a bulk exclusion's condition), its words from `INFO.phrases`.
 """
 
 from __future__ import annotations
@@ -71,6 +72,13 @@ def _rules(data: dict[str, Any]) -> dict[str, str]:
 
     slug = data.get("method", "")
     return describe(slug).rules if slug in METHODS else {}
+
+
+def _phrase(data: dict[str, Any], key: str, default: str) -> str:
+    from .methods import METHODS, describe
+
+    slug = data.get("method", "")
+    return describe(slug).phrases.get(key, default) if slug in METHODS else default
 
 
 def _cite(rules: dict[str, str], key: str) -> str:
@@ -150,13 +158,13 @@ def explain(data: dict[str, Any]) -> list[StageView]:
         view.reasons += _residue(stage, places)
         for tie in data.get("tie_breaks", []):
             if tie["stage"] == stage["stage"]:
-                view.reasons.append(_tie(data, tie))
+                view.reasons.append(_tie(data, tie, previous, rules, places))
         views.append(view)
         previous = stage
     return views
 
 
-def _tie(data: dict[str, Any], tie: dict[str, Any]) -> str:
+def _tie(data: dict[str, Any], tie: dict[str, Any], previous, rules, places) -> str:
     """A tie in words: who was chosen for what, over whom, and how (look-back/forward, lot)."""
     chosen = _names(data, [tie["chosen"]])
     others = _names(data, [c for c in tie["tied"] if c != tie["chosen"]])
@@ -165,6 +173,9 @@ def _tie(data: dict[str, Any], tie: dict[str, Any]) -> str:
         how += f" (draw {tie['draw']} of seed {data.get('seed')})"
     purpose = tie["purpose"]
     if purpose == "exclusion":
+        near = _near_tie(tie, previous, rules, places)
+        if near:
+            return f"{chosen} excluded rather than {others}: {near}, decided by {how}"
         return f"{chosen} excluded rather than {others}: equal fewest votes, decided by {how}"
     if purpose == "surplus order":
         return (
@@ -173,6 +184,24 @@ def _tie(data: dict[str, Any], tie: dict[str, Any]) -> str:
     if purpose in ("order of election", "election"):
         return f"{chosen} elected before {others}: equal votes, decided by {how}"
     return f"{chosen} chosen over {others} ({purpose}) by {how}"
+
+
+def _near_tie(tie, previous, rules, places) -> str:
+    """A rule that ties candidates within the surplus still to distribute (Meek step B.3)
+    decides the exclusion on the totals of the stage before: if those differ, it was a near-tie,
+    said as one ("" where the totals were equal, or the rule has no such step)."""
+    if "near_tie" not in rules or not previous:
+        return ""
+    values = sorted(number(previous["totals"].get(str(c), 0)) for c in tie["tied"])
+    if values[0] == values[-1]:
+        return ""
+    had = " and ".join(shown(v, places) for v in values)
+    gap = "differ by" if len(values) == 2 else "differ by at most"
+    return (
+        f"treated as tied with the fewest votes, since their votes ({had}) {gap} "
+        f"{shown(values[-1] - values[0], places)}, less than the surplus still to distribute"
+        f"{_cite(rules, 'near_tie')}"
+    )
 
 
 def stage_title(data: dict[str, Any], stage: dict[str, Any]) -> str:
@@ -185,11 +214,21 @@ def stage_title(data: dict[str, Any], stage: dict[str, Any]) -> str:
     }.get(stage["action"], f"{stage['action']} {names}".strip().capitalize())
 
 
+def _untransferred(stage) -> list[int]:
+    """Candidates excluded at the stage whose papers were not transferred: the exclusion would
+    have left as many continuing candidates as places (ERS97 5.5.1; NI 52(1)), so the count
+    folded it into this stage. At an exclusion stage its `subjects` are the candidates whose
+    papers moved; any other excluded candidate went without transfer."""
+    moved = stage["subjects"] if stage["action"] == "exclusion" else []
+    return [c for c in stage["excluded"] if c not in moved]
+
+
 def _excluded_untransferred(data, stage, rules) -> list[str]:
-    if stage["action"] != "exclusion" and stage["excluded"]:
+    untransferred = _untransferred(stage)
+    if untransferred:
         return [
-            f"{_names(data, stage['excluded'])} excluded without further transfer: the others "
-            f"fill the places left{_cite(rules, 'last_vacancies')}"
+            f"{_names(data, untransferred)} excluded without further transfer: the continuing "
+            f"candidates equal the places left{_cite(rules, 'last_vacancies')}"
         ]
     return []
 
@@ -218,15 +257,15 @@ def _moved(data, stage, previous, rules, places) -> list[str]:
         return []
     out = []
     note = stage.get("note", "")
-    if stage["excluded"]:
-        name = _names(data, stage["excluded"])
-        if len(stage["excluded"]) > 1 and "bulk_exclusion" in rules:
-            out.append(
-                f"{name} excluded together: all their votes together with any surplus not yet "
-                f"transferred were fewer than the next candidate's{_cite(rules, 'bulk_exclusion')}"
-            )
+    untransferred = _untransferred(stage)
+    excluded = [c for c in stage["excluded"] if c not in untransferred]
+    if excluded:
+        name = _names(data, excluded)
+        if len(excluded) > 1 and "bulk_exclusion" in rules:
+            condition = _phrase(data, "bulk_exclusion", BULK_EXCLUSION)
+            out.append(f"{name} excluded together: {condition}{_cite(rules, 'bulk_exclusion')}")
         else:
-            votes = [shown(number(previous["totals"][str(c)]), places) for c in stage["excluded"]]
+            votes = [shown(number(previous["totals"][str(c)]), places) for c in excluded]
             had = " and ".join(votes)
             out.append(f"{name} excluded with the fewest votes ({had}){_cite(rules, 'exclusion')}")
         if _is_parcel(note):
@@ -238,6 +277,13 @@ def _moved(data, stage, previous, rules, places) -> list[str]:
             f"{_cite(rules, 'exclusion')}"
         )
     return out
+
+
+# NI 51(12)'s condition for excluding candidates together, the default wording.
+BULK_EXCLUSION = (
+    "all their votes together with any surplus not yet transferred were fewer than the next "
+    "candidate's"
+)
 
 
 def _is_parcel(note: str) -> bool:
@@ -262,9 +308,9 @@ def _why_elected(data, stage, rules, quota, left, continuing) -> list[str]:
     quota = _stage_quota(stage, quota)
     out = []
     together = []
-    # Candidates excluded at a stage that is not an exclusion left as many continuing as places:
+    # Candidates excluded at the stage without transfer left as many continuing as places:
     # whoever is elected with them fills the last places, whatever their votes.
-    last_places = stage["action"] != "exclusion" and bool(stage["excluded"])
+    last_places = bool(_untransferred(stage))
     for c in stage["elected"]:
         name = _names(data, [c])
         votes = number(stage["totals"][str(c)])

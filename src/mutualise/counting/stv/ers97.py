@@ -53,6 +53,12 @@ INFO = MethodInfo(
         "bulk_exclusion": "rule 5.2.5",
         "last_vacancies": "rule 5.5.1",
     },
+    phrases={
+        # 5.2.5(b): "The total votes of these candidates, together with the total of any
+        # deferred surpluses, does not exceed the vote of the candidate next above."
+        "bulk_exclusion": "their total votes together with any deferred surpluses do not "
+        "exceed the vote of the candidate next above",
+    },
 )
 
 

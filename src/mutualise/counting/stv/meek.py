@@ -68,6 +68,11 @@ INFO = MethodInfo(
         "exclusion": "step B.3",
         "bulk_exclusion": "step B.3",
         "last_vacancies": "step C.1",
+        "near_tie": "step B.3",
+    },
+    phrases={
+        "bulk_exclusion": "all their votes together with the surplus still to distribute were "
+        "fewer than the next candidate's",
     },
 )
 PLACES = 9
