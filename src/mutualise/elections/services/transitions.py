@@ -9,6 +9,7 @@ from django.db import models, transaction
 
 from mutualise.audit import services as audit
 from mutualise.constitution.calendar import add_period
+from mutualise.counting.result import CountError
 
 from .. import lifecycle, mixing, seats
 from ..models import (
@@ -127,7 +128,12 @@ def _count(election: Election, now: datetime) -> dict:
     # The ballots as counted, sealed into the audit chain: `audit verify` names any changed later.
     sealed = audit.seal_ballots(election.organisation, SEALED_ACTION, subject=election)
     election.seed = secrets.randbelow(2**31)
-    outcome = tally.count_election(election)
+    try:
+        outcome = tally.count_election(election)
+    except CountError as exc:
+        # The rule cannot count these ballots (none valid: it would otherwise elect by lot from
+        # zero votes). Refused in words; the transaction leaves the election closed, uncounted.
+        raise ElectionError(_uncountable(exc, ballots)) from exc
     election.result = outcome.result_data
     election.report_text = outcome.report_text
     election.turnout = outcome.turnout
@@ -138,6 +144,21 @@ def _count(election: Election, now: datetime) -> dict:
         "seed": election.seed,
         "ballots_sha256": sealed.data["ballots_sha256"],
     }
+
+
+def _uncountable(exc: CountError, ballots: int) -> str:
+    text = f"cannot count the votes: {exc}"
+    if ballots == 0:
+        return (
+            f"{text}: nobody voted, so no one can be elected; void the election (giving the "
+            "reason) to hold it again"
+        )
+    if "no valid ballots" in str(exc):
+        return (
+            f"{text}: none of the {ballots} ballots marks a standing candidate, so no one can "
+            "be elected; void the election (giving the reason) to hold it again"
+        )
+    return text
 
 
 def _record_terms(election: Election, candidate_ids: list[int], now: datetime) -> None:
