@@ -131,12 +131,6 @@ def test_count_text_format_reports_a_bad_file_and_goes_on(tmp_path, capsys):
 # -- memory -------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the BLT reader peaks at about 28 times the file's size (a list of every line, the "
-    "joined block, int64 tokens): a 200 MB file of 24.9 million short ballots took 5.7 GB "
-    "and 150 s on a loaded 2-core machine",
-)
 def test_reading_a_large_blt_costs_at_most_ten_times_its_size(tmp_path):
     import itertools
     import tracemalloc
