@@ -9,8 +9,7 @@ from mutualise.counting.ballots import from_lists
 from mutualise.counting.methods import get_method
 from mutualise.counting.result import CountError
 from mutualise.counting.stv import ers97
-from mutualise.counting.stv._last_parcel import look_forward
-from mutualise.counting.ties import TieBreaker
+from mutualise.counting.ties import TieBreaker, look_forward
 
 pytestmark = pytest.mark.pure
 

@@ -1,4 +1,5 @@
-"""Breaking ties: look back over earlier stages, then lot by a published seed.
+"""Breaking ties: look back over earlier stages (or forward from the first), then lot by a
+published seed.
 
 The lot is reproducible by hand: the k-th draw of a count (k = 0, 1, ...) under seed S takes
 the tied candidates in ballot-paper order and picks the one at position
@@ -74,6 +75,39 @@ class TieBreaker:
                 self.records.append(TieBreak(stage, purpose, sorted(tied), remaining[0], how))
                 return remaining[0]
         return self.lot(remaining, stage, purpose)
+
+
+def look_forward(
+    ties: TieBreaker,
+    tied: list[int],
+    points: Sequence[Sequence[Any]],
+    labels: list[str],
+    stage: int,
+    purpose: str,
+    *,
+    lowest: bool,
+    lot: bool = True,
+) -> int | None:
+    """The candidate lowest (or highest) at the earliest point where the tied candidates'
+    totals differed, narrowing point by point; equal at every point: lot (or None). The rules
+    that look forward (ERS97 5.2.3, 5.2.5, 5.6.2; NI 50(1), 51(13)) pass every point of the
+    count so far, oldest first: the first stage and the totals after each batch."""
+    remaining = sorted(tied)
+    decided_at: list[str] = []
+    for totals, label in zip(points, labels, strict=True):
+        values = [totals[c] for c in remaining]
+        target = min(values) if lowest else max(values)
+        narrowed = [c for c, v in zip(remaining, values, strict=True) if v == target]
+        if len(narrowed) < len(remaining):
+            remaining = narrowed
+            decided_at.append(label)
+        if len(remaining) == 1:
+            how = "look-forward to " + ", ".join(decided_at)
+            ties.records.append(TieBreak(stage, purpose, sorted(tied), remaining[0], how))
+            return remaining[0]
+    if not lot:
+        return None
+    return ties.lot(remaining, stage, purpose)
 
 
 def refuse_tie_order(profile: Any, method: str) -> None:

@@ -5,7 +5,7 @@ Both count in hundredths of a vote; a later surplus is passed on from the last b
 the candidate received only, every paper of it at one transfer value truncated to 2 decimal
 places; an excluded candidate's papers move batch by batch, highest value first; surpluses
 that cannot change the order of the lowest are deferred; ties look forward from the first stage
-(the earliest point where the tied candidates differed), then lot. The rule modules supply the
+(the earliest point where the tied candidates differed, `ties.look_forward`), then lot. The rule modules supply the
 points where they differ (quota, strictness, what forms a stage, how the last seats fill), each
 citing its own paragraphs. Paragraphs cited here are ERS97's and, for the MER, those of the
 Local Elections (Northern Ireland) Order 1985 rules it follows ("NI"; see `nhs_mer.py`).
@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from ..ballots import Profile
-from ..result import CountError, CountResult, Stage, TieBreak, Value
-from ..ties import TieBreaker
+from ..result import CountError, CountResult, Stage, Value
+from ..ties import TieBreaker, look_forward
 from .papers import EXHAUSTED, Papers, standing_candidates, sum_by_candidate
 
 PLACES = 2
@@ -32,37 +32,6 @@ UNIT = 10**PLACES  # one vote, in hundredths
 
 def votes(units: Any) -> Decimal:
     return Decimal(int(units)).scaleb(-PLACES)
-
-
-def look_forward(
-    ties: TieBreaker,
-    tied: list[int],
-    points: list[np.ndarray],
-    labels: list[str],
-    stage: int,
-    purpose: str,
-    *,
-    lowest: bool,
-    lot: bool = True,
-) -> int | None:
-    """The candidate lowest (or highest) at the earliest point where the tied candidates'
-    totals differed, narrowing point by point; equal at every point: lot (or None)."""
-    remaining = sorted(tied)
-    decided_at: list[str] = []
-    for totals, label in zip(points, labels, strict=True):
-        values = [totals[c] for c in remaining]
-        target = min(values) if lowest else max(values)
-        narrowed = [c for c, v in zip(remaining, values, strict=True) if v == target]
-        if len(narrowed) < len(remaining):
-            remaining = narrowed
-            decided_at.append(label)
-        if len(remaining) == 1:
-            how = "look-forward to " + ", ".join(decided_at)
-            ties.records.append(TieBreak(stage, purpose, sorted(tied), remaining[0], how))
-            return remaining[0]
-    if not lot:
-        return None
-    return ties.lot(remaining, stage, purpose)
 
 
 class LastParcelCount:
