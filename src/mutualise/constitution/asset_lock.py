@@ -40,6 +40,14 @@ def lock_change_refusal(old: Constitution, new: Constitution) -> str | None:
         )
     if after.removable and not before.removable:
         return "the rule change would make a non-removable asset lock removable"
+    if before.kind is AssetLockKind.CIC and old.surplus.dividend_cap is not None:
+        cap = new.surplus.dividend_cap  # the dividend cap is part of a CIC's lock (reg 17-22)
+        if cap is None or cap > old.surplus.dividend_cap:
+            return (
+                f"the rule change would raise the CIC's dividend cap from "
+                f"{old.surplus.dividend_cap} to {cap}, weakening the asset lock "
+                "(surplus.dividend_cap)"
+            )
     widened = sorted(set(after.permitted_recipients) - set(before.permitted_recipients))
     if widened:
         return (
