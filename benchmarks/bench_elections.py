@@ -497,11 +497,15 @@ def durability(org) -> None:
 
 
 def million(org) -> None:
-    from django.db import connection
+    from collections import Counter
 
+    from django.db import connection, transaction
+
+    from mutualise.audit import services as audit
     from mutualise.elections import mixing, services
     from mutualise.elections.lifecycle import State
     from mutualise.elections.models import Ballot, Election, RollEntry, SealedBallot, VoteRecord
+    from mutualise.elections.sealed import MIXED_ACTION
 
     started = time.perf_counter()
     _clone_members(org, "public-north-tyneside", MILLION)
@@ -548,6 +552,17 @@ def million(org) -> None:
             [election.pk, 3 * k],
         )
         held = [row[0] for row in cursor.fetchall()]
+        # What the mixer would have recorded for the ballots it had mixed: their keyed sum
+        # (audit/batch_sums.py), which the count checks before it seals them.
+        cursor.execute(
+            f"SELECT marks, count(*) FROM {Ballot._meta.db_table} WHERE election_id = %s "
+            "GROUP BY marks",
+            [election.pk],
+        )
+        mixed = Counter(dict(cursor.fetchall()))
+    with transaction.atomic():
+        audit.record_batch(org, MIXED_ACTION, subject=election, actor="mixer",
+                           contents=mixed)  # fmt: skip
     SealedBallot.objects.bulk_create(
         [SealedBallot(organisation_id=org.pk, election=election, sealed=mixing.seal_cast(rankings[i % len(rankings)],
                       f"R{i:013d}", record)) for i, record in enumerate(held)]

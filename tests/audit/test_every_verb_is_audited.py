@@ -22,6 +22,7 @@ READS = {
     "accounts.services.roles": ["site_url", "invitation_link", "grant_problems", "role_holders"],
     "audit.services": [
         "actor_name", "chain_head", "head_at", "latest_event", "events_about", "notice_record",
+        "check_batches",
     ],
     "elections.services.casting": ["ballot_rules", "parse_marks", "check_marks", "marks_text"],
     "elections.services.common": ["timetable", "facts", "casting_vote_pending"],

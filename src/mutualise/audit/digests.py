@@ -67,6 +67,7 @@ class Sealed:
     count: int
     listing: bytes  # compressed
     listing_sha256: str
+    contents: Counter  # each content and how many ballots hold it (not stored)
 
     def data(self) -> dict:
         return {
@@ -105,6 +106,7 @@ def seal(ballots: Iterable[tuple[str, str]]) -> Sealed:
         count=len(lines),
         listing=zlib.compress(plain, 1),
         listing_sha256=hashlib.sha256(plain).hexdigest(),
+        contents=contents,
     )
 
 
@@ -112,6 +114,10 @@ def read_listing(listing: bytes) -> tuple[bytes, str]:
     """The sealed listing, uncompressed, and its SHA-256."""
     plain = zlib.decompress(listing)
     return plain, hashlib.sha256(plain).hexdigest()
+
+
+def listing_contents(plain: bytes) -> Counter:
+    return Counter(line.split("\t", 1)[1] for line in plain.decode().splitlines())
 
 
 def listing_rows(plain: bytes) -> dict[str, str]:

@@ -10,7 +10,8 @@ from django.db import models, transaction
 
 from mutualise import clock
 
-from . import digests
+from . import batch_sums, digests
+from .batch_sums import BatchesDoNotAddUp  # noqa: F401  (raised by check_batches, seal_ballots)
 from .chain import data_digest, event_hash, event_seal_message, head_seal_message
 from .keys import signing_key
 from .models import AuditEvent, AuditHead, SealedBallots
@@ -182,6 +183,10 @@ def seal_ballots(organisation, action: str, *, subject, actor=None) -> AuditEven
     if source is None:
         raise RuntimeError(f"no ballot source is registered for '{action}' (AppConfig.ready)")
     sealed = digests.seal(source(str(subject.pk)))
+    mixed_by = batch_sums.action_sealed_by(action)
+    if mixed_by:
+        # The ballots about to be sealed must be those the mixer wrote (batch_sums.py).
+        check_batches(organisation, mixed_by, subject=subject, contents=sealed.contents)
     data = sealed.data()
     published = digests.published_digest_for(action)
     if published is not None:
@@ -189,6 +194,22 @@ def seal_ballots(organisation, action: str, *, subject, actor=None) -> AuditEven
     event = record(organisation, action, actor=actor, subject=subject, data=data)
     SealedBallots.objects.create(organisation=organisation, event=event, listing=sealed.listing)
     return event
+
+
+def record_batch(organisation, action: str, *, subject, contents, actor=None) -> AuditEvent:
+    """The event of one mix batch: how many ballots and their keyed sum (batch_sums.py). Call
+    it inside the mixer's transaction, last (it holds the chain's head until the commit)."""
+    data = batch_sums.batch_data(contents)
+    return record(organisation, action, actor=actor, subject=subject, data=data)
+
+
+def check_batches(organisation, action: str, *, subject, contents=None) -> None:
+    """Raise BatchesDoNotAddUp if the subject's ballots as stored (or `contents`, a Counter of
+    them) are not those its batch events summed."""
+    events = events_about(organisation, type(subject).__name__, subject.pk).filter(action=action)
+    found = batch_sums.problems(type(subject).__name__, str(subject.pk), events, contents)
+    if found:
+        raise batch_sums.BatchesDoNotAddUp("; ".join(found))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from . import digests
+from . import batch_sums, digests
 from .chain import data_digest, event_hash, event_seal_message, head_seal_message
 from .keys import known_keys
 from .models import AuditEvent, AuditHead, SealedBallots
@@ -123,13 +123,55 @@ def ballot_problems(organisation) -> list[str]:
     return problems
 
 
+def batch_problems(organisation) -> list[str]:
+    """Every subject whose ballots as stored are not those its mix batches summed. A subject
+    already sealed at its count is checked against the ballots sealed (the listing, which
+    `ballot_problems` compares with the table), so its ballots are not read twice."""
+    events = AuditEvent.objects.filter(
+        organisation=organisation, action__in=batch_sums.batch_actions()
+    ).order_by("sequence")
+    subjects: dict[tuple[str, str], list[AuditEvent]] = {}
+    for event in events:
+        subjects.setdefault((event.subject_type, event.subject_id), []).append(event)
+    found = []
+    for (subject_type, subject_id), batches in subjects.items():
+        found += batch_sums.problems(
+            subject_type, subject_id, batches, _sealed_contents(organisation, batches[0])
+        )
+    return found
+
+
+def _sealed_contents(organisation, batch: AuditEvent):
+    """The contents of the ballots sealed at the subject's count, if it was sealed intact."""
+    sealed_action = next(
+        (a for a in digests.sealed_actions() if batch_sums.action_sealed_by(a) == batch.action), ""
+    )
+    event = (
+        AuditEvent.objects.filter(
+            organisation=organisation,
+            action=sealed_action,
+            subject_type=batch.subject_type,
+            subject_id=batch.subject_id,
+        )
+        .order_by("-sequence")
+        .first()
+    )
+    listing = SealedBallots.objects.filter(event=event).values_list("listing", flat=True).first()
+    if event is None or listing is None:
+        return None
+    plain, listing_sha256 = digests.read_listing(bytes(listing))
+    if listing_sha256 != event.data.get("listing_sha256"):
+        return None  # named by ballot_problems; read the table instead
+    return digests.listing_contents(plain)
+
+
 def verify(organisation, *, expect: Iterable[tuple[int, str]] = ()) -> Verification:
     """Check one organisation's chain, then every ballot it sealed (`digests`).
 
     `expect` lists chain heads published earlier, as (sequence, hash): each must still be on the
     chain, which catches a rewrite made by someone who also holds the audit key."""
     result = _verify_chain(organisation, expect)
-    problems = ballot_problems(organisation)
+    problems = ballot_problems(organisation) + batch_problems(organisation)
     if problems:
         return replace(result, ok=False, problems=tuple(problems))
     return result

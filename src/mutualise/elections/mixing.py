@@ -23,10 +23,12 @@ from collections import Counter
 
 from django.db import connection, transaction
 
+from mutualise.audit import services as audit
 from mutualise.secrecy.sealing import Sealer
 
 from . import turnout
 from .models import Ballot, Election, Receipt, SealedBallot, VoteRecord
+from .sealed import MIXED_ACTION
 
 # Ballots waiting to be mixed are sealed to this fixed size: room for 200 preferences and the receipt.
 SEAL = Sealer("elections", 1024)
@@ -107,6 +109,15 @@ def mix(election: Election, *, final: bool = False, k: int | None = None) -> int
         else:
             channels = _write_by_rows(election, [pk for pk, _ in batch], ballots, receipts, records)
         turnout.record_batch(election, channels)
+        # The batch's keyed sum, in its own transaction (audit/batch_sums.py): a mixed ballot
+        # rewritten before the count no longer adds up.
+        audit.record_batch(
+            election.organisation,
+            MIXED_ACTION,
+            subject=election,
+            actor="mixer",
+            contents=(marks for marks, _ in ballots),
+        )
     return len(batch)
 
 

@@ -4,6 +4,7 @@ count and `mutualise audit verify` read them: each ballot's id and its marks as 
 from .models import Ballot
 
 SEALED_ACTION = "election.ballots_sealed"
+MIXED_ACTION = "election.ballots_mixed"  # one per mix batch: its keyed sum (audit/batch_sums.py)
 
 
 def stored_ballots(election_id: str):

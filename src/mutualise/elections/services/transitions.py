@@ -126,7 +126,13 @@ def _count(election: Election, now: datetime) -> dict:
             "the returning officer must investigate (mutualise audit verify)"
         )
     # The ballots as counted, sealed into the audit chain: `audit verify` names any changed later.
-    sealed = audit.seal_ballots(election.organisation, SEALED_ACTION, subject=election)
+    try:
+        sealed = audit.seal_ballots(election.organisation, SEALED_ACTION, subject=election)
+    except audit.BatchesDoNotAddUp as error:
+        raise ElectionError(
+            f"the ballot box is not as the mixer left it ({error}), so it is not counted; "
+            "the returning officer must investigate (mutualise audit verify)"
+        ) from None
     election.seed = secrets.randbelow(2**31)
     try:
         outcome = tally.count_election(election)
