@@ -247,7 +247,10 @@ def test_no_copy_of_the_database_links_a_ballot_to_its_voter(tmp_path):
     poll = Poll()
     events = AuditEvent.objects.count()
     poll.vote(poll.order[:MID])
-    assert AuditEvent.objects.count() == events  # no event, so no time, per vote
+    # No event per vote (so no time per vote): one per mix batch (its keyed sum), of >= K.
+    batches = AuditEvent.objects.filter(action="resolution.ballots_mixed")
+    assert AuditEvent.objects.count() == events + 1 == events + batches.count()
+    assert all(event.data["ballots"] >= K for event in batches)
     # Mid-poll: the pool mix opened a batch once 2K waited, keeping K sealed.
     assert Ballot.objects.count() == MID - K - (MID - 2 * K) and Ballot.objects.count() >= K
     assert SealedBallot.objects.count() == MID - Ballot.objects.count()

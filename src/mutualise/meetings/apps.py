@@ -6,8 +6,9 @@ class MeetingsConfig(AppConfig):
     label = "meetings"
 
     def ready(self) -> None:
-        from mutualise.audit import digests
+        from mutualise.audit import batch_sums, digests
 
-        from .sealed import SEALED_ACTION, published_digest, stored_ballots
+        from .sealed import MIXED_ACTION, SEALED_ACTION, published_digest, stored_ballots
 
         digests.register(SEALED_ACTION, stored_ballots, published_digest)
+        batch_sums.register(MIXED_ACTION, stored_ballots, sealed_action=SEALED_ACTION)

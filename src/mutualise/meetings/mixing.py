@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from mutualise.audit import services as audit
 from mutualise.secrecy import typeable
 from mutualise.secrecy.sealing import Sealer
 
@@ -31,6 +32,7 @@ from .models import Ballot, PollReceipt, Resolution, SealedBallot, VoteRecord, r
 
 # Ballots waiting to be mixed are sealed to this fixed size: a choice, a receipt hash and a member id.
 SEAL = Sealer("meetings", 160)
+MIXED_ACTION = "resolution.ballots_mixed"  # one per mix batch: its keyed sum (audit/batch_sums.py)
 
 log = logging.getLogger(__name__)
 _shuffle = random.SystemRandom().shuffle
@@ -191,6 +193,15 @@ def _open_into_tables(resolution: Resolution, sealed: list[str]) -> None:
             for r in receipts
         ],
         batch_size=2000,
+    )
+    # The batch's keyed sum, in its own transaction: a mixed ballot rewritten before the
+    # declaration no longer adds up (audit/batch_sums.py).
+    audit.record_batch(
+        resolution.organisation,
+        MIXED_ACTION,
+        subject=resolution,
+        actor="mixer",
+        contents=[item["c"] for item in opened],
     )
 
 

@@ -5,6 +5,7 @@ from . import mixing
 from .models import Ballot, Resolution
 
 SEALED_ACTION = "resolution.ballots_sealed"
+MIXED_ACTION = mixing.MIXED_ACTION
 
 
 def stored_ballots(resolution_id: str):

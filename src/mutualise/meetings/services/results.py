@@ -184,9 +184,15 @@ def declare_result(
         resolution.save()
         if resolution.method == Resolution.Method.POLL:
             # The ballots as counted, sealed: `audit verify` names any changed afterwards.
-            audit.seal_ballots(
-                resolution.organisation, SEALED_ACTION, subject=resolution, actor=actor
-            )
+            try:
+                audit.seal_ballots(
+                    resolution.organisation, SEALED_ACTION, subject=resolution, actor=actor
+                )
+            except audit.BatchesDoNotAddUp as error:
+                raise MeetingError(
+                    f"the ballot box is not as the mixer left it ({error}), so the poll is not "
+                    "declared; the chair must investigate (mutualise audit verify)"
+                ) from None
         audit.record(
             resolution.organisation,
             "resolution.declared",
