@@ -1,41 +1,30 @@
-"""The budget ballots' mixer: the elections app's design (docs/secrecy.md) for budget ballots.
+"""The budget ballots' box, as the shared set-wise mixer sees it (secrecy/mixer.py says how a
+batch is mixed; docs/secrecy.md why): the elections app's design, for budget ballots.
 
 A cast writes, in ONE transaction, the `BudgetVoteRecord` (random key) and the
 `HeldBudgetBallot`: the choices and the record's key sealed to a fixed length under a key kept
-outside the database (mutualise.secrecy.sealing). Whoever reads the database sees that the two
-belong together, not what the sealed one says.
-
-In one transaction the mixer takes a batch of held ballots, opens them, deletes them, writes
-their choices as `BudgetBallot` rows (fresh random keys, a random order) and deletes and
-rewrites the batch's vote records (fresh random keys, another random order). Afterwards a
-batch's ballots and records share one transaction (PostgreSQL's xmin), neighbouring pages and
-neighbouring places in a dump, and nothing finer. During voting a batch is mixed only when 2K
-wait, and K stay behind; the count mixes the rest, so every batch holds at least K (K is the
-rulebook's `elections.secrecy_batch`: the same promise as an election's). A budget with fewer
-than K voters is mixed as one batch at the count. The transaction commits or it does not: a
-ballot is held or mixed, never both, never neither.
+outside the database (mutualise.secrecy.sealing). What is this app's own: what a held ballot
+holds, what it becomes (a `BudgetBallot` with its choices; a budget has no receipts), its content
+for the batch's keyed sum (the choices as compact JSON, `content`), and K, the rulebook's
+`elections.secrecy_batch` (the same promise as an election's). A budget with fewer than K
+voters is mixed as one batch at the count.
 """
 
 from __future__ import annotations
 
-import secrets
+import json
 import uuid
 
-from django.db import connection, transaction
-
+from mutualise.secrecy import mixer
+from mutualise.secrecy.mixer import RANDOM as _RANDOM  # noqa: F401  (the control test patches it)
+from mutualise.secrecy.mixer import MixFailed  # noqa: F401
 from mutualise.secrecy.sealing import Sealer
 
 from .models import Budget, BudgetBallot, BudgetVoteRecord, HeldBudgetBallot
 
 # Room for about 150 choices ("P123", points) and the record's key.
 SEAL = Sealer("participation", 2048)
-CHUNK = 5000
-_RANDOM = secrets.SystemRandom()
-_LOCK_SPACE = 7302  # PostgreSQL advisory lock namespace: one mixer per budget at a time
-
-
-class MixFailed(RuntimeError):
-    """The held ballots do not match the vote records (they never should)."""
+MIXED_ACTION = "budget.ballots_mixed"  # one per mix batch: its keyed sum (audit/batch_sums.py)
 
 
 def batch_size(budget: Budget) -> int:
@@ -46,88 +35,46 @@ def seal_cast(choices: list[tuple[str, int]], record_id: uuid.UUID) -> str:
     return SEAL.seal({"c": [list(c) for c in choices], "v": record_id.hex})
 
 
-def _locked(budget: Budget, wait: bool) -> bool:
-    if connection.vendor != "postgresql":
-        return True  # SQLite has one writer at a time already
-    with connection.cursor() as cursor:
-        lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
-        cursor.execute(f"SELECT {lock}(%s, %s)", [_LOCK_SPACE, budget.pk])
-        return True if wait else bool(cursor.fetchone()[0])
+def content(choices) -> str:
+    """A budget ballot's choices as the keyed sum reads them: compact JSON."""
+    return json.dumps(choices, separators=(",", ":"))
 
 
-def _chunks(items: list) -> list[list]:
-    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+def stored_ballots(budget_id: str):
+    """Each mixed ballot's id and content, as the count and `audit verify` read them."""
+    rows = BudgetBallot.objects.filter(budget_id=int(budget_id)).values_list("id", "choices")
+    return ((str(pk), content(choices)) for pk, choices in rows.iterator(chunk_size=5000))
+
+
+def _open(budget: Budget, opened: list[dict]) -> mixer.Opened:
+    return mixer.Opened(
+        tables=[(BudgetBallot, [{"choices": o["c"]} for o in opened])],
+        contents=[content(o["c"]) for o in opened],
+        record_ids=[uuid.UUID(o["v"]) for o in opened],
+    )
+
+
+BOX = mixer.Box(
+    held=HeldBudgetBallot,
+    records=BudgetVoteRecord,
+    parent="budget",
+    seal=SEAL,
+    lock_space=7302,
+    mixed_action=MIXED_ACTION,
+    open=_open,
+)
 
 
 def mix(budget: Budget, *, final: bool = False, k: int | None = None) -> int:
     """Mix one batch if one is due (all that wait if `final`); returns how many were mixed."""
-    k = k or batch_size(budget)
-    with transaction.atomic():
-        if not _locked(budget, wait=final):
-            return 0  # another mixer is at it
-        waiting = list(HeldBudgetBallot.objects.filter(budget=budget).values_list("id", "sealed"))
-        if final:
-            batch = waiting
-        elif len(waiting) >= 2 * k:
-            batch = _RANDOM.sample(waiting, len(waiting) - k)
-        else:
-            return 0
-        if not batch:
-            return 0
-        opened = SEAL.unseal_many([sealed for _, sealed in batch])
-        ballots = [item["c"] for item in opened]
-        _RANDOM.shuffle(ballots)
-        for ids in _chunks([pk for pk, _ in batch]):
-            HeldBudgetBallot.objects.filter(pk__in=ids).delete()
-        BudgetBallot.objects.bulk_create(
-            [
-                BudgetBallot(
-                    id=uuid.uuid4(),
-                    organisation_id=budget.organisation_id,
-                    budget_id=budget.pk,
-                    choices=c,
-                )
-                for c in ballots
-            ],
-            batch_size=CHUNK,
-        )
-        _rewrite_vote_records(budget, [uuid.UUID(item["v"]) for item in opened])
-    return len(batch)
-
-
-def _rewrite_vote_records(budget: Budget, record_ids: list[uuid.UUID]) -> None:
-    """Delete the batch's vote records and write them again, shuffled, under new keys, so their
-    transaction, position and key say no more than the batch they belong to."""
-    records = []
-    for ids in _chunks(record_ids):
-        records += BudgetVoteRecord.objects.filter(budget=budget, pk__in=ids).values_list(
-            "member_id", "channel"
-        )
-    if len(records) != len(record_ids):
-        raise MixFailed(
-            f"{len(record_ids)} held ballots but {len(records)} vote records: not mixed"
-        )
-    for ids in _chunks(record_ids):
-        BudgetVoteRecord.objects.filter(budget=budget, pk__in=ids).delete()
-    fresh = [
-        BudgetVoteRecord(
-            id=uuid.uuid4(),
-            organisation_id=budget.organisation_id,
-            budget_id=budget.pk,
-            member_id=member,
-            channel=channel,
-        )
-        for member, channel in records
-    ]
-    _RANDOM.shuffle(fresh)
-    BudgetVoteRecord.objects.bulk_create(fresh, batch_size=CHUNK)
+    return mixer.mix(BOX, budget, k=k or batch_size(budget), final=final)
 
 
 def after_cast(budget: Budget) -> None:
     """Called after a cast has committed: about one cast in K tries to mix a batch, so the
     holding table stays near 2K without every cast counting it."""
     k = batch_size(budget)
-    if _RANDOM.randrange(k) == 0:
+    if mixer.RANDOM.randrange(k) == 0:
         mix(budget, k=k)
 
 

@@ -78,6 +78,13 @@ def count_budget(given: Budget, *, actor=None, now=None) -> Budget:
         if not allowed:
             raise ParticipationError(reason)
         mixing.mix(budget, final=True)
+        try:  # the ballots counted must be those the mixer wrote (audit/batch_sums.py)
+            audit.check_batches(budget.organisation, mixing.MIXED_ACTION, subject=budget)
+        except audit.BatchesDoNotAddUp as error:
+            raise ParticipationError(
+                f"the ballot box is not as the mixer left it ({error}), so it is not counted; "
+                "investigate with mutualise audit verify"
+            ) from None
         ballots = BudgetBallot.objects.filter(budget=budget).count()
         instance = instance_for(budget)
         if budget.rule == "greedy":
