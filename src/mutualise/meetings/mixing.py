@@ -7,7 +7,9 @@ them in shuffled batches of at least K, and the declaration rewrites everything 
 - The mixer works like a pool: once 2K sealed ballots wait, it opens all but K of them, chosen
   at random, and writes their contents into `Ballot` and their receipts into `PollReceipt`, each
   list in its own random order, in one transaction that also deletes what it opened. Every batch
-  is at least K ballots, and K always stay behind to be mixed with later ones.
+  is at least K ballots, and K always stay behind to be mixed with later ones. The batch is
+  written by the shared mixer's `write_batch` (secrecy/mixer.py), which also records its keyed
+  sum in the audit chain, so a mixed ballot rewritten before the declaration shows.
 - The declaration opens the rest (however few: a poll with fewer voters than K is one batch), and
   rewrites every ballot, receipt and vote record of the poll with new random ids in random order,
   so nothing that survives into later copies of the database says in which batch a vote was.
@@ -23,8 +25,7 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from mutualise.audit import services as audit
-from mutualise.secrecy import typeable
+from mutualise.secrecy import mixer, typeable
 from mutualise.secrecy.sealing import Sealer
 
 from .lifecycle import ResolutionState
@@ -162,47 +163,35 @@ def _write_with_orm(rows: dict) -> tuple[bool, bool, int]:
 # --- mixing ---------------------------------------------------------------------------------
 
 
-def _open_into_tables(resolution: Resolution, sealed: list[str]) -> None:
-    opened = SEAL.unseal_many(sealed)
+def _open(resolution: Resolution, opened: list[dict]) -> mixer.Opened:
     contents = shows_contents(resolution)
-    _shuffle(opened)
-    Ballot.objects.bulk_create(
-        [
-            Ballot(
-                id=uuid.uuid4(),
-                organisation_id=resolution.organisation_id,
-                resolution_id=resolution.pk,
-                choice=item["c"],
-                receipt=item["r"] if contents else "",
-                member_id=item["m"],
-            )
-            for item in opened
-        ],
-        batch_size=2000,
+    ballots = [
+        {"choice": o["c"], "receipt": o["r"] if contents else "", "member_id": o["m"]}
+        for o in opened
+    ]
+    return mixer.Opened(
+        # Each list in its own random order: nothing relates a receipt's row to a ballot's.
+        tables=[(Ballot, ballots), (PollReceipt, [{"receipt": o["r"]} for o in opened])],
+        contents=[o["c"] for o in opened],
+        record_ids=None,  # the declaration rewrites every vote record of the poll (close_box)
     )
-    receipts = [item["r"] for item in opened]
-    _shuffle(receipts)  # its own order: nothing relates a receipt's row to a ballot's
-    PollReceipt.objects.bulk_create(
-        [
-            PollReceipt(
-                id=random_id(),
-                organisation_id=resolution.organisation_id,
-                resolution_id=resolution.pk,
-                receipt=r,
-            )
-            for r in receipts
-        ],
-        batch_size=2000,
-    )
-    # The batch's keyed sum, in its own transaction: a mixed ballot rewritten before the
-    # declaration no longer adds up (audit/batch_sums.py).
-    audit.record_batch(
-        resolution.organisation,
-        MIXED_ACTION,
-        subject=resolution,
-        actor="mixer",
-        contents=[item["c"] for item in opened],
-    )
+
+
+BOX = mixer.Box(
+    held=SealedBallot,
+    records=VoteRecord,
+    parent="resolution",
+    seal=SEAL,
+    lock_space=7303,
+    mixed_action=MIXED_ACTION,
+    open=_open,
+)
+
+
+def _open_into_tables(resolution: Resolution, sealed: list[str]) -> None:
+    """The batch's ballots and receipts, each in its own random order, and its keyed sum, so a
+    mixed ballot rewritten before the declaration no longer adds up (secrecy/mixer.py)."""
+    mixer.write_batch(BOX, resolution, _open(resolution, SEAL.unseal_many(sealed)))
 
 
 def _take(resolution: Resolution, keep: int, least: int = 0) -> int:

@@ -1,6 +1,7 @@
 """The set-wise mixer: sealed ballots out of a holding table, in shuffled batches of at least K,
-for every app that keeps a secret ballot box (elections, participatory budgets; meeting polls
-write their batches with `write_batch`). docs/secrecy.md says why each step is there.
+for every app that keeps a secret ballot box (elections, participatory budgets; meeting polls,
+which take their batches their own way and rewrite their vote records at the declaration, write
+them with `write_batch`). docs/secrecy.md says why each step is there.
 
 In one transaction the mixer takes a batch of sealed ballots, opens them, deletes them, and has
 the app say what they become (`Box.open`): rows for one or more tables (an election's ballots and
@@ -48,7 +49,9 @@ class MixFailed(RuntimeError):
 class Opened:
     """What one batch of opened ballots becomes, as its app says (`Box.open`)."""
 
-    tables: list[tuple[type[models.Model], list[dict]]]  # each table and its rows' own columns
+    # Each table and its rows, by attribute name (e.g. member_id), without id, organisation
+    # and poll: the mixer gives those.
+    tables: list[tuple[type[models.Model], list[dict]]]
     contents: list[str]  # each ballot's content, as its app's ballot source reads it back
     record_ids: list[uuid.UUID] | None = None  # the batch's vote records (None: not rewritten)
 
@@ -151,7 +154,9 @@ def _insert(box: Box, poll, model, rows: list[dict]) -> None:
             arrays.append(fixed[f.column])
         else:
             values.append(f"b.c{len(columns)}::{f.db_type(connection)}")
-            made = [f.get_default() for _ in rows] if f.primary_key else [r[f.name] for r in rows]
+            made = (
+                [f.get_default() for _ in rows] if f.primary_key else [r[f.attname] for r in rows]
+            )
             text = isinstance(f, models.JSONField)
             made = [json.dumps(v) if text else None if v is None else str(v) for v in made]
             arrays.append((f"c{len(columns)}", made))
