@@ -24,7 +24,7 @@ def test_member_supports_votes_and_reads_the_results(page, sign_in, assert_acces
     users = [get_user_model().objects.create_user(n, password=PASSWORD) for n in ("ann", "bob")]
     members = make_members(org, 6, users=users)
     services.submit_proposal(org, members[1], title="Sunday library hours", text="Please.")
-    budget = services.create_budget(org, title="Parks 2026", pot_pence=10_000_00, actor="t")
+    budget = services.set_up_budget(org, {"title": "Parks 2026", "pot_pence": 10_000_00}, actor="t")
     services.transition(budget, "open_proposals", actor="t")
     for title, cost in [
         ("New playground", 6_000_00),
@@ -90,7 +90,9 @@ def test_officer_reviews_projects_on_a_phone(page, sign_in, assert_accessible):
     org = found(slug="parks")
     officer = get_user_model().objects.create_user("olive", password=PASSWORD)
     register.grant_role(org, officer, "officer", actor="t")
-    budget = services.create_budget(org, title="Libraries 2026", pot_pence=5_000_00, actor="t")
+    budget = services.set_up_budget(
+        org, {"title": "Libraries 2026", "pot_pence": 5_000_00}, actor="t"
+    )
     services.transition(budget, "open_proposals", actor="t")
     services.add_project(budget, title="Laptops", cost_pence=1_000_00, actor="t")
     services.transition(budget, "start_review", actor="t")

@@ -71,7 +71,7 @@ def test_two_officers_key_a_paper_ballot_on_a_phone(page, sign_in, assert_access
     _officer(org, "olive")
     _officer(org, "oscar")
     member = make_members(org, 1)[0]
-    budget = services.create_budget(org, title="Parks 2026", pot_pence=10_000_00, actor="t")
+    budget = services.set_up_budget(org, {"title": "Parks 2026", "pot_pence": 10_000_00}, actor="t")
     services.transition(budget, "open_proposals", actor="t")
     for title in ("New playground", "More bins"):
         services.add_project(budget, title=title, cost_pence=2_000_00, actor="t")

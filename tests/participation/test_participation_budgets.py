@@ -25,7 +25,9 @@ DAY = date(2026, 6, 1)
 
 
 def budget_in_review(org, projects):
-    budget = services.create_budget(org, title="Parks 2026", pot_pence=10_000_00, actor="test")
+    budget = services.set_up_budget(
+        org, {"title": "Parks 2026", "pot_pence": 10_000_00}, actor="test"
+    )
     services.transition(budget, "open_proposals", actor="test")
     made = [
         services.add_project(budget, title=title, cost_pence=cost, actor="test")
@@ -41,7 +43,9 @@ def open_voting(budget):
 
 
 def test_rulebook_defaults_and_guards(council):
-    budget = services.create_budget(council, title="Parks", pot_pence=5_000_00, actor="test")
+    budget = services.set_up_budget(
+        council, {"title": "Parks", "pot_pence": 5_000_00}, actor="test"
+    )
     assert (budget.rule, budget.ballot_kind, budget.max_projects, budget.minimum_age) == (
         "mes-add1",
         "approval",
@@ -68,7 +72,7 @@ def test_members_cannot_run_a_budget(council, django_user_model):
     user = django_user_model.objects.create_user("m1")
     make_members(council, 1, users=[user])
     with pytest.raises(ParticipationError, match="may not run participatory budgets"):
-        services.create_budget(council, title="x", pot_pence=100, actor=user)
+        services.set_up_budget(council, {"title": "x", "pot_pence": 100}, actor=user)
 
 
 def test_full_budget_counted_by_equal_shares(council):
@@ -120,12 +124,14 @@ def test_eligibility_from_the_register(council):
     elsewhere = make_members(council, 1, area="E09000033")[0]
     staff = make_members(council, 1, constituency="staff")[0]
     fine = make_members(council, 1)[0]
-    budget = services.create_budget(
+    budget = services.set_up_budget(
         council,
-        title="Lambeth parks",
-        pot_pence=1_000_00,
-        constituency_id="residents",
-        local_authority_code="E09000022",
+        {
+            "title": "Lambeth parks",
+            "pot_pence": 1_000_00,
+            "constituency_id": "residents",
+            "local_authority_code": "E09000022",
+        },
         actor="test",
     )
     now = at(DAY)

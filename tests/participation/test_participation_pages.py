@@ -14,7 +14,9 @@ from mutualise.participation.models import BudgetVoteRecord, Proposal
 
 @pytest.fixture
 def voting_budget(council):
-    budget = services.create_budget(council, title="Parks 2026", pot_pence=10_000_00, actor="t")
+    budget = services.set_up_budget(
+        council, {"title": "Parks 2026", "pot_pence": 10_000_00}, actor="t"
+    )
     services.transition(budget, "open_proposals", actor="t")
     for title, cost in [("Playground", 6_000_00), ("Library hours", 3_000_50), ("Bins", 2_000_00)]:
         services.add_project(budget, title=title, cost_pence=cost, actor="t")
@@ -95,7 +97,9 @@ def test_officer_runs_the_budget_from_its_page(client, council, django_user_mode
 
     officer = django_user_model.objects.create_user("olive", password="pw")
     register.grant_role(council, officer, "officer", actor="t")
-    budget = services.create_budget(council, title="Libraries", pot_pence=5_000_00, actor="t")
+    budget = services.set_up_budget(
+        council, {"title": "Libraries", "pot_pence": 5_000_00}, actor="t"
+    )
     url = f"/o/{council.slug}/participation/budgets/{budget.pk}/"
     assert client.get(url).status_code == 404  # a draft is not public
     client.force_login(officer)

@@ -21,7 +21,7 @@ DAY = date(2026, 6, 1)
 
 @pytest.fixture
 def voting(council):
-    budget = services.create_budget(council, title="Parks", pot_pence=10_000_00, actor="t")
+    budget = services.set_up_budget(council, {"title": "Parks", "pot_pence": 10_000_00}, actor="t")
     services.transition(budget, "open_proposals", actor="t")
     for title in ("Benches", "Bins", "Trees"):
         services.add_project(budget, title=title, cost_pence=1_000_00, actor="t")

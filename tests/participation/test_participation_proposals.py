@@ -141,7 +141,9 @@ def test_a_proposal_routed_to_the_budget_becomes_a_project(council):
     )
     council = Organisation.objects.get(pk=council.pk)
     members = make_members(council, 10)
-    budget = services.create_budget(council, title="Parks", pot_pence=50_000_00, actor="test")
+    budget = services.set_up_budget(
+        council, {"title": "Parks", "pot_pence": 50_000_00}, actor="test"
+    )
     services.transition(budget, "open_proposals", actor="test")
     proposal = services.submit_proposal(
         council, members[0], title="Benches", text="Ten benches.", cost_pence=2_000_00, now=at(DAY)

@@ -42,8 +42,8 @@ def test_each_rule_for_each_role(council, people, perm):
 def test_services_refuse_those_without_the_rule(council, people):
     member, officer = people["member"], people["officer"]
     with pytest.raises(ParticipationError, match="may not run participatory budgets"):
-        services.create_budget(council, title="x", pot_pence=100, actor=member)
-    budget = services.create_budget(council, title="x", pot_pence=100, actor=officer)
+        services.set_up_budget(council, {"title": "x", "pot_pence": 100}, actor=member)
+    budget = services.set_up_budget(council, {"title": "x", "pot_pence": 100}, actor=officer)
     with pytest.raises(ParticipationError, match="may not run"):
         services.transition(budget, "open_proposals", actor=people["returning_officer"])
     with pytest.raises(ParticipationError, match="may not count"):

@@ -32,7 +32,7 @@ PROJECTS = 6
 
 
 def _voting_budget(org):
-    budget = services.create_budget(org, title="Parks", pot_pence=10_000_00, actor="test")
+    budget = services.set_up_budget(org, {"title": "Parks", "pot_pence": 10_000_00}, actor="test")
     services.transition(budget, "open_proposals", actor="test")
     for n in range(PROJECTS):
         services.add_project(budget, title=f"Project {n}", cost_pence=1_000_00, actor="test")

@@ -46,7 +46,7 @@ def _at(day: date, hour: int = 12) -> datetime:
 
 
 def _budget(organisation, title, pot, projects, now):
-    budget = services.create_budget(organisation, title=title, pot_pence=pot, actor="demo")
+    budget = services.set_up_budget(organisation, {"title": title, "pot_pence": pot}, actor="demo")
     services.transition(budget, "open_proposals", actor="demo", now=now)
     made = [
         services.add_project(budget, title=t, cost_pence=c, actor="demo", now=now)

@@ -1,7 +1,7 @@
 """Participation's verbs, by subject; every one checks who acts, runs in one transaction and
 writes the audit log."""
 
-from .budgets import add_project, create_budget, review_project, set_voting_window, transition
+from .budgets import add_project, review_project, set_voting_window, transition
 from .common import ParticipationError, member_for
 from .counting import COUNT_JOB, count_budget, instance_for, pb_text, queue_count
 from .delivery import deliveries_csv, record_decision, update_delivery
@@ -25,7 +25,6 @@ __all__ = [
     "add_project",
     "cast_ballot",
     "count_budget",
-    "create_budget",
     "deliveries_csv",
     "discard_paper_keying",
     "eligibility",

@@ -1,4 +1,4 @@
-"""Participatory budgets: create one from the rulebook's defaults, take projects, review them
+"""Participatory budgets (set up in setup.py): take projects, review them
 (each one left out gets a published reason), and move through the phases."""
 
 from __future__ import annotations
@@ -13,52 +13,6 @@ from ..facts import budget_facts
 from ..lifecycle import BUDGET_TRANSITIONS, BudgetState
 from ..models import Budget, BudgetProject, Proposal
 from .common import ParticipationError, move, require, require_member
-
-
-def create_budget(
-    organisation,
-    *,
-    title: str,
-    pot_pence: int,
-    constituency_id: str = "",
-    local_authority_code: str = "",
-    actor=None,
-) -> Budget:
-    require(actor, "participation.run_budget", organisation, "run participatory budgets")
-    rules = organisation.constitution.participation.budgets
-    if pot_pence <= 0:
-        raise ParticipationError("pot: a budget needs money to share out")
-    if constituency_id:
-        try:
-            organisation.constitution.constituency(constituency_id)
-        except KeyError as exc:
-            raise ParticipationError(f"constituency: {exc}") from None
-    with transaction.atomic():
-        budget = Budget.objects.create(
-            organisation=organisation,
-            title=title.strip() or "Participatory budget",
-            pot_pence=pot_pence,
-            rule=rules.rule.value,
-            greedy_completion=rules.greedy_completion,
-            ballot_kind=rules.ballot.value,
-            min_projects=rules.min_projects,
-            max_projects=rules.max_projects,
-            spending_limit=rules.spending_limit,
-            points=rules.points,
-            max_score=rules.max_score,
-            ranks=rules.ranks,
-            constituency_id=constituency_id,
-            local_authority_code=local_authority_code,
-            minimum_age=rules.minimum_age,
-        )
-        audit.record(
-            organisation,
-            "budget.created",
-            actor=actor,
-            subject=budget,
-            data={"pot_pence": pot_pence, "rule": budget.rule},
-        )
-    return budget
 
 
 def transition(budget: Budget, name: str, *, actor=None, now=None) -> Budget:
