@@ -100,7 +100,7 @@ def annual_return(organisation, year_end: date) -> dict:
         Meeting.objects.filter(
             organisation=organisation,
             state="closed",
-            kind__in=["agm", "annual-members"],
+            kind__in=[k.id for k in constitution.meeting_kinds() if k.annual],
             starts_at__date__gt=year_end,
         )
         .order_by("starts_at")

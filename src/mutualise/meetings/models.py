@@ -16,7 +16,6 @@ from django.db import models
 
 from mutualise.register.models import Member, Organisation
 
-from .kinds import MeetingKind
 from .lifecycle import MeetingState, MinutesState, MotionState, RequisitionState, ResolutionState
 
 
@@ -40,8 +39,6 @@ class RandomIdField(models.BigIntegerField):
 
 
 class Meeting(models.Model):
-    Kind = MeetingKind
-
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     # One of the rulebook's `meetings.kinds` (Constitution.meeting_kinds), not a fixed list.
     kind = models.CharField(max_length=24)
@@ -95,15 +92,13 @@ class Meeting(models.Model):
 
     def kind_rule(self):
         """The rulebook's rule for this kind of meeting; for a kind the rules no longer name
-        (they were amended since), the rule it had when built in."""
+        (they were amended since), a plain rule named after its id."""
         from mutualise.constitution.schema import MeetingKindRule, NotFound
 
         try:
             return self.organisation.constitution.meeting_kind(self.kind)
         except NotFound:
-            annual = self.kind in (self.Kind.AGM, self.Kind.ANNUAL_MEMBERS)
-            label = self.Kind(self.kind).label if self.kind in self.Kind.values else self.kind
-            return MeetingKindRule(id=self.kind, name=label, annual=annual)
+            return MeetingKindRule(id=self.kind, name=self.kind.replace("-", " ").capitalize())
 
     def get_kind_display(self) -> str:
         return self.kind_rule().name

@@ -58,18 +58,40 @@ class Constitution(Strict):
         meetings, and a council of governors' meetings where there is one."""
         if self.meetings.kinds:
             return self.meetings.kinds
-        nhs = self.organisation.legal_form == LegalForm.NHS_FOUNDATION_TRUST
+        form = self.organisation.legal_form
+        annual = (
+            MeetingKindRule(
+                id="annual-members",
+                name="Annual members' meeting",
+                annual=True,
+                source="Health and Social Care Act 2012 s.157 (NHS Act 2006 Sch.7 para 27A)",
+            )
+            if form == LegalForm.NHS_FOUNDATION_TRUST
+            else MeetingKindRule(
+                id="agm",
+                name="Annual general meeting",
+                annual=True,
+                short_name="AGM",
+                source="Building Societies Act 1986 Sch.2"
+                if form == LegalForm.BUILDING_SOCIETY
+                else "the society's registered rules",
+            )
+        )
         kinds = [
-            MeetingKindRule(id="annual-members", name="Annual members' meeting", annual=True)
-            if nhs
-            else MeetingKindRule(id="agm", name="Annual general meeting", annual=True),
+            annual,
             MeetingKindRule(id="general", name="General meeting"),
-            MeetingKindRule(id="special", name="Special general meeting (requisitioned)"),
+            MeetingKindRule(
+                id="special",
+                name="Special general meeting (requisitioned)",
+                short_name="special general meeting",
+            ),
         ]
         if any(body.kind == BodyKind.COUNCIL_OF_GOVERNORS for body in self.bodies):
             kinds.append(
                 MeetingKindRule(
-                    id="council-of-governors", name="Meeting of the council of governors"
+                    id="council-of-governors",
+                    name="Meeting of the council of governors",
+                    members=False,
                 )
             )
         return tuple(kinds)
@@ -80,6 +102,14 @@ class Constitution(Strict):
                 return kind
         known = ", ".join(k.id for k in self.meeting_kinds())
         raise NotFound(f"the rules provide for no {ident!r} meeting; they provide for {known}")
+
+    def annual_meeting(self) -> MeetingKindRule | None:
+        """The kind of meeting that is the annual meeting (`annual: true`), if the rules have one."""
+        return next((k for k in self.meeting_kinds() if k.annual), None)
+
+    def members_meeting_kinds(self) -> frozenset[str]:
+        """The ids of the kinds that are meetings of the members (`members: true`)."""
+        return frozenset(k.id for k in self.meeting_kinds() if k.members)
 
     def notice_clear_days(self, kind: str) -> int:
         """Clear days' notice a meeting of this kind needs: the kind's own, else the AGM's (an

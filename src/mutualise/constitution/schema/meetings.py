@@ -84,6 +84,16 @@ class MeetingKindRule(Strict):
     annual: bool = False
     # Clear days' notice; None: the AGM's (an annual kind) or a general meeting's.
     notice_clear_days: Days | None = None
+    # A meeting of the members (quorum and notice of members' meetings apply), not of a body.
+    members: bool = True
+    # What a sentence calls it ("AGM"); None: the name in lower case.
+    short_name: str | None = Field(default=None, min_length=1)
+    # The law or rule that requires the meeting, quoted beside findings about it.
+    source: str | None = Field(default=None, min_length=1)
+
+    def called(self) -> str:
+        """The meeting as a sentence names it."""
+        return self.short_name or self.name[:1].lower() + self.name[1:]
 
 
 class Confirmation(Strict):

@@ -229,7 +229,8 @@ def age_and_disqualification(c: Constitution, f: Facts) -> list[Finding]:
 def coopted_until_agm(c: Constitution, f: Facts) -> list[Finding]:
     """BRD-2: a co-opted holder still listed after the AGM their co-option ran until."""
     findings = []
-    annual = {m.held_on for m in f.meetings if m.kind in ("agm", "annual-members")}
+    rule = c.annual_meeting()
+    annual = {m.held_on for m in f.meetings if rule is not None and m.kind == rule.id}
     for body in c.bodies:
         lapsing = {g.id for g in body.seats if g.until_next_agm}
         for holder in _seats(f, body):

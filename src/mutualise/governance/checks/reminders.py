@@ -57,7 +57,10 @@ def next_agm(c: Constitution, f: Facts) -> tuple[date, str, str, int] | None:
     """The next annual meeting's deadline as (deadline, what it runs from, rulebook field,
     months): the earlier of the rulebook's limits, counted from the last one held."""
     rules = c.meetings.agm
-    kind, name, _ = _annual(c)
+    annual = _annual(c)
+    if annual is None:
+        return None
+    kind, name, _ = annual
     held = sorted(m.held_on for m in f.meetings if m.kind == kind and m.held_on <= f.today)
     last = held[-1] if held else None
     options = []
@@ -88,7 +91,7 @@ def _agm(c: Constitution, f: Facts, ahead: timedelta) -> list[Due]:
     act_by = clear_days_before(deadline, notice)
     if f.today < act_by - ahead:
         return []
-    _, name, _ = _annual(c)
+    _, name, _ = _annual(c) or ("", "", "")
     late = "was due" if deadline < f.today else "is due"
     return [
         Due(
