@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
+
 from .lifecycle import State
 from .models import Election
 
@@ -30,3 +32,21 @@ def polls_for(member):
     return (
         open_polls(member.organisation).filter(roll__member=member, roll__removed=False).distinct()
     )
+
+
+def chairs_business(organisation) -> list[tuple[Election, str, str]]:
+    """Elections waiting for the chair, as (election, what is waiting, url name): seats left
+    unfilled to co-opt to (`elections.unfilled_seats: co-opted`) and ties for the chair's
+    casting vote (`elections.ties: chair-casting-vote`); only what the rulebook provides for."""
+    rules = organisation.constitution.elections
+    waiting = []
+    if rules.ties == "chair-casting-vote":
+        for election in Election.objects.filter(organisation=organisation, state=State.COUNTED):
+            if (election.result or {}).get("casting_pending"):
+                waiting.append((election, "a tie waits for your casting vote", "casting_vote"))
+    if rules.unfilled_seats == "co-opted":
+        declared = Election.objects.filter(organisation=organisation, state=State.DECLARED)
+        for election in declared.annotate(filled=Count("terms")):
+            if election.filled < election.vacancies:
+                waiting.append((election, "seats left unfilled to co-opt to", "co_opt"))
+    return waiting

@@ -7,6 +7,7 @@ checked again at every step, and the receipt is shown on a page of its own after
 
 from __future__ import annotations
 
+from .chair import casting_vote, co_opt
 from .common import _election, _require
 from .console import console, freeze_roll, issue_codes, move_poll, paper_discard, paper_entry, step
 from .nominations import nominate, reject, withdraw
@@ -19,6 +20,8 @@ __all__ = [
     "api_cast",
     "ballots_blt",
     "ballots_csv",
+    "casting_vote",
+    "co_opt",
     "console",
     "create",
     "detail",

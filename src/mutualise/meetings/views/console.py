@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mutualise import clock
+from mutualise.elections import queries as elections
 from mutualise.register.models import Member
 
 from .. import facts, services, tasks
@@ -74,6 +75,7 @@ def console(request, slug, pk):
             .select_related("member")
             .order_by("left_at", "member__display_name"),
             "casting": casting,
+            "election_business": elections.chairs_business(meeting.organisation),
             "earlier_minutes": Minutes.objects.filter(
                 organisation=meeting.organisation,
                 meeting__starts_at__lt=meeting.starts_at,
