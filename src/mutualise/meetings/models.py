@@ -300,6 +300,26 @@ class Attendance(models.Model):
         return f"member {self.member_id} at meeting {self.meeting_id} ({self.mode})"
 
 
+class OnlineHand(models.Model):
+    """A hand raised online on a show of hands by a member attending remotely: one each,
+    counted with the hall's hands when the chair declares the result. A show of hands is open,
+    so the choice is kept with the member."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=8, choices=Choice.choices)
+    raised_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "member"], name="one_online_hand_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} {self.choice} on resolution {self.resolution_id} online"
+
+
 class ProxyAppointment(models.Model):
     """A member appoints a proxy (another member, a named person, or the chair by default),
     with an instruction per resolution number: for, against, abstain or discretion."""

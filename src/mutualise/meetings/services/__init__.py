@@ -7,6 +7,7 @@ from __future__ import annotations
 from .agenda import add_paper, add_resolution, agenda, create_meeting, kind_rules
 from .attendance import check_in, check_in_many, is_present, leave
 from .common import DISCRETION, Acknowledgement, MeetingError, member_for, receipt_hash
+from .hands import may_raise_hand_online, online_hands, raise_hand_online
 from .minutes import approve_minutes, draft_minutes, minutes_text, publish_minutes
 from .motions import accept_motion, submit_motion, support_motion, word_count
 from .notice import NoticeSent, members_by_post, send_notice
@@ -79,6 +80,9 @@ __all__ = [
     "edit_minutes",
     "is_present",
     "kind_rules",
+    "may_raise_hand_online",
+    "online_hands",
+    "raise_hand_online",
     "leave",
     "live_proxies",
     "member_for",

@@ -30,6 +30,7 @@ from ..models import (
 from ..sealed import SEALED_ACTION
 from .agenda import add_resolution, kind_rules
 from .common import MeetingError, _now, _today, receipt_hash, require
+from .hands import online_hands
 from .proxies import live_proxies
 from .voting import _instructed_proxy_votes, _write_vote
 
@@ -139,13 +140,16 @@ def declare_result(
         else:
             if hands is None or any(n < 0 for n in (*hands, *discretionary)):
                 raise MeetingError("give the show of hands as three counts: for, against, abstain")
-            if sum(hands) > facts.present_count(meeting):
+            # Hands raised online by members attending remotely count with the hall's.
+            online = online_hands(resolution)
+            if sum(hands) + sum(online.values()) > facts.present_count(meeting):
                 raise MeetingError(
-                    f"{sum(hands)} hands counted but only {facts.present_count(meeting)} members "
-                    "are present"
+                    f"{sum(hands)} hands counted in the room and {sum(online.values())} online, "
+                    f"but only {facts.present_count(meeting)} members are present"
                 )
             counted = {
-                c: hands[i] + discretionary[i] + proxy[c] for i, c in enumerate(Choice.values)
+                c: hands[i] + online[c] + discretionary[i] + proxy[c]
+                for i, c in enumerate(Choice.values)
             }
             resolution.hands_for, resolution.hands_against, resolution.hands_abstain = hands
         for_, against, abstain = counted["for"], counted["against"], counted["abstain"]

@@ -4,7 +4,7 @@ the chair's console, and a live results screen. Every change goes through servic
 from __future__ import annotations
 
 from .console import console, console_action, paper_poll
-from .members import appoint_proxy, join_online, revoke_proxy, vote
+from .members import appoint_proxy, join_online, raise_hand, revoke_proxy, vote
 from .organise import meeting_new, meeting_prepare
 from .pages import letters_pdf, meeting_detail, meeting_list, notice_pdf
 from .record import minutes
@@ -26,6 +26,7 @@ __all__ = [
     "motions",
     "notice_pdf",
     "paper_poll",
+    "raise_hand",
     "receipts_csv",
     "requisitions",
     "results",

@@ -49,6 +49,9 @@ def console(request, slug, pk):
                 "kind": services.kind_rules(resolution),
                 "actions": available(RESOLUTION_TRANSITIONS, facts.resolution_facts(resolution)),
                 "voted": VoteRecord.objects.filter(resolution=resolution).count(),
+                "online_hands": services.online_hands(resolution)
+                if resolution.method == Resolution.Method.HANDS
+                else None,
                 "hands_form": HandsForm(prefix=f"r{resolution.number}", casting=casting),
             }
         )

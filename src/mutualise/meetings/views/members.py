@@ -127,3 +127,27 @@ def join_online(request, slug, pk):
     else:
         messages.success(request, "You have joined the meeting online.")
     return redirect("meetings:detail", slug, pk)
+
+
+@require_POST
+def raise_hand(request, slug, pk, number):
+    """A member attending remotely raises a hand online on a show of hands."""
+    meeting = _meeting(request, slug, pk)
+    member = services.member_for(request.user, meeting.organisation)
+    if member is None:
+        raise PermissionDenied
+    resolution = get_object_or_404(Resolution, meeting=meeting, number=number)
+    form = VoteForm(request.POST, prefix=f"r{number}")
+    try:
+        if not form.is_valid():
+            raise MeetingError(f"Resolution {number}: choose for, against or abstain")
+        hand = services.raise_hand_online(
+            resolution, member, form.cleaned_data["choice"], actor=request.user
+        )
+    except MeetingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Your hand is raised on resolution {number}: {hand.get_choice_display()}."
+        )
+    return redirect("meetings:detail", slug, pk)

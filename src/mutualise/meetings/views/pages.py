@@ -12,7 +12,7 @@ from mutualise.register.models import Organisation
 
 from .. import pdf, services
 from ..forms import ProxyForm, VoteForm
-from ..models import Meeting, ProxyAppointment, Resolution, VoteRecord
+from ..models import Meeting, OnlineHand, ProxyAppointment, Resolution, VoteRecord
 from .common import _meeting, _require
 
 
@@ -50,6 +50,10 @@ def meeting_detail(request, slug, pk):
             )
         )
     present = member is not None and services.is_present(meeting, member)
+    hands = {}
+    if member is not None:
+        raised = OnlineHand.objects.filter(resolution__meeting=meeting, member=member)
+        hands = {hand.resolution_id: hand for hand in raised}
     now = clock.now()
     items = []
     for resolution in resolutions:
@@ -73,6 +77,8 @@ def meeting_detail(request, slug, pk):
                 "kind": services.kind_rules(resolution),
                 "voted": resolution.pk in voted,
                 "can_vote": can_vote,
+                "can_raise_hand": services.may_raise_hand_online(resolution, member),
+                "hand_raised": hands.get(resolution.pk),
                 "form": VoteForm(prefix=f"r{resolution.number}"),
             }
         )
