@@ -42,7 +42,9 @@ def test_a_member_appoints_sees_and_revokes_a_proxy(page, sign_in, assert_access
     page.goto(f"/o/mutual/meetings/{meeting.pk}/")
     page.get_by_label("Your proxy's membership number").fill(str(members[3].number))
     page.get_by_role("button", name="Appoint my proxy").click()
-    assert f"Your proxy is {members[3].display_name}." in page.locator("main").inner_text()
+    shown = page.locator("main").inner_text()
+    assert f"Your proxy is member {members[3].number}." in shown
+    assert members[3].display_name not in shown  # a number typed in reveals no name
     assert page.get_by_role("heading", name="Your proxy", exact=True).is_visible()
     assert_accessible(page, "meeting page with the member's proxy")
     _no_sideways_scroll(page)

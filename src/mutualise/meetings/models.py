@@ -362,6 +362,14 @@ class ProxyAppointment(models.Model):
             return self.proxy_member.display_name
         return self.proxy_name
 
+    @property
+    def holder_for_appointer(self) -> str:
+        """The proxy as the appointing member sees it: a member by number, never by name, so
+        typing membership numbers into the proxy form does not reveal who holds them."""
+        if self.proxy_member_id and not self.is_chair:
+            return f"member {self.proxy_member.number}"
+        return self.holder
+
 
 class Requisition(models.Model):
     State = RequisitionState  # its transitions: lifecycle.REQUISITION_TRANSITIONS

@@ -89,7 +89,7 @@ def appoint_proxy(request, slug, pk):
     except MeetingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Your proxy is {appointment.holder}.")
+        messages.success(request, f"Your proxy is {appointment.holder_for_appointer}.")
     return redirect("meetings:detail", slug, pk)
 
 
