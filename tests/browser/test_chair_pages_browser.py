@@ -59,13 +59,12 @@ def test_a_remote_member_raises_a_hand_online_on_a_phone(page, sign_in, assert_a
 
 
 def test_the_board_co_opts_to_an_unfilled_seat(desktop_page, sign_in, assert_accessible):
+    from django.db import transaction
     from election_helpers import make_members as make_voters
     from election_helpers import make_user
     from test_election_rulebook_fields import SEATS, _declared_with_one_for_three, _org
 
     from mutualise.elections.models import OfficeTerm
-
-    from django.db import transaction
 
     with transaction.atomic():  # the election helpers write audited rows outside services
         org = _org("b-coopt", unfilled_seats="co-opted")
