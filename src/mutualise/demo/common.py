@@ -246,7 +246,9 @@ def meeting_on_notice(organisation, secretary, *, kind, title, starts, place, re
         starts_at=starts,
         place=place,
         online=online,
-        financial_year=_financial_year(starts) if kind in ("agm", "annual-members") else None,
+        financial_year=(
+            _financial_year(starts) if organisation.constitution.meeting_kind(kind).annual else None
+        ),
         actor=secretary,
     )
     for resolution_title, text, kind_id in resolutions:
