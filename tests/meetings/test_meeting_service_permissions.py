@@ -162,6 +162,10 @@ FOR_THEMSELVES = {
         lambda w, a: services.revoke_proxy(w["proxy"], actor=a),
         ["other_member", "returning_officer", "stranger"],
     ),
+    "raise_hand_online": (
+        lambda w, a: services.raise_hand_online(w["resolution"], w["members"][0], "for", actor=a),
+        ["other_member", "officer", "chair", "returning_officer"],
+    ),
     "join_online": (
         lambda w, a: services.check_in(w["meeting"], w["members"][0], mode="online", actor=a),
         ["other_member", "returning_officer"],
@@ -215,7 +219,7 @@ def test_the_service_refuses_the_wrong_role(world, verb, role):
 def test_every_public_verb_has_a_refusal_case():
     """A new verb in services.__all__ that changes something needs its row above."""
     reads = {"agenda", "attendance_list", "ballots_digest", "check_receipt", "earliest_lawful_date",
-             "is_present", "kind_rules", "live_proxies", "member_for", "members_by_post",
+             "is_present", "kind_rules", "may_raise_hand_online", "online_hands", "live_proxies", "member_for", "members_by_post",
              "minutes_text", "proxy_deadline", "published_ballots", "published_receipts",
              "receipt_hash", "receipts_digest", "record_text", "tally", "word_count"}  # fmt: skip
     verbs = {
