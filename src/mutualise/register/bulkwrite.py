@@ -288,12 +288,14 @@ def _sqlite_literal(value) -> str | None:
     return None
 
 
-def _sqlite_insert(columns: list) -> tuple[str, list[tuple]]:
+def _sqlite_insert(
+    columns: list, column_names=MEMBER_COLUMNS, table: str = "register_member"
+) -> tuple[str, list[tuple]]:
     """The INSERT for one batch (given column by column), binding only the columns whose
     value varies in it."""
     count = len(columns[0])
     names, values, varying = [], [], []
-    for name, column in zip(MEMBER_COLUMNS, columns, strict=True):
+    for name, column in zip(column_names, columns, strict=True):
         literal = (
             _sqlite_literal(column[0])
             if column.__class__ is not range and column.count(column[0]) == count
@@ -305,5 +307,5 @@ def _sqlite_insert(columns: list) -> tuple[str, list[tuple]]:
             varying.append(column)
         else:
             values.append(literal)
-    sql = f"INSERT INTO register_member ({', '.join(names)}) SELECT {', '.join(values)}"
+    sql = f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)}"
     return sql, list(zip(*varying, strict=True)) if varying else [()] * count

@@ -426,3 +426,6 @@ class PopulationTable(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from .models_holding import ImportHolding, ImportHoldingRow  # noqa: E402, F401 (the app's models)

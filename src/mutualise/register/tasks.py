@@ -12,6 +12,7 @@ except ImportError:  # Django 5.2: the backport
     from django_tasks import task
 
 from mutualise.jobs import services as jobs
+from mutualise.jobs.worker import on_start
 
 from .errors import MemberError
 from .tabular import TableError
@@ -39,6 +40,19 @@ def _import_failed(job) -> None:
     PendingImport.objects.filter(job=job).exclude(state="done").update(
         state="failed", error=job.error
     )
+    # What a killed attempt left in the holding table (SQLite) goes with it.
+    from .models import ImportHoldingRow
+
+    ImportHoldingRow.objects.filter(holding__job=job).delete()
+
+
+@on_start
+def _discard_lost_holdings(worker_id: str) -> None:
+    """Held rows of imports whose process was killed (SQLite, register/holding.py): deleted
+    when the worker starts, after its lost jobs were queued again or failed."""
+    from . import holding
+
+    holding.discard_lost()
 
 
 EXPORT_JOB = "register.export"
