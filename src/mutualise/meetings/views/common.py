@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rules import has_perm  # never the superuser shortcut: roles are per organisation
 
@@ -17,6 +18,15 @@ def _meeting(request, slug, pk) -> Meeting:
     if meeting.state == "draft" and not has_perm("meetings.view_draft", request.user, organisation):
         raise PermissionDenied
     return meeting
+
+
+def _posted_id(request, name: str) -> int:
+    """A posted id or number (of a proxy, minutes, member, resolution, requisition, motion):
+    anything but a plain whole number is not found (404), never an error inside a query."""
+    value = request.POST.get(name, "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise Http404(f"no such {name}")
+    return int(value)
 
 
 def _require(request, perm, organisation):

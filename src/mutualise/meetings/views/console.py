@@ -16,7 +16,7 @@ from ..forms import CheckInForm, HandsForm, PaperBallotForm
 from ..lifecycle import MEETING_TRANSITIONS, RESOLUTION_TRANSITIONS, available
 from ..models import Attendance, Minutes, Resolution, VoteRecord
 from ..services import MeetingError
-from .common import _form_errors, _meeting, _require, _sentence
+from .common import _form_errors, _meeting, _posted_id, _require, _sentence
 
 
 def _to_confirm(request, meeting) -> dict | None:
@@ -116,7 +116,7 @@ def console_action(request, slug, pk):
             return redirect("jobs:job", slug, job.pk)
         elif action in ("approve_minutes", "publish_minutes"):
             minutes = get_object_or_404(
-                Minutes, organisation=meeting.organisation, pk=request.POST.get("minutes")
+                Minutes, organisation=meeting.organisation, pk=_posted_id(request, "minutes")
             )
             if action == "approve_minutes":
                 services.approve_minutes(minutes, at_meeting=meeting, actor=request.user)
@@ -146,7 +146,7 @@ def console_action(request, slug, pk):
             )
         elif action == "leave":
             member = get_object_or_404(
-                Member, organisation=meeting.organisation, number=request.POST.get("number")
+                Member, organisation=meeting.organisation, number=_posted_id(request, "number")
             )
             state = services.leave(meeting, member, actor=request.user)
             messages.success(
@@ -154,7 +154,7 @@ def console_action(request, slug, pk):
             )
         elif action in ("open_vote", "declare", "withdraw"):
             resolution = get_object_or_404(
-                Resolution, meeting=meeting, number=request.POST.get("number")
+                Resolution, meeting=meeting, number=_posted_id(request, "number")
             )
             queued = _resolution_action(request, resolution, action)
             if queued is not None:

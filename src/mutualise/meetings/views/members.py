@@ -14,7 +14,7 @@ from .. import services
 from ..forms import ProxyForm, VoteForm
 from ..models import ProxyAppointment, Resolution
 from ..services import MeetingError
-from .common import _meeting, _sentence, _wants_json
+from .common import _meeting, _posted_id, _sentence, _wants_json
 
 
 @require_POST
@@ -101,7 +101,7 @@ def revoke_proxy(request, slug, pk):
     if member is None:
         raise PermissionDenied
     appointment = get_object_or_404(
-        ProxyAppointment, meeting=meeting, appointer=member, pk=request.POST.get("proxy")
+        ProxyAppointment, meeting=meeting, appointer=member, pk=_posted_id(request, "proxy")
     )
     try:
         services.revoke_proxy(appointment, actor=request.user)

@@ -13,7 +13,7 @@ from .. import services
 from ..forms import MotionForm
 from ..models import Meeting, Motion, Requisition
 from ..services import MeetingError
-from .common import _form_errors, _require, _sentence
+from .common import _form_errors, _posted_id, _require, _sentence
 
 
 def requisitions(request, slug):
@@ -51,7 +51,7 @@ def _requisition_action(request, organisation, member):
     if action == "submit":
         _require(request, "meetings.run_meeting", organisation)
         requisition = get_object_or_404(
-            Requisition, organisation=organisation, pk=request.POST.get("requisition")
+            Requisition, organisation=organisation, pk=_posted_id(request, "requisition")
         )
         done = services.submit_requisition(requisition, actor=request.user)
         messages.success(
@@ -71,7 +71,7 @@ def _requisition_action(request, organisation, member):
         messages.success(request, "Your requisition is started and you have signed it.")
     elif action == "sign":
         requisition = get_object_or_404(
-            Requisition, organisation=organisation, pk=request.POST.get("requisition")
+            Requisition, organisation=organisation, pk=_posted_id(request, "requisition")
         )
         services.sign_requisition(requisition, member, actor=request.user)
         messages.success(request, "You have signed the requisition.")
@@ -116,7 +116,7 @@ def motions(request, slug, pk):
         elif action in ("support", "accept"):
             perm = "meetings.support_motion" if action == "support" else "meetings.accept_motion"
             _require(request, perm, organisation)
-            motion = get_object_or_404(Motion, meeting=meeting, pk=request.POST.get("motion"))
+            motion = get_object_or_404(Motion, meeting=meeting, pk=_posted_id(request, "motion"))
             try:
                 if action == "support":
                     services.support_motion(motion, member, actor=request.user)
