@@ -23,13 +23,14 @@ or all of it (after); the held rows it leaves are invisible as members and are d
 from __future__ import annotations
 
 import json
+import logging
 import os
 import queue
 import socket
 import threading
 from datetime import timedelta
 
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from mutualise import clock
@@ -42,8 +43,9 @@ from .bulkwrite import (
 )
 from .importing import COLUMNS
 from .models import Member, MemberNumberSequence
-from .models_holding import ImportHolding, ImportHoldingRow
+from .models_holding import ImportHolding
 
+logger = logging.getLogger("mutualise.register")
 BATCH = 2000  # rows a chunk: a few hundredths of a second of the write lock
 DELETE_CHUNK = 20_000
 # Another machine's import quiet this long is taken for lost (one machine is the usual install).
@@ -107,17 +109,21 @@ def discard(holding_id: int) -> None:
         ImportHolding.objects.filter(pk=holding_id).delete()
 
 
+def discard_quietly(holding_id: int) -> None:
+    """`discard` after the import's end: a failure to tidy must not turn a committed import
+    into a failed one (what is left is deleted when the worker next starts)."""
+    try:
+        discard(holding_id)
+    except DatabaseError:
+        logger.warning("import holding %s: held rows not deleted yet", holding_id, exc_info=True)
+
+
 def discard_lost() -> int:
     """Delete the holdings whose process is gone (killed mid-import). Returns how many."""
     lost = [h.pk for h in ImportHolding.objects.all() if _owner_gone(h)]
     for holding_id in lost:
         discard(holding_id)
     return len(lost)
-
-
-def held_rows(holding_id: int | None = None) -> int:
-    rows = ImportHoldingRow.objects.all()
-    return (rows if holding_id is None else rows.filter(holding_id=holding_id)).count()
 
 
 class _Aborted(Exception):

@@ -160,7 +160,7 @@ def _through_holding(imported: _Import, recorded, *, job=None):
             result.rows_already_present += moved["already_present"]
             recorded(batch, result)
     finally:
-        holding.discard(held.pk)
+        holding.discard_quietly(held.pk)
     return batch, result
 
 
