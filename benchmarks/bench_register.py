@@ -154,8 +154,8 @@ def _postgres_ceiling(organisation) -> dict:
         timings = {}
         for name, table, setup in [
             ("indexed", "register_member", [
-                "INSERT INTO register_organisation (id, slug, name, model_slug, created_at)"
-                f" VALUES ({other}, 'ceiling', 'Ceiling', '', now())",
+                "INSERT INTO register_organisation (id, slug, name, model_slug, mail_from,"
+                f" created_at) VALUES ({other}, 'ceiling', 'Ceiling', '', '', now())",
                 "SET LOCAL session_replication_role = replica",
             ]),
             ("bare", "ceiling", [
