@@ -89,17 +89,20 @@ def _reply(code, text) -> str:
 
 
 def _classify(exc: Exception, to: str) -> Exception:
+    # 421 is the server closing the connection (smtplib closes its end too): the rest of the
+    # batch waits, rather than each being charged a try it never had ("run connect() first").
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, text = exc.recipients.get(to) or next(iter(exc.recipients.values()), (550, ""))
         if code >= 500:
             return _Final(Status.BOUNCED, _reply(code, text), code)
-        return _Passing(_reply(code, text), code)
+        return _Passing(_reply(code, text), code, stop=code == 421)
     if isinstance(exc, smtplib.SMTPResponseException) and not isinstance(
         exc, _CONNECTION_ERRORS
     ):  # sender or data refused
         if exc.smtp_code >= 500:
             return _Final(Status.FAILED, _reply(exc.smtp_code, exc.smtp_error), exc.smtp_code)
-        return _Passing(_reply(exc.smtp_code, exc.smtp_error), exc.smtp_code)
+        reply = _reply(exc.smtp_code, exc.smtp_error)
+        return _Passing(reply, exc.smtp_code, stop=exc.smtp_code == 421)
     if isinstance(exc, _CONNECTION_ERRORS):
         code = getattr(exc, "smtp_code", None)
         return _Passing(f"{type(exc).__name__}: {exc}".strip(), code, stop=True)
