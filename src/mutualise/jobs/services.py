@@ -284,6 +284,18 @@ def _require_viewer(job: Job, actor) -> None:
         raise PermissionError("You may not see this job or its file.")
 
 
+def current_output(job: Job):
+    """The job's file if it has one still within its time; an expired file is as good as gone
+    before the daily jobs.expire_files deletes it (its hour may not have come, or the worker
+    may be down)."""
+    from .models import JobOutput
+
+    output = JobOutput.objects.filter(job=job).first()
+    if output is None or (output.expires_at is not None and output.expires_at <= clock.now()):
+        return None
+    return output
+
+
 def download_output(job: Job, *, actor):
     """The job's file for one download, counted and audited (it may hold personal data)."""
     from .models import JobOutput
@@ -291,6 +303,8 @@ def download_output(job: Job, *, actor):
     _require_viewer(job, actor)
     with transaction.atomic():
         output = JobOutput.objects.select_for_update().get(job=job)
+        if output.expires_at is not None and output.expires_at <= clock.now():
+            raise JobError("This file has expired and is deleted.")
         output.downloads += 1
         once = downloads_once(job)
         audit.record(

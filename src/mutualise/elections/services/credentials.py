@@ -125,11 +125,17 @@ def email_credentials(election: Election, *, actor=None, vote_url: str = ""):
     _require("returning_officer", actor, election)
     if election.roll_frozen_on is None:
         raise ElectionError("freeze the roll before issuing voting codes")
+    subject = f"election:{election.pk}"
     with transaction.atomic():
+        Election.objects.select_for_update().get(pk=election.pk)
+        waiting = jobs.unfinished("elections.email_codes", subject)
+        if waiting is not None:  # asked twice: one job, so no voter is mailed two codes
+            return waiting
         voters = mailing.voters_to_email(election).count()
         job = jobs.start(
             email_codes,
             kind="elections.email_codes",
+            subject=subject,
             label=f"Emailing voting codes: {election.title}",
             organisation=election.organisation,
             total=voters,
