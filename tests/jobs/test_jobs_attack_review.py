@@ -8,7 +8,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -285,8 +285,14 @@ def test_the_daily_reminders_run_twice_on_one_day_raise_nothing_twice(db):
     from mutualise.governance.tasks import reminders
     from mutualise.mail.models import Message
 
-    register.create_from_model(model="co-operative-society", name="R Coop", slug="r-coop")
-    day = clock.now().astimezone(schedule.LONDON).date().isoformat()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "governance"))
+    from governance_helpers import found
+
+    org = found("co-operative-society", "r-coop", founded=date(2024, 1, 1))
+    secretary = _user(org, "sec-r", Role.Kind.OFFICER)
+    secretary.email = "sec@r.example"
+    secretary.save()
+    day = "2025-05-18"  # the AGM due by 30 June 2025 is shown from today
     results = []
     for _ in range(2):
         job = jobs.start(reminders, kind="schedule.governance.reminders", label="r",
@@ -296,6 +302,7 @@ def test_the_daily_reminders_run_twice_on_one_day_raise_nothing_twice(db):
         assert job.state == "done", job.error
         results.append(job.result)
         mailed = Message.objects.count()
+    assert results[0]["raised"] >= 1 and results[0]["mailed"] >= 1, results  # something due
     assert results[1]["raised"] == 0 and results[1]["mailed"] == 0
     assert Message.objects.count() == mailed
 
