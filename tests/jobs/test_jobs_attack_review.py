@@ -8,6 +8,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -357,3 +358,97 @@ def test_voting_codes_emailed_twice_queue_one_job(frozen_election):
     first = services.email_credentials(frozen_election, actor="ro")
     second = services.email_credentials(frozen_election, actor="ro")
     assert second.pk == first.pk and Job.objects.filter(kind="elections.email_codes").count() == 1
+
+
+# -- real worker processes: killed mid-task, and two at once ---------------------------------
+
+HERE = Path(__file__).resolve().parent
+VOTERS = 1200  # three chunks of mailing.CHUNK (500): the kill comes inside the second
+PAUSE_AT = 1000  # after the second chunk's codes and messages, before its commit
+
+
+@pytest.fixture
+def install(tmp_path):
+    import worker_db
+
+    settings = {  # the development settings: the only ones that honour the pause point
+        "DJANGO_SETTINGS_MODULE": "mutualise.web.settings_dev",
+        "MUTUALISE_EMAIL_RATE": "0",
+    }
+    with worker_db.install(tmp_path, "jobs_attack", **settings) as env:
+        yield env
+
+
+def _script(env, *args) -> dict:
+    import json
+
+    import worker_db
+
+    return json.loads(worker_db.run(env, str(HERE / "attack_install.py"), *args))
+
+
+@pytest.mark.django_db(transaction=False)
+def test_codes_by_email_killed_mid_chunk_reach_each_voter_once_with_one_live_code(install):
+    """kill -9 inside the second chunk of the credential e-mails: the first chunk's codes
+    and messages are kept, the second's are not; the restarted worker carries on, and each
+    voter ends with one live code and one message, received once, none voided."""
+    import json
+    import signal
+    import time
+
+    import worker_db
+    from mail_server import Server
+
+    server = Server().start()
+    try:
+        env = {**install, "MUTUALISE_EMAIL_URL": server.url}
+        ids = _script(env, "setup-codes", str(VOTERS))
+        marker = Path(env["MUTUALISE_VAR_DIR"]) / f"job-{ids['job']}-paused.json"
+        worker = worker_db.worker(
+            {**env, "MUTUALISE_TEST_PAUSE_JOB": f"elections.email_codes:{PAUSE_AT}"}
+        )
+        try:
+            deadline = time.monotonic() + 300
+            while not marker.exists():
+                assert worker.poll() is None, worker.stdout.read()
+                assert time.monotonic() < deadline, _script(env, "state-codes")
+                time.sleep(0.2)
+            paused = json.loads(marker.read_text())
+        finally:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+            worker.stdout.close()
+        killed = _script(env, "state-codes")
+        assert paused["in_transaction"] and paused["done"] == PAUSE_AT, paused
+        assert killed["job"][0] == "running" and killed["live"] == 500, killed  # chunk one
+        assert sum(killed["per_address"].values()) == 500, killed
+
+        log = worker_db.finish(worker_db.worker(env, "--batch"))
+        assert f"job {ids['job']} left by a lost worker: queued again" in log
+        after = _script(env, "state-codes")
+    finally:
+        server.stop()
+    assert after["job"][:2] == ["done", 2], after
+    assert (after["live"], after["voided"], after["live_per_voter"]) == (VOTERS, 0, 1), after
+    assert len(after["per_address"]) == VOTERS and set(after["per_address"].values()) == {1}
+    assert after["by_status"] == {"sent": VOTERS}, after
+    received = Counter(r.rcpt_tos[0] for r in server.handler.received)
+    assert len(received) == VOTERS and set(received.values()) == {1}
+
+
+@pytest.mark.django_db(transaction=False)
+def test_two_workers_at_once_run_each_job_once(install):
+    """Two `mutualise worker --batch` processes on one queue of 40 jobs: each job runs once
+    (one attempt, one worker on its task, one file), and both workers took some."""
+    import worker_db
+
+    _script(install, "setup-exports", "40")
+    workers = [worker_db.worker(install, "--batch") for _ in range(2)]
+    for worker in workers:
+        worker_db.finish(worker)
+    rows = _script(install, "state-jobs")["jobs"]
+    assert len(rows) == 40
+    assert {(r["state"], r["attempts"], r["task"], r["files"]) for r in rows} == {
+        ("done", 1, "SUCCESSFUL", 1)
+    }, rows
+    assert {len(r["workers"]) for r in rows} == {1}
