@@ -452,3 +452,64 @@ def test_two_workers_at_once_run_each_job_once(install):
         ("done", 1, "SUCCESSFUL", 1)
     }, rows
     assert {len(r["workers"]) for r in rows} == {1}
+
+
+# -- poll cards and codes by email at once, on two workers -----------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_poll_cards_and_codes_by_email_on_two_workers_void_no_printed_code(frozen_election):
+    """The returning officer queues the poll cards and the codes by email; two workers take
+    one each. The e-mailing chunk reads its voters (none has a code yet), the poll cards
+    commit a code for every voter, then the chunk issues its own codes: it must not void the
+    codes just printed on the cards (nor mail a second code to voters who have one).
+    On SQLite the write lock each job's transaction takes first keeps them apart already; on
+    PostgreSQL each chunk voided the printed codes until the review locked the election
+    for each chunk and each issue (elections/mailing.py, services/credentials.py): fixed."""
+    import threading
+
+    from django.db import connection, connections
+
+    from mutualise.elections import services
+    from mutualise.elections.models import Credential
+    from mutualise.jobs.worker import run_one
+
+    election = frozen_election
+    cards = services.queue_poll_cards(election, actor="ro")
+    emails = services.email_credentials(election, actor="ro")
+    real_issue = services.issue_credentials
+    chunk_read, cards_done = threading.Event(), threading.Event()
+    mailer: dict = {}
+
+    def issue(*args, **kwargs):
+        if threading.get_ident() == mailer.get("thread"):
+            chunk_read.set()
+            cards_done.wait(timeout=5)  # held here while the cards commit (if they can)
+        return real_issue(*args, **kwargs)
+
+    services.issue_credentials = issue
+    try:
+
+        def mail_codes():
+            mailer["thread"] = threading.get_ident()
+            try:
+                run_one(emails.task_id)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=mail_codes)
+        thread.start()
+        assert chunk_read.wait(timeout=60) or connection.vendor == "sqlite"
+        if connection.vendor == "postgresql":
+            run_one(cards.task_id)
+        cards_done.set()
+        thread.join(timeout=120)
+        if connection.vendor == "sqlite":
+            run_one(cards.task_id)
+    finally:
+        services.issue_credentials = real_issue
+    cards.refresh_from_db(), emails.refresh_from_db()
+    assert {cards.state, emails.state} == {"done"}, (cards.error, emails.error)
+    assert Credential.objects.filter(voided_at__isnull=False).count() == 0
+    live = Credential.objects.filter(election=election, voided_at__isnull=True)
+    assert live.count() == election.roll.count() == 4

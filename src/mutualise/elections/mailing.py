@@ -38,6 +38,9 @@ def send_codes(election: Election, *, actor, vote_url: str, run) -> dict:
     emailed, unusable = 0, []
     while True:
         with transaction.atomic():
+            # The election locked before the chunk is read: poll cards committing meanwhile
+            # would otherwise have their fresh codes voided by this chunk's issue.
+            Election.objects.select_for_update().get(pk=election.pk)
             chunk = list(
                 voters_to_email(election).exclude(pk__in=unusable).select_related("member")[:CHUNK]
             )

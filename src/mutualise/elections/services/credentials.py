@@ -53,6 +53,7 @@ def issue_credentials(
         )
     now = clock.now()
     with transaction.atomic():
+        Election.objects.select_for_update().get(pk=election.pk)  # one issue at a time
         if entries is None:
             live = Credential.objects.filter(
                 roll_entry=models.OuterRef("pk"), voided_at__isnull=True
