@@ -41,7 +41,8 @@ def test_the_demo_clock_moves_forward_only(demo_clock):
 
 def test_every_app_reads_the_one_clock(demo_clock):
     """elections/clock.py and the apps' services read mutualise.clock, not timezone.now (the
-    worker's heartbeats and the mail queue's retries keep the wall clock: they pace processes)."""
+    worker's heartbeats, the mail queue's retries and a lost import's holding table keep the wall
+    clock: they pace processes)."""
     from mutualise.elections import clock as elections_clock
     from mutualise.register import services as register
 
@@ -53,6 +54,8 @@ def test_every_app_reads_the_one_clock(demo_clock):
         text = path.read_text()
         rel = path.relative_to(SRC / "mutualise").as_posix()
         if rel in ("clock.py",) or rel.startswith(("jobs/", "mail/", "web/demo_clock.py")):
+            continue
+        if rel == "register/holding.py":  # an import's process is lost by the wall clock
             continue
         if "timezone.now()" in text or "timezone.localdate()" in text or "date.today()" in text:
             leftover.append(rel)
