@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole suite on SQLite and the database-backed tests again on PostgreSQL, the two passes side
-# by side (one core each; together they stay within CI's 25 minutes on 2 cores).
+# The database-backed suite on SQLite (with the browser tests) and on PostgreSQL (with the pure
+# libraries' tests), the two passes side by side (one core each; together they stay within CI's
+# 25 minutes on 2 cores). Without PostgreSQL the SQLite pass runs everything.
 # Under CI=true PostgreSQL must be reachable; elsewhere its run is skipped with a message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,17 +30,24 @@ DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-mutualise.web.settings_dev} MUT
 pg_log=$(mktemp)
 pg_pid=""
 if [ "$pg_ok" = "yes" ]; then
-  # The pure libraries (constitution, counting) never touch a database: one run is enough. The
-  # browser tests (tests/browser) drive pages whose every database effect goes through services
-  # the rest of the suite tests here on PostgreSQL; they run once, in the SQLite pass.
+  # The pure libraries (constitution, counting, budgeting) never touch a database: one run is
+  # enough, and it is this one, which balances the two passes. The browser tests (tests/browser)
+  # drive pages whose every database effect goes through services the rest of the suite tests
+  # here on PostgreSQL; they run once, in the SQLite pass.
   DATABASE_URL=$PG_URL $PY -m pytest -q -p no:cacheprovider --durations=15 \
-    -m "not pure and not browser" "$@" >"$pg_log" 2>&1 &
+    -m "not browser" "$@" >"$pg_log" 2>&1 &
   pg_pid=$!
 fi
 
-echo "== SQLite: the whole suite"
+sqlite_only=()
+if [ -n "$pg_pid" ]; then
+  echo "== SQLite: the whole suite but the pure libraries' tests (those run beside, in the PostgreSQL pass)"
+  sqlite_only=(-m "not pure")
+else
+  echo "== SQLite: the whole suite"
+fi
 sqlite_rc=0
-env -u DATABASE_URL $PY -m pytest -q -p no:cacheprovider --durations=15 "$@" || sqlite_rc=$?
+env -u DATABASE_URL $PY -m pytest -q -p no:cacheprovider --durations=15 "${sqlite_only[@]}" "$@" || sqlite_rc=$?
 
 pg_rc=0
 if [ -n "$pg_pid" ]; then

@@ -1,7 +1,8 @@
 """Suite-wide configuration.
 
 Tests of the pure libraries (tests/constitution, tests/counting) are marked `pure`: they never
-touch a database, so the PostgreSQL run (`-m "not pure"`) leaves them out.
+touch a database, so they run once: in the PostgreSQL pass of `make test` (scripts/test.sh), or
+in the SQLite pass when there is no PostgreSQL.
 
 A test client's force_login (and login) stands for a whole sign-in, second factor included
 (tests/two_factor.py); the tests of the second factor itself sign in through the real forms.
@@ -34,6 +35,10 @@ def pytest_configure(config):
     import tempfile
 
     settings.MUTUALISE_DEMO_CLOCK_FILE = str(Path(tempfile.mkdtemp()) / "demo-clock")
+    # Argon2 at its production cost is about a second of CPU a password on a loaded 2-core CI
+    # machine, and the suite makes and checks thousands: its own cheap hasher, as Django advises.
+    # tests/accounts/test_password_hashing.py holds the production settings to Argon2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config, items):
