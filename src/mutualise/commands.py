@@ -192,6 +192,9 @@ def run_demo(args) -> int:
     os.environ.setdefault("MUTUALISE_AUDIT_THROWAWAY_KEY", "1")
     # The demo runs on throwaway keys (web/settings_dev.py) unless told otherwise.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualise.web.settings_dev")
+    # Links in mail (invitations, claims, resets) go to this server, on whatever port it is
+    # given; the web server and the worker inherit it.
+    os.environ.setdefault("MUTUALISE_SITE_URL", f"http://{args.host}:{args.port}")
     setup_django()
     from mutualise import demo
 

@@ -3,6 +3,7 @@
 import pytest
 from account_helpers import make_user, token_from
 from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -152,7 +153,9 @@ def test_the_administrator_invites_revokes_and_withdraws(
         sent = client.post(url, {"action": "invite", "email": "Sam@Example.org", "role": "chair"})
     assert sent.status_code == 302
     assert mail.outbox[-1].to == ["sam@example.org"]
-    assert "http://testserver/accounts/invitations/" in mail.outbox[-1].body
+    # The link goes to the install's own address, never one taken from the request's Host.
+    assert f"{settings.MUTUALISE_SITE_URL}/accounts/invitations/" in mail.outbox[-1].body
+    assert "testserver" not in mail.outbox[-1].body
     page = client.get(url)
     assert b"sam@example.org" in page.content
     invitation = page.context["invitations"][0]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from axe_check import check_accessible
+from django.conf import settings
 from django.core import mail
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
@@ -53,11 +54,13 @@ def looked_at(page, what: str, *, phone: bool = False) -> None:
 
 
 def link_in_mail(to: str, pattern: str) -> str:
-    """The path of the link (matching pattern) in the last mail sent to `to`."""
+    """The path of the link (matching pattern) in the last mail sent to `to`: a whole link on
+    the install's own address (MUTUALISE_SITE_URL), never one built from a request's Host."""
     message = next((m for m in reversed(mail.outbox) if m.to == [to]), None)
     assert message is not None, f"no mail was sent to {to}"
-    found = re.search(rf"(?:https?://[^/\s]+)?({pattern})", message.body)
-    assert found, message.body
+    site = re.escape(settings.MUTUALISE_SITE_URL.rstrip("/"))
+    found = re.search(rf"{site}({pattern})", message.body)
+    assert found, f"no link to {settings.MUTUALISE_SITE_URL} matching {pattern}:\n{message.body}"
     return found.group(1)
 
 

@@ -43,10 +43,11 @@ ROOT_PASSWORD = "install-root-passphrase"
 NAME = "Riverside Wholefoods Co-operative Limited"
 
 
-def test_found_staff_join_and_run_a_cooperative(browser, live_server):
+def test_found_staff_join_and_run_a_cooperative(browser, live_server, settings):
     get_user_model().objects.create_superuser("root", "root@example.org", ROOT_PASSWORD)
     app = Authenticator()
     url = live_server.url
+    settings.MUTUALISE_SITE_URL = url  # every mailed link must come back to this server
 
     admin = open_page(browser, url, DESKTOP)
     sign_in(admin, "root", ROOT_PASSWORD, app)

@@ -63,8 +63,10 @@ class Demo:
             f"  every sign-in's password is {PASSWORD!r}; sign in at {address}accounts/login/",
             "  officers also need a code after the password: add their key to an authenticator",
             "  app, or print the current code: .venv/bin/mutualise demo --code USER",
-            f"  demo clock: sign in as {ADMIN_USER!r} (2FA key {self.admin_key}) or any officer",
-            f"  and move time forward at {address}demo/clock/",
+            f"  system administrator: {ADMIN_USER!r} (2FA key {self.admin_key}); found a new",
+            f"  organisation from a model rulebook at {address}organisations/new/",
+            f"  demo clock: sign in as {ADMIN_USER!r} or any officer and move time forward at",
+            f"  {address}demo/clock/",
             "",
         ]
         for info in self.organisations:

@@ -34,13 +34,8 @@ def roles(request, slug):
         try:
             if action == "invite":
                 email, kind = request.POST.get("email", "")[:254], request.POST.get("role", "")
-                services.invite_to_role(
-                    organisation,
-                    email=email,
-                    kind=kind,
-                    actor=user,
-                    base_url=request.build_absolute_uri("/"),
-                )
+                # The link is built from MUTUALISE_SITE_URL, never the request's Host header.
+                services.invite_to_role(organisation, email=email, kind=kind, actor=user)
                 messages.success(request, f"Invitation sent to {email.strip().lower()}")
                 return redirect("accounts:roles", slug=slug)
             if action == "revoke":
