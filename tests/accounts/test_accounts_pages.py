@@ -2,8 +2,8 @@
 
 import pytest
 from account_helpers import make_user, token_from
-from django.contrib.auth import get_user_model
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
