@@ -14,6 +14,12 @@ def test_token_segments_are_masked_and_ordinary_paths_kept():
     assert redact_path("/o/northshire-nhs-ft/elections/12/vote/") == (
         "/o/northshire-nhs-ft/elections/12/vote/"
     )
+    # An organisation founded in the browser takes its slug from its long name: still logged.
+    long_slug = "/o/walk-thirteen-bakery-co-operative-limited/members/"
+    assert redact_path(long_slug) == long_slug
+    assert redact_path(f"/o/walk-thirteen-bakery-co-operative-limited/claim/{TOKEN}/") == (
+        "/o/walk-thirteen-bakery-co-operative-limited/claim/[secret]/"
+    )
 
 
 def test_the_logged_line_has_no_token_anywhere():

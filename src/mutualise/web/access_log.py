@@ -14,8 +14,9 @@ import re
 from gunicorn.glogging import Logger
 
 # A token: 20 or more characters of the URL-safe alphabet in one path segment (Django's reset
-# tokens and uidb64 pairs, our invitation tokens). Ordinary segments are words and ids.
-TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_\-:.]{20,}(?=/|$)")
+# tokens and uidb64 pairs, our invitation tokens). Ordinary segments are words and ids; the
+# organisation's slug after /o/ is kept, however long (no link carries a token there).
+TOKEN = re.compile(r"(?<=/)(?<!^/o/)[A-Za-z0-9_\-:.]{20,}(?=/|$)")
 ANYWHERE = re.compile(r"[A-Za-z0-9_\-]{20,}")
 MASK = "[secret]"
 
