@@ -9,7 +9,7 @@ import pytest
 
 from mutualise.constitution import load_text, model_path
 from mutualise.governance import checks
-from mutualise.governance.checks import MeetingHeld
+from mutualise.governance.checks import MeetingHeld, reminders
 from mutualise.governance.checks.reminders import next_agm
 
 pytestmark = pytest.mark.pure
@@ -97,3 +97,14 @@ def test_a_kinds_own_notice_clear_days_decide_mtg2():
     assert not found(shorter, facts(short), "MTG-2")
     longer = rulebook(general="    - {id: general, name: General meeting, notice_clear_days: 21}\n")
     assert found(longer, facts(replace(short, notice_given_on=date(2026, 3, 1))), "MTG-2")
+
+
+def test_the_annual_meeting_reminder_is_of_whichever_kind_the_rulebook_marks_annual():
+    moved = rulebook(
+        agm=AGM_KIND.replace("annual: true", "annual: false"),
+        general="    - {id: general, name: Annual meeting, annual: true}\n",
+    )
+    for c, called in ((rulebook(), "The AGM"), (moved, "The annual meeting")):
+        (due,) = reminders.due(c, facts(), ahead_days=28)
+        assert (due.kind, due.key) == (reminders.Kind.ANNUAL, "annual") == ("annual", "annual")
+        assert due.title.startswith(called)

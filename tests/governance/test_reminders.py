@@ -55,7 +55,7 @@ def test_an_agm_falling_due_is_raised_once_and_mailed_to_each_officer(
     assert refresh(coop, date(2025, 5, 17), django_capture_on_commit_callbacks).raised == 0
     # The notice for an AGM due by 30 June 2025 must go by 15 June: shown 28 days before.
     outcome = refresh(coop, date(2025, 5, 18), django_capture_on_commit_callbacks)
-    (agm,) = open_kinds(coop)["agm"]
+    (agm,) = open_kinds(coop)["annual"]
     assert (agm.due_on, agm.act_by) == (date(2025, 6, 30), date(2025, 6, 15))
     assert "within 6 months of the year end 31 December 2024" in agm.text
     assert agm.rule.startswith("meetings.agm.within_months_of_year_end: 6")
@@ -71,14 +71,14 @@ def test_an_agm_falling_due_is_raised_once_and_mailed_to_each_officer(
 
 def test_a_rulebook_change_changes_the_reminder_date(coop, django_capture_on_commit_callbacks):
     refresh(coop, date(2025, 3, 1), django_capture_on_commit_callbacks)
-    assert "agm" not in open_kinds(coop)  # 30 June is still far off
+    assert "annual" not in open_kinds(coop)  # 30 June is still far off
     text = model_path("co-operative-society").read_text(encoding="utf-8")
     text = text.replace("within_months_of_year_end: 6", "within_months_of_year_end: 3", 1)
     register.adopt_constitution(
         coop, text=text, source_name="amended.yaml", actor="test", reason="AGM sooner"
     )
     refresh(coop, date(2025, 3, 1), django_capture_on_commit_callbacks)
-    (agm,) = open_kinds(coop)["agm"]
+    (agm,) = open_kinds(coop)["annual"]
     assert (agm.due_on, agm.act_by) == (date(2025, 3, 31), date(2025, 3, 16))
     assert agm.rule.startswith("meetings.agm.within_months_of_year_end: 3")
     # Back to six months: the March reminder no longer applies and is closed.
@@ -87,7 +87,7 @@ def test_a_rulebook_change_changes_the_reminder_date(coop, django_capture_on_com
         actor="test", reason="as before",
     )  # fmt: skip
     outcome = refresh(coop, date(2025, 3, 2), django_capture_on_commit_callbacks)
-    assert outcome.closed == 1 and "agm" not in open_kinds(coop)
+    assert outcome.closed == 1 and "annual" not in open_kinds(coop)
 
 
 def test_terms_ending_by_the_rulebooks_term(coop, django_capture_on_commit_callbacks):
@@ -130,7 +130,7 @@ def test_the_officers_page_lists_them_and_an_officer_closes_one(
     assert "The AGM is due by 30 June 2025" in page and "Daily work" in page
     home = client.get(f"/o/{coop.slug}/").content.decode()
     assert "1 open" in home and "The AGM is due by 30 June 2025 (act by 15 June 2025)" in home
-    (agm,) = open_kinds(coop)["agm"]
+    (agm,) = open_kinds(coop)["annual"]
     response = client.post(f"/o/{coop.slug}/accountability/reminders/{agm.pk}/close")
     assert response.status_code == 302 and open_kinds(coop) == {}
     refresh(coop, date(2025, 6, 2), django_capture_on_commit_callbacks)

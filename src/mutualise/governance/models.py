@@ -158,7 +158,7 @@ class Reminder(models.Model):
     it: a new date is a new reminder)."""
 
     class Kind(models.TextChoices):
-        AGM = "agm", "Annual meeting due"
+        ANNUAL = "annual", "Annual meeting due"  # the rulebook's `annual: true` kind
         TERM = "term", "Term ending"
         NOMINATIONS = "nominations", "Nominations closing"
         POLL = "poll", "Poll closing"
@@ -187,7 +187,7 @@ class Reminder(models.Model):
                 fields=["organisation", "kind", "key", "due_on"], name="reminder_once"
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["agm", "term", "nominations", "poll"]),
+                condition=models.Q(kind__in=["annual", "term", "nominations", "poll"]),
                 name="reminder_kind_known",
             ),
             models.CheckConstraint(

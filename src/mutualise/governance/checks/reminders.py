@@ -21,7 +21,9 @@ from .model import Facts, day, plural
 
 
 class Kind:
-    AGM = "agm"
+    # The rulebook's annual meeting, whichever kind it marks `annual: true` (an AGM, an NHS
+    # trust's annual members' meeting): the rulebook names it, the reminder does not.
+    ANNUAL = "annual"
     TERM = "term"
     NOMINATIONS = "nominations"
     POLL = "poll"
@@ -38,7 +40,7 @@ class ElectionDates:
 @dataclass(frozen=True)
 class Due:
     kind: str  # a Kind
-    key: str  # what it is about, stable from day to day: "agm", "holding:12", "election:3"
+    key: str  # what it is about, stable from day to day: "annual", "holding:12", "election:3"
     due_on: date  # when it happens or falls due
     act_by: date  # the last day to act (e.g. to send the AGM's notice)
     title: str
@@ -95,8 +97,8 @@ def _agm(c: Constitution, f: Facts, ahead: timedelta) -> list[Due]:
     late = "was due" if deadline < f.today else "is due"
     return [
         Due(
-            Kind.AGM,
-            "agm",
+            Kind.ANNUAL,
+            "annual",
             deadline,
             act_by,
             f"The {name} {late} by {day(deadline)}",
