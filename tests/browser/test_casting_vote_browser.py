@@ -1,17 +1,23 @@
-"""The chair's casting vote in a tied election (`elections.ties: chair-casting-vote`) in a real
-browser on a phone (390x844): the tied candidates are listed, choosing none is an error in the
-GOV.UK pattern, the choice is confirmed by name, then given; axe finds no violation of any
-impact on each step."""
+"""The chair's casting vote in a real browser on a phone (390x844), axe finding no violation of
+any impact on each step: in a tied election (`elections.ties: chair-casting-vote`, the page
+issue 20 added) the tied candidates are listed, choosing none is an error in the GOV.UK
+pattern, the choice is confirmed by name, then given; on a tied show of hands at a meeting
+(`meetings.chair_casting_vote`) the chair's console takes the casting vote with the figures."""
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "elections"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "meetings"))
 from election_helpers import PASSWORD, make_user  # noqa: E402
+from meeting_helpers import found, make_members  # noqa: E402
 from test_election_rulebook_fields import (  # noqa: E402
     NAMES,
     _election,
@@ -21,6 +27,9 @@ from test_election_rulebook_fields import (  # noqa: E402
 )
 
 from mutualise.audit.models import AuditEvent  # noqa: E402
+from mutualise.meetings import services as meetings  # noqa: E402
+from mutualise.meetings.models import Resolution  # noqa: E402
+from mutualise.register import services as register  # noqa: E402
 from mutualise.register.models import Role  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,3 +87,34 @@ def test_the_chair_gives_a_casting_vote_on_a_phone(page, sign_in):  # page: 390x
     election.refresh_from_db()
     assert "casting_pending" not in election.result
     assert election.result["casting_votes"] == [pending["tied_positions"][-1] - 1]
+
+
+def test_the_chair_gives_a_casting_vote_on_a_tied_show_of_hands_on_a_phone(page, sign_in):
+    org = found("nhs-foundation-trust", slug="b-hands")  # meetings.chair_casting_vote: true
+    assert org.constitution.meetings.chair_casting_vote
+    register.grant_role(
+        org, get_user_model().objects.create_user("chair-h", password=PASSWORD), "chair"
+    )
+    members = make_members(org, 25)  # quorum: 20
+    starts = timezone.now() - timedelta(minutes=5)
+    meeting = meetings.create_meeting(org, kind="general", title="Tied", starts_at=starts)
+    meetings.add_resolution(meeting, title="Paint", text="Blue.", kind_id="ordinary")
+    meetings.call_meeting(meeting, now=starts - timedelta(days=30))
+    meetings.open_meeting(meeting, now=starts)
+    meetings.check_in_many(meeting, members)
+    meetings.open_vote(meeting.resolutions.get())
+
+    sign_in("chair-h", PASSWORD)
+    page.goto(f"/o/{org.slug}/meetings/{meeting.pk}/console/")
+    hands = page.get_by_role("group", name="Show of hands on resolution 1")
+    hands.get_by_label("For", exact=True).fill("5")
+    hands.get_by_label("Against", exact=True).fill("5")
+    hands.get_by_label("Chair's casting vote (only if the vote is tied)").select_option("for")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    _no_axe_violations(page, "the console with a tied show of hands")
+    page.get_by_role("button", name="Declare the result (1)").click()
+    # The casting vote counts as one more for: 6 of 11.
+    assert "Resolution 1: Carried: 6 of 11 votes cast were for" in page.locator("main").inner_text()
+    _no_axe_violations(page, "the console after the casting vote")
+    resolution = Resolution.objects.get(meeting=meeting)
+    assert (resolution.casting_vote, resolution.carried) == ("for", True)
