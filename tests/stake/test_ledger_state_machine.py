@@ -4,7 +4,9 @@ accepted or refused exactly as a plain model of the rules says. After every step
 is the sum of its entries and the model's, never negative nor above the maximum holding; every
 refusal is a StakeError that wrote nothing; interest is the exact per-day rule (money.interest,
 computed here from the model's own history), its parts summing to the run's total to the penny
-and each credited or recorded as paid out."""
+and each credited or recorded as paid out. Withdrawal requests are asked for and paid between
+the movements: whatever lowers a holding, a member's waiting requests never ask for more than
+they hold, and a payment round never fails for it."""
 
 from datetime import date, timedelta
 from fractions import Fraction
@@ -27,7 +29,7 @@ from mutualise.constitution.money import Movement as Held
 from mutualise.constitution.money import interest
 from mutualise.register import services as register
 from mutualise.stake import services
-from mutualise.stake.models import InterestPayment, Movement, ShareAccount
+from mutualise.stake.models import InterestPayment, Movement, ShareAccount, WithdrawalRequest
 from mutualise.stake.services import StakeError
 
 MEMBERS = 3
@@ -190,6 +192,35 @@ class Ledger(RuleBasedStateMachine):
                 self.history[i].append(Held(end, part))
                 self.balance[i] += part
         self.interest_from = end + timedelta(days=1)
+
+    @rule(index=who, amount=pence)
+    def ask_to_withdraw(self, index, amount):
+        asked = WithdrawalRequest.objects.filter(organisation=self.org).count()
+        try:
+            services.request_withdrawal(self.org, self.members[index], amount, on=self.day)
+            event("accepted: withdrawal request")
+        except StakeError as refused:
+            assert str(refused)
+            assert WithdrawalRequest.objects.filter(organisation=self.org).count() == asked
+            event("refused: withdrawal request")
+
+    @rule()
+    def pay_withdrawals(self):
+        paid = services.pay_withdrawals(self.org, on=self.day)
+        by_request = dict(
+            WithdrawalRequest.objects.filter(pk__in=paid.paid).values_list("pk", "member_id")
+        )
+        index = {m.pk: i for i, m in enumerate(self.members)}
+        for pk, pence in paid.paid.items():
+            self._moved(index[by_request[pk]], -pence)
+        event(f"withdrawals: {'some' if paid.paid else 'none'} paid")
+
+    @invariant()
+    def waiting_requests_never_ask_for_more_than_is_held(self):
+        for i, member in enumerate(self.members):
+            waiting = WithdrawalRequest.objects.filter(member=member, state="waiting")
+            assert sum(r.outstanding_pence for r in waiting) <= self.balance[i]
+            assert all(r.outstanding_pence > 0 for r in waiting)
 
     @invariant()
     def the_ledger_balances_and_matches_the_model(self):

@@ -49,6 +49,18 @@ def test_a_member_asks_to_withdraw_sees_it_waiting_and_cancels_it(client, energy
     assert AuditEvent.objects.filter(action="shares.withdrawal_cancelled").count() == 1
 
 
+def test_a_member_sees_which_part_of_a_request_lapsed_and_why(client, energy):
+    member = _member_client(client, energy)
+    services.request_withdrawal(energy, member, 50_000, on=date(2026, 1, 5))
+    services.record_movement(energy, member, "forfeit", 20_000, on=date(2026, 1, 6))
+    page = client.get("/o/sunny-energy/shares/").content.decode()
+    assert "£300.00 asked for on" in page and "(£200.00 of it lapsed: a forfeit of 20000p" in page
+    services.record_movement(energy, member, "cessation", 30_000, on=date(2026, 1, 7))
+    page = client.get("/o/sunny-energy/shares/").content.decode()
+    assert "Withdrawal requests that lapsed" in page and "Cancel this request" not in page
+    assert "£500.00 asked for on 5 Jan 2026: a cessation of 30000p" in page
+
+
 @pytest.mark.parametrize(
     ("typed", "says"),
     [

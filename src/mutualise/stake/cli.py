@@ -314,5 +314,8 @@ def run_withdrawals(args) -> int:
         raise CommandError(str(exc)) from None
     print(json.dumps({"on": args.on, "allowance_pence": paid.limit_pence,
                       "paid_pence": paid.paid_pence, "paid": len(paid.paid),
-                      "queued_pence": sum(paid.queued.values())}, indent=2))  # fmt: skip
+                      "queued_pence": sum(paid.queued.values()),
+                      "lapsed_pence": sum(paid.lapsed.values()),
+                      "not_paid": {str(k): v for k, v in paid.reasons.items()}},
+                     indent=2))  # fmt: skip
     return 0

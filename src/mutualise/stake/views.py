@@ -65,11 +65,25 @@ def my_account(request, slug):
                     "amount": pounds(r.outstanding_pence),
                     "requested_on": r.requested_on,
                     "due_on": r.due_on,
+                    "lapsed": pounds(r.lapsed_pence) if r.lapsed_pence else "",
+                    "reason": r.lapse_reason,
                 }
                 for r in waiting_requests(member)
             ]
             if member
             else [],
+            "lapsed": [
+                {
+                    "amount": pounds(r.lapsed_pence),
+                    "requested_on": r.requested_on,
+                    "reason": r.lapse_reason,
+                }
+                for r in WithdrawalRequest.objects.filter(
+                    member=member, state=WithdrawalRequest.State.LAPSED
+                )
+            ]
+            if member
+            else [],  # fmt: skip
             "withdrawable": shares.withdrawable,
             "held_pence": held,
             "may_nominate": member is not None and shares.nomination_limit_pence is not None,

@@ -2,7 +2,9 @@
 
 A request waits out the rulebook's notice (and any initial moratorium), then is paid when the
 board runs the withdrawals: at most the rulebook's yearly share of capital in a financial year,
-requests beyond it scaled back equally and the rest left queued. The board may suspend
+requests beyond it scaled back equally and the rest left queued. A request lapses, in part or
+in whole, when the shares it asks for leave the holding another way (forfeit, cessation, death,
+transfer) before it is paid. The board may suspend
 withdrawals where the rules give it the power. A nomination names who receives a member's
 shares on death, up to the statutory limit (CCBSA 2014 ss.37-40, a rulebook setting).
 """
@@ -19,11 +21,16 @@ class WithdrawalRequest(models.Model):
         WAITING = "waiting", "Waiting (notice, moratorium or the yearly limit)"
         PAID = "paid", "Paid in full"
         CANCELLED = "cancelled", "Cancelled"
+        LAPSED = "lapsed", "Lapsed: the shares asked for are no longer held"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     amount_pence = models.PositiveBigIntegerField()
     paid_pence = models.PositiveBigIntegerField(default=0)
+    lapsed_pence = models.PositiveBigIntegerField(
+        default=0, help_text="Asked for, but the shares left the holding before they were paid"
+    )
+    lapse_reason = models.CharField(max_length=300, blank=True)
     requested_on = models.DateField()
     due_on = models.DateField(help_text="The first day it may be paid: notice and moratorium")
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
@@ -37,8 +44,10 @@ class WithdrawalRequest(models.Model):
                 condition=models.Q(amount_pence__gt=0), name="withdrawal_request_some"
             ),
             models.CheckConstraint(
-                condition=models.Q(paid_pence__lte=models.F("amount_pence")),
-                name="withdrawal_paid_at_most_asked",
+                condition=models.Q(
+                    paid_pence__lte=models.F("amount_pence") - models.F("lapsed_pence")
+                ),
+                name="withdrawal_paid_and_lapsed_at_most_asked",
             ),
             models.CheckConstraint(
                 condition=models.Q(due_on__gte=models.F("requested_on")),
@@ -51,7 +60,7 @@ class WithdrawalRequest(models.Model):
 
     @property
     def outstanding_pence(self) -> int:
-        return self.amount_pence - self.paid_pence
+        return self.amount_pence - self.paid_pence - self.lapsed_pence
 
 
 class WithdrawalSuspension(models.Model):

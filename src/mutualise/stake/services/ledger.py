@@ -15,6 +15,7 @@ from mutualise.constitution.money import WITHDRAWABLE_CAP_PENCE
 
 from ..models import Movement, ShareAccount
 from .errors import StakeError, require, shares_rules
+from .lapses import lapse_uncovered
 
 Kind = Movement.Kind
 
@@ -58,7 +59,9 @@ def _check(organisation, kind: str, amount: int) -> None:
 
 
 def _append(organisation, account_pk, kind, amount, on, actor, reference, note, counterpart=None):
-    """Inside the caller's transaction: lock the account, append, move the balance, audit."""
+    """Inside the caller's transaction: lock the account, append, move the balance, audit; a
+    movement that lowers the holding below what the member's waiting withdrawal requests ask for
+    lapses them down to it (`lapses.py`)."""
     account = ShareAccount.objects.select_for_update().get(pk=account_pk)
     signed = amount if kind in Movement.INCREASES else -amount
     after = account.balance_pence + signed
@@ -96,6 +99,13 @@ def _append(organisation, account_pk, kind, amount, on, actor, reference, note, 
         subject=movement,
         data={"member": account.member.number, "pence": signed, "balance": after},
     )
+    if signed < 0:
+        lapse_uncovered(
+            organisation,
+            account,
+            f"a {kind} of {amount}p on {on} (movement {movement.pk}) left {after}p held",
+            actor=actor,
+        )
     return movement
 
 

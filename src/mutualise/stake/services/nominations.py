@@ -13,7 +13,7 @@ from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution.money import NOMINEE_RELATIONS_FOR_OFFICERS
 
-from ..models import Nomination, ShareAccount, WithdrawalRequest
+from ..models import Nomination, ShareAccount
 from .errors import StakeError, require, shares_rules
 from .ledger import Kind, _append
 
@@ -106,9 +106,6 @@ def settle_on_death(organisation, member, *, died_on: date, on: date, actor=None
             _append(organisation, account.pk, Kind.DEATH, held - to_nominee, on, actor,
                     "estate", "to the personal representatives")  # fmt: skip
             payouts.append(("personal representatives", held - to_nominee))
-        WithdrawalRequest.objects.filter(
-            member=member, state=WithdrawalRequest.State.WAITING
-        ).update(state=WithdrawalRequest.State.CANCELLED)
         audit.record(organisation, "shares.settled_on_death", actor=actor, subject=member,
                      data={"member": member.number, "nominee": to_nominee,
                            "estate": held - to_nominee})  # fmt: skip

@@ -1,11 +1,13 @@
 """Withdrawing share capital: a request waits out the rulebook's notice and the initial
 moratorium; the board pays what is due at most up to the yearly share of capital, scaled back
 equally (largest remainder) when more is asked, the rest left queued; the board may suspend
-withdrawals where the rules give it that power."""
+withdrawals where the rules give it that power. A request lapses with the shares it asks for
+when they leave the holding another way (`lapses.py`), so one member's forfeit never stops a
+round paying everyone else."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
@@ -19,6 +21,7 @@ from mutualise.constitution.calendar import add_period, financial_year
 
 from ..models import Movement, ShareAccount, ShareOffer, WithdrawalRequest, WithdrawalSuspension
 from .errors import StakeError, require, shares_rules
+from .lapses import lapse_uncovered
 from .ledger import Kind, _append, account_for
 
 State = WithdrawalRequest.State
@@ -163,6 +166,8 @@ class WithdrawalRound:
     limit_pence: int | None  # what the year still allowed before this round; None: no limit
     paid: dict[int, int]  # request id -> pence paid now
     queued: dict[int, int]  # request id -> pence still waiting
+    lapsed: dict[int, int] = field(default_factory=dict)  # request id -> pence lapsed now
+    reasons: dict[int, str] = field(default_factory=dict)  # request id -> why not paid in full
 
     @property
     def paid_pence(self) -> int:
@@ -188,7 +193,10 @@ def yearly_allowance(organisation, on: date) -> int | None:
 def pay_withdrawals(organisation, *, on: date, actor=None, reference: str = "") -> WithdrawalRound:
     """Pay every request due by `on`, oldest due first: all of them if the year's allowance
     covers them, otherwise the allowance shared in proportion to what each still asks
-    (largest remainder), the rest left waiting for a later round."""
+    (largest remainder), the rest left waiting for a later round. A request for more than the
+    member still holds lapses down to the holding first (the movement that lowered it should
+    have done so already); a request that still cannot be paid stays waiting. Either way the
+    round pays everyone else and reports each request not paid in full, with the reason."""
     require(actor, "stake.pay_withdrawals", organisation, "pay withdrawals")
     _withdrawable(organisation)
     suspended = suspension_on(organisation, on)
@@ -198,9 +206,25 @@ def pay_withdrawals(organisation, *, on: date, actor=None, reference: str = "") 
             "nothing may be paid"
         )
     with transaction.atomic():
+        due_filter = {"organisation": organisation, "state": State.WAITING, "due_on__lte": on}
+        # Accounts before requests, in one order, as every movement locks them: no deadlock.
+        accounts = list(
+            ShareAccount.objects.select_for_update(of=("self",))
+            .filter(organisation=organisation, member__in=WithdrawalRequest.objects
+                    .filter(**due_filter).values("member"))
+            .select_related("member")
+            .order_by("pk")
+        )  # fmt: skip
+        lapsed: dict[int, int] = {}
+        reasons: dict[int, str] = {}
+        for account in accounts:
+            reason = f"member {account.member.number} held only {account.balance_pence}p on {on}"
+            for pk, pence in lapse_uncovered(organisation, account, reason, actor=actor).items():
+                lapsed[pk] = pence
+                reasons[pk] = f"{pence}p lapsed: {reason}"
         due = list(
-            WithdrawalRequest.objects.select_for_update()
-            .filter(organisation=organisation, state=State.WAITING, due_on__lte=on)
+            WithdrawalRequest.objects.select_for_update(of=("self",))
+            .filter(**due_filter)
             .select_related("member")
             .order_by("due_on", "requested_on", "id")
         )
@@ -210,23 +234,41 @@ def pay_withdrawals(organisation, *, on: date, actor=None, reference: str = "") 
             parts = asked
         else:
             parts = money.largest_remainder(allowance, {k: Fraction(v) for k, v in asked.items()})
+        paid = {}
         for request in due:
             pence = parts[request.pk]
-            if not pence:
-                continue
-            account = account_for(organisation, request.member, on)
-            _append(organisation, account.pk, Kind.WITHDRAWAL, pence, on, actor,
-                    reference or f"withdrawal-{request.pk}", "")  # fmt: skip
-            request.paid_pence += pence
-            if request.paid_pence == request.amount_pence:
-                request.state = State.PAID
-            request.save(update_fields=["paid_pence", "state"])
+            if pence:
+                try:
+                    _pay(organisation, request, pence, on, actor, reference)
+                    paid[request.pk] = pence
+                except StakeError as exc:
+                    reasons[request.pk] = f"not paid: {exc}"
+                    request.refresh_from_db()
+            if request.outstanding_pence and request.pk not in reasons:
+                reasons[request.pk] = (
+                    f"{request.outstanding_pence}p waits for a later round: the year's allowance "
+                    f"({allowance}p) does not cover every request due"
+                )
         result = WithdrawalRound(
-            on, allowance, {k: v for k, v in parts.items() if v},
-            {r.pk: r.outstanding_pence for r in due if r.outstanding_pence},
+            on, allowance, paid, {r.pk: r.outstanding_pence for r in due if r.outstanding_pence},
+            lapsed, reasons,
         )  # fmt: skip
         audit.record(organisation, "shares.withdrawals_paid", actor=actor,
                      data={"on": on.isoformat(), "paid": result.paid_pence,
                            "requests": len(result.paid), "queued": len(result.queued),
-                           "allowance": allowance})  # fmt: skip
+                           "lapsed": sum(lapsed.values()), "allowance": allowance,
+                           "not_paid": {str(k): v for k, v in reasons.items()}})  # fmt: skip
     return result
+
+
+def _pay(organisation, request, pence, on, actor, reference) -> None:
+    """Pay `pence` of `request` in a savepoint: the request first, so the ledger's lapse check
+    sees the payment, then the movement."""
+    with transaction.atomic():
+        request.paid_pence += pence
+        if request.outstanding_pence == 0:
+            request.state = State.PAID
+        request.save(update_fields=["paid_pence", "state"])
+        account = account_for(organisation, request.member, on)
+        _append(organisation, account.pk, Kind.WITHDRAWAL, pence, on, actor,
+                reference or f"withdrawal-{request.pk}", "")  # fmt: skip
