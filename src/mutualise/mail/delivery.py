@@ -9,8 +9,13 @@ over one connection, at most MUTUALISE_EMAIL_RATE a second across all the worker
 - accepted: sent, and its secret values forgotten;
 - an address refused for good (5xx to RCPT): bounced, with the server's reply;
 - the message or sender refused for good (5xx): failed, with the reply;
-- anything passing (4xx, the server down or gone mid-batch): queued again after a backoff
-  (MUTUALISE_EMAIL_RETRY_SECONDS, doubling each time), failed after MUTUALISE_EMAIL_MAX_ATTEMPTS.
+- anything passing before the server had the whole message (4xx, the server down, the
+  connection gone before or during the data): queued again after a backoff
+  (MUTUALISE_EMAIL_RETRY_SECONDS, doubling each time), failed after MUTUALISE_EMAIL_MAX_ATTEMPTS;
+- no reply once the whole message was written (the connection dropped, the reply timed out):
+  the server may have taken it and will deliver it, so it is failed ("may have gone out"),
+  logged and audited, never sent again by itself (wire.py tells the two apart); the rest of the
+  batch waits for the retry.
 
 At most once: a message marked sent is never claimed again, and a worker that dies mid-batch
 (kill -9, a lost machine) leaves its claimed messages in `sending`. The next run finds them
@@ -37,9 +42,10 @@ from django.db.models import F, Max, Min
 from django.utils import timezone
 from django.utils.html import escape
 
+from mutualise.audit import services as audit
 from mutualise.jobs.worker import is_lost, new_worker_id
 
-from . import pace
+from . import pace, wire
 from .models import FINAL, Message, Status
 from .services import PLACEHOLDER
 
@@ -194,7 +200,11 @@ def _hand_over(backend, message: Message, me: str, outcome: Outcome) -> bool:
     """Send one message and record what became of it; False when the connection is gone."""
     email = email_for(message)
     try:
-        backend.send_messages([email])
+        wire.send(backend, email)
+    except wire.MayHaveGoneOut as exc:
+        outcome.failed += 1
+        _may_have_gone_out(message, me, email.extra_headers["Message-ID"], exc)
+        return False
     except Exception as exc:  # every failure is recorded against the message, as it is
         problem = _classify(exc, message.to)
         if isinstance(problem, _Passing):
@@ -211,6 +221,36 @@ def _hand_over(backend, message: Message, me: str, outcome: Outcome) -> bool:
     _settle(message, me, status=Status.SENT, attempts=message.attempts + 1, last_error="",
             smtp_code=None, sent_at=timezone.now(), message_id=email.extra_headers["Message-ID"])  # fmt: skip
     return True
+
+
+UNKNOWN = (
+    "the mail server had the whole message but never said whether it took it ({}): it may"
+    " have gone out, so it is not sent again (send it anew if the member says it did not arrive)"
+)
+
+
+def _may_have_gone_out(message: Message, me: str, message_id: str, exc: Exception) -> None:
+    """Failed, never tried again: what became of it is not known (wire.py), and a second copy
+    is worse than none for a voting code. Logged, and audited for the organisation's officers."""
+    with transaction.atomic():
+        done = Message.objects.filter(pk=message.pk, status=Status.SENDING, claimed_by=me)
+        done = done.update(
+            status=Status.FAILED, attempts=message.attempts + 1, smtp_code=None,
+            last_error=UNKNOWN.format(exc)[:2000], message_id=message_id,
+            secrets=kept_after_sending(message.secrets), updated_at=timezone.now(),
+        )  # fmt: skip
+        if done:
+            _audit_unknown(message, "no reply after the data")
+    logger.warning("mail %s to %s may have gone out (%s): failed, not sent again",
+                   message.pk, message.to, exc)  # fmt: skip
+
+
+def _audit_unknown(message: Message, stage: str) -> None:
+    if message.organisation_id is not None:
+        audit.record(
+            message.organisation, "mail.may_have_gone_out", subject=message,
+            data={"reason": message.reason, "stage": stage},
+        )  # fmt: skip
 
 
 def recover_lost(me: str, stale_after: int = LOST_AFTER_SECONDS) -> list[tuple[str, int, int]]:
@@ -233,6 +273,7 @@ def recover_lost(me: str, stale_after: int = LOST_AFTER_SECONDS) -> list[tuple[s
             ids = list(left.order_by("pk").values_list("pk", flat=True))
             if not ids:
                 continue
+            _audit_unknown(Message.objects.get(pk=ids[0]), "its worker was lost")
             Message.objects.filter(pk=ids[0]).update(
                 status=Status.FAILED, claimed_by="", secrets={}, attempts=F("attempts") + 1,
                 updated_at=timezone.now(),
