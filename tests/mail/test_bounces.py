@@ -16,6 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from mutualise.audit.models import AuditEvent
 from mutualise.cli import main
 from mutualise.jobs.worker import run_queued
 from mutualise.mail import bounces
@@ -239,3 +240,60 @@ def test_the_worker_reads_the_bounce_maildir_daily(org, smtp_server, tmp_path, s
     job.refresh_from_db()
     assert job.state == "done" and job.result["bounced"] == 1
     assert Bounce.objects.get().address == "fay@far.example"
+
+
+def _read(raw: bytes) -> bounces.Read:
+    outcome = bounces.Read()
+    bounces.read_one(raw, outcome)
+    return outcome
+
+
+def _nothing_changed(*messages) -> None:
+    for message in messages:
+        message.refresh_from_db()
+        assert message.status == Status.SENT
+    assert not Bounce.objects.exists()
+    assert not AuditEvent.objects.filter(action="mail.bounced").exists()
+
+
+def test_a_forged_report_for_a_message_id_we_never_sent_changes_nothing(org, smtp_server):
+    """Anyone can write to the bounce address: a report naming a member's real address, with
+    a Message-ID that is not ours, marks nothing. (It marked the address's latest message
+    bounced, and the address bouncing, until bounces._message_for stopped falling back when a
+    report names an id: fixed in this review.)"""
+    (message,), _ = _sent(org, smtp_server, "fay@far.example")
+    forged = b"Message-ID: <1.2.3@forged.example>\nTo: fay@far.example\n\nhi\n"
+    for raw in (dsn("fay@far.example", forged), dsn("fay@far.example", forged, headers_only=True)):
+        assert _read(raw).unmatched == 1
+    _nothing_changed(message)
+
+
+def test_a_report_of_our_message_id_for_another_address_changes_nothing(org, smtp_server):
+    """Our real id (the member who received it can see it) reported failed for another
+    member's address: neither message is marked."""
+    (gail, hugh), raw = _sent(org, smtp_server, "gail@far.example", "hugh@far.example")
+    assert _read(dsn("hugh@far.example", raw["gail@far.example"], headers_only=True)).unmatched
+    _nothing_changed(gail, hugh)
+
+
+def test_a_message_that_is_not_a_report_changes_nothing(org, smtp_server):
+    """A person (or an auto-reply) writing to the bounce address that the mail 'bounced',
+    naming the address and quoting our id, is not a delivery status notification."""
+    (message,), _ = _sent(org, smtp_server, "ian@far.example")
+    letter = EmailMessage()
+    letter["From"] = "MAILER-DAEMON@evil.example"
+    letter["Subject"] = "Undelivered Mail Returned to Sender"
+    letter.set_content(f"<ian@far.example>: 550 5.1.1 User unknown\n{message.message_id}\n")
+    outcome = _read(letter.as_bytes())
+    assert (outcome.reports, outcome.bounced) == (0, [])
+    _nothing_changed(message)
+
+
+def test_a_report_for_a_message_that_may_have_gone_out_marks_it_bounced(org, smtp_server):
+    """A message failed as 'may have gone out' (mail/delivery.py) keeps its id: a report for
+    it says it went out, and bounced."""
+    (message,), raw = _sent(org, smtp_server, "jo@far.example")
+    Outbox.objects.filter(pk=message.pk).update(status=Status.FAILED)
+    assert _read(dsn("jo@far.example", raw["jo@far.example"])).bounced == ["jo@far.example"]
+    message.refresh_from_db()
+    assert message.status == Status.BOUNCED

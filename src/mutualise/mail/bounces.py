@@ -15,7 +15,9 @@ has read as seen. Reading is idempotent: a DSN read twice changes nothing the se
 message is already bounced), so an mbox can be read again whole.
 
 Which message bounced: the returned headers' Message-ID (delivery.email_for sets one per
-message, kept in Message.message_id), else the latest message sent to the failed address.
+message, kept in Message.message_id), which must be one of ours sent to the failed address, or
+the report changes nothing (a forged one); only a report returning no headers falls back to the
+latest message sent to the failed address.
 """
 
 from __future__ import annotations
@@ -120,11 +122,19 @@ def parse(raw: bytes) -> list[Failed] | None:
 
 
 def _message_for(failed: Failed) -> Message | None:
+    """A report that returns a Message-ID is about that message of ours, sent to the failed
+    address, or about none: one naming an id we never sent (or our id with another address) is
+    not ours, however real the address (anyone can write to the bounce address; our ids are not
+    guessable). Only a report that returns no headers falls back to the address's latest. A
+    message failed as "may have gone out" (delivery.py) keeps its id: a report for it says it
+    did go out, and bounced."""
     sent = Message.objects.filter(status__in=[Status.SENT, Status.BOUNCED])
     if failed.message_id:
-        found = sent.filter(message_id=failed.message_id).first()
+        found = Message.objects.filter(message_id=failed.message_id).exclude(message_id="")
+        found = found.filter(status__in=[Status.SENT, Status.BOUNCED, Status.FAILED]).first()
         if found is not None and found.to.lower() == failed.address.lower():
             return found
+        return None
     return sent.filter(to__iexact=failed.address).order_by("-sent_at", "-pk").first()
 
 
