@@ -165,3 +165,22 @@ def test_single_stage_methods_read_plainly():
     assert fptp[0].reasons == ["Votes counted: 8 valid votes", "Yes elected: the most votes"]
     vote = explain(report.to_dict(get_method("referendum")(profile, seed=1)))
     assert vote[0].reasons[-1].startswith("The motion is carried: Yes had 5/8 of the valid votes")
+
+
+def test_the_sheet_adds_up_as_printed_for_a_rule_in_exact_fractions():
+    # WIGM's values are exact fractions shown cut to 9 places: each row's transfer was its own
+    # cut-off figure (a total of 347.952889398 passed on as -347.952889399 left 0), and the
+    # cut-off totals of a column fell short of the total by a few 10^-9. A member adds what is
+    # printed: each total is the one before plus the transfer, and each column adds up.
+    result = get_method("wigm-stv")(read_blt(WARDS / "glasgow_2012_ward2.blt"), seed=0)
+    rows = sheet(report.to_dict(result))
+    assert rows[-2].label == "Fractions past 9 decimal places"
+    for k in range(len(result.stages)):
+        column = sum(Decimal(row.cells[k].total) for row in rows[:-1])
+        assert column == Decimal(rows[-1].cells[k].total) == result.valid_poll, k
+        for row in rows[:-1]:
+            if k:
+                moved = (
+                    Decimal(0) if row.cells[k].transfer == "-" else Decimal(row.cells[k].transfer)
+                )
+                assert Decimal(row.cells[k - 1].total) + moved == Decimal(row.cells[k].total)

@@ -25,7 +25,7 @@ class Row:
     label: str
     cells: list[Cell]
     status: str = ""  # "elected at stage 3"
-    kind: str = "candidate"  # "candidate" | "non-transferable" | "loss" | "total"
+    kind: str = "candidate"  # "candidate" | "non-transferable" | "loss" | "cut-off" | "total"
 
 
 @dataclass
@@ -43,10 +43,13 @@ def number(value: Any) -> Decimal:
 
 
 def places_of(data: dict[str, Any]) -> int:
+    """The decimal places of the first value that has any (a rule in exact fractions writes a
+    whole number without them: WIGM's first preferences are "1750", its later totals 9 places)."""
     for stage in data.get("stages", []):
         for value in stage.get("totals", {}).values():
             text = str(value)
-            return len(text.split(".")[1]) if "." in text else 0
+            if "." in text:
+                return len(text.split(".")[1])
     return 0
 
 
@@ -100,12 +103,16 @@ def sheet(data: dict[str, Any]) -> list[Row]:
         status[str(c)] = "withdrawn"
     rows = []
     for key, name in data["candidates"].items():
+        # Each transfer is the change in the total as shown, so a row adds up as printed (a rule
+        # in exact fractions shows each total cut to `places`; its own transfer, cut the same
+        # way, could differ from that change in the last place).
+        totals = [number(shown(number(s["totals"][key]), places)) for s in stages]
         cells = [
             Cell(
-                None if i == 0 else signed(s["transfers"][key], places),
-                shown(number(s["totals"][key]), places),
+                None if i == 0 else signed(totals[i] - totals[i - 1], places),
+                shown(totals[i], places),
             )
-            for i, s in enumerate(stages)
+            for i in range(len(stages))
         ]
         rows.append(Row(name, cells, status.get(key, "")))
     sums = {"non_transferable": Decimal(0), "loss": Decimal(0)}
@@ -128,8 +135,25 @@ def sheet(data: dict[str, Any]) -> list[Row]:
         if total is None:  # a result stored before columns were totalled
             total = sum((number(v) for v in stage["totals"].values()), gone_to_date)
         totals.append(Cell(None, shown(number(total), places)))
+    rows += _cut_off(rows, totals, places)
     rows.append(Row("Total", totals, kind="total"))
     return rows
+
+
+def _cut_off(rows: list[Row], totals: list[Cell], places: int) -> list[Row]:
+    """A rule in exact fractions (WIGM) shows each value cut to `places`: what the cut-off
+    figures leave out of the column total, so that every column adds up as printed."""
+    left = [
+        number(total.total) - sum((number(row.cells[k].total) for row in rows), Decimal(0))
+        for k, total in enumerate(totals)
+    ]
+    if not any(left):
+        return []
+    cells = [
+        Cell(None if k == 0 else signed(left[k] - left[k - 1], places), shown(left[k], places))
+        for k in range(len(left))
+    ]
+    return [Row(f"Fractions past {places} decimal places", cells, kind="cut-off")]
 
 
 def explain(data: dict[str, Any]) -> list[StageView]:
