@@ -24,15 +24,19 @@ from .ballots import (
     pad_rankings,
 )
 
+_RANK = re.compile(r"(?:rank|preference|mark) ?(\d{1,6})")
+_LIKE_RANK = re.compile(r"(?:rank|preference|mark)[\W_]*\d")
+
 
 def read_cvr_csv(
     path: str | Path, *, candidates: list[str] | None = None, seats: int = 1, title: str = ""
 ) -> Profile:
     """Cast-vote records as CSV: a header row, then one row per ballot (or group of ballots).
 
-    Columns named `rank 1`, `rank 2`, ... hold candidate names in order of preference (blank
-    for no preference); an optional `weight` column counts identical ballots. Candidates are
-    given, or taken in order of first appearance. Errors name the row's line.
+    Columns named `rank 1`, `rank 2`, ... (or `preference 1`, `mark 1`, ... as the elections app
+    writes them) hold candidate names in order of preference (blank for no preference); an
+    optional `weight` column counts identical ballots. Candidates are given, or taken in order
+    of first appearance. Errors name the row's line.
     """
     source = str(path)
     try:
@@ -55,7 +59,9 @@ def parse_cvr_csv(
     seats: int = 1,
     title: str = "",
 ) -> Profile:
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    # strict: a quote left open at the end (a truncated file) is an error, not a name
+    # swallowing the rest of the file.
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
     line = 1
 
     def error(message: str, at: int | None = None) -> BallotError:
@@ -66,10 +72,19 @@ def parse_cvr_csv(
         if header is None:
             raise BallotError("empty CSV file", source=source)
         keys = [h.strip().lower() for h in header]
-        # Preferences in the order of the rank numbers, whatever the order of the columns.
-        ranks = {k: int(h[4:]) for k, h in enumerate(keys) if re.fullmatch(r"rank ?\d{1,6}", h)}
+        # Preferences in the order of the rank numbers, whatever the order of the columns;
+        # `preference N` and `mark N` as the elections app writes its ballots.
+        ranks: dict[int, int] = {}
+        for k, h in enumerate(keys):
+            match = _RANK.fullmatch(h)
+            if match:
+                ranks[k] = int(match.group(1))
+            elif _LIKE_RANK.match(h):  # a column meant as a rank must not be passed over
+                raise error(f"column {header[k][:40]!r} is not written `rank N`")
         if not ranks:
             raise error("no `rank 1`, `rank 2`... columns in the header")
+        if keys.count("weight") > 1:
+            raise error("the header has more than one `weight` column")
         if len(set(ranks.values())) < len(ranks):
             twice = sorted(r for r in set(ranks.values()) if list(ranks.values()).count(r) > 1)
             raise error(f"the header has more than one `rank {twice[0]}` column")
