@@ -9,6 +9,8 @@ from election_helpers import CLOSE_OF_POLL, Driver, make_members, make_user, mom
 
 from mutualise.accounts.independence import grant_refusals
 from mutualise.audit.models import AuditEvent
+from mutualise.counting import report
+from mutualise.counting.stages import explain
 from mutualise.elections import services
 from mutualise.elections.lifecycle import State
 from mutualise.elections.models import Election, OfficeTerm
@@ -112,6 +114,17 @@ def test_uncontested_hold_approval_vote_still_polls_and_each_needs_a_majority():
     assert election.method == "approval"
     assert election.result["elected_names"] == ["Ann Able"]
     assert election.result["approval_vote"]["not_approved"] == ["Bob Baker"]
+    # What a member reads says so too: the stage story, the sheet (text and PDF) and the page
+    # said "Ann Able and Bob Baker elected: the most votes" (found by the attack review of
+    # issue 12).
+    story = " ".join(r for view in explain(election.result) for r in view.reasons)
+    assert "Ann Able elected: the most votes" in story
+    assert (
+        "Bob Baker not elected: approved on 2 of the 6 valid ballots, not more than half" in story
+    )
+    assert "Bob Baker elected" not in story and "Bob Baker elected" not in election.report_text
+    assert "Bob Baker elected" not in report.to_text(election.result)
+    assert report.to_text(election.result).count("Elected, in order: Ann Able\n") == 1
     election = drive.step("declare", drive.at("close_of_poll", 60))
     elected = election.candidates.filter(elected=True).values_list("ballot_name", flat=True)
     assert list(elected) == ["Ann Able"]

@@ -109,10 +109,21 @@ def count_election(election: Election, casting_votes=()) -> Outcome:
     if is_approval_vote(election):
         approvals = result.stages[0].totals
         elected = [c for c in elected if 2 * approvals[c] > result.valid_poll]
+        refused = [c for c in result.elected if c not in elected]
         data["approval_vote"] = {
             "rule": "elected if approved on more than half of the valid ballots",
-            "not_approved": [result.candidates[c] for c in result.elected if c not in elected],
+            "not_approved": [result.candidates[c] for c in refused],
         }
+        if refused:  # the count's own story says who is elected: only the approved are
+            data["elected"] = [c + 1 for c in elected]
+            for stage in data["stages"]:
+                stage["elected"] = [c for c in stage["elected"] if c - 1 in elected]
+            for c in refused:
+                data["notes"].append(
+                    f"stage 1: {result.candidates[c]} not elected: approved on {approvals[c]} "
+                    f"of the {result.valid_poll} valid ballots, not more than half "
+                    "(elections.when_uncontested: hold-approval-vote)"
+                )
     data["elected_positions"] = [c + 1 for c in elected]
     data["elected_names"] = [result.candidates[c] for c in elected]
     data["casting_votes"] = list(casting_votes)
@@ -125,7 +136,7 @@ def count_election(election: Election, casting_votes=()) -> Outcome:
         }
     data["svg"] = report.svg_chart(result)
     data["stage_labels"] = [report.describe_stage(result, s.number) for s in result.stages]
-    return Outcome(data, report.to_text(result), turnout(election, ballots.n_ballots))
+    return Outcome(data, report.to_text(data), turnout(election, ballots.n_ballots))
 
 
 def result_page(election: Election, result: dict) -> dict:
