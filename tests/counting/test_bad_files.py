@@ -32,6 +32,10 @@ EXPECTED = {
     "weight-5000-digits.blt": (2, "more than the 100,000,000 ballots"),
     "candidate-5000-digits.blt": (2, "out of range 1..2"),
     "alternative-name-5000-digits.blt": (None, None),  # harmless comment: reads fine
+    # A name or title with U+202E or an escape sequence turned a result line back to front or
+    # acted on the terminal showing it (the CSV reader already refused controls).
+    "name-bidi-override.blt": (4, "has a control character"),
+    "title-escape-sequence.blt": (7, "has a control character"),
     "weight-overflow.csv": (2, "more than the 100,000,000 ballots"),
     "weight-5000-digits.csv": (2, "more than the 100,000,000 ballots"),
     "nul-byte.csv": (3, "has a control character"),

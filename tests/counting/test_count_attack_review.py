@@ -41,6 +41,10 @@ def test_a_unicode_line_separator_inside_a_name_does_not_shift_the_names(separat
     # str.splitlines() broke lines at these too: the name "A<sep>B" became two names, every
     # later name moved up one and the last candidate's name was read as the title.
     text = f'3 1\n2 1 2 0\n1 3 0\n0\n"A{separator}B"\n"C"\n"D"\n"Title"\n'
+    if separator < " ":  # a control character: the name is refused, naming its own line
+        with pytest.raises(ValueError, match=r"sep\.blt:5: name .* has a control character"):
+            parse_blt(text, source="sep.blt")
+        return
     profile = parse_blt(text, source="sep.blt")
     assert profile.candidates == [f"A{separator}B", "C", "D"]
     assert profile.title == "Title"

@@ -33,3 +33,8 @@ def test_the_elections_apps_preference_columns_are_read():
     profile = parse_cvr_csv("preference 1,preference 2\nA,B\nB,\nA,\n", source="x.csv")
     assert profile.candidates == ["A", "B"]
     assert sorted(profile.ballots()) == [(1, (0,)), (1, (0, 1)), (1, (1,))]
+
+
+def test_a_name_with_a_bidi_override_is_refused():
+    with pytest.raises(BallotError, match=r"x\.csv:2: .* has a control character"):
+        parse_cvr_csv("rank 1\n\u202eA\n", source="x.csv")

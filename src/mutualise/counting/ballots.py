@@ -39,6 +39,21 @@ def check_cells(lines: int, width: int, *, source: str | None = None, line: int 
         )
 
 
+# Characters no candidate's name or title holds: the C0 controls and DEL (NUL, BEL, ESC... which
+# a terminal, a PDF or PostgreSQL would act on or refuse) and the bidirectional embeddings,
+# overrides and isolates (U+202E turns the rest of a result line back to front). Tab is allowed,
+# and so are the C1 controls: official files hold them in mis-decoded party names (East
+# Dunbartonshire 2022, "Scottish Greens \u0089...").
+_NOT_IN_NAMES = frozenset(
+    [chr(c) for c in (*range(9), *range(10, 32), 127, *range(0x202A, 0x202F))]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+)
+
+
+def has_control_character(text: str) -> bool:
+    return not _NOT_IN_NAMES.isdisjoint(text)
+
+
 class BallotError(ValueError):
     """Bad ballot data: the message says what and where (source, line, field)."""
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .ballots import MAX_CANDIDATES, BallotError, Profile
+from .ballots import MAX_CANDIDATES, BallotError, Profile, has_control_character
 from .blt_ballots import BallotLines, clean_line, is_number, small_number, text_of
 from .blt_write import write_blt  # noqa: F401  (reader and writer are used together)
 from .cvr import read_cvr_csv, write_cvr_csv  # noqa: F401  (the file formats live together)
@@ -230,6 +230,7 @@ class _BltParser:
         blank = next((index for index, name in found[:n] if not name), None)
         if blank is not None:
             raise self.error("a candidate's name is empty", blank)
+        self.printable(found[: n + 1])
         if len(found) >= n + 1:
             names = [_display_name(name) for _, name in found[:n]]
             self.unique(names, [index for index, _ in found[:n]])
@@ -237,6 +238,7 @@ class _BltParser:
         if set(alternatives) == set(range(1, n + 1)) and len(found) <= 1:
             title = found[0][1] if found else ""
             names = [alternatives[k] for k in range(1, n + 1)]
+            self.printable([(alternative_at[k], alternatives[k]) for k in range(1, n + 1)])
             self.unique(names, [alternative_at[k] for k in range(1, n + 1)])
             return names, title, []
         if len(found) == n:
@@ -247,6 +249,12 @@ class _BltParser:
             f"expected {n} candidate names and a title after the ballots, found {len(found)} lines",
             self.i - 1,
         )
+
+    def printable(self, lines: list[tuple[int, str]]) -> None:
+        """A name or title with a control character could act on whatever shows the result."""
+        for index, name in lines:
+            if has_control_character(name):
+                raise self.error(f"name {name[:80]!r} has a control character", index)
 
     def unique(self, names: list[str], indexes: list[int]) -> None:
         """Two candidates of one name could not be told apart on a result: refused."""

@@ -21,6 +21,7 @@ from .ballots import (
     Profile,
     check_cells,
     group_rankings,
+    has_control_character,
     pad_rankings,
 )
 
@@ -131,7 +132,7 @@ def parse_cvr_csv(
                 if not name:
                     continue
                 if name not in index:
-                    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+                    if has_control_character(name):
                         raise error(f"candidate name {name[:80]!r} has a control character")
                     if candidates is not None:
                         raise error(f"unknown candidate {name[:80]!r}")
