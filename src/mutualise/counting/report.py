@@ -168,10 +168,14 @@ def to_text(result: CountResult | dict[str, Any]) -> str:
     """A result sheet laid out like an official count sheet: what happened at each stage in
     words, then a column per stage with the transfer (+/-) and the total after it, blocks of
     four stages at a time; every column adds up to the valid poll."""
+    from .methods import display_name  # the index imports every module, this one included
+
     data = result if isinstance(result, dict) else to_dict(result)
     title = data.get("title") or "Count"
     lines = [title, "=" * max(len(title), 5)]
-    lines.append(f"Method: {data.get('method_name') or data['method']}    Seats: {data['seats']}")
+    # A result stored before the name was (the elections app keeps each count's JSON): by name.
+    method = data.get("method_name") or display_name(data["method"])
+    lines.append(f"Method: {method}    Seats: {data['seats']}")
     poll = f"Valid poll: {data['valid_poll']}    Invalid: {data['invalid']}"
     if data.get("quota") is not None:
         poll += f"    Quota: {data['quota']}"
