@@ -138,7 +138,7 @@ def test_a_result_stored_before_the_new_fields_still_reads():
     data.pop("method_name")
     assert [c.total for c in sheet(data)[-1].cells] == ["34.00000"] * 4
     assert "transferred at the value it arrived at" in explain(data)[1].reasons[0]
-    assert "Method: scottish-stv" in report.to_text(data)
+    assert "Method: Scottish STV" in report.to_text(data)  # by name, never the id
 
 
 def test_the_chart_fits_a_phone_with_labelled_axes():
@@ -184,3 +184,23 @@ def test_the_sheet_adds_up_as_printed_for_a_rule_in_exact_fractions():
                     Decimal(0) if row.cells[k].transfer == "-" else Decimal(row.cells[k].transfer)
                 )
                 assert Decimal(row.cells[k - 1].total) + moved == Decimal(row.cells[k].total)
+
+
+def test_a_meek_stage_where_no_vote_moved_does_not_say_surpluses_passed_on():
+    # After an exclusion Meek's iteration can stop at once (sure losers, or someone already at
+    # the recomputed quota): every transfer "-", yet the stage was titled "Surpluses passed on"
+    # and said "The elected candidates' surpluses passed on" (found by the attack review of
+    # issue 12).
+    result = get_method("meek-stv")(read_blt(WARDS / "glasgow_2012_ward2.blt"), seed=0)
+    data = report.to_dict(result)
+    views = {view.number: view for view in explain(data)}
+    still = [s for s in result.stages if s.action == "count" and not any(s.transfers)]
+    assert still and not any(s.non_transferable for s in still)
+    for stage in still:
+        view = views[stage.number]
+        assert view.title == "No transfer" == report.describe_stage(result, stage.number)
+        assert view.reasons[0].startswith("No votes moved: no surplus was passed on (")
+        assert "surpluses passed on" not in " ".join(view.reasons)
+    moved = [s for s in result.stages if s.action == "count" and any(s.transfers)]
+    assert all(views[s.number].title == "Surpluses passed on" for s in moved)
+    assert report.describe_stage(result, moved[0].number) == "Surpluses passed on"

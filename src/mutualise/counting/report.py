@@ -156,9 +156,18 @@ def to_json(result: CountResult, *, indent: int | None = 2, **fields: Any) -> st
 def describe_stage(result: CountResult, number: int) -> str:
     stage = result.stages[number - 1]
     shape = {
+        "method": result.method,  # the rule's own words ("Surpluses passed on", "Votes counted")
         "candidates": {str(k + 1): name for k, name in enumerate(result.candidates)},
     }
-    return stage_title(shape, {"action": stage.action, "subjects": _numbers(stage.subjects)})
+    return stage_title(
+        shape,
+        {
+            "action": stage.action,
+            "subjects": _numbers(stage.subjects),
+            "transfers": {str(k + 1): v for k, v in enumerate(stage.transfers)},
+            "non_transferable": stage.non_transferable,
+        },
+    )
 
 
 STAGES_PER_BLOCK = 4  # so a text sheet fits an A4 page in 7-point Courier

@@ -234,8 +234,20 @@ def stage_title(data: dict[str, Any], stage: dict[str, Any]) -> str:
         "first": "First preferences",
         "surplus": f"Surplus of {names}",
         "exclusion": f"Exclusion of {names}",
-        "count": "Surpluses passed on" if "quota" in _rules(data) else "Votes counted",
+        "count": (
+            "Votes counted"
+            if "quota" not in _rules(data)
+            else "No transfer"
+            if _nothing_moved(stage)
+            else "Surpluses passed on"
+        ),
     }.get(stage["action"], f"{stage['action']} {names}".strip().capitalize())
+
+
+def _nothing_moved(stage: dict[str, Any]) -> bool:
+    return not number(stage.get("non_transferable", 0)) and not any(
+        number(v) for v in stage.get("transfers", {}).values()
+    )
 
 
 def _untransferred(stage) -> list[int]:
@@ -276,6 +288,11 @@ def _moved(data, stage, previous, rules, places) -> list[str]:
         return [f"Votes counted: {data['valid_poll']} valid votes"]
     if action == "count":
         note = stage.get("note", "")
+        if _nothing_moved(stage):
+            # The iteration stopped before changing any keep value (Meek after an exclusion):
+            # saying surpluses passed on would contradict a column of "-".
+            why = _STOPPED.get(note.rsplit(", ", 1)[-1], "")
+            return ["No votes moved: no surplus was passed on" + (f" ({why})" if why else "")]
         return ["The elected candidates' surpluses passed on" + (f" ({note})" if note else "")]
     if action != "exclusion":
         return []
@@ -301,6 +318,16 @@ def _moved(data, stage, previous, rules, places) -> list[str]:
             f"{_cite(rules, 'exclusion')}"
         )
     return out
+
+
+# Why an iterating rule (Meek) stopped, from the end of its stage note.
+_STOPPED = {
+    "sure losers": "the candidates with the fewest votes could not reach the next candidate even "
+    "with the whole surplus, so they are excluded next",
+    "surplus below omega": "the surplus still to distribute was below 0.000001 of a vote",
+    "surplus stable": "passing it on no longer made it smaller",
+    "elected": "a candidate had reached the quota as the votes stood",
+}
 
 
 # NI 51(12)'s condition for excluding candidates together, the default wording.
