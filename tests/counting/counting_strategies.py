@@ -7,7 +7,11 @@ from mutualise.counting.ballots import PAD, Profile, from_lists
 
 NAMES = (
     st.text(
-        alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+        # No controls, line breaks or bidi overrides: a reader refuses them in a name.
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
+            blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+        ),
         min_size=1,
         max_size=12,
     )
