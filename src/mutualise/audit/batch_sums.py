@@ -80,13 +80,28 @@ def batch_data(contents: Iterable[str] | Counter) -> dict:
     }
 
 
+def stored_contents(action: str, subject_id: str) -> Counter:
+    """The subject's ballots as stored, counted by content (read through `action`'s source)."""
+    return Counter(content for _, content in _SOURCES[action](subject_id))
+
+
 def problems(subject_type: str, subject_id: str, events, contents: Counter | None = None):
     """What is wrong between a subject's batch events and its ballots as stored (read through
     the action's source unless `contents` is given): a list of sentences, empty if they agree."""
     events = list(events)
-    if not events or any(e.redacted_at is not None for e in events):
-        return []  # none, or erased (redact_subject): nothing left to check against
     where = f"{subject_type} {subject_id}"
+    if not events:
+        if contents is None:
+            return []  # `verify` asks only about subjects with batch events
+        stored = sum(contents.values())
+        if not stored:
+            return []
+        return [
+            f"{where}: {stored} ballots are stored but no mix batch wrote any of them (their "
+            "batch events were deleted, or the ballots added in the database)"
+        ]
+    if any(e.redacted_at is not None for e in events):
+        return []  # erased (redact_subject, checked by its seal): nothing left to check against
     key_ids = {e.data.get("sum_key", "") for e in events}
     if len(key_ids) != 1:
         return [
@@ -97,8 +112,7 @@ def problems(subject_type: str, subject_id: str, events, contents: Counter | Non
     if key is None:
         return [f"{where}: its batch sums were made with an audit key this server does not hold"]
     if contents is None:
-        source = _SOURCES[events[0].action]
-        contents = Counter(content for _, content in source(subject_id))
+        contents = stored_contents(events[0].action, subject_id)
     expected = sum(int(e.data["keyed_sum"], 16) for e in events) % MODULUS
     mixed = sum(int(e.data["ballots"]) for e in events)
     stored = sum(contents.values())
@@ -106,6 +120,6 @@ def problems(subject_type: str, subject_id: str, events, contents: Counter | Non
         return []
     return [
         f"{where}: the {stored} ballots stored are not the {mixed} the mixer wrote in "
-        f"{len(events)} batches (their keyed sum differs): a mixed ballot was edited, added or "
+        f"{len(events)} batch{'es' if len(events) != 1 else ''} (their keyed sum differs): a mixed ballot was edited, added or "
         "removed in the database"
     ]

@@ -10,7 +10,7 @@ from django.db import models, transaction
 
 from mutualise import clock
 
-from . import batch_sums, digests
+from . import batch_sums, digests, verification
 from .batch_sums import BatchesDoNotAddUp  # noqa: F401  (raised by check_batches, seal_ballots)
 from .chain import data_digest, event_hash, event_seal_message, head_seal_message
 from .keys import signing_key
@@ -205,9 +205,27 @@ def record_batch(organisation, action: str, *, subject, contents, actor=None) ->
 
 def check_batches(organisation, action: str, *, subject, contents=None) -> None:
     """Raise BatchesDoNotAddUp if the subject's ballots as stored (or `contents`, a Counter of
-    them) are not those its batch events summed."""
-    events = events_about(organisation, type(subject).__name__, subject.pk).filter(action=action)
-    found = batch_sums.problems(type(subject).__name__, str(subject.pk), events, contents)
+    them) are not those its batch events summed, or if those events cannot be trusted.
+
+    The sums are only worth what the events that carry them are: whoever rewrites the ballots
+    can as easily edit a batch event's data, mark it erased (which skips its check), delete it
+    or write a copy, ballots and vote records to match. So the whole chain is walked first
+    (every link, hash and seal, and the sealed head, which catches an event deleted or added
+    anywhere), under the head's lock so that events committed meanwhile are not taken for
+    added ones; and at a count a batch event marked erased is refused, not skipped."""
+    AuditHead.objects.select_for_update().filter(organisation=organisation).first()
+    chain = verification.chain_break(organisation)
+    subject_type, subject_id = type(subject).__name__, str(subject.pk)
+    where = f"{subject_type} {subject_id}"
+    found = [chain] if chain else []
+    events = events_about(organisation, subject_type, subject_id).filter(action=action)
+    if any(e.redacted_at is not None for e in events):
+        found.append(
+            f"{where}: its batch events are marked as erased, so its ballots cannot be checked"
+        )
+    if contents is None and not events:
+        contents = batch_sums.stored_contents(action, subject_id)
+    found += batch_sums.problems(subject_type, subject_id, events, contents)
     if found:
         raise batch_sums.BatchesDoNotAddUp("; ".join(found))
 

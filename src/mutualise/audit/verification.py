@@ -177,6 +177,15 @@ def verify(organisation, *, expect: Iterable[tuple[int, str]] = ()) -> Verificat
     return result
 
 
+def chain_break(organisation) -> str:
+    """Where and why the organisation's chain first fails to verify, in words, or '' if it is
+    intact (the chain only: links, hashes, seals and the head)."""
+    result = _verify_chain(organisation, ())
+    if result.ok:
+        return ""
+    return f"the audit chain is broken at event #{result.first_broken_sequence}: {result.reason}"
+
+
 def _verify_chain(organisation, expect: Iterable[tuple[int, str]]) -> Verification:
     """Walk one organisation's chain from the start and name the first event that does not fit."""
     name = organisation.slug
@@ -194,7 +203,9 @@ def _verify_chain(organisation, expect: Iterable[tuple[int, str]]) -> Verificati
 
         if event.sequence != expected_sequence:
             return broken(
-                f"event #{expected_sequence} is missing (deleted?)", seq=expected_sequence
+                f"event #{expected_sequence} is missing (deleted?); the next stored is "
+                f"#{event.sequence}",
+                seq=expected_sequence,
             )
         if event.previous_hash != previous_hash:
             return broken("its link to the previous event does not match (edited or reordered)")
