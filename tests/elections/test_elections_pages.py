@@ -126,6 +126,8 @@ def test_paper_ballots_are_keyed_twice_by_different_officers(client, polling):
         services.key_paper_ballot(election, codes[3], [1, 2], actor=first)
     with pytest.raises(services.ElectionError, match="does not match"):
         services.key_paper_ballot(election, codes[3], [2, 1], actor=second)
+    assert not PaperEntry.objects.exists()  # a mismatch discards the first keying too
+    assert services.key_paper_ballot(election, codes[3], [1, 2], actor=first) is None
     client.force_login(second)
     page = client.post(url(election, "console/paper/"), {"code": codes[3], "c1": "1", "c2": "2"})
     assert page.status_code == 302

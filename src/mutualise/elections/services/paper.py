@@ -25,8 +25,8 @@ def key_paper_ballot(
     election: Election, code: str, marks: list[int], *, actor, channel: str = "post"
 ) -> str | None:
     """Double-key entry of a postal or paper ballot: the first keying is held; a matching second
-    keying by another officer casts the ballot (and deletes both keyings); a mismatch is refused.
-    Returns the receipt once cast, else None."""
+    keying by another officer casts the ballot (and deletes both keyings); a mismatch is refused
+    and discards the first keying too (so a keying is no oracle for guessing marks). Returns the receipt once cast, else None."""
     _require("returning_officer", actor, election)
     if election.state not in (State.POLL_OPEN, State.POLL_CLOSED):
         raise ElectionError("postal and paper ballots are entered while the poll is open or closed")
@@ -53,18 +53,29 @@ def key_paper_ballot(
             return None
         if first.keyed_by_name == name:
             raise ElectionError("the second keying must be done by a different officer")
-        if not hmac.compare_digest(
+        matched = hmac.compare_digest(
             first.marks_digest, SEAL.keyed_digest(digest, marks_text(marks))
-        ):
-            raise ElectionError(
-                "this keying does not match the first one: check the paper, or discard the "
-                "first keying and start again"
-            )
-        credential = Credential.objects.filter(code_hash=digest, election=election).first()
-        if credential is None or credential.voided_at is not None:
-            raise CodeRefused("that voting code is not live")
+        )
         first.delete()
-        receipt = _record_ballot(election, credential, marks, channel)
+        if not matched:
+            # Both thrown away, not the first kept: a kept first keying would answer guess
+            # after guess, so an officer with a voter's code (poll cards) but not their paper
+            # could try marks until one matched and learn the vote, unrecorded. Now each paper
+            # gives one guess, audited, and the first officer sees their keying gone.
+            audit.record(
+                election.organisation, "election.paper_keying_discarded", actor=actor,
+                subject=election, data={"reason": "the second keying did not match"},
+            )  # fmt: skip
+        else:
+            credential = Credential.objects.filter(code_hash=digest, election=election).first()
+            if credential is None or credential.voided_at is not None:
+                raise CodeRefused("that voting code is not live")
+            receipt = _record_ballot(election, credential, marks, channel)
+    if not matched:
+        raise ElectionError(
+            "this keying does not match the first one, so both are discarded: check the "
+            "paper and key it again, twice"
+        )
     _mix_after_cast(election)
     return receipt
 
