@@ -45,7 +45,9 @@ def test_two_matching_keyings_cast_and_nothing_holds_the_choices_between(voting)
         services.key_paper_ballot(voting, number, [("P1", 1), ("P3", 1)], actor="ann")
     with pytest.raises(ParticipationError, match="does not match the first"):
         services.key_paper_ballot(voting, number, [("P1", 1)], actor="bob")
-    assert BudgetPaperKeying.objects.filter(pk=keying.pk).exists()
+    # Both discarded: a kept first keying let "bob" try choices until one matched (issue 10).
+    assert not BudgetPaperKeying.objects.filter(pk=keying.pk).exists()
+    assert not services.key_paper_ballot(voting, number, [("P1", 1), ("P3", 1)], actor="ann")
     assert services.key_paper_ballot(voting, number, [("P1", 1), ("P3", 1)], actor="bob")
     assert not BudgetPaperKeying.objects.exists()
     assert BudgetVoteRecord.objects.get(member=member).channel == "paper"

@@ -133,6 +133,7 @@ def _count(election: Election, now: datetime) -> dict:
             f"the ballot box is not as the mixer left it ({error}), so it is not counted; "
             "the returning officer must investigate (mutualise audit verify)"
         ) from None
+    _as_closed(election, ballots)
     election.seed = secrets.randbelow(2**31)
     try:
         outcome = tally.count_election(election)
@@ -150,6 +151,22 @@ def _count(election: Election, now: datetime) -> dict:
         "seed": election.seed,
         "ballots_sha256": sealed.data["ballots_sha256"],
     }
+
+
+def _as_closed(election: Election, ballots: int) -> None:
+    """The box holds at least what the close of poll recorded (more only by postal ballots keyed
+    since). Asked after the chain was walked (seal_ballots), so the close event is authentic:
+    one missing means the chain was cut back to an older head, restored from a copy of the
+    database, taking the last batch events with it."""
+    closed = audit.latest_event(election.organisation, election, "election.poll_closed")
+    at_close = None if closed is None else closed.data.get("ballots")
+    if closed is None or closed.redacted_at is not None or ballots < int(at_close or 0):
+        raise ElectionError(
+            f"the ballot box holds {ballots} ballots but the close of poll recorded "
+            f"{at_close if at_close is not None else 'nothing (its event is missing)'}: the "
+            "box or the audit chain was cut back, so it is not counted; the returning officer "
+            "must investigate (mutualise audit verify --expect a published chain head)"
+        )
 
 
 def _uncountable(exc: CountError, ballots: int) -> str:

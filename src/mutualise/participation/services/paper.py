@@ -80,15 +80,25 @@ def key_paper_ballot(budget: Budget, number: str, choices, *, actor, now=None) -
                 return False
             if first.keyed_by_name == name:
                 raise ParticipationError("the second keying must be done by someone else")
-            if not hmac.compare_digest(first.choices_digest, what):
-                raise ParticipationError(
-                    "ballot: this keying does not match the first one: check the paper, or "
-                    "discard the first keying and start again"
-                )
+            matched = hmac.compare_digest(first.choices_digest, what)
             first.delete()
-            record(budget, member, clean, "paper")
+            if matched:
+                record(budget, member, clean, "paper")
+            else:
+                # Both thrown away, not the first kept: a kept first keying would answer guess
+                # after guess, so anyone who may key could try choices for a member until one
+                # matched and learn their vote. Now each paper gives one guess, audited.
+                audit.record(
+                    budget.organisation, "budget.paper_keying_discarded", actor=actor,
+                    subject=budget, data={"reason": "the second keying did not match"},
+                )  # fmt: skip
     except IntegrityError:
         raise ParticipationError(f"member: member {member.number} has already voted") from None
+    if not matched:
+        raise ParticipationError(
+            "ballot: this keying does not match the first one, so both are discarded: check "
+            "the paper and key it again, twice"
+        )
     _mix_after_cast(budget)
     return True
 
