@@ -109,8 +109,9 @@ WRITES_WITHOUT_EVENT = {
         "(register.erase_member) records itself"
     ),
     # elections.services cast, key_paper_ballot and check_code reach audit.record only through
-    # the code-guessing alarm: by design no event per ballot (secrecy; the close of poll
-    # audits the counts), as meetings.cast_vote below.
+    # the code-guessing alarm (and paper keyings through a mismatch, which discards both, as in
+    # participation): by design no event per ballot (secrecy; the close of poll audits the
+    # counts), as meetings.cast_vote below.
     "meetings.services.voting.cast_vote": (
         "ballot secrecy, as elections.cast: the declaration audits the counts and seals every "
         "ballot"
@@ -120,10 +121,6 @@ WRITES_WITHOUT_EVENT = {
     ),
     "participation.services.voting.record": (
         "the vote record and the sealed ballot, in cast_ballot's transaction (as above)"
-    ),
-    "participation.services.paper.key_paper_ballot": (
-        "a paper ballot's keying, as elections' paper keying: no event per ballot (secrecy); "
-        "the count audits the total"
     ),
     "governance.services.health.run_daily": (
         "stores each organisation's latest health report, derived from the facts and "
