@@ -85,7 +85,7 @@ def test_the_secretary_previews_the_notice_before_publishing(page, sign_in, asse
     )
     sign_in("olive", PASSWORD)
     page.goto(f"/o/coop/meetings/{meeting.pk}/prepare/")
-    link = page.get_by_role("link", name="preview the notice and proxy form")
+    link = page.get_by_role("link", name="preview the notice (PDF")  # no proxies: no proxy form
     assert link.is_visible()
     assert_accessible(page, "prepare page with the notice preview")
     _no_sideways_scroll(page)

@@ -17,6 +17,7 @@ from mutualise.constitution.meetings_rules import (
     threshold_votes_needed,
 )
 from mutualise.constitution.schema import (
+    Base,
     Quorum,
     Requisition,
     ResolutionKind,
@@ -297,3 +298,11 @@ def test_every_resolution_kind_passes_at_its_edge_and_fails_one_vote_below(slug,
         assert resolution_passes(kind, *args)[0], (whole, needed)
         below = (needed - 1, whole - needed + 1, *args[2:])
         assert not resolution_passes(kind, *below)[0], (whole, needed)
+
+
+def test_every_majority_base_has_words_for_people():
+    for base in Base:
+        assert base.words.startswith("of ") and str(base) not in base.words
+    assert Base.ALL_MEMBERS.words == "of all members"
+    _, reason = resolution_passes(COOP.resolution("ordinary"), 3, 1, 0, 5, 9)
+    assert "of the votes cast" in reason and "votes-cast" not in reason

@@ -8,7 +8,6 @@ from fractions import Fraction
 from .schema import (
     ALL_MEMBERS,
     AssetLockKind,
-    Base,
     Body,
     BodyKind,
     Constituency,
@@ -29,11 +28,6 @@ _METHODS = {
     "approval": "approval voting",
     "irv": "the alternative vote",
     "referendum": "a yes/no referendum",
-}
-_BASE_WORDS = {
-    Base.VOTES_CAST: "of the votes cast",
-    Base.MEMBERS_PRESENT: "of the members present",
-    Base.ALL_MEMBERS: "of all members",
 }
 _MEMBER_NOUNS = {
     BodyKind.BOARD: "directors",
@@ -336,15 +330,12 @@ def _meetings(c: Constitution) -> str:
     joiner = f", whichever is {q.combine}" if q.combine and len(parts) > 1 else ""
     text += f"Quorum: {' or '.join(parts)}{joiner}. " + _requisition(m.requisition)
     for kind in m.resolutions:
-        text += f"{kind.name}: {kind.threshold} {_BASE_WORDS[kind.base]}"
+        text += f"{kind.name}: {kind.threshold} {kind.base.words}"
         if kind.turnout:
             text += f", with {kind.turnout} of all members voting"
         if kind.confirmation:
             confirm = kind.confirmation
-            text += (
-                f", confirmed by {confirm.threshold} {_BASE_WORDS[confirm.base]} "
-                "at a second meeting"
-            )
+            text += f", confirmed by {confirm.threshold} {confirm.base.words} at a second meeting"
         if kind.used_for:
             text += f" (for {', '.join(kind.used_for)})"
         text += ". "

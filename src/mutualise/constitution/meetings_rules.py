@@ -60,13 +60,6 @@ def requisition_threshold(rules: Requisition | Meetings | None, members: int) ->
     return _combine(values, requisition.combine)
 
 
-_BASE_WORDS = {
-    Base.VOTES_CAST: "of the votes cast",
-    Base.MEMBERS_PRESENT: "of the members present",
-    Base.ALL_MEMBERS: "of all the members",
-}
-
-
 _BASE_NOUNS = {
     Base.VOTES_CAST: "votes cast",
     Base.MEMBERS_PRESENT: "members present",
@@ -114,7 +107,7 @@ def resolution_passes(
     base = kind_rules.base
     tally = (
         f"{for_} of {whole} {_BASE_NOUNS[base]} were for ({_percent_shown(for_, whole)}); "
-        f"needs {kind_rules.threshold} {_BASE_WORDS[base]}."
+        f"needs {kind_rules.threshold} {base.words}."
     )
     if not kind_rules.threshold.met(for_, whole):
         reason = f"Not carried: {tally}"

@@ -17,7 +17,10 @@ def register(subparsers) -> None:
     quorum = sub.add_parser("quorum", help="who is present and how many are needed")
     quorum.add_argument("meeting", type=int, help="meeting id")
     quorum.set_defaults(handler=show_quorum)
-    notice = sub.add_parser("notice", help="write the notice (with proxy form) as PDF")
+    notice = sub.add_parser(
+        "notice",
+        help="write the notice (with the proxy form, where the rules allow proxies) as PDF",
+    )
     notice.add_argument("meeting", type=int, help="meeting id")
     notice.add_argument("--out", required=True, help="PDF file to write")
     notice.add_argument(

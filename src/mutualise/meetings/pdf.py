@@ -59,7 +59,7 @@ def notice_lines(meeting) -> list[tuple[str, str]]:
         kind = constitution.resolution(resolution.kind_id)
         lines.append(("h3", f"{resolution.number}. {resolution.title} ({kind.name})"))
         lines.append(("p", resolution.text))
-        rule = f"To pass it needs {kind.threshold} {_base_words(kind.base)}"
+        rule = f"To pass it needs {kind.threshold} {kind.base.words}"
         if kind.turnout is not None:
             rule += f", with {kind.turnout} of all members voting"
         rule += "."
@@ -69,14 +69,6 @@ def notice_lines(meeting) -> list[tuple[str, str]]:
         if resolution.advance_voting:
             lines.append(("small", "You may vote on this resolution online before the meeting."))
     return lines
-
-
-def _base_words(base) -> str:
-    return {
-        "votes-cast": "of the votes cast",
-        "members-present": "of the members present",
-        "all-members": "of all the members",
-    }[str(base)]
 
 
 def _write_notice(pdf: _Document, meeting) -> None:

@@ -110,6 +110,18 @@ class Base(StrEnum):
     MEMBERS_PRESENT = "members-present"
     ALL_MEMBERS = "all-members"
 
+    @property
+    def words(self) -> str:
+        """What the threshold is a share of, for people: 'of the votes cast'."""
+        return _BASE_WORDS[self]
+
+
+_BASE_WORDS = {
+    Base.VOTES_CAST: "of the votes cast",
+    Base.MEMBERS_PRESENT: "of the members present",
+    Base.ALL_MEMBERS: "of all members",
+}
+
 
 class Combine(StrEnum):
     GREATER = "greater"

@@ -81,7 +81,7 @@ def meeting_new(request, slug):
 
 
 def _resolution_form(organisation, data=None) -> ResolutionForm:
-    kinds = [(k.id, f"{k.name} (needs {k.threshold})")
+    kinds = [(k.id, f"{k.name} (needs {k.threshold} {k.base.words})")
              for k in organisation.constitution.meetings.resolutions]  # fmt: skip
     return ResolutionForm(data, kinds=kinds, methods=Resolution.Method.choices)
 
@@ -131,6 +131,7 @@ def meeting_prepare(request, slug, pk):
             "resolutions": [(r, services.kind_rules(r)) for r in services.agenda(meeting)],
             "today": today,
             "notice_days": facts.notice_days(meeting),
+            "proxies_allowed": organisation.constitution.meetings.proxies.allowed,
             "earliest": services.earliest_lawful_date(organisation, meeting.kind, today),
             "lawful": lawful,
             "why": why,

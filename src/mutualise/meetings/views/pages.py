@@ -109,6 +109,7 @@ def meeting_detail(request, slug, pk):
             "member": member,
             "present": present,
             "proxy_open": proxy_open,
+            "proxies_allowed": proxies.allowed,
             "my_proxy": my_proxy,
             "may_revoke_proxy": my_proxy is not None and meeting.state in ("draft", "called"),
             "proxy_deadline": deadline,
