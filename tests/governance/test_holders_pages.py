@@ -87,3 +87,15 @@ def test_bad_input_is_named_and_nothing_is_recorded(client, coop, secretary):
 def test_a_member_may_not_keep_the_register(client, coop):
     client.force_login(get_user_model().objects.create_user("plain"))
     assert client.get(reverse("governance:holders", args=[coop.slug])).status_code == 403
+
+
+def test_the_holders_page_names_the_seat_in_words_not_rulebook_ids(client, coop, secretary):
+    (member,) = admit(coop, ["Kim Keen"], on=date(2025, 1, 1))
+    url = reverse("governance:holders", args=[coop.slug])
+    data = {"seat": "board|seat|co-opted-directors", "how": "co-opted", "chosen_by": "the board"}
+    data |= {"decided_on": "2026-02-01", "member": str(member.number)}
+    assert client.post(url, data | {"holder_name": "", "address": ""}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Board of Directors: Co opted directors" in page  # the group has no name: its id
+    assert "co-opted-directors" not in page.replace('value="board|seat|co-opted-directors"', "")
+    assert "board: " not in page

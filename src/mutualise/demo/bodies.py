@@ -37,7 +37,7 @@ def seat_bodies(organisation) -> int:
                     # co-opted since the last AGM: they serve until the next one
                     started_on=today - timedelta(days=5) if group.until_next_agm else started_on,
                     ends_on=ends_on,
-                    holder_name=f"{group.name or group.id} {n + 1}",
+                    holder_name=f"{group.label} {n + 1}",
                     address=ADDRESS,
                     actor="demo",
                 )

@@ -52,7 +52,7 @@ def notice_of_election(election) -> bytes:
     seats_word = "seat" if election.vacancies == 1 else "seats"
     _para(doc, 6, _text(
         f"An election is to be held for {election.vacancies} {seats_word} on the {body.name}: "
-        f"{group.name}. Votes are counted by {election.method_name}."
+        f"{group.label}. Votes are counted by {election.method_name}."
     ))  # fmt: skip
     doc.ln(2)
     doc.set_font("Helvetica", "B", 12)

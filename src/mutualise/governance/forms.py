@@ -10,7 +10,7 @@ def seat_choices(constitution) -> list[tuple[str, str]]:
             choices.append(
                 (
                     f"{body.id}|seat|{group.id}",
-                    f"{body.name}: {group.name or group.id} ({group.filled_by})",
+                    f"{body.name}: {group.label} ({group.filled_by})",
                 )
             )
         for office in body.offices:

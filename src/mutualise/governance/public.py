@@ -96,11 +96,7 @@ def holders(organisation, today: date) -> tuple[list[HolderRow], int, int]:
         interests.setdefault(holding_id, []).append(text)
     for h in current.order_by("body_id", "office_id", "seat_group_id", "holder_name"):
         body = bodies.get(h.body_id)
-        seat = h.seat_label
-        if body is not None:
-            for item in list(body.seats) + list(body.offices):
-                if item.id == seat:
-                    seat = item.name or item.id
+        seat = body.seat_label(h.seat_label) if body is not None else h.seat_label
         if h.how == OfficeHolding.How.ELECTED and h.election_id:
             how = f"Elected in “{h.election.title}”"
         elif h.how == OfficeHolding.How.ELECTED:

@@ -164,6 +164,11 @@ def holders(request, slug):
                 messages.success(request, "The appointment is recorded.")
                 return redirect("governance:holders", slug=slug)
     errors = _errors(form) + errors
+    bodies = {b.id: b for b in organisation.constitution.bodies}
+    holders = list(services.current_holders(organisation))
+    for h in holders:  # words for the seat, not the rulebook's ids
+        body = bodies.get(h.body_id)
+        h.place = f"{body.name}: {body.seat_label(h.seat_label)}" if body else h.seat_label
     return render(
         request,
         "governance/holders.html",
@@ -171,7 +176,7 @@ def holders(request, slug):
             "organisation": organisation,
             "form": form,
             "errors": errors,
-            "holders": services.current_holders(organisation),
+            "holders": holders,
             "page_title": "Office holders",
         },
         status=400 if errors else 200,

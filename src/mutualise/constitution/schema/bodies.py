@@ -51,6 +51,12 @@ class SeatGroup(Strict):
     term: Term | None = None  # overrides the body's term
     until_next_agm: bool = False  # co-opted seats that lapse at the next AGM
 
+    @property
+    def label(self) -> str:
+        """Its name for people; the name is optional, so else its id in words
+        ('elected-directors' -> 'Elected directors'), never the raw id."""
+        return self.name or self.id.replace("-", " ").capitalize()
+
 
 class SeatSelector(Strict):
     constituency_kind: ConstituencyKind | None = None
@@ -102,6 +108,11 @@ class Office(Strict):
     appointer: Slug | None = None
     holders: PositiveCount = 1
 
+    @property
+    def label(self) -> str:
+        """Its name for people (an office's name is required; SeatGroup.label's twin)."""
+        return self.name
+
 
 class Body(Strict):
     id: Slug
@@ -122,9 +133,15 @@ class Body(Strict):
     def seat_count(self) -> int:
         return sum(group.seats for group in self.seats)
 
+    # ---------------------------------------------------------------------------------------------
+    # Elections
 
-# ---------------------------------------------------------------------------------------------
-# Elections
+    def seat_label(self, seat_id: str) -> str:
+        """The words for one of its seat groups or offices, by id (the id itself if unknown)."""
+        for item in (*self.seats, *self.offices):
+            if item.id == seat_id:
+                return item.label
+        return seat_id
 
 
 class Timetable(Strict):

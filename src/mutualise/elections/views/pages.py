@@ -33,7 +33,8 @@ def _seat_choices(org) -> list[tuple[str, str]]:
     for body in org.constitution.bodies:
         for group in body.seats:
             if group.filled_by == "elected" and group.electorate:
-                label = f"{body.name}: {group.name or group.id} ({group.seats} seats)"
+                seats = f"{group.seats} seat" + ("" if group.seats == 1 else "s")
+                label = f"{body.name}: {group.label} ({seats})"
                 choices.append((f"{body.id}/{group.id}", label))
     return choices
 

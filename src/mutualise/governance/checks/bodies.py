@@ -96,7 +96,7 @@ def filled_as_the_rules_say(c: Constitution, f: Facts) -> list[Finding]:
                 findings.append(
                     _not_elected(
                         body,
-                        group.name or group.id,
+                        group.label,
                         wrong,
                         group.seats,
                         f"bodies.{body.id}.seats.{group.id}: filled_by "

@@ -351,11 +351,7 @@ def officers_register(organisation) -> list[dict]:
         "started_on", "holder_name"
     ):
         body = names.get(h.body_id)
-        seat = h.seat_label
-        if body is not None:
-            for item in list(body.seats) + list(body.offices):
-                if item.id == seat:
-                    seat = item.name or item.id
+        seat = body.seat_label(h.seat_label) if body is not None else h.seat_label
         rows.append(
             {
                 "id": h.pk,
