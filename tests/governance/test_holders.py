@@ -102,7 +102,7 @@ def test_officers_register_lists_name_address_office_and_dates(coop):
     )
     (row,) = services.officers_register(coop)
     assert row["name"] == "Flo" and row["address"] == "2 Quay, Town"
-    assert row["office"] == "Board of Directors: co-opted-directors"
+    assert row["office"] == "Board of Directors: Co opted directors"  # words, not the id
     assert (row["from"], row["to"], row["how"]) == (date(2026, 2, 1), None, "Co-opted")
 
 

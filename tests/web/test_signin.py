@@ -143,3 +143,19 @@ def test_the_sign_in_page_on_the_way_to_an_organisation_offers_its_members_the_c
     for elsewhere in ("/", "/o/", "/o/no-such-org/membership/", "//o/x/y/", "https://evil/o/x/"):
         response = client.get(LOGIN, {"next": elsewhere})
         assert response.status_code == 200 and "/sign-in/claim/" not in response.text, elsewhere
+
+
+def test_after_enrolling_the_message_links_to_the_recovery_codes(org):
+    """The message is a real link (safe HTML from format_html), not a URL in brackets."""
+    user = _user("officer", org, Role.Kind.OFFICER)
+    client = Client()
+    _sign_in(client, "officer")
+    client.get("/accounts/two-factor/")  # enrolment shows the new key
+    page = client.post("/accounts/two-factor/", {"code": current_code(user)}, follow=True)
+    html = page.content.decode()
+    link = (
+        '<a class="govuk-notification-banner__link" href="/accounts/two-factor/recovery-codes/">'
+        "recovery codes</a>"
+    )
+    assert link in html
+    assert "(/accounts/two-factor/recovery-codes/)" not in html and "&lt;a" not in html

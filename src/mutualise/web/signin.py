@@ -15,6 +15,8 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -68,8 +70,11 @@ def two_factor(request):
             if enrolling:
                 messages.info(
                     request,
-                    "Two-factor sign-in is set up. In case you lose your phone, make recovery "
-                    "codes at Recovery codes (/accounts/two-factor/recovery-codes/).",
+                    format_html(
+                        "Two-factor sign-in is set up. In case you lose your phone, make <a "
+                        'class="govuk-notification-banner__link" href="{}">recovery codes</a>.',
+                        reverse("accounts:recovery_codes"),
+                    ),
                 )
             return redirect(target)
     context = {"enrolling": enrolling, "error": error, "next": target, "page_title": "Two-factor"}
