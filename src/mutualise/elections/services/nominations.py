@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from mutualise.audit import services as audit
 from mutualise.constitution.calendar import add_period, age_on
+from mutualise.counting.ballots import has_control_character
 from mutualise.register import services as register
 
 from .. import seats
@@ -71,6 +72,47 @@ def _term_limits(election: Election, member, body) -> list[str]:
     return problems
 
 
+_BALLOT_NAME_MAX = Candidate._meta.get_field("ballot_name").max_length
+
+
+def ballot_name_key(name: str) -> str:
+    """What two ballot names are compared by: case and runs of whitespace do not tell
+    candidates apart on a ballot paper (nor in a result), so they do not here."""
+    return " ".join(name.split()).casefold()
+
+
+def _ballot_name(given: str, member) -> tuple[str, list[str]]:
+    """The name printed on the ballot (the one given, else the member's name on the register),
+    with runs of whitespace made one space, and what is wrong with it: a name the exported BLT
+    could not carry (empty, a control character or a bidirectional override) is refused."""
+    source = "ballot name" if given.strip() else "ballot name (the member's name on the register)"
+    raw = given if given.strip() else member.display_name
+    if has_control_character(raw):  # before split(): str.split() treats \x1c-\x1f as spaces
+        return raw, [
+            f"{source}: has a control character or a bidirectional override "
+            "(the exported ballots could not be read); retype the name"
+        ]
+    name = " ".join(raw.split())
+    if not name:
+        return name, [f"{source}: empty; enter the name to print on the ballot paper"]
+    if len(name) > _BALLOT_NAME_MAX:
+        return name, [f"{source}: {len(name)} characters; at most {_BALLOT_NAME_MAX}"]
+    return name, []
+
+
+def _refuse_a_clash(election: Election, name: str) -> None:
+    """Two standing candidates of one ballot name could not be told apart by the voters, and
+    the exported BLT would be refused by the counter ('given twice'). Called inside the
+    nomination's transaction with the election locked, so two nominations cannot both pass."""
+    key = ballot_name_key(name)
+    for other in _standing(election).values_list("ballot_name", flat=True):
+        if ballot_name_key(other) == key:
+            raise ElectionError(
+                f"ballot name: another candidate in this election already has the ballot name "
+                f"{other!r}: add a middle initial or a description"
+            )
+
+
 def nominate(
     election: Election,
     member,
@@ -104,6 +146,8 @@ def nominate(
     if minimum_age and born is not None and age_on(born, election.close_of_poll) < minimum_age:
         problems.append(f"candidate: must be at least {minimum_age} on polling day")
     problems += _term_limits(election, member, body)
+    ballot_name, wrong = _ballot_name(ballot_name, member)
+    problems += wrong
     limit = rules.statement_word_limit
     words = len(statement.split())
     if limit and words > limit:
@@ -130,13 +174,19 @@ def nominate(
     if problems:
         raise ElectionError("; ".join(problems))
     with transaction.atomic():
+        # One nomination at a time per election: the ballot-name check below reads the
+        # standing candidates, and a nomination made meanwhile could otherwise clash unseen.
+        locked = Election.objects.select_for_update().get(pk=election.pk)
+        if locked.state_enum != State.NOMINATIONS_OPEN:
+            raise ElectionError("nominations are not open")
+        _refuse_a_clash(election, ballot_name)
         try:
             with transaction.atomic():
                 candidate = Candidate.objects.create(
                     organisation=election.organisation,
                     election=election,
                     member=member,
-                    ballot_name=ballot_name or member.display_name,
+                    ballot_name=ballot_name,
                     statement=statement,
                     declarations=list(declarations),
                     nominated_at=now,

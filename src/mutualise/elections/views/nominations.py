@@ -46,6 +46,7 @@ def nominate(request, slug, pk):
                     election,
                     member,
                     statement=request.POST.get("statement", ""),
+                    ballot_name=request.POST.get("ballot_name", ""),
                     declarations=request.POST.getlist("declarations"),
                     actor=request.user,
                     **helpers,

@@ -26,6 +26,8 @@ _FIELDS = {
     "proposers": "proposers",
     "seconders": "seconders",
     "statement": "statement",
+    "ballot name": "ballot_name",
+    "ballot name (the member's name on the register)": "ballot_name",
     "declarations": "declarations",
     "received on": "received_on",
     "reason": "reason",
