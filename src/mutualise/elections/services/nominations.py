@@ -179,6 +179,8 @@ def nominate(
         locked = Election.objects.select_for_update().get(pk=election.pk)
         if locked.state_enum != State.NOMINATIONS_OPEN:
             raise ElectionError("nominations are not open")
+        if election.candidates.filter(member=member).exists():
+            raise ElectionError("candidate: already nominated in this election")
         _refuse_a_clash(election, ballot_name)
         try:
             with transaction.atomic():
