@@ -75,7 +75,7 @@ def _term_limits(election: Election, member, body) -> list[str]:
 _BALLOT_NAME_MAX = Candidate._meta.get_field("ballot_name").max_length
 
 
-def ballot_name_key(name: str) -> str:
+def _ballot_name_key(name: str) -> str:
     """What two ballot names are compared by: case and runs of whitespace do not tell
     candidates apart on a ballot paper (nor in a result), so they do not here."""
     return " ".join(name.split()).casefold()
@@ -104,9 +104,9 @@ def _refuse_a_clash(election: Election, name: str) -> None:
     """Two standing candidates of one ballot name could not be told apart by the voters, and
     the exported BLT would be refused by the counter ('given twice'). Called inside the
     nomination's transaction with the election locked, so two nominations cannot both pass."""
-    key = ballot_name_key(name)
+    key = _ballot_name_key(name)
     for other in _standing(election).values_list("ballot_name", flat=True):
-        if ballot_name_key(other) == key:
+        if _ballot_name_key(other) == key:
             raise ElectionError(
                 f"ballot name: another candidate in this election already has the ballot name "
                 f"{other!r}: add a middle initial or a description"
