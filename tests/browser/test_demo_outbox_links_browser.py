@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_the_demo_outbox_link_takes_a_newcomer_through_an_invitation(
-    page, sign_in, assert_accessible
+    page, sign_in, assert_accessible, live_server, settings
 ):
+    settings.MUTUALISE_SITE_URL = live_server.url  # as `mutualise demo` sets it to its own address
     info = demo.load()
     slug = info.organisation.slug
     sign_in("admin", demo.DEMO_PASSWORD)
