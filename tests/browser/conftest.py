@@ -52,6 +52,14 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _mailed_links_come_back_here(request, settings):
+    """Links in mail are built from MUTUALISE_SITE_URL, as on a real install (and as
+    `mutualise demo` sets it to its own address): here, the live server's."""
+    if "live_server" in request.fixturenames:
+        settings.MUTUALISE_SITE_URL = request.getfixturevalue("live_server").url
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A phone-sized page (most members use phones) whose base URL is the live server."""

@@ -268,12 +268,14 @@ def test_the_cooperative_agm_from_notice_to_approved_minutes(
 
 
 def test_the_demo_administrator_founds_the_thirteenth_model_and_staffs_it(
-    demo_site, open_page, assert_accessible
+    demo_site, open_page, assert_accessible, settings
 ):
     """Setting up from a model in the browser (the accounts app's founding pages): the one
     shipped model the demo has no organisation for, a community benefit society, is founded by
     the demo administrator, who invites its secretary; she accepts from the mailed link."""
     from django.core import mail
+
+    settings.MUTUALISE_SITE_URL = demo_site[0]  # as `mutualise demo` sets it to its own address
 
     name = "Ashby Arms Community Pub Limited"
     admin = open_page()
