@@ -84,7 +84,7 @@ def test_officer_records_an_appointment_on_a_phone(page, org, sign_in, assert_ac
     page.goto(f"/o/{org.slug}/accountability/holders/")
     assert_accessible(page, "office holders page")
     page.get_by_label("Seat or office").select_option(
-        label="Board of Directors: co-opted-directors (co-opted)"
+        label="Board of Directors: Co opted directors (co-opted)"
     )
     page.get_by_label("How").select_option("co-opted")
     page.get_by_label("Appointed by").fill("the board")
