@@ -24,7 +24,8 @@ def seat_bodies(organisation) -> int:
     today = clock.localdate()
     started_on = today - timedelta(days=180)  # within even a one-year term
     made = 0
-    for body in organisation.constitution.bodies:
+    constitution = organisation.constitution
+    for body in constitution.bodies:
         ends_on = started_on.replace(year=started_on.year + body.term.years)
         for group in body.seats:
             for n in range(group.seats):
@@ -33,7 +34,9 @@ def seat_bodies(organisation) -> int:
                     body_id=body.id,
                     seat_group_id=group.id,
                     how=str(group.filled_by),
-                    chosen_by=group.appointer or group.electorate or group.office or body.id,
+                    chosen_by=constitution.chooser_name(
+                        group.appointer or group.electorate or group.office or body.id
+                    ),
                     # co-opted since the last AGM: they serve until the next one
                     started_on=today - timedelta(days=5) if group.until_next_agm else started_on,
                     ends_on=ends_on,
@@ -48,7 +51,9 @@ def seat_bodies(organisation) -> int:
                 body_id=body.id,
                 office_id=office.id,
                 how=str(office.filled_by),
-                chosen_by=office.electorate or office.appointer or body.id,
+                chosen_by=constitution.chooser_name(
+                    office.electorate or office.appointer or body.id
+                ),
                 started_on=started_on,
                 holder_name=f"{office.name} of the {body.name}",
                 address=ADDRESS,

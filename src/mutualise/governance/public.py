@@ -73,6 +73,7 @@ class HolderRow:
 def holders(organisation, today: date) -> tuple[list[HolderRow], int, int]:
     """Current holders with how each got there; and (seats filled by election, seats held)."""
     constitution = organisation.constitution
+    chooser = constitution.chooser_name
     bodies = {b.id: b for b in constitution.bodies}
     rows, elected, seats = [], 0, 0
     current = OfficeHolding.objects.filter(
@@ -100,9 +101,9 @@ def holders(organisation, today: date) -> tuple[list[HolderRow], int, int]:
         if h.how == OfficeHolding.How.ELECTED and h.election_id:
             how = f"Elected in “{h.election.title}”"
         elif h.how == OfficeHolding.How.ELECTED:
-            how = f"Elected by {h.chosen_by}" if h.chosen_by else "Elected"
+            how = f"Elected by {chooser(h.chosen_by)}" if h.chosen_by else "Elected"
         else:
-            how = h.get_how_display() + (f" by {h.chosen_by}" if h.chosen_by else "")
+            how = h.get_how_display() + constitution.chosen_phrase(h.how, h.chosen_by)
             if h.decided_on:
                 how += f" on {h.decided_on.day} {h.decided_on:%B %Y}"
         is_elected = h.how == OfficeHolding.How.ELECTED

@@ -169,6 +169,7 @@ def holders(request, slug):
     for h in holders:  # words for the seat, not the rulebook's ids
         body = bodies.get(h.body_id)
         h.place = f"{body.name}: {body.seat_label(h.seat_label)}" if body else h.seat_label
+        h.chosen_phrase = organisation.constitution.chosen_phrase(h.how, h.chosen_by)
     return render(
         request,
         "governance/holders.html",

@@ -7,11 +7,11 @@ from typing import Literal
 from pydantic import Field
 
 from .bodies import Appointer, Body, Elections
-from .kinds import BodyKind, LegalForm
+from .kinds import BodyKind, LegalForm, SeatFill
 from .meetings import MeetingKindRule, Meetings, ResolutionKind
 from .membership import Constituency, ConstituencyClass, Membership, Organisation
 from .stake import AssetLock, Participation, Shares, Surplus
-from .types import SCHEMA_VERSION, NotFound, Strict
+from .types import ALL_MEMBERS, SCHEMA_VERSION, NotFound, Strict
 
 # ---------------------------------------------------------------------------------------------
 
@@ -119,6 +119,40 @@ class Constitution(Strict):
             return rule.notice_clear_days
         meetings = self.meetings
         return (meetings.agm if rule.annual else meetings.general).notice_clear_days
+
+    def chooser_name(self, ident: str) -> str:
+        """Who an electorate or appointer id (`electorate`, `appointer`) names, in words: "all
+        the members", a constituency's or class's name, an appointer's name, "the <body>", an
+        office's name. Anything else (a name an officer typed) comes back as it is."""
+        if ident == ALL_MEMBERS:
+            return "all the members"
+        for appointer in self.appointers:
+            if appointer.id == ident:
+                return appointer.name
+        for body in self.bodies:
+            if body.id == ident:
+                return f"the {body.name}"
+        for constituency in self.constituencies:
+            if constituency.id == ident:
+                return constituency.name
+        found = self.find_class(ident)
+        if found is not None:
+            return found[1].name
+        for body in self.bodies:
+            for office in body.offices:
+                if office.id == ident:
+                    return f"the {office.name} of the {body.name}"
+        return ident
+
+    def chosen_phrase(self, how: str, chosen_by: str) -> str:
+        """How a holding's chooser reads after its kind ("appointed by the council", "ex
+        officio, as the headteacher"): empty when nobody is recorded."""
+        if not chosen_by:
+            return ""
+        if how == SeatFill.EX_OFFICIO:
+            office = self.chooser_name(chosen_by)
+            return f", as {office}" if office.startswith("the ") else f", as the {office}"
+        return f" by {self.chooser_name(chosen_by)}"
 
     def find_class(self, ident: str) -> tuple[Constituency, ConstituencyClass] | None:
         for constituency in self.constituencies:

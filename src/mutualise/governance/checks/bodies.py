@@ -95,6 +95,7 @@ def filled_as_the_rules_say(c: Constitution, f: Facts) -> list[Finding]:
             if wrong and group.filled_by == SeatFill.ELECTED:
                 findings.append(
                     _not_elected(
+                        c,
                         body,
                         group.label,
                         wrong,
@@ -107,13 +108,14 @@ def filled_as_the_rules_say(c: Constitution, f: Facts) -> list[Finding]:
             holding = [h for h in current if h.office_id == office_id]
             wrong = [h for h in holding if h.how != office.filled_by]
             if wrong and office.filled_by == SeatFill.ELECTED:
-                electorate = "the " + (
-                    c.body(office.electorate).name.lower()
+                electorate = (
+                    "the " + c.body(office.electorate).name.lower()
                     if office.electorate in {b.id for b in c.bodies}
-                    else f"members of {office.electorate}"
+                    else f"the members of {c.chooser_name(office.electorate or '')}"
                 )
                 findings.append(
                     _not_elected(
+                        c,
                         body,
                         office.name,
                         holding,
@@ -154,8 +156,8 @@ def filled_as_the_rules_say(c: Constitution, f: Facts) -> list[Finding]:
     return findings
 
 
-def _not_elected(body, seat_name, holders, seats, rule, elected_by="") -> Finding:
-    by = sorted({h.chosen_by for h in holders if h.chosen_by})
+def _not_elected(c, body, seat_name, holders, seats, rule, elected_by="") -> Finding:
+    by = sorted({c.chooser_name(h.chosen_by) for h in holders if h.chosen_by})
     hows = sorted({h.how for h in holders})
     names = ", ".join(h.name for h in holders)
     count = len(holders)

@@ -182,7 +182,7 @@ def record_office_election(
     body, _, office = _seat(organisation.constitution, body_id, office_id=office_id)
     if office.filled_by != SeatFill.ELECTED:
         raise GovernanceError(f"the rulebook says the {office.name} is {office.filled_by}")
-    elector = office.electorate or body.id
+    elector = organisation.constitution.chooser_name(office.electorate or body.id)
     with transaction.atomic():
         if replaces:
             for old in OfficeHolding.objects.select_for_update().filter(
