@@ -66,6 +66,49 @@ def test_settings_form_explains_changes_and_adopts(client, sysadmin):
     assert "# £1 shares [R]" in organisation.current_version.source_text  # comments kept
 
 
+def test_the_settings_form_takes_the_purpose_and_the_web_address(client, sysadmin):
+    """Issue 13: the founding form lacked the organisation's purpose and its web address."""
+    client.force_login(sysadmin)
+    url = reverse("accounts:found_settings", args=["co-operative-society"])
+    page = client.get(url).content.decode()
+    assert 'name="organisation.purpose"' in page and "<textarea" in page
+    assert 'name="slug"' in page and "example-wholefoods-co-operative-limited" in page  # suggested
+    values = {
+        "organisation.name": "Riverside Wholefoods Co-operative Limited",
+        "organisation.purpose": "running a wholefood shop\r\nand a cafe for its members",
+    }
+    checked = client.post(url, {**values, "slug": "Riverside Foods!", "action": "check"})
+    assert checked.status_code == 400
+    text = checked.content.decode()
+    assert 'id="s-slug-error"' in text and 'href="#s-slug"' in text  # at the field, and summary
+    assert "riverside-wholefoods-co-operative-limited" in text  # suggested from the new name
+    assert not Organisation.objects.exists()
+    adopted = client.post(url, {**values, "slug": "riverside-foods", "action": "adopt"})
+    organisation = Organisation.objects.get()
+    assert adopted.url == reverse("accounts:roles", args=["riverside-foods"])
+    assert organisation.slug == "riverside-foods"
+    assert organisation.constitution.organisation.purpose == (
+        "running a wholefood shop and a cafe for its members"
+    )
+    again = client.post(url, {**values, "slug": "riverside-foods", "action": "adopt"})
+    assert again.status_code == 400 and "already uses /o/riverside-foods/" in again.content.decode()
+    assert Organisation.objects.count() == 1
+
+
+def test_the_editor_keeps_the_web_address_and_refuses_a_bad_one_at_its_field(client, sysadmin):
+    client.force_login(sysadmin)
+    url = reverse("accounts:found_settings", args=["co-operative-society"])
+    page = client.post(url, {"slug": "edited-co-op", "action": "edit"})
+    assert 'value="edited-co-op"' in page.content.decode()
+    editor = reverse("accounts:found_rulebook", args=["co-operative-society"])
+    text = page.context["text"]
+    bad = client.post(editor, {"text": text, "slug": "a", "action": "adopt"})
+    assert bad.status_code == 400 and 'id="s-slug-error"' in bad.content.decode()
+    assert not Organisation.objects.exists()
+    client.post(editor, {"text": text, "slug": "edited-co-op", "action": "adopt"})
+    assert Organisation.objects.get().slug == "edited-co-op"
+
+
 def test_settings_errors_are_shown_at_their_fields_and_nothing_is_stored(client, sysadmin):
     client.force_login(sysadmin)
     url = reverse("accounts:found_settings", args=["co-operative-society"])

@@ -64,3 +64,43 @@ def test_a_rulebook_with_a_problem_stores_nothing(db):
     with pytest.raises(services.AccountsError):
         _found(root, name="   ")
     assert not Organisation.objects.exists() and not Role.objects.exists()
+
+
+def test_the_founder_chooses_the_web_address_and_it_is_audited(db):
+    """Issue 13: the founding form had no web address (slug) field."""
+    root = make_user("root", is_superuser=True)
+    organisation = services.found_organisation(
+        actor=root, name="New Co-op", text=TEXT, source_name="rules.yaml", slug=" Riverside-Co-op "
+    )
+    assert organisation.slug == "riverside-co-op"
+    created = AuditEvent.objects.get(organisation=organisation, action="organisation.created")
+    assert created.data["slug"] == "riverside-co-op"
+
+
+def test_a_blank_web_address_is_made_from_the_name_and_kept_free(db, coop):
+    root = make_user("root", is_superuser=True)
+    assert services.suggest_slug("Riverside") == "riverside-2"  # the fixture has "riverside"
+    assert _found(root, name="Riverside").slug == "riverside-2"
+    assert _found(root, name="Riverside").slug == "riverside-3"
+
+
+@pytest.mark.parametrize(
+    "slug,says",
+    [
+        ("riverside", "Another organisation already uses /o/riverside/"),
+        ("ab", "3 to 80 characters"),
+        ("x" * 81, "3 to 80 characters"),
+        ("river side", "lower-case letters, digits and single hyphens"),
+        ("river--side", "single hyphens"),
+        ("-riverside", "single hyphens"),
+        ("rivèrside", "lower-case letters"),
+    ],
+)
+def test_a_web_address_that_cannot_be_used_is_refused_at_its_field(db, coop, slug, says):
+    root = make_user("root", is_superuser=True)
+    with pytest.raises(services.AccountsError) as refused:
+        services.found_organisation(
+            actor=root, name="New Co-op", text=TEXT, source_name="rules.yaml", slug=slug
+        )
+    assert refused.value.field == "slug" and says in str(refused.value)
+    assert Organisation.objects.count() == 1 and not Role.objects.exists()

@@ -11,7 +11,7 @@ from verb_walker import Index
 # Pure reads: they change nothing, so there is nothing to record.
 READS = {
     "accounts.services.errors": ["require_role_manager"],
-    "accounts.services.founding": ["may_found"],
+    "accounts.services.founding": ["may_found", "suggest_slug", "slug_problem"],
     "accounts.services.invitations": ["lookup", "wrong_person"],
     "accounts.services.members": ["require_secretary", "member_link", "uninvited_members"],
     "accounts.services.membership": [

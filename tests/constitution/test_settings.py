@@ -24,19 +24,29 @@ def test_every_model_has_settings_and_unchanged_values_change_nothing(slug):
 def test_every_setting_of_every_model_can_be_written(slug):
     text = MODELS[slug].read_text()
     for setting in settings_for(text):
-        new_value = {"count": "7", "pence": "3.50", "list": "AB1, AB2", "text": "Renamed: one"}[
-            setting.kind
-        ]
+        new_value = {
+            "count": "7",
+            "pence": "3.50",
+            "list": "AB1, AB2",
+            "text": "Renamed: one",
+            "paragraph": "Renamed: one",
+        }[setting.kind]
         changed = apply(text, {setting.key: new_value})
         data = yaml.safe_load(changed)
         for part in setting.path:
             data = data[part]
-        expected = {"count": 7, "pence": 350, "list": ["AB1", "AB2"], "text": "Renamed: one"}
+        expected = {
+            "count": 7,
+            "pence": 350,
+            "list": ["AB1", "AB2"],
+            "text": "Renamed: one",
+            "paragraph": "Renamed: one",
+        }
         assert data == expected[setting.kind], setting.key
         # Every comment stays (the models' lists are flow lists, written in place).
         comments = [line for line in text.splitlines() if line.strip().startswith("#")]
         assert comments == [line for line in changed.splitlines() if line.strip().startswith("#")]
-        if setting.kind != "list":  # a list over several lines folds into one
+        if setting.kind not in ("list", "paragraph"):  # these may take more or fewer lines
             assert len(changed.splitlines()) == len(text.splitlines())
 
 
@@ -75,6 +85,24 @@ def test_a_block_list_becomes_a_flow_list_in_place():
         "NE9",
         "NE8",
     )
+
+
+@pytest.mark.parametrize("slug", sorted(MODELS))
+def test_the_purpose_is_a_setting_written_as_a_folded_paragraph(slug):
+    """Issue 13: the founding form lacked the organisation's purpose (its objects)."""
+    text = MODELS[slug].read_text()
+    assert "organisation.purpose" in {s.key for s in settings_for(text)}
+    words = "running a community shop: for members # and others, " * 12 + "in Riverside"
+    typed = words.replace(", ", ",\r\n  ", 3)  # as a textarea sends it, wrapped
+    changed = apply(text, {"organisation.purpose": typed})
+    assert load_text(changed, "x.yaml").organisation.purpose == " ".join(words.split())
+    longest = max(96, *(len(line) for line in text.splitlines()))
+    assert max(len(line) for line in changed.splitlines()) <= longest  # short lines, folded
+    with pytest.raises(SettingError) as refused:
+        apply(text, {"organisation.purpose": "  \n "})
+    assert refused.value.problems == {"organisation.purpose": "Enter a value"}
+    with pytest.raises(SettingError):
+        apply(text, {"organisation.purpose": "x" * 2001})
 
 
 def test_values_the_form_cannot_write_are_named_by_field():

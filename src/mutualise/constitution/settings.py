@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 
 import yaml
@@ -32,7 +33,9 @@ class SettingError(ValueError):
 class Setting:
     path: Path_
     label: str
-    kind: str  # "text", "count", "pence" (shown in pounds) or "list" (comma-separated)
+    # "text" (one line), "paragraph" (a few sentences), "count", "pence" (shown in pounds) or
+    # "list" (comma-separated)
+    kind: str
     value: str  # as the form shows it
     group: str
     hint: str = ""
@@ -106,6 +109,14 @@ def settings_for(text: str) -> list[Setting]:
 
     add(
         ("organisation", "name"), "Name", "text", "The organisation", "Its registered name, in full"
+    )
+    add(
+        ("organisation", "purpose"),
+        "Its purpose (objects)",
+        "paragraph",
+        "The organisation",
+        "What it exists to do, as its registered objects say it, finishing the sentence "
+        "“Its purpose is…”",
     )
     for i, c in enumerate(data.get("constituencies") or []):
         group = c.get("name", c.get("id", f"constituency {i + 1}"))
@@ -194,6 +205,9 @@ def settings_for(text: str) -> list[Setting]:
     return found
 
 
+MAX_PARAGRAPH = 2000  # characters: the models' purposes are under 300
+
+
 def _render(setting: Setting, raw: str) -> str:
     raw = raw.strip()
     if setting.kind == "count":
@@ -208,6 +222,13 @@ def _render(setting: Setting, raw: str) -> str:
     if setting.kind == "list":
         items = [item.strip() for item in raw.split(",") if item.strip()]
         return "[" + ", ".join(_scalar(item, in_list=True) for item in items) + "]"
+    if setting.kind == "paragraph":
+        raw = " ".join(raw.split())  # a paragraph is one run of words: the form may wrap it
+        if not raw:
+            raise ValueError("Enter a value")
+        if len(raw) > MAX_PARAGRAPH:
+            raise ValueError(f"Enter at most {MAX_PARAGRAPH} characters")
+        return raw
     if not raw:
         raise ValueError("Enter a value")
     if "\n" in raw or len(raw) > 500:
@@ -227,6 +248,15 @@ def _scalar(value: str, in_list: bool = False) -> str:
     return value if plain else json.dumps(value, ensure_ascii=False)
 
 
+def _folded(words: str, text: str, node: yaml.Node) -> str:
+    """A paragraph as a folded block (">-") indented as the one it replaces, so the rulebook
+    keeps its short lines; YAML folds the lines back into the same single run of words."""
+    key_line = text.splitlines()[node.start_mark.line]
+    indent = " " * (len(key_line) - len(key_line.lstrip()) + 2)
+    lines = textwrap.wrap(words, width=96 - len(indent), break_long_words=False)
+    return ">-\n" + "\n".join(indent + line for line in lines)
+
+
 def apply(text: str, values: dict[str, str]) -> str:
     """Write the form's values (by setting key) into the text. Unchanged values leave the text
     as it was; a value the form cannot write raises SettingError naming every such key."""
@@ -236,8 +266,8 @@ def apply(text: str, values: dict[str, str]) -> str:
         if setting.key not in values:
             continue
         raw = values[setting.key]
-        if raw.strip() == setting.value.strip():
-            continue
+        if " ".join(raw.split()) == " ".join(setting.value.split()):
+            continue  # unchanged (a wrapped paragraph is the same run of words)
         try:
             new = _render(setting, raw)
         except ValueError as exc:
@@ -247,7 +277,10 @@ def apply(text: str, values: dict[str, str]) -> str:
         if node is None:
             continue
         start, end = node.start_mark.index, node.end_mark.index
-        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+        if setting.kind == "paragraph":
+            new = _folded(new, text, node) if block else _scalar(new)
+        if block:
             new += "\n"  # a block scalar's span runs to the start of the next line
         elif isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
             # A block list becomes a flow list in its place (comments after it stay).

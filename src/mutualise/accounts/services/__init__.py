@@ -1,7 +1,7 @@
 """The accounts app's verbs: invitations, roles, founding an organisation."""
 
 from .errors import AccountsError, InvitationError, NotPermitted, require_role_manager
-from .founding import found_organisation, may_found
+from .founding import found_organisation, may_found, slug_problem, suggest_slug
 from .invitations import accept, accept_as_new_user, lookup, withdraw, wrong_person
 from .members import invite_all_members, invite_member, uninvited_members  # noqa: F401
 from .roles import (
@@ -29,6 +29,8 @@ __all__ = [
     "revoke_role",
     "role_holders",
     "site_url",
+    "slug_problem",
+    "suggest_slug",
     "withdraw",
     "wrong_person",
 ]

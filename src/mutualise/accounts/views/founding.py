@@ -33,6 +33,7 @@ from mutualise.constitution import settings as rulebook_settings
 from .. import services
 
 MAX_TEXT = 200_000  # characters: the largest model is under 12,000
+MAX_VALUE = {"paragraph": rulebook_settings.MAX_PARAGRAPH + 200}  # else one line's 500
 
 
 def _founder(view):
@@ -105,6 +106,15 @@ def _problems_by_field(problems, keys):
     return by_field, other
 
 
+def _slug_field(request, name: str, error: str = "") -> dict:
+    """The web address field: what was typed (blank: made from the name, shown in the hint),
+    and what is wrong with it, checked on every check as well as on adopting."""
+    typed = request.POST.get("slug", "")[:100].strip().lower() if request.method == "POST" else ""
+    if typed and not error:
+        error = services.slug_problem(typed)
+    return {"value": typed, "error": error, "suggestion": services.suggest_slug(name)}
+
+
 def _adopt(request, *, text, source_name, model):
     constitution = load_text(text, source_name)  # raises RulebookError
     organisation = services.found_organisation(
@@ -113,6 +123,7 @@ def _adopt(request, *, text, source_name, model):
         text=text,
         source_name=source_name,
         model_slug=model,
+        slug=request.POST.get("slug", "")[:100],
     )
     messages.success(
         request,
@@ -130,7 +141,10 @@ def settings_form(request, model):
     values = {f.key: f.value for f in fields}
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if request.method == "POST":
-        values = {k: request.POST.get(k, values[k])[:500] for k in keys}
+        values = {
+            f.key: request.POST.get(f.key, values[f.key])[: MAX_VALUE.get(f.kind, 500)]
+            for f in fields
+        }
         try:
             text = rulebook_settings.apply(base, values)
             constitution = load_text(text, path.name)
@@ -139,11 +153,13 @@ def settings_form(request, model):
         except rulebook_settings.SettingError as exc:
             field_errors = exc.problems
         except services.AccountsError as exc:
-            field_errors = {"organisation.name": str(exc)}
+            field_errors = {"slug" if exc.field == "slug" else "organisation.name": str(exc)}
         except RulebookError as exc:
             field_errors, other_problems = _problems_by_field(exc.problems, keys)
         if action == "edit" and not field_errors:
             return _editor(request, model, path.name, text, [])
+    name = values.get("organisation.name", "")
+    slug = _slug_field(request, name, field_errors.pop("slug", ""))
     try:
         constitution = load_text(text, path.name)
     except RulebookError:
@@ -166,9 +182,12 @@ def settings_form(request, model):
         for row in rows
         if row["error"]
     ]
+    if slug["error"]:
+        errors.insert(1, ("s-slug", f"Web address: {slug['error']}"))
     errors += [("rulebook-problems", str(p)) for p in other_problems]
     context = {
         "model": model,
+        "slug": slug,
         "title": _title(base),
         "legal_form": legal_form_label(constitution.organisation.legal_form),
         "sections": explain_sections(constitution),
@@ -188,17 +207,26 @@ def _excerpt(lines: list[str], line: int | None, around: int = 2) -> list[dict]:
     return [{"number": n, "text": lines[n - 1], "here": n == line} for n in range(start, end + 1)]
 
 
-def _editor(request, model, source_name, text, problems, status=200):
+def _editor(request, model, source_name, text, problems, status=200, slug_error=""):
     lines = text.splitlines()
     shown = [
         {"problem": p, "excerpt": _excerpt(lines, p.line), "anchor": f"problem-{i}"}
         for i, p in enumerate(problems, 1)
     ]
+    try:
+        name = load_text(text, source_name).organisation.name
+    except RulebookError:
+        name = ""
+    slug = _slug_field(request, name, slug_error)
+    errors = [("s-slug", f"Web address: {slug['error']}")] if slug["error"] else []
+    if slug["error"]:
+        status = 400
     context = {
         "model": model,
         "text": text,
+        "slug": slug,
         "problems": shown,
-        "errors": [(s["anchor"], str(s["problem"])) for s in shown],
+        "errors": errors + [(s["anchor"], str(s["problem"])) for s in shown],
         "line_count": len(lines),
         "page_title": "Edit the rulebook",
         "action_url": reverse("accounts:found_rulebook", args=[model]),
@@ -220,8 +248,14 @@ def rulebook(request, model):
                 return _adopt(request, text=text, source_name=path.name, model=model)
         except RulebookError as exc:
             return _editor(request, model, path.name, text, exc.problems, status=400)
-        except (NotFound, services.AccountsError) as exc:
+        except services.AccountsError as exc:
+            if exc.field == "slug":
+                return _editor(request, model, path.name, text, [], status=400, slug_error=str(exc))
             problem = Problem(path.name, None, "", str(exc))
             return _editor(request, model, path.name, text, [problem], status=400)
-        messages.success(request, "The rulebook has no problems: you can adopt it.")
+        except NotFound as exc:
+            problem = Problem(path.name, None, "", str(exc))
+            return _editor(request, model, path.name, text, [problem], status=400)
+        if not _slug_field(request, "")["error"]:
+            messages.success(request, "The rulebook has no problems: you can adopt it.")
     return _editor(request, model, path.name, text, [])

@@ -57,7 +57,12 @@ def create_organisation(
             "organisation.created",
             actor=actor,
             subject=organisation,
-            data={"name": name, "model": model_slug, "constitution_sha256": version.sha256},
+            data={
+                "name": name,
+                "slug": organisation.slug,
+                "model": model_slug,
+                "constitution_sha256": version.sha256,
+            },
         )
     return organisation
 
