@@ -48,7 +48,7 @@ READS = {
     "meetings.services.minutes": ["minutes_text"],
     "meetings.services.hands": ["may_raise_hand_online", "online_hands"],
     "meetings.services.motions": ["word_count"],
-    "meetings.services.notice": ["members_by_post"],
+    "meetings.services.notice": ["members_by_post", "notice_sent", "require_unsent"],
     "meetings.services.organising": ["earliest_lawful_date"],
     "meetings.services.proxies": ["proxy_deadline", "live_proxies"],
     "meetings.services.record": ["attendance_list", "record_text"],

@@ -76,6 +76,12 @@ RUNNERS_ONLY = {
     "propose_resolution": lambda w, a: services.propose_resolution(
         w["meeting"], title="x", text="y", kind_id="ordinary", actor=a
     ),
+    "change_draft_meeting": lambda w, a: services.change_draft_meeting(
+        w["meeting"], title="Renamed", actor=a
+    ),
+    "change_draft_resolution": lambda w, a: services.change_draft_resolution(
+        w["resolution"], title="Renamed", actor=a
+    ),
     "add_paper": lambda w, a: services.add_paper(
         w["meeting"], title="Accounts", url="https://example.org/a.pdf", actor=a
     ),
@@ -219,7 +225,7 @@ def test_the_service_refuses_the_wrong_role(world, verb, role):
 def test_every_public_verb_has_a_refusal_case():
     """A new verb in services.__all__ that changes something needs its row above."""
     reads = {"agenda", "attendance_list", "ballots_digest", "check_receipt", "earliest_lawful_date",
-             "is_present", "kind_rules", "may_raise_hand_online", "online_hands", "live_proxies", "member_for", "members_by_post",
+             "is_present", "kind_rules", "may_raise_hand_online", "online_hands", "live_proxies", "member_for", "members_by_post", "notice_sent", "require_unsent",
              "minutes_text", "proxy_deadline", "published_ballots", "published_receipts",
              "receipt_hash", "receipts_digest", "record_text", "tally", "word_count"}  # fmt: skip
     verbs = {

@@ -65,6 +65,7 @@ def queue_notice(meeting, *, actor, meeting_url: str = "", now=None):
         if last is not None and last.state == "done":
             raise services.MeetingError("the notice of this meeting has been sent already")
         current = Meeting.objects.get(pk=meeting.pk)
+        services.require_unsent(current)  # sent already, by a job or the command line
         if last is not None or current.state != "draft":
             # Its sending failed, or the meeting was called without sending (the command
             # line): notice stands given, send it (again).

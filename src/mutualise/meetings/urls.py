@@ -10,6 +10,12 @@ urlpatterns = [
     path("requisitions/", views.requisitions, name="requisitions"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/prepare/", views.meeting_prepare, name="prepare"),
+    path("<int:pk>/change/", views.meeting_edit, name="edit"),
+    path(
+        "<int:pk>/resolutions/<int:number>/change/",
+        views.resolution_edit,
+        name="resolution_edit",
+    ),
     path("<int:pk>/minutes/", views.minutes, name="minutes"),
     path("<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
     path("<int:pk>/resolutions/<int:number>/vote", views.vote, name="vote"),

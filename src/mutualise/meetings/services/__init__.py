@@ -7,10 +7,18 @@ from __future__ import annotations
 from .agenda import add_paper, add_resolution, agenda, create_meeting, kind_rules
 from .attendance import check_in, check_in_many, is_present, leave
 from .common import DISCRETION, Acknowledgement, MeetingError, member_for, receipt_hash
+from .drafts import change_draft_meeting, change_draft_resolution
 from .hands import may_raise_hand_online, online_hands, raise_hand_online
 from .minutes import approve_minutes, draft_minutes, minutes_text, publish_minutes
 from .motions import accept_motion, submit_motion, support_motion, word_count
-from .notice import NoticeSent, members_by_post, send_notice
+from .notice import (
+    NoticeRecord,
+    NoticeSent,
+    members_by_post,
+    notice_sent,
+    require_unsent,
+    send_notice,
+)
 from .organising import (
     NotPermitted,
     earliest_lawful_date,
@@ -52,6 +60,7 @@ __all__ = [
     "DISCRETION",
     "MeetingError",
     "NotPermitted",
+    "NoticeRecord",
     "NoticeSent",
     "ReceiptCheck",
     "_write_vote",
@@ -65,6 +74,8 @@ __all__ = [
     "attendance_list",
     "ballots_digest",
     "call_meeting",
+    "change_draft_meeting",
+    "change_draft_resolution",
     "cancel_meeting",
     "cast_vote",
     "check_in",
@@ -88,6 +99,7 @@ __all__ = [
     "member_for",
     "members_by_post",
     "minutes_text",
+    "notice_sent",
     "open_meeting",
     "open_vote",
     "plan_meeting",
@@ -103,6 +115,7 @@ __all__ = [
     "receipts_digest",
     "record_short_notice_consents",
     "record_text",
+    "require_unsent",
     "revoke_proxy",
     "send_notice",
     "sign_minutes",

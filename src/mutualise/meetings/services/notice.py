@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from mutualise.audit import services as audit
 from mutualise.mail import services as mail
@@ -28,6 +29,38 @@ class NoticeSent:
 _TAKES_EMAIL = Q(contact_channel="email") & ~Q(email="")
 
 
+@dataclass(frozen=True)
+class NoticeRecord:
+    """When the notice was sent and to how many, from its audit event."""
+
+    at: object  # an aware datetime
+    emailed: int
+    letters: int
+
+
+def notice_sent(meeting: Meeting) -> NoticeRecord | None:
+    """The sending of this meeting's notice, or None if it has not been sent."""
+    event = audit.latest_event(meeting.organisation, meeting, "meeting.notice_sent")
+    if event is None:
+        return None
+    return NoticeRecord(
+        event.occurred_at, event.data.get("emailed", 0), event.data.get("letters", 0)
+    )
+
+
+def require_unsent(meeting: Meeting) -> None:
+    """Refuse, saying when and to how many, if the notice has been sent: members get it once."""
+    sent = notice_sent(meeting)
+    if sent is None:
+        return
+    at = timezone.localtime(sent.at)
+    raise MeetingError(
+        f"the notice of {meeting.title} was sent on {at:%-d %B %Y} at {at:%H:%M} "
+        f"({sent.emailed} emailed, {sent.letters} letter{'s' if sent.letters != 1 else ''} to "
+        "post): it is sent once, so no member is sent it twice"
+    )
+
+
 def members_by_post(meeting: Meeting) -> list:
     """Members sent the notice by post: those who chose post, or gave no email address."""
     on = meeting.notice_given_on or register.today()
@@ -48,6 +81,7 @@ def send_notice(
     require("meetings.call_meeting", actor, meeting.organisation)
     if meeting.state == MeetingState.DRAFT or meeting.notice_given_on is None:
         raise MeetingError("call the meeting (give notice) before sending the notice")
+    require_unsent(meeting)  # before the PDFs are made; again under the lock
     members = register.active_members(meeting.organisation, on=meeting.notice_given_on)
     by_email, unusable = [], []
     for member in members.filter(_TAKES_EMAIL).order_by("number"):
@@ -61,6 +95,8 @@ def send_notice(
     lines = pdf.notice_lines(meeting)
     letters = pdf.letters_pdf(meeting, by_post)
     with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # one sending at once
+        require_unsent(meeting)
         attached = mail.attachment(
             meeting.organisation, f"notice-{meeting.pk}.pdf", pdf.notice_pdf(meeting),
             "application/pdf",

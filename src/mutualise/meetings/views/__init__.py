@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .console import console, console_action, paper_poll
 from .members import appoint_proxy, join_online, raise_hand, revoke_proxy, vote
-from .organise import meeting_new, meeting_prepare
+from .organise import meeting_edit, meeting_new, meeting_prepare, resolution_edit
 from .pages import letters_pdf, meeting_detail, meeting_list, notice_pdf
 from .record import minutes
 from .requisitions import motions, requisitions
@@ -19,6 +19,7 @@ __all__ = [
     "join_online",
     "letters_pdf",
     "meeting_detail",
+    "meeting_edit",
     "meeting_list",
     "meeting_new",
     "meeting_prepare",
@@ -28,6 +29,7 @@ __all__ = [
     "paper_poll",
     "raise_hand",
     "receipts_csv",
+    "resolution_edit",
     "requisitions",
     "results",
     "results_json",

@@ -66,6 +66,7 @@ def console(request, slug, pk):
             "earliest_if_called_today": facts.earliest_meeting_date(today, days),
             "agm_due_by": facts.agm_due_by(meeting),
             "can_send_notice": meeting.state in ("called", "in-session"),
+            "notice_sent": services.notice_sent(meeting),
             "quorum": facts.quorum(meeting),
             "actions": available(MEETING_TRANSITIONS, facts.meeting_facts(meeting)),
             "resolutions": resolutions,

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from mutualise import clock
-from mutualise.constitution.calendar import london
+from mutualise.constitution.calendar import LONDON, london
 from mutualise.register.models import Organisation
 
 from .. import facts, services, tasks
@@ -75,6 +75,114 @@ def meeting_new(request, slug):
             "earliest": _earliest(organisation, kinds),
             "today": clock.localdate(),
             "page_title": ("Error: " if errors else "") + "Call a general meeting",
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _starts_parts(meeting) -> dict:
+    at = meeting.starts_at.astimezone(LONDON)
+    return {"day": str(at.day), "month": str(at.month), "year": str(at.year),
+            "time": f"{at:%H:%M}"}  # fmt: skip
+
+
+def meeting_edit(request, slug, pk):
+    """Change a draft meeting's kind, title, date, time and place before notice is given; once
+    it is published the page says why it cannot change and shows nothing to edit."""
+    meeting = _meeting(request, slug, pk)
+    organisation = meeting.organisation
+    _require(request, "meetings.call_meeting", organisation)
+    kinds = [(k.id, k.name) for k in organisation.constitution.meeting_kinds()]
+    initial = {f: getattr(meeting, f) for f in ("kind", "title", "place", "online", "remote_url",
+                                                "financial_year", "takes_motions")}  # fmt: skip
+    form = MeetingForm(request.POST or None, kinds=kinds, initial=initial)
+    starts = _starts_parts(meeting)
+    errors: list[tuple[str, str]] = []
+    if meeting.state != "draft":
+        try:
+            services.change_draft_meeting(meeting, actor=request.user)
+        except services.MeetingError as exc:
+            errors.append(("fixed", _sentence(str(exc))))
+    elif request.method == "POST":
+        starts = {p: request.POST.get(f"starts_{p}", "") for p in ("day", "month", "year", "time")}
+        valid = form.is_valid() and not form.date_error
+        errors = [(f"id_{name}", message) for name, message in _form_errors(form)]
+        if form.date_error:
+            errors.append(("id_starts_day", form.date_error))
+        if valid:
+            day, at = form.starts
+            data = form.cleaned_data
+            try:
+                services.change_draft_meeting(
+                    meeting,
+                    actor=request.user,
+                    starts_at=london(day, at),
+                    **{f: data[f] for f in initial},
+                )
+            except services.MeetingError as exc:
+                errors.append(("id_kind", _sentence(str(exc))))
+            else:
+                messages.success(request, "The meeting's details are changed.")
+                return redirect("meetings:prepare", slug, meeting.pk)
+    return render(
+        request,
+        "meetings/new.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "errors": errors,
+            "parts": DATE_PARTS,
+            "starts": starts,
+            "earliest": _earliest(organisation, kinds),
+            "today": clock.localdate(),
+            "page_title": ("Error: " if errors else "") + f"Change {meeting.title}",
+        },
+        status=400 if errors else 200,
+    )
+
+
+def resolution_edit(request, slug, pk, number):
+    """Change a resolution on a draft meeting's agenda (refused, saying why, once published)."""
+    meeting = _meeting(request, slug, pk)
+    organisation = meeting.organisation
+    _require(request, "meetings.call_meeting", organisation)
+    resolution = get_object_or_404(Resolution, meeting=meeting, number=number)
+    fields = ("title", "text", "kind_id", "method", "proposed_by")
+    form = _resolution_form(organisation, request.POST or None)
+    if request.method != "POST":
+        form = ResolutionForm(
+            kinds=form.fields["kind_id"].choices,
+            methods=Resolution.Method.choices,
+            initial={f: getattr(resolution, f) for f in fields},
+        )
+    errors: list[tuple[str, str]] = []
+    if meeting.state != "draft":
+        try:
+            services.change_draft_resolution(resolution, actor=request.user)
+        except services.MeetingError as exc:
+            errors.append(("fixed", _sentence(str(exc))))
+    elif request.method == "POST":
+        if form.is_valid():
+            try:
+                services.change_draft_resolution(
+                    resolution, actor=request.user, **{f: form.cleaned_data[f] for f in fields}
+                )
+            except services.MeetingError as exc:
+                errors.append(("id_title", _sentence(str(exc))))
+            else:
+                messages.success(request, f"Resolution {resolution.number} is changed.")
+                return redirect("meetings:prepare", slug, meeting.pk)
+        else:
+            errors = [(f"id_{name}", message) for name, message in _form_errors(form)]
+    return render(
+        request,
+        "meetings/resolution_edit.html",
+        {
+            "meeting": meeting,
+            "resolution": resolution,
+            "form": form,
+            "errors": errors,
+            "page_title": ("Error: " if errors else "") + f"Change resolution {resolution.number}",
         },
         status=400 if errors else 200,
     )
