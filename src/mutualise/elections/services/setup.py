@@ -13,6 +13,16 @@ from .. import lifecycle, seats
 from ..lifecycle import State
 from ..models import Election
 from .common import ElectionError, _check_close_of_poll, _now, _require
+from .unfilled import earliest_close_of_poll
+
+
+def _earliest_words(constitution, now) -> str:
+    """'; the earliest the poll may close is ...', from the rulebook's timetable."""
+    try:
+        earliest = earliest_close_of_poll(constitution, _now(now))
+    except ElectionError:
+        return ""
+    return f"; the earliest the poll may close is {earliest:%A %-d %B %Y}"
 
 
 def create_election(
@@ -37,7 +47,7 @@ def create_election(
     if table.notice_of_election < _now(now):
         raise ElectionError(
             f"close_of_poll: too soon; the notice of election would have been due by "
-            f"{table.notice_of_election:%d %B %Y}"
+            f"{table.notice_of_election:%d %B %Y}{_earliest_words(constitution, now)}"
         )
     free = seats.vacancies(organisation, body_id, seat_group_id, close_of_poll)
     if free.count <= 0:
@@ -99,6 +109,7 @@ def move_close_of_poll(
         raise ElectionError(
             f"close_of_poll: the notice of election would have been due by "
             f"{table.notice_of_election:%d %B %Y}, which has passed"
+            f"{_earliest_words(election.organisation.constitution, now)}"
         )
     early = election.state_enum in (State.NOTICE_PUBLISHED, State.NOMINATIONS_OPEN)
     if early and table.nominations_close < now:

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from mutualise import clock
+from mutualise.constitution.calendar import election_timetable
 from mutualise.register.models import Organisation
 
 from .. import pdf, rules, services, tally
@@ -37,6 +39,24 @@ def _seat_choices(org) -> list[tuple[str, str]]:
                 label = f"{body.name}: {group.label} ({seats})"
                 choices.append((f"{body.id}/{group.id}", label))
     return choices
+
+
+def _earliest_close(org) -> dict | None:
+    """The earliest lawful close of poll if the election is set up now, and why: the
+    rulebook's notice of election, counted back from the close (as create_election checks)."""
+    constitution = org.constitution
+    try:
+        day = services.earliest_close_of_poll(constitution, clock.now())
+    except services.ElectionError:
+        return None
+    rules_ = constitution.elections.timetable
+    table = election_timetable(rules_, day, constitution.organisation.nation)
+    return {
+        "day": day,
+        "notice_by": table.notice_of_election,
+        "days": rules_.notice_of_election,
+        "unit": {"working": "working days", "clear": "clear days"}.get(rules_.day_kind, "days"),
+    }
 
 
 @login_required
@@ -73,6 +93,7 @@ def create(request, slug):
         request,
         "elections/create.html",
         {
+            "earliest": _earliest_close(org),
             "choices": _seat_choices(org),
             "values": values,
             "errors": errors,
