@@ -5,6 +5,7 @@ from mutualise.accounts.member_urls import password_urlpatterns
 from mutualise.governance import urls as governance_urls
 
 from . import bounces, demo_clock, membership, org_home, outbox, signin, views
+from .sign_in_form import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,7 +14,9 @@ urlpatterns = [
     # Django puts the request's host in site_name; the service is called mutualise here.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(extra_context={"site_name": "mutualise"}),
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, extra_context={"site_name": "mutualise"}
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
