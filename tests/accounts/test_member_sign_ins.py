@@ -151,7 +151,7 @@ def test_everyone_with_an_email_is_invited_by_the_worker_once(
     with django_capture_on_commit_callbacks(execute=True):
         assert run_queued() == 1
     job.refresh_from_db()
-    assert job.state == "done" and job.result == {"sent": 3, "passed over": 0}
+    assert job.state == "done" and job.result["invited"] == 3 and job.result["failed"] == 0
     assert sorted(m.to[0] for m in mail.outbox) == [
         "m1@example.org",
         "m2@example.org",
@@ -160,8 +160,36 @@ def test_everyone_with_an_email_is_invited_by_the_worker_once(
     assert client.get(f"/o/{coop.slug}/jobs/{job.pk}/").status_code == 200
     # Run again: members with a link still open are not sent another.
     result = services.members.run_member_invitations(coop, actor=secretary)
-    assert result == {"sent": 0, "passed over": 0} and len(mail.outbox) == 3
+    assert (result["invited"], result["skipped_link_open"]) == (0, 3) and len(mail.outbox) == 3
     assert AuditEvent.objects.filter(action="member_account.invitations_queued").count() == 1
+
+
+def test_the_job_page_says_how_many_were_invited_skipped_and_failed(
+    client, coop, secretary, django_capture_on_commit_callbacks
+):
+    """Issue 13: the invitation job's page showed no count. One address the mail cannot use
+    fails that member alone (before, it failed the whole job); the rest are invited."""
+    people = [add_member(coop, f"Member {i}", email=f"m{i}@example.org") for i in range(3)]
+    add_member(coop, "No Email")
+    add_member(coop, "No Email Either")
+    Member.objects.filter(pk=people[1].pk).update(email="not an address")
+    client.force_login(secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/o/{coop.slug}/members/sign-ins/", {"action": "all"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_queued() == 1
+    job = Job.objects.get()
+    assert job.state == "done", job.error
+    assert (job.result["invited"], job.result["skipped_no_email"], job.result["failed"]) == (
+        2,
+        2,
+        1,
+    )
+    assert job.result["failed_members"] == [people[1].number]
+    page = client.get(f"/o/{coop.slug}/jobs/{job.pk}/").content.decode()
+    assert "2 members invited; 2 skipped (no email address); 1 failed (numbers" in page
+    assert sorted(m.to[0] for m in mail.outbox) == ["m0@example.org", "m2@example.org"]
+    assert not Invitation.objects.filter(member=people[1]).exists()
 
 
 def test_the_officer_page_refuses_others(client, coop, other_org, pat):

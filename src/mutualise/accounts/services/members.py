@@ -156,25 +156,60 @@ def invite_all_members(organisation, *, actor):
 
 def run_member_invitations(organisation, *, actor, run=None) -> dict:
     """The job's work: one short transaction per member, so a lost worker's retry carries on
-    where it stopped (a member invited already has an open link and is passed over)."""
+    where it stopped (a member invited already has an open link and is passed over). Returns
+    how many were invited, skipped (no email address; a link still open; no longer waiting)
+    and failed (an address mail cannot use: that member's transaction is undone, the rest go
+    on), with a summary in words for the job's page."""
     require_secretary(actor, organisation)
-    waiting = uninvited_members(organisation).exclude(
-        pk__in=mechanics.open_invitations(organisation, Invitation.Purpose.MEMBER_ACCOUNT).values(
-            "member_id"
-        )
-    )
+    still_open = mechanics.open_invitations(organisation, Invitation.Purpose.MEMBER_ACCOUNT)
+    candidates = uninvited_members(organisation)
+    waiting = candidates.exclude(pk__in=still_open.values("member_id"))
+    already = candidates.count() - waiting.count()
+    no_email = Member.objects.filter(
+        organisation=organisation, status=Member.Status.ADMITTED, user__isnull=True,
+        erased_at__isnull=True, email="",
+    ).count()  # fmt: skip
     sent = passed = 0
+    failed: list[int] = []
     for pk in list(waiting.order_by("number").values_list("pk", flat=True)):
-        with transaction.atomic():
-            member = Member.objects.select_for_update().get(pk=pk)
-            if _refusal(member):
-                passed += 1
-            else:
-                _issue(member, actor=actor, reason="invitation to every member")
-                sent += 1
+        try:
+            with transaction.atomic():
+                member = Member.objects.select_for_update().get(pk=pk)
+                if _refusal(member):
+                    passed += 1
+                else:
+                    _issue(member, actor=actor, reason="invitation to every member")
+                    sent += 1
+        except mail.MailError:
+            failed.append(member.number)
         if run is not None:
-            run.progress(sent + passed)
-    return {"sent": sent, "passed over": passed}
+            run.progress(sent + passed + len(failed))
+    return {
+        "invited": sent,
+        "skipped_no_email": no_email,
+        "skipped_link_open": already,
+        "passed_over": passed,
+        "failed": len(failed),
+        "failed_members": failed[:100],
+        "summary": _invitations_summary(sent, no_email, already, passed, failed),
+    }
+
+
+def _invitations_summary(sent, no_email, already, passed, failed) -> str:
+    def members(n):
+        return f"{n:,} member{'' if n == 1 else 's'}"
+
+    words = [f"{members(sent)} invited", f"{no_email:,} skipped (no email address)"]
+    if already:
+        words.append(f"{already:,} skipped (sent a link before that is still open)")
+    if passed:
+        words.append(f"{passed:,} passed over (a sign-in or no longer a member by then)")
+    failure = f"{len(failed):,} failed"
+    if failed:
+        shown = ", ".join(str(n) for n in failed[:20]) + (", ..." if len(failed) > 20 else "")
+        failure += f" (numbers {shown}: their email address cannot be used; correct it)"
+    words.append(failure)
+    return "; ".join(words) + "."
 
 
 def _link_member(invitation, user) -> Member:
