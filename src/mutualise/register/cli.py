@@ -94,6 +94,8 @@ def members_import(args) -> int:
         print(f"{path.name}: {problem}")
     if len(result.problems) > 200:
         print(f"... and {len(result.problems) - 200} more problems (see --rejected)")
+    if result.share_warning():
+        print(f"{path.name}: warning: {result.share_warning()}")
     counts = result.problem_counts()
     if counts:
         print("problems by kind: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))

@@ -28,6 +28,7 @@ from .shares import ShareCheck
 from .verdicts import RegisterKeys
 
 PROGRESS_EVERY = 5000
+LINES_NAMED = 50  # rows named in a warning; the rest are counted
 
 
 def check_rows(*args, **kwargs) -> CheckResult:
@@ -77,6 +78,8 @@ def _check_rows(
         QualifyingCheck(row, constitution, on),
     )
     duplicates = DuplicateCheck(row, register)
+    least_holding = constitution.shares.minimum_holding_pence if constitution.shares else 0
+    result.minimum_holding_pence, result.shares_column = least_holding, row.has("opening_shares")
     problems, rejected = result.problems, result.rejected_rows
     by_constituency, opening_shares, preview = (
         result.by_constituency, result.opening_shares, result.preview,
@@ -127,6 +130,10 @@ def _check_rows(
         by_constituency[constituency_id] += 1
         if shares_pence:
             opening_shares[ref] = shares_pence
+        elif least_holding:
+            result.rows_without_shares += 1
+            if len(result.lines_without_shares) < LINES_NAMED:
+                result.lines_without_shares.append(line)
         local_authority, is_staff, fixed_term, _, start, end, last_use, attestations = facts
         # (Yes-no fields are True, False or None by now: `is True` is their bool.)
         ready = (

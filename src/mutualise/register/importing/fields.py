@@ -154,6 +154,37 @@ class CheckResult:
     by_constituency: Counter = field(default_factory=Counter)
     # Good rows' opening holdings from a "Shares" column: external reference -> pence.
     opening_shares: dict = field(default_factory=dict)
+    # Good rows that would join holding no shares though the rulebook's least holding is more
+    # than nothing (shares.minimum_holding_pence): a warning, not a problem (the rulebook says
+    # nothing of when the shares must be bought), naming the first rows.
+    minimum_holding_pence: int = 0
+    rows_without_shares: int = 0
+    lines_without_shares: list[int] = field(default_factory=list)
+    shares_column: bool = False
+
+    def share_warning(self) -> str:
+        """The rows holding no shares below the rulebook's least, in words ('' if none)."""
+        n = self.rows_without_shares
+        if not n:
+            return ""
+        pence = self.minimum_holding_pence
+        least = f"£{pence // 100}" + (f".{pence % 100:02d}" if pence % 100 else "")
+        rows = ", ".join(str(line) for line in self.lines_without_shares)
+        more = (
+            f" and {n - len(self.lines_without_shares):,} more"
+            if n > len(self.lines_without_shares)
+            else ""
+        )
+        where = (
+            f"row{'s' if n > 1 else ''} {rows}{more}"
+            if self.shares_column
+            else "every row: the file has no Shares column"
+        )
+        return (
+            f"{n:,} {'member' if n == 1 else 'members'} would join holding no shares, though the "
+            f"rulebook says a member holds at least {least} (shares.minimum_holding_pence): "
+            f"{where}. Add their shares to the file, or record them after the import."
+        )
 
     @property
     def rows_rejected(self) -> int:
