@@ -18,7 +18,7 @@ from .info import BallotKind, MethodInfo
 from .plurality import check_seats
 from .result import CountError, CountResult, Stage
 from .stv.papers import EXHAUSTED, Papers, sum_by_candidate
-from .ties import TieBreaker, refuse_tie_order
+from .ties import History, TieBreaker, refuse_tie_order
 
 NAME = "irv"
 ALIASES = ("av", "alternative-vote", "instant-runoff")
@@ -60,7 +60,7 @@ def count(
     if unusable == int(papers.weights.sum()):
         raise CountError("no valid ballots to count")
     totals = sum_by_candidate(holders, papers.weights, n)
-    history = [totals.copy()]
+    history = History([totals.copy()])
     stages = [Stage(1, "first", totals=_ints(totals), transfers=_ints(totals))]
     elected: list[int] = []
     while True:

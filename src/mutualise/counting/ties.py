@@ -8,10 +8,13 @@ the tied candidates in ballot-paper order and picks the one at position
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
+
+import numpy as np
 
 from .result import CountError, CountResult, TieBreak, Value
 
@@ -60,21 +63,107 @@ class TieBreaker:
     ) -> int:
         """The candidate lowest (or highest) at the most recent earlier stage where the tied
         candidates' totals differed, narrowing stage by stage; lot if they never differed."""
+        history = as_history(history)
         remaining = sorted(tied)
         decided_at: list[int] = []
-        for back in range(len(history) - 1, -1, -1):
-            totals = history[back]
-            values = [totals[c] for c in remaining]
-            target = min(values) if lowest else max(values)
-            narrowed = [c for c, v in zip(remaining, values, strict=True) if v == target]
-            if len(narrowed) < len(remaining):
-                remaining = narrowed
+        back = len(history) - 1
+        while back >= 0:
+            remaining, narrowed = _narrow(remaining, history[back], lowest)
+            if narrowed:
                 decided_at.append(back + 1)
             if len(remaining) == 1:
                 how = "look-back to stage " + ", ".join(str(s) for s in decided_at)
                 self.records.append(TieBreak(stage, purpose, sorted(tied), remaining[0], how))
                 return remaining[0]
+            # The remaining candidates are equal here, and stay equal back to the stage before
+            # the latest change in any of their totals: the stages between cannot narrow them.
+            back = history.last_change(remaining, back) - 1
         return self.lot(remaining, stage, purpose)
+
+
+def _narrow(remaining: list[int], totals: Sequence[Value], lowest: bool) -> tuple[list[int], bool]:
+    """The remaining candidates lowest (or highest) in `totals`, and whether that left any out."""
+    values = [totals[c] for c in remaining]
+    target = min(values) if lowest else max(values)
+    narrowed = [c for c, v in zip(remaining, values, strict=True) if v == target]
+    return (narrowed, True) if len(narrowed) < len(remaining) else (remaining, False)
+
+
+class History(Sequence):
+    """The totals at each stage (or point) of a count, oldest first, with for each candidate the
+    indexes at which their total changed. A tie looks back (or forward) by jumping from one
+    change of the tied candidates' totals to the next, never reading a stage at which none of
+    them changed: with many candidates tied all along (a thousand with no votes), reading
+    every stage for every tie made the count cubic. `history[:k]` is the first k, sharing
+    the record (a rule's tie looks back over the stages before the current one)."""
+
+    def __init__(self, rows: Sequence[Sequence[Value]] = ()):
+        self.rows: list[Sequence[Value]] = []
+        self.changes: list[list[int]] = []  # per candidate, ascending indexes >= 1
+        self.limit: int | None = None  # a view of the first `limit` rows
+        for row in rows:
+            self.append(row)
+
+    def append(self, totals: Sequence[Value]) -> None:
+        """Record the next totals (kept as given: pass a copy of anything updated in place)."""
+        if self.limit is not None:
+            raise ValueError("a view of a history cannot be appended to")
+        if not self.rows:
+            self.changes = [[] for _ in range(len(totals))]
+        else:
+            index = len(self.rows)
+            for c in _changed(self.rows[-1], totals):
+                self.changes[c].append(index)
+        self.rows.append(totals)
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.limit is None else self.limit
+
+    def __getitem__(self, key):  # type: ignore[override]
+        if isinstance(key, slice):
+            start, stop, step = key.indices(len(self))
+            if start != 0 or step != 1:
+                raise ValueError("a history is viewed from its first entry: history[:k]")
+            view = History()
+            view.rows, view.changes, view.limit = self.rows, self.changes, max(stop, 0)
+            return view
+        if key < 0:
+            key += len(self)
+        if not 0 <= key < len(self):
+            raise IndexError("history index out of range")
+        return self.rows[key]
+
+    def last_change(self, candidates: Sequence[int], at: int) -> int:
+        """The latest index <= `at` at which any of the candidates' totals changed (0: none)."""
+        latest = 0
+        for c in candidates:
+            changes = self.changes[c]
+            k = bisect.bisect_right(changes, at)
+            if k and changes[k - 1] > latest:
+                latest = changes[k - 1]
+        return latest
+
+    def next_change(self, candidates: Sequence[int], after: int) -> int:
+        """The earliest index > `after` at which any of the candidates' totals changed, within
+        the history (len(self): none)."""
+        earliest = len(self)
+        for c in candidates:
+            changes = self.changes[c]
+            k = bisect.bisect_right(changes, after)
+            if k < len(changes) and changes[k] < earliest:
+                earliest = changes[k]
+        return earliest
+
+
+def _changed(before: Sequence[Value], after: Sequence[Value]) -> list[int]:
+    if isinstance(after, np.ndarray):
+        return np.flatnonzero(np.asarray(before) != after).tolist()
+    # (Exact fractions compare slowly: a total not touched is the same object.)
+    return [c for c, (a, b) in enumerate(zip(before, after, strict=True)) if a is not b and a != b]
+
+
+def as_history(rows: Sequence[Sequence[Value]]) -> History:
+    return rows if isinstance(rows, History) else History(rows)
 
 
 def look_forward(
@@ -92,19 +181,20 @@ def look_forward(
     totals differed, narrowing point by point; equal at every point: lot (or None). The rules
     that look forward (ERS97 5.2.3, 5.2.5, 5.6.2; NI 50(1), 51(13)) pass every point of the
     count so far, oldest first: the first stage and the totals after each batch."""
+    points = as_history(points)
     remaining = sorted(tied)
     decided_at: list[str] = []
-    for totals, label in zip(points, labels, strict=True):
-        values = [totals[c] for c in remaining]
-        target = min(values) if lowest else max(values)
-        narrowed = [c for c, v in zip(remaining, values, strict=True) if v == target]
-        if len(narrowed) < len(remaining):
-            remaining = narrowed
-            decided_at.append(label)
+    at = 0
+    while at < len(points):
+        remaining, narrowed = _narrow(remaining, points[at], lowest)
+        if narrowed:
+            decided_at.append(labels[at])
         if len(remaining) == 1:
             how = "look-forward to " + ", ".join(decided_at)
             ties.records.append(TieBreak(stage, purpose, sorted(tied), remaining[0], how))
             return remaining[0]
+        # Equal here, and at every point before the next change in any of their totals.
+        at = points.next_change(remaining, at)
     if not lot:
         return None
     return ties.lot(remaining, stage, purpose)

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..ballots import Profile
 from ..result import CountError, CountResult, Stage, Value
-from ..ties import TieBreaker, look_forward
+from ..ties import History, TieBreaker, look_forward
 from .papers import EXHAUSTED, Papers, standing_candidates, sum_by_candidate
 
 PLACES = 2
@@ -64,7 +64,7 @@ class LastParcelCount:
         self.elected_at_first_stage: set[int] = set()
         self.just_elected: list[int] = []
         self.stages: list[Stage] = []
-        self.points: list[np.ndarray] = []  # totals after the first stage and every batch
+        self.points = History()  # totals after the first stage and every batch
         self.labels: list[str] = []
         self.non_transferable = 0
         self.notes: list[str] = []
@@ -348,8 +348,9 @@ class LastParcelCount:
                 number=len(self.stages) + 1,
                 action=action,
                 subjects=subjects,
-                totals=[votes(x) for x in self.totals],
-                transfers=[votes(x) for x in self.totals - before],
+                # (.tolist(): Python ints at once, faster than converting each NumPy integer)
+                totals=[votes(x) for x in self.totals.tolist()],
+                transfers=[votes(x) for x in (self.totals - before).tolist()],
                 non_transferable=votes(lost),
                 loss=votes(0),
                 note=note,

@@ -54,7 +54,7 @@ import numpy as np
 from ..ballots import PAD, Profile, group_rankings
 from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult, Stage
-from ..ties import TieBreaker, refuse_tie_order
+from ..ties import History, TieBreaker, refuse_tie_order
 from .papers import standing_candidates
 
 NAME = "meek-stv"
@@ -123,7 +123,7 @@ class _MeekCount:
         self.lay_out(rankings, weights)
         self.elected: list[int] = []
         self.stages: list[Stage] = []
-        self.history: list[list[int]] = []
+        self.history = History()
         self.excess = 0
         self.surplus = 0  # total surplus left undistributed when the iteration stopped
 
@@ -255,8 +255,9 @@ class _MeekCount:
             if len(tied) == 1:
                 pick = tied[0]
             else:
-                history = self.history[:-1] if self.history else []
-                pick = self.ties.look_back(tied, history, len(self.stages), purpose, lowest=False)
+                pick = self.ties.look_back(
+                    tied, self.history[:-1], len(self.stages), purpose, lowest=False
+                )
             ordered.append(pick)
             left.remove(pick)
         return ordered

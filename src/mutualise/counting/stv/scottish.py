@@ -17,7 +17,7 @@ import numpy as np
 from ..ballots import Profile
 from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult, Stage, Value
-from ..ties import TieBreaker, refuse_tie_order
+from ..ties import History, TieBreaker, refuse_tie_order
 from .papers import EXHAUSTED, Papers, standing_candidates, sum_by_candidate
 
 NAME = "scottish-stv"
@@ -66,7 +66,7 @@ class _ScottishCount:
         self.elected: list[int] = []
         self.pending: list[int] = []  # elected with a surplus not yet transferred
         self.stages: list[Stage] = []
-        self.history: list[np.ndarray] = []
+        self.history = History()
 
     # -- rules 45-47: first stage, quota, candidates with a quota deemed elected -------------
     def run(self) -> CountResult:

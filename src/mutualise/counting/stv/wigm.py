@@ -24,7 +24,7 @@ import numpy as np
 from ..ballots import Profile
 from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult, Stage
-from ..ties import TieBreaker, refuse_tie_order
+from ..ties import History, TieBreaker, refuse_tie_order
 from .papers import EXHAUSTED, Papers, standing_candidates
 
 NAME = "wigm-stv"
@@ -56,6 +56,9 @@ def count(
     return _WigmCount(profile, seats, tie_breaker or TieBreaker(seed)).run()
 
 
+_ZERO = Fraction(0)
+
+
 class _WigmCount:
     def __init__(self, profile: Profile, seats: int | None, ties: TieBreaker):
         # Rule 45 "next available preference": an equal ranking ends a paper's usable
@@ -74,7 +77,7 @@ class _WigmCount:
         self.elected: list[int] = []
         self.pending: list[int] = []
         self.stages: list[Stage] = []
-        self.history: list[list[Fraction]] = []
+        self.history = History()
 
     def run(self) -> CountResult:
         rows = np.arange(len(self.weight))
@@ -186,7 +189,8 @@ class _WigmCount:
         for c, v in gained.items():
             self.totals[c] += v
         self.totals[candidate] = left
-        change = [a - b for a, b in zip(self.totals, before, strict=True)]
+        # (A total not touched is the same object: subtracting exact fractions is slow.)
+        change = [_ZERO if a is b else a - b for a, b in zip(self.totals, before, strict=True)]
         self.record(action, [candidate], change, exhausted)
 
     def record(self, action: str, subjects: list[int], change, exhausted: Fraction) -> None:
