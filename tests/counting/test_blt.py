@@ -249,6 +249,37 @@ def test_two_candidates_of_one_name_are_refused_naming_the_line_and_name(names, 
     assert f"first at line {first}" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("Ann Able", "\u0410nn Able"),  # Cyrillic capital A
+        ("Ann Able", "ann  ABLE"),  # case and spacing
+        ("Ann Able", "\uff21nn Able"),  # a fullwidth A
+        ("Ann Able", "Ann\u200b Able"),  # a zero-width space
+        ("Pat Cox", "\u0420at \u0421\u043e\u0445"),  # Cyrillic Er, Es, o, ha
+        ("Helen Kemp", "\u0397elen Kemp"),  # Greek capital eta
+    ],
+)
+def test_two_candidates_whose_names_look_alike_are_refused_naming_both_and_the_line(first, second):
+    text = f"3 1\n1 1 0\n0\n{first}\nBob\n{second}\nThe title\n"
+    with pytest.raises(BallotError) as caught:
+        parse_blt(text, source="vote.blt")
+    message = str(caught.value)
+    assert message.startswith(f"vote.blt:6: candidate name {second!r} cannot be told apart")
+    assert f"from {first!r} (line 4)" in message
+
+
+def test_a_refused_look_alike_names_the_characters_that_differ():
+    text = "2 1\n1 1 0\n0\nAnn Able\nAnn Abl\u0435\n"
+    with pytest.raises(BallotError, match="U\\+0435 CYRILLIC SMALL LETTER IE"):
+        parse_blt(text, source="vote.blt")
+
+
+def test_names_that_differ_in_an_accent_or_a_letter_both_stand():
+    profile = parse_blt("3 1\n1 1 0\n0\nZo\u00eb Ray\nZoe Ray\nAnn B. Able\nT\n")
+    assert profile.candidates == ["Zo\u00eb Ray", "Zoe Ray", "Ann B. Able"]
+
+
 def test_alternative_names_given_twice_are_refused():
     text = "2 1\n1 1 0\n0\n# ALTERNATIVE NAME 1: Ann\n# ALTERNATIVE NAME 2: Ann\n"
     with pytest.raises(BallotError, match="vote.blt:5: candidate name 'Ann' is given twice"):

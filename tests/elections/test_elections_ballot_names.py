@@ -1,5 +1,6 @@
-"""Ballot names: two standing candidates of one ballot name (case and whitespace aside), or a
-name with a control character, would make the election's exported BLT unreadable by
+"""Ballot names: two standing candidates of one ballot name (case, whitespace, invisible
+characters and look-alike letters aside: `counting.names.name_key`), or a name with a control
+character, would make the election's exported BLT unreadable by
 `mutualise count` ('given twice', 'has a control character'); every nomination path refuses
 them."""
 
@@ -10,6 +11,7 @@ from election_helpers import PASSWORD, make_user
 from officer_helpers import DECLARE, scene, set_clock
 
 from mutualise.counting.blt import parse_blt
+from mutualise.counting.names import name_key
 from mutualise.elections import services, tally
 from mutualise.elections.models import Candidate
 
@@ -42,6 +44,38 @@ def test_a_second_candidate_of_the_same_ballot_name_is_refused(s, again):
     assert "add a middle initial or a description" in str(refused.value)
     assert not Candidate.objects.filter(election=s.election, member=second).exists()
     assert _nominate(s, second, "Ann B. Able").ballot_name == "Ann B. Able"
+
+
+@pytest.mark.parametrize(
+    "again, odd",
+    [
+        ("\u0410nn Able", "U+0410 CYRILLIC CAPITAL LETTER A"),
+        ("Ann Abl\u0435", "U+0435 CYRILLIC SMALL LETTER IE"),
+        ("\u0391nn Able", "U+0391 GREEK CAPITAL LETTER ALPHA"),
+        ("\uff21nn Able", "U+FF21 FULLWIDTH LATIN CAPITAL LETTER A"),
+        ("Ann\u200b Able", "U+200B ZERO WIDTH SPACE"),
+        ("An\u00adn Able", "U+00AD SOFT HYPHEN"),
+    ],
+)
+def test_a_ballot_name_that_only_looks_the_same_is_refused_naming_both(s, again, odd):
+    first, second = s.voters[:2]
+    _nominate(s, first, "Ann Able")
+    with pytest.raises(services.ElectionError, match=CLASH) as refused:
+        _nominate(s, second, again)
+    message = str(refused.value)
+    assert f"which {again!r} cannot be told apart from" in message
+    assert odd in message
+    assert not Candidate.objects.filter(election=s.election, member=second).exists()
+
+
+def test_the_register_name_is_refused_if_it_only_looks_like_a_standing_candidates(s):
+    second = s.voters[1]
+    taken = s.candidates[2].display_name
+    second.display_name = taken.replace("a", "\u0430")  # Cyrillic a for Latin a
+    assert second.display_name != taken
+    second.save()
+    with pytest.raises(services.ElectionError, match=f"already has the ballot name {taken!r}"):
+        _nominate(s, second)
 
 
 def test_the_name_on_the_register_is_checked_when_no_ballot_name_is_given(s):
@@ -148,12 +182,14 @@ def test_the_exported_blt_cannot_hold_near_duplicate_names(s):
     for name in ("ann  able", "ANN ABLE", "Ann\tAble"):
         with pytest.raises(services.ElectionError, match="already has the ballot name"):
             _nominate(s, other, name)
+    with pytest.raises(services.ElectionError, match="already has the ballot name"):
+        _nominate(s, other, "\u0410nn Able")  # refused here, as the BLT reader would
     _nominate(s, other, "Ann Able (Gateshead)")
     with pytest.raises(services.ElectionError, match="control character"):
         _nominate(s, third, "Ann\u202dAble")
     s.drive.step("close_nominations", s.drive.at("nominations_close"))
     names = tally.candidate_names(s.election)
-    keys = [" ".join(n.split()).casefold() for n in names]
+    keys = [name_key(n) for n in names]
     assert len(set(keys)) == len(keys)
     profile = parse_blt(tally.ballots_blt(s.election))
     assert profile.candidates == names

@@ -14,7 +14,8 @@ the title. Dialects accepted (see ../shared/conformance/README.md):
 Options: `[withdrawn ...]` and `[nick ...]` are applied; `[tie ...]` (OpenSTV's tie-break order)
 is checked (each candidate once) and kept in `options` with its line in `options["tie_at"]`; no
 counting method can use a given order, so a count refuses it naming that line (`ties.py`); any
-other option is kept raw. Two candidates with the same name are refused, naming the line.
+other option is kept raw. Two candidates with the same name, or names a voter could take for
+one another (`names.py`), are refused, naming both and the line.
 
 Limits (`ballots.MAX_CANDIDATES`, `ballots.MAX_BALLOTS`): a header claiming more candidates, a
 weight or a running total of ballots beyond the limit, or a number too long to be one, is refused
@@ -37,6 +38,7 @@ from .ballots import MAX_CANDIDATES, BallotError, Profile, has_control_character
 from .blt_ballots import BallotLines, clean_line, is_number, small_number, text_of
 from .blt_write import write_blt  # noqa: F401  (reader and writer are used together)
 from .cvr import read_cvr_csv, write_cvr_csv  # noqa: F401  (the file formats live together)
+from .names import look_alike_clause, name_key
 
 _BOM = "\ufeff".encode()
 _ALT_NAME = re.compile(r"#\s*ALTERNATIVE NAME\s+(\d+)\s*:\s*(.*?)\s*$")
@@ -257,15 +259,25 @@ class _BltParser:
                 raise self.error(f"name {name[:80]!r} has a control character", index)
 
     def unique(self, names: list[str], indexes: list[int]) -> None:
-        """Two candidates of one name could not be told apart on a result: refused."""
-        first: dict[str, int] = {}
+        """Two candidates of one name could not be told apart on a result: refused, and so are
+        two whose names a voter could take for one another (`names.name_key`: case, spacing,
+        invisible characters and Cyrillic or Greek look-alikes of Latin letters set aside)."""
+        first: dict[str, tuple[str, int]] = {}
         for name, index in zip(names, indexes, strict=True):
-            if name in first:
+            key = name_key(name)
+            if key not in first:
+                first[key] = (name, index)
+                continue
+            other, at = first[key]
+            if name == other:
                 raise self.error(
-                    f"candidate name {name[:80]!r} is given twice (first at line {first[name] + 1})",
-                    index,
+                    f"candidate name {name[:80]!r} is given twice (first at line {at + 1})", index
                 )
-            first[name] = index
+            raise self.error(
+                f"candidate name {name[:80]!r} cannot be told apart from {other[:80]!r} (line "
+                f"{at + 1}){look_alike_clause(name, other)}",
+                index,
+            )
 
 
 def _unquote(text: str) -> str:

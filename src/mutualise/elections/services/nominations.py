@@ -10,6 +10,7 @@ from django.utils import timezone
 from mutualise.audit import services as audit
 from mutualise.constitution.calendar import add_period, age_on
 from mutualise.counting.ballots import has_control_character
+from mutualise.counting.names import look_alike_clause, name_key
 from mutualise.register import services as register
 
 from .. import seats
@@ -75,12 +76,6 @@ def _term_limits(election: Election, member, body) -> list[str]:
 _BALLOT_NAME_MAX = Candidate._meta.get_field("ballot_name").max_length
 
 
-def _ballot_name_key(name: str) -> str:
-    """What two ballot names are compared by: case and runs of whitespace do not tell
-    candidates apart on a ballot paper (nor in a result), so they do not here."""
-    return " ".join(name.split()).casefold()
-
-
 def _ballot_name(given: str, member) -> tuple[str, list[str]]:
     """The name printed on the ballot (the one given, else the member's name on the register),
     with runs of whitespace made one space, and what is wrong with it: a name the exported BLT
@@ -101,15 +96,18 @@ def _ballot_name(given: str, member) -> tuple[str, list[str]]:
 
 
 def _refuse_a_clash(election: Election, name: str) -> None:
-    """Two standing candidates of one ballot name could not be told apart by the voters, and
-    the exported BLT would be refused by the counter ('given twice'). Called inside the
-    nomination's transaction with the election locked, so two nominations cannot both pass."""
-    key = _ballot_name_key(name)
+    """Two standing candidates whose ballot names a voter could take for one another (case,
+    spacing, invisible characters and look-alike letters set aside: `counting.names.name_key`,
+    the key the BLT reader refuses by too) could not be told apart, and the exported BLT would
+    be refused by the counter. Called inside the nomination's transaction with the election
+    locked, so two nominations cannot both pass."""
+    key = name_key(name)
     for other in _standing(election).values_list("ballot_name", flat=True):
-        if _ballot_name_key(other) == key:
+        if name_key(other) == key:
             raise ElectionError(
                 f"ballot name: another candidate in this election already has the ballot name "
-                f"{other!r}: add a middle initial or a description"
+                f"{other!r}, which {name!r} cannot be told apart from"
+                f"{look_alike_clause(name, other)}: add a middle initial or a description"
             )
 
 
