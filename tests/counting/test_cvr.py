@@ -38,3 +38,14 @@ def test_the_elections_apps_preference_columns_are_read():
 def test_a_name_with_a_bidi_override_is_refused():
     with pytest.raises(BallotError, match=r"x\.csv:2: .* has a control character"):
         parse_cvr_csv("rank 1\n\u202eA\n", source="x.csv")
+
+
+@pytest.mark.parametrize("second", ["\u0410nn Able", "ann able", "Ann\u200b Able"])
+def test_a_name_that_only_looks_like_anothers_is_refused_naming_both_and_the_lines(second):
+    # Read as a new candidate, it took some of Ann Able's votes as someone else's.
+    text = f"rank 1,rank 2\nAnn Able,Bob\nBob,{second}\n"
+    with pytest.raises(BallotError) as caught:
+        parse_cvr_csv(text, source="x.csv")
+    assert str(caught.value).startswith(
+        f"x.csv:3: candidate name {second!r} cannot be told apart from 'Ann Able' (line 2)"
+    )

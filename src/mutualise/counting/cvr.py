@@ -24,6 +24,7 @@ from .ballots import (
     has_control_character,
     pad_rankings,
 )
+from .names import look_alike_clause, name_key
 
 _RANK = re.compile(r"(?:rank|preference|mark) ?(\d{1,6})")
 _LIKE_RANK = re.compile(r"(?:rank|preference|mark)[\W_]*\d")
@@ -97,6 +98,9 @@ def parse_cvr_csv(
         weight_col = keys.index("weight") if "weight" in keys else None
         index = {name: k for k, name in enumerate(candidates or [])}
         names = list(candidates or [])
+        # A name first met in a row: one a voter could take for another's is a second candidate
+        # no result could tell apart (as the BLT reader refuses, `names.py`), not a new one.
+        first_met: dict[str, tuple[str, int]] = {}
         rows: list[list[int]] = []
         weights: list[int] = []
         invalid = total = 0
@@ -138,6 +142,12 @@ def parse_cvr_csv(
                         raise error(f"unknown candidate {name[:80]!r}")
                     if len(names) == MAX_CANDIDATES:
                         raise error(f"more than {MAX_CANDIDATES:,} candidates")
+                    other, at = first_met.setdefault(name_key(name), (name, line))
+                    if other != name:
+                        raise error(
+                            f"candidate name {name[:80]!r} cannot be told apart from "
+                            f"{other[:80]!r} (line {at}){look_alike_clause(name, other)}"
+                        )
                     index[name] = len(names)
                     names.append(name)
                 if index[name] in seen:
