@@ -91,30 +91,36 @@ def _narrow(remaining: list[int], totals: Sequence[Value], lowest: bool) -> tupl
 
 class History(Sequence):
     """The totals at each stage (or point) of a count, oldest first, with for each candidate the
-    indexes at which their total changed. A tie looks back (or forward) by jumping from one
+    indexes at which their total changed (worked out at the first tie, and then as the count
+    goes on: most counts never tie, and never pay for it). A tie looks back (or forward) by jumping from one
     change of the tied candidates' totals to the next, never reading a stage at which none of
     them changed: with many candidates tied all along (a thousand with no votes), reading
     every stage for every tie made the count cubic. `history[:k]` is the first k, sharing
     the record (a rule's tie looks back over the stages before the current one)."""
 
     def __init__(self, rows: Sequence[Sequence[Value]] = ()):
-        self.rows: list[Sequence[Value]] = []
+        self.rows: list[Sequence[Value]] = list(rows)
         self.changes: list[list[int]] = []  # per candidate, ascending indexes >= 1
-        self.limit: int | None = None  # a view of the first `limit` rows
-        for row in rows:
-            self.append(row)
+        self.indexed = 0  # the rows whose changes are in `changes`
+        self.limit: int | None = None  # a view of the first `limit` rows of `source`
+        self.source: History | None = None
 
     def append(self, totals: Sequence[Value]) -> None:
         """Record the next totals (kept as given: pass a copy of anything updated in place)."""
         if self.limit is not None:
             raise ValueError("a view of a history cannot be appended to")
-        if not self.rows:
-            self.changes = [[] for _ in range(len(totals))]
-        else:
-            index = len(self.rows)
-            for c in _changed(self.rows[-1], totals):
-                self.changes[c].append(index)
         self.rows.append(totals)
+
+    def _index(self) -> None:
+        """Bring `changes` up to the last row."""
+        rows, changes = self.rows, self.changes
+        if rows and not changes:
+            changes += [[] for _ in range(len(rows[0]))]
+            self.indexed = 1
+        for index in range(self.indexed, len(rows)):
+            for c in _changed(rows[index - 1], rows[index]):
+                changes[c].append(index)
+        self.indexed = len(rows)
 
     def __len__(self) -> int:
         return len(self.rows) if self.limit is None else self.limit
@@ -125,7 +131,8 @@ class History(Sequence):
             if start != 0 or step != 1:
                 raise ValueError("a history is viewed from its first entry: history[:k]")
             view = History()
-            view.rows, view.changes, view.limit = self.rows, self.changes, max(stop, 0)
+            view.rows, view.limit = self.rows, max(stop, 0)
+            view.source = self if self.source is None else self.source
             return view
         if key < 0:
             key += len(self)
@@ -133,11 +140,18 @@ class History(Sequence):
             raise IndexError("history index out of range")
         return self.rows[key]
 
+    def _changes(self) -> list[list[int]]:
+        owner = self if self.source is None else self.source
+        if owner.indexed < len(owner.rows):
+            owner._index()
+        return owner.changes
+
     def last_change(self, candidates: Sequence[int], at: int) -> int:
         """The latest index <= `at` at which any of the candidates' totals changed (0: none)."""
         latest = 0
+        per_candidate = self._changes()
         for c in candidates:
-            changes = self.changes[c]
+            changes = per_candidate[c]
             k = bisect.bisect_right(changes, at)
             if k and changes[k - 1] > latest:
                 latest = changes[k - 1]
@@ -147,8 +161,9 @@ class History(Sequence):
         """The earliest index > `after` at which any of the candidates' totals changed, within
         the history (len(self): none)."""
         earliest = len(self)
+        per_candidate = self._changes()
         for c in candidates:
-            changes = self.changes[c]
+            changes = per_candidate[c]
             k = bisect.bisect_right(changes, after)
             if k < len(changes) and changes[k] < earliest:
                 earliest = changes[k]

@@ -24,7 +24,7 @@ import numpy as np
 from ..ballots import Profile
 from ..result import CountError, CountResult, Stage, Value
 from ..ties import History, TieBreaker, look_forward
-from .papers import EXHAUSTED, Papers, standing_candidates, sum_by_candidate
+from .papers import EXHAUSTED, Papers, VotesShown, standing_candidates, sum_by_candidate
 
 PLACES = 2
 UNIT = 10**PLACES  # one vote, in hundredths
@@ -69,6 +69,7 @@ class LastParcelCount:
         self.non_transferable = 0
         self.notes: list[str] = []
         self.forming = False  # True while a transfer is under way and its stage not yet recorded
+        self.shown = VotesShown(PLACES)
 
     # -- hooks ---------------------------------------------------------------------------
     def first_quota(self, valid: int) -> int:
@@ -348,9 +349,8 @@ class LastParcelCount:
                 number=len(self.stages) + 1,
                 action=action,
                 subjects=subjects,
-                # (.tolist(): Python ints at once, faster than converting each NumPy integer)
-                totals=[votes(x) for x in self.totals.tolist()],
-                transfers=[votes(x) for x in (self.totals - before).tolist()],
+                totals=self.shown.of(self.totals),
+                transfers=self.shown.of(self.totals - before),
                 non_transferable=votes(lost),
                 loss=votes(0),
                 note=note,

@@ -55,7 +55,7 @@ from ..ballots import PAD, Profile, group_rankings
 from ..info import BallotKind, MethodInfo
 from ..result import CountError, CountResult, Stage
 from ..ties import History, TieBreaker, refuse_tie_order
-from .papers import standing_candidates
+from .papers import VotesShown, standing_candidates
 
 NAME = "meek-stv"
 ALIASES = ("meek",)
@@ -124,6 +124,7 @@ class _MeekCount:
         self.elected: list[int] = []
         self.stages: list[Stage] = []
         self.history = History()
+        self.shown = VotesShown(PLACES)
         self.excess = 0
         self.surplus = 0  # total surplus left undistributed when the iteration stopped
 
@@ -273,8 +274,8 @@ class _MeekCount:
                 number=len(self.stages) + 1,
                 action=action,
                 subjects=subjects,
-                totals=[_votes(v) for v in self.votes],
-                transfers=[_votes(v - p) for v, p in zip(self.votes, previous, strict=True)],
+                totals=[self.shown[v] for v in self.votes],
+                transfers=[self.shown[v - p] for v, p in zip(self.votes, previous, strict=True)],
                 non_transferable=_votes(self.excess - previous_excess),
                 loss=_votes(0),
                 note=note or f"quota {_votes(self.quota)}",

@@ -8,6 +8,8 @@ integer arithmetic, never binary floating point.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 
 from ..ballots import Profile
@@ -57,6 +59,29 @@ class Papers:
 
     def amounts(self, rows: np.ndarray) -> np.ndarray:
         return self.weights[rows] * self.value[rows]
+
+
+class VotesShown(dict):
+    """Integer units -> the Decimal votes they stand for (`places` decimal places), each made
+    once: a stage records every candidate's total and change, and most recur from stage to
+    stage (making a Decimal for each was most of a 1,000-candidate count's time)."""
+
+    def __init__(self, places: int):
+        super().__init__()
+        self.exponent = -places
+
+    def __missing__(self, units: int) -> Decimal:
+        value = self[units] = Decimal(units).scaleb(self.exponent)
+        return value
+
+    def of(self, units: np.ndarray) -> list[Decimal]:
+        values = units.tolist()  # Python ints at once: faster than each NumPy integer
+        if len(values) < FEW:  # few candidates: looking up costs more than it saves
+            return [Decimal(v).scaleb(self.exponent) for v in values]
+        return [self[v] for v in values]
+
+
+FEW = 64
 
 
 def standing_candidates(profile: Profile, seats: int) -> list[int]:
