@@ -58,7 +58,12 @@ def test_the_jumps_choose_as_reading_every_stage_would(rows, data, lowest, as_ar
     n = len(rows[0])
     tied = data.draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=n, unique=True))
     upto = data.draw(st.integers(0, len(rows)))
-    history = History([np.array(r) if as_arrays else r for r in rows])
+    # Built as a count builds it, a tie part-way (the changes are indexed then, and after).
+    history, early = History(), data.draw(st.integers(1, len(rows)))
+    for k, row in enumerate(rows, start=1):
+        history.append(np.array(row) if as_arrays else row)
+        if k == early:
+            TieBreaker(seed=9).look_back(tied, history, 1, "exclusion", lowest=lowest)
     ties = TieBreaker(seed=9)
     chosen = ties.look_back(tied, history[:upto], 4, "exclusion", lowest=lowest)
     expected, how = read_every_stage_back(tied, rows[:upto], lowest)
