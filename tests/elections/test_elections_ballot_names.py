@@ -130,6 +130,23 @@ def test_an_empty_or_overlong_ballot_name_is_refused(s):
         _nominate(s, member, "A" * 201)
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200d\u2060", "\u00ad"])
+def test_a_ballot_name_of_only_invisible_characters_is_refused_as_empty(s, invisible):
+    # It was taken: a blank on the ballot paper, and a BLT the counter refuses.
+    with pytest.raises(services.ElectionError, match="ballot name: empty"):
+        _nominate(s, s.voters[0], invisible)
+    assert not Candidate.objects.filter(election=s.election, member=s.voters[0]).exists()
+
+
+@pytest.mark.parametrize(
+    "name, again", [("Ann O'Neil", "Ann O\u2019Neil"), ("Ann Able-Baker", "Ann Able\u2013Baker")]
+)
+def test_a_ballot_name_typed_with_another_apostrophe_or_dash_is_refused(s, name, again):
+    _nominate(s, s.voters[0], name)
+    with pytest.raises(services.ElectionError, match="already has the ballot name"):
+        _nominate(s, s.voters[1], again)
+
+
 def test_a_paper_nomination_is_checked_the_same(s):
     _nominate(s, s.voters[0], "Ann Able")
     with pytest.raises(services.ElectionError, match=CLASH):

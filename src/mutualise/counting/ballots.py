@@ -27,6 +27,9 @@ MAX_CANDIDATES = 1_000
 # file costs (4 bytes a cell), so a small file with one long line and a million short ones must
 # not ask for gigabytes. A million distinct rankings of 100 candidates is within it.
 MAX_CELLS = 100_000_000
+# MAX_NAME_LENGTH bounds a candidate's name or a title, in characters: a ballot name is at most
+# 200 (elections' Candidate.ballot_name); a 10 MB name line took 20 s to read and compare.
+MAX_NAME_LENGTH = 1_000
 
 
 def check_cells(lines: int, width: int, *, source: str | None = None, line: int | None = None):

@@ -34,7 +34,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .ballots import MAX_CANDIDATES, BallotError, Profile, has_control_character
+from .ballots import (
+    MAX_CANDIDATES,
+    MAX_NAME_LENGTH,
+    BallotError,
+    Profile,
+    has_control_character,
+)
 from .blt_ballots import BallotLines, clean_line, is_number, small_number, text_of
 from .blt_write import write_blt  # noqa: F401  (reader and writer are used together)
 from .cvr import read_cvr_csv, write_cvr_csv  # noqa: F401  (the file formats live together)
@@ -253,18 +259,30 @@ class _BltParser:
         )
 
     def printable(self, lines: list[tuple[int, str]]) -> None:
-        """A name or title with a control character could act on whatever shows the result."""
+        """A name or title with a control character could act on whatever shows the result; one
+        longer than `MAX_NAME_LENGTH` is no name (and costs its length in every comparison)."""
         for index, name in lines:
+            if len(name) > MAX_NAME_LENGTH:
+                raise self.error(
+                    f"name {name[:80]!r}... is {len(name):,} characters: at most "
+                    f"{MAX_NAME_LENGTH:,}",
+                    index,
+                )
             if has_control_character(name):
                 raise self.error(f"name {name[:80]!r} has a control character", index)
 
     def unique(self, names: list[str], indexes: list[int]) -> None:
         """Two candidates of one name could not be told apart on a result: refused, and so are
         two whose names a voter could take for one another (`names.name_key`: case, spacing,
-        invisible characters and Cyrillic or Greek look-alikes of Latin letters set aside)."""
+        invisible characters and look-alikes of Latin letters set aside); and a name of only
+        invisible characters, a blank on the ballot paper."""
         first: dict[str, tuple[str, int]] = {}
         for name, index in zip(names, indexes, strict=True):
             key = name_key(name)
+            if not key:  # only invisible characters: a blank on the ballot paper
+                raise self.error(
+                    f"candidate name {name[:80]!r} has only invisible characters", index
+                )
             if key not in first:
                 first[key] = (name, index)
                 continue

@@ -16,6 +16,7 @@ import numpy as np
 from .ballots import (
     MAX_BALLOTS,
     MAX_CANDIDATES,
+    MAX_NAME_LENGTH,
     PAD,
     BallotError,
     Profile,
@@ -138,8 +139,15 @@ def parse_cvr_csv(
                 if name not in index:
                     if has_control_character(name):
                         raise error(f"candidate name {name[:80]!r} has a control character")
+                    if len(name) > MAX_NAME_LENGTH:
+                        raise error(
+                            f"candidate name {name[:80]!r}... is {len(name):,} characters: "
+                            f"at most {MAX_NAME_LENGTH:,}"
+                        )
                     if candidates is not None:
                         raise error(f"unknown candidate {name[:80]!r}")
+                    if not name_key(name):
+                        raise error(f"candidate name {name[:80]!r} has only invisible characters")
                     if len(names) == MAX_CANDIDATES:
                         raise error(f"more than {MAX_CANDIDATES:,} candidates")
                     other, at = first_met.setdefault(name_key(name), (name, line))

@@ -5,9 +5,10 @@ reader, and the elections app's nominations).
 The key of a name is its NFKC form (fullwidth and mathematical letters, ligatures, non-breaking
 spaces made plain), case-folded, without invisible characters (zero-width spaces and joiners,
 soft hyphens, word joiners, variation selectors: Unicode format characters and the other
-default-ignorable ones), with the Cyrillic and Greek letters that look like Latin ones taken as
-those Latin letters (decomposed first, so an accented look-alike matches too: Cyrillic 'ё' is
-Latin 'ë'), and runs of whitespace made one space.
+default-ignorable ones), with the Cyrillic, Greek, Armenian and Cherokee letters that look like
+Latin ones taken as those Latin letters (decomposed first, so an accented look-alike matches too:
+Cyrillic 'ё' is Latin 'ë'), the hyphens and dashes of a double-barrelled name as '-', the
+apostrophes of O'Neil (’, ʼ, ′) as "'", and runs of whitespace made one space.
 
 The look-alike table is this module's own, not Unicode's full confusables list (TR39): that list
 also takes 'rn' for 'm' and '1' for 'l', which would refuse real names; the Python packages
@@ -29,11 +30,25 @@ LOOK_ALIKES = {
     "ԝ": "w", "ӏ": "l", "ү": "y",
     # Greek
     "α": "a", "β": "b", "ε": "e", "ζ": "z", "η": "h", "ι": "i", "κ": "k", "μ": "m", "ν": "n",
-    "ο": "o", "ρ": "p", "τ": "t", "υ": "y", "χ": "x", "ϲ": "c", "ϳ": "j",
-    # Latin letters that stand for others: dotless i, script a and g
-    "ı": "i", "ɑ": "a", "ɡ": "g",
+    "ο": "o", "ρ": "p", "τ": "t", "υ": "y", "χ": "x", "ϳ": "j",
+    # Armenian (small; their capitals fold to them)
+    "օ": "o", "ս": "u", "հ": "h", "ո": "n", "զ": "q", "ց": "g",
+    # Cherokee (case-folded to the capitals, which look like Latin capitals)
+    "Ꭰ": "d", "Ꭱ": "r", "Ꭲ": "t", "Ꭵ": "i", "Ꭹ": "y", "Ꭺ": "a", "Ꭻ": "j", "Ꭼ": "e",
+    "Ꮃ": "w", "Ꮇ": "m", "Ꮋ": "h", "Ꮐ": "g", "Ꮒ": "h", "Ꮓ": "z", "Ꮟ": "b", "Ꮢ": "r",
+    "Ꮤ": "w", "Ꮥ": "s", "Ꮩ": "v", "Ꮪ": "s", "Ꮮ": "l", "Ꮯ": "c", "Ꮲ": "p", "Ꮶ": "k",
+    "Ᏼ": "b",
+    # Latin letters that stand for others: dotless i, script a and g, small capitals
+    "ı": "i", "ɑ": "a", "ɡ": "g", "ᴄ": "c", "ᴏ": "o", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
+    # Hyphens and dashes a hyphen is typed as (a word processor's non-breaking hyphen, an en
+    # dash in a double-barrelled name), and apostrophes typed as quotation marks or primes
+    "‐": "-", "‒": "-", "–": "-", "−": "-", "⁃": "-", "֊": "-",
+    "‘": "'", "’": "'", "‛": "'", "ʼ": "'", "′": "'", "‵": "'",
 }  # fmt: skip
 _TABLE = str.maketrans(LOOK_ALIKES)
+# Look-alikes that NFKC would turn into something else first: the lunate sigma (small 'ϲ',
+# capital 'Ϲ', a 'c' to the eye) is NFKC's plain sigma, which looks like no Latin letter.
+_BEFORE_NFKC = str.maketrans({"ϲ": "c", "Ϲ": "c"})
 
 # Default-ignorable characters that are not format characters (category Cf, dropped as a class):
 # the combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian variation
@@ -53,7 +68,7 @@ def _visible(text: str) -> str:
 def name_key(name: str) -> str:
     """What two candidates' names are compared by: equal keys, names a voter could take for
     one another."""
-    text = unicodedata.normalize("NFKC", name).casefold()
+    text = unicodedata.normalize("NFKC", name.translate(_BEFORE_NFKC)).casefold()
     text = _visible(unicodedata.normalize("NFD", text)).translate(_TABLE)
     return " ".join(unicodedata.normalize("NFC", text).split())
 

@@ -88,10 +88,10 @@ def _ballot_name(given: str, member) -> tuple[str, list[str]]:
             "(the exported ballots could not be read); retype the name"
         ]
     name = " ".join(raw.split())
-    if not name:
-        return name, [f"{source}: empty; enter the name to print on the ballot paper"]
     if len(name) > _BALLOT_NAME_MAX:
         return name, [f"{source}: {len(name)} characters; at most {_BALLOT_NAME_MAX}"]
+    if not name_key(name):  # blank, or only invisible characters: nothing on the ballot paper
+        return name, [f"{source}: empty; enter the name to print on the ballot paper"]
     return name, []
 
 
