@@ -16,19 +16,27 @@ message is already bounced), so an mbox can be read again whole.
 
 Which message bounced: the returned headers' Message-ID (delivery.email_for sets one per
 message, kept in Message.message_id), which must be one of ours sent to the failed address, or
-the report changes nothing (a forged one); only a report returning no headers falls back to the
-latest message sent to the failed address.
+the report changes nothing (a forged one). A report without a Message-ID (no headers returned,
+or only some) is matched on what it does say: the failed (original) recipient, the returned
+headers' Subject, From and X-Mutualise-Reason, and the per-message Arrival-Date (the message
+reached the reporting server after we handed it over, within MAX_QUEUE_DAYS). If that leaves
+exactly one of our messages to the address, it is the one; if none and headers were returned,
+the report is not ours; otherwise no message is guessed: the address itself is recorded as
+bouncing (models.Bounce, without a message) for each organisation that has mailed it, audited,
+and the report's digest kept so that reading it again counts it once.
 """
 
 from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 import mailbox
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
-from email.utils import parseaddr
+from email.utils import parseaddr, parsedate_to_datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -47,6 +55,18 @@ class Failed:
     diagnostic: str
     reported_by: str
     message_id: str
+    # What a report without a Message-ID gives to match on (see the module's doc).
+    subject: str = ""
+    sender: str = ""
+    reason: str = ""
+    arrived: datetime | None = None
+    headers_returned: bool = False
+    report: str = ""  # the DSN's sha256: an address-only record is counted once per report
+
+
+MAX_QUEUE_DAYS = 6  # how long a relay may hold a message before it reaches the far server
+CLOCK_SKEW = timedelta(minutes=15)  # the reporting server's clock against ours
+KEPT_REPORTS = 100  # digests of address-only reports kept per bounce, for reading twice
 
 
 @dataclass
@@ -67,20 +87,36 @@ def _typed(value: str) -> str:
     return (rest if rest else kind).strip()
 
 
-def _returned_message_id(report: EmailMessage) -> str:
+def _returned_headers(report: EmailMessage):
+    """The headers of our message the report returns (the whole message or its headers)."""
     for part in report.walk():
         kind = part.get_content_type()
         if kind == "message/rfc822":
             payload = part.get_payload()
             inner = payload[0] if isinstance(payload, list) and payload else None
-            if inner is not None and inner.get("Message-ID"):
-                return str(inner["Message-ID"]).strip()
+            if inner is not None and inner.keys():
+                return inner
         elif kind == "text/rfc822-headers":
             raw = part.get_payload(decode=True) or b""
             headers = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
-            if headers.get("Message-ID"):
-                return str(headers["Message-ID"]).strip()
-    return ""
+            if headers.keys():
+                return headers
+    return None
+
+
+def _date(value) -> datetime | None:
+    try:
+        when = parsedate_to_datetime(" ".join(str(value or "").split()).split(" (")[0])
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when is not None and when.tzinfo is not None else None
+
+
+def _header(headers, name: str) -> str:
+    try:
+        return " ".join(str(headers.get(name, "") or "").split()) if headers is not None else ""
+    except (TypeError, ValueError):  # a header the parser could not make sense of
+        return ""
 
 
 def parse(raw: bytes) -> list[Failed] | None:
@@ -100,7 +136,16 @@ def parse(raw: bytes) -> list[Failed] | None:
         return []
     per_message, recipients = blocks[0], blocks[1:]
     reported_by = _typed(str(per_message.get("Reporting-MTA", "")))
-    message_id = _returned_message_id(report)
+    returned = _returned_headers(report)
+    message_id = _header(returned, "Message-ID")
+    clues = {
+        "subject": _header(returned, "Subject")[:300],
+        "sender": parseaddr(_header(returned, "From"))[1],
+        "reason": _header(returned, "X-Mutualise-Reason")[:60],
+        "arrived": _date(per_message.get("Arrival-Date")),
+        "headers_returned": returned is not None,
+        "report": hashlib.sha256(raw).hexdigest(),
+    }
     failed = []
     for block in recipients:
         if str(block.get("Action", "")).strip().lower() != "failed":
@@ -116,62 +161,130 @@ def parse(raw: bytes) -> list[Failed] | None:
                 diagnostic=_typed(str(block.get("Diagnostic-Code", "")))[:2000],
                 reported_by=reported_by[:254],
                 message_id=message_id,
+                **clues,
             )
         )
     return failed
 
 
-def _message_for(failed: Failed) -> Message | None:
-    """A report that returns a Message-ID is about that message of ours, sent to the failed
+def _went_out():
+    """Our messages that reached a mail server: sent, bounced, or failed as "may have gone
+    out" after the data (delivery.py keeps its Message-ID: a report for it says it went out)."""
+    return Message.objects.exclude(message_id="").filter(
+        status__in=[Status.SENT, Status.BOUNCED, Status.FAILED]
+    )
+
+
+def _message_for(failed: Failed) -> Message | None | list:
+    """The message a report is about: one of ours; None if it is not ours; or, for a report
+    without a Message-ID that the rest cannot tie to one message, the messages to the address
+    (a list, maybe empty only if headers were not returned), for the address to be recorded.
+
+    A report that returns a Message-ID is about that message of ours, sent to the failed
     address, or about none: one naming an id we never sent (or our id with another address) is
     not ours, however real the address (anyone can write to the bounce address; our ids are not
-    guessable). Only a report that returns no headers falls back to the address's latest. A
-    message failed as "may have gone out" (delivery.py) keeps its id: a report for it says it
-    did go out, and bounced."""
-    sent = Message.objects.filter(status__in=[Status.SENT, Status.BOUNCED])
+    guessable)."""
     if failed.message_id:
-        found = Message.objects.filter(message_id=failed.message_id).exclude(message_id="")
-        found = found.filter(status__in=[Status.SENT, Status.BOUNCED, Status.FAILED]).first()
+        found = _went_out().filter(message_id=failed.message_id).first()
         if found is not None and found.to.lower() == failed.address.lower():
             return found
         return None
-    return sent.filter(to__iexact=failed.address).order_by("-sent_at", "-pk").first()
+    to_address = _went_out().filter(to__iexact=failed.address)
+    if not to_address.exists():
+        return None
+    narrowed = to_address
+    if failed.subject:
+        narrowed = narrowed.filter(subject=failed.subject)
+    if failed.sender:
+        narrowed = narrowed.filter(from_address__iexact=failed.sender)
+    if failed.reason:
+        narrowed = narrowed.filter(reason=failed.reason)
+    if failed.arrived is not None:
+        narrowed = narrowed.filter(
+            sent_at__lte=failed.arrived + CLOCK_SKEW,
+            sent_at__gte=failed.arrived - timedelta(days=MAX_QUEUE_DAYS),
+        )
+    found = list(narrowed.order_by("-pk")[:2])
+    if len(found) == 1:
+        return found[0]
+    if not found and failed.headers_returned:
+        return None  # headers of a message we never sent to this address
+    return list(to_address.order_by("-pk"))
 
 
 def record(failed: Failed) -> Bounce | None:
     """Mark the message bounced and its address bouncing; None if it matched no message of
     ours, or was recorded already (a DSN read twice)."""
+    return _record(failed)[1]
+
+
+def _record(failed: Failed) -> tuple[str, Bounce | None]:
+    """("bounced", the bounce), ("already", None) or ("unmatched", None)."""
     with transaction.atomic():
         message = _message_for(failed)
         if message is None:
-            return None
+            return "unmatched", None
+        if isinstance(message, list):
+            return _record_address(failed, message)
         message = Message.objects.select_for_update().get(pk=message.pk)
         if message.status == Status.BOUNCED:
-            return None
+            return "already", None
         now = timezone.now()
         said = f"{failed.status} {failed.diagnostic}".strip()
         message.status = Status.BOUNCED
         message.last_error = f"returned by {failed.reported_by or 'a later server'}: {said}"[:2000]
         message.save(update_fields=["status", "last_error", "updated_at"])
-        bounce = (
-            Bounce.objects.select_for_update()
-            .filter(organisation=message.organisation, address__iexact=message.to)
-            .first()
-        )
-        if bounce is None:
-            bounce = Bounce(organisation=message.organisation, address=message.to, count=0)
-            bounce.first_at = now
-        bounce.count += 1
-        bounce.status, bounce.diagnostic = failed.status, failed.diagnostic
-        bounce.reported_by, bounce.message, bounce.last_at = failed.reported_by, message, now
-        bounce.cleared_at = None
+        bounce = _bounce_for(message.organisation, message.to, failed, now)
+        bounce.message = message
         bounce.save()
         if message.organisation is not None:
             audit.record(
                 message.organisation, "mail.bounced", subject=message,
                 data={"status": failed.status, "reason": message.reason},
             )  # fmt: skip
+    return "bounced", bounce
+
+
+def _bounce_for(organisation, address: str, failed: Failed, now) -> Bounce:
+    """The address's bounce row, locked, counted once more and showing this report."""
+    bounce = (
+        Bounce.objects.select_for_update()
+        .filter(organisation=organisation, address__iexact=address)
+        .first()
+    )
+    if bounce is None:
+        bounce = Bounce(organisation=organisation, address=address, count=0)
+        bounce.first_at = now
+    bounce.count += 1
+    bounce.status, bounce.diagnostic = failed.status, failed.diagnostic
+    bounce.reported_by, bounce.last_at, bounce.cleared_at = failed.reported_by, now, None
     return bounce
+
+
+def _record_address(failed: Failed, messages: list[Message]) -> tuple[str, Bounce | None]:
+    """The address bounces, but which message the report is about is not known: the address is
+    marked bouncing for every organisation that mailed it, no message is marked, and each is
+    audited. A report already recorded (its digest kept on the bounce) counts once."""
+    now, recorded = timezone.now(), None
+    organisations = {m.organisation_id: m.organisation for m in messages}
+    for organisation in organisations.values():
+        address = next(m.to for m in messages if m.organisation == organisation)
+        existing = Bounce.objects.select_for_update().filter(
+            organisation=organisation, address__iexact=address
+        )
+        if any(failed.report in (b.reports or []) for b in existing):
+            continue
+        bounce = _bounce_for(organisation, address, failed, now)
+        bounce.reports = ([*(bounce.reports or []), failed.report])[-KEPT_REPORTS:]
+        bounce.save()
+        recorded = recorded or bounce
+        if organisation is not None:
+            audit.record(
+                organisation, "mail.address_bouncing", subject=bounce,
+                data={"status": failed.status, "messages_to_address": len(messages),
+                      "why": "the report names no message of ours that it can be tied to"},
+            )  # fmt: skip
+    return ("bounced", recorded) if recorded is not None else ("already", None)
 
 
 def read_one(raw: bytes, outcome: Read) -> None:
@@ -181,10 +294,10 @@ def read_one(raw: bytes, outcome: Read) -> None:
         return
     outcome.reports += 1
     for item in failed:
-        bounce = record(item)
+        state, bounce = _record(item)
         if bounce is not None:
             outcome.bounced.append(bounce.address)
-        elif _message_for(item) is None:
+        elif state == "unmatched":
             outcome.unmatched += 1
         else:
             outcome.already += 1

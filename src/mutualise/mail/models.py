@@ -21,6 +21,7 @@ class Status(models.TextChoices):
 
 
 FINAL = (Status.SENT, Status.FAILED, Status.BOUNCED)
+MAY_HAVE_GONE_OUT = "may have gone out"  # in the last_error delivery.py writes for such a failure
 
 
 class Attachment(models.Model):
@@ -67,6 +68,10 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    resent_as = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resend_of",
+        help_text="The copy sent anew after this one failed (to a corrected address)",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -90,6 +95,12 @@ class Message(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in FINAL
+
+    @property
+    def may_have_gone_out(self) -> bool:
+        """Failed after the server had the whole message, or while its worker was handing it
+        over (delivery.py): it may have been delivered, so it is never sent again."""
+        return self.status == Status.FAILED and MAY_HAVE_GONE_OUT in self.last_error
 
 
 class SendingPace(models.Model):
@@ -128,6 +139,10 @@ class Bounce(models.Model):
         help_text="The latest message that bounced",
     )  # fmt: skip
     cleared_at = models.DateTimeField(null=True, blank=True)
+    reports = models.JSONField(
+        default=list, blank=True,
+        help_text="Digests of the reports recorded against the address alone (bounces.py)",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-last_at", "-id"]
