@@ -41,7 +41,7 @@ READS = {
         "on_failure", "job_for", "live", "kind", "may_view", "back_url", "unfinished", "latest",
         "downloads_once", "current_output",
     ],
-    "mail.services": ["from_address", "render", "check_address"],
+    "mail.services": ["from_address", "render", "check_address", "holds_forgotten_secret"],
     "meetings.services.agenda": ["agenda", "kind_rules"],
     "meetings.services.attendance": ["is_present"],
     "meetings.services.common": ["member_for", "may", "require", "is_self", "require_self"],
@@ -64,6 +64,7 @@ READS = {
     "participation.services.voting": ["eligibility", "has_voted", "validate"],
     "participation.services.paper": ["waiting_keyings"],
     "participation.services.setup": ["check", "defaults"],
+    "register.services.mail": ["failed_mail"],
     "register.services.details": ["normalise_details", "find_duplicates", "eligibility_reasons"],
     "register.services.privacy": ["member_history", "subject_access"],
     "register.services.standing": ["recheck_register"],
@@ -94,6 +95,10 @@ WRITES_WITHOUT_EVENT = {
         "verb that records itself (issuing codes, sending a notice, an invitation)"
     ),
     "mail.services.attachment": "stores a file for the messages of a verb that records itself",
+    "mail.services.copy_to": (
+        "records a failed message anew in the outbox for register.resend_mail, which records "
+        "itself (mail.resent)"
+    ),
     "jobs.services.save_output": (
         "the job's file, written in the work's own final transaction by a verb that records "
         "itself (e.g. elections.poll cards issue the codes and audit them)"

@@ -21,6 +21,7 @@ values as they are, without filters.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from .models import Attachment, Message
 
 MAX_ADDRESS = 254  # RFC 5321's limit, and Message.to's
 PLACEHOLDER = "\u27e6{}\u27e7"  # ⟦name⟧: where a secret value goes when the message is sent
+_A_PLACEHOLDER = re.compile("\u27e6\\w+\u27e7")
 
 
 class MailError(ValueError):
@@ -121,6 +123,38 @@ def send(
         message.attachments.set(attachments)
     _deliver_on_commit()
     return message
+
+
+def holds_forgotten_secret(message: Message) -> bool:
+    """Whether the stored message has a placeholder for a value no longer kept (a voting code,
+    a one-time link): a copy of it would say the placeholder, not the value."""
+    parts = (message.subject, message.text, message.html)
+    return any(_A_PLACEHOLDER.search(part or "") for part in parts)
+
+
+def copy_to(message: Message, to: str) -> Message:
+    """Record `message` anew, as it was written, for `to` (a corrected address), and mark the
+    old one resent as the new; the worker sends it once the transaction commits. The caller
+    (register.services.mail.resend_mail) checks who may, and that it may be sent again."""
+    if holds_forgotten_secret(message):
+        raise MailError("it carried a value that is not kept (a voting code or one-time link)")
+    copy = Message.objects.create(
+        organisation=message.organisation,
+        to=check_address(to),
+        from_address=from_address(message.organisation),
+        reason=message.reason,
+        template=message.template,
+        subject=message.subject,
+        text=message.text,
+        html=message.html,
+    )
+    attachments = list(message.attachments.all())
+    if attachments:
+        copy.attachments.set(attachments)
+    Message.objects.filter(pk=message.pk).update(resent_as=copy)
+    message.resent_as = copy
+    _deliver_on_commit()
+    return copy
 
 
 def _deliver_on_commit() -> None:

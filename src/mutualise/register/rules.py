@@ -37,3 +37,7 @@ rules.add_perm("register.manage_members", is_officer)
 rules.add_perm("register.import_members", is_officer)
 rules.add_perm("register.erase_member", is_officer | is_administrator)
 rules.add_perm("register.manage_roles", is_administrator)
+# The mail that did not get through (web/failed_mail.py): the membership secretary's and the
+# administrator's to see, and to send again to a member's corrected address.
+rules.add_perm("register.see_failed_mail", is_officer | is_administrator)
+rules.add_perm("register.resend_mail", is_officer | is_administrator)

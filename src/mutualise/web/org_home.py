@@ -4,13 +4,14 @@ join (or, for a member, their membership); then its constitution in plain Englis
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from rules import has_perm
 
 from mutualise.constitution import explain_sections, legal_form_label
 from mutualise.elections import queries as elections
 from mutualise.governance import queries as governance
-from mutualise.mail import bounces
+from mutualise.mail import bounces, failures
 from mutualise.meetings import queries as meetings
 from mutualise.participation import queries as participation
 from mutualise.register.models import Member, Organisation
@@ -62,6 +63,11 @@ def organisation(request, slug):
         else None
     )
     context["bouncing"] = bounces.bouncing(org).count() if context["is_officer"] else 0
+    sees_mail = has_perm("register.see_failed_mail", user, org)
+    context["sees_failed_mail"] = sees_mail
+    context["failed_mail"] = failures.failed_messages(org).count() if sees_mail else 0
+    # A demo install's outbox (web/outbox.py): the officers' way to the mail it has sent.
+    context["demo_outbox"] = bool(settings.MUTUALISE_DEMO) and context["is_officer"]
     context["anything_now"] = any(
         [polls, votes, advance, budgets, context["nominations"], context["in_session"]]
     )

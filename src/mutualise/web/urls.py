@@ -4,7 +4,7 @@ from django.urls import include, path
 from mutualise.accounts.member_urls import password_urlpatterns
 from mutualise.governance import urls as governance_urls
 
-from . import bounces, demo_clock, membership, org_home, outbox, signin, views
+from . import bounces, demo_clock, failed_mail, membership, org_home, outbox, signin, views
 from .sign_in_form import SignInForm
 
 urlpatterns = [
@@ -28,6 +28,12 @@ urlpatterns = [
     path("o/<slug:slug>/membership/", membership.membership, name="membership"),
     path("o/<slug:slug>/outbox/", outbox.organisation_outbox, name="organisation_outbox"),
     path("o/<slug:slug>/bouncing/", bounces.bouncing, name="bouncing"),
+    path("o/<slug:slug>/mail/failed/", failed_mail.failed_mail, name="failed_mail"),
+    path(
+        "o/<slug:slug>/mail/failed/<int:pk>/resend/",
+        failed_mail.resend,
+        name="failed_mail_resend",
+    ),
     path("o/<slug:slug>/constitution/", views.constitution, name="constitution"),
     # Each app's pages live under its organisation: /o/<slug>/... Elections first: casting is
     # the busiest path, and the register's patterns would otherwise all be tried before it.

@@ -35,6 +35,7 @@ from .imports import (
     upload_import,
     upload_population,
 )
+from .mail import failed_mail, resend_mail
 from .members import (
     add_member,
     admit,
@@ -84,6 +85,7 @@ __all__ = [
     "decline",
     "discard_import",
     "eligibility_reasons",
+    "failed_mail",
     "erase",
     "find_duplicates",
     "grant_role",
@@ -96,6 +98,7 @@ __all__ = [
     "queue_import",
     "recheck_register",
     "rejoin",
+    "resend_mail",
     "reserve_numbers",
     "run_pending_import",
     "subject_access",
