@@ -12,6 +12,9 @@ import time
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+
+DSN_PARAMETERS = ("ENVID", "RET", "ORCPT", "NOTIFY")  # RFC 3461's
 
 
 def free_port() -> int:
@@ -41,7 +44,15 @@ class Handler:
     received: list = field(default_factory=list)
     refuse: dict = field(default_factory=dict)  # address -> reply, e.g. "550 5.1.1 no such user"
     delay: float = 0.0  # seconds before each message is accepted: a slow server
+    dsn: bool = False  # advertise RFC 3461's DSN extension, and record its parameters
+    parameters: list = field(default_factory=list)  # MAIL and RCPT parameters, as sent
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.dsn:
+            responses.insert(-1, "250-DSN")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -67,11 +78,34 @@ class Handler:
         return [r for r in self.received if address in r.rcpt_tos]
 
 
+class _DSNServer(SMTP):
+    """aiosmtpd, taking RFC 3461's parameters when its handler advertises DSN (it refuses any
+    parameter it does not know), and recording them as sent (it upper-cases what it parses)."""
+
+    def _getaddr(self, arg):
+        address, rest = super()._getaddr(arg)
+        if rest and self.event_handler.dsn:
+            self.event_handler.parameters.append(rest)
+        return address, rest
+
+    def _getparams(self, params):
+        result = super()._getparams(params)
+        if result is not None and self.event_handler.dsn:
+            for name in DSN_PARAMETERS:
+                result.pop(name, None)
+        return result
+
+
+class _Controller(Controller):
+    def factory(self):
+        return _DSNServer(self.handler, **self.SMTP_kwargs)
+
+
 class Server:
     def __init__(self, port: int | None = None):
         self.handler = Handler()
         self.port = port or free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = _Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     def start(self) -> Server:
         self.controller.start()

@@ -297,3 +297,35 @@ def test_an_address_we_never_mailed_is_not_ours(org, smtp_server):
     _sent(_code(org, "gail@far.example"))
     assert _read(SIMPLE % {b"to": b"nobody@far.example"}).unmatched == 1
     assert not Bounce.objects.exists()
+
+
+def test_a_server_offering_dsn_is_given_our_envelope_id_which_a_report_names(org, smtp_server):
+    """RFC 3461: where the server takes them, each message goes with ENVID (its Message-ID),
+    RET=HDRS (a voting code in the body never comes back) and ORCPT; RFC 3464's simple sample
+    with that Original-Envelope-Id, and no returned headers, names the one message."""
+    from mutualise.mail import wire
+
+    smtp_server.handler.dsn = True
+    first, second = _sent(_code(org, "louisl@far.example"), _code(org, "louisl@far.example"))
+    mails = [p for p in smtp_server.handler.parameters if "ENVID=" in p]
+    assert len(mails) == 2 and all("RET=HDRS" in p for p in mails)
+    assert f"ENVID={wire.xtext(wire.envelope_id(first.message_id))}" in mails[0]
+    assert "ORCPT=rfc822;louisl@far.example" in smtp_server.handler.parameters
+    envid = wire.xtext(wire.envelope_id(first.message_id))
+    raw = (SIMPLE % {b"to": b"louisl@far.example"}).replace(
+        b"Reporting-MTA: dns; cs.utk.edu\n",
+        b"Original-Envelope-Id: " + envid.encode() + b"\nReporting-MTA: dns; cs.utk.edu\n",
+    )
+    assert _read(raw).bounced == ["louisl@far.example"]
+    assert _statuses(first, second) == [Status.BOUNCED, Status.SENT]
+    # An envelope id that is not ours is a report that is not ours, as a Message-ID would be.
+    forged = raw.replace(envid.encode(), b"1.2.3@forged.example")
+    assert _read(forged).unmatched == 1
+
+
+def test_xtext_round_trips():
+    from mutualise.mail import wire
+
+    for value in ["17.1.mutualise.4@host", "a+b=c d", "caf\u00e9"]:
+        assert wire.from_xtext(wire.xtext(value)) == value
+    assert wire.xtext("a+b=c d") == "a+2Bb+3Dc+20d"

@@ -16,14 +16,16 @@ message is already bounced), so an mbox can be read again whole.
 
 Which message bounced: the returned headers' Message-ID (delivery.email_for sets one per
 message, kept in Message.message_id), which must be one of ours sent to the failed address, or
-the report changes nothing (a forged one). A report without a Message-ID (no headers returned,
-or only some) is matched on what it does say: the failed (original) recipient, the returned
-headers' Subject, From and X-Mutualise-Reason, and the per-message Arrival-Date (the message
-reached the reporting server after we handed it over, within MAX_QUEUE_DAYS). If that leaves
-exactly one of our messages to the address, it is the one; if none and headers were returned,
-the report is not ours; otherwise no message is guessed: the address itself is recorded as
-bouncing (models.Bounce, without a message) for each organisation that has mailed it, audited,
-and the report's digest kept so that reading it again counts it once.
+the report changes nothing (a forged one); a report that returns no Message-ID but gives the
+Original-Envelope-Id we sent the message with (wire.py, where the server offers DSN) is read
+the same way. A report without either (no headers returned, or only some) is matched on what
+it does say: the failed (original) recipient, the returned headers' Subject, From and
+X-Mutualise-Reason, and the per-message Arrival-Date (the message reached the reporting server
+after we handed it over, within MAX_QUEUE_DAYS). If that leaves exactly one of our messages to
+the address, it is the one; if none and headers were returned, the report is not ours;
+otherwise no message is guessed: the address itself is recorded as bouncing (models.Bounce,
+without a message) for each organisation that has mailed it, audited, and the report's digest
+kept so that reading it again counts it once.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from django.utils import timezone
 
 from mutualise.audit import services as audit
 
+from . import wire
 from .models import Bounce, Message, Status
 
 
@@ -104,6 +107,11 @@ def _returned_headers(report: EmailMessage):
     return None
 
 
+def _envelope_message_id(per_message) -> str:
+    envid = wire.from_xtext(" ".join(str(per_message.get("Original-Envelope-Id", "")).split()))
+    return f"<{envid}>" if envid else ""
+
+
 def _date(value) -> datetime | None:
     try:
         when = parsedate_to_datetime(" ".join(str(value or "").split()).split(" (")[0])
@@ -137,7 +145,8 @@ def parse(raw: bytes) -> list[Failed] | None:
     per_message, recipients = blocks[0], blocks[1:]
     reported_by = _typed(str(per_message.get("Reporting-MTA", "")))
     returned = _returned_headers(report)
-    message_id = _header(returned, "Message-ID")
+    # The returned Message-ID, else the envelope id we sent it with (wire.py: the same id).
+    message_id = _header(returned, "Message-ID") or _envelope_message_id(per_message)
     clues = {
         "subject": _header(returned, "Subject")[:300],
         "sender": parseaddr(_header(returned, "From"))[1],

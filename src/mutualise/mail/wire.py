@@ -15,6 +15,12 @@ both come out as SMTPServerDisconnected. Here the same conversation is held a st
 
 The backend's other kinds (file, console, memory) have no wire: they are called as Django
 calls them.
+
+A server that offers delivery status notifications (RFC 3461's DSN extension) is given the
+message's envelope id (ENVID: its Message-ID without the brackets, envelope_id) and each
+recipient as we wrote it (ORCPT), so that a report without the returned headers still names our
+message and our address (bounces.py), and asked to return only the headers (RET=HDRS): a voting
+code in the body never comes back to the bounce mailbox.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
 
 CRLF = b"\r\n"
+MAX_ENVID = 100  # RFC 3461 4.4: a longer one may be refused (a long host name in our ids)
 _LINE_STARTING_WITH_A_DOT = re.compile(rb"(?m)^\.")
 
 
@@ -50,8 +57,27 @@ def send(backend, email: EmailMessage) -> None:
     sender = sanitize_address(email.from_email, encoding)
     recipients = [sanitize_address(address, encoding) for address in email.recipients()]
     data = email.message().as_bytes(linesep="\r\n")
-    _envelope(connection, sender, recipients, len(data))
+    envid = envelope_id(str(email.extra_headers.get("Message-ID", "")))
+    _envelope(connection, sender, recipients, len(data), envid)
     _data(connection, data)
+
+
+def envelope_id(message_id: str) -> str:
+    """The ENVID a message is sent with (RFC 3461 4.4): its Message-ID without the brackets."""
+    return message_id.strip().strip("<>")
+
+
+def xtext(value: str) -> str:
+    """RFC 3461 4's xtext: "+", "=" and anything outside "!" to "~" as +HH (of its UTF-8)."""
+    return "".join(
+        chr(b) if 33 <= b <= 126 and b not in (43, 61) else f"+{b:02X}" for b in value.encode()
+    )
+
+
+def from_xtext(value: str) -> str:
+    raw = value.encode("utf-8", "replace")
+    raw = re.sub(rb"\+([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+    return raw.decode("utf-8", "replace")
 
 
 def _give_up(connection: smtplib.SMTP, code: int) -> None:
@@ -63,17 +89,27 @@ def _give_up(connection: smtplib.SMTP, code: int) -> None:
         connection.rset()
 
 
-def _envelope(connection: smtplib.SMTP, sender: str, recipients: list, size: int) -> None:
-    """MAIL and RCPT, as smtplib's sendmail says them (and raising what it raises)."""
+def _envelope(
+    connection: smtplib.SMTP, sender: str, recipients: list, size: int, envid: str = ""
+) -> None:
+    """MAIL and RCPT, as smtplib's sendmail says them (and raising what it raises), with the
+    DSN parameters where the server takes them (see the module's doc)."""
     connection.ehlo_or_helo_if_needed()
     options = [f"size={size}"] if connection.does_esmtp and connection.has_extn("size") else []
+    dsn = connection.does_esmtp and connection.has_extn("dsn")
+    if dsn:
+        options.append("RET=HDRS")
+        if envid and len(xtext(envid)) <= MAX_ENVID:
+            options.append(f"ENVID={xtext(envid)}")
     code, reply = connection.mail(sender, options)
     if code != 250:
         _give_up(connection, code)
         raise smtplib.SMTPSenderRefused(code, reply, sender)
     refused = {}
     for recipient in recipients:
-        code, reply = connection.rcpt(recipient)
+        code, reply = connection.rcpt(
+            recipient, [f"ORCPT=rfc822;{xtext(recipient)}"] if dsn else []
+        )
         if code not in (250, 251):
             refused[recipient] = (code, reply)
             if code == 421:
