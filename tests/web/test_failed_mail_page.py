@@ -145,3 +145,12 @@ def test_the_demo_outbox_is_linked_on_demo_installs_only(client, org, settings):
     assert outbox in client.get(home).content.decode()
     settings.MUTUALISE_DEMO = False
     assert outbox not in client.get(home).content.decode()
+
+
+def test_the_install_outbox_is_linked_for_a_demo_superuser_only(client, settings):
+    get_user_model().objects.create_superuser("root", password="x" * 16)
+    client.login(username="root", password="x" * 16)
+    settings.MUTUALISE_DEMO = True
+    assert reverse("outbox") in client.get("/").content.decode()
+    settings.MUTUALISE_DEMO = False
+    assert reverse("outbox") not in client.get("/").content.decode()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from .models import MAY_HAVE_GONE_OUT, Message, Status
+from .privacy import ERASED
 
 # The states the page filters by: (value, label).
 FAILED, BOUNCED, UNKNOWN = "failed", "bounced", "unknown"
@@ -39,10 +40,15 @@ KINDS = {
 
 def failed_messages(organisation, state: str = ""):
     """The organisation's messages that did not get through (of one state of STATES), latest
-    first; an unknown state is all of them."""
-    messages = Message.objects.filter(organisation=organisation)
+    first; an unknown state is all of them. Mail to an erased member is not listed."""
+    messages = Message.objects.filter(organisation=organisation).exclude(to=ERASED)
     wanted = _BY_STATE.get(state) or Q(status__in=[Status.FAILED, Status.BOUNCED])
     return messages.filter(wanted).order_by("-updated_at", "-pk")
+
+
+def waiting(organisation) -> int:
+    """How many are listed and not yet sent again (the officers' navigation shows it)."""
+    return failed_messages(organisation).filter(resent_as__isnull=True).count()
 
 
 def state_of(message: Message) -> str:

@@ -65,7 +65,7 @@ def organisation(request, slug):
     context["bouncing"] = bounces.bouncing(org).count() if context["is_officer"] else 0
     sees_mail = has_perm("register.see_failed_mail", user, org)
     context["sees_failed_mail"] = sees_mail
-    context["failed_mail"] = failures.failed_messages(org).count() if sees_mail else 0
+    context["failed_mail"] = failures.waiting(org) if sees_mail else 0
     # A demo install's outbox (web/outbox.py): the officers' way to the mail it has sent.
     context["demo_outbox"] = bool(settings.MUTUALISE_DEMO) and context["is_officer"]
     context["anything_now"] = any(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -8,6 +9,8 @@ from mutualise.register.tabular import whole_number
 
 def home(request):
     context = {"organisations": Organisation.objects.all(), "may_found": may_found(request.user)}
+    # A demo install's whole outbox (web/outbox.py), for its superuser.
+    context["demo_outbox"] = bool(settings.MUTUALISE_DEMO) and request.user.is_superuser
     return render(request, "web/home.html", context)
 
 
