@@ -30,6 +30,14 @@ def _earliest(organisation, kinds) -> list[dict]:
     ]
 
 
+def _meeting_form_errors(form) -> list[tuple[str, str]]:
+    """The meeting form's errors at their fields, the date's at its first box."""
+    errors = [(f"id_{name}", message) for name, message in _form_errors(form)]
+    if form.date_error:
+        errors.append(("id_starts_day", form.date_error))
+    return errors
+
+
 def meeting_new(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     _require(request, "meetings.call_meeting", organisation)
@@ -38,9 +46,7 @@ def meeting_new(request, slug):
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         valid = form.is_valid() and not form.date_error
-        errors = [(f"id_{name}", message) for name, message in _form_errors(form)]
-        if form.date_error:
-            errors.append(("id_starts_day", form.date_error))
+        errors = _meeting_form_errors(form)
         if valid:
             day, at = form.starts
             data = form.cleaned_data
@@ -106,9 +112,7 @@ def meeting_edit(request, slug, pk):
     elif request.method == "POST":
         starts = {p: request.POST.get(f"starts_{p}", "") for p in ("day", "month", "year", "time")}
         valid = form.is_valid() and not form.date_error
-        errors = [(f"id_{name}", message) for name, message in _form_errors(form)]
-        if form.date_error:
-            errors.append(("id_starts_day", form.date_error))
+        errors = _meeting_form_errors(form)
         if valid:
             day, at = form.starts
             data = form.cleaned_data
