@@ -15,8 +15,12 @@ from django.conf import settings
 from django.db import models
 
 from mutualise.register.models import Member, Organisation
+from mutualise.secrecy.sealing import Sealer
 
 from .lifecycle import MeetingState, MinutesState, MotionState, RequisitionState, ResolutionState
+
+# A proxy's instructions, sealed to one length (room for about a hundred resolutions).
+INSTRUCTIONS_SEAL = Sealer("meetings.proxy-instructions", 2048)
 
 
 def random_id() -> int:
@@ -322,7 +326,12 @@ class OnlineHand(models.Model):
 
 class ProxyAppointment(models.Model):
     """A member appoints a proxy (another member, a named person, or the chair by default),
-    with an instruction per resolution number: for, against, abstain or discretion."""
+    with an instruction per resolution number: for, against, abstain or discretion.
+
+    On a secret poll an instruction is the appointer's vote (cast for them at the declaration),
+    so it is kept sealed like a waiting ballot (`instructions_sealed`: padded to one length,
+    under the key outside the database; docs/secrecy-meeting-polls.md): `instructions` reads and
+    writes it as a dict."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="proxies")
@@ -332,7 +341,7 @@ class ProxyAppointment(models.Model):
     )
     proxy_name = models.CharField(max_length=200, blank=True)
     is_chair = models.BooleanField(default=False)
-    instructions = models.JSONField(default=dict, blank=True)
+    instructions_sealed = models.TextField(blank=True, default="")
     lodged_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -353,6 +362,22 @@ class ProxyAppointment(models.Model):
 
     def __str__(self) -> str:
         return f"proxy for member {self.appointer_id} at meeting {self.meeting_id}"
+
+    @property
+    def instructions(self) -> dict:
+        if not self.instructions_sealed:
+            return {}
+        return INSTRUCTIONS_SEAL.unseal(self.instructions_sealed)
+
+    @instructions.setter
+    def instructions(self, value: dict) -> None:
+        try:
+            self.instructions_sealed = INSTRUCTIONS_SEAL.seal(dict(value or {}))
+        except ValueError:
+            raise ValueError(
+                f"instructions: at most {INSTRUCTIONS_SEAL.size} characters of instructions "
+                "fit on one proxy form; leave the resolutions the proxy decides as discretion"
+            ) from None
 
     @property
     def holder(self) -> str:

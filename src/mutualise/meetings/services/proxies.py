@@ -74,6 +74,10 @@ def appoint_proxy(
             clean[str(key)] = parse_instruction(choice, f"instructions: resolution {key}")
         except ChoiceInvalid as exc:
             raise MeetingError(str(exc)) from None
+    try:
+        ProxyAppointment(instructions=clean)  # sealed when set: too long is refused here
+    except ValueError as exc:
+        raise MeetingError(str(exc)) from None
     with transaction.atomic():
         if proxy_member is not None and rules.max_per_proxy is not None:
             held = (
