@@ -152,3 +152,20 @@ def test_clear_errors_for_a_wrong_command(frozen, tmp_path, capsys):
     assert main([*argv[:-1], str(tmp_path / "missing" / "x.csv"), "--as", "ro"]) == 2
     assert "cannot write" in capsys.readouterr().err
     assert not Credential.objects.filter(election=election).exists()
+
+
+def test_the_files_of_plain_codes_are_readable_by_their_owner_only(frozen, tmp_path):
+    """The mail-merge file and the poll cards hold every voter's plain code: on a shared server
+    a file the umask leaves readable by all (0644) would hand them to every local account."""
+    election, drive, voters = frozen
+    out, cards = tmp_path / "codes.csv", tmp_path / "cards.pdf"
+    argv = ["election", "issue-codes", str(election.pk), "--as", "ro"]
+    assert main([*argv, "--csv", str(out), "--pdf", str(cards)]) == 0
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert cards.stat().st_mode & 0o777 == 0o600
+    # An existing file (readable by all) is not written into as it is: its mode is narrowed.
+    again = tmp_path / "again.csv"
+    again.write_text("old")
+    again.chmod(0o644)
+    assert main([*argv, "--csv", str(again), "--replace-all"]) == 0
+    assert again.stat().st_mode & 0o777 == 0o600 and "old" not in again.read_text()

@@ -5,6 +5,7 @@ ELECTION is the election's number (shown by `mutualise election list`)."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -146,6 +147,20 @@ def _user(username: str):
     return user
 
 
+def _owner_only(path: str, mode: str, **kwargs):
+    """A file for plain voting codes, readable and writable by its owner alone (0600, an
+    existing file narrowed to it before it is emptied), whatever the umask: on a shared server
+    the umask's usual 0644 would give every voter's code to every local account."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.ftruncate(fd, 0)
+        return os.fdopen(fd, mode, **kwargs)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def issue_codes(args) -> int:
     setup_django()
     from . import mailmerge, pdf, services
@@ -156,8 +171,8 @@ def issue_codes(args) -> int:
     actor = _user(args.user)
     # Open the files first: a code issued but not written would be lost (only its hash is kept).
     try:
-        csv_file = open(args.csv, "w", encoding="utf-8", newline="") if args.csv else None  # noqa: SIM115
-        pdf_file = open(args.pdf, "wb") if args.pdf else None  # noqa: SIM115
+        csv_file = _owner_only(args.csv, "w", encoding="utf-8", newline="") if args.csv else None
+        pdf_file = _owner_only(args.pdf, "wb") if args.pdf else None
     except OSError as exc:
         raise CommandError(f"cannot write {exc.filename}: {exc.strerror}") from None
     with contextlib.ExitStack() as files:
