@@ -130,3 +130,20 @@ def test_officer_runs_the_budget_from_its_page(client, council, django_user_mode
     assert "not ours to fund" in page
     budget.refresh_from_db()
     assert budget.state == "review"
+
+
+def test_the_results_notice_prints_the_audit_chain_head(client, council, voting_budget):
+    """Issue 10, part 4: the chain head is published on every result notice, a budget's too, so
+    a later rewrite of its record shows (`mutualise audit verify --expect SEQUENCE:HASH`)."""
+    from mutualise.audit import services as audit
+    from mutualise.audit.verification import verify
+
+    for member in make_members(council, 3):
+        services.cast_ballot(voting_budget, member, [("P1", 1)])
+    budget = services.count_budget(voting_budget, actor="t", now=timezone.now() + timedelta(days=8))
+    page = client.get(f"/o/{council.slug}/participation/budgets/{budget.pk}/").content.decode()
+    head = audit.notice_record(budget).head
+    assert "Recorded in the audit log at" in page and str(head) in page
+    counted = audit.latest_event(council, budget, "budget.counted")
+    assert str(head).startswith(f"{counted.sequence}:")
+    assert verify(council, expect=[(head.sequence, head.hash)]).ok
