@@ -82,3 +82,25 @@ def test_no_copy_of_the_database_shows_a_proxys_instruction():
 def test_an_instruction_too_long_to_seal_is_refused_in_words():
     with pytest.raises(ValueError, match="instructions: at most"):
         ProxyAppointment(instructions={str(n): "discretion" for n in range(400)})
+
+
+def test_instructions_sealed_under_a_replaced_key_are_refused_in_words_not_miscounted(settings):
+    """Instructions that no longer open must never count as 'discretion' (a silent miscount):
+    the declaration is refused naming the key, and the appointer's page says so."""
+    members, meeting, resolution, starts = _meeting()
+    services.appoint_proxy(
+        meeting, members[5], instructions={"1": "against"}, now=starts - timedelta(days=2)
+    )
+    services.open_meeting(meeting, now=starts)
+    services.check_in_many(meeting, members[0:3], mode="online")
+    services.open_vote(resolution)
+    settings.MUTUALISE_BALLOT_SEAL_KEY = "a key put in place mid-meeting, by mistake"
+    client = Client()
+    client.force_login(members[5].user)
+    page = client.get(f"/o/coop/meetings/{meeting.pk}/")
+    assert page.status_code == 200 and "Sealed under a key" in page.content.decode()
+    with pytest.raises(services.MeetingError, match="MUTUALISE_BALLOT_SEAL_KEY"):
+        services.declare_result(resolution)
+    settings.MUTUALISE_BALLOT_SEAL_KEY = ""
+    declared = services.declare_result(resolution)
+    assert declared.votes_against == 1

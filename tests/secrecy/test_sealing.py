@@ -56,3 +56,27 @@ def test_keyed_digests_differ_by_purpose_and_key(settings):
     assert a != Sealer("other-ballots", 256).keyed_digest("paper 7", "1,2,3")
     settings.MUTUALISE_BALLOT_SEAL_KEY = "another"
     assert a != BALLOTS.keyed_digest("paper 7", "1,2,3")
+
+
+def test_the_seal_key_set_in_the_environment_is_the_one_used():
+    """docs/secrecy.md tells the operator to set MUTUALISE_BALLOT_SEAL_KEY to hold the ballots'
+    key apart from the voting-code key: the settings must read it from the environment."""
+    import os
+    import subprocess
+    import sys
+
+    src = os.path.join(os.path.dirname(__file__), "..", "..", "src")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MUTUALISE_")}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        PYTHONPATH=os.path.abspath(src),
+        DJANGO_SETTINGS_MODULE="mutualise.web.settings",
+        MUTUALISE_DEBUG="1",
+        MUTUALISE_BALLOT_SEAL_KEY="k" * 20 + "a seal key held apart from the rest",
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; "
+         "print(settings.MUTUALISE_BALLOT_SEAL_KEY)"],  # fmt: skip
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert shown.stdout.strip() == env["MUTUALISE_BALLOT_SEAL_KEY"]

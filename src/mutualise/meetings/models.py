@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from mutualise.register.models import Member, Organisation
-from mutualise.secrecy.sealing import Sealer
+from mutualise.secrecy.sealing import SealBroken, Sealer
 
 from .lifecycle import MeetingState, MinutesState, MotionState, RequisitionState, ResolutionState
 
@@ -367,7 +367,14 @@ class ProxyAppointment(models.Model):
     def instructions(self) -> dict:
         if not self.instructions_sealed:
             return {}
-        return INSTRUCTIONS_SEAL.unseal(self.instructions_sealed)
+        try:
+            return INSTRUCTIONS_SEAL.unseal(self.instructions_sealed)
+        except SealBroken:
+            raise SealBroken(
+                f"the instructions of member {self.appointer.number}'s proxy were sealed under "
+                "another seal key (MUTUALISE_BALLOT_SEAL_KEY, else MUTUALISE_CREDENTIAL_KEY): "
+                "set the key back to the one in use when they were lodged"
+            ) from None
 
     @instructions.setter
     def instructions(self, value: dict) -> None:

@@ -44,6 +44,10 @@ def _key(name: str) -> str:
 SECRET_KEY = _key("MUTUALISE_SECRET_KEY")
 # Voting codes are stored as HMACs under their own key, so SECRET_KEY can rotate mid-poll.
 MUTUALISE_CREDENTIAL_KEY = _key("MUTUALISE_CREDENTIAL_KEY")
+# Ballots waiting to be mixed (and proxies' instructions) are sealed under a key derived from
+# this one if it is set, else from the voting-code key (secrecy/sealing.py, docs/secrecy.md).
+# Set or change it only while no poll is open: a ballot sealed under the old key will not open.
+MUTUALISE_BALLOT_SEAL_KEY = os.environ.get("MUTUALISE_BALLOT_SEAL_KEY", "")
 ALLOWED_HOSTS = os.environ.get("MUTUALISE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
     ","
 )

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from mutualise.audit import services as audit
 from mutualise.register import services as register
+from mutualise.secrecy.sealing import SealBroken
 
 from .. import facts, mixing
 from ..ballot_parser import ChoiceInvalid, parse_choice
@@ -102,7 +103,7 @@ def cast_vote(
             appointment = live_proxies(meeting).filter(appointer=member).first()
             if appointment is None:
                 raise MeetingError(f"member {member.number} has no proxy in force at this meeting")
-            if appointment.instructions.get(str(resolution.number), DISCRETION) != DISCRETION:
+            if _instructions(appointment).get(str(resolution.number), DISCRETION) != DISCRETION:
                 raise MeetingError("this proxy is instructed; the instruction is counted as given")
             if not appointment.is_chair and proxy_holder != appointment.proxy_member:
                 raise MeetingError("only the appointed proxy may vote for this member")
@@ -223,6 +224,14 @@ def withdraw_resolution(given: Resolution, *, actor=None, now=None) -> Resolutio
     return given
 
 
+def _instructions(appointment) -> dict:
+    """A proxy's instructions, unsealed; refused in words if the seal key has changed."""
+    try:
+        return appointment.instructions
+    except SealBroken as exc:
+        raise MeetingError(str(exc)) from None
+
+
 def _instructed_proxy_votes(resolution: Resolution) -> dict[str, list]:
     """Appointers whose proxy carries an instruction on this resolution, by choice, leaving out
     members who have voted themselves."""
@@ -230,7 +239,7 @@ def _instructed_proxy_votes(resolution: Resolution) -> dict[str, list]:
     voted = set(voted)
     by_choice: dict[str, list] = {c: [] for c in Choice.values}
     for appointment in live_proxies(resolution.meeting):
-        choice = appointment.instructions.get(str(resolution.number), DISCRETION)
+        choice = _instructions(appointment).get(str(resolution.number), DISCRETION)
         if choice != DISCRETION and appointment.appointer_id not in voted:
             by_choice[choice].append(appointment.appointer)
     return by_choice

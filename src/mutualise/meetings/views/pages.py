@@ -9,6 +9,7 @@ from rules import has_perm  # never the superuser shortcut: roles are per organi
 
 from mutualise import clock
 from mutualise.register.models import Organisation
+from mutualise.secrecy.sealing import SealBroken
 
 from .. import pdf, services
 from ..forms import ProxyForm, VoteForm
@@ -97,6 +98,10 @@ def meeting_detail(request, slug, pk):
             .select_related("proxy_member")
             .first()
         )
+    try:
+        my_instructions = my_proxy.instructions if my_proxy is not None else {}
+    except SealBroken:  # sealed under a seal key since replaced: shown as such, not a crash
+        my_instructions = None
     minutes = getattr(meeting, "minutes", None)
     return render(
         request,
@@ -111,6 +116,7 @@ def meeting_detail(request, slug, pk):
             "proxy_open": proxy_open,
             "proxies_allowed": proxies.allowed,
             "my_proxy": my_proxy,
+            "my_instructions": my_instructions,
             "may_revoke_proxy": my_proxy is not None and meeting.state in ("draft", "called"),
             "proxy_deadline": deadline,
             "proxy_form": ProxyForm(
