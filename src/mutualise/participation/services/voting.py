@@ -16,7 +16,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from mutualise.constitution.calendar import age_on
 
@@ -149,7 +149,12 @@ def cast_ballot(
 
 def record(budget: Budget, member, clean: list[tuple[str, int]], channel: str) -> None:
     """The vote record and the sealed ballot, in the caller's transaction (raises IntegrityError
-    if the member has voted). `clean` has been through `validate`."""
+    if the member has voted). `clean` has been through `validate`.
+
+    The budget's state is read again here, under a share lock the count's update lock waits
+    for: a cast checked against a copy read while voting was open could otherwise commit after
+    the count had mixed and counted, leaving a vote record and a ballot no count will read."""
+    _still_voting(budget)
     record_id = uuid.uuid4()
     BudgetVoteRecord.objects.create(
         id=record_id,
@@ -163,6 +168,22 @@ def record(budget: Budget, member, clean: list[tuple[str, int]], channel: str) -
         budget=budget,
         sealed=mixing.seal_cast(clean, record_id),
     )
+
+
+def _still_voting(budget: Budget) -> None:
+    """Inside the cast's transaction. PostgreSQL: FOR SHARE lets casts run side by side but
+    not beside the count (select_for_update); SQLite's IMMEDIATE transactions run one at a time,
+    so the state read here is the committed one."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT state FROM participation_budget WHERE id = %s FOR SHARE", [budget.pk]
+            )
+            (state,) = cursor.fetchone()
+    else:
+        state = Budget.objects.filter(pk=budget.pk).values_list("state", flat=True).get()
+    if state != BudgetState.VOTING:
+        raise ParticipationError("voting is not open in this budget")
 
 
 def _mix_after_cast(budget: Budget) -> None:
