@@ -68,6 +68,8 @@ def test_every_conformance_file_round_trips(shared_dir):
         (("c2;300;Łąka;0;1", "c2;300;Łąka;0"), 10, "PROJECTS row has 4 fields, the header has 5"),
         (("budget;1000.50", "budget;lots"), 4, "budget 'lots' is not a number"),
         (("cumulative", "plural"), None, "vote_type 'plural' is not one of"),
+        (("rule;greedy", "max_length;three"), 6, "max_length 'three' is not a whole number"),
+        (("rule;greedy", "min_length;-1"), 6, "min_length '-1' is not a whole number"),
     ],
 )
 def test_bad_files_say_what_and_on_which_line(change, line, words):

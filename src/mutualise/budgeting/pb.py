@@ -16,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
+WHOLE_NUMBER_META = ("min_length", "max_length", "num_projects", "num_votes")  # counts read as int
 VOTE_TYPES = ("approval", "ordinal", "cumulative", "scoring", "choose-1")
 
 
@@ -156,6 +157,10 @@ def parse_pb(text: str, source: str = "<pb>") -> PbInstance:
     if "budget" not in meta:
         raise PbError(source, sections["META"][0][0], "META has no budget")
     parse_amount(meta["budget"], source, budget_line, "budget")
+    for key in WHOLE_NUMBER_META:
+        if meta.get(key, "") != "" and not (meta[key].isascii() and meta[key].isdigit()):
+            line = next(ln for ln, row in sections["META"][1:] if row and row[0].strip() == key)
+            raise PbError(source, line, f"{key} {meta[key]!r} is not a whole number")
     vote_type = meta.get("vote_type", "approval").strip().lower()
     if vote_type not in VOTE_TYPES:
         raise PbError(

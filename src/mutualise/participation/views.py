@@ -19,19 +19,24 @@ from .facts import budget_facts
 from .lifecycle import BUDGET_TRANSITIONS, BudgetState, ProposalState, available
 from .models import Budget, BudgetProject, Delivery, Proposal, ProposalSupport
 from .services import ParticipationError
+from .views_setup import pence_of, whole_number
 
 VISIBLE_BUDGETS = [s for s in BudgetState.values if s not in ("draft", "cancelled")]
 
 
 def _pounds(text: str) -> int | None:
-    text = (text or "").strip().replace(",", "").lstrip("£")
-    if not text:
-        return None
     try:
-        value = round(float(text) * 100)
+        return pence_of(text)
     except ValueError:
         raise ParticipationError("cost: enter an amount in pounds, like 1500 or 1500.50") from None
-    return value
+
+
+def _pk(raw) -> int:
+    """A row's id from a form; anything else is no such row (404, not a 500)."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise Http404("no such item")
+    return int(raw)
 
 
 def _field(message: str) -> str:
@@ -51,7 +56,7 @@ def index(request, slug):
         try:
             if request.POST.get("action") == "support":
                 proposal = get_object_or_404(
-                    Proposal, organisation=organisation, pk=request.POST.get("proposal")
+                    Proposal, organisation=organisation, pk=_pk(request.POST.get("proposal"))
                 )
                 proposal = services.support_proposal(proposal, member, actor=request.user)
                 messages.success(request, f"You support proposal {proposal.number}.")
@@ -111,9 +116,10 @@ def _ballot_from(request, budget: Budget, codes: list[str]) -> list[tuple[str, i
     for code in codes:
         raw = request.POST.get(f"points_{code}", "").strip()
         if raw:
-            if not raw.isdigit():
+            points = whole_number(raw)
+            if points is None:
                 raise ParticipationError(f"ballot: points for {code} must be a whole number")
-            ballot.append((code, int(raw)))
+            ballot.append((code, points))
     return ballot
 
 
@@ -198,7 +204,9 @@ def _run_action(request, budget: Budget):
     (services check who)."""
     action = request.POST["action"]
     if action == "review":
-        project = get_object_or_404(BudgetProject, budget=budget, pk=request.POST.get("project"))
+        project = get_object_or_404(
+            BudgetProject, budget=budget, pk=_pk(request.POST.get("project"))
+        )
         accept = request.POST.get("decision") == "accept"
         services.review_project(
             project, accept=accept, reason=request.POST.get("reason", ""), actor=request.user

@@ -36,15 +36,37 @@ KINDS = (
 )
 
 
-def _pence(text: str, errors: list) -> int | None:
+MOST_PENCE = 10**15  # £10 trillion: beyond any pot or cost, well inside a 64-bit integer
+
+
+def pence_of(text: str) -> int | None:
+    """Pounds as typed ("25,000", "£25000.50") in whole pence; None if empty. ValueError if it
+    is not such an amount (ASCII digits only: str.isdigit also takes "²", which int refuses)."""
     text = (text or "").strip().replace(",", "").lstrip("£")
     if not text:
         return None
     whole, _, part = text.partition(".")
-    if not whole.isdigit() or not (part == "" or (part.isdigit() and len(part) <= 2)):
+    digits = whole.isascii() and whole.isdigit()
+    if not digits or not (part == "" or (part.isascii() and part.isdigit() and len(part) <= 2)):
+        raise ValueError(text)
+    pence = int(whole) * 100 + int(part.ljust(2, "0") or 0)
+    if pence > MOST_PENCE:
+        raise ValueError(text)
+    return pence
+
+
+def whole_number(raw: str) -> int | None:
+    """A whole number as typed, or None if it is not one a form field can hold."""
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
+def _pence(text: str, errors: list) -> int | None:
+    try:
+        return pence_of(text)
+    except ValueError:
         errors.append(("pot", "Enter the pot in pounds, like 25000 or 25000.50"))
         return None
-    return int(whole) * 100 + int(part.ljust(2, "0") or 0)
 
 
 def _moment(post, name: str, label: str, errors: list) -> datetime | None:
@@ -77,8 +99,8 @@ def _values(post, organisation, errors: list) -> dict:
         raw = post.get(name, "").strip()
         if not raw and name in OPTIONAL:
             values[name] = None
-        elif raw.isdigit():
-            values[name] = int(raw)
+        elif whole_number(raw) is not None:
+            values[name] = whole_number(raw)
         else:
             errors.append(
                 (name, "Enter a whole number" + (", or leave it empty" * (name in OPTIONAL)))

@@ -12,7 +12,7 @@ from mutualise.audit import services as audit
 from ..facts import budget_facts
 from ..lifecycle import BUDGET_TRANSITIONS, BudgetState
 from ..models import Budget, BudgetProject, Proposal
-from .common import ParticipationError, move, require, require_member
+from .common import TITLE_LENGTH, ParticipationError, move, require, require_member
 
 
 def transition(budget: Budget, name: str, *, actor=None, now=None) -> Budget:
@@ -69,6 +69,8 @@ def add_project(
         raise ParticipationError("cost: a project must cost something")
     if not title.strip():
         raise ParticipationError("title: give the project a title")
+    if len(title.strip()) > TITLE_LENGTH:
+        raise ParticipationError(f"title: keep the title to {TITLE_LENGTH} characters")
     with transaction.atomic():
         count = BudgetProject.objects.filter(budget=budget).count()
         project = BudgetProject.objects.create(

@@ -13,6 +13,8 @@ from mutualise.register import services as register
 
 from ..lifecycle import Transition, check
 
+TITLE_LENGTH = 200  # the title columns' length (models.py)
+
 
 class ParticipationError(ValueError):
     """A request the rulebook, the state or the person's role does not allow; says why."""

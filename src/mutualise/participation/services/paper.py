@@ -38,7 +38,7 @@ def _member(budget: Budget, number: str):
     from mutualise.register.models import Member
 
     number = (number or "").strip()
-    if not number.isdigit():
+    if not (number.isascii() and number.isdigit() and len(number) <= 12):
         raise ParticipationError("member: enter the membership number printed on the paper")
     member = Member.objects.filter(organisation=budget.organisation, number=int(number)).first()
     if member is None:

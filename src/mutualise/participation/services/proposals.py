@@ -14,7 +14,7 @@ from mutualise.register import services as register
 from ..facts import proposal_facts
 from ..lifecycle import PROPOSAL_TRANSITIONS, ProposalState
 from ..models import Proposal, ProposalSupport
-from .common import ParticipationError, move, now_or, require, require_member, today
+from .common import TITLE_LENGTH, ParticipationError, move, now_or, require, require_member, today
 
 
 def _rules(organisation):
@@ -42,6 +42,8 @@ def submit_proposal(
     title, text = title.strip(), text.strip()
     if not title:
         raise ParticipationError("title: give the proposal a title")
+    if len(title) > TITLE_LENGTH:
+        raise ParticipationError(f"title: keep the title to {TITLE_LENGTH} characters")
     if not text:
         raise ParticipationError("text: say what you propose")
     if cost_pence is not None and cost_pence < 0:

@@ -12,7 +12,7 @@ from mutualise.constitution.schema.stake import BudgetBallotKind, BudgetRule
 
 from ..lifecycle import BudgetState
 from ..models import Budget
-from .common import ParticipationError, require
+from .common import TITLE_LENGTH, ParticipationError, require
 
 EDITABLE_STATES = (BudgetState.DRAFT, BudgetState.PROPOSALS, BudgetState.REVIEW)
 FIELDS = (
@@ -57,6 +57,8 @@ def check(organisation, values: dict) -> list[tuple[str, str]]:
     errors = []
     if not (values.get("title") or "").strip():
         errors.append(("title", "Enter the budget's name"))
+    elif len(values["title"].strip()) > TITLE_LENGTH:
+        errors.append(("title", f"Keep the name to {TITLE_LENGTH} characters"))
     pot = values.get("pot_pence")
     if pot is None:
         errors.append(("pot", "Enter the money to share out, in pounds"))
