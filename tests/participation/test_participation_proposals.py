@@ -156,3 +156,17 @@ def test_a_proposal_routed_to_the_budget_becomes_a_project(council):
         2_000_00,
         proposal.pk,
     )
+
+
+def test_support_for_a_proposal_hidden_since_the_page_was_read_is_refused(council):
+    """The member's page was read while it was open; a moderator hid it before they clicked."""
+    members = make_members(council, 10)
+    proposal = services.submit_proposal(
+        council, members[0], title="Bins", text="More bins.", actor="test", now=at(DAY)
+    )
+    stale = Proposal.objects.get(pk=proposal.pk)
+    services.hide_proposal(proposal, "offensive or abusive", actor="test")
+    with pytest.raises(ParticipationError, match="no longer takes support"):
+        services.support_proposal(stale, members[1], now=at(DAY, 13))
+    assert Proposal.objects.get(pk=proposal.pk).supporters == 0
+    assert not AuditEvent.objects.filter(action="proposal.supported").exists()

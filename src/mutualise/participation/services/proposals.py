@@ -77,52 +77,57 @@ def submit_proposal(
 
 
 def support_proposal(proposal: Proposal, member, *, actor=None, now=None) -> Proposal:
-    """Add a member's support; a proposal that reaches its threshold in time is sent on."""
+    """Add a member's support; a proposal that reaches its threshold in time is sent on, in the
+    same transaction, under the proposal's lock: a support never lands on a proposal hidden or
+    withdrawn since the page was read, and one that reaches the threshold is never left open
+    (to expire) by a failure between the support and the routing."""
     organisation = proposal.organisation
     require(actor, "participation.support", organisation, "support proposals")
     require_member(organisation, member, now)
-    if proposal.state != ProposalState.OPEN:
-        raise ParticipationError(
-            f"proposal {proposal.number} is '{ProposalState(proposal.state).label}': "
-            "it no longer takes support"
-        )
-    if now_or(now) >= proposal.closes_at:
-        raise ParticipationError(f"proposal {proposal.number}'s time for support has run out")
     try:
         with transaction.atomic():
+            locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+            if locked.state != ProposalState.OPEN:
+                raise ParticipationError(
+                    f"proposal {locked.number} is '{ProposalState(locked.state).label}': "
+                    "it no longer takes support"
+                )
+            if now_or(now) >= locked.closes_at:
+                raise ParticipationError(f"proposal {locked.number}'s time for support has run out")
             ProposalSupport.objects.create(
                 organisation=organisation,
-                proposal=proposal,
+                proposal=locked,
                 member=member,
                 supported_at=now_or(now),
             )
-            Proposal.objects.filter(pk=proposal.pk).update(supporters=F("supporters") + 1)
+            Proposal.objects.filter(pk=locked.pk).update(supporters=F("supporters") + 1)
             audit.record(
                 organisation,
                 "proposal.supported",
                 actor=actor,
-                subject=proposal,
+                subject=locked,
                 data={"member": member.number},
             )
+            locked.refresh_from_db()
+            if locked.supporters >= locked.threshold:
+                move(
+                    Proposal,
+                    locked,
+                    PROPOSAL_TRANSITIONS,
+                    "route",
+                    proposal_facts,
+                    actor,
+                    now,
+                    route=locked.route,
+                    supporters=locked.supporters,
+                )
+                Proposal.objects.filter(pk=locked.pk).update(routed_at=now_or(now))
+                locked.refresh_from_db()
+                if locked.route == "budget":
+                    _into_budget(locked, now)
     except IntegrityError:
         raise ParticipationError(f"you already support proposal {proposal.number}") from None
     proposal.refresh_from_db()
-    if proposal.supporters >= proposal.threshold:
-        move(
-            Proposal,
-            proposal,
-            PROPOSAL_TRANSITIONS,
-            "route",
-            proposal_facts,
-            actor,
-            now,
-            route=proposal.route,
-            supporters=proposal.supporters,
-        )
-        Proposal.objects.filter(pk=proposal.pk).update(routed_at=now_or(now))
-        proposal.refresh_from_db()
-        if proposal.route == "budget":
-            _into_budget(proposal, now)
     return proposal
 
 
