@@ -11,7 +11,7 @@ from mutualise.audit import services as audit
 from mutualise.constitution.asset_lock import transfer_refusal
 
 from ..models import AssetTransfer
-from .errors import StakeError, require
+from .errors import StakeError, check_day, check_pence, check_text, require
 
 
 def transfer_assets(
@@ -25,8 +25,12 @@ def transfer_assets(
     actor=None,
 ) -> AssetTransfer:
     require(actor, "stake.transfer_assets", organisation, "transfer the organisation's assets")
+    check_pence(amount_pence, "a transfer")
     if amount_pence <= 0:
         raise StakeError(f"a transfer must be a positive number of pence, not {amount_pence}")
+    check_day(on, "a transfer on")
+    check_text(recipient_name, 200, "the recipient's name")
+    check_text(purpose, 300, "the purpose")
     refusal = transfer_refusal(organisation.constitution, recipient_kind)
     if refusal:
         raise StakeError(f"refused: {refusal}")

@@ -19,3 +19,31 @@ def shares_rules(organisation):
     if shares is None:
         raise StakeError(f"{organisation}'s rulebook issues no shares (shares: null)")
     return shares
+
+
+# Sanity bounds on what is typed or read, not organisation rules: a day outside these years is
+# a typing error (and date arithmetic past year 9999 fails), and an amount of more than twelve
+# digits of pounds is more than any real one (the payroll and trade readers' bound), well
+# inside the database's 64-bit integers, so no input reaches the database as an overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+MOST_PENCE = 10**14 - 1
+
+
+def check_day(day, what: str) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise StakeError(
+            f"{what} {day.isoformat()} is not a day from {FIRST_YEAR} to {LAST_YEAR}: "
+            "a typing error?"
+        )
+
+
+def check_pence(pence, what: str) -> None:
+    if isinstance(pence, bool) or not isinstance(pence, int):
+        raise StakeError(f"{what} must be a whole number of pence, not {pence!r}")
+    if pence > MOST_PENCE:
+        raise StakeError(f"{what} of {pence}p is more than any real amount (at most {MOST_PENCE}p)")
+
+
+def check_text(text: str, most: int, what: str) -> None:
+    if len(text) > most:
+        raise StakeError(f"{what} is {len(text)} characters long; at most {most}")

@@ -3,6 +3,7 @@ computed per day held and split by largest remainder so the total is exact to th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -12,17 +13,24 @@ from django.db import IntegrityError, connection, transaction
 from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution import money
+from mutualise.constitution.schema import percent
 from mutualise.register.models import Organisation
 
 from .. import bulk
 from ..models import InterestRun, Movement
-from .errors import StakeError, require, shares_rules
+from .errors import StakeError, check_day, require, shares_rules
 from .ledger import maximum_holding
+
+# A rate as typed: '3%', '2.5%', '0.03' or '3/100'; no exponents (Fraction('1e-999999999')
+# would build a number of a billion digits).
+_RATE = re.compile(r"\d{1,6}(\.\d{1,12})?%?|\d{1,12}/\d{1,12}")
 
 
 def parse_rate(text: str) -> Fraction:
     """'3%', '0.03' or '3/100' as an exact fraction; a clear error otherwise."""
     raw = text.strip()
+    if not _RATE.fullmatch(raw):
+        raise StakeError(f"rate {text[:40]!r} is not a number such as 3% or 0.03")
     try:
         rate = Fraction(raw[:-1]) / 100 if raw.endswith("%") else Fraction(raw)
     except (ValueError, ZeroDivisionError):
@@ -66,9 +74,11 @@ def preview_interest(organisation, rate: Fraction, starts_on: date, ends_on: dat
     cap = Fraction(shares.interest_cap)
     if rate > cap:
         raise StakeError(
-            f"rate {float(rate):.4%} is above the rulebook's maximum {float(cap):.4%} "
+            f"rate {percent(rate)} is above the rulebook's maximum {percent(cap)} "
             "(shares.interest_cap)"
         )
+    check_day(starts_on, "the period starting on")
+    check_day(ends_on, "the period ending on")
     if ends_on < starts_on:
         raise StakeError(f"the period ends ({ends_on}) before it starts ({starts_on})")
     rows, weights, year_days = _weights(organisation, starts_on, ends_on)

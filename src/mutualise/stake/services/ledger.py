@@ -14,7 +14,7 @@ from mutualise.audit import services as audit
 from mutualise.constitution.money import WITHDRAWABLE_CAP_PENCE
 
 from ..models import Movement, ShareAccount
-from .errors import StakeError, require, shares_rules
+from .errors import StakeError, check_day, check_pence, check_text, require, shares_rules
 from .lapses import lapse_uncovered
 
 Kind = Movement.Kind
@@ -41,8 +41,11 @@ def account_for(organisation, member, on: date | None = None) -> ShareAccount:
     return account
 
 
-def _check(organisation, kind: str, amount: int) -> None:
+def _check(organisation, kind: str, amount: int, on: date | None = None) -> None:
     shares = shares_rules(organisation)
+    check_pence(amount, f"a {kind}")
+    if on is not None:
+        check_day(on, f"a {kind} on")
     if kind not in Kind.values:
         raise StakeError(f"unknown movement '{kind}'; movements are {', '.join(Kind.values)}")
     if amount <= 0:
@@ -124,7 +127,9 @@ def record_movement(
     require(actor, "stake.keep_register", organisation, "record share movements")
     if kind in (Kind.TRANSFER_IN, Kind.TRANSFER_OUT):
         raise StakeError("a transfer moves shares between two members: use transfer()")
-    _check(organisation, kind, amount_pence)
+    _check(organisation, kind, amount_pence, on)
+    check_text(reference, 100, "the reference")
+    check_text(note, 300, "the note")
     with transaction.atomic():
         account = account_for(organisation, member, on)
         return _append(organisation, account.pk, kind, amount_pence, on, actor, reference, note)
@@ -135,7 +140,8 @@ def transfer(
 ) -> tuple[Movement, Movement]:
     """Move shares from one member to another, where the rulebook lets shares be transferred."""
     require(actor, "stake.keep_register", organisation, "transfer shares")
-    _check(organisation, Kind.TRANSFER_OUT, amount_pence)
+    _check(organisation, Kind.TRANSFER_OUT, amount_pence, on)
+    check_text(note, 300, "the note")
     if giver.pk == receiver.pk:
         raise StakeError("a member cannot transfer shares to themselves")
     with transaction.atomic():

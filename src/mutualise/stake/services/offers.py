@@ -15,7 +15,7 @@ from mutualise.constitution.money import Application, scale_offer
 from mutualise.register.models import Member
 
 from ..models import OfferApplication, ShareAccount, ShareOffer, WithdrawalSuspension
-from .errors import StakeError, require, shares_rules
+from .errors import StakeError, check_day, check_pence, check_text, require, shares_rules
 from .ledger import Kind, _append, account_for, maximum_holding
 
 
@@ -45,6 +45,14 @@ def open_offer(
         raise StakeError(
             f"unknown policy {policy!r}; policies are {', '.join(ShareOffer.Policy.values)}"
         )
+    check_text(title, 200, "the offer's title")
+    check_day(opens_on, "an offer opening on")
+    check_day(closes_on, "an offer closing on")
+    for what, pence in (("the minimum target", minimum_pence), ("the optimum target",
+                        optimum_pence), ("the maximum target", maximum_pence),
+                        ("the least holding", minimum_holding_pence or 0),
+                        ("the most holding", maximum_holding_pence or 0)):  # fmt: skip
+        check_pence(pence, what)
     if closes_on < opens_on:
         raise StakeError(f"the offer closes ({closes_on}) before it opens ({opens_on})")
     if not minimum_pence <= optimum_pence <= maximum_pence:
@@ -112,6 +120,13 @@ def apply(offer: ShareOffer, member, shares: int, *, at: datetime, priority: int
     pence = shares * nominal
     if shares <= 0:
         raise StakeError(f"an application is for at least one share, not {shares}")
+    check_pence(pence, f"an application for {shares} shares")
+    if shares > 2**31 - 1:  # the column's range
+        raise StakeError(f"{shares} shares are more than any offer could allot")
+    if not 0 <= priority <= 32767:  # the column's range
+        raise StakeError(
+            f"a priority group is a whole number from 0 (first) to 32767, not {priority}"
+        )
     with transaction.atomic():
         # The offer's row first (so a close cannot miss an application), then the member's:
         # two applications by one member, to this offer or to two offers open at once, are
@@ -163,6 +178,7 @@ def close_offer(offer: ShareOffer, *, on: date, actor=None) -> ShareOffer:
     organisation = offer.organisation
     require(actor, "stake.keep_register", organisation, "close a share offer")
     nominal = shares_rules(organisation).nominal_value_pence
+    check_day(on, "closing an offer on")
     with transaction.atomic():
         offer = ShareOffer.objects.select_for_update().get(pk=offer.pk)
         if offer.state != ShareOffer.State.OPEN:

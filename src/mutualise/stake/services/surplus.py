@@ -22,7 +22,7 @@ from mutualise.constitution.schema import MEMBER_DISTRIBUTIONS, LegalForm, Surpl
 
 from .. import bulk
 from ..models import SurplusPot, SurplusRun
-from .errors import StakeError, require
+from .errors import StakeError, check_day, check_pence, check_text, require
 
 Use = SurplusUse
 _POUNDS = re.compile(r"£?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?")
@@ -55,6 +55,7 @@ def read_amounts(text: str, column: str, what: str) -> dict[int, int]:
         pounds, dot, pence = amount.partition(".")
         if (
             _digits(number)
+            and len(number) <= 12
             and _digits(pounds)
             and len(pounds) <= 12
             and (not dot or len(pence) == 2 and _digits(pence))
@@ -66,6 +67,8 @@ def read_amounts(text: str, column: str, what: str) -> dict[int, int]:
         match = _POUNDS.fullmatch(amount)
         if not _digits(number):
             errors.append(f"row {line}, 'Membership number': {number!r} is not a number")
+        elif len(number) > 12:  # no register numbers so many; a bigint could not hold it
+            errors.append(f"row {line}, 'Membership number': {number!r} is no member's number")
         elif match is None:
             errors.append(f"row {line}, '{column}': {amount!r} is not an amount such as 1234.56")
         elif int(number) in found:
@@ -105,6 +108,10 @@ def preview_surplus(
     limits = {share.use: share.at_most for share in c.surplus.allocation}
     if surplus_pence < 0:
         raise StakeError(f"a surplus cannot be negative ({surplus_pence}p); there is none")
+    check_pence(surplus_pence, "the surplus")
+    check_day(year_ending, "the year ending on")
+    if distributable_pence is not None:
+        check_pence(distributable_pence, "the distributable profits")
     amounts: dict[Use, int] = {}
     for name, pence in pots.items():
         use = Use(name) if name in {u.value for u in Use} else None
@@ -115,6 +122,7 @@ def preview_surplus(
             )
         if pence < 0:
             raise StakeError(f"'{use}' is given {pence}p; a pot cannot be negative")
+        check_pence(pence, f"'{use}'")
         amounts[use] = pence
     bases: dict[Use, list[tuple[int, int]]] = {}  # (membership number, trade or pay)
     rates: dict[Use, Fraction] = {}
@@ -255,9 +263,12 @@ def approve_surplus(run: SurplusRun, *, approved_on, reference: str = "", resolu
             )
         if resolution.carried is not True:
             raise StakeError(f"resolution {resolution_id} was not carried")
-        reference = reference or str(resolution)
+        check_text(reference.strip(), 200, "the approval's reference")
+        reference = reference or str(resolution)[:200]
     elif not reference.strip():
         raise StakeError(f"say where the {kind} approval is recorded (e.g. the minute)")
+    check_text(reference.strip(), 200, "the approval's reference")
+    check_day(approved_on, "an approval on")
     with transaction.atomic():
         run = SurplusRun.objects.select_for_update().get(pk=run.pk)
         if run.state != SurplusRun.State.PREVIEWED:

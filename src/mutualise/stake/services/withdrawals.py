@@ -20,7 +20,7 @@ from mutualise.constitution import money
 from mutualise.constitution.calendar import add_period, financial_year
 
 from ..models import Movement, ShareAccount, ShareOffer, WithdrawalRequest, WithdrawalSuspension
-from .errors import StakeError, require, shares_rules
+from .errors import StakeError, check_day, check_pence, check_text, require, shares_rules
 from .lapses import lapse_uncovered
 from .ledger import Kind, _append, account_for
 
@@ -53,6 +53,8 @@ def request_withdrawal(organisation, member, amount_pence: int, *, on: date, act
     if not _is_own(actor, member):
         require(actor, "stake.keep_register", organisation, "record a withdrawal request")
     shares = _withdrawable(organisation)
+    check_pence(amount_pence, "a withdrawal")
+    check_day(on, "a withdrawal request on")
     if amount_pence <= 0:
         raise StakeError(f"a withdrawal must be a positive number of pence, not {amount_pence}")
     with transaction.atomic():
@@ -119,6 +121,8 @@ def suspend_withdrawals(organisation, *, from_on: date, reason: str, actor=None)
         )
     if not reason.strip():
         raise StakeError("say why withdrawals are suspended (the reason is recorded)")
+    check_text(reason.strip(), 300, "the reason")
+    check_day(from_on, "a suspension from")
     open_offers = ShareOffer.objects.filter(
         organisation=organisation, kind=ShareOffer.Kind.OPEN, state=ShareOffer.State.OPEN,
         closes_on__gte=from_on,
@@ -143,6 +147,7 @@ def suspend_withdrawals(organisation, *, from_on: date, reason: str, actor=None)
 
 def lift_suspension(organisation, *, on: date, actor=None) -> WithdrawalSuspension:
     require(actor, "stake.suspend_withdrawals", organisation, "lift a suspension of withdrawals")
+    check_day(on, "lifting a suspension on")
     with transaction.atomic():
         suspension = (
             WithdrawalSuspension.objects.select_for_update()
@@ -199,6 +204,7 @@ def pay_withdrawals(organisation, *, on: date, actor=None, reference: str = "") 
     round pays everyone else and reports each request not paid in full, with the reason."""
     require(actor, "stake.pay_withdrawals", organisation, "pay withdrawals")
     _withdrawable(organisation)
+    check_day(on, "a payment round on")
     suspended = suspension_on(organisation, on)
     if suspended is not None:
         raise StakeError(
