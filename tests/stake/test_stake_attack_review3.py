@@ -147,7 +147,9 @@ def test_a_payroll_number_too_long_for_any_register_is_a_row_error():
 
 
 def test_a_rate_above_the_cap_is_named_as_a_percentage_however_large(energy):
-    with pytest.raises(StakeError, match="rate 1000000% is above the rulebook's maximum 8%"):
+    with pytest.raises(
+        StakeError, match="rate 1000000.0000% is above the rulebook's maximum 8.0000%"
+    ):
         services.preview_interest(energy, Fraction(10**4), date(2025, 1, 1),
                                   date(2025, 12, 31))  # fmt: skip
 

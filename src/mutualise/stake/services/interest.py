@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from django.db import IntegrityError, connection, transaction
@@ -13,7 +14,6 @@ from django.db import IntegrityError, connection, transaction
 from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution import money
-from mutualise.constitution.schema import percent
 from mutualise.register.models import Organisation
 
 from .. import bulk
@@ -38,6 +38,11 @@ def parse_rate(text: str) -> Fraction:
     if rate <= 0:
         raise StakeError(f"rate {text!r} must be above nothing")
     return rate
+
+
+def _percent(rate: Fraction) -> str:
+    """'8.1000%': as a Decimal, not a float, which a rate of 1e400 would overflow."""
+    return f"{Decimal(rate.numerator) * 100 / Decimal(rate.denominator):.4f}%"
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ def preview_interest(organisation, rate: Fraction, starts_on: date, ends_on: dat
     cap = Fraction(shares.interest_cap)
     if rate > cap:
         raise StakeError(
-            f"rate {percent(rate)} is above the rulebook's maximum {percent(cap)} "
+            f"rate {_percent(rate)} is above the rulebook's maximum {_percent(cap)} "
             "(shares.interest_cap)"
         )
     check_day(starts_on, "the period starting on")
