@@ -55,6 +55,10 @@ def test_a_year_with_members_joining_and_leaving_is_exact_to_the_penny(energy):
         assert abs(pence - exact[number]) < 1
     assert preview.by_member[1] == 3000 and preview.by_member[5] == 300_000
     assert preview.by_member[3] in (221, 222)  # 30,000p x 3% x 90/365 = 221.9p
+    # Exact pence: 3000, 756.16, 221.92, 1002.05 and 300000 floored (304978) and the total's
+    # 304980 (its exact sum floored) leaves 2p, to the largest remainders (221.92, 756.16).
+    assert preview.total_pence == 304_980
+    assert preview.by_member == {1: 3000, 2: 756, 3: 222, 4: 1002, 5: 300_000}
 
 
 def test_posting_credits_each_part_once_and_pays_out_what_would_pass_the_maximum(energy):

@@ -37,6 +37,10 @@ def test_an_equal_percentage_bonus_from_a_payroll_file(db):
     assert sum(parts.values()) == bonus.amount_pence  # exact to the penny
     for number, pence in parts.items():
         assert abs(pence - Fraction(11, 100) * pay[number]) < 1  # the same 11% for everyone
+    # Exact pence: 11% is 236500, 374000, 200755.50 and 1056010.89; the one penny the floors
+    # leave goes to the largest remainder (member 4's 0.89), not to member 3's 0.50.
+    assert bonus.amount_pence == 1_867_266
+    assert parts == {1: 236_500, 2: 374_000, 3: 200_755, 4: 1_056_011}
     reserves = run.pots.get(use="reserves")
     assert reserves.amount_pence + bonus.amount_pence == 10_000_000
     assert [p.use for p in run.pots.order_by("position")] == ["reserves", "equal-percentage-of-pay"]
