@@ -150,9 +150,12 @@ def invite_officer(page, slug: str, email: str, role: str) -> None:
     looked_at(page, f"roles page, {email} invited")
 
 
-def accept_officer_invitation(page, email: str, name: str, password: str, app: Authenticator):
+def accept_officer_invitation(
+    page, email: str, name: str, password: str, app: Authenticator | None
+) -> None:
     """The invited officer opens the mailed link (on a phone), makes a sign-in and enrols
-    their authenticator app; lands on their officer page."""
+    their authenticator app (`app`; None for a role that needs no second factor, a chair's or
+    a board member's: docs/security.md); lands on their officer page."""
     page.goto(link_in_mail(email, r"/accounts/invitations/[^/\s]+/"))
     expect(page.get_by_role("heading", name=re.compile("^Become "))).to_be_visible()
     looked_at(page, "role invitation", phone=True)
@@ -161,7 +164,10 @@ def accept_officer_invitation(page, email: str, name: str, password: str, app: A
     page.get_by_label("Type the password again").fill(password)
     page.get_by_role("button", name="Make my sign-in and accept").click()
     page.wait_for_load_state()
-    app.second_factor(page, email)
+    if app is None:
+        assert "/accounts/" not in page.url, f"{email} was not let in: {page.url}"
+    else:
+        app.second_factor(page, email)
     looked_at(page, f"{name}'s first officer page")
 
 
@@ -277,11 +283,12 @@ def invite_members(page, slug: str, count: int) -> None:
 
 
 def member_number_in_mail(email: str) -> str:
-    """A member's number, as their invitation mail gives it."""
-    body = mails_to(email)[-1].body
-    found = re.search(r"membership number is (\d+)", body, re.IGNORECASE)
-    assert found, body
-    return found.group(1)
+    """A member's number, as their invitation mail gives it (the last mail that says it)."""
+    for message in reversed(mails_to(email)):
+        found = re.search(r"membership number is (\d+)", message.body, re.IGNORECASE)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no mail to {email} gives their membership number")
 
 
 def accept_member_invitation(page, person: Person, password: str) -> None:
@@ -378,16 +385,26 @@ def _earliest(page) -> date:
     return datetime.strptime(found.group(1), "%d %B %Y").date()
 
 
-def call_meeting(page, slug: str, title: str, resolutions: list[tuple[str, str]]) -> str:
-    """The secretary calls a general meeting a week after its earliest lawful date, adds its
-    resolutions (title, kind of resolution), publishes its notice; the worker sends it.
-    Returns the meeting's path."""
+def call_meeting(
+    page,
+    slug: str,
+    title: str,
+    resolutions: list[tuple[str, str]],
+    *,
+    kind: str = "General meeting",
+    online: bool = False,
+    method: str = "Show of hands",
+) -> str:
+    """The secretary calls a meeting of the kind labelled `kind` a week after its earliest
+    lawful date (hybrid when `online`: members may attend and vote online), adds its
+    resolutions (title, kind of resolution), each voted on by `method`, publishes its notice;
+    the worker sends it. Returns the meeting's path."""
     page.goto(f"/o/{slug}/meetings/")
     looked_at(page, "meetings")
     page.get_by_role("link", name="Call a general meeting").click()
     looked_at(page, "call a general meeting")
     day = _earliest(page) + timedelta(days=7)
-    page.get_by_label("General meeting", exact=True).check()
+    page.get_by_label(kind, exact=True).check()
     page.get_by_label("Title").fill(title)
     when = page.get_by_role("group", name="When is the meeting?")
     when.get_by_label("Day").fill(str(day.day))
@@ -395,15 +412,18 @@ def call_meeting(page, slug: str, title: str, resolutions: list[tuple[str, str]]
     when.get_by_label("Year").fill(str(day.year))
     page.get_by_label("Time it starts").fill("19:00")
     page.get_by_label("Where").fill("Village Hall")
+    if online:
+        page.get_by_label("Members may attend and vote online").check()
     page.get_by_role("button", name="Draft the meeting").click()
     looked_at(page, "the draft meeting's agenda")
-    for resolution, kind in resolutions:
+    for resolution, resolution_kind in resolutions:
         page.get_by_label("Title").fill(resolution)
         page.get_by_label("The resolution's text").fill(f"That the members approve {resolution}.")
         kinds = page.locator("#id_kind_id option").all_inner_texts()
         page.get_by_label("Kind of resolution").select_option(
-            label=next(k for k in kinds if k.startswith(kind))
+            label=next(k for k in kinds if k.startswith(resolution_kind))
         )
+        page.get_by_label("How it is voted on").select_option(label=method)
         page.get_by_role("button", name="Add the resolution").click()
         expect(page.locator("main")).to_contain_text(resolution)
     looked_at(page, "the agenda with its resolutions")
