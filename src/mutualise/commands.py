@@ -198,6 +198,10 @@ def run_demo(args) -> int:
     setup_django()
     from mutualise import demo
 
+    try:
+        demo.refuse_unless_allowed()  # before migrating a database that is not a demo's
+    except demo.DemoRefused as exc:
+        raise CommandError(str(exc)) from None
     if args.code:
         try:
             print(demo.current_code(args.code))

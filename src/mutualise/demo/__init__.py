@@ -5,14 +5,19 @@ clock (mutualise/clock.py) so a timetable weeks long is walked in minutes.
 
 A layer above the apps (pyproject's import-linter layers): it builds only through their services.
 Loading is all or nothing (one transaction) and idempotent: an organisation already there is
-left as it is, so a second run changes nothing.
+left as it is, so a second run changes nothing. It is refused outright outside demo installs, as
+the demo clock is: its sign-ins share one published password and its system administrator is a
+superuser, which must never reach a real install's database.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+
+from mutualise.clock import PRODUCTION_SETTINGS
 
 from . import (
     bodies,
@@ -49,7 +54,33 @@ ORGANISATIONS = [
 ]
 ADMIN_USER = "demo-admin"
 
-__all__ = ["ADMIN_USER", "ORGANISATIONS", "PASSWORD", "Demo", "DemoInfo", "current_code", "load"]
+__all__ = [
+    "ADMIN_USER", "ORGANISATIONS", "PASSWORD", "Demo", "DemoInfo", "DemoRefused", "allowed",
+    "current_code", "load",
+]  # fmt: skip
+
+
+class DemoRefused(RuntimeError):
+    """The demo is for demo installs only."""
+
+
+def allowed() -> bool:
+    """Whether this install is a demo install: the settings say MUTUALISE_DEMO = True
+    (web/settings_dev.py does; web/settings.py sets False and reads no environment variable for
+    it) and the settings module is not the production one."""
+    return (
+        getattr(settings, "MUTUALISE_DEMO", False) is True
+        and getattr(settings, "SETTINGS_MODULE", PRODUCTION_SETTINGS) != PRODUCTION_SETTINGS
+    )
+
+
+def refuse_unless_allowed() -> None:
+    if not allowed():
+        raise DemoRefused(
+            f"the demo loads on demo installs only (DJANGO_SETTINGS_MODULE="
+            f"mutualise.web.settings_dev); this install runs {settings.SETTINGS_MODULE}, whose "
+            "database must never hold the demo's shared password and superuser"
+        )
 
 
 @dataclass
@@ -79,6 +110,7 @@ class Demo:
 
 def load() -> Demo:
     """Load every demo organisation that is not there yet, in one transaction."""
+    refuse_unless_allowed()
     with transaction.atomic():
         admin = common.user(ADMIN_USER)
         if not admin.is_superuser:  # the demo's system administrator (no service makes one)

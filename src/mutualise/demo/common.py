@@ -172,7 +172,11 @@ def authenticator(account) -> str:
 
 def current_code(username: str) -> str:
     """What a demo officer's authenticator app shows now (for `mutualise demo --code USER`).
-    Only the demo's own devices: a real officer's code never leaves their phone."""
+    Only the demo's own devices, on a demo install: a real officer's code never leaves their
+    phone."""
+    from . import refuse_unless_allowed
+
+    refuse_unless_allowed()
     device = TOTPDevice.objects.filter(user__username=username, name="demo").first()
     if device is None:
         raise LookupError(f"{username!r} is not a demo officer with a demo authenticator")
