@@ -46,3 +46,6 @@ urlpatterns = [
     path("o/<slug:slug>/jobs/", include("mutualise.jobs.urls")),
     path("", include((governance_urls.install_urlpatterns, "governance_install"))),
 ]
+
+# Django's own 403 knows nothing of roles: ours says who is signed in and where they can go.
+handler403 = "mutualise.web.errors.permission_denied"
