@@ -16,6 +16,11 @@ urlpatterns = [
         views.resolution_edit,
         name="resolution_edit",
     ),
+    path(
+        "<int:pk>/resolutions/<int:number>/remove/",
+        views.resolution_remove,
+        name="resolution_remove",
+    ),
     path("<int:pk>/minutes/", views.minutes, name="minutes"),
     path("<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
     path("<int:pk>/resolutions/<int:number>/vote", views.vote, name="vote"),

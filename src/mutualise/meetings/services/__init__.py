@@ -7,7 +7,7 @@ from __future__ import annotations
 from .agenda import add_paper, add_resolution, agenda, create_meeting, kind_rules
 from .attendance import check_in, check_in_many, is_present, leave
 from .common import DISCRETION, Acknowledgement, MeetingError, member_for, receipt_hash
-from .drafts import change_draft_meeting, change_draft_resolution
+from .drafts import change_draft_meeting, change_draft_resolution, remove_draft_resolution
 from .hands import may_raise_hand_online, online_hands, raise_hand_online
 from .minutes import approve_minutes, draft_minutes, minutes_text, publish_minutes
 from .motions import accept_motion, submit_motion, support_motion, word_count
@@ -76,6 +76,7 @@ __all__ = [
     "call_meeting",
     "change_draft_meeting",
     "change_draft_resolution",
+    "remove_draft_resolution",
     "cancel_meeting",
     "cast_vote",
     "check_in",

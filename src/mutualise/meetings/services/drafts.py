@@ -125,3 +125,48 @@ def change_draft_resolution(resolution: Resolution, *, actor, **details) -> Reso
             )
     resolution.refresh_from_db()
     return resolution
+
+
+def remove_draft_resolution(resolution: Resolution, *, actor) -> list[tuple[int, int]]:
+    """Take a resolution off a draft meeting's agenda; the ones after it move up, so the agenda
+    stays numbered 1, 2, 3... One transaction and one audit event (its title and each number
+    moved, from and to); refused once notice is given, and for a members' motion the meeting
+    accepted (its supporters asked for it to be put to the meeting). Returns the moves."""
+    meeting = resolution.meeting
+    organisation = meeting.organisation
+    require("meetings.call_meeting", actor, organisation)
+    with transaction.atomic():
+        locked_meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        locked = Resolution.objects.select_for_update().get(pk=resolution.pk)
+        _refuse_unless_draft(locked_meeting, f"The agenda, with resolution {locked.number},")
+        motion = getattr(locked, "motion", None)
+        if motion is not None:
+            raise MeetingError(
+                f"resolution {locked.number} is the members' motion {motion.title!r}, accepted "
+                "with its supporters: it stays on the agenda"
+            )
+        later = list(
+            Resolution.objects.select_for_update()
+            .filter(meeting=locked_meeting, number__gt=locked.number)
+            .order_by("number")
+        )
+        number, title = locked.number, locked.title
+        locked.delete()
+        moves = []
+        for each in later:  # in order, so no two share a number at any moment
+            moves.append((each.number, each.number - 1))
+            each.number -= 1
+            each.save(update_fields=["number"])
+        audit.record(
+            organisation,
+            "resolution.removed",
+            actor=actor,
+            subject=locked_meeting,
+            data={
+                "meeting": meeting.pk,
+                "number": number,
+                "title": title,
+                "renumbered": [list(m) for m in moves],
+            },  # fmt: skip
+        )
+    return moves

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from .console import console, console_action, paper_poll
 from .members import appoint_proxy, join_online, raise_hand, revoke_proxy, vote
-from .organise import meeting_edit, meeting_new, meeting_prepare, resolution_edit
+from .organise import (
+    meeting_edit,
+    meeting_new,
+    meeting_prepare,
+    resolution_edit,
+    resolution_remove,
+)
 from .pages import letters_pdf, meeting_detail, meeting_list, notice_pdf
 from .record import minutes
 from .requisitions import motions, requisitions
@@ -30,6 +36,7 @@ __all__ = [
     "raise_hand",
     "receipts_csv",
     "resolution_edit",
+    "resolution_remove",
     "requisitions",
     "results",
     "results_json",

@@ -254,3 +254,38 @@ def meeting_prepare(request, slug, pk):
         },
         status=400 if errors else 200,
     )
+
+
+def resolution_remove(request, slug, pk, number):
+    """Take a resolution off a draft agenda, after a page that asks (and says which numbers
+    move up); refused, saying why, once notice is given."""
+    meeting = _meeting(request, slug, pk)
+    _require(request, "meetings.call_meeting", meeting.organisation)
+    resolution = get_object_or_404(Resolution, meeting=meeting, number=number)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        try:
+            moves = services.remove_draft_resolution(resolution, actor=request.user)
+        except services.MeetingError as exc:
+            errors.append(("remove", _sentence(str(exc))))
+        else:
+            moved = "; ".join(f"{old} is now {new}" for old, new in moves)
+            messages.success(
+                request,
+                f"Resolution {number}, {resolution.title}, is taken off the agenda."
+                + (f" The ones after it moved up: {moved}." if moved else ""),
+            )
+            return redirect("meetings:prepare", slug, meeting.pk)
+    later = meeting.resolutions.filter(number__gt=number).count()
+    return render(
+        request,
+        "meetings/resolution_remove.html",
+        {
+            "meeting": meeting,
+            "resolution": resolution,
+            "later": later,
+            "errors": errors,
+            "page_title": ("Error: " if errors else "") + f"Remove resolution {number}",
+        },
+        status=400 if errors else 200,
+    )
