@@ -45,6 +45,13 @@ def test_a_forgotten_password_is_reset_from_the_mailed_link(
     target = form.redirect_chain[-1][0]
     weak = client.post(target, {"new_password1": "short", "new_password2": "short"})
     assert weak.status_code == 200 and "too short" in weak.text
+    # In the project's words, never Django's ("didn't match", "This field is required.").
+    mismatch = client.post(target, {"new_password1": NEW, "new_password2": NEW + "x"})
+    assert "The two passwords are not the same" in mismatch.text
+    assert "match" not in mismatch.text.split("<main", 1)[1]
+    empty = client.post(target, {"new_password1": "", "new_password2": ""})
+    assert "Enter a new password" in empty.text and "Type the new password again" in empty.text
+    assert "This field is required" not in empty.text
     done = client.post(target, {"new_password1": NEW, "new_password2": NEW})
     assert done.status_code == 302 and done["Location"] == "/accounts/reset/done/"
     sec.refresh_from_db()

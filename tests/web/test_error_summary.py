@@ -28,3 +28,21 @@ def test_no_app_keeps_its_own_copy():
         if p.name in {"_error_summary.html", "_errors.html"}
     ]
     assert copies == ["web/templates/web/_error_summary.html"]
+
+
+def test_a_page_with_errors_says_error_first_in_its_title_once():
+    """GOV.UK: "Error:" leads the title when the page shows an error summary. The roles page
+    did not say it; pages that already say it do not say it twice."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    shown = render_to_string(
+        "base.html", {"errors": [("email", "Enter an email")], "page_title": "Roles"}, request
+    )
+    assert "<title>Error: Roles – " in shown
+    already = render_to_string(
+        "base.html", {"errors": [("x", "y")], "page_title": "Error: Vote"}, request
+    )
+    assert "<title>Error: Vote – " in already and "Error: Error:" not in already
+    calm = render_to_string("base.html", {"errors": [], "page_title": "Roles"}, request)
+    assert "<title>Roles – " in calm

@@ -52,7 +52,15 @@ def password_reset_done(request):
 
 
 class AuditedSetPasswordForm(SetPasswordForm):
-    """Django's form, saving through the accounts service (validators, then audited)."""
+    """Django's form, saving through the accounts service (validators, then audited), with
+    its messages in the project's words (as the invitation pages say them), not Django's."""
+
+    error_messages = {"password_mismatch": "The two passwords are not the same"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Type the new password again"
 
     def save(self, commit=True):
         password_services.set_new_password(self.user, self.cleaned_data["new_password1"])
