@@ -39,7 +39,7 @@ def test_rows_holding_no_shares_below_the_least_are_named(coop):
     assert (result.rows_without_shares, result.lines_without_shares) == (2, [3, 4])
     warning = result.share_warning()
     assert warning.startswith("2 members would join holding no shares")
-    assert "at least £1 (shares.minimum_holding_pence): rows 3, 4." in warning
+    assert "at least £1: rows 3, 4." in warning  # in words: no rulebook key
 
 
 def test_a_file_with_no_shares_column_is_warned_of_as_a_whole(coop):
@@ -71,3 +71,21 @@ def test_the_preview_page_shows_the_warning(client, coop, django_user_model):
     response = client.post("/o/riverside/members/import/", {"file": upload})
     preview = client.get(response.url).content.decode()
     assert 'id="share-warning"' in preview and "rows 3, 4." in preview
+
+
+def test_the_import_template_has_a_shares_column_where_the_rulebook_issues_shares(coop):
+    """The page's own template had no Shares column, so a file made from it was warned of as
+    "the file has no Shares column"."""
+    from mutualise.register.importing import template
+
+    [shares] = [c for c in template.columns(coop.constitution) if c.field == "opening_shares"]
+    assert (shares.heading, shares.required) == ("Shares", False)
+    assert shares.accepts == "The number of £1 shares they hold; at least 1"
+    school = services.create_from_model(
+        model="cooperative-trust-school", name="School", slug="school", actor="test"
+    )  # no shares at all: no column
+    assert "opening_shares" not in {c.field for c in template.columns(school.constitution)}
+    filled = "\ufeff" + ",".join(c.heading for c in template.columns(coop.constitution)) + "\n"
+    filled += "R1,Ann Abbot,01/01/1980,1 Mill Lane,NE1 1AB,,,,,,,supports-objects,5,\n"
+    result = check_file(coop, filled.encode(), "members.csv", on=ON)
+    assert result.rows_ready == 1 and result.share_warning() == "", result.report_lines()

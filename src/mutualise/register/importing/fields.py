@@ -182,7 +182,7 @@ class CheckResult:
         )
         return (
             f"{n:,} {'member' if n == 1 else 'members'} would join holding no shares, though the "
-            f"rulebook says a member holds at least {least} (shares.minimum_holding_pence): "
+            f"rulebook says a member holds at least {least}: "
             f"{where}. Add their shares to the file, or record them after the import."
         )
 

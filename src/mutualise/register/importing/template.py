@@ -125,6 +125,18 @@ def columns(constitution) -> list[Column]:
                 "Separated by semicolons, any of: " + "; ".join(a.id for a in attestations),
             )
         )
+    shares = constitution.shares
+    if shares is not None:  # the preview warns when members would join holding too few
+        least = shares.minimum_holding_pence // shares.nominal_value_pence
+        found.append(
+            Column(
+                "opening_shares",
+                "Shares",
+                False,
+                f"The number of {_money(shares.nominal_value_pence)} shares they hold"
+                + (f"; at least {least}" if least else ""),
+            )
+        )
     found.append(
         Column(
             "admitted_on",
@@ -134,6 +146,11 @@ def columns(constitution) -> list[Column]:
         )
     )
     return found
+
+
+def _money(pence: int) -> str:
+    pounds, rest = divmod(pence, 100)
+    return f"£{pounds:,}" + (f".{rest:02d}" if rest else "")
 
 
 def guide(constitution) -> list[dict]:
