@@ -244,3 +244,14 @@ def test_who_approves_the_surplus_is_the_rulebooks(energy):
                                    pots={"community-purposes": 100})  # fmt: skip
     run = services.approve_surplus(run, approved_on=date(2026, 4, 1), reference="Board minute 7")
     assert run.approved_by_kind == "board"
+
+
+@pytest.mark.parametrize("status", ["ceased", "declined", "merged"])
+def test_a_former_member_or_declined_applicant_may_not_apply_for_shares(energy, status):
+    offer = _open(energy)
+    (gone,) = make_members(energy, 1)
+    gone.status = status
+    gone.save(update_fields=["status"])
+    with pytest.raises(StakeError, match="only a member or an applicant may apply"):
+        services.apply(offer, gone, 300, at=APPLIED)
+    assert not OfferApplication.objects.exists()

@@ -115,6 +115,13 @@ def apply(offer: ShareOffer, member, shares: int, *, at: datetime, priority: int
         raise StakeError(f"'{offer}' takes applications from {offer.opens_on} to {offer.closes_on}")
     if member.organisation_id != organisation.pk:
         raise StakeError(f"member {member.number} is not on {organisation}'s register")
+    if member.status in (Member.Status.CEASED, Member.Status.DECLINED, Member.Status.MERGED):
+        # Shares are allotted to members (or applicants, with a membership offer), never to a
+        # former member, a declined applicant or a record merged into another.
+        raise StakeError(
+            f"member {member.number} is {member.get_status_display().lower()}: "
+            "only a member or an applicant may apply for shares"
+        )
     if offer.kind == ShareOffer.Kind.OPEN and suspended_between(organisation, day, day):
         raise StakeError("withdrawals are suspended, so the open offer takes no applications")
     pence = shares * nominal
