@@ -152,3 +152,25 @@ def test_a_job_may_finish_outside_a_transaction_of_its_own():
     assert run_queued() == 1
     job.refresh_from_db()
     assert (job.state, job.result) == ("done", {"checked": 1})
+
+
+def test_a_worker_killed_but_not_yet_reaped_is_lost():
+    """kill -9 of a worker whose parent (the demo, a supervisor) has not reaped it leaves a
+    zombie: the pid still answers os.kill(pid, 0), but nothing will ever finish its task."""
+    import os
+    import signal
+    import socket
+    import time
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        os.kill(child.pid, signal.SIGKILL)
+        for _ in range(100):  # dead, not reaped (no wait() yet)
+            with open(f"/proc/{child.pid}/stat") as stat:
+                if stat.read().rpartition(")")[2].split()[0] == "Z":
+                    break
+            time.sleep(0.05)
+        job = _claimed_by(f"{socket.gethostname()[:40]}:{child.pid}:abcdefgh", max_attempts=2)
+        assert recover_lost("me") == [(job.pk, "queued again")]
+    finally:
+        child.wait()

@@ -47,13 +47,19 @@ def new_worker_id() -> str:
 
 
 def _process_exists(pid: int) -> bool:
+    """Whether the process runs. A zombie (killed, not yet reaped by its parent: a worker
+    killed -9 under `mutualise demo`) answers os.kill but will never finish its task."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat") as stat:  # Linux: "pid (name) state ..."
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def is_lost(owner: str, me: str, last_sign_of_life, stale_after: int) -> bool:
