@@ -295,3 +295,27 @@ def test_a_second_election_for_seats_being_filled_is_refused():
             close_of_poll=CLOSE_OF_POLL + timedelta(days=7), actor=ro,
             now=moment(CLOSE_OF_POLL - timedelta(days=120)),
         )  # fmt: skip
+
+
+@pytest.mark.parametrize("years", [3, 5])
+def test_a_seat_co_opted_when_nobody_was_elected_serves_the_rulebooks_term(years):
+    """With no elected term to match, the co-opted member serves the seats' term from the
+    rulebook (`term.years`), counted by the calendar (29 February: 28 February), not a year
+    fixed in code."""
+    text = nhs_rulebook().replace("unfilled_seats: left-vacant", "unfilled_seats: co-opted", 1)
+    old = "    term:\n      years: 3 "
+    assert old in text
+    text = text.replace(old, f"    term:\n      years: {years} ", 1)
+    slug = f"v-coopt-term-{years}"
+    org = register.create_organisation(
+        name=f"Trust {slug}", constitution_text=text, source_name=f"{slug}.yaml", slug=slug,
+        actor="t",
+    )  # fmt: skip
+    election, drive, ro = _election(org, [])
+    _to_withdrawals_closed(drive, ro)
+    election = drive.step("declare_uncontested", drive.at("withdrawals_close", 2))
+    board = make_user(org, f"board-{years}", R.BOARD)
+    (first,) = make_members(org, SEATS, 1, prefix="Co")
+    term = services.co_opt(election, first, actor=board, now=moment(date(2028, 2, 29)))
+    assert term.started_on == date(2028, 2, 29)
+    assert term.ends_on == date(2028 + years, 2, 28)

@@ -9,8 +9,10 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 
 from mutualise.audit import services as audit
+from mutualise.constitution.calendar import add_period
 from mutualise.register.models import Role
 
+from .. import seats
 from ..lifecycle import State
 from ..models import Election, OfficeTerm
 from .common import ElectionError, NotPermitted, _check_close_of_poll, _now, _require
@@ -110,6 +112,13 @@ def co_opt(election: Election, member, *, actor=None, now: datetime | None = Non
             raise ElectionError(f"member: {member.display_name} holds one of these seats")
         elected = terms.first()
         start = _now(now).date()
+        if elected is None:  # nobody elected: a full term, as the rulebook gives the seats
+            constitution = election.organisation.constitution
+            body = constitution.body(election.body_id)
+            _, group = seats.seat_group(constitution, election.body_id, election.seat_group_id)
+            ends_on = add_period(start, (group.term or body.term).years, "years")
+        else:
+            ends_on = elected.ends_on
         term = OfficeTerm.objects.create(
             organisation=election.organisation,
             body_id=election.body_id,
@@ -117,7 +126,7 @@ def co_opt(election: Election, member, *, actor=None, now: datetime | None = Non
             member=member,
             holder_name=member.display_name,
             started_on=start,
-            ends_on=elected.ends_on if elected else start + timedelta(days=365),
+            ends_on=ends_on,
             election=election,
         )
         audit.record(
