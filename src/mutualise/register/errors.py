@@ -41,3 +41,14 @@ def require(permission: str, actor, organisation, message: str) -> None:
         return
     if not has_perm(permission, actor, organisation):
         raise NotPermitted(message)
+
+
+def require_or_self(permission: str, actor, member, message: str) -> None:
+    """As `require`, but the member themselves (signed in as the member) may act too."""
+    if getattr(actor, "pk", None) is not None and actor.pk == member.user_id:
+        return
+    require(permission, actor, member.organisation, message)
+
+
+def manager_refusal(organisation) -> str:
+    return f"Only the membership secretary of {organisation.name} can change the register."

@@ -10,7 +10,14 @@ from mutualise.audit import services as audit
 from mutualise.constitution.postcodes import is_valid_postcode
 
 from ..eligibility import check_details
-from ..errors import DuplicateMember, MemberError, NotEligible, require
+from ..errors import (
+    DuplicateMember,
+    MemberError,
+    NotEligible,
+    manager_refusal,
+    require,
+    require_or_self,
+)
 from ..models import (
     Member,
     MembershipPeriod,
@@ -112,6 +119,7 @@ def _admit(member: Member, actor, on: date, note: str = "") -> None:
 
 def admit(member: Member, *, actor=None, on: date | None = None) -> Member:
     """Admit an applicant (the board's decision). Eligibility is checked again on the day."""
+    _require_manager(actor, member)
     on = on or today()
     with transaction.atomic():
         _locked(member)
@@ -128,6 +136,7 @@ def admit(member: Member, *, actor=None, on: date | None = None) -> Member:
 
 def decline(member: Member, *, actor=None, on: date | None = None, note: str = "") -> Member:
     """Decline an application (the board's decision). The number is not reused."""
+    _require_manager(actor, member)
     on = on or today()
     with transaction.atomic():
         _locked(member)
@@ -150,7 +159,14 @@ def cease(
     member: Member, reason: str, *, actor=None, on: date | None = None, note: str = ""
 ) -> Member:
     """End a membership for one of StatusChange.Reason (resigned, died, moved_out_of_area,
-    no_longer_eligible, expelled). From `on` the person is no longer a member."""
+    no_longer_eligible, expelled). From `on` the person is no longer a member. Who: the
+    membership secretary; a member may end only their own membership, by resigning."""
+    if reason == StatusChange.Reason.RESIGNED:
+        require_or_self(
+            "register.manage_members", actor, member, manager_refusal(member.organisation)
+        )
+    else:
+        _require_manager(actor, member)
     on = on or today()
     if reason not in StatusChange.Reason.values:
         raise MemberError(
@@ -187,6 +203,7 @@ def rejoin(
 ) -> Member:
     """A former member joins again under the same number, keeping the history. Eligibility is
     checked afresh; the board admits them if the rulebook says so."""
+    _require_manager(actor, member)
     on = on or today()
     with transaction.atomic():
         _locked(member)
@@ -226,6 +243,7 @@ def change_constituency(
     member: Member, constituency_id: str, *, class_id: str = "", actor=None, on=None
 ) -> Member:
     """Move a current member to another constituency (or class) they are eligible for."""
+    _require_manager(actor, member)
     on = on or today()
     with transaction.atomic():
         _locked(member)
@@ -259,7 +277,9 @@ def change_constituency(
 
 def update_details(member: Member, *, actor=None, **changes) -> Member:
     """Change a member's contact or personal details. Eligibility is not re-judged here: the
-    re-check (`recheck_register`) lists who no longer qualifies, for an officer to confirm."""
+    re-check (`recheck_register`) lists who no longer qualifies, for an officer to confirm.
+    Who: the membership secretary, or the member themselves."""
+    require_or_self("register.manage_members", actor, member, manager_refusal(member.organisation))
     changes = normalise_details(changes)
     if "display_name" in changes and not changes["display_name"]:
         raise MemberError("a name is required")
@@ -367,4 +387,12 @@ def add_member(
         on=joined_on,
         allow_duplicate=allow_duplicate,
         **details,
+    )
+
+
+def _require_manager(actor, member: Member) -> None:
+    """Who may change a membership: the membership secretary (`register.manage_members`); a
+    string actor (the CLI, a task) or None (the system) is trusted, as in the other apps."""
+    require(
+        "register.manage_members", actor, member.organisation, manager_refusal(member.organisation)
     )

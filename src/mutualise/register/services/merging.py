@@ -8,7 +8,7 @@ from django.db import transaction
 
 from mutualise.audit import services as audit
 
-from ..errors import MemberError
+from ..errors import MemberError, manager_refusal, require
 from ..models import (
     Member,
     MembershipPeriod,
@@ -24,6 +24,7 @@ from .details import DETAIL_FIELDS, _history, _locked, normalise_details
 def merge(keep: Member, duplicate: Member, *, actor=None, on: date | None = None) -> Member:
     """Fold a duplicate record into the one kept. Both histories stay (the duplicate's rows
     stay on it, marked merged into `keep`); blanks in `keep` are filled from the duplicate."""
+    require("register.manage_members", actor, keep.organisation, manager_refusal(keep.organisation))
     on = on or today()
     if keep.pk == duplicate.pk or keep.organisation_id != duplicate.organisation_id:
         raise MemberError("merge two different records of the same organisation")

@@ -10,7 +10,7 @@ from mutualise.audit.services import events_about
 from mutualise.mail import privacy as mail
 
 from .. import erasure, uploads
-from ..errors import MemberError
+from ..errors import MemberError, require
 from ..models import (
     Member,
     MembershipPeriod,
@@ -139,8 +139,15 @@ def erase(member: Member, *, actor=None) -> Member:
     organisation): one account can sign in to several, and erasure here must not reach there.
     Mail to the member's addresses is forgotten (mail.forget_recipient), and the apps above the
     register forget what they hold through their erasure hooks (erasure.py). A current member
-    must cease first.
+    must cease first. Who: the membership secretary or an administrator (`register.erase_member`).
     """
+    require(
+        "register.erase_member",
+        actor,
+        member.organisation,
+        f"Only the membership secretary or an administrator of {member.organisation.name} can "
+        "erase a member's data.",
+    )
     with transaction.atomic():
         _locked(member)
         if member.status in (Member.Status.ADMITTED, Member.Status.APPLIED):

@@ -1,0 +1,92 @@
+"""Who may change the register is checked in the register's services themselves (issue 20
+item 3), so the CLI, the API and the pages are equally safe: a member, or the membership
+secretary of another organisation, is refused every officer's verb before anything is written;
+a string actor (the CLI, a task) is the system; a member may resign and change their own details."""
+
+from datetime import date
+
+import pytest
+from conftest import ON, PUBLIC
+from django.contrib.auth import get_user_model
+
+from mutualise.audit.models import AuditEvent
+from mutualise.register import services
+from mutualise.register.errors import NotPermitted
+from mutualise.register.models import Member, Role, StatusChange
+
+pytestmark = pytest.mark.django_db
+LATER = date(2026, 7, 1)
+
+
+def _person(n: int) -> dict:
+    return PUBLIC | {"display_name": f"Person {n}", "email": f"p{n}@example.org"}
+
+
+@pytest.fixture
+def world(board_org, org):
+    users = {name: get_user_model().objects.create_user(name) for name in
+             ("member", "secretary", "elsewhere", "administrator")}  # fmt: skip
+    services.grant_role(board_org, users["secretary"], Role.Kind.OFFICER, actor="test")
+    services.grant_role(board_org, users["administrator"], Role.Kind.ADMINISTRATOR, actor="test")
+    services.grant_role(org, users["elsewhere"], Role.Kind.OFFICER, actor="test")
+    mine = services.join(board_org, on=ON, actor="test", user=users["member"], **_person(0))
+    services.admit(mine, actor="test", on=ON)
+    applicant = services.join(board_org, on=ON, actor="test", **_person(1))
+    current = services.join(board_org, on=ON, actor="test", allow_duplicate=True, **_person(2))
+    services.admit(current, actor="test", on=ON)
+    former = services.join(board_org, on=ON, actor="test", allow_duplicate=True, **_person(3))
+    services.admit(former, actor="test", on=ON)
+    services.cease(former, StatusChange.Reason.RESIGNED, actor="test", on=ON)
+    twin = services.join(board_org, on=ON, actor="test", allow_duplicate=True, **_person(2))
+    return {"users": users, "mine": mine, "applicant": applicant, "current": current,
+            "former": former, "twin": twin}  # fmt: skip
+
+
+VERBS = {
+    "admit": lambda w, a: services.admit(w["applicant"], actor=a, on=LATER),
+    "decline": lambda w, a: services.decline(w["applicant"], actor=a, on=LATER),
+    "cease": lambda w, a: services.cease(
+        w["current"], StatusChange.Reason.EXPELLED, actor=a, on=LATER
+    ),
+    "resign for another": lambda w, a: services.cease(
+        w["current"], StatusChange.Reason.RESIGNED, actor=a, on=LATER
+    ),
+    "rejoin": lambda w, a: services.rejoin(w["former"], actor=a, on=LATER),
+    "change_constituency": lambda w, a: services.change_constituency(
+        w["current"], w["current"].constituency_id, actor=a, on=LATER
+    ),
+    "update_details": lambda w, a: services.update_details(w["current"], actor=a, phone="0191"),
+    "merge": lambda w, a: services.merge(w["current"], w["twin"], actor=a, on=LATER),
+    "erase": lambda w, a: services.erase(w["former"], actor=a),
+}
+
+
+@pytest.mark.parametrize("who", ["member", "elsewhere"])
+@pytest.mark.parametrize("verb", sorted(VERBS))
+def test_the_wrong_role_is_refused_before_anything_is_written(world, verb, who):
+    before = AuditEvent.objects.count()
+    statuses = sorted(Member.objects.values_list("pk", "status", "phone"))
+    with pytest.raises(NotPermitted, match="membership secretary"):
+        VERBS[verb](world, world["users"][who])
+    assert AuditEvent.objects.count() == before
+    assert sorted(Member.objects.values_list("pk", "status", "phone")) == statuses
+
+
+@pytest.mark.parametrize("verb", sorted(VERBS))
+def test_the_membership_secretary_and_the_cli_may(world, verb):
+    VERBS[verb](world, world["users"]["secretary"])
+
+
+@pytest.mark.parametrize("verb", ["admit", "merge", "erase"])
+def test_a_string_actor_is_the_system(world, verb):
+    VERBS[verb](world, "cli")
+
+
+def test_a_member_may_resign_and_change_their_own_details(world):
+    me, mine = world["users"]["member"], world["mine"]
+    services.update_details(mine, actor=me, phone="0191 000")
+    services.cease(mine, StatusChange.Reason.RESIGNED, actor=me, on=LATER)
+    mine.refresh_from_db()
+    assert mine.status == Member.Status.CEASED and mine.phone == "0191 000"
+    with pytest.raises(NotPermitted):
+        services.erase(mine, actor=me)
