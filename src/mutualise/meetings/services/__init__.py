@@ -26,7 +26,14 @@ from .organising import (
     propose_resolution,
     publish_notice,
 )
-from .proxies import appoint_proxy, live_proxies, proxy_deadline, revoke_proxy
+from .proxies import (
+    appoint_proxy,
+    live_proxies,
+    may_appoint_proxy,
+    may_revoke_proxy,
+    proxy_deadline,
+    revoke_proxy,
+)
 from .record import attendance_list, edit_minutes, publish_record, record_text, sign_minutes
 from .requisitions import (
     convene_requisitioned_meeting,
@@ -53,7 +60,14 @@ from .states import (
     open_meeting,
     record_short_notice_consents,
 )
-from .voting import _write_vote, cast_vote, demand_poll, open_vote, withdraw_resolution
+from .voting import (
+    _write_vote,
+    cast_vote,
+    demand_poll,
+    may_vote,
+    open_vote,
+    withdraw_resolution,
+)
 
 __all__ = [
     "Acknowledgement",
@@ -97,6 +111,9 @@ __all__ = [
     "raise_hand_online",
     "leave",
     "live_proxies",
+    "may_appoint_proxy",
+    "may_revoke_proxy",
+    "may_vote",
     "member_for",
     "members_by_post",
     "minutes_text",

@@ -26,6 +26,30 @@ def proxy_deadline(meeting: Meeting) -> datetime | None:
     return None if hours is None else meeting.starts_at - timedelta(hours=hours)
 
 
+def may_appoint_proxy(meeting: Meeting, *, now=None) -> tuple[bool, str]:
+    """(allowed, reason): may a proxy be appointed for this meeting now? The rulebook must allow
+    proxies, the meeting not have opened, and its deadline for lodging them not have passed."""
+    rules = meeting.organisation.constitution.meetings.proxies
+    if not rules.allowed:
+        return False, "the rules of this organisation do not allow proxies"
+    if meeting.state not in (MeetingState.DRAFT, MeetingState.CALLED):
+        return False, "proxies are appointed before the meeting opens"
+    deadline = proxy_deadline(meeting)
+    if deadline is not None and _now(now) > deadline:
+        return False, (
+            f"proxies had to be lodged by {timezone.localtime(deadline):%-d %B %Y %H:%M} "
+            f"({rules.lodge_hours_before} hours before the meeting)"
+        )
+    return True, ""
+
+
+def may_revoke_proxy(meeting: Meeting) -> tuple[bool, str]:
+    """(allowed, reason): may a proxy for this meeting be revoked? Until the meeting opens."""
+    if meeting.state not in (MeetingState.DRAFT, MeetingState.CALLED):
+        return False, "a proxy is revoked before the meeting opens"
+    return True, ""
+
+
 def appoint_proxy(
     meeting: Meeting,
     appointer,
@@ -48,16 +72,9 @@ def appoint_proxy(
                  or_permission="meetings.run_meeting")  # fmt: skip
     rules = meeting.organisation.constitution.meetings.proxies
     now = _now(now)
-    if not rules.allowed:
-        raise MeetingError("the rules of this organisation do not allow proxies")
-    if meeting.state not in (MeetingState.DRAFT, MeetingState.CALLED):
-        raise MeetingError("proxies are appointed before the meeting opens")
-    deadline = proxy_deadline(meeting)
-    if deadline is not None and now > deadline:
-        raise MeetingError(
-            f"proxies had to be lodged by {timezone.localtime(deadline):%-d %B %Y %H:%M} "
-            f"({rules.lodge_hours_before} hours before the meeting)"
-        )
+    allowed, reason = may_appoint_proxy(meeting, now=now)
+    if not allowed:
+        raise MeetingError(reason)
     _require_member(meeting.organisation, appointer, _today(now))
     if proxy_name and rules.proxy_must_be_member:
         raise MeetingError("a proxy must be a member under these rules: choose a member")
@@ -132,8 +149,9 @@ def revoke_proxy(given: ProxyAppointment, *, actor=None, now=None) -> ProxyAppoi
         )
         if appointment.revoked_at is not None:
             raise MeetingError("this proxy has been revoked or replaced already")
-        if appointment.meeting.state not in (MeetingState.DRAFT, MeetingState.CALLED):
-            raise MeetingError("a proxy is revoked before the meeting opens")
+        allowed, reason = may_revoke_proxy(appointment.meeting)
+        if not allowed:
+            raise MeetingError(reason)
         appointment.revoked_at = now
         appointment.save(update_fields=["revoked_at"])
         holder = appointment.proxy_member

@@ -89,16 +89,10 @@ def cast_vote(
     now = _now(now)
     if resolution.method != Resolution.Method.POLL:
         raise MeetingError("this resolution is decided on a show of hands, counted by the chair")
-    if channel == VoteRecord.Channel.ADVANCE:
-        if not resolution.advance_voting:
-            raise MeetingError("this resolution takes no votes in advance")
-        if meeting.state != MeetingState.CALLED or now >= meeting.starts_at:
-            raise MeetingError("advance voting closes when the meeting begins")
-        if resolution.state != ResolutionState.PROPOSED:
-            raise MeetingError(f"this resolution is {resolution.get_state_display().lower()}")
-    else:
-        if resolution.state != ResolutionState.OPEN:
-            raise MeetingError("voting on this resolution is not open")
+    allowed, reason = _taking_votes(resolution, channel, now)
+    if not allowed:
+        raise MeetingError(reason)
+    if channel != VoteRecord.Channel.ADVANCE:
         if channel == VoteRecord.Channel.PROXY:
             appointment = live_proxies(meeting).filter(appointer=member).first()
             if appointment is None:
@@ -114,6 +108,37 @@ def cast_vote(
     if not _is_member(meeting.organisation, member, meeting.date):
         raise MeetingError(f"{member} is not a member entitled to vote at this meeting")
     return _write_vote(resolution, member, choice, channel, actor)
+
+
+def _taking_votes(resolution: Resolution, channel: str, now) -> tuple[bool, str]:
+    """Whether the resolution takes votes by this channel now: in advance while the meeting is
+    called and not begun, else while its vote is open."""
+    if channel == VoteRecord.Channel.ADVANCE:
+        if not resolution.advance_voting:
+            return False, "this resolution takes no votes in advance"
+        meeting = resolution.meeting
+        if meeting.state != MeetingState.CALLED or now >= meeting.starts_at:
+            return False, "advance voting closes when the meeting begins"
+        if resolution.state != ResolutionState.PROPOSED:
+            return False, f"this resolution is {resolution.get_state_display().lower()}"
+        return True, ""
+    if resolution.state != ResolutionState.OPEN:
+        return False, "voting on this resolution is not open"
+    return True, ""
+
+
+def may_vote(resolution: Resolution, member, *, present: bool, voted: bool, now=None):
+    """(allowed, reason): may this member vote on this poll now, online (checked in while the
+    vote is open) or in advance? The page asks this, never the states themselves."""
+    if member is None:
+        return False, "sign in as a member to vote"
+    if voted:
+        return False, "you have voted on this resolution"
+    if resolution.method != Resolution.Method.POLL:
+        return False, "this resolution is decided on a show of hands, counted by the chair"
+    if resolution.state == ResolutionState.OPEN:
+        return (True, "") if present else (False, "check in to the meeting to vote")
+    return _taking_votes(resolution, VoteRecord.Channel.ADVANCE, _now(now))
 
 
 def _may_cast(resolution: Resolution, member, channel: str, proxy_holder, actor) -> None:

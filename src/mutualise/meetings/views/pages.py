@@ -13,7 +13,7 @@ from mutualise.secrecy.sealing import SealBroken
 
 from .. import pdf, services
 from ..forms import ProxyForm, VoteForm
-from ..models import Meeting, OnlineHand, ProxyAppointment, Resolution, VoteRecord
+from ..models import Meeting, OnlineHand, ProxyAppointment, VoteRecord
 from .common import _meeting, _require
 
 
@@ -58,19 +58,8 @@ def meeting_detail(request, slug, pk):
     now = clock.now()
     items = []
     for resolution in resolutions:
-        can_vote = (
-            member is not None
-            and resolution.pk not in voted
-            and resolution.method == Resolution.Method.POLL
-            and (
-                (
-                    resolution.advance_voting
-                    and meeting.state == "called"
-                    and now < meeting.starts_at
-                    and resolution.state == "proposed"
-                )
-                or (resolution.state == "open" and present)
-            )
+        can_vote, _ = services.may_vote(
+            resolution, member, present=present, voted=resolution.pk in voted, now=now
         )
         items.append(
             {
@@ -85,12 +74,7 @@ def meeting_detail(request, slug, pk):
         )
     proxies = meeting.organisation.constitution.meetings.proxies
     deadline = services.proxy_deadline(meeting)
-    proxy_open = (
-        member is not None
-        and proxies.allowed
-        and meeting.state in ("draft", "called")
-        and (deadline is None or now <= deadline)
-    )
+    proxy_open = member is not None and services.may_appoint_proxy(meeting, now=now)[0]
     my_proxy = None
     if member is not None:
         my_proxy = (
@@ -117,7 +101,7 @@ def meeting_detail(request, slug, pk):
             "proxies_allowed": proxies.allowed,
             "my_proxy": my_proxy,
             "my_instructions": my_instructions,
-            "may_revoke_proxy": my_proxy is not None and meeting.state in ("draft", "called"),
+            "may_revoke_proxy": my_proxy is not None and services.may_revoke_proxy(meeting)[0],
             "proxy_deadline": deadline,
             "proxy_form": ProxyForm(
                 resolutions=resolutions, non_members_allowed=not proxies.proxy_must_be_member
