@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from mutualise import clock
+from mutualise.constitution.calendar import add_period
 from mutualise.governance import services as governance
 from mutualise.governance.models import OfficeHolding
 
@@ -26,7 +27,8 @@ def seat_bodies(organisation) -> int:
     made = 0
     constitution = organisation.constitution
     for body in constitution.bodies:
-        ends_on = started_on.replace(year=started_on.year + body.term.years)
+        # By the calendar: a term begun on 29 February ends on 28 February, not a ValueError.
+        ends_on = add_period(started_on, body.term.years, "years")
         for group in body.seats:
             for n in range(group.seats):
                 governance.record_existing_holder(
