@@ -90,3 +90,34 @@ def test_a_member_may_resign_and_change_their_own_details(world):
     assert mine.status == Member.Status.CEASED and mine.phone == "0191 000"
     with pytest.raises(NotPermitted):
         services.erase(mine, actor=me)
+
+
+CSV = b"display_name,date_of_birth,address,postcode,email\nAl Smith,1980-01-02,1 Way,NE1 6EE,al@example.org\n"
+IMPORTS = {
+    "accept_import": lambda w, a: services.accept_import(w["org"], CSV, "m.csv", actor=a),
+    "upload_import": lambda w, a: services.upload_import(w["org"], CSV, "m.csv", actor=a),
+    "queue_import": lambda w, a: services.queue_import(w["pending"], actor=a),
+    "run_pending_import": lambda w, a: services.run_pending_import(w["pending"].pk, actor=a),
+    "discard_import": lambda w, a: services.discard_import(w["pending"], actor=a),
+    "upload_population": lambda w, a: services.upload_population(
+        w["org"], b"dimension,category,people\nage,16-21,100\n", "p.csv", actor=a
+    ),
+}
+
+
+@pytest.mark.parametrize("who", ["member", "elsewhere"])
+@pytest.mark.parametrize("verb", sorted(IMPORTS))
+def test_imports_refuse_the_wrong_role_before_anything_is_written(world, board_org, verb, who):
+    world["org"] = board_org
+    world["pending"] = services.upload_import(board_org, CSV, "m.csv", actor="test")
+    before = AuditEvent.objects.count(), Member.objects.count()
+    with pytest.raises(NotPermitted, match="membership secretary"):
+        IMPORTS[verb](world, world["users"][who])
+    assert (AuditEvent.objects.count(), Member.objects.count()) == before
+    world["pending"].refresh_from_db()  # not discarded, not run
+
+
+def test_the_membership_secretary_may_upload_and_discard(world, board_org):
+    secretary = world["users"]["secretary"]
+    pending = services.upload_import(board_org, CSV, "m.csv", actor=secretary)
+    services.discard_import(pending, actor=secretary)

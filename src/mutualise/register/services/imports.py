@@ -14,7 +14,7 @@ from mutualise.jobs import services as jobs
 
 from .. import checkproc, holding
 from ..bulkwrite import MemberWriter
-from ..errors import MemberError
+from ..errors import MemberError, require
 from ..importing import RegisterKeys, check_rows, resolve_mapping
 from ..models import ImportBatch, Organisation, PendingImport, PopulationTable
 from ..queries import today
@@ -52,6 +52,7 @@ def accept_import(
     runs last inside the import's (final) transaction: what records the import's end commits
     with it. `job`, the worker's job running it, ties the holding to it (a retry starts afresh).
     """
+    _may_import(actor, organisation)
 
     on = on or today()
     if as_applicants and not organisation.constitution.membership.admission_by_board:
@@ -201,6 +202,7 @@ def upload_import(
     organisation: Organisation, data: bytes, file_name: str, *, mapping=None, actor=None
 ):
     """Keep an uploaded file for the preview; nothing about members is written yet."""
+    _may_import(actor, organisation)
 
     with transaction.atomic():
         pending = PendingImport.objects.create(
@@ -224,6 +226,7 @@ def _expected_rows(pending) -> int:
 def queue_import(pending, *, actor=None, as_applicants: bool = False):
     """Put an accepted upload's import on the worker's queue (`mutualise worker`), with a job
     whose progress any web worker can show. Returns the Job."""
+    _may_import(actor, pending.organisation)
 
     from ..tasks import import_members
 
@@ -260,6 +263,7 @@ def run_pending_import(pending_id: int, *, actor=None, as_applicants: bool = Fal
     worker killed half way leaves nothing written and the job to be retried (jobs/worker.py)."""
 
     pending = PendingImport.objects.get(pk=pending_id)
+    _may_import(actor, pending.organisation)
     if pending.state not in ("uploaded", "queued", "running"):
         raise MemberError(f"this upload is {pending.state}, not waiting to be imported")
     pending.state = "running"
@@ -303,6 +307,7 @@ def run_pending_import(pending_id: int, *, actor=None, as_applicants: bool = Fal
 
 def discard_import(pending, *, actor=None) -> None:
     """Delete an uploaded file the officer decided not to import (it holds personal data)."""
+    _may_import(actor, pending.organisation)
     with transaction.atomic():
         audit.record(
             pending.organisation,
@@ -317,6 +322,7 @@ def discard_import(pending, *, actor=None) -> None:
 def upload_population(organisation: Organisation, data: bytes, file_name: str, *, actor=None):
     """Store a population table (CSV: dimension, category, people) for the representativeness
     report. A bad file raises TableError naming the line and column; nothing is stored."""
+    _may_import(actor, organisation)
 
     rows = parse_population(data, file_name)
     with transaction.atomic():
@@ -334,3 +340,14 @@ def upload_population(organisation: Organisation, data: bytes, file_name: str, *
             data={"rows": len(rows)},
         )
     return table
+
+
+def _may_import(actor, organisation: Organisation) -> None:
+    """Imports (members or population figures) are the membership secretary's
+    (`register.import_members`); a string actor (the CLI) or None (the system) is trusted."""
+    require(
+        "register.import_members",
+        actor,
+        organisation,
+        f"Only the membership secretary of {organisation.name} can import members.",
+    )
