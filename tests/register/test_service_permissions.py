@@ -6,7 +6,6 @@ a string actor (the CLI, a task) is the system; a member may resign and change t
 from datetime import date
 
 import pytest
-from conftest import ON, PUBLIC
 from django.contrib.auth import get_user_model
 
 from mutualise.audit.models import AuditEvent
@@ -15,7 +14,14 @@ from mutualise.register.errors import NotPermitted
 from mutualise.register.models import Member, Role, StatusChange
 
 pytestmark = pytest.mark.django_db
-LATER = date(2026, 7, 1)
+ON, LATER = date(2026, 6, 1), date(2026, 7, 1)
+PUBLIC = dict(
+    display_name="Ada Lovelace",
+    date_of_birth=date(1990, 5, 17),
+    address="1 Grey Street\nNewcastle upon Tyne",
+    postcode="NE1 6EE",
+    email="ada@example.org",
+)
 
 
 def _person(n: int) -> dict:
