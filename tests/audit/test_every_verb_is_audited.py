@@ -50,7 +50,10 @@ READS = {
     "meetings.services.motions": ["word_count"],
     "meetings.services.notice": ["members_by_post", "notice_sent", "require_unsent"],
     "meetings.services.organising": ["earliest_lawful_date"],
-    "meetings.services.proxies": ["proxy_deadline", "live_proxies"],
+    "meetings.services.proxies": [
+        "proxy_deadline", "live_proxies", "may_appoint_proxy", "may_revoke_proxy",
+    ],
+    "meetings.services.voting": ["may_vote"],
     "meetings.services.record": ["attendance_list", "record_text"],
     "meetings.services.results": [
         "ballots_digest", "receipts_digest", "published_ballots", "published_receipts",
