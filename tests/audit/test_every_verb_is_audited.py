@@ -71,6 +71,7 @@ READS = {
     "register.services.details": ["normalise_details", "find_duplicates", "eligibility_reasons"],
     "register.services.privacy": ["member_history", "subject_access"],
     "register.services.standing": ["recheck_register"],
+    "register.services.members": ["member_facts"],
     "stake.services.inspection": ["inspections"],
     "stake.services.errors": ["require", "shares_rules"],
     "stake.services.interest": [

@@ -9,6 +9,7 @@ from django.db import transaction
 from mutualise.audit import services as audit
 from mutualise.constitution.postcodes import is_valid_postcode
 
+from .. import lifecycle
 from ..eligibility import check_details
 from ..errors import (
     DuplicateMember,
@@ -123,10 +124,7 @@ def admit(member: Member, *, actor=None, on: date | None = None) -> Member:
     on = on or today()
     with transaction.atomic():
         _locked(member)
-        if member.status != Member.Status.APPLIED:
-            raise MemberError(
-                f"member {member.number} is '{member.get_status_display()}', not an applicant"
-            )
+        _move("admit", member, on)
         reasons = eligibility_reasons(member, on)
         if reasons:
             raise NotEligible(reasons)
@@ -140,8 +138,7 @@ def decline(member: Member, *, actor=None, on: date | None = None, note: str = "
     on = on or today()
     with transaction.atomic():
         _locked(member)
-        if member.status != Member.Status.APPLIED:
-            raise MemberError(f"member {member.number} has no application to decline")
+        _move("decline", member, on)
         member.status = Member.Status.DECLINED
         member.save(update_fields=["status"])
         _history(member, StatusChange.Event.DECLINED, on, actor, note=note)
@@ -174,10 +171,7 @@ def cease(
         )
     with transaction.atomic():
         _locked(member)
-        if member.status != Member.Status.ADMITTED:
-            raise MemberError(f"member {member.number} is not a current member")
-        if member.admitted_on and on < member.admitted_on:
-            raise MemberError(f"a membership cannot end before it began ({member.admitted_on})")
+        _move("cease", member, on)
         member.status = Member.Status.CEASED
         member.ceased_on = on
         member.save(update_fields=["status", "ceased_on"])
@@ -207,13 +201,7 @@ def rejoin(
     on = on or today()
     with transaction.atomic():
         _locked(member)
-        if member.status != Member.Status.CEASED or member.erased_at:
-            raise MemberError(f"member {member.number} is not a former member")
-        last = member.history.filter(event=StatusChange.Event.CEASED).last()
-        if last is not None and last.reason == StatusChange.Reason.DIED:
-            raise MemberError(f"member {member.number} is recorded as having died")
-        if member.ceased_on and on < member.ceased_on:
-            raise MemberError(f"cannot re-join before the membership ended ({member.ceased_on})")
+        _move("rejoin", member, on)
         constitution = member.organisation.constitution
         details = {f: getattr(member, f) for f in DETAIL_FIELDS}
         member.constituency_id, member.class_id = check_details(
@@ -247,8 +235,7 @@ def change_constituency(
     on = on or today()
     with transaction.atomic():
         _locked(member)
-        if member.status != Member.Status.ADMITTED:
-            raise MemberError(f"member {member.number} is not a current member")
+        _move("change_constituency", member, on)
         details = {f: getattr(member, f) for f in DETAIL_FIELDS}
         constituency_id, class_id = check_details(
             member.organisation.constitution, details, constituency_id, class_id, on
@@ -396,3 +383,27 @@ def _require_manager(actor, member: Member) -> None:
     require(
         "register.manage_members", actor, member.organisation, manager_refusal(member.organisation)
     )
+
+
+def member_facts(member: Member, on: date) -> lifecycle.MemberFacts:
+    """The snapshot the membership's moves are judged on (the member as locked)."""
+    died = False
+    if member.status == Member.Status.CEASED:
+        last = member.history.filter(event=StatusChange.Event.CEASED).last()
+        died = last is not None and last.reason == StatusChange.Reason.DIED
+    return lifecycle.MemberFacts(
+        number=member.number,
+        status=member.status,
+        status_label=member.get_status_display(),
+        on=on,
+        erased=member.erased_at is not None,
+        died=died,
+        admitted_on=member.admitted_on,
+        ceased_on=member.ceased_on,
+    )
+
+
+def _move(name: str, member: Member, on: date) -> None:
+    allowed, reason = lifecycle.check(name, member_facts(member, on))
+    if not allowed:
+        raise MemberError(reason)

@@ -1,0 +1,93 @@
+"""A membership's statuses and the one table of moves between them (issue 20 item 2).
+
+Each guard reads a `MemberFacts` snapshot (built by `member_facts`, from the member as locked)
+and returns `(allowed, reason)`; the services raise the reason when a move is refused, and
+`blocking` lists every refused move's reason at once for a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+APPLIED, ADMITTED, CEASED, DECLINED, MERGED = "applied", "admitted", "ceased", "declined", "merged"
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    number: int
+    status: str
+    status_label: str  # the status in words ("Former member")
+    on: date  # the day the move takes effect
+    erased: bool = False
+    died: bool = False  # the last ending recorded the member's death
+    admitted_on: date | None = None
+    ceased_on: date | None = None
+
+
+Guard = Callable[[MemberFacts], tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    sources: frozenset[str]
+    target: str
+    refusal: str  # when the status is not one of the sources; {number} and {label} filled in
+    guards: tuple[Guard, ...] = ()
+
+
+def _ends_after_it_began(f: MemberFacts) -> tuple[bool, str]:
+    if f.admitted_on and f.on < f.admitted_on:
+        return False, f"a membership cannot end before it began ({f.admitted_on})"
+    return True, ""
+
+
+def _not_erased(f: MemberFacts) -> tuple[bool, str]:
+    return (False, f"member {f.number} is not a former member") if f.erased else (True, "")
+
+
+def _alive(f: MemberFacts) -> tuple[bool, str]:
+    return (False, f"member {f.number} is recorded as having died") if f.died else (True, "")
+
+
+def _after_it_ended(f: MemberFacts) -> tuple[bool, str]:
+    if f.ceased_on and f.on < f.ceased_on:
+        return False, f"cannot re-join before the membership ended ({f.ceased_on})"
+    return True, ""
+
+
+MOVES: dict[str, Move] = {
+    move.name: move
+    for move in (
+        Move("admit", frozenset({APPLIED}), ADMITTED,
+             "member {number} is '{label}', not an applicant"),
+        Move("decline", frozenset({APPLIED}), DECLINED,
+             "member {number} has no application to decline"),
+        Move("cease", frozenset({ADMITTED}), CEASED, "member {number} is not a current member",
+             (_ends_after_it_began,)),
+        Move("rejoin", frozenset({CEASED}), APPLIED, "member {number} is not a former member",
+             (_not_erased, _alive, _after_it_ended)),
+        Move("change_constituency", frozenset({ADMITTED}), ADMITTED,
+             "member {number} is not a current member"),
+    )
+}  # fmt: skip
+
+
+def check(name: str, facts: MemberFacts) -> tuple[bool, str]:
+    """(allowed, reason) for one move from the member's status as the facts have it."""
+    move = MOVES[name]
+    if facts.status not in move.sources:
+        return False, move.refusal.format(number=facts.number, label=facts.status_label)
+    for guard in move.guards:
+        allowed, reason = guard(facts)
+        if not allowed:
+            return False, reason
+    return True, ""
+
+
+def blocking(facts: MemberFacts) -> dict[str, str]:
+    """Every move refused now, with its reason."""
+    refused = {name: check(name, facts) for name in MOVES}
+    return {name: reason for name, (allowed, reason) in refused.items() if not allowed}
