@@ -73,7 +73,7 @@ READS = {
     "register.services.standing": ["recheck_register"],
     "register.services.members": ["member_facts"],
     "stake.services.inspection": ["inspections"],
-    "stake.services.errors": ["require", "shares_rules"],
+    "stake.services.errors": ["require", "shares_rules", "check_day", "check_pence", "check_text"],
     "stake.services.interest": [
         "parse_rate", "preview_interest", "posted_digest", "run_reference",
     ],

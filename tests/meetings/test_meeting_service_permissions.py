@@ -82,6 +82,9 @@ RUNNERS_ONLY = {
     "change_draft_resolution": lambda w, a: services.change_draft_resolution(
         w["resolution"], title="Renamed", actor=a
     ),
+    "remove_draft_resolution": lambda w, a: services.remove_draft_resolution(
+        w["resolution"], actor=a
+    ),
     "add_paper": lambda w, a: services.add_paper(
         w["meeting"], title="Accounts", url="https://example.org/a.pdf", actor=a
     ),
