@@ -141,7 +141,11 @@ def test_results_pages_downloads_pdfs_and_cli(client, polling, monkeypatch, tmp_
     election, drive, codes = polling
     for code in codes[:8]:
         services.cast(election, code, [1, 2, 3], now=drive.polling)
-    assert client.get(url(election, "results/")).status_code == 404
+    # Issue 19: an open poll's results address says when the result comes, not "not found".
+    pending = client.get(url(election, "results/"))
+    assert pending.status_code == 200
+    assert "Results are published after the count." in pending.content.decode()
+    assert 'id="elected"' not in pending.content.decode()
     assert main(["election", "export-ballots", str(election.pk)]) == 2
     monkeypatch.setattr(clock, "now", lambda: drive.at("close_of_poll"))
     election = drive.close_and_count()

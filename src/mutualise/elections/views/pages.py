@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from mutualise import clock
@@ -131,7 +131,12 @@ def detail(request, slug, pk):
 def results(request, slug, pk):
     election = _election(slug, pk)
     if election.state != State.DECLARED:
-        raise Http404("the result has not been declared")
+        # An address someone shared before the count: say when the result comes, not 404.
+        return render(
+            request,
+            "elections/results_pending.html",
+            {"election": election, "page_title": f"Result: {election.title}"},
+        )
     result = election.result or {}
     return render(
         request,
