@@ -35,6 +35,7 @@ urlpatterns = [
         name="failed_mail_resend",
     ),
     path("o/<slug:slug>/constitution/", views.constitution, name="constitution"),
+    path("o/<slug:slug>/constitution/rulebook.yaml", views.rulebook_file, name="rulebook_file"),
     # Each app's pages live under its organisation: /o/<slug>/... Elections first: casting is
     # the busiest path, and the register's patterns would otherwise all be tried before it.
     path("o/<slug:slug>/elections/", include("mutualise.elections.urls")),

@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from mutualise.accounts.services import may_found
+from mutualise.constitution import explain_sections
 from mutualise.register.models import Organisation
 from mutualise.register.tabular import whole_number
 
@@ -25,8 +26,27 @@ def constitution(request, slug):
     return render(
         request,
         "web/constitution.html",
-        {"versions": versions, "shown": shown, "page_title": "Constitution"},
+        {
+            "versions": versions,
+            "shown": shown,
+            # A readable document first (the organisation's own name, under headings); the
+            # rulebook file itself below it and as a download.
+            "sections": explain_sections(shown.constitution, name=org.name),
+            "page_title": "Constitution",
+        },
     )
+
+
+def rulebook_file(request, slug):
+    """The adopted rulebook file of one version (the latest unless ?version=N), to download."""
+    org = get_object_or_404(Organisation, slug=slug)
+    versions = {v.number: v for v in org.constitution_versions.all()}
+    number = whole_number(request.GET.get("version", ""), max_digits=9)
+    shown = versions.get(number) or versions[max(versions)]
+    response = HttpResponse(shown.source_text, content_type="application/yaml; charset=utf-8")
+    name = f"{org.slug}-rulebook-version-{shown.number}.yaml"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def healthz(request):
