@@ -91,3 +91,15 @@ def test_cli_without_the_audit_key_is_one_clear_line(capsys, settings):
     err = capsys.readouterr().err
     assert err.startswith("mutualise: error: MUTUALISE_AUDIT_KEY is not set")
     assert "Traceback" not in err
+
+
+def test_an_organisation_made_from_a_model_adopts_a_rulebook_with_its_own_name():
+    """Issue 19: the demo's Hartley Town trust published a rulebook naming the model's
+    "Example Town Supporters' Trust Limited"."""
+    from mutualise.register import services
+
+    org = services.create_from_model(
+        model="supporters-trust", name="Hartley Town Supporters' Trust", actor="test"
+    )
+    assert org.constitution.organisation.name == "Hartley Town Supporters' Trust"
+    assert "Example Town" not in org.current_version.source_text.split("membership:")[0]

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution import load_text, model_path
+from mutualise.constitution import settings as rulebook_settings
 from mutualise.constitution.asset_lock import lock_change_refusal
 
 from ..models import (
@@ -69,9 +70,13 @@ def create_organisation(
 
 def create_from_model(*, model: str, name: str, actor=None, slug: str | None = None):
     path = model_path(model)
+    text = Path(path).read_text(encoding="utf-8")
+    # The adopted rulebook carries the organisation's own name, not the model's example one
+    # (as the founding form writes it); everything else stays as the model says.
+    text = rulebook_settings.apply(text, {"organisation.name": name})
     return create_organisation(
         name=name,
-        constitution_text=Path(path).read_text(encoding="utf-8"),
+        constitution_text=text,
         source_name=Path(path).name,
         actor=actor,
         slug=slug,
