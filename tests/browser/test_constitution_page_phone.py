@@ -30,6 +30,7 @@ def test_the_constitution_reads_as_a_document_and_fits_a_phone(page, assert_acce
         model="supporters-trust", name="Hartley Town Supporters' Trust", slug="hartley",
         actor="test",
     )  # fmt: skip
+    page.set_default_timeout(30_000)  # the first page of a run, on a loaded machine
     page.goto("/o/hartley/constitution/")
     main = page.locator("main")
     expect(main).to_contain_text("The constitution of Hartley Town Supporters' Trust, version 1")
@@ -71,3 +72,23 @@ def test_the_accountability_page_fits_a_phone(page, assert_accessible):
     expect(page.get_by_role("region", name="Current office holders")).to_be_visible()
     _fits(page)
     assert_accessible(page, "the accountability page on a phone")
+
+
+def test_the_register_and_the_reminders_fit_a_phone(page, sign_in, assert_accessible):
+    """The secretary's register table was 537 px wide and the open reminders 593 px at 390."""
+    from django.db import transaction
+
+    from mutualise import demo
+    from mutualise.demo import bodies, nhs_trust
+
+    with transaction.atomic():
+        info = nhs_trust.load()
+        bodies.seat_bodies(info.organisation)
+    page.set_default_timeout(30_000)
+    sign_in("secretary", demo.PASSWORD)  # the trust's membership secretary
+    for path, region in (("members/", "The register"), ("accountability/reminders/", None)):
+        page.goto(f"/o/{nhs_trust.SLUG}/{path}")
+        if region:
+            expect(page.get_by_role("region", name=region)).to_be_visible()
+        _fits(page)
+        assert_accessible(page, f"{path} on a phone")
