@@ -387,3 +387,26 @@ def test_concurrent_double_submission_records_one_ballot(nhs_org, returning_offi
     assert len(receipts) == 1, outcomes
     assert mixing.cast_count(election) == 1
     assert VoteRecord.objects.filter(election=election).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_control_the_attack_links_ballots_when_the_mixer_does_not_shuffle(
+    nhs_org, returning_officer, monkeypatch
+):
+    """The attacks above can fail: with the mixer's shuffles taken out (each batch written in
+    the order its sealed ballots were read, which is the order they were cast), pairing within
+    a batch's transaction by heap position links far more than chance (docs/secrecy.md)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's WITHOUT ROWID tables sit in random-key order, shuffled or not")
+    from mutualise.secrecy import mixer
+
+    monkeypatch.setattr(mixer.RANDOM, "shuffle", lambda items: None)
+    election, drive, people, codes = _contested(nhs_org, returning_officer)
+    k = mixing.batch_size(election)
+    truth = _cast_through_http(election, drive, people, codes, monkeypatch)
+    monkeypatch.setattr(clock, "now", lambda: drive.at("close_of_poll", 60))
+    drive.close_and_count()
+    records, ballots = _live(election)
+    guesses = _pair_within(records, ballots, lambda r: r["xmin"], lambda r: r["ctid"])
+    right = sum(guesses.get(entry) == marks for entry, marks in truth.items())
+    assert _tail(right, len(truth), 1 / k) < ALPHA, f"only {right} of {len(truth)} linked"
