@@ -119,3 +119,28 @@ def test_only_those_who_run_the_meeting_check_in_or_record_leaving(db):
             403,
         )
     assert services.is_present(meeting, members[0]) and not services.is_present(meeting, members[1])
+
+
+def test_the_chair_is_warned_when_receipts_show_what_a_ballot_says():
+    """Issue 10, part 3: a rulebook may choose receipts that show a ballot's contents; then a
+    voter can prove their vote to a buyer or coercer, and whoever runs the poll is told so
+    (the returning officer's console already is). The default carries no warning."""
+    from mutualise.constitution import model_path
+
+    org, meeting, members, client = _in_session()
+    page = client.get(f"/o/coop/meetings/{meeting.pk}/console/").content.decode()
+    assert 'id="coercion-warning"' not in page
+    text = model_path("co-operative-society").read_text(encoding="utf-8")
+    text = text.replace("\nmeetings:\n", "\nmeetings:\n  receipts: contents\n", 1)
+    contents = register.create_organisation(
+        name="Contents Co-op", constitution_text=text, source_name="coop.yaml", slug="contents",
+        actor="test",
+    )  # fmt: skip
+    chair = get_user_model().objects.create_user("chair-of-contents")
+    register.grant_role(contents, chair, "chair", actor="test")
+    meeting = services.create_meeting(
+        contents, kind="general", title="Now", starts_at=timezone.now() + timedelta(days=40)
+    )
+    client.force_login(chair)
+    page = client.get(f"/o/contents/meetings/{meeting.pk}/console/").content.decode()
+    assert 'id="coercion-warning"' in page and "prove how they voted" in page

@@ -74,6 +74,8 @@ def console(request, slug, pk):
             "shorter_notice_consent": (
                 meeting.organisation.constitution.meetings.general.shorter_notice_consent
             ),
+            # Receipts that show a vote let a voter prove it to a buyer or coercer: said here.
+            "contents_receipts": meeting.organisation.constitution.meetings.receipts == "contents",
             "to_confirm": _to_confirm(request, meeting),
             "attendance": meeting.attendances.filter(checked_in_at__isnull=False)
             .select_related("member")
