@@ -117,3 +117,33 @@ def test_the_page_asks_first_then_removes_and_says_what_moved(client, org, secre
     assert refused.status_code == 400
     assert "can no longer be changed: notice of" in refused.content.decode()
     assert _numbered(meeting) == [(1, "Roof"), (2, "Garden")]
+
+
+def test_proxies_instructions_follow_their_resolutions_when_one_comes_off():
+    """A proxy may be lodged on a draft meeting, its instructions keyed by resolution number:
+    when a resolution comes off and the ones after it move up, each instruction must follow its
+    own resolution (else 'against the roof' would quietly become 'against the garden'), and the
+    removed one's instruction goes with it."""
+    from datetime import timedelta
+
+    from mutualise.meetings.models import ProxyAppointment
+
+    org = found("community-mutual", slug="mutual")  # its rulebook allows proxies
+    secretary = get_user_model().objects.create_user("mutual-sec")
+    register.grant_role(org, secretary, "officer", actor="test")
+    members = make_members(org, 2)
+    meeting = new_meeting(org)
+    _agenda(meeting, "Paint", "Roof", "Garden")
+    early = meeting.starts_at - timedelta(days=20)
+    instructed = {"1": "for", "2": "against", "3": "abstain"}
+    services.appoint_proxy(meeting, members[0], instructions=instructed, now=early)
+    services.appoint_proxy(meeting, members[1], instructions={"3": "against"}, now=early)
+    services.appoint_proxy(meeting, members[1], instructions={"2": "for"}, now=early)  # replaces
+    services.remove_draft_resolution(Resolution.objects.get(meeting=meeting, number=2),
+                                     actor=secretary)  # fmt: skip
+    live = {a.appointer_id: a.instructions
+            for a in ProxyAppointment.objects.filter(meeting=meeting, revoked_at=None)}  # fmt: skip
+    assert live[members[0].pk] == {"1": "for", "2": "abstain"}  # Paint, Garden
+    assert live[members[1].pk] == {}  # their only instruction was on the Roof
+    revoked = ProxyAppointment.objects.get(appointer=members[1], revoked_at__isnull=False)
+    assert revoked.instructions == {"2": "against"}  # the Garden, as lodged

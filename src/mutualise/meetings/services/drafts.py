@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from mutualise.audit import services as audit
+from mutualise.secrecy.sealing import SealBroken
 
 from .. import facts
 from ..lifecycle import MeetingState
-from ..models import Meeting, Resolution
+from ..models import Meeting, ProxyAppointment, Resolution
 from .common import MeetingError, require
 
 MEETING_FIELDS = ("kind", "title", "starts_at", "place", "online", "remote_url", "financial_year",
@@ -157,6 +158,7 @@ def remove_draft_resolution(resolution: Resolution, *, actor) -> list[tuple[int,
             moves.append((each.number, each.number - 1))
             each.number -= 1
             each.save(update_fields=["number"])
+        _renumber_instructions(locked_meeting, number)
         audit.record(
             organisation,
             "resolution.removed",
@@ -170,3 +172,22 @@ def remove_draft_resolution(resolution: Resolution, *, actor) -> list[tuple[int,
             },  # fmt: skip
         )
     return moves
+
+
+def _renumber_instructions(meeting: Meeting, removed: int) -> None:
+    """Proxies lodged on the draft keep their instructions by resolution number: each follows
+    its own resolution as the later ones move up, and the removed one's goes with it. (Sealed,
+    so rewritten through the model; revoked appointments too, so each stays as it was lodged.)"""
+    for appointment in ProxyAppointment.objects.select_for_update().filter(meeting=meeting):
+        try:
+            was = appointment.instructions
+        except SealBroken as exc:
+            raise MeetingError(str(exc)) from None
+        now = {}
+        for key, choice in was.items():
+            n = int(key)
+            if n != removed:
+                now[str(n - 1 if n > removed else n)] = choice
+        if now != was:
+            appointment.instructions = now
+            appointment.save(update_fields=["instructions_sealed"])
