@@ -125,8 +125,10 @@ def offer(request, slug, pk):
         if member is None:
             return redirect_to_login(request.get_full_path())
         raw = request.POST.get("shares", "").strip()
-        if not (raw.isascii() and raw.isdigit()) or int(raw) <= 0:
+        if not (raw.isascii() and raw.isdigit()) or not raw.strip("0"):
             errors.append(("id_shares", "Enter how many shares you want, as a whole number"))
+        elif len(raw.lstrip("0")) > 12:  # int() refuses 4,300 digits; no offer is that big
+            errors.append(("id_shares", "That is more shares than any offer could issue"))
         else:
             try:
                 applied = services.apply(the_offer, member, int(raw), at=clock.now(),
@@ -163,9 +165,10 @@ def offer(request, slug, pk):
             "mine_paid": pounds(mine.paid_pence) if mine else "",
             "is_open": is_open,
             "errors": errors,
-            "entered": request.POST.get("shares", ""),
-            "page_title": the_offer.title,
+            "entered": request.POST.get("shares", "")[:100],
+            "page_title": ("Error: " if errors else "") + the_offer.title,
         },
+        status=400 if errors else 200,
     )
 
 

@@ -37,6 +37,13 @@ def _digits(text: str) -> bool:
 def read_amounts(text: str, column: str, what: str) -> dict[int, int]:
     """A CSV with 'Membership number' and `column` (pounds, e.g. 1234.56) as {number: pence};
     every bad row is named (row number, column, value) in one error."""
+    try:
+        return _read_amounts(text, column, what)
+    except csv.Error as exc:  # a stray carriage return or NUL: the file's fault, named
+        raise StakeError(f"the {what} file cannot be read as CSV: {exc}") from None
+
+
+def _read_amounts(text: str, column: str, what: str) -> dict[int, int]:
     rows = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in next(rows, [])]
     try:
@@ -66,15 +73,17 @@ def read_amounts(text: str, column: str, what: str) -> dict[int, int]:
                 continue
         match = _POUNDS.fullmatch(amount)
         if not _digits(number):
-            errors.append(f"row {line}, 'Membership number': {number!r} is not a number")
+            errors.append(f"row {line}, 'Membership number': {number[:20]!r} is not a number")
         elif len(number) > 12:  # no register numbers so many; a bigint could not hold it
-            errors.append(f"row {line}, 'Membership number': {number!r} is no member's number")
+            errors.append(f"row {line}, 'Membership number': {number[:20]!r} is no member's number")
         elif match is None:
-            errors.append(f"row {line}, '{column}': {amount!r} is not an amount such as 1234.56")
+            errors.append(
+                f"row {line}, '{column}': {amount[:20]!r} is not an amount such as 1234.56"
+            )
         elif int(number) in found:
             errors.append(f"row {line}: member {number} is listed twice")
         elif len(whole := match.group(1).replace(",", "")) > 12:
-            errors.append(f"row {line}, '{column}': {amount!r} is more than any real amount")
+            errors.append(f"row {line}, '{column}': {amount[:20]!r} is more than any real amount")
         else:
             found[int(number)] = int(whole) * 100 + int(match.group(2) or 0)
     if errors:
