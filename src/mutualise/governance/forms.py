@@ -41,6 +41,7 @@ class AppointForm(forms.Form):
         label="Membership number",
         required=False,
         min_value=1,
+        max_value=10**12 - 1,  # a database integer; 5,000 digits overflowed it (a 500)
         help_text="Leave blank if they are not a member",
     )
     holder_name = forms.CharField(

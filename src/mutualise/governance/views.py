@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from mutualise import clock
 from mutualise.register import representation
 from mutualise.register.models import Member, Organisation, PopulationTable
+from mutualise.register.tabular import whole_number
 
 from . import chart, public, reports, services
 from .models import HealthReport
@@ -63,9 +64,10 @@ def annual_report(request, slug, kind, fmt):
     year_end = reports.last_year_end(organisation, clock.localdate())
     year = request.GET.get("year", "")
     if year:  # the financial year ending in this calendar year
-        if not (year.isdigit() and 1900 < int(year) <= year_end.year):
-            raise Http404(f"year must be a year up to {year_end.year}, not '{year}'")
-        year_end = organisation.constitution.organisation.financial_year_end.in_year(int(year))
+        number = whole_number(year, max_digits=4)  # '²' passes isdigit(); int() refuses it
+        if number is None or not 1900 < number <= year_end.year:
+            raise Http404(f"year must be a year up to {year_end.year}, not '{year[:20]}'")
+        year_end = organisation.constitution.organisation.financial_year_end.in_year(number)
     if kind == "membership":
         data = reports.membership_section(organisation, year_end)
     else:
@@ -178,7 +180,7 @@ def holders(request, slug):
             "form": form,
             "errors": errors,
             "holders": holders,
-            "page_title": "Office holders",
+            "page_title": ("Error: " if errors else "") + "Office holders",
         },
         status=400 if errors else 200,
     )
