@@ -90,7 +90,7 @@ def index(request, slug):
         "participation/index.html",
         {
             "organisation": organisation,
-            "page_title": "Have your say",
+            "page_title": ("Error: " if errors else "") + "Have your say",
             "proposals": proposals,
             "supported": supported,
             "member": member,
@@ -164,7 +164,7 @@ def budget_page(request, slug, pk):
         {
             "organisation": organisation,
             "budget": budget,
-            "page_title": budget.title,
+            "page_title": ("Error: " if errors else "") + budget.title,
             "pot": money(Fraction(budget.pot_pence, 100)),
             "projects": projects,
             "on_ballot": on_ballot,

@@ -67,7 +67,7 @@ def paper_ballots(request, slug, pk):
         {
             "organisation": budget.organisation,
             "budget": budget,
-            "page_title": f"Paper ballots: {budget.title}",
+            "page_title": ("Error: " if errors else "") + f"Paper ballots: {budget.title}",
             "on_ballot": on_ballot,
             "pot": money(Fraction(budget.pot_pence, 100)),
             "ranks": range(1, budget.ranks + 1),

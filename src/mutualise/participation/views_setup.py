@@ -78,7 +78,7 @@ def _moment(post, name: str, label: str, errors: list) -> datetime | None:
         hours, _, minutes = (clock or "00:00").partition(":")
         on = datetime(int(year), int(month), int(day)).date()
         at = time(int(hours), int(minutes or 0))
-    except ValueError:
+    except (ValueError, OverflowError):  # '²', 5,000 digits; a 13-digit year (OverflowError)
         errors.append((name, f"{label} must be a real date, and a time like 09:00"))
         return None
     return datetime.combine(on, at, tzinfo=LONDON)
@@ -181,9 +181,8 @@ def budget_form(request, slug, pk=None):
         {
             "organisation": organisation,
             "budget": budget,
-            "page_title": f"Settings of {budget.title}"
-            if budget
-            else "Set up a participatory budget",
+            "page_title": ("Error: " if errors else "")
+            + (f"Settings of {budget.title}" if budget else "Set up a participatory budget"),
             "shown": shown,
             "errors": [(_anchor(field), message) for field, message in errors],
             "error": first,
