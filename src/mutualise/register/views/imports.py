@@ -61,7 +61,7 @@ def import_upload(request, slug):
             "form": form,
             "errors": errors,
             "guide": template.guide(request.organisation.constitution),
-            "page_title": "Import members",
+            "page_title": ("Error: " if errors else "") + "Import members",
         },
         status=400 if errors else 200,
     )
@@ -202,7 +202,7 @@ def report(request, slug):
             "errors": errors,
             "table": table,
             "sections": sections,
-            "page_title": "Representativeness",
+            "page_title": ("Error: " if errors else "") + "Representativeness",
             "report_url": reverse("register:report", args=[slug]),
         },
         status=400 if errors else 200,
