@@ -3,6 +3,7 @@ RulebookError whose every problem points at a real line: never a crash, never a 
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,3 +57,16 @@ def test_deleting_any_line_of_a_model_loads_or_reports_lines(slug, data):
         for problem in error.problems:
             assert problem.line is None or 1 <= problem.line <= len(lines)
             assert problem.message
+
+
+@pytest.mark.parametrize("control", ["\x0c", "\x1f", "\x00", "\x7f"])
+def test_a_control_character_is_a_problem_at_its_line(control):
+    """The pure-Python YAML reader refuses control characters before parsing (ReaderError, not
+    a MarkedYAMLError): the rulebook editor showed a 500 for a form feed (issue 11.5)."""
+    from mutualise.constitution import model_path
+
+    text = model_path("co-operative-society").read_text(encoding="utf-8")
+    damaged = text.replace("\n", "\n" + control, 3).replace("\n" + control, "\n", 2)
+    with pytest.raises(RulebookError) as raised:
+        load_text(damaged, "bad.yaml")
+    assert raised.value.problems[0].line == 4

@@ -211,12 +211,24 @@ def load_text(text: str, filename: str = "<rulebook>") -> Constitution:
     return _load_cached(text, filename)
 
 
+def _control_character(text: str, filename: str, exc: yaml.reader.ReaderError) -> RulebookError:
+    """The YAML reader refuses control characters before parsing (not a MarkedYAMLError)."""
+    line = text[: exc.position].count("\n") + 1
+    message = f"a control character ({exc.character!r}) is not allowed"
+    return RulebookError([Problem(filename, line, "", message)])
+
+
 @lru_cache(maxsize=64)
 def _load_cached(text: str, filename: str) -> Constitution:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the pure-Python reader checks every character here
+    except yaml.reader.ReaderError as exc:
+        raise _control_character(text, filename, exc) from None
     try:
         try:
             node = loader.get_single_node()
+        except yaml.reader.ReaderError as exc:  # libyaml checks as it reads
+            raise _control_character(text, filename, exc) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             # At the end of the text the mark sits on the line after the last one.
