@@ -12,6 +12,8 @@ first administrator, and lands on the roles page to invite the first officers.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -46,8 +48,7 @@ def _founder(view):
             )
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    return wrapped
+    return functools.wraps(view)(wrapped)  # __wrapped__: the POST-fuzz walker reads the view
 
 
 def _model(slug: str):
@@ -83,7 +84,7 @@ def choose(request):
         "models": models,
         "error": error,
         "errors": [(f"model-{models[0]['slug']}", error)] if error else [],
-        "page_title": "Set up an organisation",
+        "page_title": ("Error: " if error else "") + "Set up an organisation",
     }
     return render(request, "accounts/found_choose.html", context, status=400 if error else 200)
 
@@ -195,7 +196,7 @@ def settings_form(request, model):
         "errors": errors,
         "other_problems": other_problems,
         "checked": request.method == "POST" and not errors,
-        "page_title": "Set up an organisation",
+        "page_title": ("Error: " if errors else "") + "Set up an organisation",
     }
     return render(request, "accounts/found_settings.html", context, status=400 if errors else 200)
 
@@ -228,7 +229,7 @@ def _editor(request, model, source_name, text, problems, status=200, slug_error=
         "problems": shown,
         "errors": errors + [(s["anchor"], str(s["problem"])) for s in shown],
         "line_count": len(lines),
-        "page_title": "Edit the rulebook",
+        "page_title": ("Error: " if status == 400 else "") + "Edit the rulebook",
         "action_url": reverse("accounts:found_rulebook", args=[model]),
     }
     return render(request, "accounts/found_rulebook.html", context, status=status)

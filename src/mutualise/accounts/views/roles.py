@@ -75,7 +75,7 @@ def roles(request, slug):
         "kind": kind,
         "errors": errors,
         "field_errors": field_errors,
-        "page_title": "Roles",
+        "page_title": ("Error: " if errors else "") + "Roles",
     }
     return render(request, "accounts/roles.html", context, status=400 if errors else 200)
 
