@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from mutualise.register import services as register
 
 pytestmark = pytest.mark.django_db
+COVERS = ("accounts:claim", "password_reset", "accounts:change_details", "accounts:resign")
 FUZZ = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -12,6 +12,10 @@ from mutualise.elections import clock, services
 from mutualise.register.models import Role
 
 pytestmark = pytest.mark.django_db
+COVERS = (
+    "elections:vote", "elections:receipt", "elections:paper", "elections:paper_discard",
+    "elections:move_poll", "elections:create",
+)  # fmt: skip
 DECLARE = [
     "an undischarged bankrupt",
     "sentenced to prison for 3 months or more in the last 5 years",

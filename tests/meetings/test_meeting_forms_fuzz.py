@@ -15,6 +15,12 @@ from mutualise.meetings import services
 from mutualise.register import services as register
 
 pytestmark = pytest.mark.django_db
+COVERS = (
+    "meetings:vote", "meetings:join", "meetings:proxy", "meetings:revoke_proxy",
+    "meetings:motions", "meetings:requisitions", "meetings:console_action",
+    "meetings:paper_poll", "meetings:new", "meetings:prepare", "meetings:minutes",
+    "meetings:results",
+)  # fmt: skip
 FUZZ = settings(
     max_examples=12,
     deadline=None,
