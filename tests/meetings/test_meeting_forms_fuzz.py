@@ -10,6 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from meeting_helpers import found, make_members
+from post_fuzz import state
 
 from mutualise.meetings import services
 from mutualise.register import services as register
@@ -19,7 +20,8 @@ COVERS = (
     "meetings:vote", "meetings:join", "meetings:proxy", "meetings:revoke_proxy",
     "meetings:motions", "meetings:requisitions", "meetings:console_action",
     "meetings:paper_poll", "meetings:new", "meetings:prepare", "meetings:minutes",
-    "meetings:results",
+    "meetings:results", "meetings:edit", "meetings:resolution_edit", "meetings:hand",
+    "meetings:resolution_remove",
 )  # fmt: skip
 FUZZ = settings(
     max_examples=12,
@@ -220,3 +222,29 @@ def test_the_minutes_form_never_fails(client, meeting_world, role, data):
 def test_the_receipt_check_never_fails(client, meeting_world, data):
     base = _as(client, meeting_world, "member")
     _check(client.post(f"{base}{meeting_world['live'].pk}/results/", data))
+
+
+@FUZZ
+@given(
+    role=st.sampled_from(["officer", "member"]),
+    data=_form(
+        ["kind", "title", "place", "online", "remote_url", "takes_motions", "starts_day",
+         "starts_month", "starts_year", "starts_time", "text", "kind_id", "method", "hand"],
+    ),
+)  # fmt: skip
+def test_changing_or_removing_a_resolution_and_raising_a_hand_never_fail(
+    client, meeting_world, role, data
+):
+    base = _as(client, meeting_world, role)
+    before = state()
+    for url in (
+        f"{base}{meeting_world['draft'].pk}/change/",
+        f"{base}{meeting_world['called'].pk}/resolutions/1/change/",
+        f"{base}{meeting_world['live'].pk}/resolutions/2/hand",
+        f"{base}{meeting_world['called'].pk}/resolutions/1/remove/",
+    ):
+        response = client.post(url, data)
+        _check(response)
+        if response.status_code in (400, 403, 404, 405):
+            assert state() == before
+        before = state()
