@@ -16,7 +16,7 @@ GET_ONLY = {
     "home", "healthz", "accounts:found_choose", "accounts:landing", "accounts:claim_sent",
     "accounts:details_changes", "password_reset_done",
     "password_reset_complete", "outbox", "organisation", "membership", "organisation_outbox",
-    "failed_mail", "constitution", "elections:list", "elections:detail", "elections:notice_pdf",
+    "failed_mail", "constitution", "rulebook_file", "elections:list", "elections:detail", "elections:notice_pdf",
     "elections:results", "elections:results_pdf", "elections:ballots_blt",
     "elections:ballots_csv", "elections:receipts_txt", "elections:console",
     "elections:email_codes_status", "elections:replace_find", "register:join_done",
