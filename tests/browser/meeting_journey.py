@@ -94,11 +94,15 @@ def declare_and_close(page, meeting: str, number: int) -> str:
     """The chair declares the poll's result (the worker counts it) and closes the meeting;
     returns the result as the console words it."""
     page.goto(f"{meeting}console/")
-    expect(page.locator("main")).to_contain_text("1 members have voted")
+    expect(page.locator("main")).to_contain_text("1 member has voted.")
     page.get_by_role("button", name=f"Declare the result ({number})").click()
     assert "/jobs/" in page.url, page.url  # a poll is counted by the worker
     looked_at(page, "the poll's count, waiting for the worker")
     assert run_worker() >= 1
+    # The job page reloads itself once the job is done: wait for that before going on, or
+    # the reload would cut the next page short.
+    expect(page.get_by_role("heading", name="Finished")).to_be_visible(timeout=30_000)
+    looked_at(page, "the poll's count, done")
     page.goto(f"{meeting}console/")
     result = page.locator(f"section[aria-labelledby='console-r{number}']")
     expect(result).to_contain_text("for,")
