@@ -87,11 +87,14 @@ def only_staff_may_join(model: str) -> bool:
 
 
 @pytest.fixture
-def demo_clock():
-    """The demo clock back at the wall clock before and after: the suite shares its file."""
+def demo_clock(browser):
+    """The demo clock back at the wall clock before and after (the suite shares its file); the
+    journey's people's browsers closed after it (the suite shares one browser)."""
     clock.reset()
     yield
     clock.reset()
+    for context in browser.contexts:
+        context.close()
 
 
 @pytest.mark.parametrize("model", sorted(available_models()))
@@ -103,7 +106,6 @@ def test_found_staff_join_and_decide_every_model(browser, live_server, demo_cloc
     slug = found_organisation(admin, model, f"Example {model.replace('-', ' ').title()}")
     invite_officer(admin, slug, "sam@example.org", "Membership secretary")
     invite_officer(admin, slug, "cat@example.org", "Chair")
-    admin.context.close()
 
     secretary = open_page(browser, url, PHONE)  # opened from the mail on a phone
     accept_officer_invitation(secretary, "sam@example.org", "Sam Secretary", "ledger tulip 42", app)
@@ -124,7 +126,6 @@ def test_found_staff_join_and_decide_every_model(browser, live_server, demo_cloc
         kind=general_meeting(model), online=True, method="Poll",
     )  # fmt: skip
     see_meeting_from_its_notice(phone, voter, [motion])
-    secretary.context.close()
 
     chair = open_page(browser, url, PHONE)
     accept_officer_invitation(chair, "cat@example.org", "Cat Chair", "gavel orchard 7", None)
