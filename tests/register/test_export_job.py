@@ -11,6 +11,7 @@ from mutualise.audit.models import AuditEvent
 from mutualise.jobs.models import Job
 from mutualise.jobs.worker import run_queued
 from mutualise.register import services
+from mutualise.register.errors import NotPermitted
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_a_bad_format_is_said_plainly(officer_client, org):
 
 def test_no_one_else_starts_or_fetches_it(org, client):
     stranger = get_user_model().objects.create_user("stranger", password="x" * 20)
-    with pytest.raises(services.MemberError, match="membership secretary"):
+    with pytest.raises(NotPermitted, match="membership secretary"):
         services.queue_export(org, "csv", actor=stranger)
     job = services.queue_export(org, "csv", actor="test")
     run_queued()

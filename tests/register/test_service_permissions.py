@@ -127,3 +127,92 @@ def test_the_membership_secretary_may_upload_and_discard(world, board_org):
     secretary = world["users"]["secretary"]
     pending = services.upload_import(board_org, CSV, "m.csv", actor=secretary)
     services.discard_import(pending, actor=secretary)
+
+
+# The organisation's own verbs (issue 20 item 3): one permission name each, checked in the
+# service whatever page, API or task reached it.
+ORGANISATION_VERBS = {
+    "queue_export": lambda w, a: services.queue_export(w["org"], "csv", actor=a),
+    "recheck_register": lambda w, a: services.recheck_register(w["org"], ON, actor=a),
+    "grant_role": lambda w, a: services.grant_role(
+        w["org"], w["users"]["member"], Role.Kind.CHAIR, actor=a
+    ),
+    "set_mail_from": lambda w, a: services.set_mail_from(
+        w["org"], "Members <members@example.org>", actor=a
+    ),
+    "adopt_constitution": lambda w, a: services.adopt_constitution(
+        w["org"],
+        text=w["org"].current_version.source_text,
+        source_name="amended.yaml",
+        actor=a,
+        reason="special resolution 1",
+    ),  # fmt: skip
+    "create_organisation": lambda w, a: services.create_organisation(
+        name="Another FT",
+        constitution_text=w["org"].current_version.source_text,
+        source_name="ft.yaml",
+        actor=a,
+    ),  # fmt: skip
+}
+# Who may: the membership secretary reads and exports the register; the administrator gives
+# roles and sets the sender; those who run meetings adopt amended rules; only the install's
+# administrator founds an organisation.
+MAY = {
+    "queue_export": {"secretary", "administrator"},
+    "recheck_register": {"secretary", "administrator"},
+    "grant_role": {"administrator"},
+    "set_mail_from": {"administrator"},
+    "adopt_constitution": {"secretary", "administrator"},
+    "create_organisation": set(),
+}
+REFUSED = sorted(
+    (verb, who)
+    for verb in ORGANISATION_VERBS
+    for who in ("member", "elsewhere", "secretary", "administrator")
+    if who not in MAY[verb]
+)
+
+
+def _organisation_state():
+    from mutualise.register.models import ConstitutionVersion, Organisation
+
+    return (
+        AuditEvent.objects.count(),
+        sorted(Role.objects.values_list("user__username", "kind")),
+        sorted(Organisation.objects.values_list("slug", "mail_from")),
+        ConstitutionVersion.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(("verb", "who"), REFUSED)
+def test_organisation_verbs_refuse_the_wrong_role_before_anything_is_written(
+    world, board_org, verb, who
+):
+    world["org"] = board_org
+    before = _organisation_state()
+    with pytest.raises(NotPermitted):
+        ORGANISATION_VERBS[verb](world, world["users"][who])
+    assert _organisation_state() == before
+
+
+@pytest.mark.parametrize("verb", sorted(ORGANISATION_VERBS))
+def test_organisation_verbs_are_allowed_to_whom_the_rule_names_and_the_cli(world, board_org, verb):
+    world["org"] = board_org
+    for who in sorted(MAY[verb]):
+        ORGANISATION_VERBS[verb](world, world["users"][who])
+    ORGANISATION_VERBS[verb](world, "cli")
+    root = get_user_model().objects.create_superuser("root", password="x" * 20)
+    if verb in ("grant_role", "set_mail_from", "create_organisation"):
+        ORGANISATION_VERBS[verb](world, root)
+
+
+def test_open_founding_lets_any_signed_in_person_found(world, board_org, settings):
+    world["org"] = board_org
+    settings.MUTUALISE_OPEN_FOUNDING = True
+    ORGANISATION_VERBS["create_organisation"](world, world["users"]["member"])
+
+
+def test_accepting_a_role_invitation_is_the_invitees_act(world, board_org):
+    member = world["users"]["member"]
+    role = services.grant_role(board_org, member, Role.Kind.CHAIR, actor=member, invited=True)
+    assert role.kind == Role.Kind.CHAIR

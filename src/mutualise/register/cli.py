@@ -150,7 +150,7 @@ def members_recheck(args) -> int:
     setup_django()
     from mutualise.register.services import recheck_register
 
-    found = recheck_register(_organisation(args.org))
+    found = recheck_register(_organisation(args.org), actor="cli")
     for item in found:
         print(f"{item.member.number}\t{item.suggested_reason}\t{' '.join(item.reasons)}")
     print(f"{len(found)} members no longer qualify; confirm each on the member's page")

@@ -1,6 +1,7 @@
 """Who may do what in an organisation: small predicates combined with | and & (django-rules)."""
 
 import rules
+from django.conf import settings
 
 from .models import Member, Role
 
@@ -32,6 +33,19 @@ def is_member(user, organisation):
     ).exists()
 
 
+@rules.predicate
+def is_system_administrator(user, organisation=None):
+    """The install's administrator (a superuser), who may act for any organisation."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+@rules.predicate
+def founding_is_open(user, organisation=None):
+    """MUTUALISE_OPEN_FOUNDING: any active signed-in person may set up an organisation."""
+    active = getattr(user, "is_authenticated", False) and user.is_active
+    return bool(active and getattr(settings, "MUTUALISE_OPEN_FOUNDING", False))
+
+
 rules.add_perm("register.view_register", is_officer | is_administrator)
 rules.add_perm("register.manage_members", is_officer)
 rules.add_perm("register.import_members", is_officer)
@@ -41,3 +55,13 @@ rules.add_perm("register.manage_roles", is_administrator)
 # administrator's to see, and to send again to a member's corrected address.
 rules.add_perm("register.see_failed_mail", is_officer | is_administrator)
 rules.add_perm("register.resend_mail", is_officer | is_administrator)
+# One name per action, checked in the services (issue 20 item 3): the CLI's string actor is the
+# system; a signed-in actor needs the permission whatever page or API they came through.
+rules.add_perm("register.export_register", is_officer | is_administrator)
+rules.add_perm("register.recheck_register", is_officer | is_administrator)
+rules.add_perm("register.grant_role", is_administrator | is_system_administrator)
+rules.add_perm("register.set_mail_from", is_administrator | is_system_administrator)
+# A rulebook amendment is adopted when a special resolution carries: by whoever runs the
+# meeting that declared it (meetings.rules.runs_meetings).
+rules.add_perm("register.adopt_constitution", is_chair | is_board | is_officer | is_administrator)
+rules.add_perm("register.create_organisation", is_system_administrator | founding_is_open)

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from rules import has_perm
 
 from mutualise.register import services as register
-from mutualise.register.models import Organisation, Role
+from mutualise.register.models import Organisation
 
 from .errors import AccountsError, NotPermitted
 
 
 def may_found(user) -> bool:
+    """The register's rule (register.create_organisation), for an active account."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.is_superuser or bool(getattr(settings, "MUTUALISE_OPEN_FOUNDING", False))
+    return has_perm("register.create_organisation", user, None)
 
 
 # The web address /o/<slug>/: lower-case letters and digits in words joined by single hyphens.
@@ -84,8 +85,8 @@ def found_organisation(
                 actor=actor,
                 model_slug=model_slug,
                 slug=slug,
+                first_administrator=actor,
             )
-            register.grant_role(organisation, actor, Role.Kind.ADMINISTRATOR, actor=actor)
     except IntegrityError:  # founded at the same moment by someone else
         raise AccountsError(slug_problem(slug) or "Try again", field="slug") from None
     return organisation

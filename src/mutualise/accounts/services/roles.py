@@ -116,7 +116,7 @@ def _accept_role(invitation, user) -> Role:
     refusals = grant_refusals(organisation, user, kind)
     if refusals:
         raise AccountsError(" ".join(refusals))
-    return register.grant_role(organisation, user, kind, actor=user)
+    return register.grant_role(organisation, user, kind, actor=user, invited=True)
 
 
 ACCEPT[Invitation.Purpose.ROLE] = _accept_role

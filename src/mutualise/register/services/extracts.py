@@ -4,11 +4,10 @@ worker as a job whose page offers the file: for a register too large to build in
 from __future__ import annotations
 
 from django.db import transaction
-from rules import has_perm
 
 from mutualise.audit import services as audit
 
-from ..errors import MemberError
+from ..errors import MemberError, require
 from ..queries import active_members
 
 
@@ -22,10 +21,10 @@ def queue_export(organisation, fmt: str, *, actor=None):
 
     if fmt not in EXPORT_TYPES:
         raise MemberError(f"format: the register can be exported as csv or xlsx, not {fmt!r}")
-    if hasattr(actor, "has_perm") and not has_perm("register.view_register", actor, organisation):
-        raise MemberError(
-            "only the membership secretary or an administrator may export the register"
-        )
+    require(
+        "register.export_register", actor, organisation,
+        "Only the membership secretary or an administrator may export the register.",
+    )  # fmt: skip
     with transaction.atomic():
         members = active_members(organisation).count()
         job = jobs.start(

@@ -14,6 +14,7 @@ from mutualise.constitution import load_text, model_path
 from mutualise.constitution import settings as rulebook_settings
 from mutualise.constitution.asset_lock import lock_change_refusal
 
+from ..errors import require
 from ..models import (
     ConstitutionVersion,
     Organisation,
@@ -42,9 +43,15 @@ def create_organisation(
     actor=None,
     slug: str | None = None,
     model_slug: str = "",
+    first_administrator=None,
 ) -> Organisation:
     """Found an organisation on a rulebook. The rulebook is checked in full before anything is
-    written: a rulebook with any problem raises RulebookError and nothing is stored."""
+    written: a rulebook with any problem raises RulebookError and nothing is stored.
+    `first_administrator` (the founder) is made its administrator in the same transaction."""
+    require(
+        "register.create_organisation", actor, None,
+        "Only a system administrator can set up a new organisation on this install.",
+    )  # fmt: skip
     load_text(constitution_text, source_name)  # raises RulebookError listing every problem
     if slug and Organisation.objects.filter(slug=slug).exists():
         raise OrganisationError(f"an organisation with slug '{slug}' already exists")
@@ -65,6 +72,8 @@ def create_organisation(
                 "constitution_sha256": version.sha256,
             },
         )
+        if first_administrator is not None:
+            _grant(organisation, first_administrator, Role.Kind.ADMINISTRATOR, actor)
     return organisation
 
 
@@ -112,6 +121,10 @@ def adopt_constitution(
     The caller (e.g. the meetings app, after a special resolution passes) supplies the reason.
     A change that removes or weakens a statutory or non-removable asset lock is refused.
     """
+    require(
+        "register.adopt_constitution", actor, organisation,
+        f"Only those who run {organisation.name}'s meetings can adopt its amended rules.",
+    )  # fmt: skip
     amended = load_text(text, source_name)
     refusal = lock_change_refusal(organisation.constitution, amended)
     if refusal:
@@ -144,9 +157,23 @@ def _add_version(organisation, text, source_name, actor, reason) -> Constitution
     )
 
 
-def grant_role(organisation: Organisation, user, kind: str, *, actor=None) -> Role:
+def grant_role(
+    organisation: Organisation, user, kind: str, *, actor=None, invited: bool = False
+) -> Role:
+    """Give `user` the role `kind`. `invited`: the user is accepting a role invitation, which
+    its sender was allowed to send (accounts.services.roles.invite_to_role checks), so the
+    invitee, not an administrator, is the actor."""
+    if not invited:
+        require(
+            "register.grant_role", actor, organisation,
+            f"Only an administrator of {organisation.name} can give someone a role.",
+        )  # fmt: skip
     if kind not in Role.Kind.values:
         raise OrganisationError(f"unknown role '{kind}'; roles are {', '.join(Role.Kind.values)}")
+    return _grant(organisation, user, kind, actor)
+
+
+def _grant(organisation, user, kind, actor) -> Role:
     with transaction.atomic():
         role, created = Role.objects.get_or_create(organisation=organisation, user=user, kind=kind)
         if created:
@@ -168,6 +195,10 @@ def set_mail_from(organisation: Organisation, address: str, *, actor=None) -> Or
 
     from mutualise.mail import services as mail
 
+    require(
+        "register.set_mail_from", actor, organisation,
+        f"Only an administrator of {organisation.name} can change where its mail comes from.",
+    )  # fmt: skip
     text = " ".join((address or "").split())
     if text:
         name, email = parseaddr(text)

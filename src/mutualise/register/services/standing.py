@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..errors import MemberError
+from ..errors import MemberError, manager_refusal, require
 from ..importing import _Eligibility
 from ..models import (
     Member,
@@ -27,11 +27,15 @@ class LostEligibility:
     suggested_reason: str  # a StatusChange.Reason for `confirm_ineligible`
 
 
-def recheck_register(organisation: Organisation, on: date | None = None) -> list[LostEligibility]:
+def recheck_register(
+    organisation: Organisation, on: date | None = None, *, actor=None
+) -> list[LostEligibility]:
     """Every current member who no longer meets their constituency's rules on `on` (moved out
     of the area, staff contract ended, ...). Changes nothing: an officer confirms each one with
     `confirm_ineligible` (or corrects the member's details). Answers are memoised as for an
-    import, so a large register is re-checked quickly."""
+    import, so a large register is re-checked quickly. It reads every member's details: a
+    signed-in actor must be the membership secretary or an administrator."""
+    require("register.recheck_register", actor, organisation, manager_refusal(organisation))
 
     on = on or today()
     rules = _Eligibility(organisation.constitution, on)

@@ -199,7 +199,7 @@ def recheck(request, slug):
         request,
         "register/recheck.html",
         {
-            "findings": services.recheck_register(request.organisation),
+            "findings": services.recheck_register(request.organisation, actor=request.user),
             "page_title": "Eligibility re-check",
         },
     )
