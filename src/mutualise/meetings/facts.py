@@ -227,3 +227,16 @@ def minutes_facts(minutes, at_meeting=None) -> lifecycle.MinutesFacts:
         at_meeting_quorum=str(state) if state else "",
         at_meeting_quorate=bool(state and state.quorate),
     )
+
+
+def open_to_public(meeting) -> bool:
+    """The rulebook's `meetings.agm.open_to_public`: the public may attend the AGM (as
+    observers; only members vote). Other meetings are governed by the members' rules alone."""
+    return meeting.is_annual and meeting.organisation.constitution.meetings.agm.open_to_public
+
+
+def attendance_words(meeting) -> str:
+    """What the AGM's notice and page say about who may attend."""
+    if open_to_public(meeting):
+        return "Members of the public may attend as observers; only members may vote."
+    return "The meeting is for members and their proxies; the public may not attend."

@@ -35,8 +35,9 @@ class _Document(FPDF):
         self.ln(1.5)
 
 
-def notice_lines(meeting) -> list[tuple[str, str]]:
-    """The notice as (style, text) lines, shared by the PDF and the page."""
+def notice_lines(meeting, *, remote: bool = True) -> list[tuple[str, str]]:
+    """The notice as (style, text) lines, shared by the PDF and the page. `remote`: whether to
+    give the video call's address (not to the public when the meeting is closed to them)."""
     constitution = meeting.organisation.constitution
     when = timezone.localtime(meeting.starts_at)
     lines = [
@@ -50,7 +51,9 @@ def notice_lines(meeting) -> list[tuple[str, str]]:
         lines.insert(0, ("p", "DRAFT FOR CHECKING: notice has not been given of this meeting."))
     if meeting.online:
         lines.append(("p", "Members may attend and vote online."))
-    if meeting.remote_url:
+    if meeting.is_annual:  # meetings.agm.open_to_public
+        lines.append(("p", facts.attendance_words(meeting)))
+    if meeting.remote_url and remote:
         lines.append(("p", f"To attend remotely, join the video call: {meeting.remote_url}"))
     days = facts.notice_days(meeting)
     lines.append(("p", f"The rules require {days} clear days' notice of this meeting."))
@@ -71,8 +74,8 @@ def notice_lines(meeting) -> list[tuple[str, str]]:
     return lines
 
 
-def _write_notice(pdf: _Document, meeting) -> None:
-    for style, text in notice_lines(meeting):
+def _write_notice(pdf: _Document, meeting, remote: bool = True) -> None:
+    for style, text in notice_lines(meeting, remote=remote):
         if style == "h1":
             pdf.heading(text, 16)
         elif style == "h2":
@@ -110,10 +113,10 @@ def _write_proxy_form(pdf: _Document, meeting) -> None:
     pdf.para("Signed: ______________________   Date: ____________")
 
 
-def notice_pdf(meeting) -> bytes:
+def notice_pdf(meeting, *, remote: bool = True) -> bytes:
     pdf = _Document(f"Notice: {meeting.title}")
     pdf.add_page()
-    _write_notice(pdf, meeting)
+    _write_notice(pdf, meeting, remote)
     _write_proxy_form(pdf, meeting)
     return bytes(pdf.output())
 

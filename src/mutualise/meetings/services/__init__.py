@@ -5,7 +5,13 @@ these, never the models directly."""
 from __future__ import annotations
 
 from .agenda import add_paper, add_resolution, agenda, create_meeting, kind_rules
-from .attendance import check_in, check_in_many, is_present, leave
+from .attendance import (
+    check_in,
+    check_in_many,
+    is_present,
+    leave,
+    may_attend,
+)
 from .common import DISCRETION, Acknowledgement, MeetingError, member_for, receipt_hash
 from .drafts import change_draft_meeting, change_draft_resolution, remove_draft_resolution
 from .hands import may_raise_hand_online, online_hands, raise_hand_online
@@ -86,6 +92,7 @@ __all__ = [
     "appoint_proxy",
     "approve_minutes",
     "attendance_list",
+    "may_attend",
     "ballots_digest",
     "call_meeting",
     "change_draft_meeting",

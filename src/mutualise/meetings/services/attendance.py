@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from rules import has_perm  # never the superuser shortcut: roles are per organisation
 
 from mutualise.audit import services as audit
 from mutualise.register import services as register
@@ -14,6 +15,25 @@ from ..models import (
     Meeting,
 )
 from .common import MeetingError, _now, _require_member, require, require_self
+
+# --- who may attend ------------------------------------------------------------------------
+
+
+def may_attend(meeting: Meeting, user) -> tuple[bool, str]:
+    """(allowed, reason): whether `user` (perhaps anonymous) may attend, and so be given the
+    video call's address. An AGM closed to the public is for members and those running it."""
+    organisation = meeting.organisation
+    if not meeting.is_annual or facts.open_to_public(meeting):
+        return True, ""
+    if has_perm("meetings.vote", user, organisation) or has_perm(
+        "meetings.run_meeting", user, organisation
+    ):
+        return True, ""
+    return False, (
+        f"{organisation.name}'s rules do not open the AGM to the public: "
+        "it is for members and their proxies."
+    )
+
 
 # --- attendance -----------------------------------------------------------------------------
 

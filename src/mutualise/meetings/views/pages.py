@@ -87,12 +87,15 @@ def meeting_detail(request, slug, pk):
     except SealBroken:  # sealed under a seal key since replaced: shown as such, not a crash
         my_instructions = None
     minutes = getattr(meeting, "minutes", None)
+    may_attend, not_attending = services.may_attend(meeting, request.user)
     return render(
         request,
         "meetings/detail.html",
         {
             "meeting": meeting,
-            "notice": pdf.notice_lines(meeting),
+            "notice": pdf.notice_lines(meeting, remote=may_attend),
+            "may_attend": may_attend,
+            "not_attending": not_attending,
             "papers": meeting.papers.all(),
             "items": items,
             "member": member,
@@ -123,7 +126,8 @@ def meeting_detail(request, slug, pk):
 
 def notice_pdf(request, slug, pk):
     meeting = _meeting(request, slug, pk)
-    response = HttpResponse(pdf.notice_pdf(meeting), content_type="application/pdf")
+    remote, _ = services.may_attend(meeting, request.user)
+    response = HttpResponse(pdf.notice_pdf(meeting, remote=remote), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="notice-{meeting.pk}.pdf"'
     return response
 
