@@ -386,3 +386,26 @@ def test_brd9_a_meeting_just_over_a_year_ago_does_not_count():
     assert found(PARTNERSHIP, facts(PARTNERSHIP, body_meetings=held), "BRD-9")
     held = ((council.id, TODAY - timedelta(days=10)), (council.id, TODAY - timedelta(days=364)))
     assert not found(PARTNERSHIP, facts(PARTNERSHIP, body_meetings=held), "BRD-9")
+
+
+@pytest.mark.parametrize(
+    ("today", "earliest_counted"),
+    [
+        (date(2028, 3, 1), date(2027, 3, 2)),  # the year to 1 March 2028 spans 29 February
+        (date(2028, 2, 29), date(2027, 3, 1)),  # from the day after 28 February 2027
+        (date(2027, 3, 1), date(2026, 3, 2)),
+    ],
+)
+def test_brd9_the_last_year_is_a_calendar_year_across_29_february(today, earliest_counted):
+    """Counted on the calendar (constitution/calendar.py), not as 365 days: a meeting a
+    calendar year and a day ago counts in a year with 29 February in it."""
+    council = next(b for b in PARTNERSHIP.bodies if b.meets_at_least_per_year)
+
+    def fires(earliest):
+        held = ((council.id, today - timedelta(days=10)), (council.id, earliest))
+        return bool(
+            found(PARTNERSHIP, facts(PARTNERSHIP, today=today, body_meetings=held), "BRD-9")
+        )
+
+    assert not fires(earliest_counted)
+    assert fires(earliest_counted - timedelta(days=1))

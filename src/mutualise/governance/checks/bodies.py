@@ -4,7 +4,7 @@ the seats and offices, and whether that is what the rulebook says."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from mutualise.constitution.calendar import add_period
 from mutualise.constitution.checks import seat_selected
@@ -340,14 +340,15 @@ def governors_are_members(c: Constitution, f: Facts) -> list[Finding]:
 def body_meets(c: Constitution, f: Facts) -> list[Finding]:
     """BRD-9 (beyond part B): a body that met fewer times in the last year than its rulebook's
     `meets_at_least_per_year` (the Partnership Council meets at least twice a year)."""
-    if f.founded_on > f.today - timedelta(days=365):
+    # "The last year" is the calendar year to today (29 February: from the 1 March before).
+    since = add_period(f.today, -1, "years")
+    if f.founded_on > since:
         return []
     findings = []
     for body in c.bodies:
         needed = body.meets_at_least_per_year
         if not needed:
             continue
-        since = f.today - timedelta(days=365)
         met = sum(1 for b, on in f.body_meetings if b == body.id and since < on <= f.today)
         if met >= needed:
             continue
