@@ -5,6 +5,8 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 
+from . import import_lifecycle
+
 
 class KeyCollationMixin:
     """A column of normalised keys (see keys.py), compared byte by byte: PostgreSQL's "C"
@@ -175,7 +177,12 @@ class PendingImport(models.Model):
     # Progress of an accepted import running in the background, for the page's progress bar.
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
-    state = models.CharField(max_length=16, default="uploaded")
+    # The import job's state; its moves are register/import_lifecycle.py's table.
+    state = models.CharField(
+        max_length=16,
+        choices=[(state, state.capitalize()) for state in import_lifecycle.STATES],
+        default=import_lifecycle.UPLOADED,
+    )
     error = models.TextField(blank=True)
     # After acceptance the file is dropped; only the rejected rows stay, for the officer to fix.
     rejected_csv = models.TextField(blank=True)

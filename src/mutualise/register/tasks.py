@@ -14,6 +14,7 @@ except ImportError:  # Django 5.2: the backport
 from mutualise.jobs import services as jobs
 from mutualise.jobs.worker import on_start
 
+from . import import_lifecycle
 from .errors import MemberError
 from .tabular import TableError
 
@@ -37,8 +38,8 @@ def _import_failed(job) -> None:
     """Nothing of the import was kept; the upload shows why (and stays erasable: only a
     running upload is out of erasure's reach, and this one no longer runs)."""
 
-    PendingImport.objects.filter(job=job).exclude(state="done").update(
-        state="failed", error=job.error
+    PendingImport.objects.filter(job=job).exclude(state=import_lifecycle.DONE).update(
+        state=import_lifecycle.FAILED, error=job.error
     )
     # What a killed attempt left in the holding table (SQLite) goes with it.
     from .models import ImportHoldingRow

@@ -13,6 +13,7 @@ from mutualise.audit import services as audit
 from mutualise.jobs import services as jobs
 
 from .. import checkproc, holding
+from .. import import_lifecycle as lifecycle
 from ..bulkwrite import MemberWriter
 from ..errors import MemberError, require
 from ..importing import RegisterKeys, check_rows, resolve_mapping
@@ -232,8 +233,9 @@ def queue_import(pending, *, actor=None, as_applicants: bool = False):
 
     with transaction.atomic():
         locked = PendingImport.objects.select_for_update().get(pk=pending.pk)
-        if locked.state != "uploaded":
-            raise MemberError("this upload has already been accepted")
+        allowed, reason = lifecycle.check("queue", lifecycle.ImportFacts.of(locked))
+        if not allowed:
+            raise MemberError(reason)
         job = jobs.start(
             import_members,
             kind="register.import",
@@ -244,7 +246,7 @@ def queue_import(pending, *, actor=None, as_applicants: bool = False):
             actor=actor,
             args=(locked.pk, getattr(actor, "pk", None), as_applicants),
         )
-        locked.state, locked.job = "queued", job
+        locked.state, locked.job = lifecycle.MOVES["queue"].target, job
         locked.save(update_fields=["state", "job"])
         audit.record(
             locked.organisation,
@@ -264,15 +266,16 @@ def run_pending_import(pending_id: int, *, actor=None, as_applicants: bool = Fal
 
     pending = PendingImport.objects.get(pk=pending_id)
     _may_import(actor, pending.organisation)
-    if pending.state not in ("uploaded", "queued", "running"):
-        raise MemberError(f"this upload is {pending.state}, not waiting to be imported")
-    pending.state = "running"
+    allowed, reason = lifecycle.check("run", lifecycle.ImportFacts.of(pending))
+    if not allowed:
+        raise MemberError(reason)
+    pending.state = lifecycle.MOVES["run"].target
     pending.rows_total = _expected_rows(pending)
     pending.save(update_fields=["state", "rows_total"])
 
     def finished(batch, result) -> None:
         PendingImport.objects.filter(pk=pending_id).update(
-            state="done",
+            state=lifecycle.MOVES["finish"].target,
             batch=batch,
             content=b"",
             rows_done=result.rows_total,
@@ -300,7 +303,9 @@ def run_pending_import(pending_id: int, *, actor=None, as_applicants: bool = Fal
         )
     except Exception as exc:  # shown on the progress page; nothing of the import was kept
         reason = str(exc) if isinstance(exc, TableError | MemberError) else "an internal error"
-        PendingImport.objects.filter(pk=pending_id).update(state="failed", error=reason)
+        PendingImport.objects.filter(pk=pending_id).update(
+            state=lifecycle.MOVES["fail"].target, error=reason
+        )
         raise
     return batch
 

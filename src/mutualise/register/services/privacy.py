@@ -9,7 +9,7 @@ from mutualise.audit import services as audit
 from mutualise.audit.services import events_about
 from mutualise.mail import privacy as mail
 
-from .. import erasure, uploads
+from .. import erasure, import_lifecycle, uploads
 from ..errors import MemberError, require
 from ..models import (
     Member,
@@ -218,7 +218,7 @@ def _forget_in_uploads(member: Member, records: list[Member], *, actor=None) -> 
 
     people = [uploads.Person.of(record) for record in records]
     pending_imports = PendingImport.objects.filter(organisation=member.organisation).exclude(
-        state="running"
+        state=import_lifecycle.RUNNING
     )
     for pending in pending_imports:
         content = bytes(pending.content or b"")

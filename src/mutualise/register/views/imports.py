@@ -14,7 +14,7 @@ from rules import has_perm  # never the superuser shortcut: roles are per organi
 
 from mutualise.jobs import services as jobs
 
-from .. import representation, services
+from .. import import_lifecycle, representation, services
 from ..errors import MemberError
 from ..forms import ImportForm, PopulationForm
 from ..importing import check_file, parse_mapping, template
@@ -75,7 +75,7 @@ def _pending(request, pk) -> PendingImport:
 def import_preview(request, slug, pk):
     _may_import(request)
     pending = _pending(request, pk)
-    if pending.state != "uploaded":
+    if not import_lifecycle.awaits_decision(pending):
         return redirect("register:import_progress", slug=slug, pk=pk)
     board_admits = request.organisation.constitution.membership.admission_by_board
     if request.method == "POST":
