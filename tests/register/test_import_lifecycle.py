@@ -39,6 +39,4 @@ def test_a_done_import_cannot_be_queued_or_run_again_and_the_preview_moves_on(bo
         services.queue_import(pending, actor="test")
     with pytest.raises(MemberError, match="this upload is done, not waiting"):
         services.run_pending_import(pending.pk, actor="test")
-    assert [c[0] for c in type(pending)._meta.get_field("state").choices] == list(
-        lifecycle.STATES
-    )
+    assert [c[0] for c in type(pending)._meta.get_field("state").choices] == list(lifecycle.STATES)
