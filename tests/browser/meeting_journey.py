@@ -86,8 +86,9 @@ def vote(page, meeting: str, number: int, choice: str) -> None:
     looked_at(page, "the member's ballot on the resolution", phone=True)
     page.get_by_role("button", name=f"Vote on resolution {number}").click()
     expect(page.get_by_text(f"Your vote on resolution {number} is recorded")).to_be_visible()
-    expect(page.get_by_text("You have voted")).to_be_visible()
     looked_at(page, "the member's receipt", phone=True)
+    page.get_by_role("link", name="Back to the meeting").click()
+    expect(page.get_by_text("You have voted")).to_be_visible()
 
 
 def declare_and_close(page, meeting: str, number: int) -> str:

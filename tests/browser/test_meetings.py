@@ -57,6 +57,8 @@ def test_member_votes_in_advance_and_appoints_a_proxy(page, sign_in, assert_acce
     ).check()
     page.get_by_role("button", name="Vote on resolution 1").click()
     assert "Your receipt" in page.locator("main").inner_text()
+    assert_accessible(page, "the receipt page")
+    page.get_by_role("link", name="Back to the meeting").click()
     assert page.get_by_text("You have voted").is_visible()
     assert_accessible(page, "after voting")
 

@@ -24,7 +24,7 @@ GET_ONLY = {
     "register:import_template", "register:import_progress", "register:import_status",
     "register:import_rejected", "register:member", "register:member_data", "meetings:list",
     "meetings:detail", "meetings:notice_pdf", "meetings:ballots_csv", "meetings:receipts_csv",
-    "meetings:console", "meetings:letters_pdf", "meetings:results_json",
+    "meetings:console", "meetings:letters_pdf", "meetings:results_json", "meetings:vote_receipt",
     "participation:budget_pb", "participation:delivery", "participation:delivery_csv",
     "governance:accountability", "governance:reminders", "governance:report",
     "stake:my_account", "stake:offers", "stake:register", "stake:statement",

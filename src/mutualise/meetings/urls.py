@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/minutes/", views.minutes, name="minutes"),
     path("<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
     path("<int:pk>/resolutions/<int:number>/vote", views.vote, name="vote"),
+    path("<int:pk>/resolutions/<int:number>/receipt/", views.vote_receipt, name="vote_receipt"),
     path("<int:pk>/resolutions/<int:number>/hand", views.raise_hand, name="hand"),
     path("<int:pk>/resolutions/<int:number>/ballots.csv", views.ballots_csv, name="ballots_csv"),
     path("<int:pk>/resolutions/<int:number>/receipts.csv", views.receipts_csv, name="receipts_csv"),

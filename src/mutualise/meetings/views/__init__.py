@@ -13,6 +13,7 @@ from .organise import (
     resolution_remove,
 )
 from .pages import letters_pdf, meeting_detail, meeting_list, notice_pdf
+from .receipts import vote_receipt
 from .record import minutes
 from .requisitions import motions, requisitions
 from .results import ballots_csv, receipts_csv, results, results_json
@@ -41,5 +42,6 @@ __all__ = [
     "results",
     "results_json",
     "revoke_proxy",
+    "vote_receipt",
     "vote",
 ]

@@ -16,6 +16,7 @@ from ..forms import CheckInForm, HandsForm, PaperBallotForm
 from ..lifecycle import MEETING_TRANSITIONS, RESOLUTION_TRANSITIONS, available
 from ..models import Attendance, Minutes, Resolution, VoteRecord
 from ..services import MeetingError
+from . import receipts
 from .common import _form_errors, _meeting, _posted_id, _require, _sentence
 
 
@@ -228,16 +229,13 @@ def paper_poll(request, slug, pk, number):
             except MeetingError as exc:
                 errors.append(("number", _sentence(str(exc))))
             else:
-                messages.success(
-                    request,
-                    f"Poll card of member {card} recorded. Receipt for the voter: "
-                    f"{receipt.receipt}",
-                )
-                return redirect("meetings:paper_poll", slug, pk, number)
+                # Not in messages: they can spill into the session table (views/receipts.py).
+                return receipts.to_console_receipt(request, resolution, card, receipt.receipt)
         else:
             errors = _form_errors(form)
     records = VoteRecord.objects.filter(resolution=resolution)
-    return render(
+    keyed = receipts.console_receipt(request, resolution) if request.method == "GET" else None
+    response = render(
         request,
         "meetings/paper_poll.html",
         {
@@ -250,5 +248,9 @@ def paper_poll(request, slug, pk, number):
             "errors": errors,
             "error_for": dict(errors),
             "page_title": f"{'Error: ' if errors else ''}Paper poll cards: resolution {number}",
+            "keyed": keyed,
         },
     )
+    if keyed:
+        receipts.forget_console_receipt(response, resolution)
+    return response

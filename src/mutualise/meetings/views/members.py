@@ -14,6 +14,7 @@ from .. import services
 from ..forms import ProxyForm, VoteForm
 from ..models import ProxyAppointment, Resolution
 from ..services import MeetingError
+from . import receipts
 from .common import _meeting, _posted_id, _sentence, _wants_json
 
 
@@ -46,10 +47,9 @@ def vote(request, slug, pk, number):
         return redirect("meetings:detail", slug, pk)
     if _wants_json(request):
         return JsonResponse({"resolution": number, "receipt": receipt.receipt})
-    messages.success(
-        request, f"Your vote on resolution {number} is recorded. Your receipt: {receipt.receipt}"
-    )
-    return redirect("meetings:detail", slug, pk)
+    # Post, redirect, get to a receipt page of its own; not in messages, which can spill into
+    # the session table beside the member (views/receipts.py).
+    return receipts.to_voter_receipt(request, resolution, receipt.receipt)
 
 
 @require_POST
