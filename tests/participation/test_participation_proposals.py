@@ -36,16 +36,7 @@ def test_threshold_is_a_share_of_members_and_reaching_it_routes(council):
     with pytest.raises(ParticipationError, match="no longer takes support"):
         services.support_proposal(proposal, members[4], now=at(DAY, 16))
     assert AuditEvent.objects.filter(organisation=council, action="proposal.routed").count() == 1
-    delivery = services.record_decision(
-        council,
-        source="proposal",
-        source_ref=f"proposal {proposal.number}",
-        title=proposal.title,
-        proposal=proposal,
-        responsible="Head of libraries",
-        actor="test",
-    )
-    assert delivery.status == "not_started"
+    assert proposal.delivery.status == "not_started"  # adopted: the board must act on it
 
 
 def test_support_after_the_time_limit_is_refused_and_the_proposal_expires(council):

@@ -159,13 +159,14 @@ def _fill(organisation) -> None:
     )
     for member in members[3 : 3 + routed.threshold]:
         services.support_proposal(routed, member, now=now)
-    services.record_decision(
-        organisation,
-        source="proposal",
-        source_ref=f"proposal {routed.number}",
-        title=routed.title,
-        proposal=routed,
+    # Adopted for the board by its last support, it has its delivery record already.
+    services.update_delivery(
+        routed.delivery,
+        status="not_started",
+        progress=0,
+        text="The board has asked the parks team to cost it.",
         responsible="Parks team",
+        by="demo",
         actor="demo",
         now=now,
     )

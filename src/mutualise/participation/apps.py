@@ -7,7 +7,11 @@ class ParticipationConfig(AppConfig):
 
     def ready(self) -> None:
         from mutualise.audit import batch_sums
+        from mutualise.meetings import decisions
 
         from .mixing import MIXED_ACTION, stored_ballots
+        from .services.delivery import record_carried_resolution
 
         batch_sums.register(MIXED_ACTION, stored_ballots)
+        # A carried resolution's delivery record, made in the declaration's transaction.
+        decisions.on_carried(record_carried_resolution)

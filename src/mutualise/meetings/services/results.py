@@ -13,7 +13,7 @@ from mutualise.constitution.meetings_rules import resolution_passes
 from mutualise.register import services as register
 from mutualise.secrecy import typeable
 
-from .. import facts, mixing
+from .. import decisions, facts, mixing
 from ..lifecycle import (
     RESOLUTION_TRANSITIONS,
     ResolutionState,
@@ -216,7 +216,7 @@ def declare_result(
             },
         )
         if carried:
-            _take_effect(resolution, actor)
+            _take_effect(resolution, actor, now)
     given.refresh_from_db()
     return given
 
@@ -228,11 +228,13 @@ def _voted_by_channel(resolution: Resolution) -> dict[str, int]:
     return {row["channel"]: row["n"] for row in rows}
 
 
-def _take_effect(resolution: Resolution, actor) -> None:
-    """A carried resolution that needs no further confirmation takes effect now."""
+def _take_effect(resolution: Resolution, actor, now=None) -> None:
+    """A carried resolution that needs no further confirmation takes effect now, and whatever
+    tracks decisions (participation's delivery records) hears of it in this transaction."""
     original = resolution.confirms or resolution
     if not resolution.confirms_id and kind_rules(resolution).confirmation is not None:
         return  # waits for the confirming meeting
+    decisions.carried(original, actor=actor, now=now)
     if original.effect == Resolution.Effect.ADOPT_CONSTITUTION:
         kind = resolution.organisation.constitution.resolution(original.kind_id)
         register.adopt_constitution(

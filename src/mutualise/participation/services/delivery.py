@@ -45,26 +45,34 @@ def record_decision(
     actor=None,
     now=None,
 ) -> Delivery:
-    """Open a delivery record for an adopted proposal or a carried resolution."""
+    """Open a delivery record by hand, for a decision made outside mutualise (a carried
+    resolution or an adopted proposal gets its record by itself: see below)."""
     require(actor, "participation.keep_delivery", organisation, "keep delivery records")
     if source not in Delivery.Source.values:
         raise ParticipationError(f"source: one of {', '.join(Delivery.Source.values)}")
     if proposal is not None and proposal.state != ProposalState.ROUTED:
         raise ParticipationError(f"proposal {proposal.number} has not reached its threshold")
+    return _open(
+        organisation,
+        source=source,
+        source_ref=source_ref,
+        title=title,
+        responsible=responsible,
+        decided_on=decided_on or today(now),
+        proposal=proposal,
+        due_on=due_on,
+        actor=actor,
+    )
+
+
+def _open(organisation, *, source, source_ref, actor, **fields) -> Delivery:
     if Delivery.objects.filter(
         organisation=organisation, source=source, source_ref=source_ref
     ).exists():
         raise ParticipationError(f"{source_ref} already has a delivery record")
     with transaction.atomic():
         delivery = Delivery.objects.create(
-            organisation=organisation,
-            source=source,
-            source_ref=source_ref,
-            title=title,
-            responsible=responsible,
-            decided_on=decided_on or today(now),
-            proposal=proposal,
-            due_on=due_on,
+            organisation=organisation, source=source, source_ref=source_ref, **fields
         )
         audit.record(
             organisation,
@@ -74,6 +82,37 @@ def record_decision(
             data={"source": source, "ref": source_ref},
         )
     return delivery
+
+
+def record_adopted_proposal(proposal: Proposal, *, actor=None, now=None) -> Delivery:
+    """The record of a proposal members adopted by reaching its threshold, for the board to
+    act on (route 'board'); made by the support that adopted it, in its transaction. No
+    permission of its own: the member's support is what decided it."""
+    return _open(
+        proposal.organisation,
+        source=Delivery.Source.PROPOSAL,
+        source_ref=f"proposal {proposal.number}",
+        title=proposal.title,
+        responsible="the board",
+        decided_on=today(now),
+        proposal=proposal,
+        actor=actor,
+    )
+
+
+def record_carried_resolution(resolution, *, actor=None, now=None) -> None:
+    """meetings.decisions' listener: a resolution that takes effect gets its record inside
+    the declaration's transaction. The chair's right to declare is the permission checked."""
+    meeting = resolution.meeting
+    _open(
+        resolution.organisation,
+        source=Delivery.Source.RESOLUTION,
+        source_ref=f"meeting {meeting.pk} resolution {resolution.number}",
+        title=resolution.title,
+        responsible="the board",
+        decided_on=today(now),
+        actor=actor,
+    )
 
 
 def update_delivery(

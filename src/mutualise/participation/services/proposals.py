@@ -15,6 +15,7 @@ from ..facts import proposal_facts
 from ..lifecycle import PROPOSAL_TRANSITIONS, ProposalState
 from ..models import Proposal, ProposalSupport
 from .common import TITLE_LENGTH, ParticipationError, move, now_or, require, require_member, today
+from .delivery import record_adopted_proposal
 
 
 def _rules(organisation):
@@ -124,7 +125,9 @@ def support_proposal(proposal: Proposal, member, *, actor=None, now=None) -> Pro
                 Proposal.objects.filter(pk=locked.pk).update(routed_at=now_or(now))
                 locked.refresh_from_db()
                 if locked.route == "budget":
-                    _into_budget(locked, now)
+                    _into_budget(locked, now)  # its record comes if the count funds it
+                elif locked.route == "board":
+                    record_adopted_proposal(locked, actor=actor, now=now)
     except IntegrityError:
         raise ParticipationError(f"you already support proposal {proposal.number}") from None
     proposal.refresh_from_db()
