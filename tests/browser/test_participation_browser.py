@@ -109,3 +109,44 @@ def test_officer_reviews_projects_on_a_phone(page, sign_in, assert_accessible):
     page.get_by_role("button", name="Save the review of ‘Laptops’").click()
     assert "Laptops: left out" in page.inner_text("body")
     assert "already funded by the council" in page.inner_text("#left-out")
+
+
+def test_officer_moderates_and_posts_a_delivery_update_on_a_phone(page, sign_in, assert_accessible):
+    from mutualise.register import services as register
+
+    org = found(slug="parks")
+    officer = get_user_model().objects.create_user("olive", password=PASSWORD)
+    register.grant_role(org, officer, "officer", actor="t")
+    members = make_members(org, 2)
+    services.submit_proposal(org, members[0], title="Rude words", text="...")
+    delivery = services.record_decision(
+        org, source="resolution", source_ref="AGM resolution 4", title="Plant 100 trees"
+    )
+    fits = "document.documentElement.scrollWidth <= window.innerWidth"
+    sign_in("olive", PASSWORD)
+    page.goto("/o/parks/participation/")
+    page.get_by_role("link", name="Moderate proposal 1").click()
+    assert_accessible(page, "moderation page")
+    assert page.evaluate(fits)
+    page.get_by_role("button", name="Hide the proposal").click()
+    assert "There is a problem" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page, "moderation with an error")
+    page.get_by_label("Offensive or abusive").check()
+    page.get_by_role("button", name="Hide the proposal").click()
+    assert "Proposal 1 is hidden: offensive or abusive" in page.inner_text("body")
+
+    page.goto("/o/parks/participation/delivery/")
+    page.get_by_role("link", name="Post an update on Plant 100 trees").click()
+    assert_accessible(page, "delivery update form")
+    assert page.evaluate(fits)
+    page.get_by_role("radio", name="Dropped").check()
+    page.get_by_label("What has happened").fill("The site flooded.")
+    page.get_by_role("button", name="Post the update").click()
+    assert "Say why it was dropped" in page.inner_text(".govuk-error-summary")
+    assert page.locator("#id_dropped_reason-error").is_visible()
+    assert_accessible(page, "delivery update with an error")
+    assert page.evaluate(fits)
+    page.get_by_label("If dropped: why (published)").fill("the common is a flood plain now")
+    page.get_by_role("button", name="Post the update").click()
+    assert "Plant 100 trees: update posted" in page.inner_text("body")
+    assert "the common is a flood plain now" in page.inner_text(f"#delivery-{delivery.pk} ~ dl")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -74,9 +75,14 @@ def index(request, slug):
             return redirect("participation:index", slug=slug)
         except ParticipationError as exc:
             errors = [(_field(str(exc)), str(exc).split(": ", 1)[-1].capitalize())]
+    # A hidden proposal stays visible to its author, with the moderator's reason.
     proposals = Proposal.objects.filter(organisation=organisation).exclude(
-        state__in=[ProposalState.HIDDEN, ProposalState.WITHDRAWN]
+        state=ProposalState.WITHDRAWN
     )
+    if member is None:
+        proposals = proposals.exclude(state=ProposalState.HIDDEN)
+    else:
+        proposals = proposals.exclude(Q(state=ProposalState.HIDDEN) & ~Q(author=member))
     supported = set()
     if member is not None:
         supported = set(
@@ -98,6 +104,7 @@ def index(request, slug):
             "rules": rules,
             "budgets": budgets if runs else budgets.filter(state__in=VISIBLE_BUDGETS),
             "runs_budgets": runs,
+            "moderates": request.user.has_perm("participation.moderate", organisation),
             "errors": errors,
             "entered": entered,
         },
@@ -249,6 +256,7 @@ def delivery_page(request, slug):
         {
             "organisation": organisation,
             "records": records,
+            "keeps": request.user.has_perm("participation.keep_delivery", organisation),
             "page_title": "What we decided, and what became of it",
         },
     )
