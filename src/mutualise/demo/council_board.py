@@ -32,6 +32,14 @@ PROJECTS = [
     ("Benches and shade on the Norwood walk", 8_000_00),
     ("Repair the Clapham lido changing rooms", 45_000_00),
 ]
+GRANTS = [
+    ("Reading garden at Tate South Lambeth Library", 6_000_00),
+    ("Coding club for teenagers", 4_500_00),
+    ("Large-print and audio books", 3_000_00),
+    ("Library cafe corner", 9_000_00),
+    ("Local history exhibition", 2_500_00),
+]
+GRANTS_TITLE = "Library small grants 2026"
 LAST_YEAR = [
     ("New path lighting in Ruskin Park", 30_000_00),
     ("Story time in four libraries", 6_000_00),
@@ -70,7 +78,10 @@ def load() -> DemoInfo:
     info.member_user = MEMBER_USER
     if fresh:
         _fill(organisation)
-    info.todo = "the 2026 parks and libraries budget is open: vote by equal shares"
+    info.todo = (
+        "the 2026 parks and libraries budget is open: vote by equal shares; as "
+        f"'{OFFICER_USER}', count the {GRANTS_TITLE} (its voting has closed)"
+    )
     info.todo_path = "participation/"
     return info
 
@@ -149,6 +160,8 @@ def _fill(organisation) -> None:
         now,
     )
 
+    _ready_to_count(organisation, members, rng, now)
+
     # Proposals: one sent to the board, one gathering support.
     routed = services.submit_proposal(
         organisation,
@@ -177,3 +190,29 @@ def _fill(organisation) -> None:
         text="Lend garden tools from the library, as Oxford does.",
         now=now,
     )
+
+
+def _ready_to_count(organisation, members, rng, now) -> None:
+    """A budget whose voting closed this morning and is not counted yet: the officer presses
+    Count on its page and the worker counts it (a job whose progress the page shows). It
+    closed after midnight, when the nightly close had already run (recorded as run, so the
+    worker started with the demo does not count it first; tomorrow's would, had no one)."""
+    from mutualise.jobs.models import ScheduledRun
+
+    midnight = datetime.combine(now.astimezone(LONDON).date(), time(0), tzinfo=LONDON)
+    closes = max(midnight, now - timedelta(hours=1))
+    opens = closes - timedelta(days=7)
+    budget, _ = _budget(organisation, GRANTS_TITLE, 20_000_00, GRANTS, opens - timedelta(days=30))
+    for project in budget.projects.all():
+        services.review_project(project, accept=True, actor="demo")
+    services.set_voting_window(budget, opens, closes, actor="demo")
+    services.transition(budget, "open_voting", actor="demo", now=opens)
+    _vote(
+        budget,
+        members[10:45],
+        [f"P{i}" for i in range(1, 6)],
+        [0.6, 0.3, 0.5, 0.15, 0.4],
+        rng,
+        opens + timedelta(days=3),
+    )
+    ScheduledRun.objects.get_or_create(name="participation.close", day=midnight.date())
