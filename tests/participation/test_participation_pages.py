@@ -147,3 +147,20 @@ def test_the_results_notice_prints_the_audit_chain_head(client, council, voting_
     counted = audit.latest_event(council, budget, "budget.counted")
     assert str(head).startswith(f"{counted.sequence}:")
     assert verify(council, expect=[(head.sequence, head.hash)]).ok
+
+
+def test_a_ballot_sent_back_with_an_error_keeps_the_ticks(
+    client, council, voting_budget, django_user_model
+):
+    from mutualise.participation.models import Budget
+
+    Budget.objects.filter(pk=voting_budget.pk).update(max_projects=1)
+    user = django_user_model.objects.create_user("ann", password="pw")
+    make_members(council, 1, users=[user])
+    client.force_login(user)
+    url = f"/o/{council.slug}/participation/budgets/{voting_budget.pk}/"
+    bad = client.post(url, {"project": ["P1", "P3"]})
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert 'value="P1" checked' in text and 'value="P3" checked' in text
+    assert 'value="P2" checked' not in text

@@ -161,6 +161,7 @@ def budget_page(request, slug, pk):
             return redirect("participation:budget", slug=slug, pk=pk)
         except ParticipationError as exc:
             errors = [("ballot", str(exc).split(": ", 1)[-1].capitalize())]
+            _keep_entries(request, on_ballot)
     eligibility = services.eligibility(budget, member) if member is not None else None
     voted = member is not None and services.has_voted(budget, member)
     result = budget.result or {}
@@ -188,7 +189,10 @@ def budget_page(request, slug, pk):
             "steps": steps,
             "ballots": result.get("ballots"),
             "rule_name": RULE_NAMES.get(budget.rule, budget.rule),
-            "ranks": range(1, budget.ranks + 1),
+            "ranks": [
+                (rank, request.POST.get(f"rank_{rank}", "") if errors else "")
+                for rank in range(1, budget.ranks + 1)
+            ],
             "runs": runs,
             "editable": budget.state in services.setup.EDITABLE_STATES,
             "moves": available(BUDGET_TRANSITIONS, budget_facts(budget)) if runs else [],
@@ -198,6 +202,14 @@ def budget_page(request, slug, pk):
         },
         status=400 if errors else 200,
     )
+
+
+def _keep_entries(request, on_ballot) -> None:
+    """A ballot sent back with an error keeps what the voter ticked or typed."""
+    ticked = set(request.POST.getlist("project"))
+    for project in on_ballot:
+        project.ticked = project.code in ticked
+        project.points_entered = request.POST.get(f"points_{project.code}", "")
 
 
 def _count_job(budget: Budget):

@@ -70,7 +70,7 @@ def paper_ballots(request, slug, pk):
             "page_title": ("Error: " if errors else "") + f"Paper ballots: {budget.title}",
             "on_ballot": on_ballot,
             "pot": money(Fraction(budget.pot_pence, 100)),
-            "ranks": range(1, budget.ranks + 1),
+            "ranks": [(rank, "") for rank in range(1, budget.ranks + 1)],
             "voting": budget.state == BudgetState.VOTING,
             "waiting": services.waiting_keyings(budget),
             "errors": errors,
