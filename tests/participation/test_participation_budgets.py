@@ -182,4 +182,4 @@ def test_cumulative_budget_counts_by_greedy(council):
     budget = services.count_budget(budget, actor="test", now=at(DAY + timedelta(days=15)))
     # Scores: C 14, B 10, A 6. C (40.00) fits, B (50.00) fits, A (60.00) no longer does.
     assert budget.result["selected"] == ["P3", "P2"]
-    assert "only 1,000.00 was left" in BudgetProject.objects.get(budget=budget, code="P1").outcome
+    assert "only £1,000.00 was left" in BudgetProject.objects.get(budget=budget, code="P1").outcome

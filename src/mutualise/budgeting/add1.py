@@ -23,7 +23,7 @@ from fractions import Fraction
 from .fast import Ambiguous, decide, float_profile
 from .mes import TIE_RULE, ApprovalProfile, MesRun, approval_profile, run
 from .pb import PbInstance
-from .result import BudgetResult, Step, money
+from .result import BudgetResult, Step, money, supporters, symbol_of
 
 COMPILED_FROM = 50_000  # supporter entries from which the numba kernel pays for its start-up (~2 s)
 
@@ -79,7 +79,7 @@ def add1_run(counter: Counter, budget: Fraction) -> MesRun:
 
 
 def _explain(
-    profile: ApprovalProfile, mes_run: MesRun, budget: Fraction, rule: str
+    profile: ApprovalProfile, mes_run: MesRun, budget: Fraction, rule: str, symbol: str = ""
 ) -> BudgetResult:
     ids, costs = profile.ids, profile.costs
     result = BudgetResult(rule, budget, [], per_voter=mes_run.per_voter, tie_rule=TIE_RULE)
@@ -88,13 +88,13 @@ def _explain(
         pid, cost = ids[buy.project], costs[buy.project]
         left -= cost
         effective = cost / buy.price if buy.price else None
-        text = f"project {pid} funded: {buy.full_payers} supporters paid {money(buy.price)} each"
+        text = f"project {pid} funded: {supporters(buy.full_payers)} paid {money(buy.price, symbol)} each"
         if buy.partial_payers:
             text += (
                 f", {buy.partial_payers} more paid all they had left "
-                f"({money(buy.partial_paid)} together)"
+                f"({money(buy.partial_paid, symbol)} together)"
             )
-        text += f"; costs {money(cost)}"
+        text += f"; costs {money(cost, symbol)}"
         if effective is not None:
             text += f", {money(effective)} effective votes"
         result.selected.append(pid)
@@ -112,9 +112,10 @@ def _explain(
             )
         )
         result.reasons[pid] = (
-            f"funded in round {number}: {buy.full_payers + buy.partial_payers} supporters "
-            f"shared its cost, {money(buy.price)} each at most"
+            f"funded in round {number}: {supporters(buy.full_payers + buy.partial_payers)} "
+            f"shared its cost, {money(buy.price, symbol)} each at most"
         )
+    pot_left = left  # what the pot holds once the funded projects are paid
     for q, pid in enumerate(ids):
         if pid in result.reasons:
             continue
@@ -122,16 +123,25 @@ def _explain(
             result.reasons[pid] = "not funded: nobody voted for it"
         else:
             held = mes_run.held.get(q)
-            result.reasons[pid] = (
-                f"not funded: its {profile.approvals[q]} supporters had only "
-                f"{money(held)} left of their shares, and it costs {money(costs[q])}"
-                if held is not None
-                else f"not funded: costs {money(costs[q])}"
-            )
+            if held is not None and held <= pot_left:
+                result.reasons[pid] = (
+                    f"not funded: its {supporters(profile.approvals[q])} had only "
+                    f"{money(held, symbol)} left of their shares, and it costs "
+                    f"{money(costs[q], symbol)}"
+                )
+            elif costs[q] > pot_left:
+                # Add1 may raise the shares above what the pot holds: then what stops the
+                # project is the pot itself, and saying the shares would mislead.
+                result.reasons[pid] = (
+                    f"not funded: it costs {money(costs[q], symbol)}, more than the "
+                    f"{money(pot_left, symbol)} left in the pot once the funded projects are paid"
+                )
+            else:
+                result.reasons[pid] = f"not funded: costs {money(costs[q], symbol)}"
     return result
 
 
-def _complete_greedily(profile: ApprovalProfile, result: BudgetResult) -> None:
+def _complete_greedily(profile: ApprovalProfile, result: BudgetResult, symbol: str = "") -> None:
     left = result.budget - result.spent
     order = sorted(
         range(len(profile.ids)),
@@ -144,8 +154,8 @@ def _complete_greedily(profile: ApprovalProfile, result: BudgetResult) -> None:
         left -= cost
         result.selected.append(pid)
         text = (
-            f"project {pid} funded in greedy completion: {profile.approvals[q]} supporters, "
-            f"costs {money(cost)}; {money(left)} left"
+            f"project {pid} funded in greedy completion: {supporters(profile.approvals[q])}, "
+            f"costs {money(cost, symbol)}; {money(left, symbol)} left"
         )
         result.steps.append(Step(len(result.steps) + 1, pid, "funded", text, cost))
         result.reasons[pid] = (
@@ -159,11 +169,11 @@ def mes(instance: PbInstance, budget: Fraction | None = None, complete: bool = F
     counter = Counter(profile)
     share = budget / profile.n if profile.n else Fraction(0)
     mes_run = counter.priced(share, counter.funded(share))
-    result = _explain(profile, mes_run, budget, "mes")
+    result = _explain(profile, mes_run, budget, "mes", symbol_of(instance))
     result.rounds = counter.runs
     if complete:
         result.rule = "mes+greedy"
-        _complete_greedily(profile, result)
+        _complete_greedily(profile, result, symbol_of(instance))
     return result
 
 
@@ -172,7 +182,7 @@ def mes_add1(instance: PbInstance, budget: Fraction | None = None, complete: boo
     profile = approval_profile(instance)
     counter = Counter(profile)
     mes_run = add1_run(counter, budget) if profile.n else counter.priced(Fraction(0), [])
-    result = _explain(profile, mes_run, budget, "mes-add1")
+    result = _explain(profile, mes_run, budget, "mes-add1", symbol_of(instance))
     result.rounds = counter.runs
     if counter.exact_runs:
         result.notes.append(
@@ -181,5 +191,5 @@ def mes_add1(instance: PbInstance, budget: Fraction | None = None, complete: boo
         )
     if complete:
         result.rule = "mes-add1+greedy"
-        _complete_greedily(profile, result)
+        _complete_greedily(profile, result, symbol_of(instance))
     return result

@@ -16,7 +16,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .pb import PbInstance
-from .result import BudgetResult, Step, money
+from .result import BudgetResult, Step, money, symbol_of
 
 TIE_RULE = "equal scores: the cheaper project first, then the one listed first"
 
@@ -49,26 +49,26 @@ def greedy(instance: PbInstance, budget: Fraction | None = None) -> BudgetResult
     order = {p.id: i for i, p in enumerate(instance.projects)}
     ranked = sorted(instance.projects, key=lambda p: (-score[p.id], p.cost, order[p.id]))
     result = BudgetResult("greedy", budget, [], tie_rule=TIE_RULE)
-    left = budget
+    symbol, left = symbol_of(instance), budget
     for rank, project in enumerate(ranked, 1):
         s = score[project.id]
         if project.cost <= left:
             left -= project.cost
             result.selected.append(project.id)
             text = (
-                f"project {project.id} funded: ranked {rank} by score ({s}), costs {money(project.cost)}"
-                f"; {money(left)} left"
+                f"project {project.id} funded: ranked {rank} by score ({s}), costs {money(project.cost, symbol)}"
+                f"; {money(left, symbol)} left"
             )
             result.reasons[project.id] = f"funded: ranked {rank} by score ({s}), and it fitted"
             result.steps.append(Step(rank, project.id, "funded", text, project.cost, score=s))
         else:
             text = (
                 f"project {project.id} skipped: ranked {rank} by score ({s}), costs "
-                f"{money(project.cost)} but only {money(left)} was left"
+                f"{money(project.cost, symbol)} but only {money(left, symbol)} was left"
             )
             result.reasons[project.id] = (
-                f"not funded: ranked {rank} by score ({s}); it cost {money(project.cost)} when only "
-                f"{money(left)} was left"
+                f"not funded: ranked {rank} by score ({s}); it cost {money(project.cost, symbol)} when only "
+                f"{money(left, symbol)} was left"
             )
             result.steps.append(Step(rank, project.id, "skipped", text, project.cost, score=s))
     return result

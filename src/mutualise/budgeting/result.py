@@ -15,11 +15,24 @@ class BudgetError(ValueError):
     """The ballots cannot be counted under this rule (e.g. MES on ranked ballots)."""
 
 
-def money(value: Fraction) -> str:
+def money(value: Fraction, symbol: str = "") -> str:
     pence = (value * 100 + Fraction(1, 2)).__floor__()
     sign = "-" if pence < 0 else ""
     pence = abs(pence)
-    return f"{sign}{pence // 100:,}.{pence % 100:02d}"
+    return f"{sign}{symbol}{pence // 100:,}.{pence % 100:02d}"
+
+
+# The symbol shown before amounts in the reasons, by the file's `currency` (ISO 4217); other
+# currencies (pabulib's PLN, EUR...) print bare amounts as pabulib's own reports do.
+SYMBOLS = {"GBP": "£"}
+
+
+def symbol_of(instance) -> str:
+    return SYMBOLS.get(instance.meta.get("currency", "").strip().upper(), "")
+
+
+def supporters(n: int) -> str:
+    return f"{n} supporter" if n == 1 else f"{n} supporters"
 
 
 @dataclass
