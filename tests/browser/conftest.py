@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from axe_check import check_accessible
+from demo_site import demo_site  # noqa: F401 (a fixture: the demo, loaded once per module)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
 # are still synchronous and safe.
