@@ -63,7 +63,10 @@ def test_settings_form_explains_changes_and_adopts(client, sysadmin):
     assert Role.objects.filter(
         organisation=organisation, user=sysadmin, kind=Role.Kind.ADMINISTRATOR
     ).exists()
-    assert "# £1 shares [R]" in organisation.current_version.source_text  # comments kept
+    adopted_text = organisation.current_version.source_text
+    assert "# £1 shares\n" in adopted_text  # the model's comments kept, its source marks not
+    assert "[R]" not in adopted_text and "[S]" not in adopted_text
+    assert "DOMAIN.md" not in adopted_text
 
 
 def test_the_settings_form_takes_the_purpose_and_the_web_address(client, sysadmin):

@@ -1,5 +1,7 @@
 """Founding organisations on rulebooks; constitution versions; the CLI around them."""
 
+from pathlib import Path
+
 import pytest
 
 from mutualise.audit.models import AuditEvent
@@ -103,3 +105,39 @@ def test_an_organisation_made_from_a_model_adopts_a_rulebook_with_its_own_name()
     )
     assert org.constitution.organisation.name == "Hartley Town Supporters' Trust"
     assert "Example Town" not in org.current_version.source_text.split("membership:")[0]
+
+
+def test_an_organisation_made_from_a_model_adopts_it_without_the_models_editorial_notes():
+    """Issue 19: every adopted rulebook kept the model's source marks ([S], [R]) and its header
+    naming DOMAIN.md, notes for the model's maintainers, not the organisation's members."""
+    from mutualise.register import services
+
+    org = services.create_from_model(
+        model="co-operative-society", name="Riverside Wholefoods Limited", actor="test"
+    )
+    text = org.current_version.source_text
+    assert "[S]" not in text and "[R]" not in text and "[S, model rules]" not in text
+    assert "DOMAIN.md" not in text and "Sources:" not in text
+    assert (
+        "minimum_members: 3                    # at least 3 members (2 if both are societies)\n"
+        in text
+    )
+    assert org.constitution.organisation.name == "Riverside Wholefoods Limited"
+
+
+def test_the_organisations_own_comments_stay_in_the_rulebook_it_adopts():
+    model = Path(model_path("co-operative-society")).read_text(encoding="utf-8")
+    edited = model.replace("# £1 shares [R]", "# £1 shares [R] as our rule 7 says").replace(
+        "# Sources:", "# Our rules, agreed 2026. Sources:"
+    )
+    org = services.create_organisation(
+        name="Riverside Wholefoods Limited",
+        constitution_text=edited,
+        source_name="co_operative_society.yaml",
+        actor="test",
+        model_slug="co-operative-society",
+    )
+    text = org.current_version.source_text
+    assert "# £1 shares [R] as our rule 7 says" in text  # theirs, as they wrote it
+    assert "# Our rules, agreed 2026. Sources:" in text  # a header they edited stays theirs
+    assert "# at least 3 members (2 if both are societies)\n" in text  # the model's, unmarked

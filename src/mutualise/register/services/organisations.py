@@ -13,6 +13,7 @@ from mutualise.audit import services as audit
 from mutualise.constitution import load_text, model_path
 from mutualise.constitution import settings as rulebook_settings
 from mutualise.constitution.asset_lock import lock_change_refusal
+from mutualise.constitution.editorial import strip_model_notes
 
 from ..errors import require
 from ..models import (
@@ -47,11 +48,16 @@ def create_organisation(
 ) -> Organisation:
     """Found an organisation on a rulebook. The rulebook is checked in full before anything is
     written: a rulebook with any problem raises RulebookError and nothing is stored.
-    `first_administrator` (the founder) is made its administrator in the same transaction."""
+    `first_administrator` (the founder) is made its administrator in the same transaction.
+    One made from a model adopts it without the model's editorial notes (its sources, [S]/[R]
+    marks)."""
     require(
         "register.create_organisation", actor, None,
         "Only a system administrator can set up a new organisation on this install.",
     )  # fmt: skip
+    if model_slug:
+        model_text = Path(model_path(model_slug)).read_text(encoding="utf-8")
+        constitution_text = strip_model_notes(constitution_text, model_text)
     load_text(constitution_text, source_name)  # raises RulebookError listing every problem
     if slug and Organisation.objects.filter(slug=slug).exists():
         raise OrganisationError(f"an organisation with slug '{slug}' already exists")
