@@ -144,8 +144,15 @@ def test_everyone_with_an_email_is_invited_by_the_worker_once(
     client.force_login(secretary)
     page = client.get(f"/o/{coop.slug}/members/sign-ins/")
     assert "3 current members" in page.text
+    # One click asks first, saying how many will be emailed; nothing is queued until confirmed.
+    asked = client.post(f"/o/{coop.slug}/members/sign-ins/", {"action": "all"})
+    assert asked.status_code == 200 and "3 members will be emailed an invitation" in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text and "Email all 3" in asked.text
+    assert not Job.objects.exists() and not mail.outbox
     with django_capture_on_commit_callbacks(execute=True):
-        queued = client.post(f"/o/{coop.slug}/members/sign-ins/", {"action": "all"})
+        queued = client.post(
+            f"/o/{coop.slug}/members/sign-ins/", {"action": "all", "confirmed": "yes"}
+        )
     job = Job.objects.get()
     assert queued["Location"] == f"/o/{coop.slug}/jobs/{job.pk}/"
     with django_capture_on_commit_callbacks(execute=True):
@@ -175,7 +182,7 @@ def test_the_job_page_says_how_many_were_invited_skipped_and_failed(
     Member.objects.filter(pk=people[1].pk).update(email="not an address")
     client.force_login(secretary)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/o/{coop.slug}/members/sign-ins/", {"action": "all"})
+        client.post(f"/o/{coop.slug}/members/sign-ins/", {"action": "all", "confirmed": "yes"})
     with django_capture_on_commit_callbacks(execute=True):
         assert run_queued() == 1
     job = Job.objects.get()

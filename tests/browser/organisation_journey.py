@@ -272,6 +272,9 @@ def invite_members(page, slug: str, count: int) -> None:
     page.get_by_role("link", name="Invite members to sign in").click()
     looked_at(page, "invite members to sign in")
     page.get_by_role("button", name=f"Invite all {count}").click()
+    expect(page.locator("#how-many")).to_contain_text(f"{count} member")
+    looked_at(page, "asked before inviting everyone")
+    page.get_by_role("button", name=f"Email all {count}").click()
     assert "/jobs/" in page.url, page.url
     looked_at(page, "the invitations' job, waiting")
     assert run_worker() >= 1
@@ -429,6 +432,9 @@ def call_meeting(
     looked_at(page, "the agenda with its resolutions")
     meeting = re.search(r"/meetings/(\d+)/", page.url).group(0)
     page.get_by_role("button", name="Publish the notice").click()
+    expect(page.locator("#how-many")).to_contain_text("will be emailed the notice now")
+    looked_at(page, "asked before publishing the notice")
+    page.get_by_role("button", name="Publish the notice and email members").click()
     expect(page.locator("main")).to_contain_text("Notice given.")
     assert "/jobs/" in page.url
     looked_at(page, "the notice's sending job")

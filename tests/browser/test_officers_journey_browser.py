@@ -149,6 +149,9 @@ def test_secretary_and_chair_run_the_register_and_a_meeting(
     assert "Extraordinary resolution" in page.locator("main").inner_text()
     assert_accessible(page, "the agenda with two resolutions")
     page.get_by_role("button", name="Publish the notice").click()
+    assert "members will be emailed the notice now" in page.locator("#how-many").inner_text()
+    assert_accessible(page, "asked before publishing the notice")
+    page.get_by_role("button", name="Publish the notice and email members").click()
     assert "Notice given." in page.locator("main").inner_text() and "/jobs/" in page.url
     assert_accessible(page, "the notice's sending job")
     meeting = Meeting.objects.get()

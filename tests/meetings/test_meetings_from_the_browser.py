@@ -72,13 +72,23 @@ def test_the_secretary_calls_a_meeting_with_resolutions_and_publishes_its_notice
         })  # fmt: skip
         assert added.status_code == 302
     assert [r.kind_id for r in Resolution.objects.order_by("number")] == [k.id for k in kinds[:2]]
-    refused = client.post(f"/o/coop/meetings/{meeting.pk}/prepare/", {"action": "publish"})
+    refused = client.post(
+        f"/o/coop/meetings/{meeting.pk}/prepare/", {"action": "publish", "confirmed": "yes"}
+    )
     assert refused.status_code == 400 and "earliest lawful date" in refused.content.decode()
     meeting.refresh_from_db()
     assert meeting.state == "draft" and not Message.objects.exists()
     meeting.starts_at = timezone.now() + timedelta(days=days + 2)
     meeting.save()
-    done = client.post(f"/o/coop/meetings/{meeting.pk}/prepare/", {"action": "publish"})
+    asked = client.post(f"/o/coop/meetings/{meeting.pk}/prepare/", {"action": "publish"})
+    asked_text = asked.content.decode()
+    assert asked.status_code == 200 and "will be emailed the notice now" in asked_text
+    assert 'name="confirmed" value="yes"' in asked_text
+    meeting.refresh_from_db()
+    assert meeting.state == "draft" and not Message.objects.exists()  # nothing sent yet
+    done = client.post(
+        f"/o/coop/meetings/{meeting.pk}/prepare/", {"action": "publish", "confirmed": "yes"}
+    )
     assert done.status_code == 302 and "/jobs/" in done["Location"]  # the worker sends it
     meeting.refresh_from_db()
     assert meeting.state == "called" and meeting.notice_given_on == today

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rules import has_perm
 
@@ -55,6 +56,8 @@ def member_invitations(request, slug):
     error = ""
     if request.method == "POST":
         try:
+            if request.POST.get("action") == "all" and request.POST.get("confirmed") != "yes":
+                return _confirm_invite_all(request, organisation)
             if request.POST.get("action") == "all":
                 job = services.invite_all_members(organisation, actor=request.user)
                 return redirect("jobs:job", slug=slug, pk=job.pk)
@@ -78,6 +81,28 @@ def member_invitations(request, slug):
     }
     return render(
         request, "accounts/member_invitations.html", context, status=400 if error else 200
+    )
+
+
+def _confirm_invite_all(request, organisation):
+    """Inviting everyone emails each member at once: ask first, saying how many."""
+    waiting = services.uninvited_members(organisation).count()
+    return render(
+        request,
+        "web/confirm_send.html",
+        {
+            "organisation": organisation,
+            "caption": organisation.name,
+            "question": "Invite every member with an email to sign in?",
+            "how_many": f"{waiting} member{'s' if waiting != 1 else ''} will be emailed an "
+            "invitation now. Mail cannot be called back once it is sent.",
+            "details": ["Each gets a single-use link to make their sign-in."],
+            "action": "all",
+            "button": f"Email all {waiting}",
+            "back_url": reverse("accounts:member_invitations", args=[organisation.slug]),
+            "back_words": "Go back without sending",
+            "page_title": "Invite every member with an email to sign in?",
+        },
     )
 
 

@@ -20,6 +20,7 @@ from .motions import accept_motion, submit_motion, support_motion, word_count
 from .notice import (
     NoticeRecord,
     NoticeSent,
+    members_by_email,
     members_by_post,
     notice_sent,
     require_unsent,
@@ -122,6 +123,7 @@ __all__ = [
     "may_revoke_proxy",
     "may_vote",
     "member_for",
+    "members_by_email",
     "members_by_post",
     "minutes_text",
     "notice_sent",

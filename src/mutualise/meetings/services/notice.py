@@ -68,6 +68,12 @@ def members_by_post(meeting: Meeting) -> list:
     return list(members.order_by("postcode", "number"))
 
 
+def members_by_email(meeting: Meeting) -> int:
+    """How many members are emailed the notice: those who take email."""
+    on = meeting.notice_given_on or register.today()
+    return register.active_members(meeting.organisation, on=on).filter(_TAKES_EMAIL).count()
+
+
 def send_notice(
     meeting: Meeting, *, actor=None, meeting_url: str = "", progress=None
 ) -> NoticeSent:

@@ -218,6 +218,8 @@ def meeting_prepare(request, slug, pk):
                     messages.success(request, f"Resolution {resolution.number} added.")
                     return redirect("meetings:prepare", slug, pk)
                 errors = [(f"id_{name}", message) for name, message in _form_errors(form)]
+            elif action == "publish" and request.POST.get("confirmed") != "yes":
+                return _confirm_publish(request, meeting)
             elif action == "publish":
                 url = request.build_absolute_uri(reverse("meetings:detail", args=[slug, pk]))
                 # Notice is given now; the worker sends it to every member (a job to follow).
@@ -253,6 +255,35 @@ def meeting_prepare(request, slug, pk):
             "page_title": ("Error: " if errors else "") + f"Prepare {meeting.title}",
         },
         status=400 if errors else 200,
+    )
+
+
+def _confirm_publish(request, meeting):
+    """Publishing emails every member who takes email at once: ask first, saying how many."""
+    emailed = services.members_by_email(meeting)
+    by_post = len(services.members_by_post(meeting))
+    details = ["This fixes the agenda: it cannot be changed after notice is given."]
+    if by_post:
+        details.append(
+            f"{by_post} member{'s' if by_post != 1 else ''} without email will need a letter "
+            "(a PDF to print, made when the emails are sent)."
+        )
+    return render(
+        request,
+        "web/confirm_send.html",
+        {
+            "organisation": meeting.organisation,
+            "caption": meeting.title,
+            "question": f"Publish the notice of {meeting.title}?",
+            "how_many": f"{emailed} member{'s' if emailed != 1 else ''} will be emailed the "
+            "notice now. Mail cannot be called back once it is sent.",
+            "details": details,
+            "action": "publish",
+            "button": "Publish the notice and email members",
+            "back_url": reverse("meetings:prepare", args=[meeting.organisation.slug, meeting.pk]),
+            "back_words": "Go back to the agenda",
+            "page_title": f"Publish the notice of {meeting.title}?",
+        },
     )
 
 
