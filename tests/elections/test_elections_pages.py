@@ -155,6 +155,8 @@ def test_results_pages_downloads_pdfs_and_cli(client, polling, monkeypatch, tmp_
     assert f"Counted by {election.method_name}." in page and election.method not in page
     assert "What happened at each stage" in page and "reached the quota" in page
     assert re.search(r"<strong>8(\.0+)?</strong>", page)  # each column adds up to the 8 votes
+    turnout_line = re.search(r"Turnout: [^<]*", page).group(0)
+    assert "Internet: 8" in turnout_line and "internet" not in turnout_line  # words, not ids
     blt = client.get(url(election, "ballots.blt")).content.decode()
     assert parse_blt(blt).n_ballots == 8
     receipt = next(iter(Receipt.objects.values_list("receipt", flat=True)))

@@ -58,7 +58,7 @@ def create_election(
     ).exclude(state__in=[s.value for s in lifecycle.FINAL])
     if running.exists():
         raise ElectionError(
-            f"seat_group_id: '{running.first().title}' is still running for these seats; "
+            f"{running.first().title} is still running for these seats: "
             "declare or void it before starting another"
         )
     with transaction.atomic():
