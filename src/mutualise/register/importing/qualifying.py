@@ -27,9 +27,28 @@ def _called(name: str) -> str:
     return name if name.lower().endswith("constituency") else f"the {name} constituency"
 
 
+def _plain(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".")
+
+
+def attestation_words(constitution) -> dict[str, str]:
+    """What a file may write in its Confirmations column for each confirmation the rulebook asks
+    (its words, as the member confirmed them, or its id), plainly written, -> its id."""
+    asked = [a for c in constitution.constituencies for a in c.eligibility.attestations]
+    asked += [a for c in constitution.constituencies for k in c.classes for a in k.attestations]
+    words = {}
+    for attestation in asked:
+        words[_plain(attestation.id)] = attestation.id
+        words[_plain(attestation.text)] = attestation.id
+    if len({a.id for a in asked}) == 1:  # one confirmation only: "yes" says it was given
+        words["yes"] = asked[0].id
+    return words
+
+
 class QualifyingCheck:
     def __init__(self, row: RowValues, constitution, on: date):
         self.position = row.position
+        self.attestation_words = attestation_words(constitution)
         self.has_attestations = row.has("attestations")
         self.i_attestations = row.slot_of("attestations")
         self.has_local_authority = row.has("local_authority_code")
@@ -58,7 +77,9 @@ class QualifyingCheck:
             text = values[self.i_attestations]
             if text:
                 attestations = frozenset(
-                    a.strip() for a in _ATTESTATION_SPLIT.split(str(text)) if a.strip()
+                    self.attestation_words.get(_plain(a), a.strip())
+                    for a in _ATTESTATION_SPLIT.split(str(text))
+                    if a.strip()
                 )
         local_authority = (
             str(values[self.i_local_authority] or "").upper() if self.has_local_authority else ""

@@ -122,7 +122,13 @@ def columns(constitution) -> list[Column]:
                 "attestations",
                 "Confirmations",
                 False,
-                "Separated by semicolons, any of: " + "; ".join(a.id for a in attestations),
+                "What the member confirmed, in these words (several separated by semicolons): "
+                + "; ".join(dict.fromkeys(f"“{a.text}”" for a in attestations))
+                + (
+                    "; or “yes”, if they confirmed it"
+                    if len({a.id for a in attestations}) == 1
+                    else ""
+                ),
             )
         )
     shares = constitution.shares
