@@ -183,6 +183,19 @@ def test_the_roles_page_is_for_administrators(client, coop, people, who):
     assert not mail.outbox
 
 
+def test_the_invitation_form_reports_every_problem_at_once(client, coop, admin):
+    """Issue 19: a bad address and no role chosen were reported one per try."""
+    client.force_login(admin)
+    url = reverse("accounts:roles", args=[coop.slug])
+    page = client.post(url, {"action": "invite", "email": "not an address", "role": ""})
+    text = page.content.decode()
+    assert page.status_code == 400 and not mail.outbox
+    assert "Enter an email address in the right format" in text
+    assert 'id="role-error"' in text and "Choose a role" in text
+    summary = text.split('class="govuk-error-summary', 1)[1].split("</ul>", 1)[0]
+    assert 'href="#email"' in summary and 'href="#role"' in summary
+
+
 def test_anonymous_is_sent_to_sign_in(client, coop):
     page = client.get(reverse("accounts:roles", args=[coop.slug]))
     assert page.status_code == 302 and "/accounts/login/" in page.url

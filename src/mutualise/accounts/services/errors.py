@@ -8,9 +8,15 @@ from ..invitations import InvitationError  # noqa: F401 (re-exported)
 class AccountsError(ValueError):
     """Bad input to an accounts service, said plainly; `field` names the form field if any."""
 
-    def __init__(self, message: str, *, field: str = ""):
+    def __init__(self, message: str, *, field: str = "", also: list | None = None):
         self.field = field
+        # Further problems found with the same form, [(field, message)], said all at once.
+        self.also = list(also or [])
         super().__init__(message)
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        return [(self.field, str(self))] + self.also
 
 
 class NotPermitted(PermissionError):

@@ -67,6 +67,15 @@ def invite_to_role(organisation, *, email: str, kind: str, actor, base_url: str 
     Returns the invitation; the token travels only in the mail.
     """
     require_role_manager(actor, organisation)
+    problems = []
+    for clean, value in ((_clean_email, email), (_clean_kind, kind)):
+        try:
+            clean(value)
+        except AccountsError as exc:
+            problems.append((exc.field, str(exc)))
+    if problems:  # every problem with the form at once, not one per try
+        (field, message), *also = problems
+        raise AccountsError(message, field=field, also=also)
     email, kind = _clean_email(email), _clean_kind(kind)
     for user in get_user_model().objects.filter(email__iexact=email):
         if Role.objects.filter(organisation=organisation, user=user, kind=kind).exists():

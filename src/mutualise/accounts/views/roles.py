@@ -59,9 +59,10 @@ def roles(request, slug):
                 return redirect("accounts:roles", slug=slug)
             errors.append(("email", "Choose what to do"))
         except services.AccountsError as exc:
-            anchor = {"email": "email", "role": "role"}.get(exc.field, "email")
-            field_errors[exc.field or "email"] = str(exc)
-            errors.append((anchor, str(exc)))
+            for field, message in exc.problems:
+                anchor = {"email": "email", "role": "role"}.get(field, "email")
+                field_errors.setdefault(field or "email", message)
+                errors.append((anchor, message))
     invitations = list(
         open_invitations(organisation, Invitation.Purpose.ROLE).order_by("email", "role_kind")
     )
