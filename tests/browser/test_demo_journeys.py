@@ -13,6 +13,7 @@ import re
 import sys
 from pathlib import Path
 
+import phone_crawl
 import pytest
 from demo_site import sign_in
 from pdf_codes import codes_in_pdf
@@ -56,6 +57,12 @@ def visit(page, path, assert_accessible, what):
     assert response.status < 400, f"{what}: {path} answered {response.status}"
     assert_accessible(page, what)
     return page.locator("main").inner_text()
+
+
+# First, while the demo is as loaded: the clock moves below change what the pages show.
+@pytest.mark.parametrize("who, username", phone_crawl.WHO)
+def test_every_page_fits_a_phone(who, username, demo_site, browser):
+    phone_crawl.every_page_fits_a_phone(who, username, demo_site, browser)
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -1,4 +1,5 @@
-"""Every page fits a phone (issue 19): on the demo, at 390x844, crawl the pages that links reach
+"""Every page fits a phone (issue 19; the test is in test_demo_journeys.py, so the crawl shares
+that module's one demo load): on the demo, at 390x844, crawl the pages that links reach
 from the site's home page and each organisation's, as the public, as a member and as an officer,
 and fail naming every page whose document is wider than the screen (it would scroll sideways).
 
@@ -9,7 +10,6 @@ the demo on) are not. A cap on pages per sign-in keeps the crawl to a few minute
 import re
 from urllib.parse import urljoin, urlsplit
 
-import pytest
 from demo_site import sign_in
 
 from mutualise import demo
@@ -55,16 +55,14 @@ def crawl(page, base: str, starts: list[str], limit: int) -> tuple[list[str], li
     return wide, failed, visited
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize(
-    "who, username",
-    [
-        ("the public", None),
-        ("a member", nhs_trust.MEMBER_USER),
-        ("an officer", "officer-of-the-cooperative"),
-    ],
-)
-def test_every_page_fits_a_phone(who, username, demo_site, browser):
+WHO = [
+    ("the public", None),
+    ("a member", nhs_trust.MEMBER_USER),
+    ("an officer", "officer-of-the-cooperative"),
+]
+
+
+def every_page_fits_a_phone(who, username, demo_site, browser):
     url, loaded = demo_site
     if username == "officer-of-the-cooperative":
         username = loaded.get(cooperative_society.SLUG).officer_user
