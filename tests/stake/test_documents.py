@@ -23,14 +23,14 @@ def energy(db):
     services.record_movement(org, small, "allotment", 100_000, on=date(2024, 6, 1))
     services.record_movement(org, large, "allotment", 1_000_000, on=date(2024, 6, 1))
     services.record_movement(org, gone, "allotment", 1_000_000, on=date(2024, 6, 1))
-    services.record_movement(org, gone, "withdrawal", 1_000_000, on=date(2025, 7, 1))
+    services.record_movement(org, gone, "cessation", 1_000_000, on=date(2025, 7, 1))
     services.post_interest(org, Fraction(5, 100), *YEAR)
     return org
 
 
 def test_the_hmrc_return_lists_payees_at_or_above_the_threshold(energy, capsys):
     # 5% on GBP 1,000 is GBP 50 (below GBP 250); on GBP 10,000 GBP 500, credited; the member who
-    # withdrew on 1 July is paid GBP 247.94 (181 days), under the threshold too.
+    # left on 1 July is paid GBP 247.94 (181 days), under the threshold too.
     paid = documents.interest_by_member(energy, *YEAR)
     assert sorted(paid.values()) == [5_000, 24_794, 50_000]
     assert main(["shares", "hmrc", "--org", energy.slug, "--period",

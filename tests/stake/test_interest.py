@@ -27,7 +27,7 @@ def energy(db):
     allot(org, whole, "allotment", 100_000, on=date(2024, 6, 1))  # all year: 1000 GBP
     allot(org, joiner, "allotment", 50_000, on=date(2025, 7, 1))  # 184 days
     allot(org, leaver, "allotment", 30_000, on=date(2023, 1, 1))
-    allot(org, leaver, "withdrawal", 30_000, on=date(2025, 4, 1))  # held 1 Jan - 31 Mar: 90 days
+    allot(org, leaver, "cessation", 30_000, on=date(2025, 4, 1))  # held 1 Jan - 31 Mar: 90 days
     allot(org, topper, "allotment", 25_000, on=date(2024, 1, 1))
     allot(org, topper, "payment", 33_333, on=date(2025, 10, 1))
     allot(org, full, "allotment", 10_000_000, on=date(2024, 1, 1))

@@ -40,7 +40,7 @@ def test_a_withdrawal_below_nothing_is_refused_and_nothing_is_written(energy):
     (member,) = make_members(energy, 1)
     services.record_movement(energy, member, "allotment", 30_000, on=ON)
     with pytest.raises(StakeError, match="less than nothing"):
-        services.record_movement(energy, member, "withdrawal", 30_001, on=ON)
+        services.record_movement(energy, member, "forfeit", 30_001, on=ON)
     assert Movement.objects.filter(organisation=energy).count() == 1
     assert ShareAccount.objects.get(member=member).balance_pence == 30_000
 
@@ -74,7 +74,7 @@ def test_a_supporters_trust_member_holds_a_single_one_pound_share(db):
     with pytest.raises(StakeError, match="above the maximum holding of 100p"):
         services.record_movement(trust, fan, "allotment", 100, on=ON)
     with pytest.raises(StakeError, match="not withdrawable"):
-        services.record_movement(trust, fan, "withdrawal", 100, on=ON)
+        services.request_withdrawal(trust, fan, 100, on=ON)
     services.record_movement(trust, fan, "cessation", 100, on=date(2025, 6, 1))
     assert ShareAccount.objects.get(member=fan).balance_pence == 0
     assert services.verify_ledger(trust) == []

@@ -68,6 +68,8 @@ class Ledger(RuleBasedStateMachine):
     # The model of the rules: what must be accepted, and what it leaves.
 
     def _allowed(self, kind: str, index: int, amount: int) -> bool:
+        if kind == "withdrawal":  # only the request and the payment round pay one
+            return False
         if amount <= 0 or (kind == "allotment" and amount % self.nominal):
             return False
         after = self.balance[index] + (-amount if kind in DECREASES else amount)

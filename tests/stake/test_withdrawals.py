@@ -151,3 +151,15 @@ def test_the_withdrawals_command_pays_what_is_due(energy, capsys):
     services.suspend_withdrawals(energy, from_on=date(2025, 7, 1), reason="repairs")
     assert main(["shares", "withdrawals", "--org", energy.slug, "--on", "2025-07-02"]) == 2
     assert "suspended from 2025-07-01 (repairs)" in capsys.readouterr().err
+
+
+def test_a_withdrawal_cannot_be_recorded_past_the_request_and_the_round(energy):
+    # Within the moratorium, before any notice, and under a suspension: a plain movement of the
+    # withdrawal kind would pay it out at once; only request_withdrawal and pay_withdrawals may.
+    (member,) = make_members(energy, 1)
+    holding(energy, [member], 100_000, on=date(2025, 1, 6))
+    services.suspend_withdrawals(energy, from_on=date(2025, 1, 7), reason="cash flow")
+    with pytest.raises(StakeError, match="request and a payment round"):
+        services.record_movement(energy, member, "withdrawal", 10_000, on=date(2025, 1, 8))
+    assert balance(member) == 100_000
+    assert not AuditEvent.objects.filter(organisation=energy, action="shares.withdrawal").exists()

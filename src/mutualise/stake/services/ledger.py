@@ -127,6 +127,14 @@ def record_movement(
     require(actor, "stake.keep_register", organisation, "record share movements")
     if kind in (Kind.TRANSFER_IN, Kind.TRANSFER_OUT):
         raise StakeError("a transfer moves shares between two members: use transfer()")
+    if kind == Kind.WITHDRAWAL:
+        # Recording it here would skip the notice, the moratorium, a suspension and the
+        # yearly limit, which only the request and the payment round apply.
+        raise StakeError(
+            "a withdrawal is paid through a request and a payment round (request_withdrawal, "
+            "then pay_withdrawals), which apply the notice period, the moratorium, a suspension "
+            "and the yearly limit; it cannot be recorded as a plain movement"
+        )
     _check(organisation, kind, amount_pence, on)
     check_text(reference, 100, "the reference")
     check_text(note, 300, "the note")
