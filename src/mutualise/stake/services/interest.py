@@ -70,6 +70,17 @@ class InterestPreview:
 
 
 def preview_interest(organisation, rate: Fraction, starts_on: date, ends_on: date):
+    _check_run(organisation, rate, starts_on, ends_on)
+    rows, weights, year_days = _weights(organisation, starts_on, ends_on)
+    total, parts = money.interest_parts(weights, rate, year_days)
+    return InterestPreview(
+        rate, starts_on, ends_on, total,
+        {number: pence for (_, number, _), pence in zip(rows, parts, strict=True) if pence},
+        [(account, pence) for (account, _, _), pence in zip(rows, parts, strict=True) if pence],
+    )  # fmt: skip
+
+
+def _check_run(organisation, rate: Fraction, starts_on: date, ends_on: date) -> None:
     shares = shares_rules(organisation)
     if shares.interest_cap is None:
         raise StakeError(
@@ -86,13 +97,6 @@ def preview_interest(organisation, rate: Fraction, starts_on: date, ends_on: dat
     check_day(ends_on, "the period ending on")
     if ends_on < starts_on:
         raise StakeError(f"the period ends ({ends_on}) before it starts ({starts_on})")
-    rows, weights, year_days = _weights(organisation, starts_on, ends_on)
-    total, parts = money.interest_parts(weights, rate, year_days)
-    return InterestPreview(
-        rate, starts_on, ends_on, total,
-        {number: pence for (_, number, _), pence in zip(rows, parts, strict=True) if pence},
-        [(account, pence) for (account, _, _), pence in zip(rows, parts, strict=True) if pence],
-    )  # fmt: skip
 
 
 def _weights(organisation, starts_on: date, ends_on: date):
@@ -119,7 +123,7 @@ def post_interest(organisation, rate: Fraction, starts_on: date, ends_on: date, 
     crediting would pass the maximum holding. Set-wise (services/bulk.py): one audit event for
     the run, carrying the digest of every part; the ledger holds each credited part."""
     require(actor, "stake.declare_interest", organisation, "declare interest on shares")
-    preview = preview_interest(organisation, rate, starts_on, ends_on)
+    _check_run(organisation, rate, starts_on, ends_on)
     ceiling = maximum_holding(organisation)
     if ends_on > clock.localdate():
         raise StakeError(
@@ -131,6 +135,11 @@ def post_interest(organisation, rate: Fraction, starts_on: date, ends_on: date, 
         with transaction.atomic():
             # One run at a time per organisation, and never twice for a day already paid.
             Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+            # The parts are worked out under that lock, not before it: a movement committed
+            # while this run waited for the lock is in them. One committing after it is
+            # ordered after the run: the movement's foreign key check takes a key-share lock
+            # on the same row (PostgreSQL), so it waits for this transaction to end.
+            preview = preview_interest(organisation, rate, starts_on, ends_on)
             earlier = InterestRun.objects.filter(
                 organisation=organisation, starts_on__lte=ends_on, ends_on__gte=starts_on
             ).first()
