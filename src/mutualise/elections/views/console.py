@@ -73,6 +73,8 @@ def _job(kind: str, election):
 @require_POST
 def step(request, slug, pk, name):
     election = _election(slug, pk)
+    # Who may act first: a member is refused, never told the reason or the step is wrong.
+    _require(rules.is_returning_officer, request.user, election)
     try:
         if name == "count":  # the count runs in the worker; its page shows how far
             job = services.queue_count(election, actor=request.user)
