@@ -160,6 +160,7 @@ def cast_receipt(request, slug, pk):
             services.email_receipt(election, receipt, address)
         except services.ElectionError as exc:
             context.update(email_error=str(exc), email=address)
+            context["page_title"] = "Error: " + context["page_title"]
             status = 400
         else:
             context["emailed"] = True
