@@ -161,3 +161,17 @@ def test_emailing_the_receipt_never_fails(client, polling, data):
     signer = get_cookie_signer(salt="mutualise_receipt" + salt)
     client.cookies["mutualise_receipt"] = signer.sign(polling["receipt"])
     post(client, polling["base"] + "vote/receipt/", data)
+
+
+def test_a_reason_longer_than_the_column_is_refused_not_a_500(
+    client, nominating, returning_officer
+):
+    """PostgreSQL refused a 100,000-character reason (varchar(500)): a 500 until the services
+    checked the length."""
+    client.force_login(returning_officer)
+    nominee = nominating["nominee"]
+    post(client, nominating["base"] + f"console/reject/{nominee.pk}/", {"reason": "x" * 100_000})
+    post(client, nominating["base"] + "console/step/void/", {"reason": "x" * 100_000})
+    nominee.refresh_from_db()
+    nominee.election.refresh_from_db()
+    assert nominee.status != "rejected" and not nominee.election.void_reason

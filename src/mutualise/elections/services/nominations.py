@@ -268,6 +268,9 @@ def reject_nomination(candidate: Candidate, *, reason: str, actor=None) -> Candi
         raise ElectionError("nominations can only be rejected before withdrawals close")
     if not reason.strip():
         raise ElectionError("reason: say why the nomination is rejected")
+    longest = Candidate._meta.get_field("rejection_reason").max_length
+    if len(reason) > longest:  # PostgreSQL refuses a longer one: say so, not a 500
+        raise ElectionError(f"reason: at most {longest} characters")
     with transaction.atomic():
         candidate.status = Candidate.Status.REJECTED
         candidate.rejection_reason = reason

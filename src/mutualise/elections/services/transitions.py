@@ -60,6 +60,9 @@ def transition(election: Election, name: str, *, actor=None, now: datetime | Non
 def void(election: Election, *, reason: str, actor=None) -> Election:
     if not reason.strip():
         raise ElectionError("reason: say why the election is void")
+    longest = Election._meta.get_field("void_reason").max_length
+    if len(reason) > longest:  # PostgreSQL refuses a longer one: say so, not a 500
+        raise ElectionError(f"reason: at most {longest} characters")
     with transaction.atomic():
         Election.objects.filter(pk=election.pk).update(void_reason=reason)
         return transition(election, "void", actor=actor)
