@@ -18,7 +18,8 @@ from mutualise.register import services as register
 pytestmark = pytest.mark.django_db
 COVERS = (
     "participation:index", "participation:budget_new", "participation:budget_settings",
-    "participation:budget", "participation:paper",
+    "participation:budget", "participation:paper", "participation:moderate",
+    "participation:delivery_update",
 )  # fmt: skip
 SETTINGS = [
     "title", "pot", "rule", "greedy_completion", "ballot_kind", "spending_limit",
@@ -85,6 +86,26 @@ def test_the_ballot_and_console_never_fail(client, budgets, role, data):
 def test_paper_keying_never_fails(client, budgets, data):
     client.force_login(budgets["users"]["officer"])
     post(client, budgets["base"] + f"budgets/{budgets['voting'].pk}/paper/", data)
+
+
+@FUZZ
+@given(
+    role=st.sampled_from(["member", "officer"]),
+    moderate=form(["reason"]),
+    update=form(["status", "progress", "text", "responsible", "dropped_reason"]),
+)
+def test_the_moderation_and_delivery_update_forms_never_fail(
+    client, budgets, council, role, moderate, update
+):
+    # Made afresh for each example: the fixture is shared by all of hypothesis's examples.
+    member = council.members.filter(user=budgets["users"]["member"]).first()
+    proposal = services.submit_proposal(council, member, title="Swings", text="For the park")
+    delivery = services.record_decision(
+        council, source="resolution", source_ref=f"AGM motion {proposal.pk}", title="Plant trees"
+    )
+    client.force_login(budgets["users"][role])
+    post(client, budgets["base"] + f"proposals/{proposal.pk}/moderate/", moderate)
+    post(client, budgets["base"] + f"delivery/{delivery.pk}/update/", update)
 
 
 @pytest.mark.parametrize("pot", ["²", "9" * 5000, "1e400"])
