@@ -5,12 +5,13 @@ import re
 from datetime import date
 
 import pytest
-from stake_helpers import found
+from django.contrib.auth import get_user_model
+from stake_helpers import found, make_members
 
 from mutualise.audit.models import AuditEvent
 from mutualise.register import services as register
 from mutualise.stake import services
-from mutualise.stake.models import AssetTransfer
+from mutualise.stake.models import AssetTransfer, Movement, ShareAccount
 from mutualise.stake.services import StakeError
 
 LOCK = re.compile(r"^asset_lock:\n(?:[ #].*\n|\n)*", re.MULTILINE)
@@ -44,3 +45,64 @@ def test_a_rule_change_removing_the_statutory_lock_is_refused_at_adoption(energy
         )
     assert energy.constitution_versions.count() == 1
     assert energy.constitution.asset_lock.kind == "cbs-statutory"
+
+
+def pay_out(org, purpose_kind, pence, **given):
+    given.setdefault("recipient_name", "Valley Energy Trust")
+    return services.transfer_assets(
+        org, purpose_kind=purpose_kind, amount_pence=pence, on=date(2025, 6, 1),
+        purpose=given.pop("purpose", "winding up"), **given,
+    )  # fmt: skip
+
+
+def test_a_creditor_is_paid_and_a_full_value_sale_is_refused_under_a_society_lock(energy):
+    paid = pay_out(energy, "creditor", 120_000, recipient_name="Turbine Servicing Ltd")
+    assert (paid.purpose_kind, paid.dissolution) == ("creditor", False)
+    with pytest.raises(StakeError, match="refused: .* for value alone; only a CIC"):
+        pay_out(energy, "full-value", 5_000_000, recipient_name="Acme Ltd")
+    with pytest.raises(StakeError, match="refused: unknown purpose 'bonus'"):
+        pay_out(energy, "bonus", 100, recipient_name="The chair")
+    assert AssetTransfer.objects.filter(organisation=energy).count() == 1
+    event = AuditEvent.objects.get(organisation=energy, action="assets.transferred")
+    assert event.data["purpose"] == "creditor" and event.subject_id == str(paid.pk)
+
+
+def test_share_capital_is_repaid_on_dissolution_at_no_more_than_paid_up(energy):
+    member = make_members(energy, 1)[0]
+    services.record_movement(energy, member, "allotment", 30_000, on=date(2024, 2, 1))
+    with pytest.raises(StakeError, match="holds 30000p, not 30001p"):
+        pay_out(energy, "share-capital", 30_001, member=member, dissolution=True)
+    with pytest.raises(StakeError, match="only through request_withdrawal"):
+        pay_out(energy, "share-capital", 30_000, member=member)  # not a dissolution
+    assert not AssetTransfer.objects.exists()
+    repaid = pay_out(energy, "share-capital", 30_000, member=member, dissolution=True)
+    assert repaid.repayment.kind == Movement.Kind.WITHDRAWAL
+    assert ShareAccount.objects.get(member=member).balance_pence == 0
+    with pytest.raises(StakeError, match="holds 0p, not 1p"):  # not repaid twice
+        pay_out(energy, "share-capital", 1, member=member, dissolution=True)
+    assert services.verify_ledger(energy) == []
+
+
+def test_on_dissolution_creditors_are_paid_and_the_residue_goes_only_to_a_locked_body(energy):
+    pay_out(energy, "creditor", 100, recipient_name="Bank", dissolution=True)
+    with pytest.raises(StakeError, match="not to a co-operative-body"):
+        pay_out(energy, "locked-body", 100, recipient_kind="co-operative-body", dissolution=True)
+    left = pay_out(energy, "locked-body", 100, recipient_kind="charity", dissolution=True)
+    assert left.dissolution and AssetTransfer.objects.count() == 2
+
+
+def test_a_cic_parts_with_assets_at_full_value_but_not_to_an_unlocked_body(db):
+    cic = found("public-service-mutual", "cic")
+    sold = pay_out(cic, "full-value", 2_500_000, recipient_name="Acme Ltd", purpose="van sale")
+    assert sold.purpose_kind == "full-value"
+    with pytest.raises(StakeError, match="not to a co-operative-body"):
+        pay_out(cic, "locked-body", 100, recipient_kind="co-operative-body")
+    with pytest.raises(StakeError, match="the residue goes only for community benefit"):
+        pay_out(cic, "full-value", 100, dissolution=True)
+
+
+def test_only_the_board_or_an_officer_may_pay_out(energy):
+    outsider = get_user_model().objects.create_user("nosy", password="x")
+    with pytest.raises(StakeError, match="nosy may not transfer the organisation's assets"):
+        pay_out(energy, "creditor", 100, actor=outsider)
+    assert not AssetTransfer.objects.exists()

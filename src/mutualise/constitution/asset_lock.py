@@ -4,9 +4,21 @@ lock the rulebook marks `removable: false` cannot be removed or weakened by amen
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from .schema import AssetLockKind, Constitution, Recipient
 
 STATUTORY = (AssetLockKind.CBS_STATUTORY, AssetLockKind.CIC)
+
+
+class Purpose(StrEnum):
+    """What a payment out of the organisation's assets, or a dissolution's residue, is for."""
+
+    CREDITOR = "creditor"  # paying a debt the organisation owes
+    SHARE_CAPITAL = "share-capital"  # repaying a member's share capital, at most paid up
+    COMMUNITY_BENEFIT = "community-benefit"
+    LOCKED_BODY = "locked-body"  # to another asset-locked body (asset_lock.permitted_recipients)
+    FULL_VALUE = "full-value"  # a disposal for its full value (a CIC's lock allows it)
 
 
 def transfer_refusal(c: Constitution, recipient: Recipient | str) -> str | None:
@@ -26,6 +38,57 @@ def transfer_refusal(c: Constitution, recipient: Recipient | str) -> str | None:
             f"(asset_lock.permitted_recipients); not to a {kind.value}"
         )
     return None
+
+
+def payment_refusal(
+    c: Constitution,
+    purpose: Purpose | str,
+    *,
+    amount_pence: int,
+    recipient: Recipient | str | None = None,
+    paid_up_pence: int | None = None,
+    dissolution: bool = False,
+) -> str | None:
+    """Why a payment out (with `dissolution`, one made in winding up) may not be made for
+    this purpose, or None if the lock permits it. SI 2006/264 Sch.1 lets a locked society pay its
+    creditors, repay share capital, act for community benefit, or pass assets to a locked body; a
+    CIC may part with assets only at full value, to a locked body or for community benefit."""
+    lock = c.asset_lock
+    try:
+        why = Purpose(purpose)
+    except ValueError:
+        known = ", ".join(p.value for p in Purpose)
+        return f"unknown purpose {purpose!r}; purposes are {known}"
+    if why is Purpose.SHARE_CAPITAL:
+        if paid_up_pence is None:
+            return "repaying share capital needs the member's share account (paid-up value)"
+        if amount_pence > paid_up_pence:
+            return (
+                f"repaying share capital is limited to its paid-up value: the member holds "
+                f"{paid_up_pence}p, not {amount_pence}p"
+            )
+    if lock.kind is AssetLockKind.NONE:
+        return None
+    if dissolution and why is Purpose.FULL_VALUE:
+        # in winding up, creditors and members' capital are paid; the residue is locked
+        return (
+            f"on dissolution under the {lock.kind} asset lock, after creditors and share "
+            "capital the residue goes only for community benefit or to an asset-locked body, "
+            "not for value"
+        )
+    if why is Purpose.LOCKED_BODY:
+        if recipient is None:
+            return "a transfer to an asset-locked body must name the kind of body"
+        return transfer_refusal(c, recipient)
+    if why is Purpose.COMMUNITY_BENEFIT:
+        return transfer_refusal(c, Recipient.COMMUNITY_BENEFIT)
+    if why is Purpose.FULL_VALUE and lock.kind is not AssetLockKind.CIC:
+        return (
+            f"the {lock.kind} asset lock does not permit parting with assets for value alone; "
+            "only a CIC's lock does (its assets pass only at full value, to a locked body or "
+            "for community benefit)"
+        )
+    return None  # a creditor, or share capital at most paid up: every lock permits them
 
 
 def lock_change_refusal(old: Constitution, new: Constitution) -> str | None:

@@ -146,8 +146,17 @@ class AssetTransfer(models.Model):
     """Assets passed out of the organisation, recorded only where its asset lock permits."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    recipient_kind = models.CharField(max_length=40)
+    # why the assets went (asset_lock.Purpose); `dissolution`: paid in winding up
+    purpose_kind = models.CharField(max_length=20, default="locked-body")
+    dissolution = models.BooleanField(default=False)
+    recipient_kind = models.CharField(max_length=40, blank=True)
     recipient_name = models.CharField(max_length=200)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # whose share capital was repaid
+    repayment = models.ForeignKey(
+        Movement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     amount_pence = models.PositiveBigIntegerField()
     on = models.DateField()
     purpose = models.CharField(max_length=300)
