@@ -397,6 +397,14 @@ def _shares(c: Constitution) -> str:
         text += f"Interest on shares is capped at {percent(s.interest_cap)} a year. "
     if s.interest_policy:
         text += s.interest_policy.strip().rstrip(".") + ". "
+    how = "paid out" if s.interest_choice.default == "pay" else "credited to the member's shares"
+    if s.interest_choice.members_may_choose:
+        text += (
+            "Each member chooses whether interest is paid out or credited; "
+            f"unless they do, it is {how}. "
+        )
+    elif s.interest_choice.default == "pay":
+        text += "Interest is paid out, not credited to shares. "
     if s.votes == "one-member-one-vote":
         text += "Every member has one vote, however many shares they hold."
     else:

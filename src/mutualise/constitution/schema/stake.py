@@ -19,6 +19,15 @@ from .types import Count, Days, Pence, PositiveCount, Proportion, Slug, Strict
 # Shares, surplus and asset lock
 
 
+class InterestChoice(Strict):
+    """Whether interest on shares is paid out or credited to the holding (CCBSA 2014 and most
+    rules: "paid or credited as the member chooses"). The default applies to a member who has
+    not chosen, and to every member where the rules give no choice."""
+
+    members_may_choose: bool = False
+    default: Literal["credit", "pay"] = "credit"
+
+
 class Shares(Strict):
     nominal_value_pence: Annotated[int, Field(ge=1, strict=True)]
     minimum_holding_pence: Pence
@@ -41,6 +50,9 @@ class Shares(Strict):
     time_bound_offers_a_year: PositiveCount = 1
     interest_cap: Proportion | None = None
     interest_policy: str = ""
+    # Paid out or credited to the holding; a part that would pass the maximum holding, or of
+    # a member who no longer holds shares, is paid out whatever was chosen.
+    interest_choice: InterestChoice = Field(default_factory=InterestChoice)
     votes: Literal["one-member-one-vote", "one-per-share"] = "one-member-one-vote"
 
 
