@@ -97,12 +97,29 @@ def drop_parts() -> None:
 
 
 def post_interest_parts(
-    *, organisation_id, run_id, ceiling, on, recorded_at, recorded_by, reference
+    *,
+    organisation_id,
+    run_id,
+    ceiling,
+    on,
+    recorded_at,
+    recorded_by,
+    reference,
+    members_may_choose=False,
+    credit_by_default=True,
 ) -> int:
-    """Credit each part (keyed by share account) as an interest movement where the member still
+    """Credit each part (keyed by share account) as an interest movement where the member wants
+    it credited (their choice if the rules let them choose, else the rules' default), still
     holds shares and it keeps them within `ceiling`; the rest are recorded as paid out
-    (InterestPayment). Returns how many were credited."""
+    (InterestPayment). Returns how many were credited."""  # fmt: skip
     ceiling = ceiling if ceiling is not None else 2**62
+    # Literals from two booleans, not input: the member's stored choice is compared in SQL.
+    default = "TRUE" if credit_by_default else "FALSE"
+    wants_credit = (
+        f"(CASE a.interest_choice WHEN 'credit' THEN TRUE WHEN 'pay' THEN FALSE ELSE {default} END)"
+        if members_may_choose
+        else default
+    )
     columns = (
         'organisation_id, account_id, kind, amount_pence, balance_after_pence, "on", '
         "recorded_at, recorded_by, counterpart_id, reference, note"
@@ -120,7 +137,7 @@ def post_interest_parts(
                     UPDATE stake_shareaccount a SET balance_pence = a.balance_pence + p.pence
                     FROM {PARTS} p
                     WHERE a.id = p.id AND a.organisation_id = %(org)s AND a.balance_pence > 0
-                      AND a.balance_pence + p.pence <= %(ceiling)s
+                      AND a.balance_pence + p.pence <= %(ceiling)s AND {wants_credit}
                     RETURNING a.id, p.pence, a.balance_pence),
                 moved AS (
                     INSERT INTO stake_movement ({columns})
@@ -146,7 +163,7 @@ def post_interest_parts(
                    %s, ''
             FROM {PARTS} p JOIN stake_shareaccount a ON a.id = p.id
             WHERE a.organisation_id = %s AND a.balance_pence > 0
-              AND a.balance_pence + p.pence <= %s""",
+              AND a.balance_pence + p.pence <= %s AND {wants_credit}""",
             [organisation_id, on, recorded_at, recorded_by, reference, organisation_id, ceiling],
         )
         credited = cursor.rowcount

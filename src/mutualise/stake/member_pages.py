@@ -82,6 +82,34 @@ def cancel(request, slug, pk):
     return redirect("stake:my_account", slug=slug)
 
 
+@require_POST
+def choose_interest(request, slug):
+    """Interest paid or credited: the member's own choice, or an officer's for the member whose
+    number is posted (the service checks the role)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if organisation.constitution.shares is None:
+        raise Http404("this organisation issues no shares")
+    number = request.POST.get("member", "")
+    if number:
+        if not number.isdigit() or len(number) > 12:
+            raise Http404("no such member")
+        member = get_object_or_404(Member, organisation=organisation, number=int(number))
+    else:
+        member = _member(request, slug)[1]
+    try:
+        services.choose_interest(organisation, member, request.POST.get("choice", ""),
+                                 actor=request.user)  # fmt: skip
+    except services.StakeError as exc:
+        return render(request, "stake/interest_refused.html",
+                      {"organisation": organisation, "reason": _sentence(str(exc)),
+                       "page_title": "Error: Interest paid or credited"}, status=403)  # fmt: skip
+    if number and member.user_id != request.user.pk:
+        return redirect("stake:register", slug=slug)
+    return redirect("stake:my_account", slug=slug)
+
+
 def nominate(request, slug):
     """The nomination form (GET) and the nomination (POST); a new one revokes the last."""
     if not request.user.is_authenticated:

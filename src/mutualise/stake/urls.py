@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.my_account, name="my_account"),
     path("withdraw/", member_pages.withdraw, name="withdraw"),
     path("withdraw/<int:pk>/cancel", member_pages.cancel, name="cancel_withdrawal"),
+    path("interest/", member_pages.choose_interest, name="choose_interest"),
     path("nominate/", member_pages.nominate, name="nominate"),
     path("offers/", views.offers, name="offers"),
     path("offers/<int:pk>/", views.offer, name="offer"),

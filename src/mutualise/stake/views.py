@@ -87,9 +87,25 @@ def my_account(request, slug):
             "withdrawable": shares.withdrawable,
             "held_pence": held,
             "may_nominate": member is not None and shares.nomination_limit_pence is not None,
+            "interest_choice": _interest_choice(shares, account),
             "page_title": "Your shares",
         },
     )
+
+
+def _interest_choice(shares, account):
+    """What the account page shows of interest paid or credited: the choice in force, and the
+    options when the rules let the member choose."""
+    rule = shares.interest_choice
+    chosen = account.interest_choice if account and rule.members_may_choose else ""
+    in_force = chosen or rule.default
+    return {
+        "may_choose": account is not None and rule.members_may_choose,
+        "in_force": "paid to you" if in_force == "pay" else "credited to your shares",
+        "options": [
+            (value, label, value == chosen) for value, label in ShareAccount.InterestChoice.choices
+        ],
+    }
 
 
 def offers(request, slug):

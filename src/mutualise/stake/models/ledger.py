@@ -19,6 +19,17 @@ class ShareAccount(models.Model):
     balance_pence = models.BigIntegerField(default=0)
     opened_on = models.DateField()
 
+    class InterestChoice(models.TextChoices):
+        RULEBOOK = "", "As the rulebook's default"
+        CREDIT = "credit", "Credited to my shares"
+        PAY = "pay", "Paid to me"
+
+    # The member's choice (services.choose_interest); read only where the rulebook lets
+    # members choose (shares.interest_choice), else its default applies.
+    interest_choice = models.CharField(
+        max_length=6, blank=True, default="", choices=InterestChoice.choices
+    )
+
     class Meta:
         ordering = ["organisation_id", "member_id"]
         constraints = [

@@ -4,7 +4,7 @@ audit log."""
 from .assets import transfer_assets
 from .errors import StakeError
 from .inspection import inspections, record_inspection
-from .interest import post_interest, posted_digest, preview_interest
+from .interest import choose_interest, post_interest, posted_digest, preview_interest
 from .ledger import account_for, maximum_holding, record_movement, transfer, verify_ledger
 from .nominations import nominate, nomination_on, settle_on_death
 from .offers import apply, close_offer, open_offer
@@ -34,6 +34,7 @@ __all__ = [
     "apply",
     "approve_surplus",
     "cancel_withdrawal",
+    "choose_interest",
     "close_offer",
     "lift_suspension",
     "maximum_holding",

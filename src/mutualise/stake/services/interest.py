@@ -17,7 +17,7 @@ from mutualise.constitution import money
 from mutualise.register.models import Organisation
 
 from .. import bulk
-from ..models import InterestRun, Movement
+from ..models import InterestRun, Movement, ShareAccount
 from .errors import StakeError, check_day, require, shares_rules
 from .ledger import maximum_holding
 
@@ -119,7 +119,8 @@ def _weights(organisation, starts_on: date, ends_on: date):
 
 def post_interest(organisation, rate: Fraction, starts_on: date, ends_on: date, *, actor=None):
     """Post the preview in one transaction: credit each part to the member's account on the
-    period's last day, or record it as paid out where the member no longer holds shares or
+    period's last day, or record it as paid out where the member chose payment (or the
+    rulebook's default is payment: shares.interest_choice), no longer holds shares, or
     crediting would pass the maximum holding. Set-wise (services/bulk.py): one audit event for
     the run, carrying the digest of every part; the ledger holds each credited part."""
     require(actor, "stake.declare_interest", organisation, "declare interest on shares")
@@ -153,9 +154,12 @@ def post_interest(organisation, rate: Fraction, starts_on: date, ends_on: date, 
                 ends_on=ends_on, total_pence=preview.total_pence, posted_at=clock.now(),
                 posted_by=audit.actor_name(actor),
             )  # fmt: skip
+            choice = shares_rules(organisation).interest_choice
             bulk.load_parts(preview.by_account)
             credited = bulk.post_interest_parts(
                 organisation_id=organisation.pk, run_id=run.pk, ceiling=ceiling,
+                members_may_choose=choice.members_may_choose,
+                credit_by_default=choice.default == "credit",
                 on=ops.adapt_datefield_value(ends_on),
                 recorded_at=ops.adapt_datetimefield_value(run.posted_at),
                 recorded_by=run.posted_by, reference=run_reference(run),
@@ -184,3 +188,28 @@ def posted_digest(run: InterestRun) -> str:
     ).values_list("account__member__number", "amount_pence")
     paid = run.payments.values_list("member__number", "amount_pence")
     return bulk.digest(f"{n}:{p}" for n, p in sorted([*credited, *paid]))
+
+
+def choose_interest(organisation, member, choice: str, *, actor=None) -> ShareAccount:
+    """The member's choice of interest paid ("pay") or credited ("credit"), or "" for the
+    rulebook's default; made by the member on their account page or by an officer for them."""
+    if not (getattr(actor, "pk", None) is not None and member.user_id == actor.pk):
+        require(actor, "stake.keep_register", organisation, "record a member's interest choice")
+    if not shares_rules(organisation).interest_choice.members_may_choose:
+        raise StakeError(
+            f"{organisation}'s rules give members no choice of interest paid or credited "
+            "(shares.interest_choice.members_may_choose)"
+        )
+    if choice not in ShareAccount.InterestChoice.values:
+        raise StakeError(f"interest choice {choice[:20]!r} is not 'pay', 'credit' or ''")
+    if member.organisation_id != organisation.pk:
+        raise StakeError(f"member {member.number} is not on {organisation}'s register")
+    with transaction.atomic():
+        account = ShareAccount.objects.select_for_update().filter(member=member).first()
+        if account is None:
+            raise StakeError(f"member {member.number} has no share account yet")
+        was, account.interest_choice = account.interest_choice, choice
+        account.save(update_fields=["interest_choice"])
+        audit.record(organisation, "shares.interest_chosen", actor=actor, subject=account,
+                     data={"member": member.number, "was": was, "now": choice})  # fmt: skip
+    return account
