@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("stake", "0006_withdrawal_lapse"),
+        ("stake", "0007_asset_payments_out"),
     ]
 
     operations = [
