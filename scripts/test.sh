@@ -31,7 +31,8 @@ pg_log=$(mktemp)
 pg_pid=""
 if [ "$pg_ok" = "yes" ]; then
   # The pure libraries (constitution, counting, budgeting) never touch a database: one run is
-  # enough, and it is this one, which balances the two passes. The browser tests (tests/browser)
+  # enough, and it is this one, which balances the two passes. So do the HTTP fuzz tests, on the
+  # database that enforces every column's length. The browser tests (tests/browser)
   # drive pages whose every database effect goes through services the rest of the suite tests
   # here on PostgreSQL; they run once, in the SQLite pass.
   DATABASE_URL=$PG_URL $PY -m pytest -q -p no:cacheprovider --durations=15 \
@@ -41,8 +42,8 @@ fi
 
 sqlite_only=()
 if [ -n "$pg_pid" ]; then
-  echo "== SQLite: the whole suite but the pure libraries' tests (those run beside, in the PostgreSQL pass)"
-  sqlite_only=(-m "not pure")
+  echo "== SQLite: the whole suite but the pure libraries' and the HTTP fuzz tests (those run beside, in the PostgreSQL pass)"
+  sqlite_only=(-m "not pure and not fuzz")
 else
   echo "== SQLite: the whole suite"
 fi

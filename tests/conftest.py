@@ -2,7 +2,9 @@
 
 Tests of the pure libraries (tests/constitution, tests/counting) are marked `pure`: they never
 touch a database, so they run once: in the PostgreSQL pass of `make test` (scripts/test.sh), or
-in the SQLite pass when there is no PostgreSQL.
+in the SQLite pass when there is no PostgreSQL. The HTTP fuzz tests (`*_fuzz.py`) are marked
+`fuzz` and run in the PostgreSQL pass only, the stricter of the two (it enforces every column's
+length, where SQLite stores what it is given), to keep `make test` within CI's 25 minutes.
 
 A test client's force_login (and login) stands for a whole sign-in, second factor included
 (tests/two_factor.py); the tests of the second factor itself sign in through the real forms.
@@ -47,6 +49,8 @@ def pytest_collection_modifyitems(config, items):
         rel = Path(item.fspath).resolve().relative_to(tests_dir)
         if rel.parts and rel.parts[0] in PURE_DIRS:
             item.add_marker(pytest.mark.pure)
+        if rel.name.endswith("_fuzz.py"):
+            item.add_marker(pytest.mark.fuzz)
 
 
 @pytest.fixture(scope="session")

@@ -234,8 +234,8 @@ def fill_in_template(page, slug: str, who: list[Person]) -> bytes:
         if "Last service use" in row:  # recently, for a constituency of the service's users
             row["Last service use"] = f"{date.today() - timedelta(days=30):%d/%m/%Y}"
         accepts = guide.get("Confirmations", (False, ""))[1]
-        if "Confirmations" in row and "any of:" in accepts:
-            row["Confirmations"] = accepts.split("any of:", 1)[1].strip().replace(" ", "")
+        if "Confirmations" in row:  # every confirmation, in the words the guide gives
+            row["Confirmations"] = "; ".join(re.findall(r"“([^”]+)”", accepts))
         needed, accepts = guide.get("Class", (False, ""))
         if needed:  # "One of: Consumer member (Members); ..."
             first = accepts.split("One of:", 1)[1].split(";")[0]
