@@ -4,6 +4,7 @@ check page read) and to the population table, get a clear error at the field (or
 line) or a success, never a 500, and a refusal changes nothing."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,7 +16,8 @@ from mutualise.register.models import PendingImport
 pytestmark = pytest.mark.django_db
 COVERS = (
     "register:join", "register:add_member", "register:member_edit", "register:import",
-    "register:import_preview", "register:report",
+    "register:import_preview", "register:report", "register:export_job",
+    "register:import_discard", "register:member_action",
 )  # fmt: skip
 MEMBER = [
     "display_name", "date_of_birth_day", "date_of_birth_month", "date_of_birth_year", "address",
@@ -87,3 +89,20 @@ def test_a_population_upload_never_fails(client, org, officer, content):
     client.force_login(officer)
     upload = SimpleUploadedFile("population.csv", content)
     post(client, f"/o/{org.slug}/members/report/", {"file": upload})
+
+
+ACTIONS = ["admit", "decline", "cease", "confirm-ineligible", "rejoin", "merge", "erase", "x"]
+
+
+@FUZZ
+@given(data=form(["format", "reason", "note", "duplicate"]), action=st.sampled_from(ACTIONS))
+def test_the_officers_buttons_never_fail(client, org, officer, member_number, data, action):
+    """The export, a member's actions and discarding an upload, by the secretary and by a
+    signed-in stranger (refused, nothing changed)."""
+    stranger, _ = get_user_model().objects.get_or_create(username="stranger")
+    pending = services.upload_import(org, b"Name\nAnn", "m.csv", actor=officer)
+    for user in (stranger, officer):
+        client.force_login(user)
+        post(client, f"/o/{org.slug}/members/export/", data)
+        post(client, f"/o/{org.slug}/members/{member_number}/{action}/", data)
+        post(client, f"/o/{org.slug}/members/import/{pending.pk}/discard/", data)

@@ -170,7 +170,9 @@ def export_job(request, slug):
             request.organisation, request.POST.get("format", ""), actor=request.user
         )
     except MemberError as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+        # A GOV.UK error page, like every other refusal of a form (issue 11.5).
+        context = {"errors": [("format-error", str(exc))], "page_title": "Export the register"}
+        return render(request, "register/export_refused.html", context, status=400)
     return redirect("jobs:job", slug=slug, pk=job.pk)
 
 
