@@ -15,7 +15,10 @@ from mutualise.register.models import Member
 from mutualise.stake import services
 
 pytestmark = pytest.mark.django_db
-COVERS = ("stake:withdraw", "stake:cancel_withdrawal", "stake:nominate", "stake:offer")
+COVERS = (
+    "stake:withdraw", "stake:cancel_withdrawal", "stake:nominate", "stake:offer",
+    "stake:choose_interest",
+)  # fmt: skip
 
 
 @pytest.fixture
@@ -57,6 +60,14 @@ def test_the_nomination_form_never_fails(client, shares_world, data):
 def test_the_offer_application_never_fails(client, shares_world, data):
     client.force_login(shares_world["user"])
     post(client, f"/o/{shares_world['org'].slug}/shares/offers/{shares_world['offer'].pk}/", data)
+
+
+@FUZZ
+@given(data=form(["choice", "member"]))
+def test_the_interest_choice_never_fails(client, shares_world, data):
+    """The member's own choice, or one for a member number posted (refused: not an officer)."""
+    client.force_login(shares_world["user"])
+    post(client, f"/o/{shares_world['org'].slug}/shares/interest/", data)
 
 
 def test_a_5000_digit_application_is_a_clear_error(client, shares_world):
