@@ -14,6 +14,7 @@ from rules import has_perm
 from mutualise.mail import bounces
 from mutualise.mail.models import Bounce
 from mutualise.register.models import Member, Organisation
+from mutualise.register.tabular import whole_number
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,9 +25,9 @@ def bouncing(request, slug):
     if not has_perm("register.view_register", request.user, organisation):
         raise PermissionDenied("Only the membership secretary sees the addresses that bounce.")
     if request.method == "POST":
-        bounce = get_object_or_404(
-            Bounce, organisation=organisation, pk=request.POST.get("clear") or 0
-        )
+        # A posted id that is no number (or 5,000 digits of one) names no bounce: a 404.
+        pk = whole_number(request.POST.get("clear", ""), max_digits=18) or 0
+        bounce = get_object_or_404(Bounce, organisation=organisation, pk=pk)
         bounces.clear(bounce, actor=request.user)
         return redirect("bouncing", slug=slug)
     rows = list(bounces.bouncing(organisation)[:500])

@@ -1,0 +1,36 @@
+"""Issue 11.5 for the mail pages: arbitrary values posted to clear a bouncing address, by the
+membership secretary and by a signed-in member who holds no role, never give a 500, and a
+refusal changes nothing."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from hypothesis import given
+from post_fuzz import FUZZ, form, post
+
+from mutualise.mail.models import Bounce
+from mutualise.register import services as register
+from mutualise.register.models import Role
+
+pytestmark = pytest.mark.django_db
+COVERS = ("bouncing",)
+
+
+@pytest.fixture
+def world(db):
+    org = register.create_from_model(
+        model="supporters-trust", name="Ayrshire Supporters' Trust", slug="ayrshire", actor="t"
+    )
+    users = get_user_model().objects
+    secretary = users.create_user("secretary", password="x" * 20)
+    register.grant_role(org, secretary, Role.Kind.OFFICER, actor="t")
+    Bounce.objects.create(organisation=org, address="gone@example.org", status="5.1.1")
+    return org, users.create_user("stranger", password="x" * 20), secretary
+
+
+@FUZZ
+@given(data=form(["clear"]))
+def test_clearing_a_bounce_never_fails(client, world, data):
+    org, stranger, secretary = world
+    for user in (stranger, secretary):
+        client.force_login(user)
+        post(client, f"/o/{org.slug}/bouncing/", data)
