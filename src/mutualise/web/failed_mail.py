@@ -18,6 +18,7 @@ from mutualise.mail import failures
 from mutualise.mail import services as mail
 from mutualise.register import services as register
 from mutualise.register.models import Member, Organisation
+from mutualise.register.tabular import whole_number
 
 PER_PAGE = 25
 
@@ -117,8 +118,10 @@ def resend(request, slug, pk):
 
 
 def _member(organisation, number: str) -> Member | None:
-    if not number.isdigit():
+    # isdigit() lets '²' through and int() of 5,000 digits raises: whole_number refuses both.
+    parsed = whole_number(number, max_digits=18)
+    if parsed is None:
         return None
     return Member.objects.filter(
-        organisation=organisation, number=int(number), erased_at__isnull=True
+        organisation=organisation, number=parsed, erased_at__isnull=True
     ).first()
