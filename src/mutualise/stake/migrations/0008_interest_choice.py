@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
                     ("credit", "Credited to my shares"),
                     ("pay", "Paid to me"),
                 ],
+                db_default="",
                 default="",
                 max_length=6,
             ),

@@ -25,9 +25,10 @@ class ShareAccount(models.Model):
         PAY = "pay", "Paid to me"
 
     # The member's choice (services.choose_interest); read only where the rulebook lets
-    # members choose (shares.interest_choice), else its default applies.
+    # members choose (shares.interest_choice), else its default applies. A database default
+    # too: accounts are also opened in bulk by SQL (services/opening.py, the stake bench).
     interest_choice = models.CharField(
-        max_length=6, blank=True, default="", choices=InterestChoice.choices
+        max_length=6, blank=True, default="", db_default="", choices=InterestChoice.choices
     )
 
     class Meta:
