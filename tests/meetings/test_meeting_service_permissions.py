@@ -228,7 +228,7 @@ def test_the_service_refuses_the_wrong_role(world, verb, role):
 def test_every_public_verb_has_a_refusal_case():
     """A new verb in services.__all__ that changes something needs its row above."""
     reads = {"agenda", "attendance_list", "ballots_digest", "check_receipt", "earliest_lawful_date",
-             "is_present", "kind_rules", "may_raise_hand_online", "may_vote", "may_appoint_proxy", "may_revoke_proxy", "online_hands", "live_proxies", "member_for", "members_by_post", "notice_sent", "require_unsent",
+             "is_present", "kind_rules", "may_attend", "may_raise_hand_online", "may_vote", "may_appoint_proxy", "may_revoke_proxy", "online_hands", "live_proxies", "member_for", "members_by_email", "members_by_post", "notice_sent", "require_unsent",
              "minutes_text", "proxy_deadline", "published_ballots", "published_receipts",
              "receipt_hash", "receipts_digest", "record_text", "tally", "word_count"}  # fmt: skip
     verbs = {
