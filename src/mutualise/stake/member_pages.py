@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from mutualise import clock
 from mutualise.constitution.settings import parse_pounds
 from mutualise.register.models import Member, Organisation
+from mutualise.register.tabular import whole_number
 
 from . import services
 from .models import WithdrawalRequest
@@ -93,9 +94,11 @@ def choose_interest(request, slug):
         raise Http404("this organisation issues no shares")
     number = request.POST.get("member", "")
     if number:
-        if not number.isdigit() or len(number) > 12:
+        # isdigit() lets '²' through to int(), which raises: whole_number refuses it.
+        parsed = whole_number(number)
+        if parsed is None:
             raise Http404("no such member")
-        member = get_object_or_404(Member, organisation=organisation, number=int(number))
+        member = get_object_or_404(Member, organisation=organisation, number=parsed)
     else:
         member = _member(request, slug)[1]
     try:
