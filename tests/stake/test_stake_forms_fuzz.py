@@ -55,6 +55,16 @@ def test_the_nomination_form_never_fails(client, shares_world, data):
     post(client, f"/o/{shares_world['org'].slug}/shares/nominate/", data)
 
 
+@pytest.mark.parametrize("field", ["name", "address", "relationship"])
+def test_a_nul_character_in_a_nomination_is_a_clear_error(client, shares_world, field):
+    """Found by the fuzz test on PostgreSQL, whose text cannot hold NUL: it was a 500."""
+    client.force_login(shares_world["user"])
+    data = {"name": "Ann Smith", "address": "1 High Street", "relationship": "sister"}
+    data[field] = "x\x00y"
+    answer = post(client, f"/o/{shares_world['org'].slug}/shares/nominate/", data)
+    assert answer.status_code == 400 and "NUL character" in answer.content.decode()
+
+
 @FUZZ
 @given(data=form(["shares"]))
 def test_the_offer_application_never_fails(client, shares_world, data):

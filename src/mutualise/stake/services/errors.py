@@ -45,5 +45,7 @@ def check_pence(pence, what: str) -> None:
 
 
 def check_text(text: str, most: int, what: str) -> None:
+    if "\x00" in text:  # PostgreSQL's text cannot hold it (SQLite would store it)
+        raise StakeError(f"{what} holds a NUL character, which cannot be stored")
     if len(text) > most:
         raise StakeError(f"{what} is {len(text)} characters long; at most {most}")

@@ -14,7 +14,7 @@ from mutualise.audit import services as audit
 from mutualise.constitution.money import NOMINEE_RELATIONS_FOR_OFFICERS
 
 from ..models import Nomination, ShareAccount
-from .errors import StakeError, require, shares_rules
+from .errors import StakeError, check_text, require, shares_rules
 from .ledger import Kind, _append
 
 
@@ -43,6 +43,9 @@ def nominate(
         )
     if member.organisation_id != organisation.pk:
         raise StakeError(f"member {member.number} is not on {organisation}'s register")
+    check_text(nominee_name, 200, "the nominee's name")
+    check_text(nominee_address, 300, "the nominee's address")
+    check_text(relationship, 40, "the relationship")
     if not nominee_name.strip() or not nominee_address.strip():
         raise StakeError("a nomination needs the nominee's name and address")
     relation = relationship.strip().lower()
