@@ -1,10 +1,12 @@
 """The register's pages in Chromium (phone-sized unless said), each checked with axe."""
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from mutualise.constitution import model_path
 from mutualise.register import services
@@ -39,7 +41,7 @@ def test_join_form_errors_then_success(page, org, assert_accessible):
     page.get_by_role("button", name="Apply to join").click()
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible() and "There is a problem" in summary.inner_text()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile("^Error:"))  # waits for the new page
     assert_accessible(page, "join form with errors")
     summary.get_by_role("link", name="Enter a real postcode, like NE1 4ST").click()
     assert page.evaluate("document.activeElement.id") == "id_postcode"
