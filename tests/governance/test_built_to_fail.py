@@ -67,7 +67,7 @@ def test_exactly_the_three_findings_with_the_rule_each_breaks(failing):
     assert "Chair of the board is held by 2 people (Ann Director, Bob Director)" in chair.statement
     assert "appointed by Pat Leader, not elected" in chair.statement
     assert "the rules say the board of directors elects one" in chair.statement
-    assert chair.rule == "bodies.board.offices.chair: filled_by elected, electorate board"
+    assert chair.rule == "bodies.board.offices.chair.filled_by: elected, electorate board"
 
 
 def test_the_findings_clear_one_by_one(failing):

@@ -76,7 +76,8 @@ def test_a_live_finding_is_on_the_page(client, db):
     org = found("co-operative-society", "empty-coop", founded=date(2020, 1, 1))
     text = client.get(reverse("governance:accountability", args=[org.slug])).content.decode()
     assert "Serious: the rules or the law are broken now" in text
-    assert "membership.minimum_members: 3" in text
+    assert "Fewest members the organisation may have: 3" in text  # the rule in words
+    assert "Rulebook field: <code>membership.minimum_members</code>" in text
     assert "REG-1" not in text  # issue 19: the check's id is not a heading people read
 
 

@@ -15,6 +15,7 @@ from mutualise.register.models import Member, Organisation, PopulationTable
 from mutualise.register.tabular import whole_number
 
 from . import chart, public, reports, services
+from .checks.rule_words import in_words
 from .models import HealthReport
 
 
@@ -37,7 +38,7 @@ def accountability(request, slug):
         {
             "organisation": organisation,
             "today": today,
-            "findings": findings,
+            "findings": [(f, in_words(f.rule)) for f in findings],
             "serious": sum(1 for f in findings if f.severity == "serious"),
             "chart": chart.members_chart([f"{d:%b %Y}" for d in dates], series),
             "constituencies": list(series),

@@ -100,8 +100,8 @@ def filled_as_the_rules_say(c: Constitution, f: Facts) -> list[Finding]:
                         group.label,
                         wrong,
                         group.seats,
-                        f"bodies.{body.id}.seats.{group.id}: filled_by "
-                        f"elected by {group.electorate}",
+                        f"bodies.{body.id}.seats.{group.id}.filled_by: elected, "
+                        f"electorate {group.electorate}",
                     )
                 )
         for office_id, office in offices.items():
@@ -120,7 +120,7 @@ def filled_as_the_rules_say(c: Constitution, f: Facts) -> list[Finding]:
                         office.name,
                         holding,
                         office.holders,
-                        f"bodies.{body.id}.offices.{office.id}: filled_by elected, "
+                        f"bodies.{body.id}.offices.{office.id}.filled_by: elected, "
                         f"electorate {office.electorate}",
                         elected_by=electorate,
                     )

@@ -25,7 +25,7 @@ def unreadable_rulebook(problem: str) -> list[Finding]:
             "REG-0",
             Severity.SERIOUS,
             f"The adopted rulebook cannot be read, so its rules cannot be checked: {first}",
-            "the rulebook (register.ConstitutionVersion, latest version)",
+            "the rulebook last adopted",
             "Correct the rulebook and adopt the corrected version (mutualise constitution check "
             "shows every problem).",
             "register",
