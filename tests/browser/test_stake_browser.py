@@ -101,3 +101,36 @@ def test_member_withdraws_and_nominates_on_a_phone(page, sign_in, assert_accessi
     assert "Sam Jones" in page.inner_text("#current")
     assert_accessible(page, "nomination form with one in force")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_secretary_records_a_members_interest_choice_on_a_phone(page, sign_in, assert_accessible):
+    """A member gives their choice on paper or by phone: the membership secretary opens the
+    member's entry from the share register and records it (issue 16)."""
+    from mutualise.audit.models import AuditEvent
+    from mutualise.constitution import model_path
+    from mutualise.register import services as register
+    from mutualise.register.models import Role
+    from mutualise.stake.models import ShareAccount
+
+    text = model_path("community-energy-coop").read_text()
+    text = text.replace("shares:\n", "shares:\n  interest_choice: {members_may_choose: true}\n")
+    org = register.create_organisation(name="Choosing Energy", constitution_text=text,
+                                       source_name="choosing.yaml", actor="test", slug="choosing")  # fmt: skip
+    _, bob = make_members(org, 2)
+    services.record_movement(org, bob, "allotment", 25_000, on=date(2025, 3, 1))
+    sec = get_user_model().objects.create_user("sec", password=PASSWORD)
+    register.grant_role(org, sec, Role.Kind.OFFICER, actor="test")
+    sign_in("sec", PASSWORD)
+    page.goto(f"/o/{org.slug}/shares/register/")
+    page.get_by_role("link", name=re.compile(r"the entry for Member 2$")).click()
+    expect(page).to_have_title(re.compile("Share register: Member 2"))
+    assert page.inner_text("#held") == "£250.00"
+    assert "the member has not chosen" in page.inner_text("#interest-in-force")
+    assert_accessible(page, "a member's entry in the share register")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_label("Paid to the member").check()
+    page.get_by_role("button", name="Record this choice").click()
+    expect(page.locator("#interest-in-force")).to_have_text("Paid to the member")
+    assert_accessible(page, "a member's entry after recording their choice")
+    assert ShareAccount.objects.get(member=bob).interest_choice == "pay"
+    assert AuditEvent.objects.get(action="shares.interest_chosen").data["member"] == 2

@@ -181,3 +181,61 @@ def test_a_bad_choice_in_the_rulebook_names_the_field_and_the_explanation_says_i
     said = " ".join(explain(load_text(good, "good.yaml")))
     assert "Each member chooses whether interest is paid out or credited" in said
     assert "chooses whether interest" not in " ".join(explain(load_text(text, "model.yaml")))
+
+
+def test_only_the_register_keeper_records_a_choice_for_a_member(choosing):
+    """The board may see the register but not keep it; a user with no role, nothing."""
+    board = get_user_model().objects.create_user("director")
+    register.grant_role(choosing, board, Role.Kind.BOARD, actor="test")
+    nobody = get_user_model().objects.create_user("passer-by")
+    (bob,) = _holders(choosing, 1)
+    for wrong in (board, nobody):
+        with pytest.raises(StakeError, match="may not record a member's interest choice"):
+            services.choose_interest(choosing, bob, "pay", actor=wrong)
+    assert ShareAccount.objects.get(member=bob).interest_choice == ""
+    assert not AuditEvent.objects.filter(action="shares.interest_chosen").exists()
+
+
+def test_the_officers_entry_for_a_member_records_their_choice(client, choosing):
+    officer = get_user_model().objects.create_user("sec", password="x")
+    register.grant_role(choosing, officer, Role.Kind.OFFICER, actor="test")
+    _, bob = _holders(choosing, 2)
+    client.force_login(officer)
+    listed = client.get("/o/choosing/shares/register/").content.decode()
+    assert 'href="/o/choosing/shares/register/2/"' in listed
+    page = client.get("/o/choosing/shares/register/2/").content.decode()
+    assert "Record the member's interest choice" in page
+    assert 'name="member" value="2"' in page
+    assert "Credited to shares (the rulebook's default: the member has not chosen)" in page
+    done = client.post("/o/choosing/shares/interest/", {"choice": "pay", "member": "2"})
+    assert done.status_code == 302 and done["Location"] == "/o/choosing/shares/register/2/"
+    page = client.get(done["Location"]).content.decode()
+    assert 'id="interest-in-force">Paid to the member</dd>' in page
+    assert ShareAccount.objects.get(member=bob).interest_choice == "pay"
+    event = AuditEvent.objects.get(action="shares.interest_chosen")
+    assert (event.actor, event.data) == ("sec", {"member": 2, "was": "", "now": "pay"})
+    # Seeing a member's entry is an inspection of the full register, logged.
+    assert AuditEvent.objects.filter(action="shares.register_inspected").count() == 3
+
+
+def test_the_board_sees_a_members_entry_without_the_control_and_its_post_is_refused(
+    client, choosing
+):
+    board = get_user_model().objects.create_user("director", password="x")
+    register.grant_role(choosing, board, Role.Kind.BOARD, actor="test")
+    (bob,) = _holders(choosing, 1)
+    client.force_login(board)
+    page = client.get("/o/choosing/shares/register/1/").content.decode()
+    assert "Member 1" in page and 'name="choice"' not in page
+    refused = client.post("/o/choosing/shares/interest/", {"choice": "pay", "member": "1"})
+    assert refused.status_code == 403 and "may not record" in refused.content.decode()
+    assert "Back to the member" in refused.content.decode()
+    assert ShareAccount.objects.get(member=bob).interest_choice == ""
+
+
+def test_a_member_may_not_open_the_officers_entry(client, choosing):
+    user = get_user_model().objects.create_user("ann", password="x")
+    (ann,) = _holders(choosing, 1)
+    Member.objects.filter(pk=ann.pk).update(user=user)
+    client.force_login(user)
+    assert client.get("/o/choosing/shares/register/1/").status_code == 403

@@ -11,6 +11,7 @@ import re
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mutualise import clock
@@ -105,11 +106,18 @@ def choose_interest(request, slug):
         services.choose_interest(organisation, member, request.POST.get("choice", ""),
                                  actor=request.user)  # fmt: skip
     except services.StakeError as exc:
+        officer = number and request.user.has_perm("stake.view_register", organisation)
+        back = (
+            (reverse("stake:register_member", args=[slug, member.number]),
+             "Back to the member's entry")
+            if officer
+            else (reverse("stake:my_account", args=[slug]), "Back to your shares")
+        )  # fmt: skip
         return render(request, "stake/interest_refused.html",
-                      {"organisation": organisation, "reason": _sentence(str(exc)),
+                      {"organisation": organisation, "reason": _sentence(str(exc)), "back": back,
                        "page_title": "Error: Interest paid or credited"}, status=403)  # fmt: skip
     if number and member.user_id != request.user.pk:
-        return redirect("stake:register", slug=slug)
+        return redirect("stake:register_member", slug=slug, number=member.number)
     return redirect("stake:my_account", slug=slug)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import member_pages, views
+from . import member_pages, officer_pages, views
 
 app_name = "stake"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("offers/", views.offers, name="offers"),
     path("offers/<int:pk>/", views.offer, name="offer"),
     path("register/", views.register_view, name="register"),
+    path("register/<int:number>/", officer_pages.register_member, name="register_member"),
     path("statements/<int:year>.pdf", views.statement, name="statement"),
     path("certificates/<int:pk>.pdf", views.certificate, name="certificate"),
 ]

@@ -1,0 +1,76 @@
+"""The officer's page for one member's entry in the share register: the holding, every movement
+on the account and, for the membership secretary where the rulebook lets members choose, the
+control to record the member's choice of interest paid or credited when they give it on paper
+or by phone (stake's service checks the role and audits it). Seeing it is an inspection of the
+full register, logged like the register page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from mutualise.register.models import Member, Organisation
+
+from . import services
+from .models import Movement, ShareAccount
+from .views import pounds
+
+
+def register_member(request, slug, number):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("stake.view_register", organisation):
+        raise PermissionDenied("Only the membership secretary, an administrator or the board "
+                               "may see the share register.")  # fmt: skip
+    shares = organisation.constitution.shares
+    if shares is None:
+        raise Http404("this organisation issues no shares")
+    member = get_object_or_404(Member, organisation=organisation, number=number)
+    services.record_inspection(organisation, copy="full", form="page",
+                               purpose=f"member {member.number}", actor=request.user)  # fmt: skip
+    account = ShareAccount.objects.filter(member=member).first()
+    movements = Movement.objects.filter(account=account).order_by("on", "id") if account else []
+    held = account.balance_pence if account else 0
+    rule = shares.interest_choice
+    chosen = account.interest_choice if account and rule.members_may_choose else ""
+    in_force = chosen or rule.default
+    return render(
+        request,
+        "stake/register_member.html",
+        {
+            "organisation": organisation,
+            "member": member,
+            "held": pounds(held),
+            "whole_shares": held // shares.nominal_value_pence,
+            "nominal": pounds(shares.nominal_value_pence),
+            "rows": [
+                (m.on, m.get_kind_display(), pounds(m.amount_pence), pounds(m.balance_after_pence))
+                for m in movements
+            ],
+            "interest": {
+                "shown": rule.members_may_choose,
+                "in_force": "paid to the member" if in_force == "pay" else "credited to shares",
+                "chosen": bool(chosen),
+                "may_record": account is not None
+                and rule.members_may_choose
+                and request.user.has_perm("stake.keep_register", organisation),
+                "has_account": account is not None,
+                "options": [
+                    (value, _OFFICER_LABELS[value], value == chosen)
+                    for value in ShareAccount.InterestChoice.values
+                ],
+            },
+            "page_title": f"Share register: {member.display_name}",
+        },
+    )
+
+
+# The member's own page says "my"; the officer records it for them.
+_OFFICER_LABELS = {
+    "": "As the rulebook's default (the member has not chosen)",
+    "credit": "Credited to the member's shares",
+    "pay": "Paid to the member",
+}
