@@ -106,3 +106,21 @@ def test_a_cics_assets_pass_at_full_value_to_a_locked_body_or_for_community_bene
     assert "not to a community-benefit" in payment_refusal(
         housing, "community-benefit", amount_pence=9
     )
+
+
+def test_every_lock_lets_a_deceased_or_bankrupt_members_shares_be_paid_at_most_paid_up():
+    """SI 2006/264 Sch.1 para 2(c), (d): payments on a member's death (to the nominee or the
+    personal representatives) and to the trustee of a bankrupt member's property are permitted
+    by the statutory lock, as repaying share capital is, never above the capital paid up."""
+    for model in ("community-energy-coop", "public-service-mutual", "co-operative-society"):
+        c = rulebook(model)  # a CBS's statutory lock, a CIC's, and none
+        for purpose, words in (
+            ("on-death", "a payment of a deceased member's shares"),
+            ("bankruptcy", "a payment of a bankrupt member's shares to their trustee"),
+        ):
+            assert payment_refusal(c, purpose, amount_pence=500, paid_up_pence=500) is None
+            over = payment_refusal(c, purpose, amount_pence=501, paid_up_pence=500)
+            assert over == (
+                f"{words} is limited to its paid-up value: the member holds 500p, not 501p"
+            )
+            assert "needs the member's share account" in payment_refusal(c, purpose, amount_pence=1)

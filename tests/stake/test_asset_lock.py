@@ -10,8 +10,9 @@ from stake_helpers import found, make_members
 
 from mutualise.audit.models import AuditEvent
 from mutualise.register import services as register
+from mutualise.register.models import Role
 from mutualise.stake import services
-from mutualise.stake.models import AssetTransfer, Movement, ShareAccount
+from mutualise.stake.models import AssetTransfer, Movement, ShareAccount, WithdrawalRequest
 from mutualise.stake.services import StakeError
 
 LOCK = re.compile(r"^asset_lock:\n(?:[ #].*\n|\n)*", re.MULTILINE)
@@ -106,3 +107,70 @@ def test_only_the_board_or_an_officer_may_pay_out(energy):
     with pytest.raises(StakeError, match="nosy may not transfer the organisation's assets"):
         pay_out(energy, "creditor", 100, actor=outsider)
     assert not AssetTransfer.objects.exists()
+
+
+def test_on_death_each_part_paid_out_is_a_payment_the_lock_permits_and_recorded(energy):
+    member = make_members(energy, 1)[0]
+    services.record_movement(energy, member, "allotment", 800_000, on=date(2024, 2, 1))
+    services.nominate(energy, member, nominee_name="Alex", nominee_address="3 Mill Lane",
+                      made_on=date(2024, 3, 1))  # fmt: skip
+    services.settle_on_death(energy, member, died_on=date(2025, 2, 1), on=date(2025, 3, 1))
+    parts = AssetTransfer.objects.filter(organisation=energy).order_by("id")
+    assert [(t.purpose_kind, t.recipient_name, t.amount_pence, t.member_id) for t in parts] == [
+        ("on-death", "Alex", 500_000, member.pk),
+        ("on-death", "the personal representatives of Member 1", 300_000, member.pk),
+    ]
+    assert all(t.repayment.kind == Movement.Kind.DEATH for t in parts)
+    assert AuditEvent.objects.filter(action="assets.transferred").count() == 2
+    with pytest.raises(StakeError, match="through settle_on_death"):
+        pay_out(energy, "on-death", 1, recipient_name="A cousin")
+
+
+def test_a_bankrupt_members_shares_are_paid_to_the_trustee_at_no_more_than_paid_up(energy):
+    """The statutory lock refuses payments out but must allow this one (SI 2006/264 Sch.1
+    para 2(d)): all or part of the holding to the trustee in bankruptcy, never above it."""
+    ann, bob = make_members(energy, 2)
+    services.record_movement(energy, ann, "allotment", 40_000, on=date(2024, 2, 1))
+    services.request_withdrawal(energy, ann, 10_000, on=date(2025, 1, 6))
+    settle = services.settle_on_bankruptcy
+    with pytest.raises(StakeError, match="holds 40000p, not 40001p"):
+        settle(energy, ann, trustee_name="R. Smith (Official Receiver)",
+               adjudged_on=date(2025, 2, 1), on=date(2025, 3, 1), amount_pence=40_001)  # fmt: skip
+    with pytest.raises(StakeError, match="before the bankruptcy order"):
+        settle(energy, ann, trustee_name="R. Smith", adjudged_on=date(2025, 2, 1),
+               on=date(2025, 1, 1))  # fmt: skip
+    with pytest.raises(StakeError, match="name the trustee"):
+        settle(energy, ann, trustee_name="  ", adjudged_on=date(2025, 2, 1), on=date(2025, 3, 1))
+    with pytest.raises(StakeError, match="holds no shares"):
+        settle(energy, bob, trustee_name="R. Smith", adjudged_on=date(2025, 2, 1),
+               on=date(2025, 3, 1))  # fmt: skip
+    assert not AssetTransfer.objects.exists()
+    part = settle(energy, ann, trustee_name="R. Smith (Official Receiver)",
+                  adjudged_on=date(2025, 2, 1), on=date(2025, 3, 1), amount_pence=25_000)  # fmt: skip
+    assert (part.kind, part.amount_pence, part.reference) == ("withdrawal", -25_000, "bankruptcy")
+    rest = settle(energy, ann, trustee_name="R. Smith (Official Receiver)",
+                  adjudged_on=date(2025, 2, 1), on=date(2025, 3, 1))  # fmt: skip
+    assert rest.amount_pence == -15_000
+    assert ShareAccount.objects.get(member=ann).balance_pence == 0
+    paid = AssetTransfer.objects.filter(organisation=energy, purpose_kind="bankruptcy")
+    assert sorted(paid.values_list("amount_pence", flat=True)) == [15_000, 25_000]
+    assert {t.recipient_name for t in paid} == {"R. Smith (Official Receiver)"}
+    # The withdrawal request the holding no longer covers has lapsed.
+    asked = WithdrawalRequest.objects.get(member=ann)
+    assert (asked.state, asked.lapsed_pence) == ("lapsed", 10_000)
+    assert AuditEvent.objects.filter(action="shares.settled_on_bankruptcy").count() == 2
+    assert services.verify_ledger(energy) == []
+    with pytest.raises(StakeError, match="through settle_on_bankruptcy"):
+        pay_out(energy, "bankruptcy", 1, recipient_name="R. Smith")
+
+
+def test_only_the_register_keeper_pays_a_bankrupt_members_shares(energy):
+    (ann,) = make_members(energy, 1)
+    services.record_movement(energy, ann, "allotment", 40_000, on=date(2024, 2, 1))
+    board = get_user_model().objects.create_user("director")
+    register.grant_role(energy, board, Role.Kind.BOARD, actor="test")
+    with pytest.raises(StakeError, match="director may not pay a bankrupt member's shares"):
+        services.settle_on_bankruptcy(energy, ann, trustee_name="R. Smith",
+                                      adjudged_on=date(2025, 2, 1), on=date(2025, 3, 1),
+                                      actor=board)  # fmt: skip
+    assert ShareAccount.objects.get(member=ann).balance_pence == 40_000

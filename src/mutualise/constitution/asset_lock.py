@@ -19,6 +19,21 @@ class Purpose(StrEnum):
     COMMUNITY_BENEFIT = "community-benefit"
     LOCKED_BODY = "locked-body"  # to another asset-locked body (asset_lock.permitted_recipients)
     FULL_VALUE = "full-value"  # a disposal for its full value (a CIC's lock allows it)
+    # A deceased member's shares paid to their nominee or personal representatives (SI 2006/264
+    # Sch.1 para 2(c): payments under CCBSA 2014 ss.37-40 and on intestacy), at most paid up.
+    ON_DEATH = "on-death"
+    # A bankrupt member's shares paid to the trustee of their property under the society's
+    # rules (SI 2006/264 Sch.1 para 2(d)), at most paid up.
+    BANKRUPTCY = "bankruptcy"
+
+
+# Paying a member's own share capital out, to them or to whoever stands in their place: every
+# lock permits it, but never above the capital paid up (no premium, no share of the reserves).
+MEMBERS_CAPITAL = {
+    Purpose.SHARE_CAPITAL: "repaying share capital",
+    Purpose.ON_DEATH: "a payment of a deceased member's shares",
+    Purpose.BANKRUPTCY: "a payment of a bankrupt member's shares to their trustee",
+}
 
 
 def transfer_refusal(c: Constitution, recipient: Recipient | str) -> str | None:
@@ -51,7 +66,9 @@ def payment_refusal(
 ) -> str | None:
     """Why a payment out (with `dissolution`, one made in winding up) may not be made for
     this purpose, or None if the lock permits it. SI 2006/264 Sch.1 lets a locked society pay its
-    creditors, repay share capital, act for community benefit, or pass assets to a locked body; a
+    creditors, repay share capital (to the member, or on their death or bankruptcy to whoever
+    claims in their place, at most paid up), act for community benefit, or pass assets to a
+    locked body; a
     CIC may part with assets only at full value, to a locked body or for community benefit."""
     lock = c.asset_lock
     try:
@@ -59,12 +76,13 @@ def payment_refusal(
     except ValueError:
         known = ", ".join(p.value for p in Purpose)
         return f"unknown purpose {purpose!r}; purposes are {known}"
-    if why is Purpose.SHARE_CAPITAL:
+    if why in MEMBERS_CAPITAL:
+        what = MEMBERS_CAPITAL[why]
         if paid_up_pence is None:
-            return "repaying share capital needs the member's share account (paid-up value)"
+            return f"{what} needs the member's share account (paid-up value)"
         if amount_pence > paid_up_pence:
             return (
-                f"repaying share capital is limited to its paid-up value: the member holds "
+                f"{what} is limited to its paid-up value: the member holds "
                 f"{paid_up_pence}p, not {amount_pence}p"
             )
     if lock.kind is AssetLockKind.NONE:
@@ -88,7 +106,7 @@ def payment_refusal(
             "only a CIC's lock does (its assets pass only at full value, to a locked body or "
             "for community benefit)"
         )
-    return None  # a creditor, or share capital at most paid up: every lock permits them
+    return None  # a creditor, or a member's capital at most paid up: every lock permits them
 
 
 def lock_change_refusal(old: Constitution, new: Constitution) -> str | None:

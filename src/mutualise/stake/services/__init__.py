@@ -6,7 +6,7 @@ from .errors import StakeError
 from .inspection import inspections, record_inspection
 from .interest import choose_interest, post_interest, posted_digest, preview_interest
 from .ledger import account_for, maximum_holding, record_movement, transfer, verify_ledger
-from .nominations import nominate, nomination_on, settle_on_death
+from .nominations import nominate, nomination_on, settle_on_bankruptcy, settle_on_death
 from .offers import apply, close_offer, open_offer
 from .surplus import (
     approve_surplus,
@@ -51,6 +51,7 @@ __all__ = [
     "record_movement",
     "request_withdrawal",
     "required_approval",
+    "settle_on_bankruptcy",
     "settle_on_death",
     "suspend_withdrawals",
     "suspension_on",

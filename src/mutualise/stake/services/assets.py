@@ -39,6 +39,12 @@ def transfer_assets(
     check_day(on, "a transfer on")
     check_text(recipient_name, 200, "the recipient's name")
     check_text(purpose, 300, "the purpose")
+    if purpose_kind in (Purpose.ON_DEATH, Purpose.BANKRUPTCY):
+        raise StakeError(
+            f"refused: a {purpose_kind} payment is made through "
+            f"{'settle_on_death' if purpose_kind == Purpose.ON_DEATH else 'settle_on_bankruptcy'}"
+            ", which pays the member's shares out of their account under the asset lock"
+        )
     repaying = purpose_kind == Purpose.SHARE_CAPITAL
     if repaying and not dissolution:
         # a going concern repays capital only as a withdrawal, under its notice and limits
@@ -101,3 +107,32 @@ def transfer_assets(
             },
         )
     return moved
+
+
+def pay_out_members_capital(
+    organisation, account, purpose_kind: Purpose, amount_pence: int, *, on: date,
+    recipient_name: str, reference: str, note: str, actor=None,
+):  # fmt: skip
+    """Inside the caller's transaction, `account` locked: pay `amount_pence` of the member's
+    shares to whoever claims in their place (on death, the nominee or personal representatives;
+    on bankruptcy, the trustee), checked against the asset lock (`payment_refusal`: at most the
+    paid-up value), posted to the ledger and recorded with the other payments out. Returns the
+    movement."""
+    refusal = payment_refusal(
+        organisation.constitution, purpose_kind, amount_pence=amount_pence,
+        paid_up_pence=account.balance_pence,
+    )  # fmt: skip
+    if refusal:
+        raise StakeError(f"refused: {refusal}")
+    kind = Movement.Kind.DEATH if purpose_kind == Purpose.ON_DEATH else Movement.Kind.WITHDRAWAL
+    movement = _append(organisation, account.pk, kind, amount_pence, on, actor, reference, note)
+    moved = AssetTransfer.objects.create(
+        organisation=organisation, purpose_kind=purpose_kind, recipient_name=recipient_name[:200],
+        member=account.member, repayment=movement, amount_pence=amount_pence, on=on,
+        purpose=note[:300], recorded_at=clock.now(), recorded_by=audit.actor_name(actor),
+    )  # fmt: skip
+    audit.record(organisation, "assets.transferred", actor=actor, subject=moved,
+                 data={"kind": "", "purpose": str(purpose_kind), "dissolution": False,
+                       "pence": amount_pence, "member": account.member.number})  # fmt: skip
+    account.refresh_from_db(fields=["balance_pence"])
+    return movement

@@ -1,6 +1,8 @@
 """Nominations on death (CCBSA 2014 ss.37-40): a member names who receives their shares; on
 death the nominee is paid up to the rulebook's nomination limit (the Act's GBP 5,000) and the
-rest goes to the member's personal representatives."""
+rest goes to the member's personal representatives. On a member's bankruptcy their shares are
+paid to the trustee of their property. Both are payments out that every asset lock permits
+(SI 2006/264 Sch.1 para 2(c), (d)), at most the capital paid up."""
 
 from __future__ import annotations
 
@@ -11,11 +13,12 @@ from django.db.models import Q
 
 from mutualise import clock
 from mutualise.audit import services as audit
+from mutualise.constitution.asset_lock import Purpose
 from mutualise.constitution.money import NOMINEE_RELATIONS_FOR_OFFICERS
 
 from ..models import Nomination, ShareAccount
-from .errors import StakeError, check_text, require, shares_rules
-from .ledger import Kind, _append
+from .assets import pay_out_members_capital
+from .errors import StakeError, check_day, check_pence, check_text, require, shares_rules
 
 
 def nominate(
@@ -101,15 +104,61 @@ def settle_on_death(organisation, member, *, died_on: date, on: date, actor=None
         limit = shares.nomination_limit_pence or 0
         to_nominee = min(held, limit) if nomination else 0
         payouts = []
+        # Each part is a payment out under the asset lock (SI 2006/264 Sch.1 para 2(c)).
         if to_nominee:
-            _append(organisation, account.pk, Kind.DEATH, to_nominee, on, actor,
-                    f"nomination-{nomination.pk}", f"to {nomination.nominee_name}")  # fmt: skip
+            pay_out_members_capital(
+                organisation, account, Purpose.ON_DEATH, to_nominee, on=on, actor=actor,
+                recipient_name=nomination.nominee_name, reference=f"nomination-{nomination.pk}",
+                note=f"to {nomination.nominee_name}",
+            )  # fmt: skip
             payouts.append((nomination.nominee_name, to_nominee))
         if held - to_nominee:
-            _append(organisation, account.pk, Kind.DEATH, held - to_nominee, on, actor,
-                    "estate", "to the personal representatives")  # fmt: skip
+            pay_out_members_capital(
+                organisation, account, Purpose.ON_DEATH, held - to_nominee, on=on, actor=actor,
+                recipient_name=f"the personal representatives of {member.display_name}",
+                reference="estate", note="to the personal representatives",
+            )  # fmt: skip
             payouts.append(("personal representatives", held - to_nominee))
         audit.record(organisation, "shares.settled_on_death", actor=actor, subject=member,
                      data={"member": member.number, "nominee": to_nominee,
                            "estate": held - to_nominee})  # fmt: skip
     return payouts
+
+
+def settle_on_bankruptcy(
+    organisation, member, *, trustee_name: str, adjudged_on: date, on: date,
+    amount_pence: int | None = None, actor=None,
+):  # fmt: skip
+    """Pay a bankrupt member's shares (all of them, or `amount_pence`) to the trustee of their
+    property, as the society's rules provide for claims of the trustees of bankrupt members
+    (CCBSA 2014 Sch.1; SI 2006/264 Sch.1 para 2(d)). Refused above the paid-up value. Waiting
+    withdrawal requests lapse as far as the holding no longer covers them. Returns the movement."""
+    require(actor, "stake.keep_register", organisation, "pay a bankrupt member's shares")
+    shares_rules(organisation)
+    check_day(adjudged_on, "the bankruptcy order on")
+    check_day(on, "the payment on")
+    check_text(trustee_name, 200, "the trustee's name")
+    if not trustee_name.strip():
+        raise StakeError("name the trustee of the bankrupt member's property")
+    if on < adjudged_on:
+        raise StakeError(f"the shares are paid ({on}) before the bankruptcy order ({adjudged_on})")
+    if member.organisation_id != organisation.pk:
+        raise StakeError(f"member {member.number} is not on {organisation}'s register")
+    if amount_pence is not None:
+        check_pence(amount_pence, "a payment to the trustee")
+        if amount_pence <= 0:
+            raise StakeError(f"a payment must be a positive number of pence, not {amount_pence}")
+    with transaction.atomic():
+        account = ShareAccount.objects.select_for_update().filter(member=member).first()
+        held = account.balance_pence if account else 0
+        if held == 0:
+            raise StakeError(f"member {member.number} holds no shares to pay to a trustee")
+        paying = held if amount_pence is None else amount_pence
+        movement = pay_out_members_capital(
+            organisation, account, Purpose.BANKRUPTCY, paying, on=on, actor=actor,
+            recipient_name=trustee_name.strip(), reference="bankruptcy",
+            note=f"to {trustee_name.strip()}, trustee in bankruptcy (order of {adjudged_on})",
+        )  # fmt: skip
+        audit.record(organisation, "shares.settled_on_bankruptcy", actor=actor, subject=member,
+                     data={"member": member.number, "trustee": paying})  # fmt: skip
+    return movement
