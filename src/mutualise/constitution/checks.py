@@ -324,7 +324,20 @@ def _shares(c: Constitution) -> Found:
     if shares.votes == "one-per-share" and c.organisation.legal_form not in SHARE_VOTING_FORMS:
         yield (
             here + ("votes",),
-            f"a {c.organisation.legal_form} is one member one vote; votes cannot follow shares",
+            f"a {c.organisation.legal_form} is one member one vote, however many shares a "
+            "member holds (the FCA's test of a bona fide co-operative; model rules of "
+            "societies, credit unions and building societies); votes cannot follow shares: "
+            "write one-member-one-vote",
+        )
+    elif shares.votes == "one-per-share":
+        # The form's law would let votes follow shares, but nothing here would honour it: a poll
+        # is counted one anonymous ballot per voter, and a weight on a ballot would single out
+        # the large holders. Refused rather than silently counted one member one vote.
+        yield (
+            here + ("votes",),
+            "one-per-share is not supported: mutualise counts every vote at a general meeting "
+            "one member one vote (a poll's ballots are anonymous and unweighted); write "
+            "one-member-one-vote",
         )
     if (
         shares.maximum_holding_pence is not None

@@ -21,6 +21,8 @@ class LegalForm(StrEnum):
 
 
 # Forms whose statute lets votes follow shareholding; everyone else is one member one vote.
+# Even for these, `shares.votes: one-per-share` is refused (checks._shares): polls are counted
+# one anonymous ballot per voter, never weighted by shares.
 SHARE_VOTING_FORMS = frozenset({LegalForm.COMPANY_LIMITED_BY_SHARES})
 
 
