@@ -27,7 +27,7 @@ GET_ONLY = {
     "meetings:console", "meetings:letters_pdf", "meetings:results_json", "meetings:vote_receipt",
     "participation:budget_pb", "participation:delivery", "participation:delivery_csv",
     "governance:accountability", "governance:reminders", "governance:report",
-    "stake:my_account", "stake:offers", "stake:register", "stake:statement",
+    "stake:my_account", "stake:offers", "stake:register", "stake:register_member", "stake:statement",
     "stake:certificate", "jobs:job", "jobs:status", "jobs:download",
     "governance_install:all_organisations",
 }  # fmt: skip
