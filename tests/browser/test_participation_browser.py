@@ -42,7 +42,9 @@ def test_member_supports_votes_and_reads_the_results(page, sign_in, assert_acces
             actor="t",
         )
     now = timezone.now()
-    services.set_voting_window(budget, now - timedelta(hours=1), now + timedelta(days=7), actor="t")
+    services.set_voting_window(
+        budget, now - timedelta(days=7, hours=1), now + timedelta(days=7), actor="t"
+    )
     services.transition(budget, "open_voting", actor="t")
 
     sign_in("ann", PASSWORD)

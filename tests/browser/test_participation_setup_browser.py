@@ -79,7 +79,9 @@ def test_two_officers_key_a_paper_ballot_on_a_phone(page, sign_in, assert_access
     for project in budget.projects.all():
         services.review_project(project, accept=True, actor="t")
     now = timezone.now()
-    services.set_voting_window(budget, now - timedelta(hours=1), now + timedelta(days=7), actor="t")
+    services.set_voting_window(
+        budget, now - timedelta(days=7, hours=1), now + timedelta(days=7), actor="t"
+    )
     services.transition(budget, "open_voting", actor="t")
 
     sign_in("olive", PASSWORD)

@@ -30,7 +30,9 @@ def voting_budget(council):
             actor="t",
         )
     now = timezone.now()
-    services.set_voting_window(budget, now - timedelta(hours=1), now + timedelta(days=7), actor="t")
+    services.set_voting_window(
+        budget, now - timedelta(days=7, hours=1), now + timedelta(days=7), actor="t"
+    )
     return services.transition(budget, "open_voting", actor="t")
 
 

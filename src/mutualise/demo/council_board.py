@@ -201,7 +201,7 @@ def _ready_to_count(organisation, members, rng, now) -> None:
 
     midnight = datetime.combine(now.astimezone(LONDON).date(), time(0), tzinfo=LONDON)
     closes = max(midnight, now - timedelta(hours=1))
-    opens = closes - timedelta(days=7)
+    opens = closes - timedelta(days=14)  # the rulebook's voting_days
     budget, _ = _budget(organisation, GRANTS_TITLE, 20_000_00, GRANTS, opens - timedelta(days=30))
     for project in budget.projects.all():
         services.review_project(project, accept=True, actor="demo")

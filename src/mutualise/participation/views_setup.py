@@ -17,7 +17,7 @@ from mutualise.register.models import Organisation
 
 from . import services
 from .models import Budget
-from .services.setup import EDITABLE_STATES, check, defaults
+from .services.setup import EDITABLE_STATES, check, defaults, suggested_window
 
 WINDOW = (("voting_opens_at", "Voting opens"), ("voting_closes_at", "Voting closes"))
 PARTS = ("day", "month", "year", "time")
@@ -150,7 +150,7 @@ def budget_form(request, slug, pk=None):
         return redirect("participation:budget", slug=slug, pk=budget.pk)
     errors = []
     if budget is None:
-        shown = _shown(defaults(organisation))
+        shown = _shown(defaults(organisation) | suggested_window(organisation, timezone.now()))
     else:
         shown = _shown({f: getattr(budget, f) for f in services.setup.FIELDS})
     if request.method == "POST":

@@ -13,6 +13,7 @@ from ..facts import budget_facts
 from ..lifecycle import BUDGET_TRANSITIONS, BudgetState
 from ..models import Budget, BudgetProject, Proposal
 from .common import TITLE_LENGTH, ParticipationError, move, require, require_member
+from .setup import window_problem
 
 
 def transition(budget: Budget, name: str, *, actor=None, now=None) -> Budget:
@@ -26,8 +27,9 @@ def set_voting_window(budget: Budget, opens_at: datetime, closes_at: datetime, *
     require(actor, "participation.run_budget", budget.organisation, "run participatory budgets")
     if budget.state not in (BudgetState.DRAFT, BudgetState.PROPOSALS, BudgetState.REVIEW):
         raise ParticipationError("the voting times are fixed once voting has opened")
-    if closes_at <= opens_at:
-        raise ParticipationError("voting must close after it opens")
+    problem = window_problem(budget.organisation, opens_at, closes_at)
+    if problem:
+        raise ParticipationError(problem[0].lower() + problem[1:])
     with transaction.atomic():
         budget.voting_opens_at, budget.voting_closes_at = opens_at, closes_at
         budget.save(update_fields=["voting_opens_at", "voting_closes_at"])

@@ -5,9 +5,12 @@ field (`BudgetSettingsError.errors`), so a form can show them all in the GOV.UK 
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from django.db import transaction
 
 from mutualise.audit import services as audit
+from mutualise.constitution.calendar import LONDON
 from mutualise.constitution.schema.stake import BudgetBallotKind, BudgetRule
 
 from ..lifecycle import BudgetState
@@ -52,6 +55,33 @@ def defaults(organisation) -> dict:
     }
 
 
+def suggested_window(organisation, now: datetime) -> dict:
+    """The voting window a new budget's form offers: voting opens at 09:00 on the day the
+    rulebook's review period (`participation.budgets.review_days`) ends, counted from today in
+    London, and stays open for its voting window (`voting_days`), closing at 17:00."""
+    rules = organisation.constitution.participation.budgets
+    first = now.astimezone(LONDON).date() + timedelta(days=rules.review_days)
+    last = first + timedelta(days=rules.voting_days)
+    return {
+        "voting_opens_at": datetime.combine(first, time(9, 0), tzinfo=LONDON),
+        "voting_closes_at": datetime.combine(last, time(17, 0), tzinfo=LONDON),
+    }
+
+
+def window_problem(organisation, opens: datetime, closes: datetime) -> str | None:
+    """Why voting may not open at `opens` and close at `closes`, in words (None: it may): it
+    must close after it opens, and stay open at least the rulebook's `voting_days`."""
+    if closes <= opens:
+        return "Voting must close after it opens"
+    days = organisation.constitution.participation.budgets.voting_days
+    if closes - opens < timedelta(days=days):
+        return (
+            f"Voting must stay open at least {days} day{'s' * (days != 1)}, as the rulebook "
+            "provides: make it close later"
+        )
+    return None
+
+
 def check(organisation, values: dict) -> list[tuple[str, str]]:
     """What is wrong with these settings, each at its field (empty: nothing)."""
     errors = []
@@ -89,8 +119,9 @@ def check(organisation, values: dict) -> list[tuple[str, str]]:
     if code and not (len(code) == 9 and code[0].isalpha() and code[1:].isdigit()):
         errors.append(("local_authority_code", "Enter a local authority code like E09000022"))
     opens, closes = values.get("voting_opens_at"), values.get("voting_closes_at")
-    if opens and closes and closes <= opens:
-        errors.append(("voting_closes_at", "Voting must close after it opens"))
+    problem = window_problem(organisation, opens, closes) if opens and closes else None
+    if problem:
+        errors.append(("voting_closes_at", problem))
     return errors
 
 
