@@ -28,6 +28,20 @@ class DuplicateMember(MemberError):
         super().__init__(f"This person may already be a member (membership number {numbers}).")
 
 
+class InAnotherConstituency(DuplicateMember):
+    """The person is a member in another constituency, and the rules
+    (`membership.one_constituency_only`) let a person belong to one constituency only."""
+
+    def __init__(self, matches, names: str):
+        super().__init__(matches)
+        numbers = ", ".join(str(m.number) for m in self.matches)
+        self.args = (
+            f"This person is already a member in {names} (membership number {numbers}); the "
+            "rules let a person belong to one constituency only, so change their constituency "
+            "instead.",
+        )
+
+
 class NotPermitted(PermissionDenied):
     """The actor may not do this (shown as 403 Forbidden); the message says who may."""
 

@@ -13,6 +13,7 @@ from .. import lifecycle
 from ..eligibility import check_details
 from ..errors import (
     DuplicateMember,
+    InAnotherConstituency,
     MemberError,
     NotEligible,
     manager_refusal,
@@ -70,8 +71,7 @@ def join(
             date_of_birth=details.get("date_of_birth"),
             postcode=details.get("postcode", ""),
         )
-        if matches:
-            raise DuplicateMember(matches)
+        _refuse_duplicates(constitution, matches, constituency_id)
     with transaction.atomic():
         member = Member.objects.create(
             organisation=organisation,
@@ -94,6 +94,28 @@ def join(
         if not constitution.membership.admission_by_board:
             _admit(member, actor, on, note="admitted automatically, as the rulebook provides")
     return member
+
+
+def _refuse_duplicates(constitution, matches: list[Member], constituency_id: str) -> None:
+    """Records of the same person already on the register. Where the rules let a person
+    belong to one constituency only (`membership.one_constituency_only`, the default), one in
+    another constituency is refused as such; where they may belong to several (a building
+    society's saver who also borrows), only a record in the same constituency is a duplicate."""
+    if not constitution.membership.one_constituency_only:
+        matches = [m for m in matches if m.constituency_id == constituency_id]
+    elsewhere = [m for m in matches if m.constituency_id != constituency_id]
+    if elsewhere and len(elsewhere) == len(matches):
+        names = sorted({_constituency_name(constitution, m.constituency_id) for m in elsewhere})
+        raise InAnotherConstituency(elsewhere, " and ".join(names))
+    if matches:
+        raise DuplicateMember(matches)
+
+
+def _constituency_name(constitution, ident: str) -> str:
+    try:
+        return constitution.constituency(ident).name
+    except KeyError:
+        return ident
 
 
 def _admit(member: Member, actor, on: date, note: str = "") -> None:
