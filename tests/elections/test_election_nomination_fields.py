@@ -1,0 +1,99 @@
+"""Issue 20, item 5: the rulebook's `elections.nominations` fields decide who may stand and
+propose, and how long a statement may be: `candidate_from_electorate`,
+`proposers_from_electorate` and `statement_word_limit`, each changed in a rulebook."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from election_helpers import CLOSE_OF_POLL, Driver, make_members, make_user, moment, nhs_rulebook
+
+from mutualise.elections import services
+from mutualise.register import services as register
+from mutualise.register.models import Role
+
+pytestmark = pytest.mark.django_db
+SEATS = "public-newcastle"
+ELSEWHERE = "public-gateshead"
+DECLARE = [
+    "an undischarged bankrupt",
+    "sentenced to prison for 3 months or more in the last 5 years",
+]
+NOMINATIONS = "  nominations:\n    proposers: 0                        # MER: candidates nominate themselves [R]\n"
+
+
+def _org(slug, proposers=0, **fields):
+    text = nhs_rulebook()
+    assert text.count(NOMINATIONS) == 1
+    text = text.replace(NOMINATIONS, f"  nominations:\n    proposers: {proposers}\n")
+    for field, value in fields.items():
+        text, changed = re.subn(rf"(?m)^    {field}: .*$", f"    {field}: {value}", text)
+        if not changed:
+            text = text.replace("  nominations:\n", f"  nominations:\n    {field}: {value}\n")
+    return register.create_organisation(
+        name=f"Trust {slug}", constitution_text=text, source_name=f"{slug}.yaml", slug=slug,
+        actor="t",
+    )  # fmt: skip
+
+
+def _open(org):
+    ro = make_user(org, "ro-" + org.slug, Role.Kind.RETURNING_OFFICER)
+    election = services.create_election(
+        org, body_id="council-of-governors", seat_group_id=SEATS, close_of_poll=CLOSE_OF_POLL,
+        actor=ro, now=moment(CLOSE_OF_POLL - timedelta(days=120)),
+    )  # fmt: skip
+    drive = Driver(election, ro)
+    drive.to_nominations()
+    return election, drive
+
+
+def _nominate(election, drive, member, **given):
+    return services.nominate(
+        election, member, declarations=DECLARE, actor="x", now=drive.nominating, **given
+    )
+
+
+@pytest.mark.parametrize("from_electorate", [True, False])
+def test_candidate_from_electorate(from_electorate):
+    org = _org(
+        f"cand-{from_electorate}".lower(), candidate_from_electorate=str(from_electorate).lower()
+    )
+    election, drive = _open(org)
+    (outsider,) = make_members(org, ELSEWHERE, 1, prefix="Gateshead")
+    if from_electorate:
+        with pytest.raises(services.ElectionError, match="not a member of the constituency"):
+            _nominate(election, drive, outsider)
+    else:
+        assert _nominate(election, drive, outsider).member == outsider
+
+
+@pytest.mark.parametrize("from_electorate", [True, False])
+def test_proposers_from_electorate(from_electorate):
+    org = _org(
+        f"prop-{from_electorate}".lower(), proposers=1,
+        proposers_from_electorate=str(from_electorate).lower(),
+    )  # fmt: skip
+    election, drive = _open(org)
+    (candidate,) = make_members(org, SEATS, 1, prefix="Candidate")
+    (proposer,) = make_members(org, ELSEWHERE, 1, prefix="Gateshead")
+    if from_electorate:
+        with pytest.raises(services.ElectionError, match="is not a member of the constituency"):
+            _nominate(election, drive, candidate, proposers=[proposer])
+    else:
+        assert _nominate(election, drive, candidate, proposers=[proposer]).member == candidate
+
+
+def test_statement_word_limit():
+    strict, loose = (
+        _org("words-5", statement_word_limit=5),
+        _org("words-50", statement_word_limit=50),
+    )
+    statement = "I will listen to the members of the trust"  # nine words
+    for org, refused in ((strict, True), (loose, False)):
+        election, drive = _open(org)
+        (candidate,) = make_members(org, SEATS, 1, prefix="Candidate")
+        if refused:
+            with pytest.raises(services.ElectionError, match="statement: 9 words; the limit is 5"):
+                _nominate(election, drive, candidate, statement=statement)
+        else:
+            assert _nominate(election, drive, candidate, statement=statement).statement
