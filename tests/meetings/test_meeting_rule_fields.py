@@ -1,10 +1,11 @@
 """Issue 20, item 5: meetings rulebook fields, each changed in a co-operative society's rules and
 shown to change what the meetings app allows: `ballot_demanded_by` (how many members present
 demand a poll), `member_resolution_statement_words` (a motion's statement) and a confirmation's
-`after_days_at_least` / `after_days_at_most` (when the confirming meeting may be)."""
+`after_days_at_least` / `after_days_at_most` (when the confirming meeting may be), and a
+requisition's `board_convenes_within`, `meeting_within` and `otherwise_convened_by_members`."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from meeting_helpers import MEETING_DAY, at, make_members, new_meeting, notice_day
@@ -23,7 +24,9 @@ def _coop(slug, **fields):
     confirmation fields (eight spaces in) set."""
     text = model_path("co-operative-society").read_text(encoding="utf-8")
     for field, value in fields.items():
-        text, changed = re.subn(rf"(?m)^( +){field}: \S+", rf"\g<1>{field}: {value}", text)
+        text, changed = re.subn(
+            rf"(?m)^( +){field}: [^#\n]*[^#\s]", rf"\g<1>{field}: {value}", text
+        )
         if not changed:
             anchor = "  chair_casting_vote:"
             text = text.replace(anchor, f"  {field}: {value}\n{anchor}", 1)
@@ -103,3 +106,40 @@ def test_confirmation_after_days_at_most(at_most):
             services.propose_confirmation(original, later)
     else:
         assert services.propose_confirmation(original, later).title == "Confirmation: Convert"
+
+
+SUBMITTED = date(2026, 3, 2)
+
+
+def _valid_requisition(org):
+    members = make_members(org, 40)  # 10% of 40: 4 signatures
+    requisition = services.start_requisition(org, purpose="Remove the board", on=SUBMITTED)
+    for member in members[:4]:
+        services.sign_requisition(requisition, member, on=SUBMITTED)
+    return services.submit_requisition(requisition, on=SUBMITTED), members
+
+
+def test_board_convenes_within_and_meeting_within():
+    usual, _ = _valid_requisition(_coop("req-usual"))
+    assert (usual.board_deadline, usual.meeting_deadline) == (date(2026, 4, 2), date(2026, 4, 13))
+    org = _coop("req-quick", board_convenes_within="2 weeks", meeting_within="3 months")
+    quick, _ = _valid_requisition(org)
+    assert (quick.board_deadline, quick.meeting_deadline) == (date(2026, 3, 16), date(2026, 6, 2))
+
+
+@pytest.mark.parametrize("conveners", [2, 3])
+def test_otherwise_convened_by_members(conveners):
+    org = _coop(f"req-{conveners}", otherwise_convened_by_members=conveners)
+    requisition, members = _valid_requisition(org)
+    meeting = new_meeting(org, kind="special", day=date(2026, 4, 10))
+    late = date(2026, 4, 3)  # the board's month has passed
+    if conveners == 3:
+        with pytest.raises(MeetingError, match="3 members must convene it; 2 valid"):
+            services.convene_requisitioned_meeting(
+                requisition, meeting, by_members=members[:2], on=late
+            )
+    else:
+        done = services.convene_requisitioned_meeting(
+            requisition, meeting, by_members=members[:2], on=late
+        )
+        assert done.state == "members"
