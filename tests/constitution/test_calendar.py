@@ -211,3 +211,14 @@ def test_add_months_lands_in_the_right_month_and_never_overshoots_the_day(day, m
     moved = add_months(day, months)
     assert (moved.year * 12 + moved.month) - (day.year * 12 + day.month) == months
     assert moved.day <= day.day
+
+
+def test_deadline_time_and_poll_closes_at_set_the_timetables_hours():
+    # Issue 20, item 5: the rulebook's hours, not 17:00 in code, end each step and the poll.
+    usual = election_timetable(MER, date(2027, 3, 31), "england-and-wales")
+    assert usual.nominations_close.time() == time(17, 0) == usual.close_of_poll.time()
+    later = MER.model_copy(update={"deadline_time": time(12, 0), "poll_closes_at": time(20, 0)})
+    timetable = election_timetable(later, date(2027, 3, 31), "england-and-wales")
+    assert timetable.nominations_close == usual.nominations_close.replace(hour=12)
+    assert timetable.withdrawals_close.time() == time(12, 0)
+    assert timetable.close_of_poll == usual.close_of_poll.replace(hour=20)

@@ -54,9 +54,6 @@ UNTESTED: dict[str, str] = {
     "bodies.composition.seats.appointer_kind": "read in constitution/checks.py",
     "bodies.composition.share_at_most": "read in constitution/checks.py, governance/checks/bodies.py",
     "bodies.composition.one_per_class_of": "read in constitution/checks.py, governance/checks/bodies.py",
-    "bodies.election_method": "read in constitution/explain.py, elections/services/setup.py",
-    "elections.timetable.deadline_time": "read in constitution/calendar.py",
-    "elections.timetable.poll_closes_at": "read in constitution/calendar.py, constitution/explain.py",
     "meetings.agm.within_months_of_previous": "read in constitution/explain.py, constitution/meetings_rules.py, governance/checks/meetings.py",
     "meetings.resolutions.used_for": "read in constitution/explain.py",
     "meetings.resolutions.file_with_regulator_within_days": "read in meetings/services/results.py",
@@ -150,7 +147,6 @@ def test_the_walk_reaches_the_fields_we_know():
         "participation.budgets.review_days",
         "membership.one_constituency_only",
         "bodies.seats.term.max_terms",
-        "elections.timetable.deadline_time",
         "shares.interest_choice.default",
     } <= paths
     assert len(paths) > 150

@@ -97,3 +97,18 @@ def test_statement_word_limit():
                 _nominate(election, drive, candidate, statement=statement)
         else:
             assert _nominate(election, drive, candidate, statement=statement).statement
+
+
+def test_a_bodys_election_method_overrides_the_elections_method():
+    usual, _ = _open(_org("method-usual"))
+    text = nhs_rulebook()
+    body = "    kind: council-of-governors\n"
+    assert text.count(body) == 1
+    text = text.replace(body, body + "    election_method: meek-stv\n")
+    org = register.create_organisation(
+        name="Trust method-meek", constitution_text=text, source_name="meek.yaml",
+        slug="method-meek", actor="t",
+    )  # fmt: skip
+    meek, _ = _open(org)
+    assert usual.method == org.constitution.elections.method != "meek-stv"
+    assert meek.method == "meek-stv"
