@@ -49,7 +49,6 @@ HONOURED_BY_SCHEMA = {
 UNTESTED: dict[str, str] = {
     "organisation.financial_year_end": "read in constitution/eligibility.py, constitution/explain.py, constitution/meetings_rules.py",
     "organisation.nation": "read in constitution/explain.py, demo/walk.py, elections/services/common.py",
-    "membership.secretary_confirms": "read in accounts/member_models.py, accounts/services/membership.py, web/membership.py",
     "bodies.composition.seats.constituency_kind": "read in constitution/checks.py, governance/checks/bodies.py",
     "bodies.composition.seats.appointer_kind": "read in constitution/checks.py",
     "bodies.composition.share_at_most": "read in constitution/checks.py, governance/checks/bodies.py",
