@@ -53,7 +53,6 @@ UNTESTED: dict[str, str] = {
     "bodies.composition.seats.appointer_kind": "read in constitution/checks.py",
     "bodies.composition.share_at_most": "read in constitution/checks.py, governance/checks/bodies.py",
     "bodies.composition.one_per_class_of": "read in constitution/checks.py, governance/checks/bodies.py",
-    "meetings.agm.within_months_of_previous": "read in constitution/explain.py, constitution/meetings_rules.py, governance/checks/meetings.py",
     "meetings.resolutions.used_for": "read in constitution/explain.py",
     "meetings.resolutions.file_with_regulator_within_days": "read in meetings/services/results.py",
     "meetings.proxies.earliest_required_days_before": "read in constitution/checks.py",

@@ -306,3 +306,17 @@ def test_every_majority_base_has_words_for_people():
     assert Base.ALL_MEMBERS.words == "of all members"
     _, reason = resolution_passes(COOP.resolution("ordinary"), 3, 1, 0, 5, 9)
     assert "of the votes cast" in reason and "votes-cast" not in reason
+
+
+def test_within_months_of_previous_moves_the_agm_deadline():
+    # Issue 20, item 5: the council board's 15 months from the previous AGM, changed in the rules.
+    board = load_file(model_path("cooperative-council-board"))
+    previous = date(2026, 5, 20)
+
+    def with_months(months):
+        agm = board.meetings.agm.model_copy(update={"within_months_of_previous": months})
+        return board.model_copy(update={"meetings": board.meetings.model_copy(update={"agm": agm})})
+
+    assert agm_deadline(with_months(15), 2027, previous_agm=previous) == date(2027, 8, 20)
+    assert agm_deadline(with_months(12), 2027, previous_agm=previous) == date(2027, 5, 20)
+    assert agm_deadline(with_months(None), 2027, previous_agm=previous) == date(2027, 9, 30)
