@@ -57,10 +57,6 @@ UNTESTED: dict[str, str] = {
     "meetings.resolutions.file_with_regulator_within_days": "read in meetings/services/results.py",
     "meetings.proxies.earliest_required_days_before": "read in constitution/checks.py",
     "shares.interest_policy": "read in constitution/explain.py",
-    "participation.proposals.support_needed": "read through Proposals.threshold, in participation/services/proposals.py",
-    "participation.proposals.support_share": "read through Proposals.threshold, in participation/services/proposals.py",
-    "participation.proposals.time_limit_days": "read in participation/services/proposals.py, participation/templates/participation/index.html",
-    "participation.proposals.moderation_reasons": "read in participation/services/proposals.py, participation/views_officer.py",
 }
 
 
