@@ -47,16 +47,11 @@ HONOURED_BY_SCHEMA = {
 # Read by the apps but with no test yet that changes the field in a rulebook and shows the
 # behaviour change. May only shrink.
 UNTESTED: dict[str, str] = {
-    "organisation.financial_year_end": "read in constitution/eligibility.py, constitution/explain.py, constitution/meetings_rules.py",
-    "organisation.nation": "read in constitution/explain.py, demo/walk.py, elections/services/common.py",
     "bodies.composition.seats.constituency_kind": "read in constitution/checks.py, governance/checks/bodies.py",
     "bodies.composition.seats.appointer_kind": "read in constitution/checks.py",
     "bodies.composition.share_at_most": "read in constitution/checks.py, governance/checks/bodies.py",
     "bodies.composition.one_per_class_of": "read in constitution/checks.py, governance/checks/bodies.py",
-    "meetings.resolutions.used_for": "read in constitution/explain.py",
     "meetings.resolutions.file_with_regulator_within_days": "read in meetings/services/results.py",
-    "meetings.proxies.earliest_required_days_before": "read in constitution/checks.py",
-    "shares.interest_policy": "read in constitution/explain.py",
 }
 
 

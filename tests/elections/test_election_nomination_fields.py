@@ -112,3 +112,24 @@ def test_a_bodys_election_method_overrides_the_elections_method():
     meek, _ = _open(org)
     assert usual.method == org.constitution.elections.method != "meek-stv"
     assert meek.method == "meek-stv"
+
+
+def test_the_organisations_nation_decides_its_bank_holidays():
+    # Easter Monday 2027 is a bank holiday in England and Wales, a working day in Scotland.
+    easter_monday = CLOSE_OF_POLL.replace(month=3, day=29)
+    text = nhs_rulebook()
+    assert text.count("nation: england-and-wales") == 1
+    for nation in ("england-and-wales", "scotland"):
+        org = register.create_organisation(
+            name=f"Trust {nation}", constitution_text=text.replace(
+                "nation: england-and-wales", f"nation: {nation}"),
+            source_name=f"{nation}.yaml", slug=f"nation-{nation}", actor="t",
+        )  # fmt: skip
+        ro = make_user(org, "ro-" + org.slug, Role.Kind.RETURNING_OFFICER)
+        given = {"body_id": "council-of-governors", "seat_group_id": SEATS, "actor": ro}
+        given |= {"close_of_poll": easter_monday, "now": moment(easter_monday - timedelta(120))}
+        if nation == "scotland":
+            assert services.create_election(org, **given).close_of_poll == easter_monday
+        else:
+            with pytest.raises(services.ElectionError, match="not a working day"):
+                services.create_election(org, **given)

@@ -1,0 +1,55 @@
+"""Issue 20, item 5: rulebook fields the pure core honours, each changed in a model rulebook:
+`organisation.financial_year_end` (when the AGM is due), `meetings.proxies.
+earliest_required_days_before` (how early a proxy may be required), and the descriptive
+`meetings.resolutions.used_for` and `shares.interest_policy` (what the rules say in words)."""
+
+from datetime import date
+
+import pytest
+
+from mutualise.constitution import RulebookError, explain, load_text, model_path
+from mutualise.constitution.meetings_rules import agm_deadline
+
+
+def _rules(model, old, new):
+    text = model_path(model).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    return load_text(text.replace(old, new), f"{model}.yaml")
+
+
+def _words(constitution) -> str:
+    return " ".join(explain(constitution))
+
+
+def test_financial_year_end_moves_the_agm_deadline():
+    december = "financial_year_end: 31 December"
+    usual = _rules("co-operative-society", december, december)
+    march = _rules("co-operative-society", december, "financial_year_end: 31 March")
+    assert agm_deadline(usual, 2026) == date(2027, 6, 30)  # six months after 31 December 2026
+    assert agm_deadline(march, 2026) == date(2026, 9, 30)  # six months after 31 March 2026
+
+
+def test_earliest_required_days_before_bounds_the_lodging_deadline():
+    seven = "    earliest_required_days_before: 7    # [S]\n"
+    lodge = seven + "    lodge_hours_before: 72\n"
+    assert _rules("building-society", seven, lodge).meetings.proxies.lodge_hours_before == 72
+    with pytest.raises(RulebookError, match=r"may not be required more than 2 days \(48 hours\)"):
+        _rules("building-society", seven, lodge.replace("days_before: 7", "days_before: 2"))
+
+
+def test_used_for_is_said_in_words():
+    old = "used_for: [rule changes, expelling a member,"
+    usual = _words(_rules("co-operative-society", old, old))
+    changed = _words(_rules("co-operative-society", old, "used_for: [renaming the society,"))
+    assert "(for rule changes, expelling a member" in usual
+    assert "(for renaming the society" in changed and "(for rule changes" not in changed
+
+
+def test_interest_policy_is_said_in_words():
+    old = "interest_policy: The lowest rate sufficient to attract and retain the capital."
+    usual = _words(_rules("community-energy-coop", old, old))
+    changed = _words(
+        _rules("community-energy-coop", old, "interest_policy: Set each year at the AGM.")
+    )
+    assert "The lowest rate sufficient to attract and retain the capital." in usual
+    assert "Set each year at the AGM." in changed and "The lowest rate" not in changed
