@@ -47,10 +47,6 @@ HONOURED_BY_SCHEMA = {
 # Read by the apps but with no test yet that changes the field in a rulebook and shows the
 # behaviour change. May only shrink.
 UNTESTED: dict[str, str] = {
-    "bodies.composition.seats.constituency_kind": "read in constitution/checks.py, governance/checks/bodies.py",
-    "bodies.composition.seats.appointer_kind": "read in constitution/checks.py",
-    "bodies.composition.share_at_most": "read in constitution/checks.py, governance/checks/bodies.py",
-    "bodies.composition.one_per_class_of": "read in constitution/checks.py, governance/checks/bodies.py",
     "meetings.resolutions.file_with_regulator_within_days": "read in meetings/services/results.py",
 }
 

@@ -1,7 +1,9 @@
 """Issue 20, item 5: rulebook fields the pure core honours, each changed in a model rulebook:
 `organisation.financial_year_end` (when the AGM is due), `meetings.proxies.
 earliest_required_days_before` (how early a proxy may be required), and the descriptive
-`meetings.resolutions.used_for` and `shares.interest_policy` (what the rules say in words)."""
+`meetings.resolutions.used_for` and `shares.interest_policy` (what the rules say in words), and a
+body's composition selectors and limits (`seats.constituency_kind`, `seats.appointer_kind`,
+`share_at_most`, `one_per_class_of`), checked against its seats as the rulebook loads."""
 
 from datetime import date
 
@@ -53,3 +55,34 @@ def test_interest_policy_is_said_in_words():
     )
     assert "The lowest rate sufficient to attract and retain the capital." in usual
     assert "Set each year at the AGM." in changed and "The lowest rate" not in changed
+
+
+# --- a body's composition rules, checked against its seats when the rulebook loads ------------
+
+
+def test_composition_constituency_kind_chooses_the_seats_counted():
+    staff = "        seats: {constituency_kind: staff}\n        at_least: 3"
+    assert _rules("nhs-foundation-trust", staff, staff)
+    with pytest.raises(RulebookError, match="'At least 3 staff governors' fails: 2 such seats"):
+        _rules("nhs-foundation-trust", staff, staff.replace("staff}", "patient}"))
+
+
+def test_composition_appointer_kind_chooses_the_seats_counted():
+    council = "        seats: {appointer_kind: local-authority}\n        at_least: 1"
+    assert _rules("nhs-foundation-trust", council, council.replace("local-authority", "university"))
+    with pytest.raises(RulebookError, match="by a local authority' fails: 0 such seats"):
+        _rules("nhs-foundation-trust", council, council.replace("local-authority", "sponsor"))
+
+
+def test_composition_share_at_most():
+    residents = "        share_at_most: 1/3"
+    assert _rules("cooperative-council-board", residents, residents)
+    with pytest.raises(RulebookError, match="fails: 4 of 12 seats is more than 25%"):
+        _rules("cooperative-council-board", residents, "        share_at_most: 1/4")
+
+
+def test_composition_one_per_class_of():
+    staff = "one_per_class_of: staff"
+    assert _rules("nhs-foundation-trust", staff, staff)
+    with pytest.raises(RulebookError, match="'public-newcastle' has no classes"):
+        _rules("nhs-foundation-trust", staff, "one_per_class_of: public-newcastle")
