@@ -2,7 +2,8 @@
 shown to change what the meetings app allows: `ballot_demanded_by` (how many members present
 demand a poll), `member_resolution_statement_words` (a motion's statement) and a confirmation's
 `after_days_at_least` / `after_days_at_most` (when the confirming meeting may be), and a
-requisition's `board_convenes_within`, `meeting_within` and `otherwise_convened_by_members`."""
+requisition's `board_convenes_within`, `meeting_within` and `otherwise_convened_by_members`, and
+a resolution kind's `file_with_regulator_within_days` (the filing date its result names)."""
 
 import re
 from datetime import date, timedelta
@@ -36,10 +37,10 @@ def _coop(slug, **fields):
     )  # fmt: skip
 
 
-def _open_with_resolution(org, present):
+def _open_with_resolution(org, present, kind="ordinary"):
     members = make_members(org, 12)
     meeting = new_meeting(org)
-    resolution = services.add_resolution(meeting, title="Paint", text="Blue.", kind_id="ordinary")
+    resolution = services.add_resolution(meeting, title="Paint", text="Blue.", kind_id=kind)
     services.call_meeting(meeting, now=notice_day(meeting))
     meeting = services.open_meeting(meeting, now=at(meeting.date))
     services.check_in_many(meeting, members[:present])
@@ -143,3 +144,14 @@ def test_otherwise_convened_by_members(conveners):
             requisition, meeting, by_members=members[:2], on=late
         )
         assert done.state == "members"
+
+
+@pytest.mark.parametrize("days", [14, 28])
+def test_file_with_regulator_within_days(days):
+    org = _coop(f"filing-{days}", file_with_regulator_within_days=days)
+    resolution, _ = _open_with_resolution(org, 10, kind="extraordinary")
+    services.open_vote(resolution)
+    declared = services.declare_result(resolution, hands=(10, 0, 0), now=at(MEETING_DAY, 21))
+    by = MEETING_DAY + timedelta(days=days)
+    assert declared.carried
+    assert f"File it with the regulator by {by:%-d %B %Y} ({days} days)." in declared.result_reason
