@@ -82,3 +82,35 @@ def test_an_officer_posts_a_delivery_update(client, council, people):
     assert AuditEvent.objects.filter(action="delivery.updated", subject_id=str(delivery.pk))
     public = client.get(f"/o/{council.slug}/participation/delivery/").content.decode()
     assert "40 planted" in public
+
+
+def test_a_moderator_restores_a_hidden_proposal_saying_why(client, council, people):
+    officer, author, other, members = people
+    proposal = services.submit_proposal(council, members[0], title="Pond benches", text="Six.")
+    services.hide_proposal(proposal, "a duplicate of another proposal", actor=officer)
+    url = f"/o/{council.slug}/participation/proposals/{proposal.pk}/moderate/"
+    client.force_login(other)
+    assert client.post(url, {"action": "restore", "restore_reason": "x"}).status_code == 403
+    with pytest.raises(services.ParticipationError, match="may not moderate proposals"):
+        services.restore_proposal(proposal, "it is not a duplicate", actor=other)
+    assert Proposal.objects.get(pk=proposal.pk).state == "hidden"
+    client.force_login(officer)
+    index = client.get(f"/o/{council.slug}/participation/").content.decode()
+    assert "Pond benches" in index and "Restore or review" in index  # moderators see it
+    page = client.get(url).content.decode()
+    assert "Restore the proposal" in page and "a duplicate of another proposal" in page
+    bad = client.post(url, {"action": "restore", "restore_reason": "  "})
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert 'href="#id_restore_reason"' in text and 'id="id_restore_reason-error"' in text
+    assert Proposal.objects.get(pk=proposal.pk).state == "hidden"
+    why = "It is not a duplicate: the other one is about the park."
+    done = client.post(url, {"action": "restore", "restore_reason": why})
+    assert done.status_code == 302
+    restored = Proposal.objects.get(pk=proposal.pk)
+    assert (restored.state, restored.hidden_reason) == ("open", "")
+    event = AuditEvent.objects.get(action="proposal.restored", subject_id=str(proposal.pk))
+    assert event.data["reason"] == why and event.actor == "olive"
+    assert event.data["hidden_for"] == "a duplicate of another proposal"
+    client.force_login(other)
+    assert "Pond benches" in client.get(f"/o/{council.slug}/participation/").content.decode()

@@ -161,3 +161,28 @@ def test_support_for_a_proposal_hidden_since_the_page_was_read_is_refused(counci
         services.support_proposal(stale, members[1], now=at(DAY, 13))
     assert Proposal.objects.get(pk=proposal.pk).supporters == 0
     assert not AuditEvent.objects.filter(action="proposal.supported").exists()
+
+
+def test_a_restored_proposal_returns_to_where_it_would_be(council):
+    """Open while its time runs; expired if it ran out while hidden; sent on if it had been."""
+    members = make_members(council, 10)
+    fresh, late, routed = (
+        services.submit_proposal(council, members[0], title=t, text="y", now=at(DAY))
+        for t in ("fresh", "late", "routed")
+    )
+    routed = services.support_proposal(routed, members[1], now=at(DAY, 13))
+    assert routed.state == "routed"
+    for p in (fresh, late, routed):
+        services.hide_proposal(p, "offensive or abusive", actor="test")
+    with pytest.raises(ParticipationError, match="reason: say why"):
+        services.restore_proposal(fresh, "", actor="test")
+    with pytest.raises(ParticipationError, match="NUL"):
+        services.restore_proposal(fresh, "a\x00b", actor="test")
+    assert services.restore_proposal(fresh, "ok", actor="test", now=at(DAY, 14)).state == "open"
+    after = at(DAY + timedelta(days=61))
+    assert services.restore_proposal(late, "ok", actor="test", now=after).state == "expired"
+    assert services.restore_proposal(routed, "ok", actor="test", now=after).state == "routed"
+    with pytest.raises(ParticipationError, match="only a hidden proposal can be restored"):
+        services.restore_proposal(fresh, "again", actor="test")
+    assert AuditEvent.objects.filter(action="proposal.restored").count() == 3
+    services.support_proposal(fresh, members[2], now=at(DAY, 15))  # takes support again

@@ -314,6 +314,17 @@ def _meetings(c: Constitution) -> Found:
             f"proxies may not be required more than {proxies.earliest_required_days_before} "
             f"days ({proxies.earliest_required_days_before * 24} hours) before the meeting",
         )
+    kind = c.participation.proposals.resolution_kind
+    if kind is not None and kind not in {r.id for r in c.meetings.resolutions}:
+        yield (
+            ("participation", "proposals", "resolution_kind"),
+            f"'{kind}' is not a resolution kind of meetings.resolutions",
+        )
+    if c.participation.proposals.route == "general-meeting" and not meetings.resolutions:
+        yield (
+            ("participation", "proposals", "route"),
+            "proposals go to a general meeting, but meetings.resolutions names no kind",
+        )
 
 
 def _shares(c: Constitution) -> Found:

@@ -35,4 +35,5 @@ def proposal_facts(proposal: Proposal, now=None) -> ProposalFacts:
         supporters=proposal.supporters,
         threshold=proposal.threshold,
         closes_at=proposal.closes_at,
+        routed=proposal.routed_at is not None,
     )

@@ -51,6 +51,7 @@ class ProposalFacts:
     supporters: int
     threshold: int
     closes_at: datetime
+    routed: bool = False  # it reached its threshold (routed_at is set), hidden or not
 
 
 OK = (True, "")
@@ -108,6 +109,29 @@ def _lapsed(f: ProposalFacts):
         return False, f"it gathers support until {_when(f.closes_at)}"
     if f.supporters >= f.threshold:
         return False, "it reached its threshold"
+    return OK
+
+
+# Restoring a hidden proposal returns it to where it would be had it not been hidden: sent on
+# if it had reached its threshold, else open while its time runs, else expired (the expiry task
+# skips hidden proposals). One transition per target; exactly one of their guards allows.
+def _restores_open(f: ProposalFacts):
+    if f.routed:
+        return False, "it had reached its threshold"
+    if f.now >= f.closes_at:
+        return False, f"its time for support ran out at {_when(f.closes_at)}"
+    return OK
+
+
+def _restores_routed(f: ProposalFacts):
+    return OK if f.routed else (False, "it had not reached its threshold")
+
+
+def _restores_expired(f: ProposalFacts):
+    if f.routed:
+        return False, "it had reached its threshold"
+    if f.now < f.closes_at:
+        return False, f"it gathers support until {_when(f.closes_at)}"
     return OK
 
 
@@ -205,7 +229,16 @@ PROPOSAL_TRANSITIONS: tuple[Transition, ...] = (
         _always,
         "proposal.withdrawn",
     ),
+    *(
+        Transition(name, "Restore", (ProposalState.HIDDEN,), target, guard, "proposal.restored")
+        for name, target, guard in (
+            ("restore", ProposalState.OPEN, _restores_open),
+            ("restore_routed", ProposalState.ROUTED, _restores_routed),
+            ("restore_expired", ProposalState.EXPIRED, _restores_expired),
+        )
+    ),
 )
+RESTORES = ("restore", "restore_routed", "restore_expired")
 BY_NAME = {t.name: t for t in BUDGET_TRANSITIONS} | {
     f"proposal.{t.name}": t for t in PROPOSAL_TRANSITIONS
 }

@@ -38,6 +38,15 @@ class Proposal(models.Model):
     route = models.CharField(max_length=20, help_text="Where it goes if it reaches the threshold")
     routed_at = models.DateTimeField(null=True, blank=True)
     hidden_reason = models.CharField(max_length=200, blank=True)
+    # Routed to a general meeting: the resolution it was put as (None while it waits for a
+    # draft meeting, or again if the resolution is taken off a draft agenda).
+    resolution = models.OneToOneField(
+        "meetings.Resolution",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members_proposal",
+    )
 
     class Meta:
         ordering = ["organisation", "-number"]

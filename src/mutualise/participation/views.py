@@ -79,10 +79,14 @@ def index(request, slug):
     proposals = Proposal.objects.filter(organisation=organisation).exclude(
         state=ProposalState.WITHDRAWN
     )
-    if member is None:
+    moderates = request.user.has_perm("participation.moderate", organisation)
+    if moderates:
+        pass  # moderators see hidden proposals too, to restore one hidden in error
+    elif member is None:
         proposals = proposals.exclude(state=ProposalState.HIDDEN)
     else:
         proposals = proposals.exclude(Q(state=ProposalState.HIDDEN) & ~Q(author=member))
+    proposals = proposals.select_related("resolution__meeting")
     supported = set()
     if member is not None:
         supported = set(
@@ -104,7 +108,7 @@ def index(request, slug):
             "rules": rules,
             "budgets": budgets if runs else budgets.filter(state__in=VISIBLE_BUDGETS),
             "runs_budgets": runs,
-            "moderates": request.user.has_perm("participation.moderate", organisation),
+            "moderates": moderates,
             "errors": errors,
             "entered": entered,
         },

@@ -1,5 +1,5 @@
 """Officers' pages: moderate a proposal (hide it, with one of the rulebook's reasons, shown to
-its author) and post an update on a delivery record. The services check who may, write the
+its author, or restore a hidden one, saying why) and post an update on a delivery record. The services check who may, write the
 audit log and say what is wrong; the page shows it at the field, in the GOV.UK pattern."""
 
 from __future__ import annotations
@@ -39,8 +39,20 @@ def moderate(request, slug, pk):
     _allowed(request, organisation, "participation.moderate")
     proposal = get_object_or_404(Proposal, organisation=organisation, pk=pk)
     reasons = organisation.constitution.participation.proposals.moderation_reasons
-    error, chosen = {}, ""
-    if request.method == "POST":
+    error, chosen, why = {}, "", ""
+    if request.method == "POST" and request.POST.get("action") == "restore":
+        why = request.POST.get("restore_reason", "")
+        try:
+            services.restore_proposal(proposal, why, actor=request.user)
+            messages.success(
+                request,
+                f"Proposal {proposal.number} is restored: '{ProposalState(proposal.state).label}'.",
+            )
+            return redirect("participation:index", slug=slug)
+        except ParticipationError as exc:
+            name, message = _error(str(exc), ("reason",), "reason")
+            error = {"restore_reason": message}
+    elif request.method == "POST":
         chosen = request.POST.get("reason", "")
         try:
             services.hide_proposal(proposal, chosen, actor=request.user)
@@ -57,6 +69,7 @@ def moderate(request, slug, pk):
             "proposal": proposal,
             "reasons": reasons,
             "chosen": chosen,
+            "why": why,
             "hideable": proposal.state
             in (ProposalState.OPEN, ProposalState.ROUTED, ProposalState.EXPIRED),
             "errors": [(f"id_{name}", message) for name, message in error.items()],

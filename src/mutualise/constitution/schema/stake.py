@@ -97,6 +97,9 @@ class Proposals(Strict):
     support_share: Proportion | None = None
     time_limit_days: Annotated[int, Field(ge=1, strict=True)] = 90
     route: ProposalRoute = ProposalRoute.BOARD
+    # The resolution kind (meetings.resolutions) a proposal routed to a general meeting is put
+    # as; None: the first resolution kind (usually ordinary).
+    resolution_kind: Slug | None = None
     # Reasons a moderator may give for hiding a proposal (each hiding is audited).
     moderation_reasons: tuple[str, ...] = (
         "not about the organisation's purposes",

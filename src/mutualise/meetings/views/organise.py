@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -10,7 +11,7 @@ from mutualise import clock
 from mutualise.constitution.calendar import LONDON, london
 from mutualise.register.models import Organisation
 
-from .. import facts, services, tasks
+from .. import decisions, facts, services, tasks
 from ..forms import MeetingForm, ResolutionForm
 from ..models import Resolution
 from .common import _form_errors, _meeting, _require, _sentence
@@ -218,6 +219,12 @@ def meeting_prepare(request, slug, pk):
                     messages.success(request, f"Resolution {resolution.number} added.")
                     return redirect("meetings:prepare", slug, pk)
                 errors = [(f"id_{name}", message) for name, message in _form_errors(form)]
+            elif action == "place":
+                resolution = _place(request, meeting)
+                messages.success(
+                    request, f"{resolution.title} is resolution {resolution.number} on the agenda."
+                )
+                return redirect("meetings:prepare", slug, pk)
             elif action == "publish" and request.POST.get("confirmed") != "yes":
                 return _confirm_publish(request, meeting)
             elif action == "publish":
@@ -230,8 +237,8 @@ def meeting_prepare(request, slug, pk):
                     "how far it has gone, and the letters to post when it is done.",
                 )
                 return redirect("jobs:job", slug, job.pk)
-        except services.MeetingError as exc:
-            anchor = "id_title" if action == "resolution" else "publish"
+        except (services.MeetingError, ValueError) as exc:  # a waiting item's own error too
+            anchor = {"resolution": "id_title", "place": "waiting"}.get(action, "publish")
             errors.append((anchor, _sentence(str(exc))))
     today = clock.localdate()
     lawful, why = facts.notice_check(meeting, today)
@@ -252,10 +259,20 @@ def meeting_prepare(request, slug, pk):
             "members_by_post": len(services.members_by_post(meeting))
             if meeting.state == "draft"
             else 0,
+            "waiting": decisions.waiting(organisation) if meeting.state == "draft" else [],
             "page_title": ("Error: " if errors else "") + f"Prepare {meeting.title}",
         },
         status=400 if errors else 200,
     )
+
+
+def _place(request, meeting):
+    """Put a decision waiting for a general meeting (a members' proposal) on this agenda,
+    through its own app's service (meetings.decisions); one that is gone is a 404."""
+    try:
+        return decisions.place(request.POST.get("item", ""), meeting, actor=request.user)
+    except LookupError:
+        raise Http404("nothing waiting for an agenda by that name") from None
 
 
 def _confirm_publish(request, meeting):

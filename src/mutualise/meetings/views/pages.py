@@ -11,7 +11,7 @@ from mutualise import clock
 from mutualise.register.models import Organisation
 from mutualise.secrecy.sealing import SealBroken
 
-from .. import pdf, services
+from .. import decisions, pdf, services
 from ..forms import ProxyForm, VoteForm
 from ..models import Meeting, OnlineHand, ProxyAppointment, VoteRecord
 from .common import _meeting, _require
@@ -26,13 +26,15 @@ def meeting_list(request, slug):
             meetings = meetings.exclude(state="draft", takes_motions=False)
         else:
             meetings = meetings.exclude(state="draft")
+    may_call = has_perm("meetings.call_meeting", request.user, organisation)
     return render(
         request,
         "meetings/list.html",
         {
             "meetings": meetings,
             "runs_meetings": has_perm("meetings.run_meeting", request.user, organisation),
-            "may_call": has_perm("meetings.call_meeting", request.user, organisation),
+            "may_call": may_call,
+            "waiting": decisions.waiting(organisation) if may_call else [],
             "members_may_requisition": organisation.constitution.meetings.requisition is not None,
             "page_title": "Meetings",
         },

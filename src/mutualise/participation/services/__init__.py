@@ -9,6 +9,7 @@ from .paper import discard_paper_keying, key_paper_ballot, waiting_keyings
 from .proposals import (
     expire_proposals,
     hide_proposal,
+    restore_proposal,
     submit_proposal,
     support_proposal,
     withdraw_proposal,
@@ -16,6 +17,8 @@ from .proposals import (
 from .setup import BudgetSettingsError
 from .setup import create as set_up_budget
 from .setup import update as update_budget
+from .to_meeting import awaiting as awaiting_meeting
+from .to_meeting import put_on_agenda
 from .voting import cast_ballot, eligibility, has_voted, validate
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "BudgetSettingsError",
     "ParticipationError",
     "add_project",
+    "awaiting_meeting",
     "cast_ballot",
     "count_budget",
     "deliveries_csv",
@@ -35,8 +39,10 @@ __all__ = [
     "key_paper_ballot",
     "member_for",
     "pb_text",
+    "put_on_agenda",
     "queue_count",
     "record_decision",
+    "restore_proposal",
     "review_project",
     "set_up_budget",
     "set_voting_window",

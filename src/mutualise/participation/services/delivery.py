@@ -102,7 +102,8 @@ def record_adopted_proposal(proposal: Proposal, *, actor=None, now=None) -> Deli
 
 def record_carried_resolution(resolution, *, actor=None, now=None) -> None:
     """meetings.decisions' listener: a resolution that takes effect gets its record inside
-    the declaration's transaction. The chair's right to declare is the permission checked."""
+    the declaration's transaction. The chair's right to declare is the permission checked.
+    A resolution put to the meeting by a members' proposal names the proposal too."""
     meeting = resolution.meeting
     _open(
         resolution.organisation,
@@ -111,6 +112,7 @@ def record_carried_resolution(resolution, *, actor=None, now=None) -> None:
         title=resolution.title,
         responsible="the board",
         decided_on=today(now),
+        proposal=Proposal.objects.filter(resolution=resolution).first(),
         actor=actor,
     )
 

@@ -12,10 +12,11 @@ from mutualise.audit import services as audit
 from mutualise.register import services as register
 
 from ..facts import proposal_facts
-from ..lifecycle import PROPOSAL_TRANSITIONS, ProposalState
+from ..lifecycle import PROPOSAL_TRANSITIONS, RESTORES, ProposalState, check
 from ..models import Proposal, ProposalSupport
 from .common import TITLE_LENGTH, ParticipationError, move, now_or, require, require_member, today
 from .delivery import record_adopted_proposal
+from .to_meeting import send_to_meeting
 
 
 def _rules(organisation):
@@ -85,51 +86,54 @@ def support_proposal(proposal: Proposal, member, *, actor=None, now=None) -> Pro
     organisation = proposal.organisation
     require(actor, "participation.support", organisation, "support proposals")
     require_member(organisation, member, now)
-    try:
-        with transaction.atomic():
-            locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-            if locked.state != ProposalState.OPEN:
-                raise ParticipationError(
-                    f"proposal {locked.number} is '{ProposalState(locked.state).label}': "
-                    "it no longer takes support"
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.state != ProposalState.OPEN:
+            raise ParticipationError(
+                f"proposal {locked.number} is '{ProposalState(locked.state).label}': "
+                "it no longer takes support"
+            )
+        if now_or(now) >= locked.closes_at:
+            raise ParticipationError(f"proposal {locked.number}'s time for support has run out")
+        try:
+            with transaction.atomic():  # a savepoint: only this insert means "again"
+                ProposalSupport.objects.create(
+                    organisation=organisation,
+                    proposal=locked,
+                    member=member,
+                    supported_at=now_or(now),
                 )
-            if now_or(now) >= locked.closes_at:
-                raise ParticipationError(f"proposal {locked.number}'s time for support has run out")
-            ProposalSupport.objects.create(
-                organisation=organisation,
-                proposal=locked,
-                member=member,
-                supported_at=now_or(now),
+        except IntegrityError:
+            raise ParticipationError(f"you already support proposal {locked.number}") from None
+        Proposal.objects.filter(pk=locked.pk).update(supporters=F("supporters") + 1)
+        audit.record(
+            organisation,
+            "proposal.supported",
+            actor=actor,
+            subject=locked,
+            data={"member": member.number},
+        )
+        locked.refresh_from_db()
+        if locked.supporters >= locked.threshold:
+            move(
+                Proposal,
+                locked,
+                PROPOSAL_TRANSITIONS,
+                "route",
+                proposal_facts,
+                actor,
+                now,
+                route=locked.route,
+                supporters=locked.supporters,
             )
-            Proposal.objects.filter(pk=locked.pk).update(supporters=F("supporters") + 1)
-            audit.record(
-                organisation,
-                "proposal.supported",
-                actor=actor,
-                subject=locked,
-                data={"member": member.number},
-            )
+            Proposal.objects.filter(pk=locked.pk).update(routed_at=now_or(now))
             locked.refresh_from_db()
-            if locked.supporters >= locked.threshold:
-                move(
-                    Proposal,
-                    locked,
-                    PROPOSAL_TRANSITIONS,
-                    "route",
-                    proposal_facts,
-                    actor,
-                    now,
-                    route=locked.route,
-                    supporters=locked.supporters,
-                )
-                Proposal.objects.filter(pk=locked.pk).update(routed_at=now_or(now))
-                locked.refresh_from_db()
-                if locked.route == "budget":
-                    _into_budget(locked, now)  # its record comes if the count funds it
-                elif locked.route == "board":
-                    record_adopted_proposal(locked, actor=actor, now=now)
-    except IntegrityError:
-        raise ParticipationError(f"you already support proposal {proposal.number}") from None
+            if locked.route == "budget":
+                _into_budget(locked, now)  # its record comes if the count funds it
+            elif locked.route == "board":
+                record_adopted_proposal(locked, actor=actor, now=now)
+            elif locked.route == "general-meeting":
+                send_to_meeting(locked, now=now)  # its record comes if it is carried
     proposal.refresh_from_db()
     return proposal
 
@@ -200,5 +204,49 @@ def hide_proposal(proposal: Proposal, reason: str, *, actor=None, now=None) -> P
         Proposal, proposal, PROPOSAL_TRANSITIONS, "hide", proposal_facts, actor, now, reason=reason
     )
     Proposal.objects.filter(pk=proposal.pk).update(hidden_reason=reason)
+    proposal.refresh_from_db()
+    return proposal
+
+
+RESTORE_REASON_LENGTH = 500
+
+
+def restore_proposal(proposal: Proposal, reason: str, *, actor=None, now=None) -> Proposal:
+    """Undo a hiding: the proposal goes back to where it would be had it not been hidden (open
+    while its time runs, sent on if it had reached its threshold, else expired). The moderator
+    says why, in words; the reason is audited with the state it returns to."""
+    organisation = proposal.organisation
+    require(actor, "participation.moderate", organisation, "moderate proposals")
+    _rules(organisation)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ParticipationError("reason: say why the proposal is restored; the reason is audited")
+    if len(reason) > RESTORE_REASON_LENGTH:
+        raise ParticipationError(f"reason: keep the reason to {RESTORE_REASON_LENGTH} characters")
+    if "\x00" in reason:
+        raise ParticipationError("reason: the reason contains a NUL character; type it again")
+    if proposal.state != ProposalState.HIDDEN:
+        raise ParticipationError(
+            f"proposal {proposal.number} is '{ProposalState(proposal.state).label}': only a "
+            "hidden proposal can be restored"
+        )
+    facts = proposal_facts(proposal, now_or(now))
+    name = next(
+        n for n in RESTORES if check(next(t for t in PROPOSAL_TRANSITIONS if t.name == n), facts)[0]
+    )
+    with transaction.atomic():
+        hidden_for = proposal.hidden_reason
+        move(
+            Proposal,
+            proposal,
+            PROPOSAL_TRANSITIONS,
+            name,
+            proposal_facts,
+            actor,
+            now,
+            reason=reason,
+            hidden_for=hidden_for,
+        )
+        Proposal.objects.filter(pk=proposal.pk).update(hidden_reason="")
     proposal.refresh_from_db()
     return proposal
