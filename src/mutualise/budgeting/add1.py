@@ -7,6 +7,9 @@ Add1, as pabulib defines it:
    data preparation start the +1 steps from floor(B / n));
 3. keep the last outcome that costs at most B: stop at the first that costs more. (Not at the
    first outcome that is exhaustive, which is what pabutools' `voter_budget_increment=1` does.)
+   The shares rise at most to B / n + B, the bound of pabutools' `exhaustion_by_budget_increase`;
+   runs of shares that cannot change the outcome are skipped exactly (jump.py), so the rounds no
+   longer grow with a dear project's cost / supporters.
 Each run is decided by fast.py's filtered floating-point MES (exact answers, or it says it
 cannot tell and the exact run decides); the run kept is then priced exactly (mes.run(follow=)).
 
@@ -21,10 +24,13 @@ import math
 from fractions import Fraction
 
 from .fast import Ambiguous, decide, float_profile
+from .jump import stable_until
 from .mes import TIE_RULE, ApprovalProfile, MesRun, approval_profile, run
 from .pb import PbInstance
 from .result import BudgetResult, Step, money, supporters, symbol_of
 
+STALL = 8  # rounds with the same outcome after which the exact skip (jump.py) is tried...
+JUMP_FROM = 1000  # ...if what is left out looks at least this many units of share away
 COMPILED_FROM = 50_000  # supporter entries from which the numba kernel pays for its start-up (~2 s)
 
 
@@ -42,6 +48,7 @@ class Counter:
         self.scaled = [int(c * self.unit) for c in profile.costs]
         self.runs = 0
         self.exact_runs = 0
+        self.jumps = 0  # exact skips over shares that cannot change the outcome
 
     def funded(self, share: Fraction) -> list[int]:
         self.runs += 1
@@ -60,21 +67,53 @@ class Counter:
         return run(self.profile, share, follow=funded)
 
 
+def _far(profile: ApprovalProfile, kept: list[int], share: Fraction) -> bool:
+    """Whether a skip looks worth its exact pass (about as dear as an exact run, which is
+    hundreds of fast ones on a city's instance): every project left out needs, even were its
+    supporters to have spent nothing, a share at least JUMP_FROM above this one. Only a guess
+    of where the next change is; the pass itself decides how far is safe."""
+    funded = set(kept)
+    out = [q for q, a in enumerate(profile.approvals) if a and q not in funded]
+    return bool(out) and min(profile.costs[q] / profile.approvals[q] for q in out) >= (
+        share + JUMP_FROM
+    )
+
+
 def add1_run(counter: Counter, budget: Fraction) -> MesRun:
-    """The run Add1 keeps."""
+    """The run Add1 keeps.
+
+    Bounded as pabutools' `exhaustion_by_budget_increase` (the reference) bounds it: the
+    shares rise at most to B / n + B each (its budget_bound, B * (n + 1) in all), keeping the
+    last outcome that fits. And where the outcome has not changed for STALL rounds and what is
+    left out looks far off (`_far`), one exact pass (jump.py) finds the share at which the
+    outcome next can change, and every share below it is skipped:
+    they all fund the same projects, so the outcome kept is the one the unit-by-unit loop keeps,
+    at the same share, without one run per unit (rounds grew with cost / supporters)."""
     profile = counter.profile
     n = profile.n
     share = budget / n
     kept = counter.funded(share)
     base = budget // n  # floor(B / n)
+    ceiling = math.floor(budget / n + budget)  # the highest whole share pabutools reaches
     supported = sum(1 for a in profile.approvals if a)
-    k = 0
+    trial_share, same = base, 0
     while len(kept) < supported:  # once every supported project is funded, nothing can change
-        k += 1
-        trial = counter.funded(Fraction(base + k))
+        trial_share += 1
+        if trial_share > ceiling:
+            break
+        trial = counter.funded(Fraction(trial_share))
         if counter.cost(trial) > budget:
             break
-        kept, share = trial, Fraction(base + k)
+        same = same + 1 if trial == kept else 0
+        kept, share = trial, Fraction(trial_share)
+        if same >= STALL and _far(profile, kept, share):
+            same = 0
+            until = stable_until(profile, share)
+            counter.jumps += 1
+            following = ceiling + 1 if until is None else max(trial_share + 1, math.ceil(until))
+            # every whole share below `following` funds `kept`: go straight to the last of them
+            trial_share = min(following - 1, ceiling)
+            share = Fraction(trial_share)
     return counter.priced(share, kept)
 
 
