@@ -3,6 +3,14 @@
 `page` opens a fresh page against the live server; the fixture `assert_accessible(page)` fails on any serious
 or critical axe violation. Outside CI, a machine without chromium skips these tests saying why;
 under CI=true a missing browser fails them.
+
+A click (or key press) that submits a form or follows a link returns, in Playwright, once the
+new page is committed: its document may still be empty or half parsed, so a read straight after
+(`page.title()`, `inner_text()`, `is_visible()`, `count()`, an axe check) could see '' or part of
+it on a loaded machine (CI was red on that: a title read ''). Here every such action returns only
+once the page it opened has loaded (`_actions_wait_for_the_page_they_open`, shown by
+test_actions_wait.py); where nothing navigates, the wait returns at once. `expect(...)` is still
+the way to wait for what a page's script changes later.
 """
 
 import os
@@ -51,6 +59,36 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+# The actions that can submit a form or follow a link, on every object that has them.
+NAVIGATING_ACTIONS = ("click", "dblclick", "tap", "press", "check", "uncheck", "set_checked",
+                      "select_option")  # fmt: skip
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _actions_wait_for_the_page_they_open():
+    """Each navigating action, then a wait for the load of the page it committed (Playwright's
+    action has already waited for any navigation it started to commit, so this waits for the
+    new document, never the old one)."""
+    from playwright.sync_api import Frame, Locator, Page
+
+    with pytest.MonkeyPatch.context() as patch:
+        for cls in (Page, Frame, Locator):
+            for name in NAVIGATING_ACTIONS:
+                action = getattr(cls, name, None)
+                if action is None:
+                    continue
+
+                def waiting(self, *args, _action=action, **kwargs):
+                    result = _action(self, *args, **kwargs)
+                    page = self if isinstance(self, Page) else self.page
+                    if not page.is_closed():
+                        page.wait_for_load_state()
+                    return result
+
+                patch.setattr(cls, name, waiting)
+        yield
 
 
 @pytest.fixture(autouse=True)
