@@ -93,15 +93,32 @@ def install(tmp_path: Path, suffix: str, **extra_env: str) -> Iterator[dict]:
         env["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{name}"
         dropped = (admin, name)
     else:
-        for ending in ("", "-wal"):  # the log too, should the migration have left one
-            if Path(template + ending).exists():
-                shutil.copyfile(template + ending, tmp_path / f"install.sqlite3{ending}")
+        _copy_sqlite(template, tmp_path / "install.sqlite3")
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'install.sqlite3'}"
     try:
         yield env
     finally:
         if dropped:
             _recreate(*dropped, create=False)
+
+
+def _copy_sqlite(template: str, target: Path) -> None:
+    for ending in ("", "-wal"):  # the log too, should the migration have left one
+        if Path(template + ending).exists():
+            shutil.copyfile(template + ending, f"{target}{ending}")
+
+
+def migrated_sqlite(target: Path) -> None:
+    """A migrated SQLite database at `target` (a copy of the template), for tests that set the
+    rest of their install's environment themselves."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(SRC),
+        "MUTUALISE_VAR_DIR": str(target.parent),
+        "MUTUALISE_AUDIT_KEY": "migrated-sqlite-test-" + "k" * 32,
+    }
+    env.pop("DATABASE_URL", None)
+    _copy_sqlite(_template(env, ""), target)
 
 
 def run(env: dict, *args, timeout: float = 300) -> str:
