@@ -16,6 +16,7 @@ the final step) being a small part of the import.
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -24,6 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
+import worker_db
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parents[1] / "src"
@@ -67,18 +69,23 @@ def _result(child: subprocess.Popen) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-@pytest.fixture
-def install(tmp_path):
-    env = _env(tmp_path)
-    subprocess.run(
-        [sys.executable, "-m", "mutualise.cli", "manage", "migrate", "--noinput"],
-        env=env, check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    out = str(tmp_path / "setup.json")
-    setup = _child(env, "setup", str(ROWS), str(VOTERS), out)
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """The migrated install with its organisation, open election and import file, made once:
+    each test imports into a copy of it (`install`), as if it were new."""
+    folder = tmp_path_factory.mktemp("install")
+    env = _env(folder)
+    worker_db.migrated_sqlite(folder / "install.sqlite3")
+    setup = _child(env, "setup", str(ROWS), str(VOTERS), str(folder / "setup.json"))
     _, err = setup.communicate(timeout=600)
     assert setup.returncode == 0, err[-3000:]
-    return env, out, tmp_path / "install.sqlite3"
+    return folder
+
+
+@pytest.fixture
+def install(prepared, tmp_path):
+    shutil.copytree(prepared, tmp_path, dirs_exist_ok=True)  # the database, its keys, the setup
+    return _env(tmp_path), str(tmp_path / "setup.json"), tmp_path / "install.sqlite3"
 
 
 def _count(database: Path, sql: str) -> int | None:
