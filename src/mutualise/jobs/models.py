@@ -61,6 +61,22 @@ class Job(models.Model):
     def finished(self) -> bool:
         return self.state in (State.DONE.value, State.FAILED.value)
 
+    # The questions pages ask of a job (its states are jobs/lifecycle.py's).
+    @property
+    def succeeded(self) -> bool:
+        """The work committed: its result, and any file it made, are there."""
+        return self.state == State.DONE.value
+
+    @property
+    def has_failed(self) -> bool:
+        """The work raised, or its worker was lost too often: nothing of it was kept."""
+        return self.state == State.FAILED.value
+
+    @property
+    def waiting_to_start(self) -> bool:
+        """Queued for a worker (again, after a lost worker, when it has attempts)."""
+        return self.state == State.QUEUED.value
+
     @property
     def percent(self) -> int:
         if self.state == State.DONE.value:

@@ -35,7 +35,7 @@ def job_page(request, slug, pk):
         {
             "job": job,
             "organisation": job.organisation,
-            "output": jobs.current_output(job) if job.state == "done" else None,
+            "output": jobs.current_output(job) if job.succeeded else None,
             "back": jobs.back_url(job),
             "once": jobs.downloads_once(job),
             "page_title": job.label,
@@ -57,7 +57,7 @@ def job_download(request, slug, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     job = _job(request, slug, pk)
-    if job.state != "done" or jobs.current_output(job) is None:
+    if not job.succeeded or jobs.current_output(job) is None:
         raise PermissionDenied("This job has no file to download (yet, or any more).")
     output = jobs.download_output(job, actor=request.user)
     response = HttpResponse(bytes(output.content), content_type=output.content_type)

@@ -87,6 +87,11 @@ def check(name: str, facts: MemberFacts) -> tuple[bool, str]:
     return True, ""
 
 
+def offered(status: str) -> frozenset[str]:
+    """The moves a member's page offers from this status (their guards are checked on the POST)."""
+    return frozenset(name for name, move in MOVES.items() if status in move.sources)
+
+
 def blocking(facts: MemberFacts) -> dict[str, str]:
     """Every move refused now, with its reason."""
     refused = {name: check(name, facts) for name in MOVES}

@@ -197,6 +197,15 @@ class PendingImport(models.Model):
     def __str__(self) -> str:
         return f"pending import {self.pk} of {self.file_name}"
 
+    # The questions the progress page asks (the states are register/import_lifecycle.py's).
+    @property
+    def imported(self) -> bool:
+        return self.state == import_lifecycle.DONE
+
+    @property
+    def has_failed(self) -> bool:
+        return self.state == import_lifecycle.FAILED
+
 
 class Member(models.Model):
     """A person's membership of one organisation, with the facts its rulebook asks for.

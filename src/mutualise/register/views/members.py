@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rules import has_perm  # never the superuser shortcut: roles are per organisation
 
-from .. import exports, services
+from .. import exports, lifecycle, services
 from ..errors import MemberError
 from ..forms import CeaseForm, DetailsForm
 from ..models import Member
@@ -32,6 +32,7 @@ def member(request, slug, number):
         "register/member.html",
         {
             "member": record,
+            "moves": lifecycle.offered(record.status),
             "history": services.member_history(record),
             "periods": record.periods.order_by("started_on"),
             "constituency": _constituency_name(request.organisation, record),
