@@ -7,9 +7,10 @@ from django.db import models
 from mutualise.register.models import Organisation
 
 from .lifecycle import MinutesState
+from .questions import MinutesQuestions
 
 
-class Minutes(models.Model):
+class Minutes(MinutesQuestions, models.Model):
     State = MinutesState  # its transitions: lifecycle.MINUTES_TRANSITIONS
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

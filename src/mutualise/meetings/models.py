@@ -18,6 +18,7 @@ from mutualise.register.models import Member, Organisation
 from mutualise.secrecy.sealing import SealBroken, Sealer
 
 from .lifecycle import MeetingState, MotionState, RequisitionState, ResolutionState
+from .questions import MeetingQuestions, MotionQuestions, RequisitionQuestions, ResolutionQuestions
 
 # A proxy's instructions, sealed to one length (room for about a hundred resolutions).
 INSTRUCTIONS_SEAL = Sealer("meetings.proxy-instructions", 2048)
@@ -42,7 +43,7 @@ class RandomIdField(models.BigIntegerField):
         return "integer" if connection.vendor == "sqlite" else super().db_type(connection)
 
 
-class Meeting(models.Model):
+class Meeting(MeetingQuestions, models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     # One of the rulebook's `meetings.kinds` (Constitution.meeting_kinds), not a fixed list.
     kind = models.CharField(max_length=24)
@@ -128,7 +129,7 @@ class Paper(models.Model):
         return self.title
 
 
-class Resolution(models.Model):
+class Resolution(ResolutionQuestions, models.Model):
     class Method(models.TextChoices):
         HANDS = "hands", "Show of hands"
         POLL = "poll", "Poll"
@@ -403,7 +404,7 @@ class ProxyAppointment(models.Model):
         return self.holder
 
 
-class Requisition(models.Model):
+class Requisition(RequisitionQuestions, models.Model):
     State = RequisitionState  # its transitions: lifecycle.REQUISITION_TRANSITIONS
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -441,7 +442,7 @@ class RequisitionSignature(models.Model):
         return f"member {self.member_id} signed requisition {self.requisition_id}"
 
 
-class Motion(models.Model):
+class Motion(MotionQuestions, models.Model):
     State = MotionState  # its transitions: lifecycle.MOTION_TRANSITIONS
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

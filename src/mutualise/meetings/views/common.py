@@ -15,7 +15,7 @@ def _meeting(request, slug, pk) -> Meeting:
         Meeting.objects.select_related("organisation"), organisation__slug=slug, pk=pk
     )
     organisation = meeting.organisation
-    if meeting.state == "draft" and not has_perm("meetings.view_draft", request.user, organisation):
+    if meeting.being_prepared and not has_perm("meetings.view_draft", request.user, organisation):
         raise PermissionDenied
     return meeting
 

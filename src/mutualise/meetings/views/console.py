@@ -66,7 +66,7 @@ def console(request, slug, pk):
             "notice_days": days,
             "earliest_if_called_today": facts.earliest_meeting_date(today, days),
             "agm_due_by": facts.agm_due_by(meeting),
-            "can_send_notice": meeting.state in ("called", "in-session"),
+            "can_send_notice": meeting.notice_may_be_sent,
             "notice_sent": services.notice_sent(meeting),
             "quorum": facts.quorum(meeting),
             "actions": available(MEETING_TRANSITIONS, facts.meeting_facts(meeting)),
@@ -208,7 +208,7 @@ def paper_poll(request, slug, pk, number):
     _require(request, "meetings.enter_paper_votes", meeting.organisation)
     resolution = get_object_or_404(Resolution, meeting=meeting, number=number)
     resolution.meeting = meeting
-    taking = resolution.method == Resolution.Method.POLL and resolution.state == "open"
+    taking = resolution.method == Resolution.Method.POLL and resolution.vote_is_open
     form = PaperBallotForm()
     errors: list[tuple[str, str]] = []
     if request.method == "POST":

@@ -30,13 +30,13 @@ def vote(request, slug, pk, number):
     )
     meeting = resolution.meeting
     member = services.member_for(request.user, meeting.organisation)
-    if member is None or meeting.state == "draft":
+    if member is None or meeting.being_prepared:
         raise PermissionDenied
     form = VoteForm(request.POST, prefix=f"r{number}")
     try:
         if not form.is_valid():
             raise MeetingError("Choose for, against or abstain")
-        channel = "advance" if meeting.state == "called" else "online"
+        channel = "advance" if meeting.awaiting_opening else "online"
         receipt = services.cast_vote(
             resolution, member, form.cleaned_data["choice"], channel=channel, actor=request.user
         )

@@ -105,7 +105,7 @@ def meeting_edit(request, slug, pk):
     form = MeetingForm(request.POST or None, kinds=kinds, initial=initial)
     starts = _starts_parts(meeting)
     errors: list[tuple[str, str]] = []
-    if meeting.state != "draft":
+    if not meeting.being_prepared:
         try:
             services.change_draft_meeting(meeting, actor=request.user)
         except services.MeetingError as exc:
@@ -161,7 +161,7 @@ def resolution_edit(request, slug, pk, number):
             initial={f: getattr(resolution, f) for f in fields},
         )
     errors: list[tuple[str, str]] = []
-    if meeting.state != "draft":
+    if not meeting.being_prepared:
         try:
             services.change_draft_resolution(resolution, actor=request.user)
         except services.MeetingError as exc:
@@ -257,7 +257,7 @@ def meeting_prepare(request, slug, pk):
             "lawful": lawful,
             "why": why,
             "members_by_post": len(services.members_by_post(meeting))
-            if meeting.state == "draft"
+            if meeting.being_prepared
             else 0,
             "waiting": decisions.waiting(organisation) if meeting.state == "draft" else [],
             "page_title": ("Error: " if errors else "") + f"Prepare {meeting.title}",

@@ -115,9 +115,9 @@ def meeting_detail(request, slug, pk):
             else None,
             "can_join_online": member is not None
             and meeting.online
-            and meeting.state == "in-session"
+            and meeting.in_session
             and not present,
-            "minutes": minutes if minutes and minutes.state == "published" else None,
+            "minutes": minutes if minutes and minutes.is_published else None,
             "runs_meetings": has_perm("meetings.run_meeting", request.user, meeting.organisation),
             "may_call": has_perm("meetings.call_meeting", request.user, meeting.organisation),
             "keeps_minutes": has_perm("meetings.keep_minutes", request.user, meeting.organisation),

@@ -58,7 +58,7 @@ def minutes(request, slug, pk):
             "meeting": meeting,
             "record": record,
             "errors": errors,
-            "editable": meeting.state == "closed" and (record is None or record.state == "draft"),
+            "editable": meeting.has_closed and (record is None or record.open_to_edit),
             "chair_name": request.POST.get("chair_name")
             if posted
             else (record.chair_name if record else ""),

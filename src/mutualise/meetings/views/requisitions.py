@@ -156,12 +156,12 @@ def motions(request, slug, pk):
             "meeting": meeting,
             "rows": rows,
             "member": member,
-            "taking_motions": meeting.state == "draft",
+            "taking_motions": meeting.being_prepared,
             "supporters_needed": needed,
             "word_limit": meeting_rules.member_resolution_statement_words,
-            "can_submit": meeting.state == "draft"
+            "can_submit": meeting.being_prepared
             and has_perm("meetings.submit_motion", request.user, organisation),
-            "can_accept": meeting.state == "draft"
+            "can_accept": meeting.being_prepared
             and has_perm("meetings.accept_motion", request.user, organisation),
             "form": form,
             "errors": errors,

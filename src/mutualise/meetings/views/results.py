@@ -80,7 +80,7 @@ def results_json(request, slug, pk):
 def _results_data(meeting):
     rows = []
     for resolution in services.agenda(meeting):
-        declared = resolution.state == "declared"
+        declared = resolution.result_declared
         summary = (
             f"{resolution.votes_for} for, {resolution.votes_against} against, "
             f"{resolution.abstentions} abstaining: "
