@@ -17,9 +17,10 @@ from django.db import models
 from mutualise.register.models import Member, Organisation
 
 from .lifecycle import State
+from .questions import CandidateQuestions, ElectionQuestions
 
 
-class Election(models.Model):
+class Election(ElectionQuestions, models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="elections"
     )
@@ -87,7 +88,7 @@ class Election(models.Model):
         return info.name if info else self.method
 
 
-class Candidate(models.Model):
+class Candidate(CandidateQuestions, models.Model):
     class Status(models.TextChoices):
         NOMINATED = "nominated", "Validly nominated"
         WITHDRAWN = "withdrawn", "Withdrawn"

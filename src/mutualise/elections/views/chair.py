@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from mutualise.register.models import Member, Role
 
 from .. import services
-from ..lifecycle import State
 from ..models import OfficeTerm
 from .common import _election
 
@@ -50,7 +49,7 @@ def co_opt(request, slug, pk):
         raise Http404("the rulebook does not fill unfilled seats by co-option")
     _may_see(request, election, [Role.Kind.BOARD, Role.Kind.CHAIR])
     filled = OfficeTerm.objects.filter(election=election).count()
-    open_seats = election.vacancies - filled if election.state == State.DECLARED else 0
+    open_seats = election.vacancies - filled if election.result_declared else 0
     errors: list[tuple[str, str]] = []
     member = None
     number = request.POST.get("number", "").strip()
@@ -94,7 +93,7 @@ def casting_vote(request, slug, pk):
         raise Http404("the rulebook gives the chair no casting vote in an election")
     _may_see(request, election, [Role.Kind.CHAIR])
     pending = (
-        (election.result or {}).get("casting_pending") if election.state == State.COUNTED else None
+        (election.result or {}).get("casting_pending") if election.awaiting_declaration else None
     )
     errors: list[tuple[str, str]] = []
     chosen = None

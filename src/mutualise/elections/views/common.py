@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ..lifecycle import State
 from ..models import Election
 
 
@@ -27,6 +26,6 @@ def _client(request) -> str:
 
 def _declared(slug, pk) -> Election:
     election = _election(slug, pk)
-    if election.state != State.DECLARED or election.result is None:
+    if not election.result_declared or election.result is None:
         raise Http404("the result has not been declared")
     return election

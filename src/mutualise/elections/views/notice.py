@@ -6,13 +6,12 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 
 from .. import notice_pdf, rules
-from ..lifecycle import State
 from .common import _election, _require
 
 
 def notice_pdf_view(request, slug, pk):
     election = _election(slug, pk)
-    if election.state == State.VOID:
+    if election.is_void:
         raise Http404("the election is void")
     if notice_pdf.is_draft(election):
         _require(rules.can_manage, request.user, election)

@@ -14,7 +14,6 @@ from mutualise.constitution.calendar import election_timetable
 from mutualise.register.models import Organisation
 
 from .. import pdf, rules, services, tally
-from ..lifecycle import State
 from ..models import Candidate, Election
 from .common import _declared, _election, _require
 
@@ -116,10 +115,10 @@ def detail(request, slug, pk):
             "candidates": candidates,
             "can_manage": rules.can_manage(request.user, election),
             "roll": services.roll_counts(election) if election.roll_frozen_on else None,
-            "can_nominate": election.state == State.NOMINATIONS_OPEN
+            "can_nominate": election.taking_nominations
             and rules.is_member(request.user, election)
             and not rules.is_candidate(request.user, election),
-            "can_withdraw": election.state in (State.NOMINATIONS_OPEN, State.NOMINATIONS_CLOSED)
+            "can_withdraw": election.candidacies_may_change
             and candidates.filter(member__user=request.user, status="nominated").exists()
             if request.user.is_authenticated
             else False,
@@ -130,7 +129,7 @@ def detail(request, slug, pk):
 
 def results(request, slug, pk):
     election = _election(slug, pk)
-    if election.state != State.DECLARED:
+    if not election.result_declared:
         # An address someone shared before the count: say when the result comes, not 404.
         return render(
             request,

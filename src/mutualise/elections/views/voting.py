@@ -11,7 +11,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .. import ballot_parser, mixing, services, tally
-from ..lifecycle import State
 from ..models import Election
 from .common import _client, _declared, _election
 
@@ -40,7 +39,7 @@ def _raw_marks(request, election) -> dict[int, str]:
 def vote(request, slug, pk):
     """Code -> ballot -> check -> receipt, each step a POST that re-checks the code."""
     election = _election(slug, pk)
-    if election.state != State.POLL_OPEN:
+    if not election.poll_is_open:
         return render(
             request, "elections/closed.html", {"election": election, "page_title": "Vote"}
         )
@@ -183,7 +182,7 @@ def _open_poll(slug: str, pk: int) -> tuple[Election, object]:
         return cached
     election = _election(slug, pk)
     found = (election, services.ballot_rules(election, len(services.ballot_candidates(election))))
-    if election.state == State.POLL_OPEN and connection.vendor == "postgresql":
+    if election.poll_is_open and connection.vendor == "postgresql":
         _OPEN_POLLS[(slug, pk)] = found
     return found
 
@@ -193,7 +192,7 @@ def receipt(request, slug, pk):
     never lands in an access log, a proxy's log or the browser's history."""
     election = _election(slug, pk)
     checked, marks = None, []
-    if request.method == "POST" and election.state == State.DECLARED:
+    if request.method == "POST" and election.result_declared:
         text = request.POST.get("receipt", "").strip()
         if text:
             checked = services.check_receipt(election, text)
