@@ -60,6 +60,22 @@ REFUSALS = {
 }
 
 
+def may_accept(invitation: Invitation, now=None) -> tuple[bool, str]:
+    """(allowed, reason): may this link be used now? Only while open: not used, withdrawn or
+    expired. The invitation pages ask this, never the state itself."""
+    state = invitation.state(now)
+    return (True, "") if state == "open" else (False, REFUSALS[state])
+
+
+def used_by(invitation: Invitation, user) -> bool:
+    """This very sign-in accepted it: the link, used again, takes them to their pages."""
+    return (
+        invitation.state() == "accepted"
+        and invitation.accepted_by_id is not None
+        and invitation.accepted_by_id == user.pk
+    )
+
+
 def claim(token: str, user) -> Invitation:
     """Lock the invitation and mark it accepted by `user`, inside the caller's transaction;
     refuse a link that is unknown, used, withdrawn or expired."""

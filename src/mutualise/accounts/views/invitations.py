@@ -9,6 +9,7 @@ from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from .. import invitations as mechanics
 from .. import services
 from ..labels import ROLE_DUTIES, role_name
 from ..models import Invitation
@@ -43,11 +44,11 @@ def invitation(request, token):
             ),
         }
         return render(request, "accounts/invitation_problem.html", context, status=404)
-    state = found.state()
-    if state == "accepted" and found.accepted_by_id and found.accepted_by_id == request.user.pk:
+    if mechanics.used_by(found, request.user):
         return redirect(_landing(found))  # their own link, used: take them to their pages
-    if state != "open":
-        context = {"page_title": "Invitation", "invitation": found, "problem": _refusal(state)}
+    usable, refusal = mechanics.may_accept(found)
+    if not usable:
+        context = {"page_title": "Invitation", "invitation": found, "problem": refusal}
         return render(request, "accounts/invitation_problem.html", context, status=410)
     errors, password_error, full_name = [], "", ""
     if request.method == "POST":
@@ -101,9 +102,3 @@ def invitation(request, token):
         context,
         status=403 if wrong_person else 400 if errors else 200,
     )
-
-
-def _refusal(state: str) -> str:
-    from ..invitations import REFUSALS
-
-    return REFUSALS.get(state, "This invitation cannot be used.")

@@ -13,8 +13,8 @@ from mutualise.register.forms import _date_from
 from mutualise.register.models import Organisation
 from mutualise.register.tabular import whole_number
 
+from .. import invitations as mechanics
 from .. import services
-from ..invitations import REFUSALS
 from ..models import Invitation
 from ..services import AccountsError, InvitationError, NotPermitted
 from ..services import claims as claim_services
@@ -37,11 +37,11 @@ def member_invitation(request, token):
         )
         context = {"page_title": "Link not found", "problem": problem}
         return render(request, "accounts/invitation_problem.html", context, status=404)
-    state = found.state()
-    if state == "accepted" and found.accepted_by_id == request.user.pk:
+    if mechanics.used_by(found, request.user):
         return redirect(_membership_url(found))
-    if state != "open":
-        context = {"page_title": "Your sign-in link", "problem": REFUSALS[state]}
+    usable, refusal = mechanics.may_accept(found)
+    if not usable:
+        context = {"page_title": "Your sign-in link", "problem": refusal}
         return render(request, "accounts/invitation_problem.html", context, status=410)
     errors, full_name = [], found.member.display_name
     if request.method == "POST":
