@@ -17,9 +17,10 @@ from django.db import models
 from mutualise.register.models import Member, Organisation
 
 from .lifecycle import BudgetState, ProposalState
+from .questions import BudgetQuestions, DeliveryQuestions, ProposalQuestions
 
 
-class Proposal(models.Model):
+class Proposal(ProposalQuestions, models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
@@ -81,7 +82,7 @@ class ProposalSupport(models.Model):
         return f"support for proposal {self.proposal_id}"
 
 
-class Budget(models.Model):
+class Budget(BudgetQuestions, models.Model):
     """A participatory budget: a pot, its projects, its phases and its count."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -219,7 +220,7 @@ class BudgetBallot(models.Model):
         return f"ballot {self.pk}"
 
 
-class Delivery(models.Model):
+class Delivery(DeliveryQuestions, models.Model):
     """What became of a decision: a funded project, an adopted proposal, a carried resolution."""
 
     class Status(models.TextChoices):

@@ -19,10 +19,9 @@ from . import services
 from .facts import budget_facts
 from .lifecycle import BUDGET_TRANSITIONS, BudgetState, ProposalState, available
 from .models import Budget, BudgetProject, Delivery, Proposal, ProposalSupport
+from .questions import VISIBLE_BUDGETS
 from .services import ParticipationError
 from .views_setup import pence_of, whole_number
-
-VISIBLE_BUDGETS = [s for s in BudgetState.values if s not in ("draft", "cancelled")]
 
 
 def _pounds(text: str) -> int | None:
@@ -141,7 +140,7 @@ def budget_page(request, slug, pk):
     )
     organisation = budget.organisation
     runs = request.user.has_perm("participation.run_budget", organisation)
-    if budget.state not in VISIBLE_BUDGETS and not runs:
+    if not budget.seen_by_members and not runs:
         raise Http404("no such budget")
     member = services.member_for(request.user, organisation)
     projects = list(BudgetProject.objects.filter(budget=budget))
@@ -183,8 +182,8 @@ def budget_page(request, slug, pk):
             "left_out": [p for p in projects if p.review == BudgetProject.Review.LEFT_OUT],
             "funded": [p for p in projects if p.funded],
             "not_funded": [p for p in on_ballot if p.funded is False],
-            "voting": budget.state == BudgetState.VOTING,
-            "counted": budget.state in (BudgetState.RESULTS, BudgetState.DELIVERY),
+            "voting": budget.taking_votes,
+            "counted": budget.results_known,
             "member": member,
             "eligibility": eligibility,
             "voted": voted,
@@ -198,7 +197,7 @@ def budget_page(request, slug, pk):
                 for rank in range(1, budget.ranks + 1)
             ],
             "runs": runs,
-            "editable": budget.state in services.setup.EDITABLE_STATES,
+            "editable": budget.settings_editable,
             "moves": available(BUDGET_TRANSITIONS, budget_facts(budget)) if runs else [],
             "pending": [p for p in projects if p.review == BudgetProject.Review.PENDING],
             "count_job": _count_job(budget) if runs else None,

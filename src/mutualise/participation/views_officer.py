@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from mutualise.register.models import Organisation
 
-from . import services
-from .lifecycle import ProposalState
+from . import lifecycle, services
+from .facts import proposal_facts
 from .models import Delivery, Proposal
 from .services import ParticipationError
 from .views_setup import whole_number
@@ -70,8 +70,9 @@ def moderate(request, slug, pk):
             "reasons": reasons,
             "chosen": chosen,
             "why": why,
-            "hideable": proposal.state
-            in (ProposalState.OPEN, ProposalState.ROUTED, ProposalState.EXPIRED),
+            "hideable": lifecycle.check(
+                lifecycle.BY_NAME["proposal.hide"], proposal_facts(proposal)
+            )[0],
             "errors": [(f"id_{name}", message) for name, message in error.items()],
             "error": error,
         },

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 from mutualise.budgeting.result import money
 
 from . import services
-from .lifecycle import BudgetState
 from .models import Budget, BudgetProject
 from .services import ParticipationError
 from .views import _ballot_from
@@ -71,7 +70,7 @@ def paper_ballots(request, slug, pk):
             "on_ballot": on_ballot,
             "pot": money(Fraction(budget.pot_pence, 100)),
             "ranks": [(rank, "") for rank in range(1, budget.ranks + 1)],
-            "voting": budget.state == BudgetState.VOTING,
+            "voting": budget.taking_votes,
             "waiting": services.waiting_keyings(budget),
             "errors": errors,
             "member_error": next((m for f, m in errors if f == "id_member"), ""),

@@ -17,7 +17,7 @@ from mutualise.register.models import Organisation
 
 from . import services
 from .models import Budget
-from .services.setup import EDITABLE_STATES, check, defaults, suggested_window
+from .services.setup import check, defaults, suggested_window
 
 WINDOW = (("voting_opens_at", "Voting opens"), ("voting_closes_at", "Voting closes"))
 PARTS = ("day", "month", "year", "time")
@@ -145,7 +145,7 @@ def budget_form(request, slug, pk=None):
     if not request.user.has_perm("participation.run_budget", organisation):
         raise PermissionDenied("only those who run participatory budgets may set one up")
     budget = get_object_or_404(Budget, organisation=organisation, pk=pk) if pk else None
-    if budget is not None and budget.state not in EDITABLE_STATES:
+    if budget is not None and not budget.settings_editable:
         messages.error(request, "The budget's settings are fixed once voting has opened.")
         return redirect("participation:budget", slug=slug, pk=budget.pk)
     errors = []

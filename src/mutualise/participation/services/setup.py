@@ -13,11 +13,10 @@ from mutualise.audit import services as audit
 from mutualise.constitution.calendar import LONDON
 from mutualise.constitution.schema.stake import BudgetBallotKind, BudgetRule
 
-from ..lifecycle import BudgetState
 from ..models import Budget
+from ..questions import EDITABLE_STATES
 from .common import TITLE_LENGTH, ParticipationError, require
 
-EDITABLE_STATES = (BudgetState.DRAFT, BudgetState.PROPOSALS, BudgetState.REVIEW)
 FIELDS = (
     "title", "pot_pence", "rule", "greedy_completion", "ballot_kind", "min_projects",
     "max_projects", "spending_limit", "points", "max_score", "ranks", "constituency_id",
