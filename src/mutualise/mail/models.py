@@ -97,6 +97,17 @@ class Message(models.Model):
         return self.status in FINAL
 
     @property
+    def tag_class(self) -> str:
+        """The GOV.UK tag colour for its status in the outbox (cosmetic)."""
+        if self.status == Status.SENT:
+            return "govuk-tag--green"
+        return (
+            "govuk-tag--red"
+            if self.status in (Status.FAILED, Status.BOUNCED)
+            else "govuk-tag--grey"
+        )
+
+    @property
     def may_have_gone_out(self) -> bool:
         """Failed after the server had the whole message, or while its worker was handing it
         over (delivery.py): it may have been delivered, so it is never sent again."""

@@ -40,7 +40,7 @@ class Progress:
     @property
     def state(self) -> str:
         o = self.offer
-        if o.state != ShareOffer.State.OPEN:
+        if not o.not_yet_closed:
             return o.get_state_display()
         if self.raised_pence >= o.maximum_pence:
             return "Oversubscribed: applications will be scaled back as the offer says"
@@ -65,6 +65,6 @@ def progress(offer: ShareOffer) -> Progress:
     )
     raised = totals["raised"] or 0
     allotted = None
-    if offer.state != ShareOffer.State.OPEN:
+    if not offer.not_yet_closed:
         allotted = raised - (totals["refunded"] or 0)
     return Progress(offer, raised, totals["applicants"], allotted)

@@ -157,10 +157,7 @@ def offer(request, slug, pk):
         OfferApplication.objects.filter(offer=the_offer, member=member).first() if member else None
     )
     day = clock.localdate()
-    is_open = (
-        the_offer.state == ShareOffer.State.OPEN
-        and the_offer.opens_on <= day <= the_offer.closes_on
-    )
+    is_open = the_offer.takes_applications_on(day)
     shown = progress(the_offer)
     return render(
         request,

@@ -22,6 +22,14 @@ from mutualise.register.tabular import whole_number
 
 PER_PAGE = 25
 
+_STATE_LABELS = dict(failures.STATES)
+# The tag colour of each state (cosmetic): may have gone out, address refused, not sent.
+_TAG_CLASSES = {
+    failures.UNKNOWN: "govuk-tag--yellow",
+    failures.BOUNCED: "govuk-tag--orange",
+    failures.FAILED: "govuk-tag--red",
+}
+
 
 def failed_mail(request, slug):
     if not request.user.is_authenticated:
@@ -35,12 +43,14 @@ def failed_mail(request, slug):
     holders = _members_at(organisation, [m.to for m in rows])
     for message in rows:
         message.state = failures.state_of(message)
+        message.state_label = _STATE_LABELS[message.state]
+        message.tag_class = _TAG_CLASSES[message.state]
         message.kind = failures.kind_of(message)
         message.why = failures.why(message)
         message.members = holders.get(message.to.lower(), [])
         message.secret_lost = mail.holds_forgotten_secret(message)
         message.resendable = (
-            message.state != failures.UNKNOWN
+            not message.may_have_gone_out
             and message.resent_as_id is None
             and not message.secret_lost
         )

@@ -45,7 +45,7 @@ def membership(request, slug):
             "held": _pounds(held),
             "count": held // constitution.shares.nominal_value_pence,
         }
-    current = member.status == Member.Status.ADMITTED
+    current = member.is_member
     made, held_for = meetings.proxies_of(member) if current else ([], [])
     waiting = {c.group: c for c in accounts.waiting_changes(member)}
     context.update(

@@ -56,6 +56,16 @@ class ShareOffer(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # The questions pages ask of an offer (its moves are services/offers.py's).
+    @property
+    def not_yet_closed(self) -> bool:
+        """Neither allotted nor refunded: money is held against its applications, none allotted."""
+        return self.state == self.State.OPEN
+
+    def takes_applications_on(self, day) -> bool:
+        """Open, and `day` within its dates (the rule `services.offers.apply` enforces)."""
+        return self.not_yet_closed and self.opens_on <= day <= self.closes_on
+
 
 class OfferApplication(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
