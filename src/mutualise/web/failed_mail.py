@@ -44,7 +44,7 @@ def failed_mail(request, slug):
     for message in rows:
         message.state = failures.state_of(message)
         message.state_label = _STATE_LABELS[message.state]
-        message.tag_class = _TAG_CLASSES[message.state]
+        message.failure_tag = _TAG_CLASSES[message.state]
         message.kind = failures.kind_of(message)
         message.why = failures.why(message)
         message.members = holders.get(message.to.lower(), [])
