@@ -46,7 +46,7 @@ def moderate(request, slug, pk):
             services.restore_proposal(proposal, why, actor=request.user)
             messages.success(
                 request,
-                f"Proposal {proposal.number} is restored: '{ProposalState(proposal.state).label}'.",
+                f"Proposal {proposal.number} is restored: '{proposal.get_state_display()}'.",
             )
             return redirect("participation:index", slug=slug)
         except ParticipationError as exc:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from mutualise import clock
 from mutualise.constitution.calendar import LONDON
 from mutualise.register.models import Organisation
 
@@ -73,9 +74,9 @@ def _moment(post, name: str, label: str, errors: list) -> datetime | None:
     parts = [post.get(f"{name}_{p}", "").strip() for p in PARTS]
     if not any(parts):
         return None
-    day, month, year, clock = parts
+    day, month, year, time_of_day = parts
     try:
-        hours, _, minutes = (clock or "00:00").partition(":")
+        hours, _, minutes = (time_of_day or "00:00").partition(":")
         on = datetime(int(year), int(month), int(day)).date()
         at = time(int(hours), int(minutes or 0))
     except (ValueError, OverflowError):  # '²', 5,000 digits; a 13-digit year (OverflowError)
@@ -150,7 +151,7 @@ def budget_form(request, slug, pk=None):
         return redirect("participation:budget", slug=slug, pk=budget.pk)
     errors = []
     if budget is None:
-        shown = _shown(defaults(organisation) | suggested_window(organisation, timezone.now()))
+        shown = _shown(defaults(organisation) | suggested_window(organisation, clock.now()))
     else:
         shown = _shown({f: getattr(budget, f) for f in services.setup.FIELDS})
     if request.method == "POST":

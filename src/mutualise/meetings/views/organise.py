@@ -259,7 +259,7 @@ def meeting_prepare(request, slug, pk):
             "members_by_post": len(services.members_by_post(meeting))
             if meeting.being_prepared
             else 0,
-            "waiting": decisions.waiting(organisation) if meeting.state == "draft" else [],
+            "waiting": decisions.waiting(organisation) if meeting.being_prepared else [],
             "page_title": ("Error: " if errors else "") + f"Prepare {meeting.title}",
         },
         status=400 if errors else 200,
