@@ -68,10 +68,12 @@ def bar(job, width: int = 30) -> str:
 
 def show_jobs(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from .models import Job
     from .services import live
 
     if args.follow is not None:
+        # why: after setup_django: --help loads no app
         from . import terminal
 
         job = Job.objects.filter(pk=args.follow).first()
@@ -101,6 +103,7 @@ def show_jobs(args) -> int:
 
 def run(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.jobs.worker import run_worker
 
     handler = logging.StreamHandler(sys.stderr)

@@ -28,7 +28,7 @@ from mutualise.secrecy.sealing import Sealer
 from . import progress as side_progress
 from . import testing
 from .lifecycle import State, may_move
-from .models import Job
+from .models import Job, JobOutput
 
 PROGRESS_EVERY_SECONDS = 0.5
 # Only the worker tests' settings ask for a pause point (jobs/testing.py).
@@ -265,8 +265,6 @@ def back_url(job: Job) -> str:
 
 def save_output(run: Run, *, file_name: str, content_type: str, content: bytes) -> None:
     """Keep the job's file: call inside the work's final transaction, before `run.finish`."""
-    from .models import JobOutput
-
     keep_for = _KINDS.get(run.job.kind, {}).get("keep_for", KEEP_FILES_FOR)
     JobOutput.objects.create(
         organisation_id=run.job.organisation_id, job_id=run.job.pk, file_name=file_name[:200],
@@ -288,8 +286,6 @@ def current_output(job: Job):
     """The job's file if it has one still within its time; an expired file is as good as gone
     before the daily jobs.expire_files deletes it (its hour may not have come, or the worker
     may be down)."""
-    from .models import JobOutput
-
     output = JobOutput.objects.filter(job=job).first()
     if output is None or (output.expires_at is not None and output.expires_at <= clock.now()):
         return None
@@ -298,8 +294,6 @@ def current_output(job: Job):
 
 def download_output(job: Job, *, actor):
     """The job's file for one download, counted and audited (it may hold personal data)."""
-    from .models import JobOutput
-
     _require_viewer(job, actor)
     with transaction.atomic():
         output = JobOutput.objects.select_for_update().get(job=job)
@@ -325,8 +319,6 @@ def download_output(job: Job, *, actor):
 
 def delete_output(job: Job, *, actor) -> None:
     """Delete the job's file (e.g. poll cards, once printed), audited."""
-    from .models import JobOutput
-
     _require_viewer(job, actor)
     with transaction.atomic():
         output = JobOutput.objects.select_for_update().filter(job=job).first()
@@ -341,8 +333,6 @@ def delete_output(job: Job, *, actor) -> None:
 
 def expire_files(now=None) -> int:
     """Delete every job file past its expiry, each audited; returns how many."""
-    from .models import JobOutput
-
     now = now or clock.now()
     deleted = 0
     expired = JobOutput.objects.filter(expires_at__lte=now).select_related("job__organisation")

@@ -10,6 +10,8 @@ try:
 except ImportError:  # Django 5.2: the backport
     from django_tasks import task
 
+from django_tasks_db.models import DBTaskResult
+
 from . import schedule
 from . import services as jobs
 
@@ -23,8 +25,6 @@ def check_schedule() -> list[str]:
 
 
 def _waiting_checks():
-    from django_tasks_db.models import DBTaskResult
-
     return DBTaskResult.objects.filter(task_path=check_schedule.module_path, status="READY")
 
 

@@ -18,6 +18,11 @@ import sys
 import threading
 import time
 
+from django.db import connections
+
+from . import services as jobs
+from .models import Job
+
 PLAIN_EVERY_SECONDS = 5.0
 
 
@@ -67,6 +72,7 @@ class Plain:
 
 class Rich:
     def __init__(self, total: int, unit: str, label: str, stream=None):
+        # why: rich is optional, and loaded only when a bar is shown
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -101,7 +107,7 @@ class Rich:
 
 class Tqdm:
     def __init__(self, total: int, unit: str, label: str, stream=None):
-        from tqdm import tqdm
+        from tqdm import tqdm  # why: optional, loaded only when a bar is shown
 
         self.bar = tqdm(total=total or None, unit=f" {unit}", desc=label, file=stream)
 
@@ -145,11 +151,6 @@ class bar:  # noqa: N801 (used as a function: `with terminal.bar(...)`)
 def follow(job, *, work=None, interval: float = 0.5, stream=None, quiet: bool = False):
     """Show `job`'s progress until it finishes: while `work()` runs it in this process, or, with
     no `work`, while a worker runs it. Returns the job as it ended."""
-    from django.db import connections
-
-    from . import services as jobs
-    from .models import Job
-
     stop = threading.Event()
 
     def refreshed() -> Job:

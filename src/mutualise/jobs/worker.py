@@ -22,9 +22,11 @@ from django.utils.module_loading import autodiscover_modules
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
 from django_tasks_db.models import DBTaskResult
 
+from . import schedule
 from .lifecycle import State
 from .models import Job
 from .services import fail
+from .tasks import plan_next_check
 
 logger = logging.getLogger("mutualise.jobs")
 STALE_AFTER_SECONDS = 15 * 60
@@ -145,9 +147,6 @@ def keep_sqlite_connection() -> None:
 
 def look_at_schedule() -> list[str]:
     """Queue the daily jobs due now, and plan the next look (jobs/schedule.py)."""
-    from . import schedule
-    from .tasks import plan_next_check
-
     queued = schedule.run_due()
     for name in queued:
         logger.info("daily job %s queued", name)
