@@ -3,7 +3,9 @@ the worker does, for an install run without one, or to watch it happen)."""
 
 from __future__ import annotations
 
-from mutualise.cli import setup_django
+import os
+
+from mutualise.cli import CommandError, setup_django
 
 
 def register(subparsers) -> None:
@@ -33,6 +35,7 @@ def register(subparsers) -> None:
 
 def show_status(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from django.db.models import Count
 
     from .models import Message, Status
@@ -52,6 +55,7 @@ def show_status(args) -> int:
 
 def send_due(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from django.utils import timezone
 
     from mutualise.jobs import terminal
@@ -77,11 +81,8 @@ def send_due(args) -> int:
 
 
 def read_bounces(args) -> int:
-    import os
-
-    from mutualise.cli import CommandError
-
     setup_django()
+    # why: after setup_django: --help loads no app
     from django.conf import settings
 
     from . import bounces
@@ -109,6 +110,7 @@ def read_bounces(args) -> int:
 
 def show_bounces(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from .models import Bounce
 
     rows = Bounce.objects.filter(cleared_at__isnull=True).select_related("organisation")

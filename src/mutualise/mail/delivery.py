@@ -46,8 +46,7 @@ from mutualise.audit import services as audit
 from mutualise.jobs.worker import is_lost, new_worker_id
 
 from . import pace, wire
-from .models import FINAL, Message, Status
-from .services import PLACEHOLDER
+from .models import FINAL, PLACEHOLDER, Message, Status
 
 logger = logging.getLogger("mutualise.mail")
 RUN_SECONDS = 10.0  # a run gives way to other queued work after this long, then carries on

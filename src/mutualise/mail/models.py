@@ -11,6 +11,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+# ⟦name⟧: where a secret value goes in a stored body, until the message is sent.
+PLACEHOLDER = "\u27e6{}\u27e7"
+
 
 class Status(models.TextChoices):
     QUEUED = "queued", "Waiting to be sent"

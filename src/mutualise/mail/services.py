@@ -31,10 +31,11 @@ from django.db import transaction
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 
-from .models import Attachment, Message
+from .delivery import deliver
+from .models import PLACEHOLDER, Attachment, Message
+from .tasks import queue_delivery
 
 MAX_ADDRESS = 254  # RFC 5321's limit, and Message.to's
-PLACEHOLDER = "\u27e6{}\u27e7"  # ⟦name⟧: where a secret value goes when the message is sent
 _A_PLACEHOLDER = re.compile("\u27e6\\w+\u27e7")
 
 
@@ -175,10 +176,6 @@ def _deliver_on_commit() -> None:
 
 def _queue_delivery() -> None:
     if settings.MUTUALISE_EMAIL_EAGER:  # the test suite: sent here and now, as the worker would
-        from .delivery import deliver
-
         deliver()
         return
-    from .tasks import queue_delivery
-
     queue_delivery()

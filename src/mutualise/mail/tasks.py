@@ -13,11 +13,15 @@ try:
 except ImportError:  # Django 5.2: the backport
     from django_tasks import task
 
+import os
+
+from django.conf import settings
+
 from mutualise.jobs import schedule
 from mutualise.jobs import services as jobs
 from mutualise.jobs.worker import on_start
 
-from . import delivery
+from . import bounces, delivery
 from .models import Message, Status
 
 
@@ -63,12 +67,6 @@ def _resume(worker_id: str) -> None:
 def read_bounces(job_id: int, day: str) -> dict:
     """The bounce maildir (MUTUALISE_BOUNCE_MAILDIR), if the install has one (bounces.py); run
     `mutualise mail read-bounces` from cron as well to read them sooner than daily."""
-    import os
-
-    from django.conf import settings
-
-    from . import bounces
-
     with jobs.running(job_id) as run:
         folder = settings.MUTUALISE_BOUNCE_MAILDIR
         if not folder or not os.path.isdir(os.path.join(folder, "new")):

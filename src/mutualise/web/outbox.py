@@ -12,8 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from mutualise.mail.models import Message, Status
-from mutualise.mail.services import PLACEHOLDER
+from mutualise.mail.models import PLACEHOLDER, Message, Status
 from mutualise.register.models import Organisation
 
 PER_PAGE = 25
