@@ -14,8 +14,11 @@ in a background thread checks in that thread instead).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
 
@@ -116,13 +119,8 @@ def _as_columns(rows: list[tuple]) -> list[tuple]:
 def _die_with_parent(parent: int) -> None:
     """Linux: a parent killed outright (kill -9) takes this child with it, so no orphan goes
     on holding the inherited database socket (and with it the parent's open transaction)."""
-    try:
-        import ctypes
-        import signal
-
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
     if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(1)
 

@@ -45,6 +45,7 @@ def register(subparsers) -> None:
 
 
 def _organisation(slug: str):
+    # why: after setup_django: --help loads no app
     from mutualise.register.models import Organisation
 
     organisation = Organisation.objects.filter(slug=slug).first()
@@ -55,6 +56,7 @@ def _organisation(slug: str):
 
 def members_import(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.jobs import terminal
     from mutualise.register import services
     from mutualise.register.importing import check_file, parse_mapping
@@ -116,6 +118,7 @@ def members_import(args) -> int:
 
 def members_export(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.register import exports
 
     organisation = _organisation(args.org)
@@ -135,6 +138,7 @@ def members_export(args) -> int:
 
 def members_counts(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.register import exports
 
     total = 0
@@ -148,6 +152,7 @@ def members_counts(args) -> int:
 
 def members_recheck(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.register.services import recheck_register
 
     found = recheck_register(_organisation(args.org), actor="cli")

@@ -1,6 +1,7 @@
 """What the register refuses, and why, in words a member or officer can act on."""
 
 from django.core.exceptions import PermissionDenied
+from rules import has_perm
 
 
 class MemberError(ValueError):
@@ -49,10 +50,9 @@ class NotPermitted(PermissionDenied):
 def require(permission: str, actor, organisation, message: str) -> None:
     """A signed-in actor needs `permission` in this organisation. A string actor (the CLI, a
     task) or None (the system) is trusted, as in the other apps."""
-    from rules import has_perm  # never the superuser shortcut: roles are per organisation
-
     if actor is None or isinstance(actor, str):
         return
+    # rules' has_perm, never the superuser shortcut: roles are per organisation
     if not has_perm(permission, actor, organisation):
         raise NotPermitted(message)
 

@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db.models import Count
 
+from .browse import names
 from .cells import DANGEROUS_FIRST, neutralise  # noqa: F401 (re-exported for other apps)
 from .importing.template import columns as template_columns
 from .models import Organisation
@@ -47,8 +48,6 @@ def _typed(organisation: Organisation):
     """Each field's value as the extract carries it: constituencies and classes by name,
     confirmations joined, references made by an import left out (it makes them again), text
     neutralised; numbers and dates stay numbers and dates (the XLSX types its cells)."""
-    from .browse import names
-
     constituencies, classes = names(organisation)
 
     def cell(field: str, value):
@@ -105,6 +104,7 @@ def extract_csv(organisation: Organisation, on: date | None = None) -> Iterator[
 def extract_xlsx(organisation: Organisation, on: date | None = None, *, wrap=None) -> bytes:
     """The extract as a workbook: typed cells (numbers, dates shown as 17/05/1990), the heading
     row bold and frozen, with filters on every column."""
+    # why: openpyxl is heavy: loaded for an XLSX only
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

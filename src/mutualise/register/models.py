@@ -5,6 +5,8 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 
+from mutualise.constitution import load_text
+
 from . import import_lifecycle
 
 
@@ -90,8 +92,6 @@ class ConstitutionVersion(models.Model):
 
     @cached_property
     def constitution(self):
-        from mutualise.constitution import load_text
-
         return load_text(self.source_text, self.source_name)
 
 

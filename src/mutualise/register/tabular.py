@@ -156,6 +156,7 @@ def _check_archive(data: bytes, file_name: str) -> None:
 
 
 def _read_xlsx(data: bytes, file_name: str) -> Table:
+    # why: openpyxl is heavy: loaded for an XLSX only
     from openpyxl import load_workbook
 
     _check_archive(data, file_name)

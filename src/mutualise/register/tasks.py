@@ -11,18 +11,21 @@ try:
 except ImportError:  # Django 5.2: the backport
     from django_tasks import task
 
+from django.db import transaction
+from django.urls import reverse
+from rules import has_perm
+
 from mutualise.jobs import services as jobs
 from mutualise.jobs.worker import on_start
 
-from . import import_lifecycle
+from . import exports, holding, import_lifecycle, services
 from .errors import MemberError
+from .models import ImportHoldingRow, Organisation
 from .tabular import TableError
 
 
 @task()
 def import_members(job_id: int, pending_id: int, actor_id: int | None, as_applicants: bool):
-    from . import services
-
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     with jobs.running(job_id) as run:
         try:
@@ -42,8 +45,6 @@ def _import_failed(job) -> None:
         state=import_lifecycle.FAILED, error=job.error
     )
     # What a killed attempt left in the holding table (SQLite) goes with it.
-    from .models import ImportHoldingRow
-
     ImportHoldingRow.objects.filter(holding__job=job).delete()
 
 
@@ -51,8 +52,6 @@ def _import_failed(job) -> None:
 def _discard_lost_holdings(worker_id: str) -> None:
     """Held rows of imports whose process was killed (SQLite, register/holding.py): deleted
     when the worker starts, after its lost jobs were queued again or failed."""
-    from . import holding
-
     holding.discard_lost()
 
 
@@ -67,11 +66,6 @@ EXPORT_TYPES = {
 def export_register(job_id: int, organisation_id: int, fmt: str):
     """The register extract (exports.py) as the job's file. It only reads until its last
     transaction, which keeps the file and ends the job together: a retry makes it afresh."""
-    from django.db import transaction
-
-    from . import exports
-    from .models import Organisation
-
     organisation = Organisation.objects.get(pk=organisation_id)
     with jobs.running(job_id) as run:
 
@@ -91,14 +85,10 @@ def export_register(job_id: int, organisation_id: int, fmt: str):
 
 
 def _may_view_register(user, job) -> bool:
-    from rules import has_perm
-
     return has_perm("register.view_register", user, job.organisation)
 
 
 def _members_page(job) -> str:
-    from django.urls import reverse
-
     return reverse("register:members", args=[job.organisation.slug])
 
 

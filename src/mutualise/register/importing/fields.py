@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..cells import neutralise  # the officer opens it in a spreadsheet: no formulas
+from .reasons import kind_words
 
 # target field -> (label, headings it is recognised by, after keys.name_key folding)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -195,8 +196,6 @@ class CheckResult:
 
     def problem_summary(self) -> str:
         """The problems in words: '3 rows with a date that does not exist, 1 with no name'."""
-        from .reasons import kind_words
-
         rows: dict[str, set[int]] = {}
         for problem in self.problems:
             rows.setdefault(problem.kind, set()).add(problem.row)

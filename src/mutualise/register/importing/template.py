@@ -181,6 +181,7 @@ def template_csv(constitution) -> str:
 
 def template_xlsx(constitution) -> bytes:
     """The headings in bold, frozen, with filters, each column as wide as its heading."""
+    # why: openpyxl is heavy: loaded for an XLSX only
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from mutualise.audit import services as audit
+from mutualise.jobs import services as jobs
 
 from ..errors import MemberError, require
 from ..queries import active_members
@@ -15,8 +16,7 @@ def queue_export(organisation, fmt: str, *, actor=None):
     """Queue the extract in `fmt` (csv or xlsx) for the worker; returns the Job. A signed-in
     actor must be one who may see the register (the membership secretary or an administrator);
     the file is theirs to download from the job's page (jobs.services.download_output)."""
-    from mutualise.jobs import services as jobs
-
+    # why: the task calls this verb: the one back-reference allowed (pyproject)
     from ..tasks import EXPORT_JOB, EXPORT_TYPES, export_register
 
     if fmt not in EXPORT_TYPES:

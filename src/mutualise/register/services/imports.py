@@ -20,6 +20,7 @@ from ..importing import RegisterKeys, check_rows, resolve_mapping
 from ..models import ImportBatch, Organisation, PendingImport, PopulationTable
 from ..queries import today
 from ..representation import parse_population
+from ..signals import members_imported
 from ..tabular import TableError, read_table
 
 # ---------------------------------------------------------------------------------------------
@@ -176,8 +177,6 @@ def _record(imported: _Import, batch, result, actor, before_commit) -> None:
     batch.rows_rejected = result.rows_rejected
     batch.save()
     if result.opening_shares and not as_applicants:
-        from ..signals import members_imported
-
         members_imported.send(
             sender=Organisation, organisation=organisation, batch=batch,
             opening_shares=result.opening_shares, on=imported.on, actor=actor,
@@ -229,6 +228,7 @@ def queue_import(pending, *, actor=None, as_applicants: bool = False):
     whose progress any web worker can show. Returns the Job."""
     _may_import(actor, pending.organisation)
 
+    # why: the task calls this verb: the one back-reference allowed (pyproject)
     from ..tasks import import_members
 
     with transaction.atomic():

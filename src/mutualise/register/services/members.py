@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from mutualise.audit import services as audit
@@ -320,8 +321,6 @@ def _follow_email(member: Member, old: str, actor) -> None:
     """The member's sign-in takes their new address (password resets and invitations go
     there); a sign-in named by its old address is renamed too. Refused if another sign-in
     already has the new address as its name. Inside update_details' transaction."""
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.select_for_update().get(pk=member.user_id)
     new, fields = member.email, ["email"]
     if user.get_username().lower() in {e.lower() for e in (old, user.email) if e}:

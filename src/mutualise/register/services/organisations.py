@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from mutualise.constitution import load_text, model_path
 from mutualise.constitution import settings as rulebook_settings
 from mutualise.constitution.asset_lock import lock_change_refusal
 from mutualise.constitution.editorial import strip_model_notes
+from mutualise.mail import services as mail
 
 from ..errors import require
 from ..models import (
@@ -197,10 +199,6 @@ def set_mail_from(organisation: Organisation, address: str, *, actor=None) -> Or
     """The address the organisation's mail comes from, e.g. 'Northshire FT
     <membership@northshire.example>' (one the install's mail server may send for); empty: the
     install's MUTUALISE_EMAIL_FROM."""
-    from email.utils import formataddr, parseaddr
-
-    from mutualise.mail import services as mail
-
     require(
         "register.set_mail_from", actor, organisation,
         f"Only an administrator of {organisation.name} can change where its mail comes from.",
