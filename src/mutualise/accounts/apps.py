@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Sign-ins, invitations and roles"
 
     def ready(self):
+        # why: the app registry is ready only in ready()
         from mutualise.register import erasure
 
         from .erasure import forget_member

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from mutualise import clock
+from mutualise.audit.services import actor_name
 
 from .models import Invitation
 from .tokens import hash_token, new_token
@@ -24,8 +25,6 @@ def lifetime() -> timedelta:
 
 def make(organisation, *, purpose, email, actor, role_kind="", member=None):
     """Store a new invitation; return it and the token for its link (never stored)."""
-    from mutualise.audit.services import actor_name
-
     token, digest = new_token()
     now = clock.now()
     invitation = Invitation.objects.create(

@@ -107,6 +107,7 @@ class RecoveryCodes(ThrottlingMixin, Device):
         return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)
 
     def verify_token(self, token):
+        # why: django-otp calls the device; the service imports this model (no cycle at the top)
         from .services.recovery import use_recovery_code
 
         return use_recovery_code(self, token)

@@ -12,35 +12,31 @@ try:
 except ImportError:  # Django 5.2: the backport
     from django_tasks import task
 
+from django.db import transaction
+from rules import has_perm
+
 from mutualise.jobs import services as jobs
+from mutualise.register.models import Organisation
+
+from .services import claims, members
 
 
 @task()
 def invite_members(job_id: int, organisation_id: int, actor_id: int | None):
-    from mutualise.register.models import Organisation
-
-    from .services import members
-
     organisation = Organisation.objects.get(pk=organisation_id)
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     with jobs.running(job_id) as run:
         result = members.run_member_invitations(organisation, actor=actor or "worker", run=run)
-        from django.db import transaction
-
         with transaction.atomic():
             run.finish(result)
 
 
 @task()
 def check_claim(request_id: int):
-    from .services import claims
-
     claims.check_claim(request_id)
 
 
 def _may_view(user, job) -> bool:
-    from rules import has_perm
-
     return has_perm("register.manage_members", user, job.organisation)
 
 

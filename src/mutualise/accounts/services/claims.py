@@ -28,6 +28,7 @@ Throttled = mechanics.Throttled
 def request_claim(organisation, *, number: int, born: date, postcode: str, client: str):
     """Record a claim and queue its check. Raises Throttled (too many tries lately) or
     AccountsError (a number too long to be anyone's); otherwise the same for every input."""
+    # why: the task calls this verb: the one back-reference allowed (pyproject)
     from .. import tasks
 
     if number <= 0 or number > 10**15:

@@ -10,10 +10,12 @@ here, so pages, the CLI and the worker's task are covered. Every invitation is a
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from rules import has_perm
 
 from mutualise import clock
 from mutualise.audit import services as audit
+from mutualise.jobs import services as jobs
 from mutualise.mail import services as mail
 from mutualise.register import services as register
 from mutualise.register.errors import MemberError
@@ -40,8 +42,6 @@ def require_secretary(actor, organisation) -> None:
 
 
 def member_link(token: str, base: str | None = None) -> str:
-    from django.urls import reverse
-
     return (
         f"{(base or site_url()).rstrip('/')}{reverse('accounts:member_invitation', args=[token])}"
     )
@@ -124,8 +124,7 @@ def invite_member(member: Member, *, actor, base_url: str | None = None) -> Invi
 def invite_all_members(organisation, *, actor):
     """Queue the worker's job that invites every current member with an email and no sign-in
     (members with a link still open are left alone: running it twice sends nothing twice)."""
-    from mutualise.jobs import services as jobs
-
+    # why: the task calls this verb: the one back-reference allowed (pyproject)
     from .. import tasks
 
     require_secretary(actor, organisation)

@@ -13,6 +13,7 @@ from rules import has_perm
 
 from mutualise import clock
 from mutualise.audit import services as audit
+from mutualise.constitution.postcodes import is_valid_postcode
 from mutualise.register import services as register
 from mutualise.register.errors import MemberError
 from mutualise.register.models import Member, StatusChange
@@ -72,11 +73,8 @@ def change_my_details(member: Member, group: str, *, actor, **values):
         raise AccountsError(str(exc), field=exc.field) from None
     if group == "name" and not clean.get("display_name"):
         raise AccountsError("Enter your name", field="display_name")
-    if group == "address":
-        from mutualise.constitution.postcodes import is_valid_postcode
-
-        if not is_valid_postcode(clean.get("postcode", "")):
-            raise AccountsError("Enter a UK postcode, like SW1A 1AA", field="postcode")
+    if group == "address" and not is_valid_postcode(clean.get("postcode", "")):
+        raise AccountsError("Enter a UK postcode, like SW1A 1AA", field="postcode")
     organisation = member.organisation
     if not needs_confirming(organisation, group):
         try:
