@@ -6,6 +6,7 @@ class ElectionsConfig(AppConfig):
     label = "elections"
 
     def ready(self) -> None:
+        # why: the app registry is ready only in ready()
         from mutualise.accounts.independence import register_check
         from mutualise.audit import batch_sums, digests
 

@@ -16,6 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from mutualise.counting.info import BallotKind
+from mutualise.counting.methods import describe
+from mutualise.counting.result import CountError
+
 # A cast is a code, a short list of small numbers and a channel: a few hundred bytes even for a
 # hundred candidates. Anything much larger is not a ballot, and is refused before it is parsed.
 MAX_BODY_BYTES = 16 * 1024
@@ -40,10 +44,6 @@ class Kind(StrEnum):
 
 def method_kind(method: str) -> Kind:
     """The ballot the method takes, as the counting library's method index declares it."""
-    from mutualise.counting.info import BallotKind
-    from mutualise.counting.methods import describe
-    from mutualise.counting.result import CountError
-
     try:
         info = describe(method)
     except CountError:

@@ -71,6 +71,7 @@ def register(subparsers) -> None:
 
 
 def _election(number: int):
+    # why: after setup_django: --help loads no app
     from .models import Election
 
     try:
@@ -81,6 +82,7 @@ def _election(number: int):
 
 def list_elections(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from .models import Election
 
     elections = Election.objects.select_related("organisation").order_by("pk")
@@ -93,6 +95,7 @@ def list_elections(args) -> int:
 
 def export_ballots(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from . import tally
     from .lifecycle import State
 
@@ -112,6 +115,7 @@ def export_ballots(args) -> int:
 
 def run_step(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from . import lifecycle, services
 
     election = _election(args.election)
@@ -127,6 +131,7 @@ def run_step(args) -> int:
 
 def show_status(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from . import lifecycle, services
 
     election = _election(args.election)
@@ -139,6 +144,7 @@ def show_status(args) -> int:
 
 
 def _user(username: str):
+    # why: after setup_django: --help loads no app
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(username=username).first()
@@ -163,6 +169,7 @@ def _owner_only(path: str, mode: str, **kwargs):
 
 def issue_codes(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from . import mailmerge, pdf, services
 
     if not args.pdf and not args.csv:
@@ -196,6 +203,7 @@ def issue_codes(args) -> int:
 
 def email_codes(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.jobs import terminal
     from mutualise.jobs.worker import run_one
 

@@ -17,6 +17,7 @@ import io
 from django.db import transaction
 
 from mutualise.audit import services as audit
+from mutualise.register.models import Member
 
 from . import rules, services
 from .models import Credential, Election
@@ -59,8 +60,6 @@ def issue_for_print(
 
 def codes_csv(issued: list[services.IssuedCode]) -> str:
     """The mail-merge file: a heading, then one row per code issued, in membership number order."""
-    from mutualise.register.models import Member
-
     ids = [item.roll_entry.member_id for item in issued]
     members = Member.objects.in_bulk(ids)
     out = io.StringIO()

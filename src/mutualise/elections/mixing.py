@@ -19,31 +19,12 @@ from mutualise.secrecy.mixer import MixFailed  # noqa: F401  (the count and test
 from mutualise.secrecy.sealing import Sealer
 
 from . import turnout
+from .mixing_rules import batch_size, contents_receipts
 from .models import Ballot, Election, Receipt, SealedBallot, VoteRecord
 from .sealed import MIXED_ACTION
 
 # Ballots waiting to be mixed are sealed to this fixed size: room for 200 preferences and the receipt.
 SEAL = Sealer("elections", 1024)
-
-_SETTINGS: dict[tuple, tuple[int, bool]] = {}
-
-
-def _settings(election: Election) -> tuple[int, bool]:
-    """The rulebook's K and receipt kind, read once per process per election (casting must not
-    load the rulebook every time)."""
-    key = (election.pk, election.created_at)
-    if key not in _SETTINGS:
-        rules = election.organisation.constitution.elections
-        _SETTINGS[key] = (rules.secrecy_batch, rules.receipts == "contents")
-    return _SETTINGS[key]
-
-
-def batch_size(election: Election) -> int:
-    return _settings(election)[0]
-
-
-def contents_receipts(election: Election) -> bool:
-    return _settings(election)[1]
 
 
 def seal_cast(marks: str, receipt: str, record_id: uuid.UUID) -> str:

@@ -14,6 +14,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from mutualise.counting.methods import describe
+from mutualise.counting.result import CountError
 from mutualise.register.models import Member, Organisation
 
 from .lifecycle import State
@@ -69,9 +71,6 @@ class Election(ElectionQuestions, models.Model):
     def method_info(self):
         """The counting method's own account of itself (name, ballot kind, parameters), or
         None for a method this install does not have."""
-        from mutualise.counting.methods import describe
-        from mutualise.counting.result import CountError
-
         try:
             return describe(self.method)
         except CountError:
@@ -200,6 +199,15 @@ class VoteRecord(models.Model):
 
     def __str__(self) -> str:
         return "a vote record"
+
+
+# How a ballot arrives (VoteRecord.Channel) -> the rulebook's name for it (`elections.channels`).
+CHANNEL_RULES = {
+    "internet": ("internet",),
+    "telephone": ("telephone", "text"),
+    "post": ("postal",),
+    "paper": ("in-person",),
+}
 
 
 class SealedBallot(models.Model):

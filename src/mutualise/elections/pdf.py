@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.utils.timezone import localtime
 from fpdf import FPDF
 
+from mutualise.audit.services import notice_record
 from mutualise.counting import report
+from mutualise.register.models import Member
 
 from . import services
 
@@ -76,8 +78,6 @@ def poll_cards(election, issued, vote_url: str = "", progress=None) -> bytes:
 
 
 def _members(issued):
-    from mutualise.register.models import Member
-
     return Member.objects.filter(pk__in=[item.roll_entry.member_id for item in issued])
 
 
@@ -117,8 +117,6 @@ def results_notice(election) -> bytes:
 
 def _audit_record(doc, election) -> None:
     """The ballots' digest and the audit chain head, so a later edit of either shows."""
-    from mutualise.audit.services import notice_record
-
     record = notice_record(election)
     if record is None:
         return

@@ -11,16 +11,18 @@ try:
 except ImportError:  # Django 5.2: the backport
     from django_tasks import task
 
+from django.db import transaction
+from django.urls import reverse
+
 from mutualise.jobs import services as jobs
 
+from . import mailing, pdf, rules, services
+from .models import Election
 from .services.work import COUNT_JOB, POLL_CARDS_JOB
 
 
 @task()
 def email_codes(job_id: int, election_id: int, actor_id, actor_name: str, vote_url: str):
-    from . import mailing, services
-    from .models import Election
-
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else actor_name
     with jobs.running(job_id) as run:
         election = Election.objects.select_related("organisation").get(pk=election_id)
@@ -31,16 +33,11 @@ def email_codes(job_id: int, election_id: int, actor_id, actor_name: str, vote_u
 
 
 def _may_view(user, job) -> bool:
-    from . import rules
-    from .models import Election
-
     election = Election.objects.filter(pk=(job.result or {}).get("election")).first()
     return election is not None and rules.can_manage(user, election)
 
 
 def _back(job) -> str:
-    from django.urls import reverse
-
     election = (job.result or {}).get("election")
     return reverse("elections:console", args=[job.organisation.slug, election]) if election else ""
 
@@ -57,11 +54,6 @@ def poll_cards(job_id: int, election_id: int, actor_id, actor_name: str, vote_ur
     """Issue a code to every voter without one and lay out their poll cards as one PDF, kept
     as the job's file, all in one transaction with the job's end: a worker killed half way has
     issued nothing, and the retry starts again (plain codes exist only in that file)."""
-    from django.db import transaction
-
-    from . import pdf, services
-    from .models import Election
-
     with jobs.running(job_id) as run:
         election = Election.objects.select_related("organisation").get(pk=election_id)
         try:
@@ -90,11 +82,6 @@ def poll_cards(job_id: int, election_id: int, actor_id, actor_name: str, vote_ur
 def count(job_id: int, election_id: int, actor_id, actor_name: str):
     """The count (the lifecycle's `count` step: the last mix, the ballots sealed into the audit
     chain, the tally) in one transaction with the job's end."""
-    from django.db import transaction
-
-    from . import services
-    from .models import Election
-
     with jobs.running(job_id) as run:
         election = Election.objects.select_related("organisation").get(pk=election_id)
         try:
@@ -112,30 +99,22 @@ def count(job_id: int, election_id: int, actor_id, actor_name: str):
 
 
 def _election_of(job):
-    from .models import Election
-
     kind_, _, pk = job.subject.partition(":")
     pk = int(pk) if kind_ == "election" and pk.isdecimal() else (job.result or {}).get("election")
     return Election.objects.filter(pk=pk, organisation_id=job.organisation_id).first()
 
 
 def _returning_officer_sees(user, job) -> bool:
-    from . import rules
-
     election = _election_of(job)
     return election is not None and rules.is_returning_officer(user, election)
 
 
 def _may_manage(user, job) -> bool:
-    from . import rules
-
     election = _election_of(job)
     return election is not None and rules.can_manage(user, election)
 
 
 def _console(job) -> str:
-    from django.urls import reverse
-
     election = _election_of(job)
     return (
         reverse("elections:console", args=[job.organisation.slug, election.pk]) if election else ""

@@ -27,7 +27,8 @@ from django.utils import timezone
 
 from . import clock
 from .lifecycle import State
-from .models import Election, RollEntry, TurnoutTally
+from .mixing_rules import batch_size
+from .models import CHANNEL_RULES, Election, RollEntry, TurnoutTally
 
 CHANNEL_WORDS = {
     "internet": "Online",
@@ -103,10 +104,8 @@ def _constituency_name(election: Election) -> str:
 
 def _allowed_channels(election: Election) -> list[str]:
     """The ways of voting the rulebook provides (`elections.channels`), as vote records name them."""
-    from .services.common import _CHANNEL_RULES
-
     allowed = set(election.organisation.constitution.elections.channels)
-    return [c for c, names in _CHANNEL_RULES.items() if set(names) & allowed]
+    return [c for c, names in CHANNEL_RULES.items() if set(names) & allowed]
 
 
 def live(election: Election, *, also: list[Election] = ()) -> Turnout | None:
@@ -115,8 +114,6 @@ def live(election: Election, *, also: list[Election] = ()) -> Turnout | None:
     row each in the table by constituency."""
     if election.state_enum not in SHOWN_IN:
         return None
-    from .mixing import batch_size
-
     rows = TurnoutTally.objects.filter(election=election)
     by_channel = Counter(dict(rows.values_list("channel").annotate(n=models.Sum("votes"))))
     by_day = list(rows.values_list("day").annotate(n=models.Sum("votes")).order_by("day"))

@@ -38,9 +38,9 @@ from .paper import discard_paper_keying, key_paper_ballot
 from .receipts import ReceiptCheck, check_receipt, email_receipt
 from .replacement import SEARCH_LIMIT, find_voters, has_voted, replace_voting_pack, voter
 from .roll import correct_roll, freeze_roll, roll_counts
-from .setup import create_election, move_close_of_poll
+from .setup import create_election, earliest_close_of_poll, move_close_of_poll
 from .transitions import transition, void
-from .unfilled import co_opt, earliest_close_of_poll, give_casting_vote, reopen_nominations
+from .unfilled import co_opt, give_casting_vote, reopen_nominations
 from .work import COUNT_JOB, POLL_CARDS_JOB, queue_count, queue_poll_cards
 
 __all__ = [

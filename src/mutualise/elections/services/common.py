@@ -8,10 +8,12 @@ from datetime import date, datetime
 from django.db import models
 
 from mutualise.constitution.calendar import ElectionTimetable, election_timetable
+from mutualise.counting.methods import METHODS
 
-from .. import ballot_parser, clock, lifecycle
+from .. import ballot_parser, clock, lifecycle, rules
 from ..lifecycle import State
 from ..models import (
+    CHANNEL_RULES,
     Candidate,
     Credential,
     Election,
@@ -65,8 +67,6 @@ def _now(now: datetime | None) -> datetime:
 def _require(predicate_name: str, actor, election) -> None:
     if actor is None or isinstance(actor, str):
         return
-    from .. import rules
-
     if not rules.PREDICATES[predicate_name](actor, election):
         raise NotPermitted(rules.REFUSALS[predicate_name])
 
@@ -98,8 +98,6 @@ def _standing(election: Election):
 
 
 def facts(election: Election, now: datetime | None = None) -> lifecycle.Facts:
-    from mutualise.counting.methods import METHODS
-
     table = timetable(election)
     roll = election.roll.filter(removed=False)
     live = Credential.objects.filter(roll_entry=models.OuterRef("pk"), voided_at__isnull=True)
@@ -137,19 +135,10 @@ def casting_vote_pending(election: Election) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-# How a ballot arrives (VoteRecord.Channel) -> the rulebook's name for it (`elections.channels`).
-_CHANNEL_RULES = {
-    "internet": ("internet",),
-    "telephone": ("telephone", "text"),
-    "post": ("postal",),
-    "paper": ("in-person",),
-}
-
-
 def _require_channel(election: Election, channel: str) -> None:
     """Refuse a ballot by a channel the rulebook does not provide (`elections.channels`)."""
     allowed = election.organisation.constitution.elections.channels
-    if not set(_CHANNEL_RULES.get(channel, (channel,))) & set(allowed):
+    if not set(CHANNEL_RULES.get(channel, (channel,))) & set(allowed):
         raise ElectionError(
             f"the rules provide for voting {', '.join(allowed)}; not by {channel} "
             "(elections.channels)"

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db import models, transaction
 
 from mutualise.audit import services as audit
+from mutualise.jobs import services as jobs
 
 from .. import clock, codes
 from ..lifecycle import State
@@ -118,8 +119,7 @@ def email_credentials(election: Election, *, actor=None, vote_url: str = ""):
     """Queue the worker's job that emails a code to every voter on the roll with an email
     address and none yet (elections/mailing.py); returns the Job, whose progress counts the
     messages. The plain codes are never stored: each travels as its message's secret."""
-    from mutualise.jobs import services as jobs
-
+    # why: the task and its mailing call these services: the one back-reference allowed
     from .. import mailing
     from ..tasks import email_codes
 

@@ -53,6 +53,7 @@ def replace_voting_pack(
     """Void the voter's code and issue a new one: by post, the poll card as a PDF (returned,
     for the officer to print and post: the plain code is nowhere else); by email, one message
     in the outbox that the worker sends (the code is its secret, cleared once sent)."""
+    # why: fpdf2 is heavy (0.6 s): loaded for a PDF only; pdf.py imports services
     from .. import pdf
 
     election = entry.election

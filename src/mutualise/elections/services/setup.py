@@ -1,8 +1,9 @@
-"""Setting an election up: creating it, moving its close of poll."""
+"""Setting an election up: creating it, moving its close of poll, and the follow-up election
+for seats a declared result left unfilled (`elections.unfilled_seats: reopen-nominations`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 
@@ -13,7 +14,6 @@ from .. import lifecycle, seats
 from ..lifecycle import State
 from ..models import Election
 from .common import ElectionError, _check_close_of_poll, _now, _require
-from .unfilled import earliest_close_of_poll
 
 
 def _earliest_words(constitution, now) -> str:
@@ -132,3 +132,38 @@ def move_close_of_poll(
             data={"from": str(old), "to": str(close_of_poll)},
         )
     return table
+
+
+def earliest_close_of_poll(constitution, now: datetime) -> date:
+    """The first close of poll whose notice of election is still to come."""
+    day = now.date() + timedelta(days=1)
+    for _ in range(800):
+        try:
+            table = _check_close_of_poll(constitution, day)
+        except ElectionError:  # not a day the poll may close on
+            table = None
+        if table is not None and table.notice_of_election >= now:
+            return day
+        day += timedelta(days=1)
+    raise ElectionError("close_of_poll: no date within two years fits the timetable")
+
+
+def after_declaring(election: Election, unfilled: int, actor, now: datetime | None) -> dict:
+    """The rulebook's rule for the seats left unfilled, applied as the result is declared."""
+    if unfilled <= 0:
+        return {}
+    rule = election.organisation.constitution.elections.unfilled_seats
+    data: dict = {"unfilled_seats": unfilled, "unfilled_rule": rule}
+    if rule == "reopen-nominations":
+        close = earliest_close_of_poll(election.organisation.constitution, _now(now))
+        follow = create_election(
+            election.organisation,
+            body_id=election.body_id,
+            seat_group_id=election.seat_group_id,
+            close_of_poll=close,
+            actor=actor,
+            title=f"{election.title} (seats left unfilled)",
+            now=now,
+        )
+        data["reopened_as"] = follow.pk
+    return data

@@ -11,7 +11,7 @@ from mutualise.audit import services as audit
 from mutualise.constitution.calendar import add_period
 from mutualise.counting.result import CountError
 
-from .. import lifecycle, mixing, seats
+from .. import lifecycle, mixing, seats, tally
 from ..models import (
     Ballot,
     Candidate,
@@ -20,9 +20,9 @@ from ..models import (
     VoteRecord,
 )
 from ..sealed import SEALED_ACTION
-from . import unfilled
 from .common import ElectionError, _now, _require, _standing, facts
 from .nominations import _assign_positions, _close_nominations, ballot_candidates
+from .setup import after_declaring
 
 
 def transition(election: Election, name: str, *, actor=None, now: datetime | None = None):
@@ -49,7 +49,7 @@ def transition(election: Election, name: str, *, actor=None, now: datetime | Non
         election.state = step.target
         election.save()
         if name in ("declare", "declare_uncontested"):
-            data.update(unfilled.after_declaring(election, data["vacancies_left"], actor, now))
+            data.update(after_declaring(election, data["vacancies_left"], actor, now))
         audit.record(
             election.organisation, step.audit_action, actor=actor, subject=election, data=data
         )
@@ -85,8 +85,6 @@ def _declare_uncontested(election: Election, now: datetime) -> dict:
 
 
 def _open_poll(election: Election, now: datetime) -> dict:
-    from .. import tally
-
     election.poll_opened_at = now
     data = {
         "voters": election.roll.filter(removed=False).count(),
@@ -113,8 +111,6 @@ def _close_poll(election: Election, now: datetime) -> dict:
 
 
 def _count(election: Election, now: datetime) -> dict:
-    from .. import tally
-
     # The last batch: every ballot still sealed (at least K of them, or all if fewer voted),
     # with any postal ballots keyed since the close.
     mixing.mix(election, final=True)

@@ -4,7 +4,7 @@ chair's casting vote in a tie (`elections.ties: chair-casting-vote`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 
@@ -12,47 +12,11 @@ from mutualise.audit import services as audit
 from mutualise.constitution.calendar import add_period
 from mutualise.register.models import Role
 
-from .. import seats
+from .. import seats, tally
 from ..lifecycle import State
 from ..models import Election, OfficeTerm
 from .common import ElectionError, NotPermitted, _check_close_of_poll, _now, _require
-
-
-def earliest_close_of_poll(constitution, now: datetime) -> date:
-    """The first close of poll whose notice of election is still to come."""
-    day = now.date() + timedelta(days=1)
-    for _ in range(800):
-        try:
-            table = _check_close_of_poll(constitution, day)
-        except ElectionError:  # not a day the poll may close on
-            table = None
-        if table is not None and table.notice_of_election >= now:
-            return day
-        day += timedelta(days=1)
-    raise ElectionError("close_of_poll: no date within two years fits the timetable")
-
-
-def after_declaring(election: Election, unfilled: int, actor, now: datetime | None) -> dict:
-    """The rulebook's rule for the seats left unfilled, applied as the result is declared."""
-    if unfilled <= 0:
-        return {}
-    rule = election.organisation.constitution.elections.unfilled_seats
-    data: dict = {"unfilled_seats": unfilled, "unfilled_rule": rule}
-    if rule == "reopen-nominations":
-        from .setup import create_election
-
-        close = earliest_close_of_poll(election.organisation.constitution, _now(now))
-        follow = create_election(
-            election.organisation,
-            body_id=election.body_id,
-            seat_group_id=election.seat_group_id,
-            close_of_poll=close,
-            actor=actor,
-            title=f"{election.title} (seats left unfilled)",
-            now=now,
-        )
-        data["reopened_as"] = follow.pk
-    return data
+from .transitions import transition
 
 
 def reopen_nominations(
@@ -60,8 +24,6 @@ def reopen_nominations(
 ) -> Election:
     """An uncontested election whose rulebook reopens nominations: the poll moves to
     `close_of_poll`, whose nominations must still be to come, and nominations open again."""
-    from .transitions import transition
-
     _require("returning_officer", actor, election)
     table = _check_close_of_poll(election.organisation.constitution, close_of_poll)
     if table.nominations_close <= _now(now):
@@ -142,8 +104,6 @@ def co_opt(election: Election, member, *, actor=None, now: datetime | None = Non
 def give_casting_vote(election: Election, position: int, *, actor=None) -> Election:
     """The chair's casting vote between tied candidates (`elections.ties: chair-casting-vote`):
     `position` is the chosen candidate's place on the ballot. The count is run again with it."""
-    from .. import tally
-
     if actor is not None and not isinstance(actor, str):
         is_chair = Role.objects.filter(
             organisation=election.organisation, user=actor, kind=Role.Kind.CHAIR

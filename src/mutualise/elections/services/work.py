@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from mutualise.audit import services as audit
+from mutualise.jobs import services as jobs
 
 from .. import lifecycle
 from ..models import Credential, Election
@@ -24,8 +25,7 @@ def _who(actor) -> tuple:
 
 def queue_poll_cards(election: Election, *, actor=None, vote_url: str = ""):
     """The poll cards for every voter without a live code, as the worker's job; returns it."""
-    from mutualise.jobs import services as jobs
-
+    # why: the task calls this verb: the one back-reference allowed (pyproject)
     from ..tasks import poll_cards
 
     _require("returning_officer", actor, election)
@@ -53,8 +53,7 @@ def queue_poll_cards(election: Election, *, actor=None, vote_url: str = ""):
 
 def queue_count(election: Election, *, actor=None):
     """The count (the lifecycle's `count` step) as the worker's job; returns it."""
-    from mutualise.jobs import services as jobs
-
+    # why: the task calls this verb: the one back-reference allowed (pyproject)
     from ..tasks import count
 
     _require("returning_officer", actor, election)
