@@ -6,6 +6,7 @@ class MeetingsConfig(AppConfig):
     label = "meetings"
 
     def ready(self) -> None:
+        # why: the app registry is ready only in ready()
         from mutualise.audit import batch_sums, digests
 
         from .sealed import MIXED_ACTION, SEALED_ACTION, published_digest, stored_ballots

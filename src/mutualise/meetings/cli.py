@@ -31,6 +31,7 @@ def register(subparsers) -> None:
 
 def _meeting(ident: int):
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.meetings.models import Meeting
 
     meeting = Meeting.objects.select_related("organisation").filter(pk=ident).first()
@@ -41,6 +42,7 @@ def _meeting(ident: int):
 
 def list_meetings(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.meetings.models import Meeting
 
     meetings = Meeting.objects.filter(organisation__slug=args.org).order_by("starts_at")
@@ -50,6 +52,7 @@ def list_meetings(args) -> int:
 
 
 def show_quorum(args) -> int:
+    # why: after setup_django: --help loads no app
     from mutualise.meetings.facts import quorum
 
     print(quorum(_meeting(args.meeting)))
@@ -58,6 +61,7 @@ def show_quorum(args) -> int:
 
 def write_notice(args) -> int:
     meeting = _meeting(args.meeting)
+    # why: after setup_django: --help loads no app
     from mutualise.meetings import pdf, services
 
     if args.letters:

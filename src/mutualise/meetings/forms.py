@@ -1,5 +1,7 @@
 """Forms of the meeting pages. They only shape input; the services decide what is allowed."""
 
+from datetime import date, time
+
 from django import forms
 
 from .ballot_parser import ChoiceInvalid, parse_choice
@@ -146,8 +148,6 @@ class PaperBallotForm(forms.Form):
 
 def _when(data, prefix: str, label: str):
     """A GOV.UK date (three boxes) and an HH:MM time, as (date, time) or a ValidationError."""
-    from datetime import date, time
-
     parts = [str(data.get(f"{prefix}_{p}") or "").strip() for p in ("day", "month", "year")]
     if not all(parts):
         raise forms.ValidationError(f"Enter the {label}'s date, like 15 9 2026")
@@ -169,8 +169,6 @@ def _when(data, prefix: str, label: str):
 
 def parse_time(text: str, label: str):
     """'19:30' (or '19.30') as a time; empty is None."""
-    from datetime import time
-
     text = (text or "").strip()
     if not text:
         return None

@@ -13,7 +13,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
+from mutualise.constitution.schema import MeetingKindRule, NotFound
 from mutualise.register.models import Member, Organisation
 from mutualise.secrecy.sealing import SealBroken, Sealer
 
@@ -91,15 +93,11 @@ class Meeting(MeetingQuestions, models.Model):
 
     @property
     def date(self):
-        from django.utils import timezone
-
         return timezone.localtime(self.starts_at).date()
 
     def kind_rule(self):
         """The rulebook's rule for this kind of meeting; for a kind the rules no longer name
         (they were amended since), a plain rule named after its id."""
-        from mutualise.constitution.schema import MeetingKindRule, NotFound
-
         try:
             return self.organisation.constitution.meeting_kind(self.kind)
         except NotFound:

@@ -28,8 +28,17 @@ try:
 except ImportError:  # Django 5.2: the backport
     from django_tasks import task
 
+from django.urls import reverse
+from rules import has_perm
+
 from mutualise.audit import services as audit
 from mutualise.jobs import services as jobs
+from mutualise.register import services as register
+
+from . import facts, services
+from .lifecycle import RESOLUTION_TRANSITIONS, check
+from .models import Meeting, Resolution
+from .services.common import require
 
 NOTICE_JOB = "meetings.notice"
 POLL_COUNT_JOB = "meetings.poll_count"
@@ -44,12 +53,6 @@ def queue_notice(meeting, *, actor, meeting_url: str = "", now=None):
     returns the job. Refused, with the reason, when notice may not be given (too little time
     left, not a draft) or has been sent already. After a sending job failed (the worker lost
     too often), the notice stands given and this queues its sending again."""
-    from mutualise.register import services as register
-
-    from . import services
-    from .models import Meeting
-    from .services.common import require
-
     subject = f"meeting:{meeting.pk}"
     require(
         "meetings.call_meeting", actor, meeting.organisation,
@@ -88,9 +91,6 @@ def queue_notice(meeting, *, actor, meeting_url: str = "", now=None):
 
 @task()
 def send_notice(job_id: int, meeting_id: int, actor_id, actor_name: str, meeting_url: str):
-    from . import services
-    from .models import Meeting
-
     with jobs.running(job_id) as run:
         meeting = Meeting.objects.select_related("organisation").get(pk=meeting_id)
         try:
@@ -118,11 +118,6 @@ def send_notice(job_id: int, meeting_id: int, actor_id, actor_name: str, meeting
 def queue_poll_count(resolution, *, actor, casting_vote: str = "", now=None):
     """Count and declare a poll as the worker's job (see the module's doc); returns the job.
     Refused at once, with the reason, when it may not be declared now."""
-    from . import facts, services
-    from .lifecycle import RESOLUTION_TRANSITIONS, check
-    from .models import Resolution
-    from .services.common import require
-
     require(
         "meetings.run_meeting", actor, resolution.organisation,
         "Only the chair or the membership secretary can declare a result.",
@@ -155,9 +150,6 @@ def queue_poll_count(resolution, *, actor, casting_vote: str = "", now=None):
 
 @task()
 def count_poll(job_id: int, resolution_id: int, actor_id, actor_name: str, casting_vote: str):
-    from . import services
-    from .models import Resolution
-
     with jobs.running(job_id) as run:
         resolution = Resolution.objects.select_related("organisation").get(pk=resolution_id)
         try:
@@ -174,8 +166,6 @@ def count_poll(job_id: int, resolution_id: int, actor_id, actor_name: str, casti
 
 
 def _meeting_of(job):
-    from .models import Meeting
-
     kind_, _, rest = job.subject.partition(":")
     pk = rest.partition(":")[0]
     if kind_ != "meeting" or not pk.isdecimal():
@@ -184,8 +174,6 @@ def _meeting_of(job):
 
 
 def _runs_meetings(user, job) -> bool:
-    from rules import has_perm
-
     meeting = _meeting_of(job)
     return meeting is not None and (
         has_perm("meetings.call_meeting", user, meeting.organisation)
@@ -194,8 +182,6 @@ def _runs_meetings(user, job) -> bool:
 
 
 def _meeting_page(job) -> str:
-    from django.urls import reverse
-
     meeting = _meeting_of(job)
     return reverse("meetings:detail", args=[job.organisation.slug, meeting.pk]) if meeting else ""
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -76,9 +78,6 @@ def create_meeting(
     if organisation.constitution.meeting_kind(kind).annual and financial_year is None:
         raise MeetingError("an annual meeting needs the financial_year it reports on")
     if remote_url:
-        from django.core.exceptions import ValidationError
-        from django.core.validators import URLValidator
-
         try:
             URLValidator(schemes=["https"])(remote_url)
         except ValidationError:
@@ -165,9 +164,6 @@ def add_resolution(
 def add_paper(meeting: Meeting, *, title: str, url: str, actor=None, now=None) -> Paper:
     """Publish a paper with the meeting (a link to the annual report, the accounts, ...)."""
     require("meetings.call_meeting", actor, meeting.organisation)
-    from django.core.exceptions import ValidationError
-    from django.core.validators import URLValidator
-
     try:
         URLValidator(schemes=["https"])(url)
     except ValidationError:

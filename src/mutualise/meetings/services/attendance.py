@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from rules import has_perm  # never the superuser shortcut: roles are per organisation
 
 from mutualise.audit import services as audit
@@ -66,8 +67,6 @@ def check_in(
         )
         attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
         if attendance.checked_in_at is not None and attendance.left_at is None:
-            from django.utils import timezone
-
             since = timezone.localtime(attendance.checked_in_at)
             raise MeetingError(
                 f"member {member.number} ({member.display_name}) is already checked in "

@@ -82,6 +82,7 @@ def send_notice(
     are recorded in the outbox with the audit event, in one transaction, and the worker sends
     them (mutualise.mail): one copy of the PDF however many members it goes to. `progress(n, of)`,
     if given, hears how many are recorded (the worker's job: meetings/tasks.py)."""
+    # why: fpdf2 is heavy (0.6 s): loaded for a PDF only
     from .. import pdf
 
     require("meetings.call_meeting", actor, meeting.organisation)
