@@ -26,9 +26,7 @@ READS = {
     ],
     "elections.services.casting": ["ballot_rules", "parse_marks", "check_marks", "marks_text"],
     "elections.services.common": ["timetable", "facts", "casting_vote_pending"],
-    # after_declaring runs inside `transition`, whose audit event records what it did, and
-    # audits the election it may start through create_election.
-    "elections.services.setup": ["earliest_close_of_poll", "after_declaring"],
+    "elections.services.setup": ["earliest_close_of_poll"],
     "elections.services.nominations": ["ballot_candidates"],
     "elections.services.receipts": ["check_receipt"],
     "elections.services.roll": ["roll_counts"],

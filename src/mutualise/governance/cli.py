@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from datetime import date
 
 from mutualise.cli import CommandError, setup_django
 
@@ -54,6 +55,7 @@ def register(subparsers) -> None:
 
 
 def _organisation(slug: str):
+    # why: after setup_django: --help loads no app
     from mutualise.register.models import Organisation
 
     organisation = Organisation.objects.filter(slug=slug).first()
@@ -79,6 +81,7 @@ def _text(findings) -> str:
 
 def run_health(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.governance import checks, services
     from mutualise.register.models import Organisation
 
@@ -127,6 +130,7 @@ def _serious(findings) -> int:
 
 def list_officers(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.governance import services
 
     organisation = _organisation(args.slug)
@@ -142,8 +146,6 @@ def list_officers(args) -> int:
 
 
 def _date(text: str | None, flag: str):
-    from datetime import date
-
     if text is None:
         return None
     try:
@@ -154,6 +156,7 @@ def _date(text: str | None, flag: str):
 
 def appoint_holder(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.governance import services
     from mutualise.register.models import Member
 
@@ -186,6 +189,7 @@ def appoint_holder(args) -> int:
 
 def end_holder(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.governance import services
     from mutualise.governance.models import OfficeHolding
 

@@ -14,7 +14,9 @@ from mutualise.constitution import RulebookError, load_text
 from mutualise.constitution.calendar import LONDON
 from mutualise.elections.models import Election
 from mutualise.meetings.models import Attendance, Meeting, Requisition, Resolution
-from mutualise.register.models import ConstitutionVersion, Member, MembershipPeriod
+from mutualise.register import representation
+from mutualise.register.models import ConstitutionVersion, Member, MembershipPeriod, PopulationTable
+from mutualise.stake.models import ShareAccount
 
 from .checks import (
     Facts,
@@ -29,8 +31,6 @@ from .models import BodyMeeting, Declaration, OfficeHolding
 
 def _largest_holdings(ids) -> dict[int, int]:
     """The largest share account of a current member, per organisation (REG-8): one GROUP BY."""
-    from mutualise.stake.models import ShareAccount
-
     rows = (
         ShareAccount.objects.filter(organisation_id__in=ids, member__status=Member.Status.ADMITTED)
         .values_list("organisation_id")
@@ -265,8 +265,6 @@ def build(organisations, today: date, representation: dict | None = None) -> dic
 
 
 def with_population_table(ids) -> set[int]:
-    from mutualise.register.models import PopulationTable
-
     return set(
         PopulationTable.objects.filter(organisation_id__in=ids).values_list(
             "organisation_id", flat=True
@@ -277,8 +275,6 @@ def with_population_table(ids) -> set[int]:
 def representation_lines(organisation, on: date) -> list[Represented]:
     """Members beside the latest population table, for a rulebook that checks it (NHS-10);
     read per organisation, as only the few with a population table need it."""
-    from mutualise.register import representation
-
     table = organisation.population_tables.first()
     if table is None:
         return []

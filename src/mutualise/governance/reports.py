@@ -12,6 +12,7 @@ from django.db.models import Count
 from fpdf import FPDF
 
 from mutualise.constitution.calendar import add_months
+from mutualise.meetings.models import Meeting
 from mutualise.register import representation
 from mutualise.register.models import StatusChange
 
@@ -94,8 +95,6 @@ def annual_return(organisation, year_end: date) -> dict:
     constitution = organisation.constitution
     periods = public._periods(organisation)
     members = sum(public.members_on(periods, year_end).values())
-    from mutualise.meetings.models import Meeting
-
     agm = (
         Meeting.objects.filter(
             organisation=organisation,

@@ -7,11 +7,11 @@ from django.dispatch import receiver
 
 from mutualise.elections.models import OfficeTerm
 
+from .services.holders import sync_elected_term
+
 
 @receiver(post_save, sender=OfficeTerm, dispatch_uid="governance-elected-term")
 def elected_term_saved(sender, instance, raw=False, **kwargs):
     if raw:  # loading fixtures
         return
-    from .services.holders import sync_elected_term
-
     sync_elected_term(instance)

@@ -15,12 +15,12 @@ except ImportError:  # Django 5.2: the backport
 from mutualise.jobs import schedule
 from mutualise.jobs import services as jobs
 
+from .services import refresh_reminders, run_daily
+
 
 def daily_health_check(today: date | None = None) -> int:
     """Check every organisation and store each one's latest findings (the page across
     organisations reads them). Returns how many organisations have a serious finding."""
-    from .services import run_daily
-
     return run_daily(today)
 
 
@@ -36,8 +36,6 @@ def health_check(job_id: int, day: str) -> int:
 @schedule.daily("governance.reminders", label="Reminders for the officers", hour=6)
 @task()
 def reminders(job_id: int, day: str) -> dict:
-    from .services import refresh_reminders
-
     with jobs.running(job_id) as run:
         outcome = refresh_reminders(
             today=date.fromisoformat(day), progress=lambda done, total: run.progress(done, total)

@@ -6,6 +6,7 @@ class ParticipationConfig(AppConfig):
     label = "participation"
 
     def ready(self) -> None:
+        # why: the app registry is ready only in ready()
         from mutualise.audit import batch_sums
         from mutualise.meetings import decisions
 

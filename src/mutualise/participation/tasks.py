@@ -19,15 +19,17 @@ except ImportError:  # Django 5.2: the backport
 
 from mutualise.jobs import schedule
 from mutualise.jobs import services as jobs
+from mutualise.register.models import Organisation
+
+from . import services
+from .lifecycle import BudgetState
+from .models import Budget
 
 
 @task()
 def count_budget_task(job_id: int, budget_id: int, actor_id: int | None):
     """Count the budget and end its job in one transaction: killed half way, nothing of the
     count is kept and the retry counts from the ballots again."""
-    from . import services
-    from .models import Budget
-
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     with jobs.running(job_id) as run:
         try:
@@ -60,12 +62,6 @@ jobs.kind("participation.count", may_view=_may_run_budgets, back=_budget_page)
 def close_due(now=None) -> tuple[int, int]:
     """Count the budgets whose voting has closed and expire lapsed proposals; returns
     (budgets counted, proposals expired)."""
-    from mutualise.register.models import Organisation
-
-    from . import services
-    from .lifecycle import BudgetState
-    from .models import Budget
-
     now = now or clock.now()
     counted = 0
     for budget in Budget.objects.filter(state=BudgetState.VOTING, voting_closes_at__lte=now):

@@ -6,4 +6,5 @@ class StakeConfig(AppConfig):
     label = "stake"
 
     def ready(self) -> None:
+        # why: the app registry is ready only in ready()
         from . import signals  # noqa: F401  (opening balances from the register import)

@@ -85,6 +85,7 @@ def register(subparsers) -> None:
 
 
 def _organisation(slug: str):
+    # why: after setup_django: --help loads no app
     from mutualise.register.models import Organisation
 
     organisation = Organisation.objects.filter(slug=slug).first()
@@ -103,6 +104,7 @@ def _period(text: str) -> tuple[date, date]:
 
 def run_register(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.stake import exports, services
     from mutualise.stake.services import StakeError
 
@@ -128,6 +130,7 @@ def run_register(args) -> int:
 
 def run_interest(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.stake import services
     from mutualise.stake.services.interest import parse_rate
 
@@ -165,6 +168,7 @@ def _pence(text: str, flag: str) -> int:
 
 
 def _offer(organisation, pk: int):
+    # why: after setup_django: --help loads no app
     from mutualise.stake.models import ShareOffer
 
     offer = ShareOffer.objects.filter(organisation=organisation, pk=pk).first()
@@ -174,6 +178,7 @@ def _offer(organisation, pk: int):
 
 
 def _print_offer(offer) -> None:
+    # why: after setup_django: --help loads no app
     from mutualise.stake import offer_pages
 
     print(json.dumps(offer_pages.progress(offer).as_dict(), indent=2))
@@ -181,6 +186,7 @@ def _print_offer(offer) -> None:
 
 def run_offer_open(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.stake import services
 
     organisation = _organisation(args.org)
@@ -201,6 +207,7 @@ def run_offer_open(args) -> int:
 def run_offer_apply(args) -> int:
     setup_django()
 
+    # why: after setup_django: --help loads no app
     from mutualise.register.models import Member
     from mutualise.stake import services
 
@@ -220,6 +227,7 @@ def run_offer_apply(args) -> int:
 
 def run_offer_close(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.stake import services
 
     organisation = _organisation(args.org)
@@ -240,6 +248,7 @@ def run_offer_show(args) -> int:
 
 def run_hmrc(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.stake import documents
     from mutualise.stake.services import StakeError
 
@@ -270,6 +279,7 @@ def _read(path: str | None) -> str | None:
 
 def run_surplus(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.stake import services
     from mutualise.stake.services.interest import parse_rate
 
@@ -305,6 +315,7 @@ def run_surplus(args) -> int:
 
 def run_withdrawals(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.stake import services
 
     organisation = _organisation(args.org)

@@ -68,6 +68,7 @@ def register_csv(organisation, *, duplicate: bool = False) -> str:
 
 
 def register_xlsx(organisation, *, duplicate: bool = False) -> bytes:
+    # why: openpyxl is heavy: loaded for an XLSX only
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)

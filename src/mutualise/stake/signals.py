@@ -6,9 +6,9 @@ from django.dispatch import receiver
 
 from mutualise.register.signals import members_imported
 
+from .services.opening import record_opening_balances
+
 
 @receiver(members_imported, dispatch_uid="stake-opening-balances")
 def opening_balances(sender, organisation, batch, opening_shares, on, actor=None, **kwargs):
-    from .services.opening import record_opening_balances
-
     record_opening_balances(organisation, batch, opening_shares, on=on, actor=actor)

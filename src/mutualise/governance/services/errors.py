@@ -1,3 +1,6 @@
+from ..rules import REFUSALS
+
+
 class GovernanceError(ValueError):
     """Bad input to a governance service, said plainly (what and where)."""
 
@@ -11,7 +14,5 @@ def require(permission: str, actor, organisation) -> None:
     system) is trusted, as in the other apps."""
     if actor is None or isinstance(actor, str):
         return
-    from ..rules import REFUSALS
-
     if not actor.has_perm(permission, organisation):
         raise NotPermitted(REFUSALS.get(permission, "Not permitted."))

@@ -3,6 +3,7 @@ the install (the daily run), storing each organisation's latest findings."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from django.db import transaction
@@ -73,8 +74,6 @@ def _keep(organisation, findings, today: date, actor) -> None:
 
 
 def _with_audit(snapshot, result):
-    from dataclasses import replace
-
     return replace(snapshot, audit_intact=result.ok, audit_problem=result.reason)
 
 

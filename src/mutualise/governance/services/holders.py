@@ -11,6 +11,7 @@ from django.db.models import Q
 from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution.schema import SeatFill
+from mutualise.elections.models import OfficeTerm
 
 from ..models import BodyAttendance, BodyMeeting, Declaration, OfficeHolding
 from .errors import GovernanceError, require
@@ -239,8 +240,6 @@ def end_holding(holding: OfficeHolding, *, on: date, reason: str, actor=None) ->
             raise GovernanceError(f"{holding} already ended on {holding.ended_on}")
         _end(holding, on, reason.strip(), actor)
         if holding.term_id:  # an elected term ended early: a casual vacancy for elections
-            from mutualise.elections.models import OfficeTerm
-
             OfficeTerm.objects.filter(pk=holding.term_id).update(ended_on=on)
     return holding
 

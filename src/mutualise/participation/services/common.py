@@ -10,6 +10,7 @@ from django.utils import timezone
 from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.register import services as register
+from mutualise.register.models import Member
 
 from ..lifecycle import Transition, check
 
@@ -45,8 +46,6 @@ def require_member(organisation, member, now=None) -> None:
 
 def member_for(user, organisation):
     """The signed-in user's membership of this organisation, or None."""
-    from mutualise.register.models import Member
-
     if not getattr(user, "is_authenticated", False):
         return None
     return Member.objects.filter(organisation=organisation, user=user).first()

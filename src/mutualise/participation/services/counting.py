@@ -13,6 +13,7 @@ from mutualise.audit import services as audit
 from mutualise.budgeting.add1 import mes, mes_add1
 from mutualise.budgeting.greedy import greedy
 from mutualise.budgeting.pb import PbInstance, PbProject, PbVote, amount_text, write_pb
+from mutualise.jobs import services as jobs
 
 from .. import mixing
 from ..facts import budget_facts
@@ -146,8 +147,7 @@ def queue_count(given: Budget, *, actor=None, now=None):
     progress its page shows; the count itself (count_budget) runs there, in one transaction
     with the job's end. Refused at once, with the reason, if the count may not start now; a
     count already waiting or running is returned rather than queued twice."""
-    from mutualise.jobs import services as jobs
-
+    # why: the task calls this verb: the one back-reference allowed (pyproject)
     from ..tasks import count_budget_task
 
     require(actor, "participation.run_budget", given.organisation, "count participatory budgets")

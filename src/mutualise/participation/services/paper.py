@@ -20,6 +20,7 @@ import json
 from django.db import IntegrityError, transaction
 
 from mutualise.audit import services as audit
+from mutualise.register.models import Member
 
 from ..lifecycle import BudgetState
 from ..mixing import SEAL
@@ -35,8 +36,6 @@ def _digests(budget: Budget, member, clean) -> tuple[str, str]:
 
 
 def _member(budget: Budget, number: str):
-    from mutualise.register.models import Member
-
     number = (number or "").strip()
     if not (number.isascii() and number.isdigit() and len(number) <= 12):
         raise ParticipationError("member: enter the membership number printed on the paper")

@@ -12,8 +12,9 @@ from mutualise.audit import services as audit
 from mutualise.register import services as register
 
 from ..facts import proposal_facts
-from ..lifecycle import PROPOSAL_TRANSITIONS, RESTORES, ProposalState, check
-from ..models import Proposal, ProposalSupport
+from ..lifecycle import PROPOSAL_TRANSITIONS, RESTORES, BudgetState, ProposalState, check
+from ..models import Budget, Proposal, ProposalSupport
+from .budgets import add_project
 from .common import TITLE_LENGTH, ParticipationError, move, now_or, require, require_member, today
 from .delivery import record_adopted_proposal
 from .to_meeting import send_to_meeting
@@ -141,10 +142,6 @@ def support_proposal(proposal: Proposal, member, *, actor=None, now=None) -> Pro
 def _into_budget(proposal: Proposal, now) -> None:
     """A proposal routed to the budget becomes a project of the budget now taking ideas (the
     newest), if it has a cost; otherwise whoever runs the budgets adds it when one opens."""
-    from ..lifecycle import BudgetState
-    from ..models import Budget
-    from .budgets import add_project
-
     budget = (
         Budget.objects.filter(organisation=proposal.organisation, state=BudgetState.PROPOSALS)
         .order_by("-pk")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 
 from mutualise.constitution.calendar import age_on
+from mutualise.register import services as register
 
 from .. import mixing
 from ..lifecycle import BudgetState
@@ -36,8 +37,6 @@ class Eligibility:
 
 def eligibility(budget: Budget, member, now=None) -> Eligibility:
     """Whether this member may vote in this budget, from the register, and if not why not."""
-    from mutualise.register import services as register
-
     on = today(now)
     members = register.active_members(
         budget.organisation, on=on, constituency_id=(budget.constituency_id or None)
