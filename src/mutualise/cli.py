@@ -35,6 +35,7 @@ class CommandError(Exception):
 
 
 def setup_django() -> None:
+    # why: the pure commands never start Django
     import os
 
     import django

@@ -11,13 +11,12 @@ import subprocess
 import sys
 
 from mutualise.cli import CommandError, setup_django
+from mutualise.constitution import available_models
 
 
 def register(subparsers) -> None:
     org = subparsers.add_parser("org", help="create and list organisations")
     org_sub = org.add_subparsers(dest="org_command", required=True, metavar="ACTION")
-    from mutualise.constitution import available_models
-
     models = "".join(f"\n  {model}" for model in available_models())
     create = org_sub.add_parser(
         "create",
@@ -77,6 +76,7 @@ def register(subparsers) -> None:
 
 def org_create(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.constitution import RulebookError, available_models, load_file
     from mutualise.register import services
 
@@ -107,6 +107,7 @@ def org_create(args) -> int:
 
 def org_list(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.register.models import Organisation
 
     for org in Organisation.objects.all():
@@ -116,6 +117,7 @@ def org_list(args) -> int:
 
 def org_mail_from(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise.register import services
 
     (organisation,) = _organisations(args.slug)
@@ -130,6 +132,7 @@ def org_mail_from(args) -> int:
 
 
 def _organisations(slug):
+    # why: after setup_django: --help loads no app
     from mutualise.register.models import Organisation
 
     organisations = Organisation.objects.order_by("pk")
@@ -152,6 +155,7 @@ def _published_heads(texts: list[str]) -> list[tuple[int, str]]:
 
 def audit_verify(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from django.core.exceptions import ImproperlyConfigured
 
     from mutualise.audit.services import verify
@@ -172,6 +176,7 @@ def audit_verify(args) -> int:
 
 def audit_reseal(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from django.core.exceptions import ImproperlyConfigured
 
     from mutualise.audit.services import reseal
@@ -196,6 +201,7 @@ def run_demo(args) -> int:
     # given; the web server and the worker inherit it.
     os.environ.setdefault("MUTUALISE_SITE_URL", f"http://{args.host}:{args.port}")
     setup_django()
+    # why: after setup_django: --help loads no app
     from mutualise import demo
 
     try:
@@ -211,6 +217,7 @@ def run_demo(args) -> int:
     if not args.no_serve:
         check_port_free(args.host, args.port)  # before minutes of loading, not after
     # A fresh database is migrated first (`make demo` does it too), never a traceback.
+    # why: after setup_django: --help loads no app
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -282,6 +289,7 @@ def check_port_free(host: str, port) -> None:
 
 def run_manage(args) -> int:
     setup_django()
+    # why: after setup_django: --help loads no app
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["mutualise manage", *args.args])

@@ -11,6 +11,8 @@ import argparse
 import sys
 from typing import Any
 
+from mutualise.cli import CommandError
+
 from .add1 import mes, mes_add1
 from .greedy import greedy
 from .pb import PbError, read_pb
@@ -43,8 +45,6 @@ def register(subparsers: Any) -> None:
 
 
 def rule_for(file_rule: str, path: str) -> str:
-    from mutualise.cli import CommandError
-
     try:
         return FILE_RULES[file_rule.strip().lower()]
     except KeyError:
@@ -55,8 +55,6 @@ def rule_for(file_rule: str, path: str) -> str:
 
 
 def handle_count(args: argparse.Namespace) -> int:
-    from mutualise.cli import CommandError
-
     try:
         instance = read_pb(args.file)
         name = args.rule or rule_for(instance.rule, args.file)

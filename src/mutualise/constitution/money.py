@@ -72,6 +72,7 @@ def split(total: int, weights: Sequence[int]) -> list[int]:
 def _largest(values: list[int], n: int, bound: int) -> Iterable[int]:
     """The places of the n largest values, ties to the earlier place."""
     if bound < 2**62 and len(values) > 1000:
+        # why: numpy is heavy: loaded only for a long run of amounts
         import numpy
 
         order = numpy.argsort(-numpy.asarray(values, dtype=numpy.int64), kind="stable")

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mutualise.cli import CommandError
+
 from . import report
 from .ballots import BallotError, Profile
 from .blt import read_blt
@@ -71,8 +73,6 @@ def count_file(path: str, args: argparse.Namespace, options: dict[str, str]) -> 
 
 
 def parse_options(pairs: list[str]) -> dict[str, str]:
-    from mutualise.cli import CommandError
-
     options: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -100,8 +100,6 @@ BALLOT_SUFFIXES = (".blt", ".csv")
 
 def expand_directories(paths: list[str]) -> list[str]:
     """Each directory named stands for the ballot files in it (BLT and CSV), in name order."""
-    from pathlib import Path
-
     found: list[str] = []
     for path in paths:
         folder = Path(path)
@@ -116,8 +114,6 @@ def expand_directories(paths: list[str]) -> list[str]:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from mutualise.cli import CommandError
-
     if args.methods:
         sys.stdout.write(list_methods())
         return 0

@@ -82,7 +82,9 @@ def _exact_sum(values: list[Value], start: Value) -> Value:
 
 
 def to_dict(result: CountResult) -> dict[str, Any]:
-    from .methods import display_name  # the index imports every module, this one included
+    from .methods import (
+        display_name,
+    )  # why: the method index imports every module, this one included
 
     places = result.decimals
     columns = column_totals(result)
@@ -177,7 +179,9 @@ def to_text(result: CountResult | dict[str, Any]) -> str:
     """A result sheet laid out like an official count sheet: what happened at each stage in
     words, then a column per stage with the transfer (+/-) and the total after it, blocks of
     four stages at a time; every column adds up to the valid poll."""
-    from .methods import display_name  # the index imports every module, this one included
+    from .methods import (
+        display_name,
+    )  # why: the method index imports every module, this one included
 
     data = result if isinstance(result, dict) else to_dict(result)
     title = data.get("title") or "Count"

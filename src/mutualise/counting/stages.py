@@ -71,13 +71,17 @@ def _names(data: dict[str, Any], numbers: list[int]) -> str:
 
 
 def _rules(data: dict[str, Any]) -> dict[str, str]:
-    from .methods import METHODS, describe  # the index imports every module, this one too
+    from .methods import (
+        METHODS,
+        describe,
+    )  # why: the method index imports every module, this one too
 
     slug = data.get("method", "")
     return describe(slug).rules if slug in METHODS else {}
 
 
 def _phrase(data: dict[str, Any], key: str, default: str) -> str:
+    # why: the method index imports every module, this one too
     from .methods import METHODS, describe
 
     slug = data.get("method", "")

@@ -14,10 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
-
-from mutualise.clock import PRODUCTION_SETTINGS
 
 from . import (
     bodies,
@@ -35,7 +32,7 @@ from . import (
     supporters_trust,
     trust_school,
 )
-from .common import PASSWORD, DemoInfo, current_code
+from .common import PASSWORD, DemoInfo, DemoRefused, allowed, current_code, refuse_unless_allowed
 
 # One per model rulebook, in the order they are printed.
 ORGANISATIONS = [
@@ -58,29 +55,6 @@ __all__ = [
     "ADMIN_USER", "ORGANISATIONS", "PASSWORD", "Demo", "DemoInfo", "DemoRefused", "allowed",
     "current_code", "load",
 ]  # fmt: skip
-
-
-class DemoRefused(RuntimeError):
-    """The demo is for demo installs only."""
-
-
-def allowed() -> bool:
-    """Whether this install is a demo install: the settings say MUTUALISE_DEMO = True
-    (web/settings_dev.py does; web/settings.py sets False and reads no environment variable for
-    it) and the settings module is not the production one."""
-    return (
-        getattr(settings, "MUTUALISE_DEMO", False) is True
-        and getattr(settings, "SETTINGS_MODULE", PRODUCTION_SETTINGS) != PRODUCTION_SETTINGS
-    )
-
-
-def refuse_unless_allowed() -> None:
-    if not allowed():
-        raise DemoRefused(
-            f"the demo loads on demo installs only (DJANGO_SETTINGS_MODULE="
-            f"mutualise.web.settings_dev); this install runs {settings.SETTINGS_MODULE}, whose "
-            "database must never hold the demo's shared password and superuser"
-        )
 
 
 @dataclass

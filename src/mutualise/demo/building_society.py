@@ -8,6 +8,7 @@ import random
 from datetime import date
 
 from mutualise import clock
+from mutualise.meetings.models import Meeting
 from mutualise.register.models import Role
 
 from . import common
@@ -28,8 +29,6 @@ def load() -> DemoInfo:
     info.sign_ins.append((MEMBER_USER, "saving member"))
     if fresh:
         _fill(organisation, people[Role.Kind.OFFICER])
-    from mutualise.meetings.models import Meeting
-
     meeting = Meeting.objects.filter(organisation=organisation).first()
     info.todo = "the AGM is on notice: vote in advance or appoint a proxy"
     info.todo_path = f"meetings/{meeting.pk}/"

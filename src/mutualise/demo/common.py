@@ -13,11 +13,13 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mutualise import clock
+from mutualise.clock import PRODUCTION_SETTINGS
 from mutualise.constitution.calendar import london
 from mutualise.meetings import services as meetings
 from mutualise.register import services as register
@@ -97,6 +99,29 @@ ROLE_WORDS = {
 }
 
 
+class DemoRefused(RuntimeError):
+    """The demo is for demo installs only."""
+
+
+def allowed() -> bool:
+    """Whether this install is a demo install: the settings say MUTUALISE_DEMO = True
+    (web/settings_dev.py does; web/settings.py sets False and reads no environment variable for
+    it) and the settings module is not the production one."""
+    return (
+        getattr(settings, "MUTUALISE_DEMO", False) is True
+        and getattr(settings, "SETTINGS_MODULE", PRODUCTION_SETTINGS) != PRODUCTION_SETTINGS
+    )
+
+
+def refuse_unless_allowed() -> None:
+    if not allowed():
+        raise DemoRefused(
+            f"the demo loads on demo installs only (DJANGO_SETTINGS_MODULE="
+            f"mutualise.web.settings_dev); this install runs {settings.SETTINGS_MODULE}, whose "
+            "database must never hold the demo's shared password and superuser"
+        )
+
+
 @dataclass
 class DemoInfo:
     """What `make demo` prints for one organisation."""
@@ -174,8 +199,6 @@ def current_code(username: str) -> str:
     """What a demo officer's authenticator app shows now (for `mutualise demo --code USER`).
     Only the demo's own devices, on a demo install: a real officer's code never leaves their
     phone."""
-    from . import refuse_unless_allowed
-
     refuse_unless_allowed()
     device = TOTPDevice.objects.filter(user__username=username, name="demo").first()
     if device is None:

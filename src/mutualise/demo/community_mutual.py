@@ -8,6 +8,7 @@ import random
 from datetime import date, timedelta
 
 from mutualise import clock
+from mutualise.meetings.models import Meeting
 from mutualise.register.models import Role
 
 from . import common
@@ -27,8 +28,6 @@ def load() -> DemoInfo:
     info.sign_ins.append((MEMBER_USER, "family member"))
     if fresh:
         _fill(organisation, people[Role.Kind.OFFICER])
-    from mutualise.meetings.models import Meeting
-
     meeting = Meeting.objects.filter(organisation=organisation).first()
     info.todo = "a general meeting on a second children's centre is on notice: appoint a proxy"
     info.todo_path = f"meetings/{meeting.pk}/"

@@ -9,6 +9,7 @@ import random
 from datetime import date
 
 from mutualise import clock
+from mutualise.meetings.models import Meeting
 from mutualise.register.models import Role
 
 from . import common
@@ -36,8 +37,6 @@ def load() -> DemoInfo:
 
 
 def agm_of(organisation):
-    from mutualise.meetings.models import Meeting
-
     return Meeting.objects.filter(organisation=organisation, kind="agm").first()
 
 

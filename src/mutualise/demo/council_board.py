@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from mutualise import clock
 from mutualise.constitution.calendar import LONDON
+from mutualise.jobs.models import ScheduledRun
 from mutualise.participation import services
 from mutualise.register.models import Role
 
@@ -197,8 +198,6 @@ def _ready_to_count(organisation, members, rng, now) -> None:
     Count on its page and the worker counts it (a job whose progress the page shows). It
     closed after midnight, when the nightly close had already run (recorded as run, so the
     worker started with the demo does not count it first; tomorrow's would, had no one)."""
-    from mutualise.jobs.models import ScheduledRun
-
     midnight = datetime.combine(now.astimezone(LONDON).date(), time(0), tzinfo=LONDON)
     closes = max(midnight, now - timedelta(hours=1))
     opens = closes - timedelta(days=14)  # the rulebook's voting_days

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
+from mutualise.meetings.models import Meeting
 from mutualise.register.models import Role
 
 from . import common
@@ -27,8 +28,6 @@ def load() -> DemoInfo:
     info.sign_ins.append((MEMBER_USER, "member and saver"))
     if fresh:
         _fill(organisation, people[Role.Kind.OFFICER], people[Role.Kind.CHAIR])
-    from mutualise.meetings.models import Meeting
-
     meeting = Meeting.objects.filter(organisation=organisation).first()
     info.todo = "the AGM is in session: declare the dividend vote from the chair's console"
     info.todo_path = f"meetings/{meeting.pk}/console/"

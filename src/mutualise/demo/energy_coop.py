@@ -8,6 +8,7 @@ import random
 from datetime import date, timedelta
 
 from mutualise import clock
+from mutualise.meetings.models import Meeting
 from mutualise.register.models import Role
 from mutualise.stake import services as stake
 
@@ -36,8 +37,6 @@ def load() -> DemoInfo:
 
 
 def _agm(organisation):
-    from mutualise.meetings.models import Meeting
-
     return Meeting.objects.filter(organisation=organisation, kind="agm").first()
 
 

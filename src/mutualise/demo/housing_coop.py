@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
+from mutualise.meetings.models import Meeting
 from mutualise.register.models import Role
 
 from . import common
@@ -34,8 +35,6 @@ def load() -> DemoInfo:
 
 
 def organisation_meeting(organisation):
-    from mutualise.meetings.models import Meeting
-
     return Meeting.objects.filter(organisation=organisation).first()
 
 

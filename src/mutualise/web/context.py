@@ -3,6 +3,10 @@
 from django.urls import reverse
 from rules import has_perm  # never the superuser shortcut: roles are per organisation
 
+from mutualise.register.models import Organisation
+
+from .demo_clock import banner
+
 
 def _navigation(request, organisation) -> list[dict]:
     slug = organisation.slug
@@ -44,11 +48,7 @@ def _organisation_slug(request) -> str | None:
 def site(request):
     organisation = None
     if slug := _organisation_slug(request):
-        from mutualise.register.models import Organisation
-
         organisation = Organisation.objects.filter(slug=slug).first()
-    from .demo_clock import banner
-
     return {
         "demo_clock": banner(),
         "organisation": organisation,

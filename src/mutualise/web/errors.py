@@ -10,6 +10,8 @@ from django.urls import reverse
 from mutualise.accounts.labels import role_name
 from mutualise.register.models import Member, Role
 
+from .context import site
+
 # Where each role's own work starts, and what that page is called.
 ROLE_PAGES = {
     Role.Kind.OFFICER: ("register:members", "the register"),
@@ -70,8 +72,6 @@ def _standing(user, organisation) -> tuple[str, list[dict]]:
 
 def permission_denied(request, exception=None):
     context = {"reason": _reason(exception), "page_title": "You cannot see this page"}
-    from .context import site
-
     organisation = site(request)["organisation"]
     if request.user.is_authenticated and organisation is not None:
         context["standing"], context["own_pages"] = _standing(request.user, organisation)

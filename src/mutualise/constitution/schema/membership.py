@@ -10,6 +10,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..postcodes import is_valid_area_prefix
 from .kinds import ConstituencyKind, LegalForm, Nation
 from .measures import YearEnd
 from .types import Count, PositiveCount, Proportion, Slug, Strict
@@ -65,8 +66,6 @@ class AreaRule(Strict):
                 raise ValueError(
                     f"local authority code {code!r} is not an ONS code such as E08000021"
                 )
-        from ..postcodes import is_valid_area_prefix
-
         for prefix in self.postcode_districts:
             if not is_valid_area_prefix(prefix):
                 raise ValueError(
