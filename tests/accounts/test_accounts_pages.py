@@ -327,3 +327,11 @@ def test_another_signed_in_person_holding_the_link_is_refused_clearly(client, co
 
 def test_a_wrong_link_is_not_found(client, db):
     assert client.get(reverse("accounts:invitation", args=["nope"])).status_code == 404
+
+
+def test_a_role_id_isdigit_lets_through_but_int_refuses_is_not_a_500(client, coop, people):
+    """'²' passed the roles page's isdigit() check and int() raised on it: a 500."""
+    client.force_login(people["admin"])
+    url = reverse("accounts:roles", args=[coop.slug])
+    for action, key in (("revoke", "role_id"), ("withdraw", "invitation_id")):
+        assert client.post(url, {"action": action, key: "²"}).status_code == 404

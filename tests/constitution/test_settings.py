@@ -112,6 +112,18 @@ def test_values_the_form_cannot_write_are_named_by_field():
     assert set(refused.value.problems) == {"shares.nominal_value_pence", "meetings.quorum.absolute"}
 
 
+def test_a_count_isdigit_lets_through_is_refused_in_words():
+    """'²' and '١٢' pass str.isdigit(): int() then refused '²' with Python's own words and
+    wrote '١٢' as 12; a count is written in figures 0 to 9."""
+    text = MODELS["co-operative-society"].read_text()
+    for raw in ("²", "١٢"):
+        with pytest.raises(SettingError) as refused:
+            apply(text, {"meetings.quorum.absolute": raw})
+        assert refused.value.problems == {
+            "meetings.quorum.absolute": "Enter a whole number, like 14"
+        }
+
+
 def test_seats_that_no_longer_add_up_are_a_problem_at_their_line():
     from mutualise.constitution import RulebookError
 

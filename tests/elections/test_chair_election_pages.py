@@ -104,3 +104,18 @@ def test_casting_vote_page_only_where_the_rulebook_gives_the_chair_one(client):
     _signed_in(client, by_lot, "lot-chair", R.CHAIR)
     assert client.get(f"/o/{by_lot.slug}/elections/{other.pk}/casting-vote/").status_code == 404
     assert chairs_business(by_lot) == []
+
+
+@pytest.mark.parametrize("number", ["²", "9" * 5000, "99999999999999999999"])
+def test_a_co_option_number_int_refuses_is_explained_not_a_500(client, number):
+    """'²' passed isdigit() and int() raised on it (and on 5,000 digits); 20 digits overflowed
+    the column on PostgreSQL."""
+    org = _org("p-coopt3", unfilled_seats="co-opted")
+    election, _ = _declared_with_one_for_three(org)
+    _signed_in(client, org, "board-3", R.BOARD)
+    url = f"/o/{org.slug}/elections/{election.pk}/co-opt/"
+    terms = OfficeTerm.objects.count()
+    answer = client.post(url, {"number": number, "confirm": "yes"})
+    assert answer.status_code == 400
+    assert "Enter the membership number of the member to co-opt" in answer.content.decode()
+    assert OfficeTerm.objects.count() == terms

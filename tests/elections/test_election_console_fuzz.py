@@ -175,3 +175,26 @@ def test_a_reason_longer_than_the_column_is_refused_not_a_500(
     nominee.refresh_from_db()
     nominee.election.refresh_from_db()
     assert nominee.status != "rejected" and not nominee.election.void_reason
+
+
+def test_a_member_number_isdigit_lets_through_is_explained_not_a_500(
+    client, nominating, returning_officer
+):
+    """'²' passes str.isdigit(): the paper nomination's list of unknown numbers int()ed it."""
+    client.force_login(returning_officer)
+    answer = post(client, nominating["base"] + "console/nominations/paper/", {"candidate": "²"})
+    assert "No member has the number ²" in answer.content.decode()
+
+
+def test_a_content_length_isdigit_lets_through_is_refused_not_a_500(client, polling):
+    """The casting API read CONTENT_LENGTH with isdigit() then int(): '²' was a 500."""
+    for length in ("²", "9" * 5000):
+        answer = check(
+            client.post(
+                polling["base"] + "api/cast",
+                "{}",
+                content_type="application/json",
+                CONTENT_LENGTH=length,
+            )  # fmt: skip
+        )
+        assert answer.status_code == 413

@@ -66,3 +66,13 @@ def test_a_bad_number_of_consents_is_explained():
     meeting, chair = _draft_meeting_tomorrow()
     page = _post(chair, meeting, action="short_notice_consents", consents="many")
     assert "Consents: enter how many members agreed in writing" in page
+
+
+@pytest.mark.parametrize("consents", ["²", "١٢", "9" * 5000])
+def test_a_number_isdigit_lets_through_but_int_refuses_is_explained_not_a_500(consents):
+    """'²' passes str.isdigit() and int() raised on it (and on 5,000 digits): a 500."""
+    meeting, chair = _draft_meeting_tomorrow()
+    page = _post(chair, meeting, action="short_notice_consents", consents=consents)
+    assert "Consents: enter how many members agreed in writing" in page
+    meeting.refresh_from_db()
+    assert not meeting.short_notice_consents

@@ -211,7 +211,7 @@ MAX_PARAGRAPH = 2000  # characters: the models' purposes are under 300
 def _render(setting: Setting, raw: str) -> str:
     raw = raw.strip()
     if setting.kind == "count":
-        if not raw.isdigit() or len(raw) > 9:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
             raise ValueError("Enter a whole number, like 14")
         return str(int(raw))
     if setting.kind == "pence":

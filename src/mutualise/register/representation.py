@@ -80,7 +80,7 @@ def category_words(dimension: str, category: str) -> str:
         low, _, high = category.partition("-")
         if category.endswith("+") and category[:-1].isdigit():
             return f"{category[:-1]} and over"
-        if low == "0" and high.isdigit():
+        if low == "0" and high.isascii() and high.isdigit():  # '²' passes isdigit() alone
             return f"Under {int(high) + 1}"
         if low.isdigit() and high.isdigit():
             return f"{low} to {high}"

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from rules import has_perm
 
 from mutualise.register.models import Organisation, Role
+from mutualise.register.tabular import whole_number
 
 from .. import services
 from ..invitations import open_invitations
@@ -82,4 +83,4 @@ def roles(request, slug):
 
 
 def _number(value) -> int:
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 12 else 0
+    return whole_number(value or "", max_digits=11) or 0  # isdigit() alone lets '²' through

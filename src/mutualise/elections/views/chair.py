@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from mutualise.register.models import Member, Role
+from mutualise.register.tabular import whole_number
 
 from .. import services
 from ..models import OfficeTerm
@@ -39,6 +40,7 @@ def _page(request, template, election, errors, **context):
             "title": title,
             **context,
         },
+        status=400 if errors else 200,
     )
 
 
@@ -54,11 +56,12 @@ def co_opt(request, slug, pk):
     member = None
     number = request.POST.get("number", "").strip()
     if request.method == "POST" and open_seats > 0:
-        if not number.isdigit():
+        # isdigit() lets '²' through and int() of 5,000 digits raises: whole_number refuses both.
+        if (wanted := whole_number(number, max_digits=15)) is None:
             errors.append(("number", "Enter the membership number of the member to co-opt"))
         else:
             member = Member.objects.filter(
-                organisation=election.organisation, number=int(number)
+                organisation=election.organisation, number=wanted
             ).first()
             if member is None:
                 errors.append(("number", f"There is no member number {number}"))

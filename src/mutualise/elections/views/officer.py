@@ -134,7 +134,7 @@ def _members(election, text: str, label: str) -> tuple[list, list[tuple[str, str
     found = list(Member.objects.filter(organisation=election.organisation, number__in=valid))
     if len(found) != len(numbers):
         known = {m.number for m in found}
-        missing = [n for n in numbers if not (n.isdigit() and int(n) in known)]
+        missing = [n for n in numbers if not (n.isascii() and n.isdigit() and int(n) in known)]
         return found, [(label, f"No member has the number {', '.join(missing)}")]
     return found, []
 

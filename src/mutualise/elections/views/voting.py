@@ -113,7 +113,9 @@ def api_cast(request, slug, pk):
 
     No cookie authenticates it (the voting code does), so cross-site forgery gains nothing."""
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > ballot_parser.MAX_BODY_BYTES:
+    if not (length.isascii() and length.isdigit() and len(length) < 12) or (
+        int(length) > ballot_parser.MAX_BODY_BYTES
+    ):
         problem = f"body: a ballot is at most {ballot_parser.MAX_BODY_BYTES} bytes"
         return JsonResponse({"error": "invalid ballot", "problems": [problem]}, status=413)
     election, rules = _open_poll(slug, pk)

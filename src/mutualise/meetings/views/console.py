@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from mutualise import clock
 from mutualise.elections import queries as elections
 from mutualise.register.models import Member
+from mutualise.register.tabular import whole_number
 
 from .. import facts, services, tasks
 from ..forms import CheckInForm, HandsForm, PaperBallotForm
@@ -129,11 +130,12 @@ def console_action(request, slug, pk):
                 services.publish_minutes(minutes, actor=request.user)
                 messages.success(request, f"Minutes of {minutes.meeting.title} published.")
         elif action == "short_notice_consents":
-            count = request.POST.get("consents", "").strip()
-            if not count.isdigit():
+            # isdigit() lets '²' through and int() of 5,000 digits raises: whole_number refuses.
+            count = whole_number(request.POST.get("consents", ""), max_digits=9)
+            if count is None:
                 raise MeetingError("Consents: enter how many members agreed in writing, e.g. 45")
-            services.record_short_notice_consents(meeting, int(count), actor=request.user)
-            messages.success(request, f"{int(count)} members' consents to shorter notice recorded.")
+            services.record_short_notice_consents(meeting, count, actor=request.user)
+            messages.success(request, f"{count} members' consents to shorter notice recorded.")
         elif action == "check_in":
             form = CheckInForm(request.POST)
             if not form.is_valid():
