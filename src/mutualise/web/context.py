@@ -1,11 +1,15 @@
 """What every page needs: the site's name (the organisation's own, when on its pages) and menu."""
 
+import re
+
 from django.urls import reverse
 from rules import has_perm  # never the superuser shortcut: roles are per organisation
 
 from mutualise.register.models import Organisation
 
 from .demo_clock import banner
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 def _navigation(request, organisation) -> list[dict]:
@@ -40,7 +44,8 @@ def _organisation_slug(request) -> str | None:
     # a page on the way back to one (the sign-in page's ?next=/o/<slug>/...).
     for path in (request.path, request.GET.get("next", "")):
         parts = path.split("/")
-        if len(parts) > 3 and parts[0] == "" and parts[1] == "o":
+        # Only a slug's characters: a NUL in ?next= was a server error on PostgreSQL.
+        if len(parts) > 3 and parts[0] == "" and parts[1] == "o" and SLUG.fullmatch(parts[2]):
             return parts[2]
     return None
 

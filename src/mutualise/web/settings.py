@@ -125,6 +125,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL in any field is refused in words before a view sees it (PostgreSQL cannot store it).
+    "mutualise.web.nul_guard.RefuseNulMiddleware",
     "mutualise.web.security.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
