@@ -159,3 +159,14 @@ def test_after_enrolling_the_message_links_to_the_recovery_codes(org):
     )
     assert link in html
     assert "(/accounts/two-factor/recovery-codes/)" not in html and "&lt;a" not in html
+
+
+def test_a_refused_code_says_error_in_the_title(org):
+    """The second factor's refusals (and the recovery code's) were 400s titled as if all was
+    well: GOV.UK puts "Error:" first in the title, which a screen reader reads first."""
+    _user("officer", org, Role.Kind.OFFICER)
+    client = Client()
+    _sign_in(client, "officer")
+    for url in ("/accounts/two-factor/", "/accounts/two-factor/recovery/"):
+        refused = client.post(url, {"code": "12"})
+        assert refused.status_code == 400 and "<title>Error:" in refused.content.decode()

@@ -77,7 +77,8 @@ def two_factor(request):
                     ),
                 )
             return redirect(target)
-    context = {"enrolling": enrolling, "error": error, "next": target, "page_title": "Two-factor"}
+    title = ("Error: " if error else "") + "Two-factor"  # a refusal says so in the title
+    context = {"enrolling": enrolling, "error": error, "next": target, "page_title": title}
     if enrolling:
         context["secret"] = grouped_secret(device)
         context["qr"] = segno.make(device.config_url, error="m").svg_data_uri(scale=5)

@@ -165,6 +165,10 @@ def use_recovery_code(request):
     return render(
         request,
         "accounts/use_recovery_code.html",
-        {"error": error, "next": target, "page_title": "Use a recovery code"},
+        {
+            "error": error,
+            "next": target,
+            "page_title": ("Error: " if error else "") + "Use a recovery code",
+        },
         status=400 if error else 200,
     )
