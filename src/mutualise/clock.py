@@ -23,6 +23,9 @@ from django.conf import settings
 from django.utils import timezone
 
 PRODUCTION_SETTINGS = "mutualise.web.settings"
+# A demo walks months or years, not to the calendar's end: moved to 9999-12-31 and on a week,
+# the clock's time overflowed and every page (the banner reads it) was a server error.
+MAX_AHEAD = timedelta(days=100 * 366)
 
 
 class DemoClockRefused(RuntimeError):
@@ -44,9 +47,10 @@ def offset() -> timedelta:
         return timedelta(0)
     try:
         with open(settings.MUTUALISE_DEMO_CLOCK_FILE, encoding="ascii") as f:
-            return timedelta(seconds=float(f.read().strip() or 0))
-    except (FileNotFoundError, ValueError):
+            ahead = timedelta(seconds=float(f.read().strip() or 0))
+    except (FileNotFoundError, ValueError, OverflowError):
         return timedelta(0)
+    return ahead if ahead <= MAX_AHEAD else timedelta(0)
 
 
 def now() -> datetime:
@@ -85,6 +89,8 @@ def move_to(moment: datetime) -> datetime:
             f"the demo clock only moves forward: it is already "
             f"{timezone.localtime(now()):%-d %B %Y %H:%M}"
         )
+    if moment - timezone.now() > MAX_AHEAD:
+        raise ValueError("the demo clock moves at most 100 years ahead of the real time")
     _write((moment - timezone.now()).total_seconds())
     return now()
 
@@ -92,6 +98,8 @@ def move_to(moment: datetime) -> datetime:
 def advance(by: timedelta) -> datetime:
     if by <= timedelta(0):
         raise ValueError("the demo clock only moves forward")
+    if offset() + by > MAX_AHEAD:
+        raise ValueError("the demo clock moves at most 100 years ahead of the real time")
     _write((offset() + by).total_seconds())
     return now()
 
