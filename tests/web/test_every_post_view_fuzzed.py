@@ -1,8 +1,8 @@
 """Issue 11.5: every view that takes POST is fuzzed. The URL resolver is walked; a view whose
 source reads POST (or is a class-based view with post()) must be named in some fuzz test
-module's COVERS (tests/**/test_*fuzz*.py, read without importing it), or be in NOT_YET_FUZZED
-below, which may only shrink; every other view must be declared GET_ONLY. So a new view fails
-here until someone decides: fuzz it, or say why it takes no form."""
+module's COVERS (tests/**/test_*fuzz*.py, read without importing it); every other view must be
+declared GET_ONLY. So a new view fails here until someone decides: fuzz it, or say why it takes
+no form."""
 
 import ast
 import inspect
@@ -30,10 +30,6 @@ GET_ONLY = {
     "stake:my_account", "stake:offers", "stake:register", "stake:register_member", "stake:statement",
     "stake:certificate", "jobs:job", "jobs:status", "jobs:download",
     "governance_install:all_organisations",
-}  # fmt: skip
-# Known debt (issue 11.5): views taking POST that no fuzz test reaches yet. Only ever remove.
-NOT_YET_FUZZED = {
-    "jobs:delete_file",
 }  # fmt: skip
 
 
@@ -70,7 +66,7 @@ def test_every_view_taking_post_is_fuzzed():
     views = dict(_views(get_resolver().url_patterns))
     covered = set().union(*_covered().values())
     posting = {name for name, cb in views.items() if _takes_post(cb)}
-    missing = sorted(posting - covered - NOT_YET_FUZZED)
+    missing = sorted(posting - covered)
     assert not missing, f"views taking POST that no fuzz test covers (add to COVERS): {missing}"
     unclassified = sorted(set(views) - posting - GET_ONLY)
     assert not unclassified, f"views neither fuzzed nor declared GET_ONLY: {unclassified}"
@@ -78,12 +74,8 @@ def test_every_view_taking_post_is_fuzzed():
     assert not wrongly_get, f"declared GET_ONLY but they read POST: {wrongly_get}"
 
 
-def test_the_declarations_name_real_views_and_the_debt_only_shrinks():
+def test_the_declarations_name_real_views():
     views = set(dict(_views(get_resolver().url_patterns)))
     for module, names in _covered().items():
         assert names <= views, f"{module} COVERS views that do not exist: {names - views}"
-    covered = set().union(*_covered().values())
-    assert not NOT_YET_FUZZED & covered, (
-        f"now fuzzed: remove from NOT_YET_FUZZED {sorted(NOT_YET_FUZZED & covered)}"
-    )
-    assert not (NOT_YET_FUZZED | GET_ONLY) - views, "declared views that do not exist"
+    assert not GET_ONLY - views, "declared views that do not exist"
