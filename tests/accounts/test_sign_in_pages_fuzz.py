@@ -68,6 +68,7 @@ def test_the_second_factor_never_fails(client, coop, officer, data, enrolled):
 @given(data=form(["code", "next", "action"]), who=st.sampled_from(["officer", "member", "anon"]))
 def test_making_recovery_codes_never_fails(client, coop, officer, data, who):
     """Only an officer signed in with the app makes codes; a member has no app: refused."""
+    client.logout()  # the client is the test's: each example starts signed out
     if who == "officer":
         client.force_login(officer)
     elif who == "member":  # a member with no role signs in with the password alone

@@ -33,3 +33,13 @@ def test_a_plain_username_still_signs_in_and_a_wrong_password_says_what_to_enter
     assert Client().post(LOGIN, {"username": "Secretary", "password": PASSWORD}).status_code == 302
     wrong = Client().post(LOGIN, {"username": "Secretary", "password": "nope"})
     assert "Enter the email address (or username) and password" in wrong.content.decode()
+
+
+def test_a_username_longer_than_any_is_refused_in_words_not_a_500(client, db):
+    """django-axes records each name tried in 255 characters: a 300-character one was a 500 on
+    PostgreSQL (found by tests/accounts/test_sign_in_pages_fuzz.py)."""
+    answer = client.post("/accounts/login/", {"username": "x" * 300, "password": "0"})
+    assert answer.status_code == 200 and "_auth_user_id" not in client.session
+    assert answer.context["form"].errors["username"] == [
+        "Enter your email address or username (254 characters at most)"
+    ]
