@@ -10,21 +10,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mutualise.jobs import services as jobs
-from mutualise.jobs.models import Job
-
 from . import rules, services
 from .views import _election, _require
-
-KIND = "elections.email_codes"
-
-
-def latest_job(election) -> Job | None:
-    """The last codes-by-email job for this election, with its live progress."""
-    found = Job.objects.filter(
-        organisation=election.organisation, kind=KIND, result__election=election.pk
-    ).order_by("-created_at", "-pk")
-    return jobs.live(found.first())
+from .views.common import latest_job
 
 
 @login_required

@@ -10,13 +10,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from mutualise import clock
+from mutualise.jobs import schedule
 from mutualise.register import representation
 from mutualise.register.models import Member, Organisation, PopulationTable
 from mutualise.register.tabular import whole_number
 
-from . import chart, public, reports, services
+from . import (
+    chart,
+    public,
+    reports,
+    services,
+    tasks,  # noqa: F401  (declares the daily jobs the reminders page lists)
+)
 from .checks.rule_words import in_words
-from .models import HealthReport
+from .forms import AppointForm, EndForm
+from .models import HealthReport, OfficeHolding, Reminder
 
 
 def accountability(request, slug):
@@ -133,8 +141,6 @@ def _errors(form) -> list[tuple[str, str]]:
 
 
 def holders(request, slug):
-    from .forms import AppointForm
-
     organisation = _keeper(request, slug)
     form = AppointForm(organisation.constitution, request.POST or None)
     errors = []
@@ -189,9 +195,6 @@ def holders(request, slug):
 
 @require_POST
 def end_holding(request, slug, pk):
-    from .forms import EndForm
-    from .models import OfficeHolding
-
     organisation = _keeper(request, slug)
     holding = get_object_or_404(OfficeHolding, organisation=organisation, pk=pk)
     form = EndForm(request.POST)
@@ -214,10 +217,6 @@ def end_holding(request, slug, pk):
 
 def reminders(request, slug):
     """The officers' reminders (raised daily from the rulebook), and the daily runs' state."""
-    from mutualise.jobs import schedule
-
-    from . import tasks  # noqa: F401  (declares governance's daily jobs)
-
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.is_authenticated:
         raise PermissionDenied("Sign in as the membership secretary or an administrator.")
@@ -239,8 +238,6 @@ def reminders(request, slug):
 
 @require_POST
 def close_reminder(request, slug, pk):
-    from .models import Reminder
-
     organisation = get_object_or_404(Organisation, slug=slug)
     reminder = get_object_or_404(Reminder, organisation=organisation, pk=pk)
     try:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mutualise.budgeting.result import money
+from mutualise.jobs import services as jobs
 from mutualise.register.models import Organisation
 
 from . import services
@@ -216,8 +217,6 @@ def _keep_entries(request, on_ballot) -> None:
 
 
 def _count_job(budget: Budget):
-    from mutualise.jobs import services as jobs
-
     return jobs.live(jobs.unfinished(services.COUNT_JOB, f"budget:{budget.pk}"))
 
 

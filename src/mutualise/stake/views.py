@@ -12,9 +12,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from mutualise import clock
+from mutualise.constitution.calendar import financial_year
 from mutualise.register.models import Member, Organisation
 
 from . import exports, services
+from .documents import certificate_pdf, statement_pdf
 from .models import Movement, OfferApplication, ShareAccount, ShareOffer, WithdrawalRequest
 from .offer_pages import progress
 
@@ -232,10 +234,6 @@ def _own_member(request, organisation):
 
 def statement(request, slug, year):
     """The signed-in member's statement for the financial year ending in `year`, as PDF."""
-    from mutualise.constitution.calendar import financial_year
-
-    from .documents import statement_pdf
-
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -254,8 +252,6 @@ def statement(request, slug, year):
 
 def certificate(request, slug, pk):
     """The share certificate for one of the signed-in member's allotments (PDF)."""
-    from .documents import certificate_pdf
-
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -272,7 +268,5 @@ def certificate(request, slug, pk):
 
 def _year_ending(organisation, day) -> int:
     """The calendar year in which the financial year holding `day` ends."""
-    from mutualise.constitution.calendar import financial_year
-
     end = organisation.constitution.organisation.financial_year_end
     return financial_year(day, end.day, end.month)[1].year

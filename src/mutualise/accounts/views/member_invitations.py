@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rules import has_perm
 
+from mutualise.jobs.models import Job
 from mutualise.register.models import Member, Organisation
 from mutualise.register.tabular import whole_number
 
@@ -50,8 +51,6 @@ def _signed_in(view):
 
 @_signed_in
 def member_invitations(request, slug):
-    from mutualise.jobs.models import Job
-
     organisation = _secretary(request, slug)
     error = ""
     if request.method == "POST":

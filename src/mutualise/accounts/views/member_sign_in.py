@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from mutualise.constitution.postcodes import is_valid_postcode
 from mutualise.register.forms import _date_from
 from mutualise.register.models import Organisation
 from mutualise.register.tabular import whole_number
@@ -88,8 +89,6 @@ def claim(request, slug):
         except ValidationError as exc:
             born = None
             errors.append(("id_date_of_birth_day", exc.messages[0]))
-        from mutualise.constitution.postcodes import is_valid_postcode
-
         if not is_valid_postcode(values["postcode"]):
             errors.append(("id_postcode", "Enter your postcode, like SW1A 1AA"))
         if not errors:

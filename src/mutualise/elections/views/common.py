@@ -6,6 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from mutualise.jobs import services as jobs
+from mutualise.jobs.models import Job
+
 from ..models import Election
 
 
@@ -29,3 +32,14 @@ def _declared(slug, pk) -> Election:
     if not election.result_declared or election.result is None:
         raise Http404("the result has not been declared")
     return election
+
+
+EMAIL_CODES_KIND = "elections.email_codes"
+
+
+def latest_job(election) -> Job | None:
+    """The last codes-by-email job for this election, with its live progress."""
+    found = Job.objects.filter(
+        organisation=election.organisation, kind=EMAIL_CODES_KIND, result__election=election.pk
+    ).order_by("-created_at", "-pk")
+    return jobs.live(found.first())

@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import codes, lifecycle, mixing, rules, services, turnout
+from mutualise.jobs import services as jobs
+
+from .. import codes, lifecycle, mailing, mixing, rules, services, turnout
 from ..models import Election
-from .common import _election, _require
+from .common import _election, _require, latest_job
 from .voting import _raw_marks
 
 # ---------------------------------------------------------------------------------------------
@@ -22,9 +24,6 @@ from .voting import _raw_marks
 
 @login_required
 def console(request, slug, pk):
-    from .. import mailing
-    from ..mailing_views import latest_job
-
     election = _election(slug, pk)
     _require(rules.can_manage, request.user, election)
     facts = services.facts(election)
@@ -64,8 +63,6 @@ def _turnout(user, election):
 
 def _job(kind: str, election):
     """The latest job of this kind for the election (still running, or just finished)."""
-    from mutualise.jobs import services as jobs
-
     return jobs.live(jobs.latest(kind, f"election:{election.pk}"))
 
 

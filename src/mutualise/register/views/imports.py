@@ -15,6 +15,7 @@ from rules import has_perm  # never the superuser shortcut: roles are per organi
 from mutualise.jobs import services as jobs
 
 from .. import import_lifecycle, representation, services
+from ..browse import names
 from ..errors import MemberError
 from ..forms import ImportForm, PopulationForm
 from ..importing import check_file, parse_mapping, template
@@ -95,8 +96,6 @@ def import_preview(request, slug, pk):
     except TableError as exc:
         result, error = None, str(exc)
     if result is not None:
-        from ..browse import names
-
         constituencies, classes = names(request.organisation)
         for row in result.preview:
             row["constituency_name"] = constituencies.get(row["constituency_id"], "")
