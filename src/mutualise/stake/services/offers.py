@@ -111,7 +111,7 @@ def apply(offer: ShareOffer, member, shares: int, *, at: datetime, priority: int
         require(actor, "stake.keep_register", organisation, "apply for a member")
     nominal = shares_rules(organisation).nominal_value_pence
     day = timezone.localtime(at).date()
-    if offer.state != ShareOffer.State.OPEN or not offer.opens_on <= day <= offer.closes_on:
+    if not offer.takes_applications_on(day):  # the offer's own question, as its page asks it
         raise StakeError(f"'{offer}' takes applications from {offer.opens_on} to {offer.closes_on}")
     if member.organisation_id != organisation.pk:
         raise StakeError(f"member {member.number} is not on {organisation}'s register")
