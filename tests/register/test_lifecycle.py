@@ -12,7 +12,7 @@ APPLICANT = lifecycle.MemberFacts(number=7, status="applied", status_label="Appl
 
 
 def test_the_table_speaks_the_registers_statuses():
-    statuses = {s for m in lifecycle.MOVES.values() for s in (*m.sources, m.target)}
+    statuses = {s for m in lifecycle.MOVES.values() for s in (*m.sources, m.target) if s}
     assert statuses <= set(Member.Status.values)
 
 
@@ -23,6 +23,8 @@ def test_an_applicant_may_be_admitted_or_declined_and_nothing_else():
         "cease": "member 7 is not a current member",
         "rejoin": "member 7 is not a former member",
         "change_constituency": "member 7 is not a current member",
+        "erase": "member 7 is a current member or applicant: end the membership (or decline the "
+        "application) before erasing",
     }
 
 
@@ -46,3 +48,23 @@ def test_a_former_member_rejoins_unless_erased_dead_or_too_soon():
         False,
         "member 7 is 'Former member', not an applicant",
     )
+
+
+def test_merging_and_erasure_are_moves_of_the_table_too():
+    former = replace(APPLICANT, status="ceased")
+    assert lifecycle.check("erase", former) == (True, "")
+    assert lifecycle.check("erase", replace(former, erased=True)) == (
+        False,
+        "member 7 has already been erased",
+    )
+    assert lifecycle.check("merge", replace(APPLICANT, status="merged"))[1] == (
+        "member 7 has already been merged or erased"
+    )
+    assert lifecycle.MOVES["merge"].target == "merged" and lifecycle.MOVES["erase"].target is None
+    current = replace(APPLICANT, number=8, status="admitted")
+    assert lifecycle.may_take_a_merge(current, APPLICANT) == (True, "")
+    assert lifecycle.may_take_a_merge(APPLICANT, current) == (
+        False,
+        "keep the current membership (8) and merge 7 into it",
+    )
+    assert not lifecycle.may_take_a_merge(current, replace(APPLICANT, erased=True))[0]

@@ -33,7 +33,7 @@ Guard = Callable[[MemberFacts], tuple[bool, str]]
 class Move:
     name: str
     sources: frozenset[str]
-    target: str
+    target: str | None  # None: the status stays as it is (erasure blanks the details only)
     refusal: str  # when the status is not one of the sources; {number} and {label} filled in
     guards: tuple[Guard, ...] = ()
 
@@ -50,6 +50,16 @@ def _not_erased(f: MemberFacts) -> tuple[bool, str]:
 
 def _alive(f: MemberFacts) -> tuple[bool, str]:
     return (False, f"member {f.number} is recorded as having died") if f.died else (True, "")
+
+
+def _not_erased_yet(f: MemberFacts) -> tuple[bool, str]:
+    return (False, f"member {f.number} has already been erased") if f.erased else (True, "")
+
+
+def _not_merged_or_erased(f: MemberFacts) -> tuple[bool, str]:
+    if f.erased:
+        return False, f"member {f.number} has already been merged or erased"
+    return True, ""
 
 
 def _after_it_ended(f: MemberFacts) -> tuple[bool, str]:
@@ -71,6 +81,14 @@ MOVES: dict[str, Move] = {
              (_not_erased, _alive, _after_it_ended)),
         Move("change_constituency", frozenset({ADMITTED}), ADMITTED,
              "member {number} is not a current member"),
+        # A duplicate record folded into the one kept (merging.py; the kept record must be
+        # able to take it: `may_take_a_merge`).
+        Move("merge", frozenset({APPLIED, ADMITTED, CEASED, DECLINED}), MERGED,
+             "member {number} has already been merged or erased", (_not_merged_or_erased,)),
+        # Personal data blanked (privacy.py): never a current member's or an applicant's.
+        Move("erase", frozenset({CEASED, DECLINED, MERGED}), None,
+             "member {number} is a current member or applicant: end the membership (or decline "
+             "the application) before erasing", (_not_erased_yet,)),
     )
 }  # fmt: skip
 
@@ -84,6 +102,19 @@ def check(name: str, facts: MemberFacts) -> tuple[bool, str]:
         allowed, reason = guard(facts)
         if not allowed:
             return False, reason
+    return True, ""
+
+
+def may_take_a_merge(kept: MemberFacts, duplicate: MemberFacts) -> tuple[bool, str]:
+    """Whether `kept` may take `duplicate` in: neither merged away nor erased, and a current
+    membership is never folded into a record that is not one."""
+    for facts in (kept, duplicate):
+        if facts.status == MERGED or facts.erased:
+            return False, f"member {facts.number} has already been merged or erased"
+    if duplicate.status == ADMITTED and kept.status != ADMITTED:
+        return False, (
+            f"keep the current membership ({duplicate.number}) and merge {kept.number} into it"
+        )
     return True, ""
 
 

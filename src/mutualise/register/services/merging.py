@@ -8,6 +8,7 @@ from django.db import transaction
 
 from mutualise.audit import services as audit
 
+from .. import lifecycle
 from ..errors import MemberError, manager_refusal, require
 from ..models import (
     Member,
@@ -16,6 +17,7 @@ from ..models import (
 )
 from ..queries import today
 from .details import DETAIL_FIELDS, _history, _locked, normalise_details
+from .members import _move, member_facts
 
 # ---------------------------------------------------------------------------------------------
 # Duplicates
@@ -31,13 +33,12 @@ def merge(keep: Member, duplicate: Member, *, actor=None, on: date | None = None
     with transaction.atomic():
         _locked(keep)
         _locked(duplicate)
-        for record in (keep, duplicate):
-            if record.status == Member.Status.MERGED or record.erased_at:
-                raise MemberError(f"member {record.number} has already been merged or erased")
-        if duplicate.status == Member.Status.ADMITTED and keep.status != Member.Status.ADMITTED:
-            raise MemberError(
-                f"keep the current membership ({duplicate.number}) and merge {keep.number} into it"
-            )
+        allowed, reason = lifecycle.may_take_a_merge(
+            member_facts(keep, on), member_facts(duplicate, on)
+        )
+        if not allowed:
+            raise MemberError(reason)
+        _move("merge", duplicate, on)
         filled = []
         for name in DETAIL_FIELDS + ("external_ref",):
             if getattr(keep, name) in ("", None, [], {}) and getattr(duplicate, name) not in (
@@ -55,7 +56,7 @@ def merge(keep: Member, duplicate: Member, *, actor=None, on: date | None = None
             filled.append("user")
         keep.__dict__.update(normalise_details({f: getattr(keep, f) for f in DETAIL_FIELDS}))
         MembershipPeriod.objects.filter(member=duplicate, ended_on__isnull=True).update(ended_on=on)
-        duplicate.status = Member.Status.MERGED
+        duplicate.status = lifecycle.MOVES["merge"].target
         duplicate.merged_into = keep
         duplicate.save()
         keep.save()

@@ -10,7 +10,7 @@ from mutualise.audit.services import events_about
 from mutualise.mail import privacy as mail
 
 from .. import erasure, import_lifecycle, uploads
-from ..errors import MemberError, require
+from ..errors import require
 from ..models import (
     Member,
     MembershipPeriod,
@@ -19,6 +19,7 @@ from ..models import (
     StatusChange,
 )
 from .details import _as, _locked
+from .members import _move
 
 
 def member_history(member: Member) -> list[StatusChange]:
@@ -150,13 +151,7 @@ def erase(member: Member, *, actor=None) -> Member:
     )
     with transaction.atomic():
         _locked(member)
-        if member.status in (Member.Status.ADMITTED, Member.Status.APPLIED):
-            raise MemberError(
-                f"member {member.number} is a current member or applicant: end the membership"
-                " (or decline the application) before erasing"
-            )
-        if member.erased_at:
-            raise MemberError(f"member {member.number} has already been erased")
+        _move("erase", member, clock.localdate())
         username = member.user.get_username() if member.user_id else None
         emails = {m.email for m in [member, *Member.objects.filter(merged_into=member)] if m.email}
         merged_records = list(Member.objects.filter(merged_into=member))
