@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, render
 from mutualise.register.models import Member, Organisation
 
 from . import services
-from .models import Movement, ShareAccount
-from .views import pounds
+from .models import ShareAccount
+from .views import account_holding
 
 
 def register_member(request, slug, number):
@@ -31,9 +31,7 @@ def register_member(request, slug, number):
     member = get_object_or_404(Member, organisation=organisation, number=number)
     services.record_inspection(organisation, copy="full", form="page",
                                purpose=f"member {member.number}", actor=request.user)  # fmt: skip
-    account = ShareAccount.objects.filter(member=member).first()
-    movements = Movement.objects.filter(account=account).order_by("on", "id") if account else []
-    held = account.balance_pence if account else 0
+    account, _, holding = account_holding(member, shares)
     rule = shares.interest_choice
     chosen = account.interest_choice if account and rule.members_may_choose else ""
     in_force = chosen or rule.default
@@ -43,13 +41,7 @@ def register_member(request, slug, number):
         {
             "organisation": organisation,
             "member": member,
-            "held": pounds(held),
-            "whole_shares": held // shares.nominal_value_pence,
-            "nominal": pounds(shares.nominal_value_pence),
-            "rows": [
-                (m.on, m.get_kind_display(), pounds(m.amount_pence), pounds(m.balance_after_pence))
-                for m in movements
-            ],
+            **holding,
             "interest": {
                 "shown": rule.members_may_choose,
                 "in_force": "paid to the member" if in_force == "pay" else "credited to shares",

@@ -39,22 +39,14 @@ def my_account(request, slug):
     if shares is None:
         raise Http404("this organisation issues no shares")
     member = Member.objects.filter(organisation=organisation, user=request.user).first()
-    account = ShareAccount.objects.filter(member=member).first() if member else None
-    movements = Movement.objects.filter(account=account).order_by("on", "id") if account else []
-    held = account.balance_pence if account else 0
+    account, movements, holding = account_holding(member, shares)
     return render(
         request,
         "stake/my_account.html",
         {
             "organisation": organisation,
             "member": member,
-            "held": pounds(held),
-            "whole_shares": held // shares.nominal_value_pence,
-            "nominal": pounds(shares.nominal_value_pence),
-            "rows": [
-                (m.on, m.get_kind_display(), pounds(m.amount_pence), pounds(m.balance_after_pence))
-                for m in movements
-            ],
+            **holding,
             "certificates": [m for m in movements if m.kind == Movement.Kind.ALLOTMENT]
             if shares.certificates
             else [],
@@ -87,7 +79,7 @@ def my_account(request, slug):
             if member
             else [],  # fmt: skip
             "withdrawable": shares.withdrawable,
-            "held_pence": held,
+            "held_pence": account.balance_pence if account else 0,
             "may_nominate": member is not None and shares.nomination_limit_pence is not None,
             "interest_choice": _interest_choice(shares, account),
             "page_title": "Your shares",
@@ -230,6 +222,27 @@ def _own_member(request, organisation):
     if member is None:
         raise Http404("your sign-in is not linked to a membership here")
     return member
+
+
+def account_holding(member, shares):
+    """A member's share account, its movements (oldest first) and what both pages show of
+    them: the holding, whole shares, the nominal value and the movements' rows."""
+    account = ShareAccount.objects.filter(member=member).first() if member else None
+    movements = Movement.objects.filter(account=account).order_by("on", "id") if account else []
+    held = account.balance_pence if account else 0
+    return (
+        account,
+        movements,
+        {
+            "held": pounds(held),
+            "whole_shares": held // shares.nominal_value_pence,
+            "nominal": pounds(shares.nominal_value_pence),
+            "rows": [
+                (m.on, m.get_kind_display(), pounds(m.amount_pence), pounds(m.balance_after_pence))
+                for m in movements
+            ],
+        },
+    )
 
 
 def statement(request, slug, year):
