@@ -7,6 +7,14 @@ the PostgreSQL server named by MUTUALISE_BENCH_POSTGRES (default
 postgres://postgres@127.0.0.1:5432), skipped with a message if unreachable.
 MUTUALISE_BENCH_MEMBERS changes the size (default 1,000,000); MUTUALISE_BENCH_ONLY=postgresql
 (or sqlite) runs one database only.
+
+Then each optimisation is switched off in turn, on the database it applies to, and the same file
+imported again into a fresh database (import only): the forked checker (both), the row-trigger
+switch (PostgreSQL), the index rebuild (SQLite). Each prints seconds on, seconds off, the share of
+the time without it that it saves, and the verdict of issue 20: keep at >= 10%, else delete.
+MUTUALISE_BENCH_SWITCH_OFF names which (default "fork,triggers,rebuild"; empty: none).
+The switches are made in the child before the import, by patching module attributes; src is
+unchanged.
 """
 
 from __future__ import annotations
@@ -28,7 +36,19 @@ PEER_ROWS = int(os.environ.get("MUTUALISE_BENCH_PEER_ROWS", "20000"))
 POSTGRES = os.environ.get("MUTUALISE_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 DATABASE = os.environ.get("MUTUALISE_BENCH_DATABASE", "mutualise_bench")
 ONLY = os.environ.get("MUTUALISE_BENCH_ONLY", "")
+SWITCH_OFF = [
+    name
+    for name in os.environ.get("MUTUALISE_BENCH_SWITCH_OFF", "fork,triggers,rebuild").split(",")
+    if name
+]
 SEARCHES = 300
+# Each optimisation, the databases it applies to, and what it is.
+OPTIMISATIONS = {
+    "fork": (("sqlite", "postgresql"), "forked checker (checkproc)"),
+    "triggers": (("postgresql",), "row-trigger switch (bulkwrite)"),
+    "rebuild": (("sqlite",), "index rebuild (bulkwrite, holding)"),
+}
+KEEP_GAIN = 10.0  # per cent, issue 20 item 6
 # The NHS FT model's public areas: a trust's members live in its area.
 DISTRICTS = ["NE1", "NE2", "NE3", "NE4", "NE5", "NE6", "NE7", "NE15", "NE8", "NE9", "NE10",
              "NE11", "NE12", "NE25", "NE26", "NE27", "NE28", "NE29", "NE30"]  # fmt: skip
@@ -175,18 +195,43 @@ def _postgres_ceiling(organisation) -> dict:
         return timings
 
 
-def child(database_url: str, path: str) -> None:
-    """Run in a child process: import, peer import, searches; print one JSON line."""
-    organisation = _setup(database_url)
+def _switch_off(name: str) -> None:
+    """Switch one optimisation off for this process, before the import runs."""
+    from mutualise.register import bulkwrite, checkproc, holding
+
+    if name == "fork":
+        checkproc.MIN_ROWS = 10**12
+    elif name == "triggers":
+        bulkwrite._may_switch_off_row_triggers = lambda connection, cursor: False
+    elif name == "rebuild":
+        bulkwrite.SQLITE_REBUILD_MIN_ROWS = 10**12
+        holding.SQLITE_REBUILD_MIN_ROWS = 10**12
+    else:
+        raise SystemExit(f"unknown optimisation {name!r}: one of {', '.join(OPTIMISATIONS)}")
+
+
+def _import(organisation, path: str) -> float:
     from mutualise.register import services
-    from mutualise.register.search import search
 
     data = Path(path).read_bytes()
     started = time.perf_counter()
     batch, result = services.accept_import(organisation, data, "bench.csv", actor="bench")
     elapsed = time.perf_counter() - started
     assert batch.rows_created == MEMBERS, (batch.rows_created, result.problem_counts())
-    del data, result
+    return elapsed
+
+
+def child(database_url: str, path: str, off: str = "") -> None:
+    """Run in a child process: import, peer import, searches; print one JSON line. With `off`,
+    that optimisation switched off and the import only."""
+    organisation = _setup(database_url)
+    if off:
+        _switch_off(off)
+        print(json.dumps({"seconds": _import(organisation, path)}))
+        return
+    from mutualise.register.search import search
+
+    elapsed = _import(organisation, path)
     # This process, plus the checking process it forks for a large file (both alive at once).
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     checker_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -222,17 +267,25 @@ def child(database_url: str, path: str) -> None:
     }))  # fmt: skip
 
 
-def _run_child(name: str, database_url: str, path: Path) -> None:
+def _child_figures(name: str, database_url: str, path: Path, off: str = "") -> dict | None:
     completed = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_register", "--child", database_url, str(path)],
+        [sys.executable, "-m", "benchmarks.bench_register", "--child", database_url, str(path)]
+        + ([off] if off else []),
         capture_output=True,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
     )
     if completed.returncode != 0:
-        print(f"{name}: FAILED\n{completed.stderr[-3000:]}")
-        return
-    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+        print(f"{name}{f' ({off} off)' if off else ''}: FAILED\n{completed.stderr[-3000:]}")
+        return None
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _run_child(name: str, database_url: str, path: Path) -> float | None:
+    """The full run on one database; the import's seconds, or None if it failed."""
+    figures = _child_figures(name, database_url, path)
+    if figures is None:
+        return None
     ratio = figures["rows_per_s"] / figures["peer_rows_per_s"]
     peak = figures["peak_mib"] + figures["checker_mib"]
     p95 = figures["p95_ms"]
@@ -254,6 +307,30 @@ def _run_child(name: str, database_url: str, path: Path) -> None:
         f"{name}: search p95 over {SEARCHES} queries each: number {p95['number']:.2f} ms, "
         f"name {p95['name']:.2f} ms, postcode {p95['postcode']:.2f} ms"
     )
+    return figures["seconds"]
+
+
+def _verdict(name: str, off: str, seconds_on: float, seconds_off: float) -> None:
+    gain = (seconds_off - seconds_on) / seconds_off * 100
+    verdict = f"keep (>= {KEEP_GAIN:.0f}%)" if gain >= KEEP_GAIN else f"DELETE (< {KEEP_GAIN:.0f}%)"
+    print(
+        f"{name}: {OPTIMISATIONS[off][1]}: on {seconds_on:.1f} s, off {seconds_off:.1f} s, "
+        f"gain {gain:.1f}% of the time without it ({seconds_off / seconds_on:.2f}x): {verdict}"
+    )
+
+
+def _switched_off(name: str, fresh_database, seconds_on: float | None, path: Path) -> None:
+    """Each optimisation that applies to this database switched off in turn, same file, a
+    fresh database each time."""
+    for off in SWITCH_OFF:
+        if name not in OPTIMISATIONS.get(off, ((name,), ""))[0]:
+            continue
+        database_url = fresh_database(off)
+        if seconds_on is None or database_url is None:
+            continue
+        figures = _child_figures(name, database_url, path, off)
+        if figures is not None:
+            _verdict(name, off, seconds_on, figures["seconds"])
 
 
 def _postgres_database() -> str | None:
@@ -279,14 +356,18 @@ def main() -> None:
             f"generated {MEMBERS:,} members ({size:.0f} MiB) in {time.perf_counter() - started:.1f} s"
         )
         if ONLY in ("", "sqlite"):
-            _run_child("sqlite", f"sqlite:///{tmp}/bench.sqlite3", path)
+            seconds = _run_child("sqlite", f"sqlite:///{tmp}/bench.sqlite3", path)
+            _switched_off(
+                "sqlite", lambda off: f"sqlite:///{tmp}/bench-{off}.sqlite3", seconds, path
+            )
         database = _postgres_database() if ONLY in ("", "postgresql") else None
         if database:
-            _run_child("postgresql", database, path)
+            seconds = _run_child("postgresql", database, path)
+            _switched_off("postgresql", lambda off: _postgres_database(), seconds, path)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3])
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "--child":
+        child(*sys.argv[2:])
     else:
         main()
