@@ -18,6 +18,7 @@ from .schema import (
     ConstituencyKind,
     Constitution,
     LegalForm,
+    ProposalRoute,
     SeatFill,
     SeatGroup,
     SurplusUse,
@@ -320,7 +321,10 @@ def _meetings(c: Constitution) -> Found:
             ("participation", "proposals", "resolution_kind"),
             f"'{kind}' is not a resolution kind of meetings.resolutions",
         )
-    if c.participation.proposals.route == "general-meeting" and not meetings.resolutions:
+    if (
+        c.participation.proposals.route == ProposalRoute.GENERAL_MEETING
+        and not meetings.resolutions
+    ):
         yield (
             ("participation", "proposals", "route"),
             "proposals go to a general meeting, but meetings.resolutions names no kind",

@@ -8,6 +8,7 @@ branch, button or tag colour a state calls for.
 
 from __future__ import annotations
 
+from mutualise.constitution.schema import ProposalRoute
 from mutualise.meetings.lifecycle import MeetingState
 
 from .lifecycle import BudgetState, ProposalState
@@ -58,7 +59,7 @@ class ProposalQuestions:
     @property
     def put_to_a_meeting(self) -> bool:
         """Sent on by the rulebook to a general meeting (see services/to_meeting.py)."""
-        return self.state == ProposalState.ROUTED and self.route == "general-meeting"
+        return self.state == ProposalState.ROUTED and self.route == ProposalRoute.GENERAL_MEETING
 
     @property
     def on_an_agenda(self) -> bool:

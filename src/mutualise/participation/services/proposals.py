@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from mutualise.audit import services as audit
+from mutualise.constitution.schema import ProposalRoute
 from mutualise.register import services as register
 
 from ..facts import proposal_facts
@@ -129,11 +130,11 @@ def support_proposal(proposal: Proposal, member, *, actor=None, now=None) -> Pro
             )
             Proposal.objects.filter(pk=locked.pk).update(routed_at=now_or(now))
             locked.refresh_from_db()
-            if locked.route == "budget":
+            if locked.route == ProposalRoute.BUDGET:
                 _into_budget(locked, now)  # its record comes if the count funds it
-            elif locked.route == "board":
+            elif locked.route == ProposalRoute.BOARD:
                 record_adopted_proposal(locked, actor=actor, now=now)
-            elif locked.route == "general-meeting":
+            elif locked.route == ProposalRoute.GENERAL_MEETING:
                 send_to_meeting(locked, now=now)  # its record comes if it is carried
     proposal.refresh_from_db()
     return proposal

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from mutualise.audit import services as audit
+from mutualise.constitution.schema import ProposalRoute
 from mutualise.meetings import services as meetings
 from mutualise.meetings.decisions import Waiting
 from mutualise.meetings.lifecycle import MeetingState
@@ -24,7 +25,6 @@ from ..lifecycle import ProposalState
 from ..models import Proposal
 from .common import ParticipationError, now_or
 
-ROUTE = "general-meeting"
 PREFIX = "proposal"
 
 
@@ -94,7 +94,11 @@ def awaiting(organisation):
     """Proposals routed to a general meeting and on no live agenda: never put on one, taken
     off a draft agenda, or on a meeting cancelled before it was held."""
     return (
-        Proposal.objects.filter(organisation=organisation, state=ProposalState.ROUTED, route=ROUTE)
+        Proposal.objects.filter(
+            organisation=organisation,
+            state=ProposalState.ROUTED,
+            route=ProposalRoute.GENERAL_MEETING,
+        )
         .filter(Q(resolution__isnull=True) | Q(resolution__meeting__state=MeetingState.CANCELLED))
         .order_by("routed_at", "number")
     )
