@@ -111,50 +111,6 @@ def test_without_the_privilege_the_row_triggers_run(org, settings):
         assert bulkwrite._may_switch_off_row_triggers(connection, cursor) is False
 
 
-def _member_indexes() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'index'"
-            " AND tbl_name = 'register_member' ORDER BY name"
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-@sqlite_only
-def test_sqlite_rebuilds_exactly_the_indexes_it_dropped(org, monkeypatch):
-    monkeypatch.setattr(bulkwrite, "SQLITE_REBUILD_MIN_ROWS", 10)
-    before = _member_indexes()
-    assert len(before) >= 5
-    rebuilt = []
-    original = bulkwrite._drop_sqlite_indexes
-    monkeypatch.setattr(
-        bulkwrite,
-        "_drop_sqlite_indexes",
-        lambda cursor: rebuilt.extend(original(cursor)) or rebuilt,
-    )
-    batch, _ = services.accept_import(org, _file(200), "hr.csv", on=ON)
-    assert rebuilt, "the import was large enough to rebuild"
-    assert batch.rows_created == 200
-    assert _member_indexes() == before
-    assert _orphans() == 0
-    # The rebuilt unique index still refuses a second record with the same number.
-    first = Member.objects.filter(organisation=org).order_by("number").first()
-    with pytest.raises(IntegrityError):
-        Member.objects.create(
-            organisation=org, number=first.number, constituency_id="x", applied_on=ON
-        )
-
-
-@sqlite_only
-def test_a_small_import_into_a_large_register_keeps_its_indexes(org, monkeypatch):
-    monkeypatch.setattr(bulkwrite, "SQLITE_REBUILD_MIN_ROWS", 10)
-    services.accept_import(org, _file(200), "first.csv", on=ON)
-    dropped = []
-    monkeypatch.setattr(bulkwrite, "_drop_sqlite_indexes", lambda cursor: dropped.append(1) or [])
-    services.accept_import(org, _file(50).replace(b"HR", b"XX"), "second.csv", on=ON)
-    assert not dropped
-
-
 @pytest.mark.parametrize(
     "address", ["O'Brien's Yard", "100%s Lane", "50% off; DROP TABLE x", "Caf\u00e9 Row"]
 )

@@ -35,12 +35,7 @@ from django.utils import timezone
 
 from mutualise import clock
 
-from .bulkwrite import (
-    SQLITE_CACHE_KIB,
-    SQLITE_REBUILD_MIN_ROWS,
-    _drop_sqlite_indexes,
-    _sqlite_insert,
-)
+from .bulkwrite import SQLITE_CACHE_KIB, _sqlite_insert
 from .importing import COLUMNS
 from .models import Member, MemberNumberSequence
 from .models_holding import ImportHolding
@@ -276,19 +271,10 @@ def apply(holding: ImportHolding, batch, *, as_applicants: bool, members_since: 
             [holding.pk, organisation, members_since],
         )
         already_present = max(cursor.rowcount, 0)
-        cursor.execute(
-            "SELECT count(*) FROM register_importholdingrow WHERE holding_id = %s", [holding.pk]
-        )
-        count = cursor.fetchone()[0]
         sequence = MemberNumberSequence.objects.select_for_update().get_or_create(
             organisation_id=organisation
         )[0]
         first = sequence.last_number + 1
-        rebuilt: list[str] = []
-        if count >= SQLITE_REBUILD_MIN_ROWS:  # see bulkwrite: a sort, not scattered insertions
-            cursor.execute("SELECT max(rowid) FROM register_member")
-            if count >= (cursor.fetchone()[0] or 0):
-                rebuilt = _drop_sqlite_indexes(cursor)
         # As bulkwrite's writer: a page cache that holds the register's indexes, for this step.
         cursor.execute("PRAGMA cache_size")
         cache_size = int(cursor.fetchone()[0])
@@ -304,8 +290,6 @@ def apply(holding: ImportHolding, batch, *, as_applicants: bool, members_since: 
             [first - 1, "applied" if as_applicants else "admitted", batch.pk, now, holding.pk],
         )
         created = cursor.rowcount
-        for sql in rebuilt:
-            cursor.execute(sql)
         last = first + created - 1
         if not as_applicants and created:
             cursor.execute(
