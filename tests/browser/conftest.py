@@ -140,6 +140,10 @@ def sign_in(page):
             target.get_by_label("Code from your app").fill(current_code(user))
             target.get_by_role("button", name="Continue").click()
             target.wait_for_load_state()
+        # A sign-in that failed would leave the test on the form, testing the wrong page.
+        assert not target.url.split("?")[0].endswith(
+            ("/accounts/login/", "/accounts/two-factor/")
+        ), f"{username} could not sign in: {target.locator('main').inner_text()[:300]}"
 
     return _sign_in
 

@@ -111,6 +111,10 @@ def sign_in(page, username: str, password: str, app: Authenticator | None = None
     if "/accounts/two-factor/" in page.url:
         assert app is not None, f"{username} is asked for a second factor"
         app.second_factor(page, username)
+    # A sign-in that failed would leave the journey on the form, testing the wrong page.
+    assert not page.url.split("?")[0].endswith(("/accounts/login/", "/accounts/two-factor/")), (
+        f"{username} could not sign in: {page.locator('main').inner_text()[:300]}"
+    )
 
 
 # Setting up ---------------------------------------------------------------------------------
