@@ -77,7 +77,7 @@ READS = {
         "parse_rate", "preview_interest", "posted_digest", "run_reference",
     ],
     "stake.services.ledger": ["maximum_holding", "verify_ledger"],
-    "stake.services.nominations": ["nomination_on"],
+    "stake.services.nominations": ["nomination_on", "death_payouts"],
     "stake.services.offers": ["suspended_between", "applied_for"],
     "stake.services.surplus": ["read_amounts", "required_approval", "surplus_digest"],
     "stake.services.withdrawals": ["suspension_on", "yearly_allowance"],

@@ -121,6 +121,33 @@ def test_on_death_the_nominee_gets_up_to_the_limit_and_the_estate_the_rest(energ
     assert services.verify_ledger(energy) == []
 
 
+def test_settling_refuses_an_absurd_day_another_register_and_a_holding_not_the_one_shown(energy):
+    """The officer's pages pass the holding they showed (shown_pence): a form sent twice, or
+    a movement in between, is refused under the account's lock, and nothing is paid."""
+    (a,) = make_members(energy, 1)
+    holding(energy, [a], 80_000)
+    with pytest.raises(StakeError, match="the date of death 1066-10-14 is not a day from 1900"):
+        services.settle_on_death(energy, a, died_on=date(1066, 10, 14), on=date(2025, 3, 1))
+    elsewhere = found(slug="elsewhere")
+    with pytest.raises(StakeError, match="is not on .*'s register"):
+        services.settle_on_death(elsewhere, a, died_on=date(2025, 2, 1), on=date(2025, 3, 1))
+    for settle in (
+        lambda: services.settle_on_death(energy, a, died_on=date(2025, 2, 1),
+                                         on=date(2025, 3, 1), shown_pence=80_001),
+        lambda: services.settle_on_bankruptcy(energy, a, trustee_name="T", shown_pence=1,
+                                              adjudged_on=date(2025, 2, 1), on=date(2025, 3, 1)),
+    ):  # fmt: skip
+        with pytest.raises(StakeError, match="holding changed since the page was shown"):
+            settle()
+    assert balance(a) == 80_000
+    _, to_nominee, to_estate = services.death_payouts(energy, a, died_on=date(2025, 2, 1),
+                                                      held_pence=80_000)  # fmt: skip
+    assert (to_nominee, to_estate) == (0, 80_000)  # no nomination: all to the estate
+    assert services.settle_on_death(energy, a, died_on=date(2025, 2, 1), on=date(2025, 3, 1),
+                                    shown_pence=80_000) == [("personal representatives",
+                                                             80_000)]  # fmt: skip
+
+
 def test_a_nominee_who_is_an_officer_must_be_a_close_relative(energy):
     (member,) = make_members(energy, 1)
     with pytest.raises(StakeError, match="s.37"):

@@ -6,7 +6,13 @@ from .errors import StakeError
 from .inspection import inspections, record_inspection
 from .interest import choose_interest, post_interest, posted_digest, preview_interest
 from .ledger import account_for, maximum_holding, record_movement, transfer, verify_ledger
-from .nominations import nominate, nomination_on, settle_on_bankruptcy, settle_on_death
+from .nominations import (
+    death_payouts,
+    nominate,
+    nomination_on,
+    settle_on_bankruptcy,
+    settle_on_death,
+)
 from .offers import apply, close_offer, open_offer
 from .surplus import (
     approve_surplus,
@@ -36,6 +42,7 @@ __all__ = [
     "cancel_withdrawal",
     "choose_interest",
     "close_offer",
+    "death_payouts",
     "lift_suspension",
     "maximum_holding",
     "nominate",

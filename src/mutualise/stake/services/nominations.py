@@ -87,22 +87,50 @@ def nomination_on(member, day: date) -> Nomination | None:
     )
 
 
-def settle_on_death(organisation, member, *, died_on: date, on: date, actor=None):
+def death_payouts(organisation, member, *, died_on: date, held_pence: int):
+    """How settle_on_death divides `held_pence`: (the nomination in force on `died_on` or None,
+    pence to its nominee (up to the nomination limit), pence to the personal representatives).
+    A read: the officer's page shows it before the shares are settled."""
+    shares = shares_rules(organisation)
+    nomination = nomination_on(member, died_on)
+    to_nominee = min(held_pence, shares.nomination_limit_pence or 0) if nomination else 0
+    return nomination, to_nominee, held_pence - to_nominee
+
+
+def _check_shown(member, held: int, shown_pence: int | None) -> None:
+    """Refuse when the holding is not the one the officer was shown (the same form sent twice,
+    or a movement in between): paying on it could pay twice."""
+    if shown_pence is not None and shown_pence != held:
+        raise StakeError(
+            f"member {member.number}'s holding changed since the page was shown "
+            f"({shown_pence}p then, {held}p now): nothing was paid; check the entry"
+        )
+
+
+def settle_on_death(
+    organisation, member, *, died_on: date, on: date, shown_pence: int | None = None, actor=None,
+):  # fmt: skip
     """Pay out a deceased member's shares: to the nominee up to the nomination limit, the rest
     to their personal representatives. Returns [(payee, pence), ...]; waiting withdrawal
-    requests are cancelled (the whole holding is settled here)."""
+    requests lapse (the whole holding is settled here). `shown_pence`, when given, is the
+    holding the officer was shown: refused if it has changed since."""
     require(actor, "stake.keep_register", organisation, "settle a deceased member's shares")
-    shares = shares_rules(organisation)
+    shares_rules(organisation)
+    check_day(died_on, "the date of death")
+    check_day(on, "the payment on")
     if on < died_on:
         raise StakeError(f"the shares are settled ({on}) before the death ({died_on})")
+    if member.organisation_id != organisation.pk:
+        raise StakeError(f"member {member.number} is not on {organisation}'s register")
     with transaction.atomic():
         account = ShareAccount.objects.select_for_update().filter(member=member).first()
         held = account.balance_pence if account else 0
         if held == 0:
             raise StakeError(f"member {member.number} holds no shares to settle")
-        nomination = nomination_on(member, died_on)
-        limit = shares.nomination_limit_pence or 0
-        to_nominee = min(held, limit) if nomination else 0
+        _check_shown(member, held, shown_pence)
+        nomination, to_nominee, to_estate = death_payouts(
+            organisation, member, died_on=died_on, held_pence=held
+        )
         payouts = []
         # Each part is a payment out under the asset lock (SI 2006/264 Sch.1 para 2(c)).
         if to_nominee:
@@ -112,27 +140,29 @@ def settle_on_death(organisation, member, *, died_on: date, on: date, actor=None
                 note=f"to {nomination.nominee_name}",
             )  # fmt: skip
             payouts.append((nomination.nominee_name, to_nominee))
-        if held - to_nominee:
+        if to_estate:
             pay_out_members_capital(
-                organisation, account, Purpose.ON_DEATH, held - to_nominee, on=on, actor=actor,
+                organisation, account, Purpose.ON_DEATH, to_estate, on=on, actor=actor,
                 recipient_name=f"the personal representatives of {member.display_name}",
                 reference="estate", note="to the personal representatives",
             )  # fmt: skip
-            payouts.append(("personal representatives", held - to_nominee))
+            payouts.append(("personal representatives", to_estate))
         audit.record(organisation, "shares.settled_on_death", actor=actor, subject=member,
                      data={"member": member.number, "nominee": to_nominee,
-                           "estate": held - to_nominee})  # fmt: skip
+                           "estate": to_estate})  # fmt: skip
     return payouts
 
 
 def settle_on_bankruptcy(
     organisation, member, *, trustee_name: str, adjudged_on: date, on: date,
-    amount_pence: int | None = None, actor=None,
+    amount_pence: int | None = None, shown_pence: int | None = None, actor=None,
 ):  # fmt: skip
     """Pay a bankrupt member's shares (all of them, or `amount_pence`) to the trustee of their
     property, as the society's rules provide for claims of the trustees of bankrupt members
     (CCBSA 2014 Sch.1; SI 2006/264 Sch.1 para 2(d)). Refused above the paid-up value. Waiting
-    withdrawal requests lapse as far as the holding no longer covers them. Returns the movement."""
+    withdrawal requests lapse as far as the holding no longer covers them. `shown_pence`, when
+    given, is the holding the officer was shown: refused if it has changed since. Returns the
+    movement."""
     require(actor, "stake.keep_register", organisation, "pay a bankrupt member's shares")
     shares_rules(organisation)
     check_day(adjudged_on, "the bankruptcy order on")
@@ -153,6 +183,7 @@ def settle_on_bankruptcy(
         held = account.balance_pence if account else 0
         if held == 0:
             raise StakeError(f"member {member.number} holds no shares to pay to a trustee")
+        _check_shown(member, held, shown_pence)
         paying = held if amount_pence is None else amount_pence
         movement = pay_out_members_capital(
             organisation, account, Purpose.BANKRUPTCY, paying, on=on, actor=actor,
