@@ -173,8 +173,10 @@ def nominate(request, slug):
 _PENCE = re.compile(r"\b(\d+)p\b")
 
 
-def _sentence(text: str) -> str:
-    """A service's refusal for a member's eyes: a capital letter, and pounds, not pence."""
+def _sentence(text: str, *, officer: bool = False) -> str:
+    """A service's refusal for a member's eyes (or an `officer`'s, acting for the member): a
+    capital letter, and pounds, not pence."""
     text = _PENCE.sub(lambda m: pounds(int(m.group(1))), text)
-    text = re.sub(r"^member \S+ holds", "you hold", text)  # the member reading it is them
+    if not officer:  # the member reading it is them
+        text = re.sub(r"^member \S+ holds", "you hold", text)
     return text[:1].upper() + text[1:]

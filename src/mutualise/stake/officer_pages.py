@@ -2,7 +2,8 @@
 on the account and, for the membership secretary where the rulebook lets members choose, the
 control to record the member's choice of interest paid or credited when they give it on paper
 or by phone (stake's service checks the role and audits it). Seeing it is an inspection of the
-full register, logged like the register page."""
+full register, logged like the register page. While the member holds shares, who keeps the
+register also finds the pages settling them on death or bankruptcy here (settle_pages.py)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,9 @@ def register_member(request, slug, number):
                     for value in ShareAccount.InterestChoice.values
                 ],
             },
+            # the shares leave on death or bankruptcy (settle_pages), while there are some
+            "may_settle": bool(account and account.balance_pence)
+            and request.user.has_perm("stake.keep_register", organisation),
             "page_title": f"Share register: {member.display_name}",
         },
     )

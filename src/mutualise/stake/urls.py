@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import member_pages, officer_pages, views
+from . import member_pages, officer_pages, settle_pages, views
 
 app_name = "stake"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("offers/<int:pk>/", views.offer, name="offer"),
     path("register/", views.register_view, name="register"),
     path("register/<int:number>/", officer_pages.register_member, name="register_member"),
+    path("register/<int:number>/death/", settle_pages.settle_death, name="settle_death"),
+    path(
+        "register/<int:number>/bankruptcy/",
+        settle_pages.settle_bankruptcy,
+        name="settle_bankruptcy",
+    ),
     path("statements/<int:year>.pdf", views.statement, name="statement"),
     path("certificates/<int:pk>.pdf", views.certificate, name="certificate"),
 ]

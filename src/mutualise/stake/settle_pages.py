@@ -1,0 +1,221 @@
+"""The membership secretary's pages for a member's shares leaving on death or bankruptcy
+(CCBSA 2014 ss.37-40 and Sch.1), reached from the member's entry in the share register:
+settle a deceased member's shares (the page shows what goes to the nominee and what to the
+personal representatives before anything is paid) and pay a bankrupt member's shares to the
+trustee of their property. Stake's services check the role again, pay in one transaction under
+the asset lock and audit each payment; these pages read the form and explain a refusal at its
+field. Each form carries the holding it was shown, so sending it twice does not pay twice."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from mutualise import clock
+from mutualise.constitution.settings import parse_pounds
+from mutualise.register.models import Member, Organisation
+from mutualise.register.tabular import whole_number
+
+from . import services
+from .member_pages import _sentence
+from .models import ShareAccount
+from .services.errors import FIRST_YEAR
+from .views import pounds
+
+DATE_PARTS = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
+
+
+def _entry(request, slug, number):
+    """The organisation, the member and their holding in pence, for who may keep the share
+    register only: a member, the board or another organisation's officer gets 403."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm("stake.keep_register", organisation):
+        raise PermissionDenied("Only the membership secretary or an administrator may pay out "
+                               "a member's shares.")  # fmt: skip
+    if organisation.constitution.shares is None:
+        raise Http404("this organisation issues no shares")
+    member = get_object_or_404(Member, organisation=organisation, number=number)
+    account = ShareAccount.objects.filter(member=member).first()
+    return organisation, member, account.balance_pence if account else 0
+
+
+def _day(post, name: str, label: str, errors: list) -> date | None:
+    """The day typed in the GOV.UK date boxes `name`_day, _month and _year, or None with the
+    reason added to `errors`: missing, not figures, not a real date, before 1900 or to come."""
+    parts = [post.get(f"{name}_{part}", "").strip() for part, _, _ in DATE_PARTS]
+    anchor = f"id_{name}_day"
+    numbers = [whole_number(p, max_digits=4) for p in parts]
+    if not any(parts):
+        errors.append((anchor, f"Enter the {label}"))
+    elif None in numbers:
+        errors.append((anchor, f"The {label} must be a real date in figures, like 27 3 2026"))
+    else:
+        day, month, year = numbers
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            errors.append((anchor, f"The {label} must be a real date"))
+            return None
+        if found.year < FIRST_YEAR:
+            errors.append((anchor, f"The {label} must be in {FIRST_YEAR} or later"))
+        elif found > clock.localdate():
+            errors.append((anchor, f"The {label} must be today or in the past"))
+        else:
+            return found
+    return None
+
+
+def _dates(post, fields, errors) -> dict:
+    """What the date boxes show again: each field's label, hint, parts typed and error."""
+    shown = {}
+    for name, label, hint in fields:
+        error = next((m for a, m in errors if a == f"id_{name}_day"), "")
+        typed = {part: post.get(f"{name}_{part}", "")[:10] for part, _, _ in DATE_PARTS}
+        shown[name] = {"name": name, "label": label, "hint": hint, "error": error, **typed}
+    return shown
+
+
+def _anchor(text: str, fields, default: str = "held") -> str:
+    """The field a service's refusal is about, by the words it uses (else the holding)."""
+    return next((anchor for words, anchor in fields if words in text), default)
+
+
+def _shown(post) -> int | None:
+    return whole_number(post.get("shown", ""), max_digits=15)
+
+
+def _page(request, template, organisation, member, held, title, errors, **context):
+    return render(
+        request,
+        template,
+        {
+            "organisation": organisation,
+            "member": member,
+            "held": pounds(held),
+            "held_pence": held,
+            "parts": DATE_PARTS,
+            "errors": errors,
+            "page_title": ("Error: " if errors else "") + title,
+            **context,
+        },
+        status=400 if errors else 200,
+    )
+
+
+_DEATH_DATES = (
+    ("died_on", "Date of death", "As on the death certificate, for example 27 3 2026"),
+    ("paid_on", "Date the shares are paid", "For example 27 3 2026"),
+)
+_DEATH_REFUSALS = (("settled (", "id_paid_on_day"), ("date of death", "id_died_on_day"))
+
+
+def settle_death(request, slug, number):
+    """The date of death and of payment (POST: what is paid to whom, to check), then the
+    payment (POST with action=pay and the holding checked), through settle_on_death."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    organisation, member, held = _entry(request, slug, number)
+    post, errors, check = request.POST, [], None
+    if request.method == "POST" and held == 0:  # e.g. the payment's form sent again
+        errors.append(("held", f"Member {member.number} holds no shares to settle"))
+    elif request.method == "POST":
+        died_on = _day(post, "died_on", "date of death", errors)
+        paid_on = _day(post, "paid_on", "date the shares are paid", errors)
+        if died_on and paid_on and paid_on < died_on:
+            errors.append(("id_paid_on_day", "The date the shares are paid must be on or "
+                                             "after the date of death"))  # fmt: skip
+        paying = post.get("action") == "pay"
+        if not errors and paying and _shown(post) is None:
+            errors.append(("held", "The form did not say which holding it was shown: check "
+                                   "what will be paid again"))  # fmt: skip
+        if not errors and paying:
+            try:
+                paid = services.settle_on_death(organisation, member, died_on=died_on,
+                                                on=paid_on, shown_pence=_shown(post),
+                                                actor=request.user)  # fmt: skip
+            except services.StakeError as exc:
+                errors.append((_anchor(str(exc), _DEATH_REFUSALS),
+                               _sentence(str(exc), officer=True)))  # fmt: skip
+            else:
+                parts = [f"{pounds(p)} to {'the ' if who == 'personal representatives' else ''}"
+                         f"{who}" for who, p in paid]  # fmt: skip
+                messages.success(request, f"{member.display_name}'s shares are settled: "
+                                          + " and ".join(parts) + ".")  # fmt: skip
+                return redirect("stake:register_member", slug=slug, number=member.number)
+        elif not errors:
+            nomination, to_nominee, to_estate = services.death_payouts(
+                organisation, member, died_on=died_on, held_pence=held
+            )
+            check = {"nomination": nomination, "to_nominee": pounds(to_nominee),
+                     "to_estate": pounds(to_estate), "died_on": died_on, "paid_on": paid_on,
+                     "days": [("died_on", died_on), ("paid_on", paid_on)],
+                     "limit": pounds(organisation.constitution.shares.nomination_limit_pence
+                                     or 0)}  # fmt: skip
+    return _page(request, "stake/settle_death.html", organisation, member, held,
+                 "Settle a deceased member's shares", errors, check=check,
+                 dates=_dates(post, _DEATH_DATES, errors))  # fmt: skip
+
+
+_BANKRUPTCY_DATES = (
+    ("adjudged_on", "Date of the bankruptcy order", "As on the order, for example 27 3 2026"),
+    ("paid_on", "Date the shares are paid", "For example 27 3 2026"),
+)
+_BANKRUPTCY_REFUSALS = (
+    ("holds no shares", "held"), ("changed since", "held"), ("paid (", "id_paid_on_day"),
+    ("the payment on", "id_paid_on_day"), ("bankruptcy order on", "id_adjudged_on_day"),
+    ("trustee's name", "id_trustee"), ("paid-up value", "id_amount"), ("payment", "id_amount"),
+)  # fmt: skip
+
+
+def settle_bankruptcy(request, slug, number):
+    """The bankruptcy order's date, the trustee's name, the amount (empty: the whole holding)
+    and the day paid, through settle_on_bankruptcy."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    organisation, member, held = _entry(request, slug, number)
+    post, errors, entered = request.POST, [], {"trustee": "", "amount": ""}
+    if request.method == "POST" and held == 0:
+        errors.append(("held", f"Member {member.number} holds no shares to pay to a trustee"))
+    elif request.method == "POST":
+        entered = {key: post.get(key, "").strip()[:300] for key in ("trustee", "amount")}
+        adjudged_on = _day(post, "adjudged_on", "date of the bankruptcy order", errors)
+        if not entered["trustee"]:
+            errors.append(("id_trustee", "Enter the name of the trustee in bankruptcy"))
+        elif len(post.get("trustee", "").strip()) > 200:
+            errors.append(("id_trustee", "The trustee's name must be at most 200 characters"))
+        amount = parse_pounds(entered["amount"]) if entered["amount"] else None
+        if entered["amount"] and not amount:
+            errors.append(("id_amount", "Enter the amount in pounds, like 250 or 250.00, more "
+                                        "than £0, or leave it empty to pay the whole "
+                                        "holding"))  # fmt: skip
+        paid_on = _day(post, "paid_on", "date the shares are paid", errors)
+        if adjudged_on and paid_on and paid_on < adjudged_on:
+            errors.append(("id_paid_on_day", "The date the shares are paid must be on or "
+                                             "after the date of the bankruptcy order"))  # fmt: skip
+        if not errors and _shown(post) is None:
+            errors.append(("held", "The form did not say which holding it was shown: open "
+                                   "the member's entry and try again"))  # fmt: skip
+        if not errors:
+            try:
+                movement = services.settle_on_bankruptcy(
+                    organisation, member, trustee_name=entered["trustee"],
+                    adjudged_on=adjudged_on, on=paid_on, amount_pence=amount,
+                    shown_pence=_shown(post), actor=request.user,
+                )  # fmt: skip
+            except services.StakeError as exc:
+                errors.append((_anchor(str(exc), _BANKRUPTCY_REFUSALS),
+                               _sentence(str(exc), officer=True)))  # fmt: skip
+            else:
+                paid, left = pounds(movement.amount_pence), pounds(movement.balance_after_pence)
+                messages.success(request, f"{paid} of {member.display_name}'s shares paid to "
+                                          f"{entered['trustee']}, trustee in bankruptcy. "
+                                          f"They now hold {left}.")  # fmt: skip
+                return redirect("stake:register_member", slug=slug, number=member.number)
+    return _page(request, "stake/settle_bankruptcy.html", organisation, member, held,
+                 "Pay a bankrupt member's shares to the trustee", errors, entered=entered,
+                 dates=_dates(post, _BANKRUPTCY_DATES, errors))  # fmt: skip
