@@ -14,6 +14,7 @@ from election_helpers import (
     nhs_rulebook,
 )
 
+from mutualise.audit.models import AuditEvent
 from mutualise.elections import seats, services
 from mutualise.elections.models import Candidate, OfficeTerm
 from mutualise.register import services as register
@@ -117,3 +118,29 @@ def test_the_returning_officer_rejects_a_nomination_with_a_reason(nominating, nh
     candidate.refresh_from_db()
     assert candidate.status == Candidate.Status.REJECTED
     assert candidate.rejection_reason == "nomination paper unsigned"
+
+
+def test_only_the_member_or_the_returning_officer_nominates_and_withdraws(nominating, nhs_org):
+    """Who may act is checked in the service (issue 20 item 3), not only by the page, so no
+    other caller (the API, a script with a user) can stand a member who did not choose to, or
+    withdraw another member's nomination."""
+    election, drive = nominating
+    declare = list(nhs_org.constitution.body("council-of-governors").disqualifications)
+    first, second = make_members(nhs_org, "public-gateshead", 2)
+    first.user = make_user(nhs_org, "first")
+    first.save()
+    when = drive.nominating
+    before = AuditEvent.objects.count()
+    with pytest.raises(services.NotPermitted, match="only the member themself"):
+        services.nominate(election, second, declarations=declare, actor=first.user, now=when)
+    assert not Candidate.objects.filter(member=second).exists()
+    assert AuditEvent.objects.count() == before
+    theirs = services.nominate(election, second, declarations=declare, actor="ro", now=when)
+    with pytest.raises(services.NotPermitted, match="only the member themself"):
+        services.withdraw(theirs, actor=first.user, now=when)
+    assert Candidate.objects.get(pk=theirs.pk).status == Candidate.Status.NOMINATED
+    own = services.nominate(election, first, declarations=declare, actor=first.user, now=when)
+    services.withdraw(own, actor=first.user, now=when)
+    officer = make_user(nhs_org, "officer", Role.Kind.RETURNING_OFFICER)
+    services.withdraw(theirs, actor=officer, now=when)  # a withdrawal received on paper
+    assert set(Candidate.objects.values_list("status", flat=True)) == {"withdrawn"}

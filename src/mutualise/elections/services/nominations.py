@@ -16,7 +16,8 @@ from mutualise.register import services as register
 from .. import seats
 from ..lifecycle import State
 from ..models import Candidate, Election, OfficeTerm
-from .common import ElectionError, _now, _require, _standing, facts, timetable
+from ..rules import is_returning_officer
+from .common import ElectionError, NotPermitted, _now, _require, _standing, facts, timetable
 
 # ---------------------------------------------------------------------------------------------
 # Nominations
@@ -29,6 +30,18 @@ def _is_constituency_member(election: Election, member, on: date) -> bool:
     if election.class_id:
         members = members.filter(class_id=election.class_id)
     return members.filter(pk=member.pk).exists()
+
+
+def _require_self_or_returning_officer(actor, member, election: Election, doing: str) -> None:
+    """Who may nominate a member or withdraw their nomination: the member themself, signed in
+    with their own sign-in, or the returning officer (a form received on paper). A string actor
+    (the CLI, a task) or None is the system, as in `_require`."""
+    if actor is None or isinstance(actor, str):
+        return
+    if member.user_id is not None and member.user_id == getattr(actor, "pk", None):
+        return
+    if not is_returning_officer(actor, election):
+        raise NotPermitted(f"only the member themself, or the returning officer, may {doing}")
 
 
 def _term_limits(election: Election, member, body) -> list[str]:
@@ -127,6 +140,7 @@ def nominate(
     """Nominate a member (themself, or recorded by an officer) while nominations are open.
     `received_on`: the day a nomination form on paper reached the returning officer
     (nominate_on_paper checks it)."""
+    _require_self_or_returning_officer(actor, member, election, "nominate a member")
     now = _now(now)
     election.refresh_from_db(fields=["state"])
     rules = election.organisation.constitution.elections.nominations
@@ -239,15 +253,20 @@ def nominate_on_paper(
 
 
 def withdraw(candidate: Candidate, *, actor=None, now: datetime | None = None) -> Candidate:
+    """The candidate withdraws (or the returning officer records a withdrawal received on
+    paper) until withdrawals close. The election's row is locked before the state is checked,
+    so a withdrawal never lands beside a move of the election (the statement of nominations)."""
+    _require_self_or_returning_officer(actor, candidate.member, candidate.election, "withdraw")
     now = _now(now)
-    election = candidate.election
-    if election.state_enum not in (State.NOMINATIONS_OPEN, State.NOMINATIONS_CLOSED):
-        raise ElectionError("withdrawals are closed")
-    if now >= facts(election, now).withdrawals_close:
-        raise ElectionError("the last day to withdraw has passed")
-    if candidate.status != Candidate.Status.NOMINATED:
-        raise ElectionError("this nomination is not standing")
     with transaction.atomic():
+        election = Election.objects.select_for_update().get(pk=candidate.election_id)
+        candidate.refresh_from_db(fields=["status"])
+        if election.state_enum not in (State.NOMINATIONS_OPEN, State.NOMINATIONS_CLOSED):
+            raise ElectionError("withdrawals are closed")
+        if now >= facts(election, now).withdrawals_close:
+            raise ElectionError("the last day to withdraw has passed")
+        if candidate.status != Candidate.Status.NOMINATED:
+            raise ElectionError("this nomination is not standing")
         candidate.status = Candidate.Status.WITHDRAWN
         candidate.withdrawn_at = now
         candidate.position = None
