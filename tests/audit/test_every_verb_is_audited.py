@@ -58,7 +58,7 @@ READS = {
         "check_receipt", "tally",
     ],
     "participation.services.common": [
-        "now_or", "today", "require", "require_member", "member_for",
+        "now_or", "today", "require", "require_member", "require_self", "member_for",
     ],
     "participation.services.counting": ["instance_for", "pb_text"],
     "participation.services.delivery": ["deliveries_csv"],

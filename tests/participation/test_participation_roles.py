@@ -58,3 +58,25 @@ def test_services_refuse_those_without_the_rule(council, people):
     proposer = services.member_for(member, council)
     with pytest.raises(ParticipationError, match="may not make a proposal"):
         services.submit_proposal(council, proposer, title="t", text="x", actor=officer)
+
+
+def test_a_member_acts_only_as_themself(council, django_user_model):
+    """The member who acts is checked in the services too (issue 20 item 3): a signed-in member
+    cannot propose, support, withdraw or vote as another member, so a caller other than the
+    page (the API, a script with a user) cannot stuff a proposal's support or a budget's
+    ballot box."""
+    mine, theirs = (django_user_model.objects.create_user(n) for n in ("mine", "theirs"))
+    _me, other, third = make_members(council, 3, users=[mine, theirs])
+    with pytest.raises(ParticipationError, match="only as themself"):
+        services.submit_proposal(council, other, title="t", text="x", actor=mine)
+    proposal = services.submit_proposal(council, other, title="t", text="x", actor=theirs)
+    with pytest.raises(ParticipationError, match="only as themself"):
+        services.support_proposal(proposal, third, actor=mine)
+    with pytest.raises(ParticipationError, match="only as themself"):
+        services.withdraw_proposal(proposal, other, actor=mine)
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.supporters) == ("open", 0)
+    budget = services.set_up_budget(council, {"title": "x", "pot_pence": 100}, actor="test")
+    with pytest.raises(ParticipationError, match="only as themself"):
+        services.cast_ballot(budget, other, [("P1", 1)], actor=mine)
+    assert services.withdraw_proposal(proposal, other, actor=theirs).state == "withdrawn"

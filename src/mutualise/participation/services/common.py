@@ -36,6 +36,13 @@ def require(actor, perm: str, organisation, doing: str) -> None:
         raise ParticipationError(f"{actor} may not {doing} in {organisation}")
 
 
+def require_self(actor, member, doing: str) -> None:
+    """A member acts for themself: a signed-in user only as the member whose sign-in they are
+    (supporting, voting, proposing, withdrawing). An actor that is not a user is the system."""
+    if hasattr(actor, "has_perm") and (member.user_id is None or member.user_id != actor.pk):
+        raise ParticipationError(f"{actor} may {doing} only as themself")
+
+
 def require_member(organisation, member, now=None) -> None:
     if (
         member.organisation_id != organisation.pk

@@ -16,7 +16,16 @@ from ..facts import proposal_facts
 from ..lifecycle import PROPOSAL_TRANSITIONS, RESTORES, BudgetState, ProposalState, check
 from ..models import Budget, Proposal, ProposalSupport
 from .budgets import add_project
-from .common import TITLE_LENGTH, ParticipationError, move, now_or, require, require_member, today
+from .common import (
+    TITLE_LENGTH,
+    ParticipationError,
+    move,
+    now_or,
+    require,
+    require_member,
+    require_self,
+    today,
+)
 from .delivery import record_adopted_proposal
 from .to_meeting import send_to_meeting
 
@@ -41,6 +50,7 @@ def submit_proposal(
     now=None,
 ) -> Proposal:
     require(actor, "participation.propose", organisation, "make a proposal")
+    require_self(actor, author, "make a proposal")
     rules = _rules(organisation)
     require_member(organisation, author, now)
     title, text = title.strip(), text.strip()
@@ -87,6 +97,7 @@ def support_proposal(proposal: Proposal, member, *, actor=None, now=None) -> Pro
     (to expire) by a failure between the support and the routing."""
     organisation = proposal.organisation
     require(actor, "participation.support", organisation, "support proposals")
+    require_self(actor, member, "support a proposal")
     require_member(organisation, member, now)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -187,6 +198,7 @@ def expire_proposals(organisation, *, now=None) -> int:
 def withdraw_proposal(proposal: Proposal, member, *, actor=None, now=None) -> Proposal:
     if member.pk != proposal.author_id:
         raise ParticipationError("only the member who made a proposal may withdraw it")
+    require_self(actor, member, "withdraw a proposal")
     return move(Proposal, proposal, PROPOSAL_TRANSITIONS, "withdraw", proposal_facts, actor, now)
 
 

@@ -24,7 +24,7 @@ from mutualise.register import services as register
 from .. import mixing
 from ..lifecycle import BudgetState
 from ..models import Budget, BudgetProject, BudgetVoteRecord, HeldBudgetBallot
-from .common import ParticipationError, now_or, require, today
+from .common import ParticipationError, now_or, require, require_self, today
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +125,7 @@ def cast_ballot(
 ) -> None:
     organisation = budget.organisation
     require(actor, "participation.vote", organisation, "vote in participatory budgets")
+    require_self(actor, member, "vote")
     if budget.state != BudgetState.VOTING:
         raise ParticipationError("voting is not open in this budget")
     moment = now_or(now)
