@@ -60,6 +60,15 @@ def test_services_refuse_those_without_the_rule(council, people):
         services.submit_proposal(council, proposer, title="t", text="x", actor=officer)
 
 
+def test_a_superuser_with_no_role_runs_no_budget(council, django_user_model):
+    """Roles are per organisation: the services and pages ask django-rules, never
+    `user.has_perm`, whose superuser shortcut would let an install's superuser with no role here
+    set up and run this organisation's budgets."""
+    root = django_user_model.objects.create_superuser("root")
+    with pytest.raises(ParticipationError, match="may not run participatory budgets"):
+        services.set_up_budget(council, {"title": "x", "pot_pence": 100}, actor=root)
+
+
 def test_a_member_acts_only_as_themself(council, django_user_model):
     """The member who acts is checked in the services too (issue 20 item 3): a signed-in member
     cannot propose, support, withdraw or vote as another member, so a caller other than the

@@ -68,3 +68,18 @@ def test_an_organisation_without_shares_says_so(db, capsys):
     assert "issues no shares" in capsys.readouterr().err
     assert main(["shares", "register", "--org", "nowhere"]) == 2
     assert "no organisation 'nowhere'" in capsys.readouterr().err
+
+
+def test_a_superuser_with_no_role_sees_no_share_register_and_records_nothing(
+    energy, client, django_user_model
+):
+    """Roles are per organisation (docs/security.md): the share register's page and the stake
+    services ask django-rules, never `user.has_perm`, whose superuser shortcut would show an
+    install's superuser with no role here every member's holding, and let them post to it."""
+    root = django_user_model.objects.create_superuser("root")
+    client.force_login(root)
+    assert client.get(f"/o/{energy.slug}/shares/register/").status_code == 403
+    first = Member.objects.filter(organisation=energy).order_by("number").first()
+    assert client.get(f"/o/{energy.slug}/shares/register/{first.number}/").status_code == 403
+    with pytest.raises(services.StakeError, match="may not record share movements"):
+        services.record_movement(energy, first, "allotment", 100, on=date(2024, 3, 1), actor=root)

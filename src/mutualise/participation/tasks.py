@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
+from rules import has_perm
 
 from mutualise import clock
 
@@ -48,7 +49,7 @@ def count_budget_task(job_id: int, budget_id: int, actor_id: int | None):
 
 
 def _may_run_budgets(user, job) -> bool:
-    return user.has_perm("participation.run_budget", job.organisation)
+    return has_perm("participation.run_budget", user, job.organisation)
 
 
 def _budget_page(job) -> str:

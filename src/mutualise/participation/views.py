@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
+from rules import has_perm
 
 from mutualise.budgeting.result import money
 from mutualise.jobs import services as jobs
@@ -49,8 +50,8 @@ def _field(message: str) -> str:
 def index(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     member = services.member_for(request.user, organisation)
-    can_propose = member is not None and request.user.has_perm(
-        "participation.propose", organisation
+    can_propose = member is not None and has_perm(
+        "participation.propose", request.user, organisation
     )
     errors, entered = [], {}
     if request.method == "POST" and member is not None:
@@ -79,7 +80,7 @@ def index(request, slug):
     proposals = Proposal.objects.filter(organisation=organisation).exclude(
         state=ProposalState.WITHDRAWN
     )
-    moderates = request.user.has_perm("participation.moderate", organisation)
+    moderates = has_perm("participation.moderate", request.user, organisation)
     if moderates:
         pass  # moderators see hidden proposals too, to restore one hidden in error
     elif member is None:
@@ -93,7 +94,7 @@ def index(request, slug):
             ProposalSupport.objects.filter(member=member).values_list("proposal_id", flat=True)
         )
     rules = organisation.constitution.participation.proposals
-    runs = request.user.has_perm("participation.run_budget", organisation)
+    runs = has_perm("participation.run_budget", request.user, organisation)
     budgets = Budget.objects.filter(organisation=organisation)
     return render(
         request,
@@ -140,7 +141,7 @@ def budget_page(request, slug, pk):
         Budget.objects.select_related("organisation"), organisation__slug=slug, pk=pk
     )
     organisation = budget.organisation
-    runs = request.user.has_perm("participation.run_budget", organisation)
+    runs = has_perm("participation.run_budget", request.user, organisation)
     if not budget.seen_by_members and not runs:
         raise Http404("no such budget")
     member = services.member_for(request.user, organisation)
@@ -270,7 +271,7 @@ def delivery_page(request, slug):
         {
             "organisation": organisation,
             "records": records,
-            "keeps": request.user.has_perm("participation.keep_delivery", organisation),
+            "keeps": has_perm("participation.keep_delivery", request.user, organisation),
             "page_title": "What we decided, and what became of it",
         },
     )

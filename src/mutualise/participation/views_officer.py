@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
+from rules import has_perm
 
 from mutualise.register.models import Organisation
 
@@ -29,7 +30,7 @@ def _error(message: str, fields: tuple[str, ...], default: str) -> tuple[str, st
 
 
 def _allowed(request, organisation, perm: str) -> None:
-    if not request.user.has_perm(perm, organisation):
+    if not has_perm(perm, request.user, organisation):
         raise PermissionDenied
 
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
+from rules import has_perm
 
 from mutualise.budgeting.result import money
 
@@ -31,7 +32,7 @@ def paper_ballots(request, slug, pk):
     budget = get_object_or_404(
         Budget.objects.select_related("organisation"), organisation__slug=slug, pk=pk
     )
-    if not request.user.has_perm("participation.run_budget", budget.organisation):
+    if not has_perm("participation.run_budget", request.user, budget.organisation):
         raise PermissionDenied("only those who run the budget key paper ballots")
     on_ballot = list(
         BudgetProject.objects.filter(budget=budget, review=BudgetProject.Review.ACCEPTED)

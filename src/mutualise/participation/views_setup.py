@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from rules import has_perm
 
 from mutualise import clock
 from mutualise.constitution.calendar import LONDON
@@ -143,7 +144,7 @@ def _anchor(field: str) -> str:
 @require_http_methods(["GET", "POST"])
 def budget_form(request, slug, pk=None):
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not request.user.has_perm("participation.run_budget", organisation):
+    if not has_perm("participation.run_budget", request.user, organisation):
         raise PermissionDenied("only those who run participatory budgets may set one up")
     budget = get_object_or_404(Budget, organisation=organisation, pk=pk) if pk else None
     if budget is not None and not budget.settings_editable:

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from rules import has_perm
 
 from mutualise import clock
 from mutualise.constitution.settings import parse_pounds
@@ -106,7 +107,7 @@ def choose_interest(request, slug):
         services.choose_interest(organisation, member, request.POST.get("choice", ""),
                                  actor=request.user)  # fmt: skip
     except services.StakeError as exc:
-        officer = number and request.user.has_perm("stake.view_register", organisation)
+        officer = number and has_perm("stake.view_register", request.user, organisation)
         back = (
             (reverse("stake:register_member", args=[slug, member.number]),
              "Back to the member's entry")

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from rules import has_perm
 
 from mutualise.register.models import Member, Organisation
 
@@ -23,7 +24,7 @@ def register_member(request, slug, number):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("stake.view_register", organisation):
+    if not has_perm("stake.view_register", request.user, organisation):
         raise PermissionDenied("Only the membership secretary, an administrator or the board "
                                "may see the share register.")  # fmt: skip
     shares = organisation.constitution.shares
@@ -49,7 +50,7 @@ def register_member(request, slug, number):
                 "chosen": bool(chosen),
                 "may_record": account is not None
                 and rule.members_may_choose
-                and request.user.has_perm("stake.keep_register", organisation),
+                and has_perm("stake.keep_register", request.user, organisation),
                 "has_account": account is not None,
                 "options": [
                     (value, _OFFICER_LABELS[value], value == chosen)

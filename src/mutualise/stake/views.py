@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from rules import has_perm
 
 from mutualise import clock
 from mutualise.constitution.calendar import financial_year
@@ -184,7 +185,7 @@ def register_view(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("stake.view_register", organisation):
+    if not has_perm("stake.view_register", request.user, organisation):
         raise PermissionDenied("Only the membership secretary, an administrator or the board "
                                "may see the share register.")  # fmt: skip
     if organisation.constitution.shares is None:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from rules import has_perm
 
 from mutualise import clock
 from mutualise.audit import services as audit
@@ -32,7 +33,8 @@ def today(now: datetime | None) -> date:
 def require(actor, perm: str, organisation, doing: str) -> None:
     """Refuse a signed-in user without the permission. An actor that is not a user (None, or
     a name) is the system itself: the command line run by the operator, or a task."""
-    if hasattr(actor, "has_perm") and not actor.has_perm(perm, organisation):
+    # rules' has_perm, never the superuser shortcut of user.has_perm: roles are per organisation
+    if hasattr(actor, "has_perm") and not has_perm(perm, actor, organisation):
         raise ParticipationError(f"{actor} may not {doing} in {organisation}")
 
 

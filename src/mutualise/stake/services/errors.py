@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rules import has_perm
+
 
 class StakeError(ValueError):
     """A movement, run or request the rulebook, the ledger or the person's role does not allow."""
@@ -10,7 +12,8 @@ class StakeError(ValueError):
 def require(actor, perm: str, organisation, doing: str) -> None:
     """Refuse a signed-in user without the permission. An actor that is not a user (None, or
     a name) is the system itself: the command line run by the operator, or a task."""
-    if hasattr(actor, "has_perm") and not actor.has_perm(perm, organisation):
+    # rules' has_perm, never the superuser shortcut of user.has_perm: roles are per organisation
+    if hasattr(actor, "has_perm") and not has_perm(perm, actor, organisation):
         raise StakeError(f"{actor} may not {doing} in {organisation}")
 
 
