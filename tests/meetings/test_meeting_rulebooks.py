@@ -4,15 +4,22 @@ rules allow them) instructed proxies. Expected outcomes are worked out here with
 fractions from the rulebook's own numbers, not by calling the code under test."""
 
 import math
-from datetime import timedelta
+from datetime import date, timedelta
 from fractions import Fraction
 
 import pytest
 from meeting_helpers import at, found, make_members, new_meeting, notice_day
 
 from mutualise.constitution import available_models, load_file
+from mutualise.constitution.schema import Period
 from mutualise.meetings import services
-from mutualise.meetings.facts import earliest_meeting_date, meeting_kinds, notice_days, quorum
+from mutualise.meetings.facts import (
+    add_period,
+    earliest_meeting_date,
+    meeting_kinds,
+    notice_days,
+    quorum,
+)
 from mutualise.meetings.services import MeetingError
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +188,14 @@ def test_only_the_meetings_the_rulebook_provides_for(model):
     for kind in {"agm", "annual-members", "council-of-governors"} - set(kinds):
         with pytest.raises(MeetingError, match=f"provide for no {kind} meeting"):
             new_meeting(org, kind=kind)
+
+
+def test_a_rulebook_period_in_years_is_years_not_days():
+    """A requisition's deadlines (`meetings.requisition.board_convenes_within`, `meeting_within`)
+    are rulebook Periods, which may be in years: a year on by the calendar (29 February: 28
+    February), never a year read as one day."""
+    leap = date(2028, 2, 29)
+    assert add_period(leap, Period.model_validate("1 year")) == date(2029, 2, 28)
+    assert add_period(leap, Period.model_validate("2 months")) == date(2028, 4, 29)
+    assert add_period(leap, Period.model_validate("3 weeks")) == date(2028, 3, 21)
+    assert add_period(leap, Period.model_validate("21 days")) == date(2028, 3, 21)

@@ -4,7 +4,7 @@ facts snapshots the lifecycle's pure guards read (`meeting_facts`, `resolution_f
 The arithmetic itself is `mutualise.constitution.meetings_rules`; this module only gathers the
 meeting's facts (its date, kind, the register) and asks it. Two small helpers the rulebook
 library lacks live here: the earliest meeting date for a day of notice (the inverse of its
-`notice_deadline`), and adding a rulebook `Period` to a date.
+`notice_deadline`), and adding a rulebook `Period` to a date (by `calendar.add_period`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from mutualise import clock
-from mutualise.constitution.calendar import add_months
+from mutualise.constitution import calendar
 from mutualise.constitution.meetings_rules import agm_deadline, notice_deadline, quorum_required
 from mutualise.register import services as register
 
@@ -43,10 +43,8 @@ def earliest_meeting_date(notice_on: date, clear_days: int) -> date:
 
 
 def add_period(day: date, period) -> date:
-    """A rulebook Period ('1 month', '6 weeks', '28 days') after `day`."""
-    if period.unit == "months":
-        return add_months(day, period.amount)
-    return day + timedelta(days=period.amount * (7 if period.unit == "weeks" else 1))
+    """A rulebook Period ('28 days', '6 weeks', '1 month', '1 year') after `day`."""
+    return calendar.add_period(day, period.amount, period.unit)
 
 
 def members_total(meeting) -> int:
