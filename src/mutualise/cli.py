@@ -55,6 +55,7 @@ def build_parser(modules: list[str] | None = None) -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES if modules is None else modules:
         try:
+            # why: each subcommand module, by name; an app not installed is skipped
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
             if exc.name != name:

@@ -26,13 +26,14 @@ NOT_METHODS = frozenset({"mutualise.counting.cli", "mutualise.counting.methods"}
 def _method_modules() -> list[ModuleType]:
     found = []
     for package_name in PACKAGES:
+        # why: the counting methods are plugins, found by walking their packages
         package = importlib.import_module(package_name)
         for module in pkgutil.iter_modules(package.__path__, package_name + "."):
             if module.ispkg or module.name.rsplit(".", 1)[1].startswith("_"):
                 continue
             if module.name in NOT_METHODS:
                 continue
-            candidate = importlib.import_module(module.name)
+            candidate = importlib.import_module(module.name)  # why: a method plugin, by name
             if all(hasattr(candidate, a) for a in ("NAME", "count", "INFO")):
                 found.append(candidate)
     return sorted(found, key=lambda m: m.NAME)
