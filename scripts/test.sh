@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The database-backed suite on SQLite (with the browser tests) and on PostgreSQL (with the pure
-# libraries' tests), the two passes side by side (one core each; together they stay within CI's
+# The database-backed suite on SQLite (with most browser tests) and on PostgreSQL (with the pure
+# libraries' tests, the fuzz tests and the every-model browser journey), the two passes side by side (one core each; together they stay within CI's
 # 25 minutes on 2 cores). Without PostgreSQL the SQLite pass runs everything.
 # Under CI=true PostgreSQL must be reachable; elsewhere its run is skipped with a message.
 set -euo pipefail
@@ -34,16 +34,18 @@ if [ "$pg_ok" = "yes" ]; then
   # enough, and it is this one, which balances the two passes. So do the HTTP fuzz tests, on the
   # database that enforces every column's length. The browser tests (tests/browser)
   # drive pages whose every database effect goes through services the rest of the suite tests
-  # here on PostgreSQL; they run once, in the SQLite pass.
+  # on both databases; they run once: in the SQLite pass, but for those marked
+  # postgresql_pass (the journey over every model rulebook), which run here so that the two
+  # passes take about as long.
   DATABASE_URL=$PG_URL $PY -m pytest -q -p no:cacheprovider --durations=15 \
-    -m "not browser" "$@" >"$pg_log" 2>&1 &
+    -m "not browser or postgresql_pass" "$@" >"$pg_log" 2>&1 &
   pg_pid=$!
 fi
 
 sqlite_only=()
 if [ -n "$pg_pid" ]; then
-  echo "== SQLite: the whole suite but the pure libraries' and the HTTP fuzz tests (those run beside, in the PostgreSQL pass)"
-  sqlite_only=(-m "not pure and not fuzz")
+  echo "== SQLite: the whole suite but the pure libraries', the HTTP fuzz tests and the browser tests marked postgresql_pass (those run beside, in the PostgreSQL pass)"
+  sqlite_only=(-m "not pure and not fuzz and not postgresql_pass")
 else
   echo "== SQLite: the whole suite"
 fi

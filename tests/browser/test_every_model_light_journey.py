@@ -49,7 +49,8 @@ from mutualise import clock
 from mutualise.constitution import available_models, load_text
 from mutualise.constitution.meetings_rules import quorum_required
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# In make test this runs in the PostgreSQL pass (scripts/test.sh), to balance the two passes.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql_pass]
 ROOT_PASSWORD = "install-root-passphrase"
 FEWEST = 3  # members: one votes on a phone, the others are in the room
 
