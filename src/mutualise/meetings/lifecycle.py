@@ -25,6 +25,10 @@ class MeetingState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# Meetings whose start (or, adjourned, whose resumption) is still to come at their starts_at.
+TO_START = frozenset({MeetingState.CALLED, MeetingState.ADJOURNED})
+
+
 class ResolutionState(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     OPEN = "open", "Voting open"

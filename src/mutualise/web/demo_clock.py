@@ -19,6 +19,7 @@ from mutualise.elections import services as elections
 from mutualise.elections.lifecycle import FINAL
 from mutualise.elections.models import Election
 from mutualise.jobs.tasks import look_now
+from mutualise.meetings.lifecycle import TO_START
 from mutualise.meetings.models import Meeting
 from mutualise.register.models import Role
 
@@ -29,7 +30,6 @@ STEP_NAMES = {
     "statement_of_nominations": "the statement of nominations is due (withdrawals close)",
     "close_of_poll": "the poll closes",
 }
-MEETING_OPEN_STATES = ("called", "adjourned")
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def coming_up(now: datetime, limit: int = 12) -> list[Moment]:
                 )
                 break
     for meeting in Meeting.objects.select_related("organisation").filter(
-        state__in=MEETING_OPEN_STATES, starts_at__gt=now
+        state__in=TO_START, starts_at__gt=now
     ):
         moments.append(
             Moment(meeting.starts_at, f"{meeting.title} starts, {meeting.organisation.name}")
