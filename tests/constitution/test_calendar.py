@@ -13,9 +13,12 @@ from mutualise.constitution.calendar import (
     add_months,
     clear_days_before,
     election_timetable,
+    financial_year,
     is_working_day,
+    last_year_end,
     uk_bank_holidays,
     working_days_before,
+    year_end_in,
 )
 from mutualise.constitution.schema import Timetable
 
@@ -222,3 +225,45 @@ def test_deadline_time_and_poll_closes_at_set_the_timetables_hours():
     assert timetable.nominations_close == usual.nominations_close.replace(hour=12)
     assert timetable.withdrawals_close.time() == time(12, 0)
     assert timetable.close_of_poll == usual.close_of_poll.replace(hour=20)
+
+
+# The year-end rule (issue 20 item 5): a financial year ends ON its year-end day, that day
+# included, so on the year-end day the last year to have ended is the one before.
+@pytest.mark.parametrize(
+    ("today", "end", "last"),
+    [
+        (date(2026, 3, 31), (31, 3), date(2025, 3, 31)),  # the year-end day itself
+        (date(2026, 4, 1), (31, 3), date(2026, 3, 31)),  # the day after
+        (date(2026, 3, 30), (31, 3), date(2025, 3, 31)),  # the day before
+        (date(2027, 1, 1), (31, 12), date(2026, 12, 31)),  # across the calendar year
+        (date(2026, 12, 31), (31, 12), date(2025, 12, 31)),
+        # 29 February year ends: 28 February in a common year
+        (date(2024, 2, 29), (29, 2), date(2023, 2, 28)),  # the day itself, a leap year
+        (date(2024, 3, 1), (29, 2), date(2024, 2, 29)),  # the day after, a leap year
+        (date(2025, 2, 28), (29, 2), date(2024, 2, 29)),  # the day itself, a common year
+        (date(2025, 3, 1), (29, 2), date(2025, 2, 28)),  # the day after, a common year
+        (date(2028, 2, 28), (29, 2), date(2027, 2, 28)),  # the day before, a leap year
+    ],
+)
+def test_the_last_year_end_is_before_the_year_end_day_itself(today, end, last):
+    assert last_year_end(today, *end) == last
+
+
+def test_a_29_february_year_end_is_28_february_in_a_common_year():
+    assert year_end_in(2024, 29, 2) == date(2024, 2, 29)
+    assert year_end_in(2025, 29, 2) == date(2025, 2, 28)
+    assert financial_year(date(2024, 2, 29), 29, 2) == (date(2023, 3, 1), date(2024, 2, 29))
+    assert financial_year(date(2025, 2, 28), 29, 2) == (date(2024, 3, 1), date(2025, 2, 28))
+    assert financial_year(date(2025, 3, 1), 29, 2) == (date(2025, 3, 1), date(2026, 2, 28))
+
+
+YEAR_ENDS = st.sampled_from([(31, 3), (31, 12), (29, 2), (28, 2), (30, 9), (1, 1), (31, 8)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(date(1990, 1, 1), date(2100, 12, 31)), YEAR_ENDS)
+def test_the_last_year_end_is_the_latest_year_end_day_before_today(today, end):
+    last = last_year_end(today, *end)
+    assert last == year_end_in(last.year, *end)  # a year-end day
+    assert last < today <= year_end_in(last.year + 1, *end)  # and no later one before today
+    assert financial_year(today, *end)[0] == last + timedelta(days=1)

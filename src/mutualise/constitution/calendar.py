@@ -1,4 +1,5 @@
-"""Dates the rules count in: clear days, working days, UK bank holidays, election timetables.
+"""Dates the rules count in: clear days, working days, UK bank holidays, election timetables,
+periods, ages and financial year ends (see `last_year_end` for the year-end rule).
 
 Bank holidays come from the maintained `holidays` package, per UK nation. Deadlines are
 aware datetimes in Europe/London.
@@ -214,14 +215,31 @@ def add_period(day: date, amount: int, unit: str) -> date:
     raise ValueError(f"unknown unit of time {unit!r}")
 
 
+# The year-end rule, the one place it is decided. A financial year ends ON its year-end day,
+# that day included: the year ending 31 March takes in 31 March. So on the year-end day itself
+# that year is still running, and "the last financial year end" is the one before it: the
+# day's joiners and leavers belong to the year it ends, so neither the year's report nor a
+# roll of "those who were members at the end of the last financial year" (a building
+# society's) can be drawn until the day is over. A year end of 29 February falls on 28
+# February in a common year (the month's last day), which keeps every year a year long.
+
+
+def year_end_in(year: int, end_day: int, end_month: int) -> date:
+    """The last day of the financial year ending in calendar `year` (ending each year on
+    end_day end_month, clamped to the month's last day: 29 February is 28 in a common year)."""
+    return date(year, end_month, min(end_day, _calendar.monthrange(year, end_month)[1]))
+
+
 def financial_year(day: date, end_day: int, end_month: int) -> tuple[date, date]:
     """The first and last day of the financial year (ending each year on end_day end_month,
-    clamped in short months) that `day` falls in."""
-
-    def year_end(year: int) -> date:
-        return date(year, end_month, min(end_day, _calendar.monthrange(year, end_month)[1]))
-
-    end = year_end(day.year)
+    clamped in short months) that `day` falls in; the year-end day is the year's last."""
+    end = year_end_in(day.year, end_day, end_month)
     if end < day:
-        end = year_end(day.year + 1)
-    return year_end(end.year - 1) + timedelta(days=1), end
+        end = year_end_in(day.year + 1, end_day, end_month)
+    return year_end_in(end.year - 1, end_day, end_month) + timedelta(days=1), end
+
+
+def last_year_end(day: date, end_day: int, end_month: int) -> date:
+    """The end of the last financial year to have ended by `day`: the latest year-end day
+    strictly before `day` (on a year-end day its own year has not ended yet)."""
+    return financial_year(day, end_day, end_month)[0] - timedelta(days=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .calendar import add_months, age_on
+from .calendar import add_months, age_on, last_year_end
 from .postcodes import (
     in_areas,
     is_valid_postcode,
@@ -213,9 +213,8 @@ def may_vote(
                 f"{age_on(date_of_birth, on)}."
             )
     if membership.vote_requires_membership_at_year_end:
-        year_end = constitution.organisation.financial_year_end.in_year(on.year)
-        if year_end >= on:
-            year_end = constitution.organisation.financial_year_end.in_year(on.year - 1)
+        end = constitution.organisation.financial_year_end
+        year_end = last_year_end(on, end.day, end.month)
         if joined_on > year_end:
             reasons.append(
                 f"Only those who were members at the end of the last financial year "

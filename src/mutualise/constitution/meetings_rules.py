@@ -8,7 +8,7 @@ import math
 from datetime import date
 from fractions import Fraction
 
-from .calendar import add_months, clear_days_before
+from .calendar import add_months, clear_days_before, year_end_in
 from .schema import (
     Base,
     Combine,
@@ -147,7 +147,8 @@ def agm_deadline(
     year_end: YearEnd = constitution.organisation.financial_year_end
     limits = []
     if agm.within_months_of_year_end is not None:
-        limits.append(add_months(year_end.in_year(financial_year), agm.within_months_of_year_end))
+        end = year_end_in(financial_year, year_end.day, year_end.month)
+        limits.append(add_months(end, agm.within_months_of_year_end))
     if agm.within_months_of_previous is not None and previous_agm is not None:
         limits.append(add_months(previous_agm, agm.within_months_of_previous))
     if not limits:

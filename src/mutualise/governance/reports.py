@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.db.models import Count
 from fpdf import FPDF
 
-from mutualise.constitution.calendar import add_months
+from mutualise.constitution import calendar
 from mutualise.meetings.models import Meeting
 from mutualise.register import representation
 from mutualise.register.models import StatusChange
@@ -21,10 +21,16 @@ from .models import OfficeHolding
 
 
 def last_year_end(organisation, today: date) -> date:
-    """The most recent financial year end on or before today."""
+    """The end of the last financial year to have ended by today (on a year-end day, the year
+    before: `calendar.last_year_end` says why)."""
     end = organisation.constitution.organisation.financial_year_end
-    this_year = end.in_year(today.year)
-    return this_year if this_year <= today else end.in_year(today.year - 1)
+    return calendar.last_year_end(today, end.day, end.month)
+
+
+def year_end_in(organisation, year: int) -> date:
+    """The last day of the organisation's financial year ending in calendar `year`."""
+    end = organisation.constitution.organisation.financial_year_end
+    return calendar.year_end_in(year, end.day, end.month)
 
 
 def _events(organisation, kinds, after: date, until: date) -> dict[str, int]:
@@ -44,7 +50,8 @@ def _events(organisation, kinds, after: date, until: date) -> dict[str, int]:
 
 def membership_section(organisation, year_end: date) -> dict:
     constitution = organisation.constitution
-    previous = add_months(year_end, -12)
+    end = constitution.organisation.financial_year_end
+    previous = calendar.last_year_end(year_end, end.day, end.month)  # the year before's end
     periods = public._periods(organisation)
     at_start, at_end = public.members_on(periods, previous), public.members_on(periods, year_end)
     joined = _events(
@@ -105,7 +112,7 @@ def annual_return(organisation, year_end: date) -> dict:
         .order_by("starts_at")
         .first()
     )
-    due = add_months(year_end, 7)
+    due = calendar.add_months(year_end, 7)
     facts_rows = [
         ["Registered name", constitution.organisation.name],
         ["Legal form", str(constitution.organisation.legal_form)],
@@ -124,7 +131,7 @@ def annual_return(organisation, year_end: date) -> dict:
             h.ended_on.isoformat() if h.ended_on else "",
         ]
         for h in OfficeHolding.objects.filter(organisation=organisation, started_on__lte=year_end)
-        .exclude(ended_on__lte=add_months(year_end, -12))
+        .exclude(ended_on__lte=last_year_end(organisation, year_end))
         .order_by("body_id", "office_id", "seat_group_id", "holder_name")
     ]
     return {

@@ -76,7 +76,7 @@ def annual_report(request, slug, kind, fmt):
         number = whole_number(year, max_digits=4)  # '²' passes isdigit(); int() refuses it
         if number is None or not 1900 < number <= year_end.year:
             raise Http404(f"year must be a year up to {year_end.year}, not '{year[:20]}'")
-        year_end = organisation.constitution.organisation.financial_year_end.in_year(number)
+        year_end = reports.year_end_in(organisation, number)
     if kind == "membership":
         data = reports.membership_section(organisation, year_end)
     else:

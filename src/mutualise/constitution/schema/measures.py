@@ -20,7 +20,9 @@ from .types import MONTHS, Count, Proportion, Strict, percent
 
 
 class YearEnd(Strict):
-    """A day of the year, written in YAML as '31 March'."""
+    """A day of the year, written in YAML as '31 March'. Its date in a given year, and
+    which year end was the last, are `constitution/calendar.py`'s (`year_end_in`,
+    `last_year_end`)."""
 
     day: int = Field(ge=1, le=31)
     month: int = Field(ge=1, le=12)
@@ -44,14 +46,6 @@ class YearEnd(Strict):
 
     def __str__(self) -> str:
         return f"{self.day} {MONTHS[self.month - 1].capitalize()}"
-
-    def in_year(self, year: int) -> date:
-        if (self.month, self.day) == (2, 29):
-            try:
-                return date(year, 2, 29)
-            except ValueError:
-                return date(year, 2, 28)
-        return date(year, self.month, self.day)
 
 
 class Period(Strict):

@@ -3,9 +3,9 @@ and resolutions declared carried on the numbers their kind needs."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from mutualise.constitution.calendar import add_months
+from mutualise.constitution.calendar import add_months, add_period, year_end_in
 from mutualise.constitution.meetings_rules import (
     notice_deadline,
     quorum_required,
@@ -15,8 +15,9 @@ from mutualise.constitution.schema import Constitution, LegalForm, NotFound
 
 from .model import Facts, Finding, MeetingHeld, Severity, day, plural
 
-# Meetings, resolutions and requisitions older than this are history, not health.
-LOOKBACK = timedelta(days=366)
+# Meetings, resolutions and requisitions held more than a year ago (by the calendar: before
+# this day a year ago, 29 February's being 28 February) are history, not health.
+LOOKBACK_YEARS = 1
 
 
 def _annual(c: Constitution) -> tuple[str, str, str] | None:
@@ -41,7 +42,7 @@ def agm_due(c: Constitution, f: Facts) -> tuple[date, date, str] | None:
     if rules.within_months_of_year_end is not None:
         year_end = c.organisation.financial_year_end
         for year in range(f.today.year, f.founded_on.year - 1, -1):
-            end = year_end.in_year(year)
+            end = year_end_in(year, year_end.day, year_end.month)
             deadline = add_months(end, rules.within_months_of_year_end)
             if end >= f.founded_on and deadline < f.today:
                 candidates.append((deadline, end, f"the year end {day(end)}"))
@@ -102,7 +103,7 @@ def agm_held(c: Constitution, f: Facts) -> list[Finding]:
 
 
 def _recent(f: Facts, held_on: date) -> bool:
-    return f.today - LOOKBACK <= held_on <= f.today
+    return add_period(f.today, -LOOKBACK_YEARS, "years") <= held_on <= f.today
 
 
 def _name(c: Constitution, meeting: MeetingHeld) -> str:

@@ -13,7 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mutualise.constitution.calendar import add_months, clear_days_before, election_timetable
+from mutualise.constitution.calendar import (
+    add_months,
+    clear_days_before,
+    election_timetable,
+    year_end_in,
+)
 from mutualise.constitution.schema import Constitution, NotFound
 
 from .meetings import _annual
@@ -75,7 +80,7 @@ def next_agm(c: Constitution, f: Facts) -> tuple[date, str, str, int] | None:
         months = rules.within_months_of_year_end
         year_end = c.organisation.financial_year_end
         for year in range(f.founded_on.year, f.today.year + 2):
-            end = year_end.in_year(year)
+            end = year_end_in(year, year_end.day, year_end.month)
             if end < f.founded_on or (last is not None and last > end):
                 continue  # before founding, or an AGM since this year end answered it
             what = f"the year end {day(end)}"
