@@ -12,6 +12,7 @@ from mutualise.constitution import load_file, model_path
 from mutualise.constitution.eligibility import may_vote
 from mutualise.governance import checks, reports
 from mutualise.governance.checks import MeetingHeld
+from mutualise.register import services as register
 
 ADULT = date(1980, 1, 1)
 
@@ -30,6 +31,21 @@ def test_the_report_and_the_voting_rule_name_the_same_year_end(today, year_end):
     assert may_vote(c, ADULT, year_end, today).eligible
     late = may_vote(c, ADULT, date(year_end.year + 1, 1, 1), today)
     assert f"end of the last financial year ({year_end:%d %B %Y})" in late.reasons[0]
+
+
+@pytest.mark.django_db
+def test_a_29_february_year_end_reports_a_whole_year_in_a_common_year():
+    """The report's year runs from the day after the last year end (29 February 2024), not
+    from twelve months before 28 February 2025 (which counted 29 February 2024 twice)."""
+    coop = found("co-operative-society", "leap")
+    text = model_path("co-operative-society").read_text(encoding="utf-8")
+    assert "financial_year_end: 31 December" in text
+    text = text.replace("financial_year_end: 31 December", "financial_year_end: 29 February", 1)
+    register.adopt_constitution(coop, text=text, source_name="leap.yaml", actor="test", reason="t")
+    assert reports.last_year_end(coop, date(2025, 2, 28)) == date(2024, 2, 29)
+    assert reports.last_year_end(coop, date(2025, 3, 1)) == date(2025, 2, 28)
+    title = reports.membership_section(coop, date(2025, 2, 28))["sections"][0][0]
+    assert title.endswith("1 March 2024 to 28 February 2025")
 
 
 def test_the_meetings_checks_look_back_one_calendar_year():
