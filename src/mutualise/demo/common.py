@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mutualise import clock
 from mutualise.clock import PRODUCTION_SETTINGS
-from mutualise.constitution.calendar import london
+from mutualise.constitution.calendar import LONDON, last_year_end, london
 from mutualise.meetings import services as meetings
 from mutualise.register import services as register
 from mutualise.register.models import Organisation, Role
@@ -274,7 +274,9 @@ def meeting_on_notice(organisation, secretary, *, kind, title, starts, place, re
         place=place,
         online=online,
         financial_year=(
-            _financial_year(starts) if organisation.constitution.meeting_kind(kind).annual else None
+            _financial_year(organisation, starts)
+            if organisation.constitution.meeting_kind(kind).annual
+            else None
         ),
         actor=secretary,
     )
@@ -302,8 +304,10 @@ def meeting_in_session(organisation, secretary, chair, present, **details):
     return meeting
 
 
-def _financial_year(starts: datetime) -> int:
-    return starts.year - 1
+def _financial_year(organisation, starts: datetime) -> int:
+    """The financial year an annual meeting on `starts` reports on: the last to have ended."""
+    end = organisation.constitution.organisation.financial_year_end
+    return last_year_end(starts.astimezone(LONDON).date(), end.day, end.month).year
 
 
 def evening(days_ahead: int, hour: int = 19) -> datetime:
