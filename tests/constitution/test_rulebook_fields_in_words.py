@@ -86,3 +86,32 @@ def test_composition_one_per_class_of():
     assert _rules("nhs-foundation-trust", staff, staff)
     with pytest.raises(RulebookError, match="'public-newcastle' has no classes"):
         _rules("nhs-foundation-trust", staff, "one_per_class_of: public-newcastle")
+
+
+# --- the free-text notes of the surplus and the asset lock, said where the rules are explained -
+
+
+def test_a_surplus_shares_note_is_said_in_words():
+    old = """\
+  allocation:
+    - use: reserves
+      note: Repairs and major works fund.
+"""
+    usual = _words(_rules("housing-coop", old, old))
+    changed = _words(_rules("housing-coop", old, old.replace("Repairs and", "Kept for")))
+    assert "Surplus may go to reserves (Repairs and major works fund)" in usual
+    assert "reserves (Kept for major works fund)" in changed and "Repairs and" not in changed
+
+
+def test_the_asset_locks_note_is_said_in_words():
+    old = """\
+asset_lock:
+  kind: rules"""
+    noted = """\
+asset_lock:
+  note: On dissolution the houses pass to another housing co-operative.
+  kind: rules"""
+    usual = _words(_rules("housing-coop", old, old))
+    changed = _words(_rules("housing-coop", old, noted))
+    assert "The lock cannot be removed." in usual and "On dissolution" not in usual
+    assert "cannot be removed. On dissolution the houses pass to another housing co-op" in changed

@@ -416,8 +416,11 @@ def _surplus_and_lock(c: Constitution) -> str:
     uses = []
     for share in c.surplus.allocation:
         words = _SURPLUS[share.use]
-        if share.at_most is not None:
-            words += f" (at most {percent(share.at_most)})"
+        asides = [f"at most {percent(share.at_most)}"] if share.at_most is not None else []
+        if share.note.strip():
+            asides.append(share.note.strip().rstrip("."))
+        if asides:
+            words += f" ({'; '.join(asides)})"
         uses.append(words)
     text = "Surplus may go to " + _listing(uses) + ". "
     if c.surplus.dividend_cap is not None:
@@ -425,8 +428,9 @@ def _surplus_and_lock(c: Constitution) -> str:
             f"Dividends may not exceed {percent(c.surplus.dividend_cap)} of distributable profits. "
         )
     lock = c.asset_lock
+    note = f" {_full_stop(lock.note)}" if lock.note.strip() else ""
     if lock.kind is AssetLockKind.NONE:
-        return text + "There is no asset lock."
+        return text + "There is no asset lock." + note
     name = {
         AssetLockKind.CBS_STATUTORY: "the statutory asset lock for community benefit societies",
         AssetLockKind.CIC: "the community interest company asset lock",
@@ -434,9 +438,17 @@ def _surplus_and_lock(c: Constitution) -> str:
     }[lock.kind]
     recipients = _listing([_RECIPIENTS[r] for r in lock.permitted_recipients])
     text += f"Assets are held under {name}: they may pass only to {recipients}. "
-    return text + (
-        "The lock cannot be removed." if not lock.removable else "Members may remove it."
+    return (
+        text
+        + ("The lock cannot be removed." if not lock.removable else "Members may remove it.")
+        + note
     )
+
+
+def _full_stop(note: str) -> str:
+    """A rulebook's free-text note as a sentence: stripped, ending in a full stop."""
+    note = note.strip()
+    return note if note.endswith((".", "!", "?")) else note + "."
 
 
 def legal_form_label(legal_form: str) -> str:
