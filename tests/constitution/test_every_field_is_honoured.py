@@ -74,8 +74,6 @@ UNTESTED: dict[str, str] = {
     "bodies.composition.seats.appointer": "read (constitution/checks.py: _selected); only the "
     "parsing tests choose seats by appointer",
     "bodies.offices.name": "read (Constitution.chooser_name); no test asserts an office's name",
-    "elections.secrecy_batch": "read (elections/mixing.py: batch_size); tests use the default 20, "
-    "only meetings.secrecy_batch is changed",
     "meetings.resolutions.confirmation.base": "read (meetings/services/agenda.py: kind_rules); no "
     "test tells a confirmation's base from another",
 }

@@ -9,11 +9,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from election_helpers import make_user
+from election_helpers import make_user, nhs_rulebook
 from officer_helpers import ROLES, refused, scene, set_clock, sign_in
 
 from mutualise.elections import mixing, services
 from mutualise.elections.models import Receipt, TurnoutTally, VoteRecord
+from mutualise.register import services as register
 from mutualise.register.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,23 @@ def test_turnout_by_channel_lists_the_rulebooks_channels(
         "Telephone or text": ["0", "0.0%"],
         "Post (keyed by officers)": ["15", "33.3%"],
     }
+
+
+def test_the_rulebooks_secrecy_batch_is_the_k_mixing_waits_for(monkeypatch, no_mixing_after_casts):
+    """`elections.secrecy_batch: 5`: a batch is mixed once 2K = 10 wait, K = 5 left sealed (at
+    the default K = 20, ten waiting ballots are not mixed at all)."""
+    text = nhs_rulebook().replace("\nelections:\n", "\nelections:\n  secrecy_batch: 5\n", 1)
+    org = register.create_organisation(
+        name="Batch Five Trust", constitution_text=text, source_name="five.yaml", slug="five",
+        actor="t",
+    )  # fmt: skip
+    s = scene(org, voters=10)
+    set_clock(monkeypatch, s.drive.polling)
+    assert mixing.batch_size(s.election) == 5
+    _cast(s, s.voters[:9])
+    assert mixing.mix(s.election) == 0 and mixing.waiting(s.election) == 9  # fewer than 2K
+    _cast(s, s.voters[9:])
+    assert mixing.mix(s.election) == 5 and mixing.waiting(s.election) == 5
 
 
 def test_turnout_by_day_is_the_whole_elections_in_whole_batches(
