@@ -63,12 +63,6 @@ UNTESTED: dict[str, str] = {
     "bodies.rotation.ties": "being honoured (wt-ties)",
     "constituencies.eligibility.service_use.description": "read (eligibility reasons, explain); "
     "no test asserts its words",
-    "bodies.seats.term.years": "read (`group.term or body.term`); no test or model sets a seat "
-    "group's own term",
-    "bodies.seats.term.max_terms": "read (elections nominations); no seat group's own term tried",
-    "bodies.seats.term.max_years": "read (elections nominations); no seat group's own term tried",
-    "bodies.seats.term.re_election_allowed": "read (elections nominations); no seat group's own "
-    "term tried",
     "bodies.composition.seats.electorate": "read (constitution/checks.py: _selected); only the "
     "parsing tests choose seats by electorate",
     "bodies.composition.seats.appointer": "read (constitution/checks.py: _selected); only the "

@@ -18,12 +18,18 @@ DISQUALIFICATIONS = [
     "sentenced to prison for 3 months or more in the last 5 years",
 ]
 NHS_TERM = "      re_election_allowed: true         # [S]\n      max_years: 9 "
+NEWCASTLE = (
+    "    seats:\n"
+    "      - {id: public-newcastle, seats: 6, filled_by: elected, electorate: public-newcastle}\n"
+)
 
 
-def _nominating(term_rules: str, slug: str, terms: list[tuple[date, date]]):
+def _nominating(term_rules: str, slug: str, terms: list[tuple[date, date]], newcastle=NEWCASTLE):
+    """`newcastle`: the public-newcastle seat group as the rulebook gives it (with a term of its
+    own, say)."""
     text = nhs_rulebook()
-    assert NHS_TERM in text
-    text = text.replace(NHS_TERM, term_rules + "\n      # ", 1)
+    assert NHS_TERM in text and text.count(NEWCASTLE) == 1
+    text = text.replace(NHS_TERM, term_rules + "\n      # ", 1).replace(NEWCASTLE, newcastle)
     org = register.create_organisation(
         name=f"Trust {slug}", constitution_text=text, source_name="t.yaml", slug=slug, actor="t"
     )
@@ -85,5 +91,69 @@ def test_at_most_two_terms():
 
 def test_no_re_election():
     nominate = _nominating("      re_election_allowed: false", "once", TWO_TERMS[1:])
+    with pytest.raises(services.ElectionError, match="do not allow re-election"):
+        nominate()
+
+
+# --- a seat group's own term overrides the body's ------------------------------------------
+
+OWN_TERM = """\
+    seats:
+      - id: public-newcastle
+        seats: 6
+        filled_by: elected
+        electorate: public-newcastle
+        term:
+          years: 3
+          max_terms: 2
+"""
+
+
+def test_a_seat_groups_own_max_terms_refuses_where_the_bodys_term_allows():
+    nominate = _nominating("      max_years: 9", "own-two", TWO_TERMS, OWN_TERM)
+    with pytest.raises(services.ElectionError, match="has served 2 terms .* the rules allow 2"):
+        nominate()
+
+
+def test_a_seat_groups_own_term_lifts_the_bodys_limit():
+    five = OWN_TERM.replace("max_terms: 2", "max_terms: 5")
+    assert _nominating("      max_terms: 2", "own-five", TWO_TERMS, five)().pk
+
+
+def test_a_seat_groups_own_years_and_max_years_decide_the_service_limit():
+    """Six years served: another 3-year term reaches the body's 9; the seat group's own 4-year
+    terms take it to 10, past its own limit of 9; so do 3-year terms under its limit of 7."""
+    four = """\
+    seats:
+      - id: public-newcastle
+        seats: 6
+        filled_by: elected
+        electorate: public-newcastle
+        term:
+          years: 4
+          max_years: 9
+"""
+    nominate = _nominating("      max_years: 9", "own-four", TWO_TERMS, four)
+    with pytest.raises(services.ElectionError, match="another 4-year term .* past the rules' 9"):
+        nominate()
+    seven = four.replace("years: 4", "years: 3").replace("max_years: 9", "max_years: 7")
+    nominate = _nominating("      max_years: 9", "own-seven", TWO_TERMS, seven)
+    with pytest.raises(services.ElectionError, match="another 3-year term .* past the rules' 7"):
+        nominate()
+
+
+def test_a_seat_groups_own_term_may_forbid_re_election():
+    """The body allows re-election; the seat group's own term does not."""
+    once = """\
+    seats:
+      - id: public-newcastle
+        seats: 6
+        filled_by: elected
+        electorate: public-newcastle
+        term:
+          years: 3
+          re_election_allowed: false
+"""
+    nominate = _nominating("      max_years: 9", "own-once", TWO_TERMS[1:], once)
     with pytest.raises(services.ElectionError, match="do not allow re-election"):
         nominate()
