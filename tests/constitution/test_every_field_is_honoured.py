@@ -68,8 +68,6 @@ UNTESTED: dict[str, str] = {
     "bodies.composition.seats.appointer": "read (constitution/checks.py: _selected); only the "
     "parsing tests choose seats by appointer",
     "bodies.offices.name": "read (Constitution.chooser_name); no test asserts an office's name",
-    "meetings.resolutions.confirmation.base": "read (meetings/services/agenda.py: kind_rules); no "
-    "test tells a confirmation's base from another",
 }
 
 # Fields sharing a last name, read where the walker cannot tell it is they ("path": "module: how").

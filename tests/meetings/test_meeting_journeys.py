@@ -9,10 +9,14 @@ from django.core import mail
 from meeting_helpers import at, make_members, new_meeting, notice_day
 
 from mutualise.audit.services import events_about, verify
+from mutualise.constitution import model_path
+from mutualise.constitution.meetings_rules import resolution_passes
+from mutualise.constitution.schema import Base
 from mutualise.meetings import services
 from mutualise.meetings.facts import agm_due_by, notice_days, quorum
 from mutualise.meetings.models import Ballot, Minutes, VoteRecord
 from mutualise.meetings.services import MeetingError
+from mutualise.register import services as register
 
 pytestmark = pytest.mark.django_db
 
@@ -271,6 +275,47 @@ def test_amalgamation_needs_a_confirming_meeting(coop):
     confirmed = services.declare_result(confirming, hands=(6, 6, 0))
     assert confirmed.carried is False  # more than half needed: a tie fails
     assert "Confirmation of Amalgamation" in services.kind_rules(confirming).name
+
+
+AMALGAMATION_CONFIRMED = """\
+      confirmation:
+        threshold: {fraction: 1/2, inclusive: false} # more than half at a second meeting [S]
+        base: votes-cast"""
+
+
+def test_a_confirmations_base_is_what_its_threshold_is_a_share_of():
+    """`confirmation.base: members-present`: 6 for, 4 against and 2 abstaining of 12 present is
+    half of those present, not more, so the confirmation fails; of the votes cast it is 60%."""
+    text = model_path("co-operative-society").read_text(encoding="utf-8")
+    assert text.count(AMALGAMATION_CONFIRMED) == 1
+    present = AMALGAMATION_CONFIRMED.replace("base: votes-cast", "base: members-present")
+    coop = register.create_organisation(
+        name="Present Co-op", constitution_text=text.replace(AMALGAMATION_CONFIRMED, present),
+        source_name="present.yaml", slug="present", actor="t",
+    )  # fmt: skip
+    members = make_members(coop, 20)
+    first = new_meeting(coop, day=date(2026, 9, 15))
+    resolution = services.add_resolution(
+        first, title="Amalgamate", text="...", kind_id="amalgamation"
+    )
+    services.call_meeting(first, now=notice_day(first))
+    first = services.open_meeting(first, now=at(first.date))
+    services.check_in_many(first, members)
+    services.open_vote(resolution)
+    carried = services.declare_result(resolution, hands=(14, 6, 0))
+    second = new_meeting(coop, day=date(2026, 10, 20))
+    confirming = services.propose_confirmation(carried, second)
+    services.call_meeting(second, now=notice_day(second))
+    second = services.open_meeting(second, now=at(second.date))
+    services.check_in_many(second, members[:12])
+    services.open_vote(confirming)
+    rules = services.kind_rules(confirming)
+    assert rules.base is Base.MEMBERS_PRESENT
+    confirmed = services.declare_result(confirming, hands=(6, 4, 2))
+    assert confirmed.carried is False
+    assert "6 of 12 members present were for" in confirmed.result_reason
+    of_votes_cast = rules.model_copy(update={"base": Base.VOTES_CAST})
+    assert resolution_passes(of_votes_cast, 6, 4, 2, 12, 20)[0]  # the shipped rule carries it
 
 
 def test_conversion_confirmation_must_fall_in_the_rules_window(coop):
