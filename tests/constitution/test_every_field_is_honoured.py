@@ -67,7 +67,6 @@ UNTESTED: dict[str, str] = {
     "parsing tests choose seats by electorate",
     "bodies.composition.seats.appointer": "read (constitution/checks.py: _selected); only the "
     "parsing tests choose seats by appointer",
-    "bodies.offices.name": "read (Constitution.chooser_name); no test asserts an office's name",
 }
 
 # Fields sharing a last name, read where the walker cannot tell it is they ("path": "module: how").
