@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mutualise.constitution import available_models, load_file, model_path
+from mutualise.constitution import available_models, explain, load_file, load_text, model_path
 from mutualise.constitution.calendar import add_months
 from mutualise.constitution.eligibility import (
     ApplicantFacts,
@@ -164,6 +164,30 @@ def test_staff_are_kept_out_of_other_constituencies(case):
     assert assess(MODELS[slug], constituency_id, facts, ON).reasons == [
         "Staff join the staff constituency, not this one."
     ]
+
+
+FAMILIES_SERVICE = """\
+      service_use:
+        within_months: 12               # [R]
+        description: used a children's centre with a child under five
+"""
+
+
+def test_the_service_uses_description_is_the_reason_and_the_explanation():
+    """A never-seen applicant is told what use of the service the rules ask for, in the
+    rulebook's words, and so is everyone reading the rules."""
+    text = model_path("community-mutual").read_text(encoding="utf-8")
+    assert text.count(FAMILIES_SERVICE) == 1
+    renamed = FAMILIES_SERVICE.replace("used a children's centre", "attended a family hub")
+    for rules, words in (
+        (load_text(text, "usual.yaml"), "used a children's centre"),
+        (load_text(text.replace(FAMILIES_SERVICE, renamed), "hub.yaml"), "attended a family hub"),
+    ):
+        facts = replace(qualifying_facts("community-mutual", "families"), last_service_use=None)
+        result = assess(rules, "families", facts, ON)
+        asked = f"{words} with a child under five"
+        assert result.reasons == [f"Members must have {asked} within 12 months."]
+        assert f"who have {words}" in " ".join(explain(rules))
 
 
 @pytest.mark.parametrize(
