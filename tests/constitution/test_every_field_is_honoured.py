@@ -61,10 +61,6 @@ HONOURED_BY_SCHEMA = {
 # the walker sees fails here until it is removed.
 UNTESTED: dict[str, str] = {
     "bodies.rotation.ties": "being honoured (wt-ties)",
-    "bodies.composition.seats.electorate": "read (constitution/checks.py: _selected); only the "
-    "parsing tests choose seats by electorate",
-    "bodies.composition.seats.appointer": "read (constitution/checks.py: _selected); only the "
-    "parsing tests choose seats by appointer",
 }
 
 # Fields sharing a last name, read where the walker cannot tell it is they ("path": "module: how").

@@ -74,6 +74,40 @@ def test_composition_appointer_kind_chooses_the_seats_counted():
         _rules("nhs-foundation-trust", council, council.replace("local-authority", "sponsor"))
 
 
+GOVERNORS = "    composition:\n      # 14 public of 24 seats"
+
+
+def _with_rule(rule: str):
+    """The NHS trust's council of governors with one more composition rule, first."""
+    return _rules("nhs-foundation-trust", GOVERNORS, rule + "      # 14 public of 24 seats")
+
+
+def test_composition_electorate_chooses_the_seats_counted():
+    newcastle = """\
+    composition:
+      - description: At least 6 governors for Newcastle
+        seats: {electorate: public-newcastle}
+        at_least: 6
+"""
+    assert _with_rule(newcastle)
+    gateshead = newcastle.replace("electorate: public-newcastle", "electorate: public-gateshead")
+    with pytest.raises(RulebookError, match="'At least 6 governors for Newcastle' fails: 4 such"):
+        _with_rule(gateshead)
+
+
+def test_composition_appointer_chooses_the_seats_counted():
+    university = """\
+    composition:
+      - description: Two governors appointed by the university
+        seats: {appointer: newcastle-university}
+        at_least: 2
+"""
+    assert _with_rule(university)
+    council = university.replace("appointer: newcastle-university", "appointer: gateshead-council")
+    with pytest.raises(RulebookError, match="by the university' fails: 1 such seat"):
+        _with_rule(council)
+
+
 def test_composition_share_at_most():
     residents = "        share_at_most: 1/3"
     assert _rules("cooperative-council-board", residents, residents)
