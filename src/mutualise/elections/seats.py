@@ -13,13 +13,53 @@ class SeatError(ValueError):
     """A seat group the rulebook does not have, or one not filled by election."""
 
 
+TIE_WORDS = {
+    "lot": "by lot",
+    "agreement-then-lot": "as they agree among themselves, or if they do not agree, by lot",
+}
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@dataclass
+class RotationTie:
+    """The cut of who retires by rotation falls among holders who took office on the same day:
+    `retire` of the `tied` retire, chosen as the rulebook's `rotation.ties` says, not by name."""
+
+    body_id: str
+    tied: list[str]
+    retire: int
+    started_on: date
+    decided_by: str  # Rotation.ties: "lot" or "agreement-then-lot"
+
+    @property
+    def words(self) -> str:
+        return (
+            f"{self.retire} of {_names(self.tied)}, who took office on "
+            f"{self.started_on:%-d %B %Y}, {'retire' if self.retire > 1 else 'retires'} {TIE_WORDS[self.decided_by]} "
+            f"(rulebook: bodies.{self.body_id}.rotation.ties)"
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "tied": self.tied,
+            "retire": self.retire,
+            "started_on": self.started_on.isoformat(),
+            "decided_by": self.decided_by,
+            "words": self.words,
+        }
+
+
 @dataclass
 class Vacancies:
     seats: int  # in the seat group
     continuing: int  # holders whose terms run past the day the new terms start
     terms_ending: list[str] = field(default_factory=list)
     casual: list[str] = field(default_factory=list)
-    retiring_by_rotation: list[str] = field(default_factory=list)
+    retiring_by_rotation: list[str] = field(default_factory=list)  # those sure to retire
+    rotation_tie: RotationTie | None = None  # and some of these, not yet chosen
 
     @property
     def count(self) -> int:
@@ -33,6 +73,7 @@ class Vacancies:
             "terms_ending": self.terms_ending,
             "casual": self.casual,
             "retiring_by_rotation": self.retiring_by_rotation,
+            "rotation_tie": self.rotation_tie.as_dict() if self.rotation_tie else None,
         }
 
 
@@ -64,7 +105,9 @@ def vacancies(organisation, body_id: str, seat_group_id: str, starts_on: date) -
 
     Terms ending by then free their seats; a term ended early left a casual vacancy; with
     retirement by rotation, the longest-serving continuing holders also retire until the rule's
-    share of the group's seats is up for election (ties broken by the earliest start, then name).
+    share of the group's seats is up for election. Where the cut falls among holders who took
+    office on the same day, none of them is chosen here: the tie is reported (`rotation_tie`), to
+    be decided as the rulebook's `rotation.ties` says (by lot, or by agreement and then by lot).
     """
     body, group = seat_group(organisation.constitution, body_id, seat_group_id)
     terms = OfficeTerm.objects.filter(
@@ -84,8 +127,22 @@ def vacancies(organisation, body_id: str, seat_group_id: str, starts_on: date) -
     if body.rotation is not None:
         due = body.rotation.retiring(group.seats)
         already = len(result.terms_ending) + len(result.casual)
-        for term in continuing[: max(0, due - already)]:
-            result.retiring_by_rotation.append(term.holder_name)
-        continuing = continuing[max(0, due - already) :]
+        cut = max(0, due - already)
+        result.retiring_by_rotation, result.rotation_tie = _rotation(body, continuing, cut)
+        continuing = continuing[cut:]
     result.continuing = min(len(continuing), group.seats)
     return result
+
+
+def _rotation(body, continuing: list, cut: int) -> tuple[list[str], RotationTie | None]:
+    """The first `cut` of the longest-serving `continuing` retire; if the cut splits the
+    holders who started on the same day, those before that day retire and the rest is a tie."""
+    if cut == 0 or cut >= len(continuing):
+        return [term.holder_name for term in continuing[:cut]], None
+    day = continuing[cut].started_on
+    if continuing[cut - 1].started_on != day:
+        return [term.holder_name for term in continuing[:cut]], None
+    sure = [term.holder_name for term in continuing[:cut] if term.started_on != day]
+    tied = [term.holder_name for term in continuing if term.started_on == day]
+    tie = RotationTie(body.id, tied, cut - len(sure), day, body.rotation.ties)
+    return sure, tie
