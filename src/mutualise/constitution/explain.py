@@ -86,6 +86,10 @@ _FRACTION_WORDS = {
     Fraction(1, 4): "one quarter",
     Fraction(3, 4): "three quarters",
 }
+_TIES = {  # Rotation.ties
+    "lot": "those to retire are chosen by lot",
+    "agreement-then-lot": "those to retire are agreed among them, or failing agreement chosen by lot",
+}
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -228,7 +232,8 @@ def _body(c: Constitution, body: Body) -> str:
     if body.rotation is not None:
         text += _sentence(
             f"{_fraction_words(body.rotation.fraction)} of the elected {noun} retire at each "
-            "AGM, longest-serving first, ties decided by lot. "
+            "AGM, longest-serving first; between those who took office on the same day, "
+            f"{_TIES[body.rotation.ties]}. "
         )
     if body.member_minimum_age:
         text += f"Its {noun} must be at least {body.member_minimum_age}. "
