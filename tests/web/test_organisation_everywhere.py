@@ -25,17 +25,7 @@ INSTALL_OR_ORGANISATION = {
     "mail.Message": "mail about a sign-in (password reset) is the install's",
     "mail.Attachment": "kept with the install's mail as with an organisation's",
     "mail.Bounce": "a bounce of the install's own mail (a password reset) is the install's",
-}
-
-
-# The join tables Django makes for a ManyToManyField without `through` (no `organisation`
-# column of their own: the rows are found only through their two ends). Listed so the walker
-# sees them, which `apps.get_models()` alone does not; each waits for a through model carrying
-# `organisation`. May only shrink.
-JOIN_TABLES_WITHOUT_ORGANISATION = {
-    "elections.Candidate_proposers": "a candidate's proposers (members of the same organisation)",
-    "elections.Candidate_seconders": "a candidate's seconders (members of the same organisation)",
-    "mail.Message_attachments": "a message's attachments (of the same organisation, or the install)",
+    "mail.MessageAttachment": "an attachment carried by the install's mail, as the message is",
 }
 
 
@@ -53,7 +43,7 @@ def test_every_organisation_owned_table_has_organisation():
     missing = []
     for model in _project_models():
         label = model._meta.label
-        if label in INSTALL_LEVEL or label in JOIN_TABLES_WITHOUT_ORGANISATION:
+        if label in INSTALL_LEVEL:
             continue
         field = next((f for f in model._meta.concrete_fields if f.name == "organisation"), None)
         if field is None or field.related_model is not Organisation:
@@ -70,19 +60,25 @@ def test_every_organisation_owned_table_has_organisation():
 @pytest.mark.pure
 def test_the_install_level_list_names_real_tables_only():
     labels = {m._meta.label for m in _project_models()}
-    listed = (
-        set(INSTALL_LEVEL) | set(INSTALL_OR_ORGANISATION) | set(JOIN_TABLES_WITHOUT_ORGANISATION)
-    )
+    listed = set(INSTALL_LEVEL) | set(INSTALL_OR_ORGANISATION)
     assert sorted(listed - labels) == []
 
 
 @pytest.mark.pure
 def test_the_walk_sees_the_join_tables_of_many_to_many_fields():
-    """A ManyToManyField without `through` makes a table `apps.get_models()` leaves out: the
-    walk must see it, or a join table between two organisations' rows would pass unseen."""
-    labels = {m._meta.label for m in _project_models()}
-    assert "elections.Candidate_proposers" in labels
-    auto = {m._meta.label for m in _project_models() if m._meta.auto_created}
-    assert auto == set(JOIN_TABLES_WITHOUT_ORGANISATION), (
-        "a join table gained a through model, or a new one"
+    """A ManyToManyField without `through` makes a table (no `organisation` of its own)
+    `apps.get_models()` leaves out: the walk must see every many-to-many field's join table, or a
+    join table between two organisations' rows would pass unseen."""
+    walked = set(_project_models())
+    joins = {
+        field.remote_field.through for model in walked for field in model._meta.local_many_to_many
+    }
+    assert {m._meta.label for m in joins} >= {
+        "elections.CandidateProposer",
+        "elections.CandidateSeconder",
+        "mail.MessageAttachment",
+    }
+    assert sorted(m._meta.label for m in joins - walked) == []
+    assert [m._meta.label for m in walked if m._meta.auto_created] == [], (
+        "a many-to-many field without a through model carrying `organisation`"
     )

@@ -98,8 +98,12 @@ class Candidate(CandidateQuestions, models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="candidacies")
     ballot_name = models.CharField(max_length=200)
     statement = models.TextField(blank=True)
-    proposers = models.ManyToManyField(Member, related_name="proposed", blank=True)
-    seconders = models.ManyToManyField(Member, related_name="seconded", blank=True)
+    proposers = models.ManyToManyField(
+        Member, related_name="proposed", blank=True, through="CandidateProposer"
+    )
+    seconders = models.ManyToManyField(
+        Member, related_name="seconded", blank=True, through="CandidateSeconder"
+    )
     declarations = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOMINATED)
     rejection_reason = models.CharField(max_length=500, blank=True)
@@ -123,6 +127,32 @@ class Candidate(CandidateQuestions, models.Model):
 
     def __str__(self) -> str:
         return self.ballot_name
+
+
+class CandidateProposer(models.Model):
+    """One member proposing a candidate (add with through_defaults={"organisation": ...})."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "member"], name="candidate_proposer_once")
+        ]
+
+
+class CandidateSeconder(models.Model):
+    """One member seconding a candidate (add with through_defaults={"organisation": ...})."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "member"], name="candidate_seconder_once")
+        ]
 
 
 class RollEntry(models.Model):

@@ -60,7 +60,9 @@ class Message(models.Model):
     text = models.TextField()
     html = models.TextField(blank=True)
     secrets = models.JSONField(default=dict, blank=True, help_text="Cleared once it is sent")
-    attachments = models.ManyToManyField(Attachment, blank=True, related_name="messages")
+    attachments = models.ManyToManyField(
+        Attachment, blank=True, related_name="messages", through="MessageAttachment"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, help_text="The server's reply, or what failed")
@@ -115,6 +117,24 @@ class Message(models.Model):
         """Failed after the server had the whole message, or while its worker was handing it
         over (delivery.py): it may have been delivered, so it is never sent again."""
         return self.status == Status.FAILED and MAY_HAVE_GONE_OUT in self.last_error
+
+
+class MessageAttachment(models.Model):
+    """One attachment carried by one message; its organisation is the message's (empty for the
+    install's own mail). Add with through_defaults={"organisation": message.organisation}."""
+
+    organisation = models.ForeignKey(
+        "register.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    message = models.ForeignKey(Message, on_delete=models.CASCADE)
+    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "attachment"], name="message_attachment_once"
+            )
+        ]
 
 
 class SendingPace(models.Model):

@@ -121,7 +121,7 @@ def send(
     )
     attachments = list(attachments)
     if attachments:
-        message.attachments.set(attachments)
+        message.attachments.set(attachments, through_defaults={"organisation": organisation})
     _deliver_on_commit()
     return message
 
@@ -151,7 +151,7 @@ def copy_to(message: Message, to: str) -> Message:
     )
     attachments = list(message.attachments.all())
     if attachments:
-        copy.attachments.set(attachments)
+        copy.attachments.set(attachments, through_defaults={"organisation": copy.organisation})
     Message.objects.filter(pk=message.pk).update(resent_as=copy)
     message.resent_as = copy
     _deliver_on_commit()

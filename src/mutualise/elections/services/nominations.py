@@ -208,8 +208,9 @@ def nominate(
                 )
         except IntegrityError:
             raise ElectionError("candidate: already nominated in this election") from None
-        candidate.proposers.set(list(proposers))
-        candidate.seconders.set(list(seconders))
+        own = {"organisation": election.organisation}
+        candidate.proposers.set(list(proposers), through_defaults=own)
+        candidate.seconders.set(list(seconders), through_defaults=own)
         audit.record(
             election.organisation,
             "election.nominated",
