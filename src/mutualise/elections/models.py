@@ -141,6 +141,9 @@ class CandidateProposer(models.Model):
             models.UniqueConstraint(fields=["candidate", "member"], name="candidate_proposer_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} proposers {self.candidate_id}"
+
 
 class CandidateSeconder(models.Model):
     """One member seconding a candidate (add with through_defaults={"organisation": ...})."""
@@ -153,6 +156,9 @@ class CandidateSeconder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["candidate", "member"], name="candidate_seconder_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} seconders {self.candidate_id}"
 
 
 class RollEntry(models.Model):

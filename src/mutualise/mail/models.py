@@ -136,6 +136,9 @@ class MessageAttachment(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.attachment_id} with {self.message_id}"
+
 
 class SendingPace(models.Model):
     """The install's one sending rate, shared by every worker (pace.py): the earliest moment,
