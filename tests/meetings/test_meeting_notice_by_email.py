@@ -8,7 +8,7 @@ from django.utils import timezone
 from meeting_helpers import found, make_members
 
 from mutualise.jobs.worker import run_queued
-from mutualise.mail.models import Attachment, Message
+from mutualise.mail.models import Attachment, Message, MessageAttachment
 from mutualise.meetings import services
 from mutualise.register.models import Member
 
@@ -29,6 +29,8 @@ def test_the_notice_goes_to_each_member_who_takes_email(smtp_server):
     assert (sent.emailed, sent.letters) == (2, 4)  # the unusable address gets a letter
     assert Message.objects.filter(reason="meeting-notice").count() == 2
     assert Attachment.objects.count() == 1  # one copy of the PDF for every message
+    links = MessageAttachment.objects.values_list("organisation", flat=True)
+    assert list(links) == [org.pk, org.pk]  # each message's link carries its organisation
 
     run_queued()
     received = sorted(smtp_server.handler.received, key=lambda r: r.rcpt_tos[0])
