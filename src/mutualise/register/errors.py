@@ -64,5 +64,21 @@ def require_or_self(permission: str, actor, member, message: str) -> None:
     require(permission, actor, member.organisation, message)
 
 
+def require_linker(actor, member, user) -> None:
+    """Who may link `user` as `member`'s sign-in (register.services.link_sign_in)."""
+    if actor is None or isinstance(actor, str):
+        return
+    if has_perm("register.manage_members", actor, member.organisation):
+        return
+    own = {(a or "").strip().lower() for a in (user.email, user.get_username())} - {""}
+    if actor.pk == user.pk and member.email and member.email.strip().lower() in own:
+        return
+    raise NotPermitted(
+        f"Only member {member.number} themself, signed in with the address on the register, "
+        f"or the membership secretary of {member.organisation.name} can link a sign-in to "
+        "this membership."
+    )
+
+
 def manager_refusal(organisation) -> str:
     return f"Only the membership secretary of {organisation.name} can change the register."

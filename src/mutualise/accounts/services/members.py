@@ -19,6 +19,7 @@ from mutualise.jobs import services as jobs
 from mutualise.mail import services as mail
 from mutualise.register import services as register
 from mutualise.register.errors import MemberError
+from mutualise.register.errors import NotPermitted as NotTheirs
 from mutualise.register.models import Member
 
 from .. import invitations as mechanics
@@ -224,7 +225,7 @@ def _link_member(invitation, user) -> Member:
         )
     try:
         return register.link_sign_in(invitation.member, user, actor=user)
-    except MemberError as exc:
+    except (MemberError, NotTheirs) as exc:  # NotTheirs: the register's address changed since
         raise AccountsError(str(exc)) from None
 
 

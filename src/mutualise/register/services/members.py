@@ -19,6 +19,7 @@ from ..errors import (
     NotEligible,
     manager_refusal,
     require,
+    require_linker,
     require_or_self,
 )
 from ..models import (
@@ -342,11 +343,16 @@ def _follow_email(member: Member, old: str, actor) -> None:
 
 
 def link_sign_in(member: Member, user, *, actor=None) -> Member:
-    """Make `user` the member's sign-in (an invitation or a claim accepted: the accounts app
-    checks who may). A sign-in is linked to at most one record per organisation, and a record
-    to one sign-in."""
+    """Make `user` the member's sign-in (an invitation or a claim accepted). A sign-in is
+    linked to at most one record per organisation, and a record to one sign-in.
+
+    Who (checked here, on the locked record, whatever the caller checked): the membership
+    secretary; or the person themself, signed in as `user`, with the address on the register
+    (every invitation and claim link goes there, so a forwarded link's opener is refused); a
+    string actor (the CLI, a task) or None is the system. NotPermitted otherwise."""
     with transaction.atomic():
         _locked(member)
+        require_linker(actor, member, user)
         if member.erased_at:
             raise MemberError(f"member {member.number} has been erased")
         if member.user_id == user.pk:
