@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 
+from mutualise import clock
 from mutualise.audit.models import AuditEvent
 from mutualise.register import services
 from mutualise.register.errors import NotPermitted
@@ -216,3 +218,52 @@ def test_accepting_a_role_invitation_is_the_invitees_act(world, board_org):
     member = world["users"]["member"]
     role = services.grant_role(board_org, member, Role.Kind.CHAIR, actor=member, invited=True)
     assert role.kind == Role.Kind.CHAIR
+
+
+# Joining (issue 20 item 3): anyone may apply today and be checked for duplicates; only one who
+# keeps the register may skip the duplicate check or date the application another day.
+@pytest.mark.parametrize("who", ["member", "elsewhere", "public"])
+@pytest.mark.parametrize(
+    "extra", [{"allow_duplicate": True}, {"on": ON}], ids=["allow_duplicate", "backdated"]
+)
+def test_a_member_cannot_join_skipping_the_duplicate_check_or_backdated(
+    world, board_org, who, extra
+):
+    actor = world["users"].get(who) or AnonymousUser()
+    before = AuditEvent.objects.count(), Member.objects.count()
+    with pytest.raises(NotPermitted, match="membership secretary of .* can add a member who"):
+        services.join(board_org, actor=actor, **_person(2), **extra)
+    assert (AuditEvent.objects.count(), Member.objects.count()) == before
+
+
+def test_the_secretary_may_join_someone_twice_and_backdated_and_anyone_today(world, board_org):
+    twin = services.join(
+        board_org, actor=world["users"]["secretary"], on=ON, allow_duplicate=True, **_person(2)
+    )
+    assert twin.applied_on == ON
+    today = services.join(board_org, actor=world["users"]["member"], on=clock.localdate(),
+                          **_person(9))  # fmt: skip
+    assert today.applied_on == clock.localdate()
+
+
+# Linking a sign-in (issue 20 item 3): checked in the register's service, not only by accounts.
+def test_link_sign_in_refuses_the_wrong_actor_and_allows_the_person_or_the_secretary(world):
+    applicant, users = world["applicant"], world["users"]
+    theirs = get_user_model().objects.create_user("p1@example.org", email="p1@example.org")
+    stranger = get_user_model().objects.create_user("x@example.org", email="x@example.org")
+    before = AuditEvent.objects.count()
+    for actor, user in [
+        (users["elsewhere"], theirs),
+        (stranger, stranger),
+        (users["member"], theirs),
+    ]:
+        with pytest.raises(NotPermitted, match="themself, signed in with the address"):
+            services.link_sign_in(applicant, user, actor=actor)
+    assert AuditEvent.objects.count() == before
+    applicant.refresh_from_db()
+    assert applicant.user_id is None
+    services.link_sign_in(applicant, theirs, actor=theirs)
+    assert Member.objects.get(pk=applicant.pk).user_id == theirs.pk
+    twin = get_user_model().objects.create_user("twin")
+    services.link_sign_in(world["twin"], twin, actor=users["secretary"])
+    assert AuditEvent.objects.filter(action="member.sign_in_linked").count() == 2

@@ -57,8 +57,18 @@ def join(
     `details` are any of DETAIL_FIELDS (display_name is required). Without `constituency_id`
     the first constituency the rulebook lets the applicant join is chosen. Raises NotEligible
     (with every reason, in words), DuplicateMember (unless `allow_duplicate`), or MemberError.
-    Admission is automatic unless the rulebook says the board admits members.
+    Admission is automatic unless the rulebook says the board admits members. Anyone may
+    apply today; only one who keeps the register (`register.manage_members`, as in
+    `add_member`) may pass `allow_duplicate` or date the application another day.
     """
+    if allow_duplicate or (on is not None and on != today()):
+        require(
+            "register.manage_members",
+            actor,
+            organisation,
+            f"Only the membership secretary of {organisation.name} can add a member who may be "
+            "on the register already, or date a membership from a day other than today.",
+        )
     on = on or today()
     details = normalise_details(details)
     if not details.get("display_name"):
