@@ -198,12 +198,11 @@ def requisitions(c: Constitution, f: Facts) -> list[Finding]:
     for req in f.requisitions:
         late_convening = (
             req.board_deadline is not None
-            and req.state in ("valid", "board", "members")
+            and req.the_boards_to_convene
             and (
                 (req.convened_on is None and f.today > req.board_deadline)
                 or (req.convened_on is not None and req.convened_on > req.board_deadline)
             )
-            and req.state != "members"
         )
         if late_convening:
             findings.append(
@@ -230,7 +229,7 @@ def requisitions(c: Constitution, f: Facts) -> list[Finding]:
             )
         late_meeting = (
             req.meeting_deadline is not None
-            and req.state in ("valid", "board")
+            and req.the_boards_to_convene
             and (
                 (req.meeting_on is None and f.today > req.meeting_deadline)
                 or (req.meeting_on is not None and req.meeting_on > req.meeting_deadline)

@@ -97,6 +97,12 @@ class RequisitionFact:
     convened_on: date | None = None  # notice of the meeting given
     meeting_on: date | None = None  # the meeting's date, once fixed
 
+    @property
+    def the_boards_to_convene(self) -> bool:
+        """Valid, and the board's to convene (not yet convened, or convened by the board):
+        not still collecting, not short of signatures, not convened by the members."""
+        return self.state in ("valid", "board")
+
 
 @dataclass(frozen=True)
 class Represented:

@@ -18,7 +18,7 @@ def may_raise_hand_online(resolution: Resolution, member) -> bool:
     return (
         member is not None
         and resolution.method == Resolution.Method.HANDS
-        and resolution.state == "open"
+        and resolution.vote_is_open
         and Attendance.objects.filter(
             meeting_id=resolution.meeting_id,
             member=member,
@@ -40,7 +40,7 @@ def raise_hand_online(resolution: Resolution, member, choice: str, *, actor, now
         locked = Resolution.objects.select_for_update().get(pk=resolution.pk)
         if locked.method != Resolution.Method.HANDS:
             raise MeetingError(f"Resolution {locked.number} is decided on a poll, not by hands")
-        if locked.state != "open":
+        if not locked.vote_is_open:
             raise MeetingError(f"Voting on resolution {locked.number} is not open")
         if not Attendance.objects.filter(
             meeting_id=locked.meeting_id,

@@ -75,7 +75,7 @@ def record_text(minutes: Minutes) -> str:
 def _locked(meeting: Meeting) -> Minutes:
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None:
-        if meeting.state != "closed":
+        if not meeting.has_closed:
             raise MeetingError("minutes are kept once the meeting has closed")
         _draft(meeting, actor=None, now=None)
         minutes = Minutes.objects.select_for_update().get(meeting=meeting)
