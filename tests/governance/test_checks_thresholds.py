@@ -196,6 +196,20 @@ def test_mtg4_requisition_not_convened(days_after, fires):
     assert bool(found(COOP, facts(requisitions=(req,)), "MTG-4")) is fires
 
 
+@pytest.mark.parametrize(
+    "state, fires",
+    [("collecting", False), ("too-few", False), ("valid", True), ("board", True),
+     ("members", False)],
+)  # fmt: skip
+def test_mtg4_only_a_requisition_the_board_is_to_convene(state, fires):
+    board_by = TODAY - timedelta(days=1)
+    req = RequisitionFact(
+        1, state, board_by - timedelta(days=30), board_by, board_by + timedelta(days=14)
+    )
+    assert req.the_boards_to_convene is fires
+    assert bool(found(COOP, facts(requisitions=(req,)), "MTG-4")) is fires
+
+
 @pytest.mark.parametrize("votes_for, fires", [(76, False), (75, False), (74, True)])
 def test_mtg5_extraordinary_resolution_needs_three_quarters(votes_for, fires):
     res = ResolutionDeclared(
