@@ -27,7 +27,7 @@ def person(org):
         org,
         on=ON,
         user=user,
-        actor=user,
+        actor="test",  # dated ON: only the secretary or the system may date a joining
         display_name="Wilhelmina Quaintrelle",
         date_of_birth=date(1961, 7, 19),
         address="7 Quayside Lane",
