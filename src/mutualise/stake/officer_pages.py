@@ -59,7 +59,7 @@ def register_member(request, slug, number):
             },
             # the shares leave on death or bankruptcy (settle_pages), while there are some
             "may_settle": bool(account and account.balance_pence)
-            and request.user.has_perm("stake.keep_register", organisation),
+            and has_perm("stake.keep_register", request.user, organisation),
             "page_title": f"Share register: {member.display_name}",
         },
     )
