@@ -60,6 +60,7 @@ class Movement(models.Model):
         WITHDRAWAL = "withdrawal", "Withdrawn"
         FORFEIT = "forfeit", "Forfeited"
         DEATH = "death", "Paid out on death"
+        BANKRUPTCY = "bankruptcy", "Paid to the trustee in bankruptcy"
         CESSATION = "cessation", "Cancelled on ceasing to be a member"
 
     INCREASES = _INCREASES

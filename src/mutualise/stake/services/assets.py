@@ -124,7 +124,7 @@ def pay_out_members_capital(
     )  # fmt: skip
     if refusal:
         raise StakeError(f"refused: {refusal}")
-    kind = Movement.Kind.DEATH if purpose_kind == Purpose.ON_DEATH else Movement.Kind.WITHDRAWAL
+    kind = Movement.Kind.DEATH if purpose_kind == Purpose.ON_DEATH else Movement.Kind.BANKRUPTCY
     movement = _append(organisation, account.pk, kind, amount_pence, on, actor, reference, note)
     moved = AssetTransfer.objects.create(
         organisation=organisation, purpose_kind=purpose_kind, recipient_name=recipient_name[:200],
