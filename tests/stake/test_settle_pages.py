@@ -1,7 +1,9 @@
 """The officer's pages settling a member's shares on death or bankruptcy (stake/settle_pages.py):
 found on the member's entry by who keeps the register while the member holds shares, a check
 of what goes to the nominee and to the personal representatives before paying, each refusal
-in words at its field, 403 and no form for anyone else, and a form sent twice paying once."""
+in words at its field, 403 and no form for anyone else (an install's superuser with no role
+here too), a form sent twice paying once, the membership ending on death and each payment named
+for what it was in the movements."""
 
 from datetime import date
 from types import SimpleNamespace
@@ -12,7 +14,8 @@ from stake_helpers import found, make_members
 
 from mutualise.audit.models import AuditEvent
 from mutualise.register import services as register
-from mutualise.register.models import Member, Role
+from mutualise.register.models import Member, Role, StatusChange
+from mutualise.stake.documents import statement
 from mutualise.stake.models import AssetTransfer, Movement, ShareAccount
 from mutualise.stake.services import nominate, record_movement
 
@@ -67,13 +70,27 @@ def test_a_deceased_members_shares_go_to_the_nominee_and_the_estate_once(client,
     assert check.status_code == 200 and "To the nominee, Alex" in page
     assert '"to-nominee">£5,000.00' in page and '"to-estate">£3,000.00' in page
     assert _held(energy.ann) == 800_000  # the check pays nothing
+    assert "ends their membership on the date of death" in page
+    back = client.post(DEATH.format(1), {**dates, "action": "change", "shown": "800000"})
+    back_page = back.content.decode()  # "Change the dates" keeps the dates typed
+    assert back.status_code == 200 and 'id="check"' not in back_page
+    assert 'name="died_on_year" type="text" inputmode="numeric" value="2025"' in back_page
+    assert 'name="paid_on_month" type="text" inputmode="numeric" value="3"' in back_page
+    assert _held(energy.ann) == 800_000
     paying = {**dates, "action": "pay", "shown": "800000"}
     done = client.post(DEATH.format(1), paying, follow=True)
     page = done.content.decode()
     assert done.redirect_chain[-1][0] == ENTRY.format(1)
     assert "shares are settled: £5,000.00 to Alex and £3,000.00 to the personal" in page
+    assert "Their membership ended on 1 February 2025, the date of death." in page
     assert page.count("Paid out on death") == 2 and 'id="settle"' not in page
+    assert "The movements on one share account" not in page  # a comment, not text
+    assert 'govuk-table__cell--numeric mutualise-nowrap">-£5,000.00<' in page
     assert _held(energy.ann) == 0
+    energy.ann.refresh_from_db()  # membership ends on death, on the date of death
+    assert (energy.ann.status, energy.ann.ceased_on) == (Member.Status.CEASED, DIED)
+    assert energy.ann.history.last().reason == StatusChange.Reason.DIED
+    assert AuditEvent.objects.filter(action="member.ceased").count() == 1
     assert AuditEvent.objects.filter(action="shares.settled_on_death").count() == 1
     again = client.post(DEATH.format(1), paying)  # the same form sent twice
     assert again.status_code == 400
@@ -89,29 +106,51 @@ def test_without_a_nomination_everything_goes_to_the_personal_representatives(cl
     assert "To the nominee" not in page
 
 
-def test_a_bankrupt_members_shares_are_paid_to_the_trustee_once(client, energy):
+def test_a_bankrupt_members_shares_are_paid_to_the_trustee_once_after_a_check(client, energy):
+    users = get_user_model().objects
+    bob = users.create_user("bob")
+    Member.objects.filter(pk=energy.bob.pk).update(user=bob)
     client.force_login(energy.officer)
     form = client.get(BANKRUPTCY.format(2)).content.decode()
     assert 'name="shown" value="50000"' in form
     sent = {**_day("adjudged_on", DIED), **_day("paid_on", PAID), "trustee": "Tess Rustee",
             "amount": "200", "shown": "50000"}  # fmt: skip
-    done = client.post(BANKRUPTCY.format(2), sent, follow=True)
+    check = client.post(BANKRUPTCY.format(2), sent)
+    page = check.content.decode()
+    assert check.status_code == 200 and "To the trustee in bankruptcy, Tess Rustee" in page
+    assert '"to-trustee">£200.00' in page and '"left">£300.00' in page
+    assert 'name="trustee" value="Tess Rustee"' in page and 'value="pay"' in page
+    assert _held(energy.bob) == 50_000  # the check pays nothing
+    back = client.post(BANKRUPTCY.format(2), {**sent, "action": "change"}).content.decode()
+    assert 'id="check"' not in back and 'id="id_trustee" name="trustee"' in back
+    assert 'value="Tess Rustee"' in back and 'value="200"' in back  # the details kept
+    paying = {**sent, "action": "pay"}
+    done = client.post(BANKRUPTCY.format(2), paying, follow=True)
     page = done.content.decode()
     assert "£200.00 of Member 2&#x27;s shares paid to Tess Rustee" in page
-    assert "They now hold £300.00" in page and "Withdrawn" in page
+    assert "-£200.00 of" not in page  # the amount paid, not the ledger's sign
+    assert "They now hold £300.00" in page and "Paid to the trustee in bankruptcy" in page
+    assert "Withdrawn" not in page
     assert _held(energy.bob) == 30_000
-    again = client.post(BANKRUPTCY.format(2), sent)  # the same form sent twice
+    again = client.post(BANKRUPTCY.format(2), paying)  # the checked payment sent again
     assert again.status_code == 400
     assert "holding changed since the page was shown (£500.00 then, £300.00 now)" in (
         again.content.decode()
     )
     assert _held(energy.bob) == 30_000
-    rest = client.post(BANKRUPTCY.format(2), {**sent, "amount": "", "shown": "30000"})
+    rest = client.post(BANKRUPTCY.format(2), {**paying, "amount": "", "shown": "30000"})
     assert rest.status_code == 302 and _held(energy.bob) == 0
     assert AuditEvent.objects.filter(action="shares.settled_on_bankruptcy").count() == 2
     assert list(AssetTransfer.objects.filter(member=energy.bob).values_list(
         "recipient_name", "amount_pence").order_by("id")) == [("Tess Rustee", 20_000),
                                                              ("Tess Rustee", 30_000)]  # fmt: skip
+    assert set(Movement.objects.filter(account__member=energy.bob, amount_pence__lt=0)
+               .values_list("kind", flat=True)) == {"bankruptcy"}  # fmt: skip
+    client.force_login(bob)  # the member's own page and statement name it too
+    own = client.get("/o/sunny-energy/shares/").content.decode()
+    assert own.count("Paid to the trustee in bankruptcy") == 2 and "Withdrawn" not in own
+    rows = statement(energy.org, energy.bob, date(2024, 4, 1), date(2025, 12, 31)).rows
+    assert [r[1] for r in rows] == ["Paid to the trustee in bankruptcy"] * 2
 
 
 FUTURE = date(2999, 12, 31)  # to come on any clock, the demo's too
@@ -136,8 +175,9 @@ BANKRUPTCY_REFUSALS = [
     ({**GOOD, "trustee": "T" * 201}, "id_trustee", "at most 200 characters"),
     ({**GOOD, "amount": "lots"}, "id_amount", "Enter the amount in pounds"),
     ({**GOOD, "amount": "0"}, "id_amount", "more than £0"),
-    ({**GOOD, "amount": "9000"}, "id_amount",
-     "limited to its paid-up value: the member holds £8,000.00, not £9,000.00"),
+    ({**GOOD, "amount": "9000"}, "id_amount", "The amount must be £8,000.00 or less"),
+    ({**GOOD, "shown": "1"}, "held",
+     "holding changed since the page was shown (£0.01 then, £8,000.00 now)"),
     ({**GOOD, **_day("adjudged_on", PAID), **_day("paid_on", DIED)}, "id_paid_on_day",
      "must be on or after the date of the bankruptcy order"),
     ({**GOOD, "adjudged_on_year": "99999"}, "id_adjudged_on_day", "must be a real date"),
@@ -173,13 +213,18 @@ def test_who_may_not_keep_the_register_gets_403_and_no_form(client, energy):
     elsewhere = users.create_user("other-sec")  # the officer of another organisation
     register.grant_role(found(slug="other-energy"), elsewhere, Role.Kind.OFFICER, actor="test")
     paying = {**GOOD, **_day("died_on", DIED), "action": "pay"}
-    for who in (member, energy.board, elsewhere):
+    root = users.create_superuser("root")  # the install's, with no role here
+    for who in (member, energy.board, elsewhere, root):
         client.force_login(who)
         for url in (DEATH, BANKRUPTCY):
             for answer in (client.get(url.format(1)), client.post(url.format(1), paying)):
                 page = answer.content.decode()
                 assert answer.status_code == 403, (who, url)
                 assert 'name="paid_on_day"' not in page and 'name="shown"' not in page
+                assert "£8,000.00" not in page and energy.ann.display_name not in page
+    assert client.get(ENTRY.format(1)).status_code == 403  # root, as on the entry
+    register.grant_role(energy.org, root, Role.Kind.BOARD, actor="test")
+    assert 'id="settle"' not in client.get(ENTRY.format(1)).content.decode()  # sees, may not pay
     client.force_login(energy.officer)
     assert client.get(DEATH.format(99)).status_code == 404  # no such member here
     assert client.get("/o/other-energy/shares/register/1/death/").status_code == 403

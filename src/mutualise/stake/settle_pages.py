@@ -2,9 +2,11 @@
 (CCBSA 2014 ss.37-40 and Sch.1), reached from the member's entry in the share register:
 settle a deceased member's shares (the page shows what goes to the nominee and what to the
 personal representatives before anything is paid) and pay a bankrupt member's shares to the
-trustee of their property. Stake's services check the role again, pay in one transaction under
-the asset lock and audit each payment; these pages read the form and explain a refusal at its
-field. Each form carries the holding it was shown, so sending it twice does not pay twice."""
+trustee of their property (again a check of what is paid first). Settling on death also ends
+the membership on the date of death. Stake's services check the role again, pay in one
+transaction under the asset lock and audit each payment; these pages read the form and explain
+a refusal at its field. Each confirmation carries what was checked and the holding it was shown,
+so sending it twice (or again after going back) does not pay twice."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from rules import has_perm
 
 from mutualise import clock
 from mutualise.constitution.settings import parse_pounds
@@ -34,7 +38,9 @@ def _entry(request, slug, number):
     """The organisation, the member and their holding in pence, for who may keep the share
     register only: a member, the board or another organisation's officer gets 403."""
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not request.user.has_perm("stake.keep_register", organisation):
+    # rules' has_perm, never user.has_perm: its superuser shortcut would let an install's
+    # superuser with no role here see the holding and pay it out (roles are per organisation)
+    if not has_perm("stake.keep_register", request.user, organisation):
         raise PermissionDenied("Only the membership secretary or an administrator may pay out "
                                "a member's shares.")  # fmt: skip
     if organisation.constitution.shares is None:
@@ -89,6 +95,19 @@ def _shown(post) -> int | None:
     return whole_number(post.get("shown", ""), max_digits=15)
 
 
+def _shown_refusal(post, member, held: int, again: str) -> tuple[str, str] | None:
+    """The refusal when the form does not carry the holding it was shown, or carries another
+    (the same form sent again after a payment, or a movement in between), else None."""
+    shown = _shown(post)
+    if shown is None:
+        return ("held", f"The form did not say which holding it was shown: {again}")
+    if shown != held:
+        return ("held", f"Member {member.number}'s holding changed since the page was shown "
+                        f"({pounds(shown)} then, {pounds(held)} now): nothing was paid; check "
+                        "the entry")  # fmt: skip
+    return None
+
+
 def _page(request, template, organisation, member, held, title, errors, **context):
     return render(
         request,
@@ -123,6 +142,8 @@ def settle_death(request, slug, number):
     post, errors, check = request.POST, [], None
     if request.method == "POST" and held == 0:  # e.g. the payment's form sent again
         errors.append(("held", f"Member {member.number} holds no shares to settle"))
+    elif request.method == "POST" and post.get("action") == "change":
+        pass  # back from the check to the dates, as they were typed
     elif request.method == "POST":
         died_on = _day(post, "died_on", "date of death", errors)
         paid_on = _day(post, "paid_on", "date the shares are paid", errors)
@@ -130,9 +151,9 @@ def settle_death(request, slug, number):
             errors.append(("id_paid_on_day", "The date the shares are paid must be on or "
                                              "after the date of death"))  # fmt: skip
         paying = post.get("action") == "pay"
-        if not errors and paying and _shown(post) is None:
-            errors.append(("held", "The form did not say which holding it was shown: check "
-                                   "what will be paid again"))  # fmt: skip
+        refusal = paying and _shown_refusal(post, member, held, "check what will be paid again")
+        if not errors and refusal:
+            errors.append(refusal)
         if not errors and paying:
             try:
                 paid = services.settle_on_death(organisation, member, died_on=died_on,
@@ -145,7 +166,8 @@ def settle_death(request, slug, number):
                 parts = [f"{pounds(p)} to {'the ' if who == 'personal representatives' else ''}"
                          f"{who}" for who, p in paid]  # fmt: skip
                 messages.success(request, f"{member.display_name}'s shares are settled: "
-                                          + " and ".join(parts) + ".")  # fmt: skip
+                                          + " and ".join(parts) + "." + _ended(member, died_on,
+                                                                               slug))  # fmt: skip
                 return redirect("stake:register_member", slug=slug, number=member.number)
         elif not errors:
             nomination, to_nominee, to_estate = services.death_payouts(
@@ -161,6 +183,19 @@ def settle_death(request, slug, number):
                  dates=_dates(post, _DEATH_DATES, errors))  # fmt: skip
 
 
+def _ended(member, died_on: date, slug: str) -> str:
+    """What the banner adds about the membership: ended on the date of death, or the next step
+    when the one settling may not end memberships (an administrator)."""
+    member.refresh_from_db(fields=["status"])
+    if member.status == Member.Status.CEASED:
+        return f" Their membership ended on {died_on:%-d %B %Y}, the date of death."
+    if member.status != Member.Status.ADMITTED:
+        return ""
+    entry = reverse("register:member", kwargs={"slug": slug, "number": member.number})
+    return (f" Their membership is still current: the membership secretary should end it "
+            f"(reason: died, on {died_on:%-d %B %Y}) from their entry in the register, {entry}")  # fmt: skip
+
+
 _BANKRUPTCY_DATES = (
     ("adjudged_on", "Date of the bankruptcy order", "As on the order, for example 27 3 2026"),
     ("paid_on", "Date the shares are paid", "For example 27 3 2026"),
@@ -174,15 +209,18 @@ _BANKRUPTCY_REFUSALS = (
 
 def settle_bankruptcy(request, slug, number):
     """The bankruptcy order's date, the trustee's name, the amount (empty: the whole holding)
-    and the day paid, through settle_on_bankruptcy."""
+    and the day paid (POST: what is paid, to check), then the payment (POST with action=pay,
+    what was checked and the holding it was shown), through settle_on_bankruptcy."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     organisation, member, held = _entry(request, slug, number)
-    post, errors, entered = request.POST, [], {"trustee": "", "amount": ""}
+    post, errors, check = request.POST, [], None
+    entered = {key: post.get(key, "").strip()[:300] for key in ("trustee", "amount")}
     if request.method == "POST" and held == 0:
         errors.append(("held", f"Member {member.number} holds no shares to pay to a trustee"))
+    elif request.method == "POST" and post.get("action") == "change":
+        pass  # back from the check to the form, as it was filled in
     elif request.method == "POST":
-        entered = {key: post.get(key, "").strip()[:300] for key in ("trustee", "amount")}
         adjudged_on = _day(post, "adjudged_on", "date of the bankruptcy order", errors)
         if not entered["trustee"]:
             errors.append(("id_trustee", "Enter the name of the trustee in bankruptcy"))
@@ -197,10 +235,12 @@ def settle_bankruptcy(request, slug, number):
         if adjudged_on and paid_on and paid_on < adjudged_on:
             errors.append(("id_paid_on_day", "The date the shares are paid must be on or "
                                              "after the date of the bankruptcy order"))  # fmt: skip
-        if not errors and _shown(post) is None:
-            errors.append(("held", "The form did not say which holding it was shown: open "
-                                   "the member's entry and try again"))  # fmt: skip
-        if not errors:
+        refusal = _shown_refusal(post, member, held, "open the member's entry and try again")
+        if not errors and refusal:
+            errors.append(refusal)
+        if not errors and amount and amount > held:
+            errors.append(("id_amount", f"The amount must be {pounds(held)} or less"))
+        if not errors and post.get("action") == "pay":
             try:
                 movement = services.settle_on_bankruptcy(
                     organisation, member, trustee_name=entered["trustee"],
@@ -211,11 +251,16 @@ def settle_bankruptcy(request, slug, number):
                 errors.append((_anchor(str(exc), _BANKRUPTCY_REFUSALS),
                                _sentence(str(exc), officer=True)))  # fmt: skip
             else:
-                paid, left = pounds(movement.amount_pence), pounds(movement.balance_after_pence)
+                paid, left = pounds(-movement.amount_pence), pounds(movement.balance_after_pence)
                 messages.success(request, f"{paid} of {member.display_name}'s shares paid to "
                                           f"{entered['trustee']}, trustee in bankruptcy. "
                                           f"They now hold {left}.")  # fmt: skip
                 return redirect("stake:register_member", slug=slug, number=member.number)
+        elif not errors:
+            paying = amount or held
+            check = {"paying": pounds(paying), "left": pounds(held - paying),
+                     "adjudged_on": adjudged_on, "paid_on": paid_on,
+                     "days": [("adjudged_on", adjudged_on), ("paid_on", paid_on)]}  # fmt: skip
     return _page(request, "stake/settle_bankruptcy.html", organisation, member, held,
                  "Pay a bankrupt member's shares to the trustee", errors, entered=entered,
-                 dates=_dates(post, _BANKRUPTCY_DATES, errors))  # fmt: skip
+                 check=check, dates=_dates(post, _BANKRUPTCY_DATES, errors))  # fmt: skip

@@ -10,11 +10,15 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
+from rules import has_perm
 
 from mutualise import clock
 from mutualise.audit import services as audit
 from mutualise.constitution.asset_lock import Purpose
 from mutualise.constitution.money import NOMINEE_RELATIONS_FOR_OFFICERS
+from mutualise.register import services as register
+from mutualise.register.errors import MemberError
+from mutualise.register.models import Member, StatusChange
 
 from ..models import Nomination, ShareAccount
 from .assets import pay_out_members_capital
@@ -147,10 +151,31 @@ def settle_on_death(
                 reference="estate", note="to the personal representatives",
             )  # fmt: skip
             payouts.append(("personal representatives", to_estate))
+        ended = _end_membership_on_death(member, died_on, actor)
         audit.record(organisation, "shares.settled_on_death", actor=actor, subject=member,
                      data={"member": member.number, "nominee": to_nominee,
-                           "estate": to_estate})  # fmt: skip
+                           "estate": to_estate, "membership_ended": ended})  # fmt: skip
     return payouts
+
+
+def _end_membership_on_death(member, died_on: date, actor) -> bool:
+    """Membership ends on death: inside settle_on_death's transaction, end a current membership
+    on the date of death through the register's `cease` (which audits it as member.ceased),
+    when the actor may change memberships. Returns whether it ended it; False leaves it to the
+    membership secretary (an administrator keeps the share register but not the members), and
+    the page says so."""
+    if member.status != Member.Status.ADMITTED:
+        return False
+    if hasattr(actor, "has_perm") and not has_perm(
+        "register.manage_members", actor, member.organisation
+    ):
+        return False
+    try:
+        register.cease(member, StatusChange.Reason.DIED, actor=actor, on=died_on,
+                       note="ended when the shares were settled on death")  # fmt: skip
+    except MemberError as exc:  # e.g. a date of death before the membership began
+        raise StakeError(f"the membership could not end on the date of death: {exc}") from exc
+    return True
 
 
 def settle_on_bankruptcy(
