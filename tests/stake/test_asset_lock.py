@@ -147,7 +147,7 @@ def test_a_bankrupt_members_shares_are_paid_to_the_trustee_at_no_more_than_paid_
     assert not AssetTransfer.objects.exists()
     part = settle(energy, ann, trustee_name="R. Smith (Official Receiver)",
                   adjudged_on=date(2025, 2, 1), on=date(2025, 3, 1), amount_pence=25_000)  # fmt: skip
-    assert (part.kind, part.amount_pence, part.reference) == ("withdrawal", -25_000, "bankruptcy")
+    assert (part.kind, part.amount_pence, part.reference) == ("bankruptcy", -25_000, "bankruptcy")
     rest = settle(energy, ann, trustee_name="R. Smith (Official Receiver)",
                   adjudged_on=date(2025, 2, 1), on=date(2025, 3, 1))  # fmt: skip
     assert rest.amount_pence == -15_000

@@ -104,6 +104,16 @@ def test_without_a_nomination_everything_goes_to_the_personal_representatives(cl
     page = client.post(DEATH.format(2), dates).content.decode()
     assert "No nomination was in force" in page and '"to-estate">£500.00' in page
     assert "To the nominee" not in page
+    admin = get_user_model().objects.create_user("admin")  # keeps the shares, not the members
+    register.grant_role(energy.org, admin, Role.Kind.ADMINISTRATOR, actor="test")
+    client.force_login(admin)
+    done = client.post(DEATH.format(2), {**dates, "action": "pay", "shown": "50000"}, follow=True)
+    page = done.content.decode()
+    assert "£500.00 to the personal representatives" in page and _held(energy.bob) == 0
+    assert "Their membership is still current: the membership secretary should end it" in page
+    assert "/o/sunny-energy/members/2/" in page
+    energy.bob.refresh_from_db()
+    assert energy.bob.is_member and not AuditEvent.objects.filter(action="member.ceased").exists()
 
 
 def test_a_bankrupt_members_shares_are_paid_to_the_trustee_once_after_a_check(client, energy):

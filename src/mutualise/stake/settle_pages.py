@@ -155,6 +155,7 @@ def settle_death(request, slug, number):
         if not errors and refusal:
             errors.append(refusal)
         if not errors and paying:
+            was_member = member.is_member
             try:
                 paid = services.settle_on_death(organisation, member, died_on=died_on,
                                                 on=paid_on, shown_pence=_shown(post),
@@ -166,8 +167,8 @@ def settle_death(request, slug, number):
                 parts = [f"{pounds(p)} to {'the ' if who == 'personal representatives' else ''}"
                          f"{who}" for who, p in paid]  # fmt: skip
                 messages.success(request, f"{member.display_name}'s shares are settled: "
-                                          + " and ".join(parts) + "." + _ended(member, died_on,
-                                                                               slug))  # fmt: skip
+                                          + " and ".join(parts) + "." + _ended(member, was_member,
+                                                                               died_on, slug))  # fmt: skip
                 return redirect("stake:register_member", slug=slug, number=member.number)
         elif not errors:
             nomination, to_nominee, to_estate = services.death_payouts(
@@ -183,14 +184,14 @@ def settle_death(request, slug, number):
                  dates=_dates(post, _DEATH_DATES, errors))  # fmt: skip
 
 
-def _ended(member, died_on: date, slug: str) -> str:
+def _ended(member, was_member: bool, died_on: date, slug: str) -> str:
     """What the banner adds about the membership: ended on the date of death, or the next step
     when the one settling may not end memberships (an administrator)."""
     member.refresh_from_db(fields=["status"])
-    if member.status == Member.Status.CEASED:
-        return f" Their membership ended on {died_on:%-d %B %Y}, the date of death."
-    if member.status != Member.Status.ADMITTED:
+    if not was_member:
         return ""
+    if not member.is_member:
+        return f" Their membership ended on {died_on:%-d %B %Y}, the date of death."
     entry = reverse("register:member", kwargs={"slug": slug, "number": member.number})
     return (f" Their membership is still current: the membership secretary should end it "
             f"(reason: died, on {died_on:%-d %B %Y}) from their entry in the register, {entry}")  # fmt: skip
