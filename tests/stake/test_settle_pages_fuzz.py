@@ -45,21 +45,21 @@ def settle_world(db):
 
 
 @FUZZ
-@given(data=form(DEATH_FIELDS, actions=("pay", "check")))
+@given(data=form(DEATH_FIELDS, actions=("pay", "check", "change")))
 def test_the_death_settlement_never_fails(client, settle_world, data):
     client.force_login(settle_world["officer"])
     post(client, DEATH, data)
 
 
 @FUZZ
-@given(data=form(BANKRUPTCY_FIELDS))
+@given(data=form(BANKRUPTCY_FIELDS, actions=("pay", "change")))
 def test_the_bankruptcy_payment_never_fails(client, settle_world, data):
     client.force_login(settle_world["officer"])
     post(client, BANKRUPTCY, data)
 
 
 @FUZZ
-@given(data=form(["trustee", "amount", "shown"]))
+@given(data=form(["trustee", "amount", "shown"], actions=("pay", "change")))
 def test_the_bankruptcy_payment_on_real_dates_never_fails(client, settle_world, data):
     client.force_login(settle_world["officer"])
     post(client, BANKRUPTCY, {**DATES, **data})
