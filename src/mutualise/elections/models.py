@@ -129,36 +129,38 @@ class Candidate(CandidateQuestions, models.Model):
         return self.ballot_name
 
 
-class CandidateProposer(models.Model):
-    """One member proposing a candidate (add with through_defaults={"organisation": ...})."""
+class _NominationLink(models.Model):
+    """One member proposing or seconding a candidate: a through table, so that it carries
+    `organisation` (add with through_defaults={"organisation": ...})."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE)
     member = models.ForeignKey(Member, on_delete=models.CASCADE)
+    does = ""  # what the member does for the candidate, for __str__
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.does} {self.candidate_id}"
+
+
+class CandidateProposer(_NominationLink):
+    does = "proposes"
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["candidate", "member"], name="candidate_proposer_once")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.member_id} proposers {self.candidate_id}"
 
-
-class CandidateSeconder(models.Model):
-    """One member seconding a candidate (add with through_defaults={"organisation": ...})."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE)
-    member = models.ForeignKey(Member, on_delete=models.CASCADE)
+class CandidateSeconder(_NominationLink):
+    does = "seconds"
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["candidate", "member"], name="candidate_seconder_once")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.member_id} seconders {self.candidate_id}"
 
 
 class RollEntry(models.Model):
