@@ -45,6 +45,37 @@ def test_a_withdrawal_below_nothing_is_refused_and_nothing_is_written(energy):
     assert ShareAccount.objects.get(member=member).balance_pence == 30_000
 
 
+def test_a_back_dated_movement_out_may_not_leave_less_than_nothing_on_any_day(energy):
+    """Found walking the settle pages: a payment dated before the allotment was taken, and the
+    history (in the order the movements take effect) went below nothing, then back up."""
+    (member,) = make_members(energy, 1)
+    services.record_movement(energy, member, "allotment", 10_000, on=ON)
+    with pytest.raises(StakeError, match="held 0p on 2020-01-02"):
+        services.record_movement(energy, member, "forfeit", 50, on=date(2020, 1, 2))
+    services.record_movement(energy, member, "forfeit", 5_000, on=date(2025, 6, 1))
+    services.record_movement(energy, member, "allotment", 20_000, on=date(2025, 8, 1))
+    # 25,000 held today, but on 1 June only 5,000 was, after that day's forfeit.
+    with pytest.raises(StakeError, match="less than nothing on 2025-06-01"):
+        services.record_movement(energy, member, "forfeit", 8_000, on=date(2025, 4, 1))
+    # Back-dated within what was held on every day: taken.
+    services.record_movement(energy, member, "forfeit", 5_000, on=date(2025, 4, 1))
+    assert Movement.objects.filter(organisation=energy).count() == 4
+    assert ShareAccount.objects.get(member=member).balance_pence == 20_000
+
+
+def test_the_history_shows_each_days_balance_in_the_order_they_take_effect(energy):
+    from mutualise.stake.views import account_holding
+
+    (member,) = make_members(energy, 1)
+    services.record_movement(energy, member, "allotment", 30_000, on=ON)
+    services.record_movement(energy, member, "forfeit", 10_000, on=date(2025, 6, 1))
+    services.record_movement(energy, member, "forfeit", 5_000, on=date(2025, 4, 1))  # recorded last
+    _, _, shown = account_holding(member, energy.constitution.shares)
+    assert [(day, balance) for day, _, _, balance in shown["rows"]] == [
+        (ON, "£300.00"), (date(2025, 4, 1), "£250.00"), (date(2025, 6, 1), "£150.00"),
+    ]  # fmt: skip
+
+
 def test_the_maximum_holding_is_the_rulebooks_and_the_acts(energy, db):
     (member,) = make_members(energy, 1)
     assert services.maximum_holding(energy) == 10_000_000  # GBP 100,000 in the model rulebook

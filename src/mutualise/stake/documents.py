@@ -9,6 +9,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 
 from django.db.models import Sum
 from fpdf import FPDF
@@ -87,10 +88,12 @@ class Statement:
 
 def statement(organisation, member, first: date, last: date) -> Statement:
     account = ShareAccount.objects.filter(organisation=organisation, member=member).first()
-    moves = Movement.objects.filter(account=account).order_by("on", "id") if account else []
+    moves = list(Movement.objects.filter(account=account).order_by("on", "id")) if account else []
     opening = sum(m.amount_pence for m in moves if m.on < first)
-    rows = [(m.on, m.get_kind_display(), m.amount_pence, m.balance_after_pence)
-            for m in moves if first <= m.on <= last]  # fmt: skip
+    # Balances in the order the movements take effect, as the pages show them.
+    balances = accumulate(m.amount_pence for m in moves)
+    rows = [(m.on, m.get_kind_display(), m.amount_pence, balance)
+            for m, balance in zip(moves, balances, strict=True) if first <= m.on <= last]  # fmt: skip
     closing = opening + sum(r[2] for r in rows)
     interest = interest_by_member(organisation, first, last).get(member.pk, 0)
     return Statement(member, first, last, opening, rows, closing, interest)

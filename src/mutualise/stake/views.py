@@ -5,6 +5,7 @@ form, and the officers' view of the share register with its exports."""
 from __future__ import annotations
 
 from datetime import date
+from itertools import accumulate
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -231,6 +232,9 @@ def account_holding(member, shares):
     account = ShareAccount.objects.filter(member=member).first() if member else None
     movements = Movement.objects.filter(account=account).order_by("on", "id") if account else []
     held = account.balance_pence if account else 0
+    # The balance after each row in the order the rows take effect (a back-dated entry is
+    # recorded after later ones: its stored balance_after is the recording order's).
+    balances = list(accumulate(m.amount_pence for m in movements))
     return (
         account,
         movements,
@@ -239,8 +243,8 @@ def account_holding(member, shares):
             "whole_shares": held // shares.nominal_value_pence,
             "nominal": pounds(shares.nominal_value_pence),
             "rows": [
-                (m.on, m.get_kind_display(), pounds(m.amount_pence), pounds(m.balance_after_pence))
-                for m in movements
+                (m.on, m.get_kind_display(), pounds(m.amount_pence), pounds(balance))
+                for m, balance in zip(movements, balances, strict=True)
             ],
         },
     )

@@ -73,6 +73,8 @@ def _append(organisation, account_pk, kind, amount, on, actor, reference, note, 
             f"member {account.member.number} holds {account.balance_pence}p; "
             f"a {kind} of {amount}p would leave less than nothing"
         )
+    if signed < 0:
+        _refuse_a_holding_below_nothing_on_any_day(account, signed, on, kind, amount)
     ceiling = maximum_holding(organisation)
     if signed > 0 and ceiling is not None and after > ceiling:
         raise StakeError(
@@ -110,6 +112,32 @@ def _append(organisation, account_pk, kind, amount, on, actor, reference, note, 
             actor=actor,
         )
     return movement
+
+
+def _refuse_a_holding_below_nothing_on_any_day(account, signed, on, kind, amount) -> None:
+    """A movement out dated before others already recorded (the ledger takes back-dated
+    entries) must leave the holding at nothing or more on every day from its own on, in the
+    order of the days the movements take effect: the history the pages and statements show."""
+    later = list(
+        Movement.objects.filter(account=account, on__gt=on)
+        .order_by("on", "id")
+        .values_list("on", "amount_pence")
+    )
+    if not later:
+        return  # the balance already counts every movement up to `on`
+    running = account.balance_pence - sum(pence for _, pence in later) + signed
+    if running < 0:
+        raise StakeError(
+            f"member {account.member.number} held {running - signed}p on {on}; a {kind} of "
+            f"{amount}p cannot be dated before the movements that brought the shares"
+        )
+    for day, pence in later:
+        running += pence
+        if running < 0:
+            raise StakeError(
+                f"a {kind} of {amount}p dated {on} would leave member {account.member.number} "
+                f"holding less than nothing on {day}, after the movements already recorded"
+            )
 
 
 def record_movement(
