@@ -174,6 +174,8 @@ DEATH_REFUSALS = [
      "The date the shares are paid must be today or in the past"),
     ({**_day("died_on", PAID), **_day("paid_on", DIED)}, "id_paid_on_day",
      "must be on or after the date of death"),
+    ({**_day("died_on", date(1999, 1, 1)), **_day("paid_on", PAID)}, "id_died_on_day",
+     "must be on or after the day they became a member"),  # at the check, before paying
     ({**_day("died_on", DIED), **_day("paid_on", PAID), "action": "pay"}, "held",
      "did not say which holding it was shown"),
     ({**_day("died_on", DIED), **_day("paid_on", PAID), "action": "pay", "shown": "1"}, "held",

@@ -150,6 +150,11 @@ def settle_death(request, slug, number):
         if died_on and paid_on and paid_on < died_on:
             errors.append(("id_paid_on_day", "The date the shares are paid must be on or "
                                              "after the date of death"))  # fmt: skip
+        joined = member.admitted_on
+        if died_on and joined and died_on < joined and member.is_member:
+            # Said at the check, not only when paying (the membership ends on the date of death).
+            errors.append(("id_died_on_day", "The date of death must be on or after the day "
+                                             f"they became a member, {joined:%-d %B %Y}"))  # fmt: skip
         paying = post.get("action") == "pay"
         refusal = paying and _shown_refusal(post, member, held, "check what will be paid again")
         if not errors and refusal:
