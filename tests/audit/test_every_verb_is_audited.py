@@ -70,7 +70,7 @@ READS = {
     "register.services.details": ["normalise_details", "find_duplicates", "eligibility_reasons"],
     "register.services.privacy": ["member_history", "subject_access"],
     "register.services.standing": ["recheck_register"],
-    "register.services.members": ["member_facts"],
+    "register.services.members": ["member_facts", "may_end"],
     "stake.services.inspection": ["inspections"],
     "stake.services.errors": ["require", "shares_rules", "check_day", "check_pence", "check_text"],
     "stake.services.interest": [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .explain import explain, explain_sections, legal_form_label
+from .explain import explain, explain_sections, legal_form_label, listing
 from .load import Problem, RulebookError, load_file, load_text
 from .schema import SCHEMA_VERSION, Constitution, NotFound
 
@@ -24,6 +24,7 @@ __all__ = [
     "explain",
     "explain_sections",
     "legal_form_label",
+    "listing",
     "load_file",
     "load_text",
     "model_path",

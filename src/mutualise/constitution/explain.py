@@ -101,7 +101,8 @@ def _money(pence: int) -> str:
     return f"£{pounds:,}" + (f".{rest:02d}" if rest else "")
 
 
-def _listing(items: list[str]) -> str:
+def listing(items: list[str]) -> str:
+    """Items in words: "a", "a and b", "a, b and c"."""
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
@@ -139,7 +140,7 @@ def _constituency(constituency: Constituency) -> str:
     text = f"{constituency.name} ({constituency.id}): " + (", ".join(who) or "open to all") + "."
     if constituency.classes:
         names = [f"{k.name} ({k.id})" for k in constituency.classes]
-        text += " It is divided into classes: " + _listing(names) + "."
+        text += " It is divided into classes: " + listing(names) + "."
     return text
 
 
@@ -219,7 +220,7 @@ def _body(c: Constitution, body: Body) -> str:
             f"{seats} {kind} {noun if seats > 1 else noun[:-1]} for {term.years}-year terms. "
         )
     if others:
-        text += ("Other seats: " if elected else "Seats: ") + _listing(others) + ". "
+        text += ("Other seats: " if elected else "Seats: ") + listing(others) + ". "
     limits = []
     if term.max_terms:
         limits.append(f"at most {_plural(term.max_terms, 'term')}")
@@ -266,14 +267,14 @@ def _elections(c: Constitution) -> str:
         f"the {b.name} uses {_METHODS[b.election_method]}" for b in c.bodies if b.election_method
     ]
     if overrides:
-        text += "Except that " + _listing(overrides) + ". "
+        text += "Except that " + listing(overrides) + ". "
     if t.day_kind is DayKind.WORKING:
         nation = c.organisation.nation.replace("-", " ").title().replace(" And ", " and ")
         days = [
             f"bank holidays in {nation}" if d == "bank-holidays" else _NON_WORKING[d]
             for d in t.non_working_days
         ]
-        text += "These days do not count as working days: " + _listing(days) + ". "
+        text += "These days do not count as working days: " + listing(days) + ". "
     n = e.nominations
     needs = [_plural(n.proposers, "proposer")] if n.proposers else []
     needs += [_plural(n.seconders, "seconder")] if n.seconders else []
@@ -289,7 +290,7 @@ def _elections(c: Constitution) -> str:
     }[e.when_uncontested]
     if e.independent_returning_officer:
         text += "An independent returning officer runs each election. "
-    text += "Votes may be cast " + _listing([_CHANNELS[ch] for ch in e.channels]) + "."
+    text += "Votes may be cast " + listing([_CHANNELS[ch] for ch in e.channels]) + "."
     return text
 
 
@@ -427,7 +428,7 @@ def _surplus_and_lock(c: Constitution) -> str:
         if asides:
             words += f" ({'; '.join(asides)})"
         uses.append(words)
-    text = "Surplus may go to " + _listing(uses) + ". "
+    text = "Surplus may go to " + listing(uses) + ". "
     if c.surplus.dividend_cap is not None:
         text += (
             f"Dividends may not exceed {percent(c.surplus.dividend_cap)} of distributable profits. "
@@ -441,7 +442,7 @@ def _surplus_and_lock(c: Constitution) -> str:
         AssetLockKind.CIC: "the community interest company asset lock",
         AssetLockKind.RULES: "an asset lock in its own rules",
     }[lock.kind]
-    recipients = _listing([_RECIPIENTS[r] for r in lock.permitted_recipients])
+    recipients = listing([_RECIPIENTS[r] for r in lock.permitted_recipients])
     text += f"Assets are held under {name}: they may pass only to {recipients}. "
     return (
         text

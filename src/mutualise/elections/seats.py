@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from mutualise.constitution import listing
+
 from .models import OfficeTerm
 
 
@@ -17,10 +19,6 @@ TIE_WORDS = {
     "lot": "by lot",
     "agreement-then-lot": "as they agree among themselves, or if they do not agree, by lot",
 }
-
-
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @dataclass
@@ -37,7 +35,7 @@ class RotationTie:
     @property
     def words(self) -> str:
         return (
-            f"{self.retire} of {_names(self.tied)}, who took office on "
+            f"{self.retire} of {listing(self.tied)}, who took office on "
             f"{self.started_on:%-d %B %Y}, {'retire' if self.retire > 1 else 'retires'} {TIE_WORDS[self.decided_by]} "
             f"(rulebook: bodies.{self.body_id}.rotation.ties)"
         )

@@ -22,16 +22,16 @@ from rules import has_perm
 
 from mutualise import clock
 from mutualise.constitution.settings import parse_pounds
+from mutualise.register import services as register
 from mutualise.register.models import Member, Organisation
 from mutualise.register.tabular import whole_number
+from mutualise.register.views.common import DATE_PARTS
 
 from . import services
 from .member_pages import _sentence
 from .models import ShareAccount
 from .services.errors import FIRST_YEAR
 from .views import pounds
-
-DATE_PARTS = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
 
 
 def _entry(request, slug, number):
@@ -150,11 +150,12 @@ def settle_death(request, slug, number):
         if died_on and paid_on and paid_on < died_on:
             errors.append(("id_paid_on_day", "The date the shares are paid must be on or "
                                              "after the date of death"))  # fmt: skip
-        joined = member.admitted_on
-        if died_on and joined and died_on < joined and member.is_member:
-            # Said at the check, not only when paying (the membership ends on the date of death).
+        if died_on and member.is_member and not register.may_end(member, died_on)[0]:
+            # Said at the check, not only when paying (the membership ends on the date of death);
+            # the register's lifecycle decides whether it may end then.
+            joined = f"{member.admitted_on:%-d %B %Y}"
             errors.append(("id_died_on_day", "The date of death must be on or after the day "
-                                             f"they became a member, {joined:%-d %B %Y}"))  # fmt: skip
+                                             f"they became a member, {joined}"))  # fmt: skip
         paying = post.get("action") == "pay"
         refusal = paying and _shown_refusal(post, member, held, "check what will be paid again")
         if not errors and refusal:

@@ -44,6 +44,7 @@ from .members import (
     decline,
     join,
     link_sign_in,
+    may_end,
     rejoin,
     update_details,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "grant_role",
     "join",
     "link_sign_in",
+    "may_end",
     "member_history",
     "merge",
     "neutralise_cell",

@@ -440,6 +440,12 @@ def member_facts(member: Member, on: date) -> lifecycle.MemberFacts:
     )
 
 
+def may_end(member: Member, on: date) -> tuple[bool, str]:
+    """(allowed, reason): whether the membership may end on `on` (the lifecycle's cease move),
+    for a page that asks before a service ends it."""
+    return lifecycle.check("cease", member_facts(member, on))
+
+
 def _move(name: str, member: Member, on: date) -> None:
     allowed, reason = lifecycle.check(name, member_facts(member, on))
     if not allowed:

@@ -18,7 +18,7 @@ from mutualise.constitution.asset_lock import Purpose
 from mutualise.constitution.money import NOMINEE_RELATIONS_FOR_OFFICERS
 from mutualise.register import services as register
 from mutualise.register.errors import MemberError
-from mutualise.register.models import Member, StatusChange
+from mutualise.register.models import StatusChange
 
 from ..models import Nomination, ShareAccount
 from .assets import pay_out_members_capital
@@ -164,7 +164,7 @@ def _end_membership_on_death(member, died_on: date, actor) -> bool:
     when the actor may change memberships. Returns whether it ended it; False leaves it to the
     membership secretary (an administrator keeps the share register but not the members), and
     the page says so."""
-    if member.status != Member.Status.ADMITTED:
+    if not member.is_member:
         return False
     if hasattr(actor, "has_perm") and not has_perm(
         "register.manage_members", actor, member.organisation
